@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { listAreaReports, listUnitReports, submitAreaReport, submitUnitReport } from '../../shared/app/reports';
+import { AreaReport, AreaReportInput } from '../../shared/domain/area-report';
+import { UnitReport, UnitReportInput } from '../../shared/domain/unit-report';
+import { AreaParams, LimitQuery, UnitParams } from './params';
+import { created, defineRoute, publicView } from './route';
+
+defineRoute(
+  {
+    name: 'postUnitReport',
+    method: 'POST',
+    route: 'golives/{goLiveId}/units/{unitId}/reports',
+    summary: 'Vårdenhetens statusrapport: färg och varför (R3.1–R3.2) / a care unit reports its colour and why',
+    tag: 'reports',
+    params: UnitParams,
+    body: UnitReportInput,
+    idempotent: true,
+    responses: { 201: { description: 'Lagrad (eller upprepad) / stored (or replayed)', schema: UnitReport.omit({ requestHash: true }) } },
+  },
+  async ({ params, body, idempotencyKey, services }) => {
+    const r = await submitUnitReport(services, { goLiveId: params.goLiveId, unitId: params.unitId, input: body, idempotencyKey });
+    return created(r.value, r.created, `/api/golives/${params.goLiveId}/units/${params.unitId}/reports/${r.value.id}`);
+  },
+);
+
+defineRoute(
+  {
+    name: 'listUnitReports',
+    method: 'GET',
+    route: 'golives/{goLiveId}/units/{unitId}/reports',
+    summary: 'En enhets rapporter, senaste först / a unit’s reports, newest first',
+    tag: 'reports',
+    params: UnitParams,
+    query: LimitQuery,
+    responses: { 200: { description: 'Rapporterna / the reports', schema: z.object({ items: z.array(UnitReport.omit({ requestHash: true })) }) } },
+  },
+  async ({ params, query, services }) => ({
+    status: 200,
+    json: { items: publicView(await listUnitReports(services, params.goLiveId, params.unitId, query.limit)) },
+  }),
+);
+
+defineRoute(
+  {
+    name: 'postAreaReport',
+    method: 'POST',
+    route: 'golives/{goLiveId}/areas/{areaId}/reports',
+    summary: 'Leveransområdets status inför DSL med problem och föreslagen färg (R4) / a delivery area’s status with problems and suggested colour',
+    tag: 'reports',
+    params: AreaParams,
+    body: AreaReportInput,
+    idempotent: true,
+    responses: { 201: { description: 'Lagrad (eller upprepad) / stored (or replayed)', schema: AreaReport.omit({ requestHash: true }) } },
+  },
+  async ({ params, body, idempotencyKey, services }) => {
+    const r = await submitAreaReport(services, { goLiveId: params.goLiveId, areaId: params.areaId, input: body, idempotencyKey });
+    return created(r.value, r.created, `/api/golives/${params.goLiveId}/areas/${params.areaId}/reports/${r.value.id}`);
+  },
+);
+
+defineRoute(
+  {
+    name: 'listAreaReports',
+    method: 'GET',
+    route: 'golives/{goLiveId}/areas/{areaId}/reports',
+    summary: 'Ett områdes rapporter, senaste först / an area’s reports, newest first',
+    tag: 'reports',
+    params: AreaParams,
+    query: LimitQuery,
+    responses: { 200: { description: 'Rapporterna / the reports', schema: z.object({ items: z.array(AreaReport.omit({ requestHash: true })) }) } },
+  },
+  async ({ params, query, services }) => ({
+    status: 200,
+    json: { items: publicView(await listAreaReports(services, params.goLiveId, params.areaId, query.limit)) },
+  }),
+);

@@ -1,0 +1,147 @@
+import { app } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import type { Services } from '../../shared/composition';
+import { getServices } from '../../shared/composition';
+import type { RouteDoc } from '../../shared/http/openapi';
+import type { Lang, ProblemResponse } from '../../shared/http/problem';
+import { fieldIssues, problem, problemFromError, validationProblem } from '../../shared/http/problem';
+
+/** Bodies above this are refused with 413 before parsing (the brief's limit for every write). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const sv = z.locales.sv().localeError;
+const en = z.locales.en().localeError;
+
+/** Every route the app registers, for the OpenAPI document. */
+export const routeDocs: RouteDoc[] = [];
+
+export interface RouteInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  lang: Lang;
+  idempotencyKey?: string;
+  services: Services;
+  request: HttpRequest;
+  context: InvocationContext;
+}
+
+export type RouteResult = { status: number; json?: unknown; text?: string; contentType?: string; headers?: Record<string, string> };
+
+/** Swedish unless the caller asks for English (`?lang=en` or `Accept-Language: en…`). */
+export function languageOf(request: HttpRequest): Lang {
+  const q = request.query.get('lang');
+  if (q === 'en' || q === 'sv') return q;
+  const accept = request.headers.get('accept-language')?.trim().toLowerCase() ?? '';
+  return accept.startsWith('en') ? 'en' : 'sv';
+}
+
+const asResponse = (p: ProblemResponse): HttpResponseInit => ({ status: p.status, headers: p.headers, body: p.body });
+
+async function readJson(request: HttpRequest, lang: Lang, instance: string): Promise<{ ok: true; value: unknown } | { ok: false; response: ProblemResponse }> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  const tooLarge = () =>
+    problem('HTTP.TOO_LARGE', { sv: `Kroppen får vara högst ${MAX_BODY_BYTES / 1024} KiB.`, en: `The body may be at most ${MAX_BODY_BYTES / 1024} KiB.` }, lang, { instance });
+  if (declared > MAX_BODY_BYTES) return { ok: false, response: tooLarge() };
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) return { ok: false, response: tooLarge() };
+  const type = request.headers.get('content-type')?.toLowerCase() ?? '';
+  if (bytes.length > 0 && type && !/^application\/([\w.+-]+\+)?json\b/.test(type))
+    return {
+      ok: false,
+      response: problem('HTTP.UNSUPPORTED_MEDIA', { sv: 'Skicka JSON (Content-Type: application/json).', en: 'Send JSON (Content-Type: application/json).' }, lang, { instance }),
+    };
+  if (bytes.length === 0)
+    return { ok: false, response: validationProblem([{ field: 'body', message: { sv: 'kropp saknas', en: 'body is missing' } }], lang, instance) };
+  try {
+    return { ok: true, value: JSON.parse(bytes.toString('utf8')) };
+  } catch (e) {
+    return {
+      ok: false,
+      response: problem('HTTP.BAD_JSON', { sv: 'Kroppen är inte giltig JSON.', en: 'The body is not valid JSON.' }, lang, {
+        instance,
+        issues: [{ field: 'body', message: (e as Error).message }],
+      }),
+    };
+  }
+}
+
+/**
+ * Registers one HTTP function: validates params, query and body with zod (400 naming each
+ * field), runs the handler, and maps every error to an RFC 9457 problem. Handlers stay thin:
+ * parse, call one use case, shape the answer.
+ */
+export function defineRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodObject | undefined = undefined, P extends z.ZodObject | undefined = undefined>(
+  doc: Omit<RouteDoc, 'body' | 'query' | 'params'> & { body?: B; query?: Q; params?: P },
+  handler: (
+    input: RouteInput<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodObject ? z.output<Q> : undefined, P extends z.ZodObject ? z.output<P> : Record<string, string>>,
+  ) => Promise<RouteResult>,
+): void {
+  routeDocs.push(doc);
+  app.http(doc.name, {
+    methods: [doc.method],
+    route: doc.route,
+    authLevel: 'anonymous',
+    handler: async (request, context) => {
+      const lang = languageOf(request);
+      const instance = new URL(request.url).pathname;
+      try {
+        const issues = [];
+        const error = lang === 'sv' ? sv : en;
+        let params: unknown = request.params;
+        if (doc.params) {
+          const r = doc.params.safeParse(request.params, { error });
+          if (r.success) params = r.data;
+          else issues.push(...fieldIssues(r.error));
+        }
+        let query: unknown;
+        if (doc.query) {
+          const r = doc.query.safeParse(Object.fromEntries(request.query), { error });
+          if (r.success) query = r.data;
+          else issues.push(...fieldIssues(r.error));
+        }
+        let body: unknown;
+        if (doc.body) {
+          const read = await readJson(request, lang, instance);
+          if (!read.ok) return asResponse(read.response);
+          const r = doc.body.safeParse(read.value, { error });
+          if (r.success) body = r.data;
+          else issues.push(...fieldIssues(r.error));
+        }
+        if (issues.length) return asResponse(validationProblem(issues, lang, instance));
+        const idempotencyKey = request.headers.get('idempotency-key')?.trim() || undefined;
+        if (idempotencyKey && idempotencyKey.length > 200)
+          return asResponse(validationProblem([{ field: 'Idempotency-Key', message: { sv: 'högst 200 tecken', en: 'at most 200 characters' } }], lang, instance));
+        const services = await getServices();
+        const result = await handler({ body, query, params, lang, idempotencyKey, services, request, context } as never);
+        const headers: Record<string, string> = { ...(result.headers ?? {}) };
+        if (result.json !== undefined) {
+          headers['content-type'] ??= 'application/json; charset=utf-8';
+          return { status: result.status, headers, body: JSON.stringify(result.json) };
+        }
+        if (result.contentType) headers['content-type'] = result.contentType;
+        return { status: result.status, headers, ...(result.text !== undefined ? { body: result.text } : {}) };
+      } catch (e) {
+        const p = problemFromError(e, lang, instance);
+        if (p.status >= 500) context.error(`${doc.name} failed`, e);
+        return asResponse(p);
+      }
+    },
+  });
+}
+
+/** Drops fields kept for the store's own bookkeeping (`requestHash`), at any depth. */
+export function publicView<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'requestHash' ? undefined : v))) as T;
+}
+
+/**
+ * A create answers 201 with the record; a replay (same id or Idempotency-Key) answers the
+ * same 201 and record, marked `Idempotent-Replayed: true`, and stores nothing.
+ */
+export const created = (value: unknown, wasCreated: boolean, location?: string): RouteResult => ({
+  status: 201,
+  json: publicView(value),
+  headers: { ...(location ? { location } : {}), ...(wasCreated ? {} : { 'idempotent-replayed': 'true' }) },
+});

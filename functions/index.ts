@@ -1,0 +1,11 @@
+/**
+ * The app's entry (package.json "main"): importing a module registers its functions, in
+ * Azure through the real worker and locally through local/ — the same registrations.
+ */
+import './http/health';
+import './http/golives';
+import './http/reports';
+import './http/incidents';
+import './http/overview';
+import './http/openapi';
+import './timers/heartbeat';

@@ -1,0 +1,439 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Container, CosmosClientOptions, ItemDefinition, RequestOptions } from '@azure/cosmos';
+import { CosmosClient } from '@azure/cosmos';
+import { z } from 'zod';
+import { AreaReport, AreaStatus, statusOfAreaReport } from '../../domain/area-report';
+import { GoLive } from '../../domain/golive';
+import { Incident } from '../../domain/incident';
+import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
+import type { CreateResult, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
+import { StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
+
+type TokenCredential = NonNullable<CosmosClientOptions['aadCredentials']>;
+
+export interface CosmosRepositoryOptions {
+  endpoint: string;
+  /** Account key: local test servers and the emulator only. Without it the app signs in with its identity. */
+  key?: string;
+  databaseId: string;
+  containerId: string;
+  /** Overrides `DefaultAzureCredential` (managed identity in Azure). */
+  credential?: TokenCredential;
+  /** Creates database and container if missing; default true with a key, false otherwise (Bicep creates them in Azure). */
+  createIfNotExists?: boolean;
+}
+
+/** Operation counts since the repository was connected; benchmarks read them. */
+export interface CosmosOperationStats {
+  pointReads: number;
+  /** Creates, replaces and upserts, including those that failed with 409/412. */
+  writes: number;
+  /** Logical queries; one query may take several round trips (`queryPages`). */
+  queries: number;
+  queryPages: number;
+  /** Request units charged, from `x-ms-request-charge`. */
+  requestCharge: number;
+  /** Status-update rounds repeated because another writer got there first (409/412). */
+  statusRetries: number;
+}
+
+type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'marker';
+
+/** The partition of the markers; a go-live id is a slug, so it cannot clash. */
+const RUNTIME_PARTITION = '_runtime';
+
+/** Beyond this many lost races the caller should retry later; the report itself is stored, and a replay repairs the status. */
+const MAX_STATUS_ATTEMPTS = 20;
+
+const SYSTEM_PROPS = ['_rid', '_self', '_ts', '_attachments', '_etag', 'type', 'id', 'sortKey'] as const;
+
+const RuntimeMarkerDoc = z.object({
+  name: z.string(),
+  at: z.string(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+
+const GoLiveListRow = z.object({ goLiveId: z.string(), name: z.string() });
+
+/** The fields of a stored document this adapter relies on, whatever its type. */
+const DocEnvelope = z.looseObject({ id: z.string(), type: z.string(), goLiveId: z.string(), _etag: z.string() });
+type DocEnvelope = z.infer<typeof DocEnvelope>;
+
+interface QuerySpec {
+  query: string;
+  parameters?: { name: string; value: string | number }[];
+}
+
+const docId = (type: DocType, key: string) => `${type}:${key}`;
+
+/**
+ * Keeps list order to one property: a two-property ORDER BY needs a composite index in
+ * Cosmos (and the local test server rejects it). Instants are fixed-width ISO strings, so
+ * `instant|id` sorts by time, then id.
+ */
+const sortKey = (instant: string, id: string) => `${instant}|${id}`;
+
+/**
+ * The Cosmos DB store. One container partitioned by `/goLiveId`: every document of a
+ * go-live is in its partition, so the overview is one single-partition query and each
+ * write is a point operation. Documents carry `type` and an id unique in the partition
+ * (`unitReport:{reportId}`, `unitStatus:{unitId}`, …). Updates use the document's ETag;
+ * a unit report costs two point writes (report, status) in the common case.
+ */
+export class CosmosRepository implements Repository {
+  readonly stats: CosmosOperationStats = { pointReads: 0, writes: 0, queries: 0, queryPages: 0, requestCharge: 0, statusRetries: 0 };
+
+  private constructor(
+    private readonly client: CosmosClient,
+    private readonly container: Container,
+  ) {}
+
+  static async connect(opts: CosmosRepositoryOptions): Promise<CosmosRepository> {
+    const common: CosmosClientOptions = {
+      endpoint: opts.endpoint,
+      // Local servers answer on the address given; discovery would send the SDK to https.
+      connectionPolicy: { enableEndpointDiscovery: !opts.key },
+    };
+    let aadCredentials = opts.credential;
+    if (!opts.key && !aadCredentials) {
+      // Loaded only without a key, so local runs never pay for the identity library.
+      const { DefaultAzureCredential } = await import('@azure/identity');
+      aadCredentials = new DefaultAzureCredential();
+    }
+    const client = new CosmosClient(opts.key ? { ...common, key: opts.key } : { ...common, aadCredentials });
+    try {
+      const createIfNotExists = opts.createIfNotExists ?? Boolean(opts.key);
+      let container: Container;
+      if (createIfNotExists) {
+        const { database } = await client.databases.createIfNotExists({ id: opts.databaseId });
+        ({ container } = await database.containers.createIfNotExists({ id: opts.containerId, partitionKey: { paths: ['/goLiveId'] } }));
+      } else {
+        container = client.database(opts.databaseId).container(opts.containerId);
+      }
+      return new CosmosRepository(client, container);
+    } catch (err) {
+      client.dispose();
+      throw toStoreError(err);
+    }
+  }
+
+  async getGoLive(goLiveId: string): Promise<Versioned<GoLive> | undefined> {
+    const doc = await this.pointRead(goLiveId, docId('golive', goLiveId));
+    return doc && { value: fromDoc(GoLive, doc), etag: doc._etag };
+  }
+
+  async saveGoLive(goLive: GoLive, expectedEtag?: string | null): Promise<Versioned<GoLive>> {
+    const doc = toDoc('golive', goLive.id, goLive.id, goLive);
+    if (expectedEtag === null) {
+      const etag = await this.createIfAbsent(doc);
+      if (etag === undefined) throw new StoreConflictError(`go-live '${goLive.id}' already exists`);
+      return { value: goLive, etag };
+    }
+    const etag = expectedEtag === undefined ? await this.upsert(doc) : await this.replaceIfMatch(doc, expectedEtag);
+    if (etag === undefined) throw new StoreConflictError();
+    return { value: goLive, etag };
+  }
+
+  async listGoLives(): Promise<{ id: string; name: string }[]> {
+    // The one cross-partition query: hosts and timers walk all go-lives rarely.
+    const rows = await this.queryRaw({ query: "SELECT c.goLiveId, c.name FROM c WHERE c.type = 'golive'" });
+    return z
+      .array(GoLiveListRow)
+      .parse(rows)
+      .map((r) => ({ id: r.goLiveId, name: r.name }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async addUnitReport(report: UnitReport): Promise<CreateResult<UnitReport>> {
+    const result = await this.createOrGet(UnitReport, report, toDoc('unitReport', report.goLiveId, report.id, report, sortKey(report.reportedAt, report.id)));
+    const stored = result.value;
+    // Also on a replay: the first attempt may have died between the two writes.
+    await this.updateStatus(stored.goLiveId, 'unitStatus', stored.unitId, UnitStatus, () => statusOfUnitReport(stored));
+    return result;
+  }
+
+  async listUnitReports(goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]> {
+    return this.listNewest(UnitReport, goLiveId, 'unitReport', 'unitId', unitId, limit);
+  }
+
+  async addAreaReport(report: AreaReport): Promise<CreateResult<AreaReport>> {
+    const result = await this.createOrGet(AreaReport, report, toDoc('areaReport', report.goLiveId, report.id, report, sortKey(report.reportedAt, report.id)));
+    const stored = result.value;
+    await this.updateStatus(stored.goLiveId, 'areaStatus', stored.areaId, AreaStatus, (previous) => statusOfAreaReport(stored, previous));
+    return result;
+  }
+
+  async listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
+    return this.listNewest(AreaReport, goLiveId, 'areaReport', 'areaId', areaId, limit);
+  }
+
+  async createIncident(incident: Incident): Promise<CreateResult<Incident>> {
+    return this.createOrGet(Incident, incident, this.incidentDoc(incident));
+  }
+
+  async getIncident(goLiveId: string, incidentId: string): Promise<Versioned<Incident> | undefined> {
+    const doc = await this.pointRead(goLiveId, docId('incident', incidentId));
+    return doc && { value: fromDoc(Incident, doc), etag: doc._etag };
+  }
+
+  async replaceIncident(incident: Incident, etag: string): Promise<Versioned<Incident>> {
+    const newEtag = await this.replaceIfMatch(this.incidentDoc(incident), etag);
+    if (newEtag === undefined) throw new StoreConflictError(`incident '${incident.id}' changed or does not exist`);
+    return { value: incident, etag: newEtag };
+  }
+
+  async listIncidents(goLiveId: string): Promise<Incident[]> {
+    const docs = await this.query(
+      { query: "SELECT * FROM c WHERE c.goLiveId = @g AND c.type = 'incident' ORDER BY c.sortKey DESC", parameters: [{ name: '@g', value: goLiveId }] },
+      goLiveId,
+    );
+    return docs.map((d) => fromDoc(Incident, d));
+  }
+
+  async getStatusSnapshot(goLiveId: string): Promise<StatusSnapshot | undefined> {
+    // One single-partition query for the whole overview (R10). goLiveId stays in WHERE
+    // although the partition key option scopes it: the local test server ignores the option.
+    const docs = await this.query(
+      {
+        query:
+          "SELECT * FROM c WHERE c.goLiveId = @g AND (c.type IN ('golive', 'unitStatus', 'areaStatus') OR (c.type = 'incident' AND c.status = 'open'))",
+        parameters: [{ name: '@g', value: goLiveId }],
+      },
+      goLiveId,
+    );
+    let goLive: GoLive | undefined;
+    const rest: Omit<StatusSnapshot, 'goLive'> = { unitStatuses: [], areaStatuses: [], openIncidents: [] };
+    for (const doc of docs) {
+      switch (doc.type) {
+        case 'golive':
+          goLive = fromDoc(GoLive, doc);
+          break;
+        case 'unitStatus':
+          rest.unitStatuses.push(fromDoc(UnitStatus, doc));
+          break;
+        case 'areaStatus':
+          rest.areaStatuses.push(fromDoc(AreaStatus, doc));
+          break;
+        case 'incident':
+          rest.openIncidents.push(fromDoc(Incident, doc));
+          break;
+      }
+    }
+    return goLive && { goLive, ...rest };
+  }
+
+  async putMarker(marker: RuntimeMarker): Promise<void> {
+    await this.upsert(toDoc('marker', RUNTIME_PARTITION, markerKey(marker.name), marker));
+  }
+
+  async getMarker(name: string): Promise<RuntimeMarker | undefined> {
+    const doc = await this.pointRead(RUNTIME_PARTITION, docId('marker', markerKey(name)));
+    return doc && fromDoc(RuntimeMarkerDoc, doc);
+  }
+
+  async close(): Promise<void> {
+    this.client.dispose();
+  }
+
+  private incidentDoc(i: Incident): Record<string, unknown> & { id: string; goLiveId: string } {
+    return toDoc('incident', i.goLiveId, i.id, i, sortKey(i.openedAt, i.id));
+  }
+
+  /**
+   * Makes the status document follow the newest report: read it, and write the candidate
+   * only if `isNewer`, conditioned on the ETag read (or on absence). Losing a race means
+   * another writer changed the status; read again and re-decide. The jittered pause lets
+   * the racers through in random order, so the number of rounds grows with log(racers)
+   * rather than linearly when they arrive oldest first.
+   */
+  private async updateStatus<S extends { reportedAt: string; reportId: string }>(
+    goLiveId: string,
+    type: 'unitStatus' | 'areaStatus',
+    key: string,
+    schema: z.ZodType<S>,
+    candidateFor: (current: S | undefined) => S,
+  ): Promise<void> {
+    const id = docId(type, key);
+    for (let attempt = 1; attempt <= MAX_STATUS_ATTEMPTS; attempt++) {
+      const currentDoc = await this.pointRead(goLiveId, id);
+      const current = currentDoc && fromDoc(schema, currentDoc);
+      const candidate = candidateFor(current);
+      if (!isNewer(candidate, current)) return;
+      const doc = toDoc(type, goLiveId, key, candidate);
+      const written = currentDoc ? await this.replaceIfMatch(doc, currentDoc._etag) : await this.createIfAbsent(doc);
+      if (written !== undefined) return;
+      this.stats.statusRetries++;
+      await sleep(Math.random() * Math.min(50, 2 ** attempt));
+    }
+    throw new StoreUnavailableError(`status ${goLiveId}/${id}: too many concurrent writers`, 1);
+  }
+
+  private async createOrGet<T>(schema: z.ZodType<T>, value: T, doc: ItemDefinition & { id: string; goLiveId: string }): Promise<CreateResult<T>> {
+    if ((await this.createIfAbsent(doc)) !== undefined) return { value, created: true };
+    const stored = await this.pointRead(doc.goLiveId, doc.id);
+    // Absent after a 409 means it was deleted in between; no code path deletes, so this is a bug.
+    if (!stored) throw new Error(`document ${doc.goLiveId}/${doc.id} conflicted on create but cannot be read`);
+    return { value: fromDoc(schema, stored), created: false };
+  }
+
+  private async listNewest<T>(schema: z.ZodType<T>, goLiveId: string, type: DocType, refField: string, ref: string, limit: number): Promise<T[]> {
+    const n = Math.max(0, Math.trunc(limit));
+    if (n === 0) return [];
+    const docs = await this.query(
+      {
+        query: `SELECT TOP @n * FROM c WHERE c.goLiveId = @g AND c.type = @t AND c.${refField} = @r ORDER BY c.sortKey DESC`,
+        parameters: [
+          { name: '@n', value: n },
+          { name: '@g', value: goLiveId },
+          { name: '@t', value: type },
+          { name: '@r', value: ref },
+        ],
+      },
+      goLiveId,
+    );
+    return docs.map((d) => fromDoc(schema, d));
+  }
+
+  // --- the only places that talk to the SDK: they count, and they translate errors ---
+
+  private async pointRead(goLiveId: string, id: string): Promise<DocEnvelope | undefined> {
+    this.stats.pointReads++;
+    try {
+      const res = await this.container.item(id, goLiveId).read();
+      this.charge(res.requestCharge);
+      return res.resource === undefined ? undefined : DocEnvelope.parse(res.resource);
+    } catch (err) {
+      this.chargeError(err);
+      if (statusOf(err) === 404) return undefined;
+      throw toStoreError(err);
+    }
+  }
+
+  /** The new ETag, or undefined when the id exists (409). */
+  private async createIfAbsent(doc: ItemDefinition): Promise<string | undefined> {
+    return this.write(() => this.container.items.create(doc), 409);
+  }
+
+  /** The new ETag, or undefined when the stored version differs (412) or is gone (404). */
+  private async replaceIfMatch(doc: ItemDefinition & { id: string; goLiveId: string }, etag: string): Promise<string | undefined> {
+    const options: RequestOptions = { accessCondition: { type: 'IfMatch', condition: etag } };
+    return this.write(() => this.container.item(doc.id, doc.goLiveId).replace(doc, options), 412, 404);
+  }
+
+  private async upsert(doc: ItemDefinition): Promise<string> {
+    const etag = await this.write(() => this.container.items.upsert(doc));
+    if (etag === undefined) throw new Error('upsert returned no ETag');
+    return etag;
+  }
+
+  private async write(op: () => Promise<{ etag: string; requestCharge: number }>, ...expected: number[]): Promise<string | undefined> {
+    this.stats.writes++;
+    try {
+      const res = await op();
+      this.charge(res.requestCharge);
+      return res.etag;
+    } catch (err) {
+      this.chargeError(err);
+      const status = statusOf(err);
+      if (status !== undefined && expected.includes(status)) return undefined;
+      throw toStoreError(err);
+    }
+  }
+
+  /** Whole documents of one partition. */
+  private async query(spec: QuerySpec, partitionKey: string): Promise<DocEnvelope[]> {
+    return (await this.queryRaw(spec, partitionKey)).map((r) => DocEnvelope.parse(r));
+  }
+
+  private async queryRaw(spec: QuerySpec, partitionKey?: string): Promise<unknown[]> {
+    this.stats.queries++;
+    const iterator = this.container.items.query<unknown>(spec, partitionKey === undefined ? {} : { partitionKey });
+    const out: unknown[] = [];
+    try {
+      while (iterator.hasMoreResults()) {
+        const page = await iterator.fetchNext();
+        this.stats.queryPages++;
+        this.charge(page.requestCharge);
+        for (const r of page.resources ?? []) out.push(r);
+      }
+    } catch (err) {
+      this.chargeError(err);
+      throw toStoreError(err);
+    }
+    return out;
+  }
+
+  private charge(ru: number | undefined): void {
+    if (typeof ru === 'number' && Number.isFinite(ru)) this.stats.requestCharge += ru;
+  }
+
+  private chargeError(err: unknown): void {
+    const e = err as { requestCharge?: unknown; headers?: Record<string, unknown> };
+    const ru = typeof e.requestCharge === 'number' ? e.requestCharge : Number(e.headers?.['x-ms-request-charge']);
+    this.charge(Number.isNaN(ru) ? undefined : ru);
+  }
+}
+
+/** Cosmos ids may not contain / \ ? #; marker names are free text. */
+const markerKey = (name: string) => encodeURIComponent(name);
+
+function toDoc(type: DocType, goLiveId: string, key: string, value: object, sort?: string): Record<string, unknown> & { id: string; goLiveId: string } {
+  return { ...value, id: docId(type, key), type, goLiveId, ...(sort === undefined ? {} : { sortKey: sort }) };
+}
+
+/**
+ * A stored document back to its domain shape: system and envelope properties go, the
+ * domain id comes back from the prefixed document id, and zod checks the rest.
+ */
+function fromDoc<T>(schema: z.ZodType<T>, doc: DocEnvelope): T {
+  const value: Record<string, unknown> = { ...doc };
+  for (const p of SYSTEM_PROPS) delete value[p];
+  switch (doc.type) {
+    case 'golive':
+      delete value.goLiveId;
+      value.id = doc.goLiveId;
+      break;
+    case 'marker':
+      delete value.goLiveId;
+      break;
+    case 'unitReport':
+    case 'areaReport':
+    case 'incident':
+      value.id = doc.id.slice(doc.type.length + 1);
+      break;
+  }
+  return schema.parse(value);
+}
+
+function statusOf(err: unknown): number | undefined {
+  const code = (err as { code?: unknown; statusCode?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+const TRANSIENT_STATUS = new Set([408, 429, 449, 503]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/**
+ * Throttling, timeouts and an unreachable account become `StoreUnavailableError` (HTTP 503
+ * with Retry-After at the edge); anything else is passed on unchanged. The SDK has already
+ * retried 429s by then, so this is the caller's turn to back off.
+ */
+export function toStoreError(err: unknown): unknown {
+  if (err instanceof StoreUnavailableError || err instanceof StoreConflictError) return err;
+  const e = (err ?? {}) as { code?: unknown; name?: unknown; message?: unknown; retryAfterInMs?: unknown; headers?: Record<string, unknown> };
+  const status = statusOf(err);
+  const transient =
+    (status !== undefined && TRANSIENT_STATUS.has(status)) ||
+    (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) ||
+    e.name === 'TimeoutError' ||
+    e.name === 'AbortError';
+  if (!transient) return err;
+  return new StoreUnavailableError(`Cosmos DB: ${typeof e.message === 'string' ? e.message.split('\n')[0] : 'unavailable'}`, retryAfterSeconds(e));
+}
+
+function retryAfterSeconds(e: { retryAfterInMs?: unknown; headers?: Record<string, unknown> }): number {
+  const ms = typeof e.retryAfterInMs === 'number' ? e.retryAfterInMs : Number(e.headers?.['x-ms-retry-after-ms']);
+  if (Number.isFinite(ms) && ms > 0) return Math.max(1, Math.ceil(ms / 1000));
+  const s = Number(e.headers?.['retry-after']);
+  return Number.isFinite(s) && s > 0 ? Math.ceil(s) : 1;
+}

@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { AreaReport, AreaStatus, statusOfAreaReport } from '../../domain/area-report';
+import { GoLive } from '../../domain/golive';
+import { Incident } from '../../domain/incident';
+import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
+import type { CreateResult, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
+import { StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
+
+export interface SqliteRepositoryOptions {
+  /**
+   * NORMAL (WAL) keeps every committed write through a process crash (kill -9); FULL also
+   * through power loss, at roughly half the write throughput.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** How long a write waits for another process's lock before giving up. */
+  busyTimeoutMs?: number;
+}
+
+type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'marker';
+
+/** Markers are not per go-live; this partition cannot clash with a go-live id (a slug). */
+const RUNTIME_PARTITION = '_runtime';
+
+const RuntimeMarkerDoc = z.object({
+  name: z.string(),
+  at: z.string(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+
+const GoLiveListRow = z.object({ id: z.string(), name: z.string() });
+
+interface DocRow {
+  type: DocType;
+  etag: string;
+  body: string;
+}
+
+/** One row as written: `ref` and `sort_key` are what the list and snapshot queries filter and order by. */
+interface DocWrite {
+  pk: string;
+  id: string;
+  type: DocType;
+  ref: string | null;
+  sort_key: string | null;
+  etag: string;
+  body: string;
+}
+
+const docId = (type: DocType, key: string) => `${type}:${key}`;
+
+/**
+ * The embedded store: one SQLite file (better-sqlite3, WAL). Every document of a go-live
+ * lives in one `docs` table keyed by (pk = go-live id, id = `type:key`), mirroring the
+ * Cosmos layout so both adapters behave alike. Calls are synchronous under the hood, so
+ * each report plus its status update is one transaction and concurrent callers in this
+ * process cannot interleave; other processes wait up to `busyTimeoutMs`.
+ */
+export class SqliteRepository implements Repository {
+  private readonly stmt: ReturnType<typeof prepareStatements>;
+  private readonly addUnitReportTx: (report: UnitReport) => CreateResult<UnitReport>;
+  private readonly addAreaReportTx: (report: AreaReport) => CreateResult<AreaReport>;
+
+  private constructor(private readonly db: Database.Database) {
+    this.stmt = prepareStatements(db);
+
+    this.addUnitReportTx = db.transaction((report: UnitReport) => {
+      const { created, value } = this.insertIfAbsent(UnitReport, report, this.unitReportDoc(report));
+      const statusId = docId('unitStatus', value.unitId);
+      const current = this.read(UnitStatus, value.goLiveId, statusId)?.value;
+      const candidate = statusOfUnitReport(value);
+      if (isNewer(candidate, current)) this.stmt.upsert.run(write(value.goLiveId, statusId, 'unitStatus', candidate, value.unitId, null));
+      return { value, created };
+    });
+
+    this.addAreaReportTx = db.transaction((report: AreaReport) => {
+      const { created, value } = this.insertIfAbsent(AreaReport, report, this.areaReportDoc(report));
+      const statusId = docId('areaStatus', value.areaId);
+      const previous = this.read(AreaStatus, value.goLiveId, statusId)?.value;
+      const candidate = statusOfAreaReport(value, previous);
+      if (isNewer(candidate, previous)) this.stmt.upsert.run(write(value.goLiveId, statusId, 'areaStatus', candidate, value.areaId, null));
+      return { value, created };
+    });
+  }
+
+  /** Opens (and creates, with its folder) the database file; `:memory:` gives a throwaway store. */
+  static open(filePath: string, opts: SqliteRepositoryOptions = {}): SqliteRepository {
+    if (filePath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
+    const db = new Database(filePath);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${opts.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+      db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
+      migrate(db);
+      return new SqliteRepository(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  async getGoLive(goLiveId: string): Promise<Versioned<GoLive> | undefined> {
+    return guard(() => this.read(GoLive, goLiveId, docId('golive', goLiveId)));
+  }
+
+  async saveGoLive(goLive: GoLive, expectedEtag?: string | null): Promise<Versioned<GoLive>> {
+    return guard(() => {
+      const doc = write(goLive.id, docId('golive', goLive.id), 'golive', goLive, null, null);
+      if (expectedEtag === null) {
+        if (this.stmt.insertIfAbsent.run(doc).changes === 0) throw new StoreConflictError(`go-live '${goLive.id}' already exists`);
+      } else if (expectedEtag !== undefined) {
+        if (this.stmt.replaceIfMatch.run({ ...doc, expected: expectedEtag }).changes === 0) throw new StoreConflictError();
+      } else {
+        this.stmt.upsert.run(doc);
+      }
+      return { value: goLive, etag: doc.etag };
+    });
+  }
+
+  async listGoLives(): Promise<{ id: string; name: string }[]> {
+    return guard(() => z.array(GoLiveListRow).parse(this.stmt.listGoLives.all()));
+  }
+
+  async addUnitReport(report: UnitReport): Promise<CreateResult<UnitReport>> {
+    return guard(() => this.addUnitReportTx(report));
+  }
+
+  async listUnitReports(goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]> {
+    return guard(() => this.list(UnitReport, goLiveId, 'unitReport', unitId, limit));
+  }
+
+  async addAreaReport(report: AreaReport): Promise<CreateResult<AreaReport>> {
+    return guard(() => this.addAreaReportTx(report));
+  }
+
+  async listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
+    return guard(() => this.list(AreaReport, goLiveId, 'areaReport', areaId, limit));
+  }
+
+  async createIncident(incident: Incident): Promise<CreateResult<Incident>> {
+    return guard(() => this.insertIfAbsent(Incident, incident, this.incidentDoc(incident)));
+  }
+
+  async getIncident(goLiveId: string, incidentId: string): Promise<Versioned<Incident> | undefined> {
+    return guard(() => this.read(Incident, goLiveId, docId('incident', incidentId)));
+  }
+
+  async replaceIncident(incident: Incident, etag: string): Promise<Versioned<Incident>> {
+    return guard(() => {
+      const doc = this.incidentDoc(incident);
+      if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0)
+        throw new StoreConflictError(`incident '${incident.id}' changed or does not exist`);
+      return { value: incident, etag: doc.etag };
+    });
+  }
+
+  async listIncidents(goLiveId: string): Promise<Incident[]> {
+    return guard(() => this.stmt.listByType.all(goLiveId, 'incident').map((row) => parseBody(Incident, row)));
+  }
+
+  async getStatusSnapshot(goLiveId: string): Promise<StatusSnapshot | undefined> {
+    return guard(() => {
+      let goLive: GoLive | undefined;
+      const snapshot: Omit<StatusSnapshot, 'goLive'> = { unitStatuses: [], areaStatuses: [], openIncidents: [] };
+      for (const row of this.stmt.snapshot.all(goLiveId)) {
+        switch (row.type) {
+          case 'golive':
+            goLive = parseBody(GoLive, row);
+            break;
+          case 'unitStatus':
+            snapshot.unitStatuses.push(parseBody(UnitStatus, row));
+            break;
+          case 'areaStatus':
+            snapshot.areaStatuses.push(parseBody(AreaStatus, row));
+            break;
+          case 'incident':
+            snapshot.openIncidents.push(parseBody(Incident, row));
+            break;
+        }
+      }
+      return goLive && { goLive, ...snapshot };
+    });
+  }
+
+  async putMarker(marker: RuntimeMarker): Promise<void> {
+    guard(() => this.stmt.upsert.run(write(RUNTIME_PARTITION, docId('marker', marker.name), 'marker', marker, null, null)));
+  }
+
+  async getMarker(name: string): Promise<RuntimeMarker | undefined> {
+    return guard(() => this.read(RuntimeMarkerDoc, RUNTIME_PARTITION, docId('marker', name))?.value);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private unitReportDoc(r: UnitReport): DocWrite {
+    return write(r.goLiveId, docId('unitReport', r.id), 'unitReport', r, r.unitId, r.reportedAt);
+  }
+
+  private areaReportDoc(r: AreaReport): DocWrite {
+    return write(r.goLiveId, docId('areaReport', r.id), 'areaReport', r, r.areaId, r.reportedAt);
+  }
+
+  /** `ref` = status, so the snapshot finds open incidents through the index. */
+  private incidentDoc(i: Incident): DocWrite {
+    return write(i.goLiveId, docId('incident', i.id), 'incident', i, i.status, i.openedAt);
+  }
+
+  private read<T>(schema: z.ZodType<T>, pk: string, id: string): Versioned<T> | undefined {
+    const row = this.stmt.get.get(pk, id);
+    return row && { value: parseBody(schema, row), etag: row.etag };
+  }
+
+  /** Inserts unless the id exists; a replay gets the stored value back, not the one it sent. */
+  private insertIfAbsent<T>(schema: z.ZodType<T>, value: T, doc: DocWrite): CreateResult<T> {
+    if (this.stmt.insertIfAbsent.run(doc).changes > 0) return { value, created: true };
+    const stored = this.read(schema, doc.pk, doc.id);
+    if (!stored) throw new Error(`document ${doc.pk}/${doc.id} vanished inside a transaction`);
+    return { value: stored.value, created: false };
+  }
+
+  private list<T>(schema: z.ZodType<T>, pk: string, type: DocType, ref: string, limit: number): T[] {
+    const n = Math.max(0, Math.trunc(limit));
+    if (n === 0) return [];
+    return this.stmt.listByRef.all(pk, type, ref, n).map((row) => parseBody(schema, row));
+  }
+}
+
+/** Creates the schema; later versions add steps here, guarded by `PRAGMA user_version`. */
+function migrate(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS docs (
+      pk TEXT NOT NULL,
+      id TEXT NOT NULL,
+      type TEXT NOT NULL,
+      ref TEXT,
+      sort_key TEXT,
+      etag TEXT NOT NULL,
+      body TEXT NOT NULL,
+      PRIMARY KEY (pk, id)
+    );
+    -- id closes the index so "newest first, ties by id" needs no sort step.
+    CREATE INDEX IF NOT EXISTS docs_by_ref ON docs (pk, type, ref, sort_key, id);
+    -- listGoLives must not scan every report.
+    CREATE INDEX IF NOT EXISTS docs_golives ON docs (pk) WHERE type = 'golive';
+  `);
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    get: db.prepare<[string, string], DocRow>('SELECT type, etag, body FROM docs WHERE pk = ? AND id = ?'),
+    insertIfAbsent: db.prepare<DocWrite>(
+      `INSERT INTO docs (pk, id, type, ref, sort_key, etag, body) VALUES (@pk, @id, @type, @ref, @sort_key, @etag, @body)
+       ON CONFLICT (pk, id) DO NOTHING`,
+    ),
+    upsert: db.prepare<DocWrite>(
+      `INSERT INTO docs (pk, id, type, ref, sort_key, etag, body) VALUES (@pk, @id, @type, @ref, @sort_key, @etag, @body)
+       ON CONFLICT (pk, id) DO UPDATE SET type = excluded.type, ref = excluded.ref, sort_key = excluded.sort_key,
+         etag = excluded.etag, body = excluded.body`,
+    ),
+    replaceIfMatch: db.prepare<DocWrite & { expected: string }>(
+      `UPDATE docs SET type = @type, ref = @ref, sort_key = @sort_key, etag = @etag, body = @body
+       WHERE pk = @pk AND id = @id AND etag = @expected`,
+    ),
+    listByRef: db.prepare<[string, DocType, string, number], DocRow>(
+      'SELECT type, etag, body FROM docs WHERE pk = ? AND type = ? AND ref = ? ORDER BY sort_key DESC, id DESC LIMIT ?',
+    ),
+    listByType: db.prepare<[string, DocType], DocRow>(
+      'SELECT type, etag, body FROM docs WHERE pk = ? AND type = ? ORDER BY sort_key DESC, id DESC',
+    ),
+    snapshot: db.prepare<[string], DocRow>(
+      `SELECT type, etag, body FROM docs
+       WHERE pk = ? AND (type IN ('golive', 'unitStatus', 'areaStatus') OR (type = 'incident' AND ref = 'open'))`,
+    ),
+    listGoLives: db.prepare<[], unknown>(
+      `SELECT pk AS id, json_extract(body, '$.name') AS name FROM docs WHERE type = 'golive' ORDER BY pk`,
+    ),
+  };
+}
+
+function write(pk: string, id: string, type: DocType, value: unknown, ref: string | null, sortKey: string | null): DocWrite {
+  return { pk, id, type, ref, sort_key: sortKey, etag: randomUUID(), body: JSON.stringify(value) };
+}
+
+/** Documents read back are a boundary too: a row written by an older version must still fit the domain. */
+function parseBody<T>(schema: z.ZodType<T>, row: { body: string }): T {
+  return schema.parse(JSON.parse(row.body));
+}
+
+/** Lock timeouts and a full disk are the store being unavailable, not a bug in the caller. */
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR)/.test(code))
+      throw new StoreUnavailableError(`embedded store: ${(err as Error).message}`, 1);
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+import type { GoLive, GoLiveInput } from '../domain/golive';
+import { DomainError, notFound } from '../domain/errors';
+import type { Services } from '../composition';
+import { StoreConflictError } from '../ports/repository.port';
+
+/** Reads a go-live or throws GOLIVE.NOT_FOUND. */
+export async function requireGoLive(s: Pick<Services, 'repo'>, goLiveId: string): Promise<GoLive> {
+  const found = await s.repo.getGoLive(goLiveId);
+  if (!found) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
+  return found.value;
+}
+
+/**
+ * Creates or replaces a go-live and its organisation (R2). PUT is idempotent by nature;
+ * `createdAt` survives replacement. A concurrent writer between our read and write makes us
+ * read again rather than overwrite blindly.
+ */
+export async function putGoLive(
+  s: Pick<Services, 'repo' | 'clock'>,
+  goLiveId: string,
+  input: GoLiveInput,
+): Promise<{ goLive: GoLive; created: boolean }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await s.repo.getGoLive(goLiveId);
+    const now = s.clock.now().toISOString();
+    const goLive: GoLive = { id: goLiveId, ...input, createdAt: existing?.value.createdAt ?? now, updatedAt: now };
+    try {
+      const saved = await s.repo.saveGoLive(goLive, existing ? existing.etag : null);
+      return { goLive: saved.value, created: !existing };
+    } catch (e) {
+      if (!(e instanceof StoreConflictError)) throw e;
+    }
+  }
+  throw new DomainError('CONFLICT.CONCURRENT_UPDATE', {
+    sv: 'Driftsättningen ändrades samtidigt av någon annan. Försök igen.',
+    en: 'The go-live was changed concurrently. Try again.',
+  });
+}

@@ -1,0 +1,34 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { DomainError } from '../domain/errors';
+
+/** JSON with object keys sorted, so equal inputs always hash equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+export const requestHash = (input: unknown): string => createHash('sha256').update(canonicalJson(input)).digest('base64url').slice(0, 32);
+
+/**
+ * The id of a new record: the client's own id, else one derived from its Idempotency-Key
+ * (so a retried request lands on the same record), else a fresh UUID.
+ * `scope` keeps one key from colliding across different resources.
+ */
+export function recordId(opts: { clientId?: string; idempotencyKey?: string; scope: string }): string {
+  if (opts.clientId) return opts.clientId;
+  if (opts.idempotencyKey)
+    return 'k-' + createHash('sha256').update(`${opts.scope}\u0000${opts.idempotencyKey}`).digest('hex').slice(0, 32);
+  return randomUUID();
+}
+
+/** A replay must carry the same request; the same key with another body is refused (422). */
+export function assertSameRequest(stored: { requestHash: string }, hash: string): void {
+  if (stored.requestHash !== hash)
+    throw new DomainError('IDEMPOTENCY.KEY_REUSED', {
+      sv: 'Samma id eller Idempotency-Key har redan använts för en annan begäran.',
+      en: 'This id or Idempotency-Key was already used for a different request.',
+    });
+}

@@ -1,0 +1,102 @@
+import type { Services } from '../composition';
+import { DomainError, invalidField, notFound } from '../domain/errors';
+import type { Incident, IncidentInput, IncidentUpdate, IncidentUpdateInput } from '../domain/incident';
+import { applyIncidentUpdate } from '../domain/incident';
+import { StoreConflictError } from '../ports/repository.port';
+import { requireGoLive } from './golives';
+import { assertSameRequest, recordId, requestHash } from './idempotency';
+import type { WriteResult } from './reports';
+
+/** Registers an incident that DSL/LGV follow (R9). Idempotent by id / Idempotency-Key. */
+export async function createIncident(
+  s: Pick<Services, 'repo' | 'clock'>,
+  cmd: { goLiveId: string; input: IncidentInput; idempotencyKey?: string },
+): Promise<WriteResult<Incident>> {
+  const goLive = await requireGoLive(s, cmd.goLiveId);
+  const areaIds = new Set(goLive.areas.map((a) => a.id));
+  cmd.input.areaIds.forEach((a, i) => {
+    if (!areaIds.has(a)) throw invalidField(`areaIds.${i}`, { sv: `okänt område '${a}'`, en: `unknown area '${a}'` });
+  });
+  if (cmd.input.incidentManagerId && !goLive.people.some((p) => p.id === cmd.input.incidentManagerId))
+    throw invalidField('incidentManagerId', { sv: 'okänd person', en: 'unknown person' });
+  const now = s.clock.now().toISOString();
+  const hash = requestHash(cmd.input);
+  const openedAt = cmd.input.openedAt ?? now;
+  const incident: Incident = {
+    id: recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: 'incident' }),
+    goLiveId: goLive.id,
+    title: cmd.input.title,
+    priority: cmd.input.priority,
+    ...(cmd.input.description ? { description: cmd.input.description } : {}),
+    ...(cmd.input.incidentManagerId ? { incidentManagerId: cmd.input.incidentManagerId } : {}),
+    ...(cmd.input.sdReference ? { sdReference: cmd.input.sdReference } : {}),
+    areaIds: cmd.input.areaIds,
+    status: 'open',
+    openedAt,
+    lastUpdateAt: openedAt,
+    updates: [],
+    ...(cmd.input.reporter ? { reporter: cmd.input.reporter } : {}),
+    requestHash: hash,
+  };
+  const result = await s.repo.createIncident(incident);
+  if (!result.created) assertSameRequest(result.value, hash);
+  return result;
+}
+
+/**
+ * IM's status update on an incident (R9.1). Replays (same update id) change nothing; a
+ * concurrent update makes us re-read and apply on top, never overwrite.
+ */
+export async function addIncidentUpdate(
+  s: Pick<Services, 'repo' | 'clock'>,
+  cmd: { goLiveId: string; incidentId: string; input: IncidentUpdateInput; idempotencyKey?: string },
+): Promise<WriteResult<IncidentUpdate> & { incident: Incident }> {
+  await requireGoLive(s, cmd.goLiveId);
+  const hash = requestHash(cmd.input);
+  const id = recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: `incident-update/${cmd.incidentId}` });
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const found = await s.repo.getIncident(cmd.goLiveId, cmd.incidentId);
+    if (!found) throw notFound('INCIDENT.NOT_FOUND', cmd.incidentId);
+    const existing = found.value.updates.find((u) => u.id === id);
+    if (existing) {
+      assertSameRequest(existing, hash);
+      return { value: existing, created: false, incident: found.value };
+    }
+    if (found.value.status === 'resolved' && cmd.input.status !== 'open')
+      throw new DomainError('INCIDENT.CLOSED', {
+        sv: 'Incidenten är redan löst. Skicka status "open" för att öppna den igen.',
+        en: 'The incident is already resolved. Send status "open" to reopen it.',
+      });
+    const now = s.clock.now().toISOString();
+    const update: IncidentUpdate = {
+      id,
+      text: cmd.input.text,
+      ...(cmd.input.priority !== undefined ? { priority: cmd.input.priority } : {}),
+      ...(cmd.input.status ? { status: cmd.input.status } : {}),
+      at: cmd.input.at ?? now,
+      receivedAt: now,
+      ...(cmd.input.reporter ? { reporter: cmd.input.reporter } : {}),
+      requestHash: hash,
+    };
+    try {
+      const saved = await s.repo.replaceIncident(applyIncidentUpdate(found.value, update), found.etag);
+      return { value: update, created: true, incident: saved.value };
+    } catch (e) {
+      if (!(e instanceof StoreConflictError)) throw e;
+    }
+  }
+  throw new DomainError('CONFLICT.CONCURRENT_UPDATE', {
+    sv: 'Incidenten uppdaterades samtidigt av andra. Försök igen.',
+    en: 'The incident was updated concurrently. Try again.',
+  });
+}
+
+export async function listIncidents(
+  s: Pick<Services, 'repo'>,
+  goLiveId: string,
+  filter: { status?: 'open' | 'resolved'; maxPriority?: number },
+): Promise<Incident[]> {
+  await requireGoLive(s, goLiveId);
+  const all = await s.repo.listIncidents(goLiveId);
+  return all.filter((i) => (!filter.status || i.status === filter.status) && (!filter.maxPriority || i.priority <= filter.maxPriority));
+}

@@ -1,0 +1,98 @@
+import type { Services } from '../composition';
+import type { AreaReport, AreaReportInput } from '../domain/area-report';
+import { suggestAreaColour } from '../domain/area-report';
+import { invalidField, notFound } from '../domain/errors';
+import { findArea, findUnit } from '../domain/golive';
+import type { UnitReport, UnitReportInput } from '../domain/unit-report';
+import { assertSameRequest, recordId, requestHash } from './idempotency';
+import { requireGoLive } from './golives';
+
+/** Reports may be back-dated (R3.4 lists are typed in later) but not dated ahead of the clock. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+function resolveReportedAt(reportedAt: string | undefined, now: Date): string {
+  if (reportedAt === undefined) return now.toISOString();
+  if (Date.parse(reportedAt) > now.getTime() + FUTURE_TOLERANCE_MS)
+    throw invalidField('reportedAt', { sv: 'får inte ligga i framtiden', en: 'must not be in the future' });
+  return reportedAt;
+}
+
+export interface WriteResult<T> {
+  value: T;
+  /** false when this was a replay of an earlier request: nothing new was stored. */
+  created: boolean;
+}
+
+/** A care unit reports its colour and why (R3.1, R3.2). Idempotent by id / Idempotency-Key. */
+export async function submitUnitReport(
+  s: Pick<Services, 'repo' | 'clock'>,
+  cmd: { goLiveId: string; unitId: string; input: UnitReportInput; idempotencyKey?: string; source?: UnitReport['source'] },
+): Promise<WriteResult<UnitReport>> {
+  const goLive = await requireGoLive(s, cmd.goLiveId);
+  const ref = findUnit(goLive, cmd.unitId);
+  if (!ref) throw notFound('UNIT.NOT_FOUND', cmd.unitId);
+  const now = s.clock.now();
+  const hash = requestHash({ unitId: cmd.unitId, ...cmd.input });
+  const report: UnitReport = {
+    id: recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: `unit-report/${cmd.unitId}` }),
+    goLiveId: goLive.id,
+    unitId: ref.unit.id,
+    forvaltningId: ref.forvaltning.id,
+    colour: cmd.input.colour,
+    explanation: cmd.input.explanation,
+    reportedAt: resolveReportedAt(cmd.input.reportedAt, now),
+    receivedAt: now.toISOString(),
+    ...(cmd.input.reporter ? { reporter: cmd.input.reporter } : {}),
+    source: cmd.source ?? 'api',
+    requestHash: hash,
+  };
+  const result = await s.repo.addUnitReport(report);
+  if (!result.created) assertSameRequest(result.value, hash);
+  return result;
+}
+
+export async function listUnitReports(s: Pick<Services, 'repo'>, goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]> {
+  const goLive = await requireGoLive(s, goLiveId);
+  if (!findUnit(goLive, unitId)) throw notFound('UNIT.NOT_FOUND', unitId);
+  return s.repo.listUnitReports(goLiveId, unitId, limit);
+}
+
+/**
+ * A delivery area reports its one colour (R4.1–R4.5). Without a colour the suggestion from
+ * the logged problems applies (R4.3); an override carries its reason and is kept.
+ */
+export async function submitAreaReport(
+  s: Pick<Services, 'repo' | 'clock'>,
+  cmd: { goLiveId: string; areaId: string; input: AreaReportInput; idempotencyKey?: string },
+): Promise<WriteResult<AreaReport>> {
+  const goLive = await requireGoLive(s, cmd.goLiveId);
+  const area = findArea(goLive, cmd.areaId);
+  if (!area) throw notFound('AREA.NOT_FOUND', cmd.areaId);
+  const now = s.clock.now();
+  const hash = requestHash({ areaId: cmd.areaId, ...cmd.input });
+  const suggestedColour = suggestAreaColour(cmd.input.problems);
+  const colour = cmd.input.colour ?? suggestedColour;
+  const report: AreaReport = {
+    id: recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: `area-report/${cmd.areaId}` }),
+    goLiveId: goLive.id,
+    areaId: area.id,
+    colour,
+    suggestedColour,
+    ...(colour !== suggestedColour && cmd.input.overrideReason ? { overrideReason: cmd.input.overrideReason } : {}),
+    summary: cmd.input.summary,
+    problems: cmd.input.problems,
+    reportedAt: resolveReportedAt(cmd.input.reportedAt, now),
+    receivedAt: now.toISOString(),
+    ...(cmd.input.reporter ? { reporter: cmd.input.reporter } : {}),
+    requestHash: hash,
+  };
+  const result = await s.repo.addAreaReport(report);
+  if (!result.created) assertSameRequest(result.value, hash);
+  return result;
+}
+
+export async function listAreaReports(s: Pick<Services, 'repo'>, goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
+  const goLive = await requireGoLive(s, goLiveId);
+  if (!findArea(goLive, areaId)) throw notFound('AREA.NOT_FOUND', areaId);
+  return s.repo.listAreaReports(goLiveId, areaId, limit);
+}

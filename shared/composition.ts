@@ -1,0 +1,64 @@
+import path from 'node:path';
+import type { Config } from './config';
+import { loadConfig } from './config';
+import type { Clock } from './ports/clock.port';
+import { systemClock } from './ports/clock.port';
+import type { Repository } from './ports/repository.port';
+
+/** Everything a handler needs, wired once from validated config. */
+export interface Services {
+  config: Config;
+  repo: Repository;
+  clock: Clock;
+}
+
+let services: Promise<Services> | undefined;
+let clockOverride: Clock | undefined;
+let repoOverride: Repository | undefined;
+
+async function createRepository(config: Config): Promise<Repository> {
+  if (config.COSMOS_ENDPOINT) {
+    const { CosmosRepository } = await import('./adapters/cosmos/cosmos.repository');
+    return CosmosRepository.connect({
+      endpoint: config.COSMOS_ENDPOINT,
+      key: config.COSMOS_KEY,
+      databaseId: config.COSMOS_DATABASE,
+      containerId: config.COSMOS_CONTAINER,
+    });
+  }
+  const { SqliteRepository } = await import('./adapters/embedded/sqlite.repository');
+  return SqliteRepository.open(path.resolve(config.DRIFTPULS_DATA_DIR, 'driftpuls.sqlite'), {
+    synchronous: config.EMBEDDED_SYNCHRONOUS,
+  });
+}
+
+/** The app's services, created on first use (config is read once and fails fast). */
+export function getServices(): Promise<Services> {
+  services ??= (async () => {
+    const config = loadConfig();
+    const repo = repoOverride ?? (await createRepository(config));
+    return { config, repo, get clock() { return clockOverride ?? systemClock; } };
+  })();
+  return services;
+}
+
+/**
+ * For hosts and tests: the local runtime installs its (possibly simulated) clock, tests a
+ * repository of their own. Must be called before the first request for the repository.
+ */
+export function configureServices(opts: { clock?: Clock; repo?: Repository }): void {
+  if (opts.clock) clockOverride = opts.clock;
+  if (opts.repo) {
+    repoOverride = opts.repo;
+    services = undefined;
+  }
+}
+
+/** Closes the store and forgets the wiring (tests, graceful shutdown). */
+export async function resetServices(): Promise<void> {
+  const s = services;
+  services = undefined;
+  repoOverride = undefined;
+  clockOverride = undefined;
+  if (s) await (await s).repo.close();
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { Colour, ColourInput, COLOURS } from './colour';
+import { Instant, Slug } from './ids';
+import { Reporter } from './unit-report';
+
+export const PROBLEM_SIZES = ['veryLarge', 'large', 'small'] as const;
+export type ProblemSize = (typeof PROBLEM_SIZES)[number];
+
+const ACCEPTED_SIZES = {
+  veryLarge: 'veryLarge',
+  large: 'large',
+  small: 'small',
+  'mycket stor': 'veryLarge',
+  stor: 'large',
+  liten: 'small',
+} as const satisfies Record<string, ProblemSize>;
+
+/** Problem size (R4.2): `veryLarge|large|small` or the Swedish `mycket stor|stor|liten`. */
+export const ProblemSizeInput = z
+  .enum(Object.keys(ACCEPTED_SIZES) as [keyof typeof ACCEPTED_SIZES, ...(keyof typeof ACCEPTED_SIZES)[]])
+  .transform((s): ProblemSize => ACCEPTED_SIZES[s]);
+
+const Text = (max: number) => z.string().trim().min(1).max(max);
+
+/** A logged problem with the three preparation questions (R4.1, R4.5). */
+export const Problem = z.object({
+  title: Text(200),
+  size: ProblemSizeInput,
+  /** Hur är läget? What happened and what is done: facts kept apart from assumptions. */
+  situation: z.object({ facts: Text(2000), assumptions: Text(2000).optional() }).optional(),
+  /** På gång? Actions, short and long term. */
+  actions: Text(2000).optional(),
+  /** Hinder på vägen? Under control, resources needed, anything to escalate. */
+  obstacles: Text(2000).optional(),
+  /** SD+ case references (R7.5). */
+  sdReferences: z.array(Text(40)).max(20).optional(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+/**
+ * The suggested area colour from the problems logged (R4.3): red for ≥1 very large or ≥2
+ * large; yellow for 1 large or ≥2 small; otherwise green.
+ */
+export function suggestAreaColour(problems: readonly { size: ProblemSize }[]): Colour {
+  const n = (s: ProblemSize) => problems.filter((p) => p.size === s).length;
+  if (n('veryLarge') >= 1 || n('large') >= 2) return 'red';
+  if (n('large') === 1 || n('small') >= 2) return 'yellow';
+  return 'green';
+}
+
+export const AreaReportInput = z
+  .object({
+    id: Slug.optional(),
+    /** The area's one colour; omitted → the suggestion applies (R4.3). */
+    colour: ColourInput.optional(),
+    /** Required when `colour` differs from the suggestion (R4.3). */
+    overrideReason: Text(1000).optional(),
+    summary: Text(4000),
+    problems: z.array(Problem).max(100).default([]),
+    reportedAt: Instant.optional(),
+    reporter: Reporter.optional(),
+  })
+  .superRefine((r, ctx) => {
+    const suggested = suggestAreaColour(r.problems);
+    const colour = r.colour ?? suggested;
+    if (colour !== suggested && !r.overrideReason)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrideReason'],
+        message: `krävs när färgen (${colour}) avviker från förslaget (${suggested}) / required when the colour differs from the suggestion`,
+      });
+    if (colour !== 'green')
+      r.problems.forEach((p, i) => {
+        for (const q of ['situation', 'actions', 'obstacles'] as const)
+          if (p[q] === undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['problems', i, q],
+              message: `krävs i en röd eller gul rapport (R4.5) / required in a red or yellow report`,
+            });
+      });
+  });
+export type AreaReportInput = z.infer<typeof AreaReportInput>;
+
+export const AreaReport = z.object({
+  id: z.string(),
+  goLiveId: z.string(),
+  areaId: z.string(),
+  colour: z.enum(COLOURS),
+  suggestedColour: z.enum(COLOURS),
+  overrideReason: z.string().optional(),
+  summary: z.string(),
+  problems: z.array(Problem),
+  reportedAt: z.string(),
+  receivedAt: z.string(),
+  reporter: Reporter.optional(),
+  requestHash: z.string(),
+});
+export type AreaReport = z.infer<typeof AreaReport>;
+
+export const AreaStatus = z.object({
+  goLiveId: z.string(),
+  areaId: z.string(),
+  colour: z.enum(COLOURS),
+  suggestedColour: z.enum(COLOURS),
+  summary: z.string(),
+  reportedAt: z.string(),
+  reportId: z.string(),
+  /** The colour before this report, for the trend arrow. */
+  previousColour: z.enum(COLOURS).optional(),
+  openProblems: z.number().int(),
+});
+export type AreaStatus = z.infer<typeof AreaStatus>;
+
+export const statusOfAreaReport = (r: AreaReport, previous: AreaStatus | undefined): AreaStatus => ({
+  goLiveId: r.goLiveId,
+  areaId: r.areaId,
+  colour: r.colour,
+  suggestedColour: r.suggestedColour,
+  summary: r.summary,
+  reportedAt: r.reportedAt,
+  reportId: r.id,
+  previousColour: previous?.colour,
+  openProblems: r.problems.length,
+});

@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+import { Email, Slug } from './ids';
+
+/** Roles of the routine (R1). Names are English in code; labels are Swedish for people. */
+export const ROLES = [
+  'goLiveLead',
+  'goLiveCoordinator',
+  'programmeManager',
+  'areaCoordinator',
+  'contactPerson',
+  'cslRepresentative',
+  'cslChair',
+  'chiefMedicalOfficer',
+  'lgvLiaison',
+  'incidentManager',
+  'itdManager',
+  'unitReporter',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, { sv: string; en: string }> = {
+  goLiveLead: { sv: 'Driftsättningsledare', en: 'Go-live lead' },
+  goLiveCoordinator: { sv: 'Driftsättningskoordinator', en: 'Go-live coordinator' },
+  programmeManager: { sv: 'Programledare', en: 'Programme manager' },
+  areaCoordinator: { sv: 'Områdessamordnare', en: 'Area coordinator' },
+  contactPerson: { sv: 'Kontaktperson', en: 'Contact person' },
+  cslRepresentative: { sv: 'CSL förvaltningsrepresentant', en: 'CSL administration representative' },
+  cslChair: { sv: 'Ordförande i CSL', en: 'CSL chair' },
+  chiefMedicalOfficer: { sv: 'Regional chefsläkare', en: 'Regional chief medical officer' },
+  lgvLiaison: { sv: 'LGV-representant', en: 'LGV liaison' },
+  incidentManager: { sv: 'IM (Incident Manager)', en: 'Incident manager' },
+  itdManager: { sv: 'ITD:s chef', en: 'IT department manager' },
+  unitReporter: { sv: 'Verksamhetens rapportör', en: 'Care-unit reporter' },
+};
+
+/** The seven delivery areas of the routine (R2.1); a go-live may replace them. */
+export const DEFAULT_AREAS = [
+  { id: 'verksamhetens-inforande', name: 'Verksamhetens införande' },
+  { id: 'cosmic', name: 'Cosmic' },
+  { id: 'cosmic-konfiguration', name: 'Cosmic konfiguration' },
+  { id: 'support', name: 'Support' },
+  { id: 'cambio', name: 'Cambio' },
+  { id: 'behorigheter', name: 'Behörigheter' },
+  { id: 'teknik', name: 'Teknik' },
+] as const;
+
+/** The area whose status is the care units' reports rather than a status file (R4.1, R3.5). */
+export const CARE_ROLLOUT_AREA_ID = 'verksamhetens-inforande';
+
+const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'HH:MM' });
+
+/**
+ * When care units must report (R3.3). Every value is configuration with the routine's
+ * default: check points 09, 12, 15, 18 each covering the three hours before; a unit is
+ * stale when its last report is more than three reporting hours old inside 06–18.
+ */
+export const ReportingRules = z.object({
+  dayStart: LocalTime.default('06:00'),
+  dayEnd: LocalTime.default('18:00'),
+  checkpoints: z.array(LocalTime).min(1).default(['09:00', '12:00', '15:00', '18:00']),
+  windowMinutes: z.number().int().min(15).max(24 * 60).default(180),
+  staleAfterMinutes: z.number().int().min(15).max(24 * 60).default(180),
+});
+export type ReportingRules = z.infer<typeof ReportingRules>;
+
+export const Area = z.object({ id: Slug, name: z.string().trim().min(1).max(120) });
+export type Area = z.infer<typeof Area>;
+
+export const Unit = z.object({ id: Slug, name: z.string().trim().min(1).max(120) });
+export type Unit = z.infer<typeof Unit>;
+
+/** A förvaltning (administration) with its care units and FVIS project lead (R2). */
+export const Forvaltning = z.object({
+  id: Slug,
+  name: z.string().trim().min(1).max(120),
+  /** Person id of the FVIS project lead: contact for the förvaltning's reporting list. */
+  fvisLeadId: Slug.optional(),
+  units: z.array(Unit).max(5000).default([]),
+});
+export type Forvaltning = z.infer<typeof Forvaltning>;
+
+export const Person = z.object({
+  id: Slug,
+  name: z.string().trim().min(1).max(120),
+  email: Email.optional(),
+  roles: z.array(z.enum(ROLES)).min(1),
+  /** Delivery areas this person coordinates or is contact for. */
+  areaIds: z.array(Slug).default([]),
+  /** Care units this person reports for (unit reporters). */
+  unitIds: z.array(Slug).default([]),
+  /** The förvaltning this person represents (CSL representatives, FVIS leads). */
+  forvaltningId: Slug.optional(),
+});
+export type Person = z.infer<typeof Person>;
+
+const TimeZone = z
+  .string()
+  .refine((tz) => IANAZone.isValidZone(tz), { message: 'okänd tidszon (IANA, t.ex. Europe/Stockholm) / unknown IANA time zone' });
+
+const LocalDate = z.iso.date();
+
+/** The go-live as a client sends it (PUT): id comes from the route (R2). */
+export const GoLiveInput = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    /** Day 0 of the go-live week, a local date (the routine's Friday). */
+    startDate: LocalDate,
+    timeZone: TimeZone.default('Europe/Stockholm'),
+    areas: z.array(Area).min(1).max(50).default(DEFAULT_AREAS.map((a) => ({ ...a }))),
+    forvaltningar: z.array(Forvaltning).max(200).default([]),
+    people: z.array(Person).max(20000).default([]),
+    reporting: ReportingRules.default(ReportingRules.parse({})),
+  })
+  .superRefine((g, ctx) => {
+    const dup = (items: { id: string }[], path: (string | number)[], what: string) => {
+      const seen = new Set<string>();
+      items.forEach((it, i) => {
+        if (seen.has(it.id)) ctx.addIssue({ code: 'custom', path: [...path, i, 'id'], message: `${what} '${it.id}' finns redan / duplicate id` });
+        seen.add(it.id);
+      });
+    };
+    dup(g.areas, ['areas'], 'område');
+    dup(g.forvaltningar, ['forvaltningar'], 'förvaltning');
+    dup(g.people, ['people'], 'person');
+    const unitIds = new Set<string>();
+    g.forvaltningar.forEach((f, fi) =>
+      f.units.forEach((u, ui) => {
+        if (unitIds.has(u.id)) ctx.addIssue({ code: 'custom', path: ['forvaltningar', fi, 'units', ui, 'id'], message: `enhet '${u.id}' finns redan / duplicate unit id` });
+        unitIds.add(u.id);
+      }),
+    );
+    const areaIds = new Set(g.areas.map((a) => a.id));
+    const personIds = new Set(g.people.map((p) => p.id));
+    const forvIds = new Set(g.forvaltningar.map((f) => f.id));
+    g.people.forEach((p, pi) => {
+      p.areaIds.forEach((a, ai) => {
+        if (!areaIds.has(a)) ctx.addIssue({ code: 'custom', path: ['people', pi, 'areaIds', ai], message: `okänt område '${a}' / unknown area` });
+      });
+      p.unitIds.forEach((u, ui) => {
+        if (!unitIds.has(u)) ctx.addIssue({ code: 'custom', path: ['people', pi, 'unitIds', ui], message: `okänd enhet '${u}' / unknown unit` });
+      });
+      if (p.forvaltningId && !forvIds.has(p.forvaltningId))
+        ctx.addIssue({ code: 'custom', path: ['people', pi, 'forvaltningId'], message: `okänd förvaltning '${p.forvaltningId}' / unknown förvaltning` });
+    });
+    g.forvaltningar.forEach((f, fi) => {
+      if (f.fvisLeadId && !personIds.has(f.fvisLeadId))
+        ctx.addIssue({ code: 'custom', path: ['forvaltningar', fi, 'fvisLeadId'], message: `okänd person '${f.fvisLeadId}' / unknown person` });
+    });
+  });
+export type GoLiveInput = z.infer<typeof GoLiveInput>;
+
+export const GoLive = z.object({
+  id: Slug,
+  name: z.string(),
+  startDate: LocalDate,
+  timeZone: z.string(),
+  areas: z.array(Area),
+  forvaltningar: z.array(Forvaltning),
+  people: z.array(Person),
+  reporting: ReportingRules,
+  updatedAt: z.string(),
+  createdAt: z.string(),
+});
+export type GoLive = z.infer<typeof GoLive>;
+
+export interface UnitRef {
+  unit: Unit;
+  forvaltning: Forvaltning;
+}
+
+/** Finds a care unit and its förvaltning, or undefined. */
+export function findUnit(goLive: GoLive, unitId: string): UnitRef | undefined {
+  for (const forvaltning of goLive.forvaltningar) {
+    const unit = forvaltning.units.find((u) => u.id === unitId);
+    if (unit) return { unit, forvaltning };
+  }
+  return undefined;
+}
+
+export const findArea = (goLive: GoLive, areaId: string): Area | undefined => goLive.areas.find((a) => a.id === areaId);
+
+export const countUnits = (goLive: GoLive): number => goLive.forvaltningar.reduce((n, f) => n + f.units.length, 0);

@@ -1,0 +1,140 @@
+import type { AreaStatus } from './area-report';
+import type { Colour } from './colour';
+import { colourRank } from './colour';
+import type { GoLive } from './golive';
+import type { Incident } from './incident';
+import { isMajor } from './incident';
+import { isInsideReportingDay, reportingMinutesBetween } from './reporting-time';
+import type { UnitStatus } from './unit-report';
+
+export type Trend = 'better' | 'worse' | 'same' | 'new';
+
+export interface AreaOverview {
+  areaId: string;
+  name: string;
+  colour: Colour | null;
+  suggestedColour: Colour | null;
+  reportedAt: string | null;
+  summary: string | null;
+  trend: Trend | null;
+  openProblems: number;
+}
+
+export interface UnitOverview {
+  unitId: string;
+  name: string;
+  colour: Colour | null;
+  explanation: string | null;
+  reportedAt: string | null;
+  /** No report yet at all. */
+  missing: boolean;
+  /** Last report older than the stale limit in reporting time (R3.3). */
+  stale: boolean;
+}
+
+export interface ForvaltningOverview {
+  forvaltningId: string;
+  name: string;
+  counts: Record<Colour | 'missing' | 'stale', number>;
+  units: UnitOverview[];
+}
+
+export interface Overview {
+  goLiveId: string;
+  name: string;
+  generatedAt: string;
+  timeZone: string;
+  insideReportingDay: boolean;
+  areas: AreaOverview[];
+  forvaltningar: ForvaltningOverview[];
+  units: { total: number } & Record<Colour | 'missing' | 'stale', number>;
+  /** Open incidents of priority 1 and 2, highest priority then oldest first (R9.2). */
+  majorIncidents: Pick<Incident, 'id' | 'title' | 'priority' | 'openedAt' | 'lastUpdateAt' | 'incidentManagerId' | 'sdReference'>[];
+}
+
+export const trendOf = (current: Colour, previous: Colour | undefined): Trend => {
+  if (previous === undefined) return 'new';
+  const d = colourRank(current) - colourRank(previous);
+  return d < 0 ? 'better' : d > 0 ? 'worse' : 'same';
+};
+
+/**
+ * The overall picture for DSL (R10.1) as far as status data goes: each delivery area's
+ * latest colour and trend, care units per förvaltning by colour with stale and missing
+ * ones (R3.3), and open P1/P2 incidents. Pure: takes `now` and the status snapshot.
+ */
+export function buildOverview(
+  now: Date,
+  data: { goLive: GoLive; unitStatuses: readonly UnitStatus[]; areaStatuses: readonly AreaStatus[]; openIncidents: readonly Incident[] },
+): Overview {
+  const { goLive } = data;
+  const rules = goLive.reporting;
+  const inside = isInsideReportingDay(now, goLive.timeZone, rules);
+  const unitStatus = new Map(data.unitStatuses.map((s) => [s.unitId, s]));
+  const areaStatus = new Map(data.areaStatuses.map((s) => [s.areaId, s]));
+  const zero = () => ({ green: 0, yellow: 0, red: 0, missing: 0, stale: 0 });
+  const totals = { total: 0, ...zero() };
+
+  const forvaltningar = goLive.forvaltningar.map((f): ForvaltningOverview => {
+    const counts = zero();
+    const units = f.units.map((u): UnitOverview => {
+      const s = unitStatus.get(u.id);
+      const stale =
+        s !== undefined && inside && reportingMinutesBetween(new Date(s.reportedAt), now, goLive.timeZone, rules) > rules.staleAfterMinutes;
+      if (s) counts[s.colour]++;
+      else counts.missing++;
+      if (stale) counts.stale++;
+      return {
+        unitId: u.id,
+        name: u.name,
+        colour: s?.colour ?? null,
+        explanation: s?.explanation ?? null,
+        reportedAt: s?.reportedAt ?? null,
+        missing: !s,
+        stale,
+      };
+    });
+    for (const k of Object.keys(counts) as (keyof typeof counts)[]) totals[k] += counts[k];
+    totals.total += units.length;
+    return { forvaltningId: f.id, name: f.name, counts, units };
+  });
+
+  const areas = goLive.areas.map((a): AreaOverview => {
+    const s = areaStatus.get(a.id);
+    return {
+      areaId: a.id,
+      name: a.name,
+      colour: s?.colour ?? null,
+      suggestedColour: s?.suggestedColour ?? null,
+      reportedAt: s?.reportedAt ?? null,
+      summary: s?.summary ?? null,
+      trend: s ? trendOf(s.colour, s.previousColour) : null,
+      openProblems: s?.openProblems ?? 0,
+    };
+  });
+
+  const majorIncidents = data.openIncidents
+    .filter((i) => i.status === 'open' && isMajor(i))
+    .sort((a, b) => a.priority - b.priority || a.openedAt.localeCompare(b.openedAt))
+    .map(({ id, title, priority, openedAt, lastUpdateAt, incidentManagerId, sdReference }) => ({
+      id,
+      title,
+      priority,
+      openedAt,
+      lastUpdateAt,
+      incidentManagerId,
+      sdReference,
+    }));
+
+  return {
+    goLiveId: goLive.id,
+    name: goLive.name,
+    generatedAt: now.toISOString(),
+    timeZone: goLive.timeZone,
+    insideReportingDay: inside,
+    areas,
+    forvaltningar,
+    units: totals,
+    majorIncidents,
+  };
+}

@@ -1,0 +1,36 @@
+import { DateTime } from 'luxon';
+import type { ReportingRules } from './golive';
+
+const minutesOf = (hhmm: string): number => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/** Whether `at` falls inside the reporting day (R3.3, default 06–18 local, both ends included). */
+export function isInsideReportingDay(at: Date, timeZone: string, rules: Pick<ReportingRules, 'dayStart' | 'dayEnd'>): boolean {
+  const local = DateTime.fromJSDate(at, { zone: timeZone });
+  const m = local.hour * 60 + local.minute;
+  return m >= minutesOf(rules.dayStart) && m <= minutesOf(rules.dayEnd);
+}
+
+/**
+ * Minutes of reporting day (R3.3: 06–18 local by default) between `from` and `to`. Night
+ * hours do not count, so a report at 17:30 is not stale at 07:00 the next morning.
+ * Walks local calendar days, so daylight-saving changes are handled by the zone rules.
+ */
+export function reportingMinutesBetween(from: Date, to: Date, timeZone: string, rules: Pick<ReportingRules, 'dayStart' | 'dayEnd'>): number {
+  if (to <= from) return 0;
+  const start = DateTime.fromJSDate(from, { zone: timeZone });
+  const end = DateTime.fromJSDate(to, { zone: timeZone });
+  const dayStart = minutesOf(rules.dayStart);
+  const dayEnd = minutesOf(rules.dayEnd);
+  let total = 0;
+  for (let day = start.startOf('day'); day <= end; day = day.plus({ days: 1 })) {
+    const open = day.plus({ minutes: dayStart });
+    const close = day.plus({ minutes: dayEnd });
+    const a = open > start ? open : start;
+    const b = close < end ? close : end;
+    if (b > a) total += b.diff(a, 'minutes').minutes;
+  }
+  return Math.floor(total);
+}
