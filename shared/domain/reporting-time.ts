@@ -26,8 +26,9 @@ export function reportingMinutesBetween(from: Date, to: Date, timeZone: string, 
   const dayEnd = minutesOf(rules.dayEnd);
   let total = 0;
   for (let day = start.startOf('day'); day <= end; day = day.plus({ days: 1 })) {
-    const open = day.plus({ minutes: dayStart });
-    const close = day.plus({ minutes: dayEnd });
+    // Wall-clock times, not offsets from midnight: on a daylight-saving day midnight + 6 h is 07:00.
+    const open = day.set({ hour: Math.floor(dayStart / 60), minute: dayStart % 60 });
+    const close = day.set({ hour: Math.floor(dayEnd / 60), minute: dayEnd % 60 });
     const a = open > start ? open : start;
     const b = close < end ? close : end;
     if (b > a) total += b.diff(a, 'minutes').minutes;

@@ -37,7 +37,8 @@ export interface RuntimeMarker {
  *
  * Errors: `StoreConflictError` when an `etag` no longer matches (a concurrent writer won);
  * `StoreUnavailableError` when the store cannot be reached or throttles (the caller may
- * retry; HTTP maps it to 503 with Retry-After).
+ * retry; HTTP maps it to 503 with Retry-After). A report write that fails this way after
+ * the report itself was stored is repaired by retrying the same report id.
  */
 export interface Repository {
   /** Reads a go-live with its organisation, or undefined. */
@@ -56,7 +57,7 @@ export interface Repository {
    * status step, which repairs a crash between the two writes.
    */
   addUnitReport(report: UnitReport): Promise<CreateResult<UnitReport>>;
-  /** A unit's reports, newest `reportedAt` first. */
+  /** A unit's reports, newest `reportedAt` first; equal times by id, descending (as `isNewer`). */
   listUnitReports(goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]>;
 
   /** As `addUnitReport`, for delivery-area reports and the area's current status. */
@@ -67,7 +68,7 @@ export interface Repository {
   /** Creates an incident if its id is new. */
   createIncident(incident: Incident): Promise<CreateResult<Incident>>;
   getIncident(goLiveId: string, incidentId: string): Promise<Versioned<Incident> | undefined>;
-  /** Replaces an incident if `etag` still matches, else throws `StoreConflictError`. */
+  /** Replaces an incident if `etag` still matches, else (or if it no longer exists) throws `StoreConflictError`. */
   replaceIncident(incident: Incident, etag: string): Promise<Versioned<Incident>>;
   /** All incidents of a go-live, newest `openedAt` first. */
   listIncidents(goLiveId: string): Promise<Incident[]>;

@@ -61,8 +61,8 @@ const docId = (type: DocType, key: string) => `${type}:${key}`;
  */
 export class SqliteRepository implements Repository {
   private readonly stmt: ReturnType<typeof prepareStatements>;
-  private readonly addUnitReportTx: (report: UnitReport) => CreateResult<UnitReport>;
-  private readonly addAreaReportTx: (report: AreaReport) => CreateResult<AreaReport>;
+  private readonly addUnitReportTx: Database.Transaction<(report: UnitReport) => CreateResult<UnitReport>>;
+  private readonly addAreaReportTx: Database.Transaction<(report: AreaReport) => CreateResult<AreaReport>>;
 
   private constructor(private readonly db: Database.Database) {
     this.stmt = prepareStatements(db);
@@ -125,7 +125,10 @@ export class SqliteRepository implements Repository {
   }
 
   async addUnitReport(report: UnitReport): Promise<CreateResult<UnitReport>> {
-    return guard(() => this.addUnitReportTx(report));
+    // IMMEDIATE takes the write lock up front: a deferred transaction that reads the status
+    // and then writes fails at once with SQLITE_BUSY if another process wrote in between,
+    // instead of waiting out busy_timeout. The same holds for area reports.
+    return guard(() => this.addUnitReportTx.immediate(report));
   }
 
   async listUnitReports(goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]> {
@@ -133,7 +136,7 @@ export class SqliteRepository implements Repository {
   }
 
   async addAreaReport(report: AreaReport): Promise<CreateResult<AreaReport>> {
-    return guard(() => this.addAreaReportTx(report));
+    return guard(() => this.addAreaReportTx.immediate(report));
   }
 
   async listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
@@ -165,7 +168,7 @@ export class SqliteRepository implements Repository {
     return guard(() => {
       let goLive: GoLive | undefined;
       const snapshot: Omit<StatusSnapshot, 'goLive'> = { unitStatuses: [], areaStatuses: [], openIncidents: [] };
-      for (const row of this.stmt.snapshot.all(goLiveId)) {
+      for (const row of this.stmt.snapshot.all({ pk: goLiveId })) {
         switch (row.type) {
           case 'golive':
             goLive = parseBody(GoLive, row);
@@ -230,7 +233,7 @@ export class SqliteRepository implements Repository {
   }
 }
 
-/** Creates the schema; later versions add steps here, guarded by `PRAGMA user_version`. */
+/** Creates the schema in a new file; an existing file keeps its data. */
 function migrate(db: Database.Database): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS docs (
@@ -272,9 +275,11 @@ function prepareStatements(db: Database.Database) {
     listByType: db.prepare<[string, DocType], DocRow>(
       'SELECT type, etag, body FROM docs WHERE pk = ? AND type = ? ORDER BY sort_key DESC, id DESC',
     ),
-    snapshot: db.prepare<[string], DocRow>(
-      `SELECT type, etag, body FROM docs
-       WHERE pk = ? AND (type IN ('golive', 'unitStatus', 'areaStatus') OR (type = 'incident' AND ref = 'open'))`,
+    // UNION ALL rather than one OR: each half is an index seek, instead of a walk over every report of the go-live.
+    snapshot: db.prepare<{ pk: string }, DocRow>(
+      `SELECT type, etag, body FROM docs WHERE pk = @pk AND type IN ('golive', 'unitStatus', 'areaStatus')
+       UNION ALL
+       SELECT type, etag, body FROM docs WHERE pk = @pk AND type = 'incident' AND ref = 'open'`,
     ),
     listGoLives: db.prepare<[], unknown>(
       `SELECT pk AS id, json_extract(body, '$.name') AS name FROM docs WHERE type = 'golive' ORDER BY pk`,

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CosmosClient } from '@azure/cosmos';
+import { createHttpServer } from '@vercel/cosmosdb-server';
+import { CosmosRepository } from '../../shared/adapters/cosmos/cosmos.repository';
+import { StoreUnavailableError } from '../../shared/ports/repository.port';
+import { makeGoLive, makeUnitReport } from '../builders';
+import { repositoryContract } from './repository.contract';
+
+/** The Cosmos DB emulator's published, well-known key; the test server accepts any key. */
+const EMULATOR_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XjZWnM4GW/Q==';
+const CONTAINER = 'golives';
+
+let server: http.Server;
+let endpoint: string;
+
+beforeAll(async () => {
+  // Keep-alive roughly halves the time per request against this server.
+  server = createHttpServer({ keepAlive: true });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const connect = (databaseId = `test-${randomUUID()}`) =>
+  CosmosRepository.connect({ endpoint, key: EMULATOR_KEY, databaseId, containerId: CONTAINER });
+
+repositoryContract('Cosmos DB (@vercel/cosmosdb-server)', async () => {
+  const repo = await connect();
+  return { repo, teardown: () => repo.close() };
+});
+
+describe('CosmosRepository specifics', () => {
+  let repo: CosmosRepository;
+  let databaseId: string;
+
+  beforeAll(async () => {
+    databaseId = `test-${randomUUID()}`;
+    repo = await connect(databaseId);
+  });
+  afterAll(() => repo.close());
+
+  it('writes a fresh unit report with two point writes, and reads the overview with one query', async () => {
+    const goLive = makeGoLive();
+    await repo.saveGoLive(goLive, null);
+
+    const before = { ...repo.stats };
+    await repo.addUnitReport(makeUnitReport({ goLiveId: goLive.id }));
+    expect(repo.stats.writes - before.writes).toBe(2);
+    expect(repo.stats.queries - before.queries).toBe(0);
+
+    const beforeSnapshot = { ...repo.stats };
+    const snapshot = await repo.getStatusSnapshot(goLive.id);
+    expect(snapshot?.unitStatuses).toHaveLength(1);
+    expect(repo.stats.queries - beforeSnapshot.queries).toBe(1);
+    expect(repo.stats.pointReads - beforeSnapshot.pointReads).toBe(0);
+    expect(repo.stats.writes - beforeSnapshot.writes).toBe(0);
+    expect(repo.stats.requestCharge).toBeGreaterThan(before.requestCharge);
+  });
+
+  it('also writes only two documents for a report that replaces an existing status', async () => {
+    const goLive = makeGoLive();
+    await repo.saveGoLive(goLive, null);
+    await repo.addUnitReport(makeUnitReport({ goLiveId: goLive.id, reportedAt: '2026-11-27T08:00:00.000Z' }));
+    const before = { ...repo.stats };
+    await repo.addUnitReport(makeUnitReport({ goLiveId: goLive.id, reportedAt: '2026-11-27T09:00:00.000Z' }));
+    expect(repo.stats.writes - before.writes).toBe(2);
+  });
+
+  it('repairs the status on a replay when a crash came between the report and the status write', async () => {
+    const goLive = makeGoLive();
+    await repo.saveGoLive(goLive, null);
+    const report = makeUnitReport({ goLiveId: goLive.id });
+    // The report document alone, as if the process died after the first write.
+    const raw = new CosmosClient({ endpoint, key: EMULATOR_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
+    try {
+      await raw
+        .database(databaseId)
+        .container(CONTAINER)
+        .items.create({ ...report, id: `unitReport:${report.id}`, type: 'unitReport', sortKey: `${report.reportedAt}|${report.id}` });
+    } finally {
+      raw.dispose();
+    }
+    expect((await repo.getStatusSnapshot(goLive.id))?.unitStatuses).toEqual([]);
+
+    expect(await repo.addUnitReport(report)).toEqual({ value: report, created: false });
+    expect((await repo.getStatusSnapshot(goLive.id))?.unitStatuses.map((s) => s.reportId)).toEqual([report.id]);
+  });
+
+  it('strips Cosmos system and envelope properties from what it returns', async () => {
+    const goLive = makeGoLive();
+    await repo.saveGoLive(goLive, null);
+    const report = makeUnitReport({ goLiveId: goLive.id });
+    await repo.addUnitReport(report);
+
+    expect(Object.keys((await repo.getGoLive(goLive.id))!.value).sort()).toEqual(Object.keys(goLive).sort());
+    const [listed] = await repo.listUnitReports(goLive.id, report.unitId, 1);
+    expect(Object.keys(listed!).sort()).toEqual(Object.keys(report).sort());
+    const [status] = (await repo.getStatusSnapshot(goLive.id))!.unitStatuses;
+    expect(Object.keys(status!).sort()).toEqual(['colour', 'explanation', 'forvaltningId', 'goLiveId', 'reportId', 'reportedAt', 'unitId']);
+  });
+});
+
+describe('CosmosRepository when the store is unavailable', () => {
+  let throttling: http.Server;
+  let throttlingEndpoint: string;
+
+  beforeAll(async () => {
+    // Every request is throttled; the short retry-after keeps the SDK's own retries quick.
+    throttling = http.createServer((_req, res) => {
+      res.writeHead(429, { 'content-type': 'application/json', 'x-ms-retry-after-ms': '5', 'x-ms-request-charge': '0' });
+      res.end(JSON.stringify({ code: 'TooManyRequests', message: 'Request rate is large' }));
+    });
+    await new Promise<void>((resolve) => throttling.listen(0, '127.0.0.1', resolve));
+    throttlingEndpoint = `http://127.0.0.1:${(throttling.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    throttling.closeAllConnections();
+    await new Promise((resolve) => throttling.close(resolve));
+  });
+
+  it('turns throttling (429) into StoreUnavailableError with a retry-after', async () => {
+    const repo = await CosmosRepository.connect({
+      endpoint: throttlingEndpoint,
+      key: EMULATOR_KEY,
+      databaseId: 'db',
+      containerId: CONTAINER,
+      createIfNotExists: false,
+    });
+    try {
+      const err = await repo.getGoLive('any').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(StoreUnavailableError);
+      expect((err as StoreUnavailableError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    } finally {
+      await repo.close();
+    }
+  });
+});

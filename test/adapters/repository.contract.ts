@@ -1,0 +1,293 @@
+import type { Repository } from '../../shared/ports/repository.port';
+import { StoreConflictError } from '../../shared/ports/repository.port';
+import { makeAreaReport, makeGoLive, makeIncident, makeUnitReport, minutesAfter, uniqueId } from '../builders';
+
+const T0 = '2026-11-27T08:00:00.000Z';
+
+/**
+ * The behaviour every `Repository` adapter must share. Each adapter's test file calls this
+ * with a factory for a fresh store; tests use their own go-live ids, so they can share it.
+ */
+export function repositoryContract(name: string, setup: () => Promise<{ repo: Repository; teardown: () => Promise<void> }>): void {
+  describe(`Repository contract: ${name}`, () => {
+    let repo: Repository;
+    let teardown: (() => Promise<void>) | undefined;
+
+    beforeAll(async () => {
+      ({ repo, teardown } = await setup());
+    });
+    afterAll(async () => {
+      await teardown?.();
+    });
+
+    describe('go-lives', () => {
+      it('reads nothing for an unknown id', async () => {
+        expect(await repo.getGoLive(uniqueId('gl'))).toBeUndefined();
+      });
+
+      it('creates with null etag, reads back the value and its etag', async () => {
+        const g = makeGoLive();
+        const saved = await repo.saveGoLive(g, null);
+        expect(saved.value).toEqual(g);
+        expect(saved.etag).toEqual(expect.any(String));
+        expect(await repo.getGoLive(g.id)).toEqual({ value: g, etag: saved.etag });
+      });
+
+      it('refuses a create-only save of an existing go-live and keeps the stored one', async () => {
+        const g = makeGoLive();
+        await repo.saveGoLive(g, null);
+        await expect(repo.saveGoLive({ ...g, name: 'Annan' }, null)).rejects.toBeInstanceOf(StoreConflictError);
+        expect((await repo.getGoLive(g.id))?.value.name).toBe(g.name);
+      });
+
+      it('replaces only the version it was given', async () => {
+        const g = makeGoLive();
+        const v1 = await repo.saveGoLive(g, null);
+        const v2 = await repo.saveGoLive({ ...g, name: 'Version 2' }, v1.etag);
+        expect(v2.etag).not.toBe(v1.etag);
+        await expect(repo.saveGoLive({ ...g, name: 'Stale writer' }, v1.etag)).rejects.toBeInstanceOf(StoreConflictError);
+        expect(await repo.getGoLive(g.id)).toEqual({ value: { ...g, name: 'Version 2' }, etag: v2.etag });
+      });
+
+      it('refuses a conditional replace of a go-live that does not exist', async () => {
+        await expect(repo.saveGoLive(makeGoLive(), 'some-etag')).rejects.toBeInstanceOf(StoreConflictError);
+      });
+
+      it('upserts without an etag, whether or not it exists', async () => {
+        const g = makeGoLive();
+        const v1 = await repo.saveGoLive(g);
+        const v2 = await repo.saveGoLive({ ...g, name: 'Upserted' });
+        expect(v2.etag).not.toBe(v1.etag);
+        expect((await repo.getGoLive(g.id))?.value.name).toBe('Upserted');
+      });
+
+      it('lists go-lives by id and name, and nothing else', async () => {
+        const a = makeGoLive({ input: { name: 'Våg A' } });
+        const b = makeGoLive({ input: { name: 'Våg B' } });
+        await repo.saveGoLive(a, null);
+        await repo.saveGoLive(b, null);
+        await repo.addUnitReport(makeUnitReport({ goLiveId: a.id }));
+        await repo.putMarker({ name: uniqueId('marker'), at: T0 });
+        const list = await repo.listGoLives();
+        expect(list).toEqual(expect.arrayContaining([{ id: a.id, name: 'Våg A' }, { id: b.id, name: 'Våg B' }]));
+        for (const item of list) expect(Object.keys(item).sort()).toEqual(['id', 'name']);
+        expect(new Set(list.map((g) => g.id)).size).toBe(list.length);
+      });
+    });
+
+    describe('unit reports', () => {
+      it('stores a new report and lists it', async () => {
+        const r = makeUnitReport({ goLiveId: uniqueId('gl') });
+        expect(await repo.addUnitReport(r)).toEqual({ value: r, created: true });
+        expect(await repo.listUnitReports(r.goLiveId, r.unitId, 10)).toEqual([r]);
+      });
+
+      it('treats a replayed id as the same report: created false, the stored value, stored once', async () => {
+        const r = makeUnitReport({ goLiveId: uniqueId('gl'), colour: 'red', explanation: 'Först' });
+        await repo.addUnitReport(r);
+        const replay = await repo.addUnitReport({ ...r, colour: 'green', explanation: 'Annan text', requestHash: 'hash-2' });
+        expect(replay).toEqual({ value: r, created: false });
+        expect(await repo.listUnitReports(r.goLiveId, r.unitId, 10)).toEqual([r]);
+      });
+
+      it('lists newest reportedAt first, ties by id descending, up to the limit, for that unit only', async () => {
+        const goLiveId = uniqueId('gl');
+        const at = (m: number, id: string) => makeUnitReport({ goLiveId, id, reportedAt: minutesAfter(T0, m) });
+        const reports = [at(30, 'r-c'), at(10, 'r-a'), at(50, 'r-e'), at(20, 'r-b'), at(50, 'r-d')];
+        for (const r of reports) await repo.addUnitReport(r);
+        await repo.addUnitReport(makeUnitReport({ goLiveId, unitId: 'avd-14', reportedAt: minutesAfter(T0, 99) }));
+
+        const top3 = await repo.listUnitReports(goLiveId, 'avd-12', 3);
+        expect(top3.map((r) => r.id)).toEqual(['r-e', 'r-d', 'r-c']);
+        expect((await repo.listUnitReports(goLiveId, 'avd-12', 100)).map((r) => r.id)).toEqual(['r-e', 'r-d', 'r-c', 'r-b', 'r-a']);
+        expect(await repo.listUnitReports(goLiveId, 'avd-12', 0)).toEqual([]);
+        expect(await repo.listUnitReports(goLiveId, 'no-such-unit', 10)).toEqual([]);
+      });
+
+      it('keeps the newest reportedAt as current status, whatever the arrival order', async () => {
+        const goLive = makeGoLive();
+        await repo.saveGoLive(goLive, null);
+        const newer = makeUnitReport({ goLiveId: goLive.id, colour: 'red', reportedAt: minutesAfter(T0, 60) });
+        const older = makeUnitReport({ goLiveId: goLive.id, colour: 'green', reportedAt: minutesAfter(T0, 30) });
+        await repo.addUnitReport(newer);
+        expect((await repo.addUnitReport(older)).created).toBe(true);
+
+        const status = (await repo.getStatusSnapshot(goLive.id))?.unitStatuses;
+        expect(status).toEqual([
+          { goLiveId: goLive.id, unitId: 'avd-12', forvaltningId: 'kirurgi', colour: 'red', explanation: newer.explanation, reportedAt: newer.reportedAt, reportId: newer.id },
+        ]);
+
+        const newest = makeUnitReport({ goLiveId: goLive.id, colour: 'yellow', reportedAt: minutesAfter(T0, 90) });
+        await repo.addUnitReport(newest);
+        expect((await repo.getStatusSnapshot(goLive.id))?.unitStatuses.map((s) => [s.reportId, s.colour])).toEqual([[newest.id, 'yellow']]);
+      });
+
+      it('breaks a reportedAt tie by the larger report id, in either arrival order', async () => {
+        for (const order of [['tie-b', 'tie-a'], ['tie-a', 'tie-b']]) {
+          const goLive = makeGoLive();
+          await repo.saveGoLive(goLive, null);
+          for (const id of order) await repo.addUnitReport(makeUnitReport({ goLiveId: goLive.id, id, reportedAt: T0 }));
+          expect((await repo.getStatusSnapshot(goLive.id))?.unitStatuses.map((s) => s.reportId)).toEqual(['tie-b']);
+        }
+      });
+    });
+
+    describe('area reports', () => {
+      it('keeps the newest report as area status, with the colour before it for the trend', async () => {
+        const goLive = makeGoLive();
+        await repo.saveGoLive(goLive, null);
+        const first = makeAreaReport({ goLiveId: goLive.id, colour: 'green', reportedAt: minutesAfter(T0, 0) });
+        const second = makeAreaReport({
+          goLiveId: goLive.id,
+          colour: 'red',
+          suggestedColour: 'red',
+          summary: 'Inloggningen ligger nere',
+          problems: [{ title: 'Inloggning', size: 'veryLarge', situation: { facts: 'Ingen kan logga in' }, actions: 'Felsöker', obstacles: 'Inga' }],
+          reportedAt: minutesAfter(T0, 60),
+        });
+        const late = makeAreaReport({ goLiveId: goLive.id, colour: 'yellow', suggestedColour: 'green', overrideReason: 'Osäkert', reportedAt: minutesAfter(T0, 30) });
+
+        expect((await repo.addAreaReport(first)).created).toBe(true);
+        let statuses = (await repo.getStatusSnapshot(goLive.id))?.areaStatuses;
+        expect(statuses).toHaveLength(1);
+        expect(statuses?.[0]?.colour).toBe('green');
+        expect(statuses?.[0]?.previousColour).toBeUndefined();
+
+        await repo.addAreaReport(second);
+        await repo.addAreaReport(late);
+        expect(await repo.addAreaReport({ ...second, summary: 'replay' })).toEqual({ value: second, created: false });
+
+        statuses = (await repo.getStatusSnapshot(goLive.id))?.areaStatuses;
+        expect(statuses).toEqual([
+          {
+            goLiveId: goLive.id,
+            areaId: 'support',
+            colour: 'red',
+            suggestedColour: 'red',
+            summary: 'Inloggningen ligger nere',
+            reportedAt: second.reportedAt,
+            reportId: second.id,
+            previousColour: 'green',
+            openProblems: 1,
+          },
+        ]);
+        expect((await repo.listAreaReports(goLive.id, 'support', 10)).map((r) => r.id)).toEqual([second.id, late.id, first.id]);
+        expect((await repo.listAreaReports(goLive.id, 'support', 1)).map((r) => r.id)).toEqual([second.id]);
+        expect(await repo.listAreaReports(goLive.id, 'teknik', 10)).toEqual([]);
+      });
+    });
+
+    describe('incidents', () => {
+      it('creates once, reads with an etag, and replaces only the current version', async () => {
+        const incident = makeIncident({ goLiveId: uniqueId('gl') });
+        expect(await repo.createIncident(incident)).toEqual({ value: incident, created: true });
+        expect(await repo.createIncident({ ...incident, title: 'Replay' })).toEqual({ value: incident, created: false });
+
+        const read = await repo.getIncident(incident.goLiveId, incident.id);
+        expect(read?.value).toEqual(incident);
+        const resolved = {
+          ...incident,
+          status: 'resolved' as const,
+          resolvedAt: minutesAfter(T0, 45),
+          lastUpdateAt: minutesAfter(T0, 45),
+          updates: [{ id: 'u1', text: 'Löst', status: 'resolved' as const, at: minutesAfter(T0, 45), receivedAt: minutesAfter(T0, 45), requestHash: 'h' }],
+        };
+        const replaced = await repo.replaceIncident(resolved, read!.etag);
+        expect(replaced.value).toEqual(resolved);
+        expect(replaced.etag).not.toBe(read!.etag);
+        await expect(repo.replaceIncident({ ...incident, title: 'Stale' }, read!.etag)).rejects.toBeInstanceOf(StoreConflictError);
+        expect(await repo.getIncident(incident.goLiveId, incident.id)).toEqual({ value: resolved, etag: replaced.etag });
+      });
+
+      it('refuses to replace an incident that does not exist, and reads nothing for it', async () => {
+        const incident = makeIncident({ goLiveId: uniqueId('gl') });
+        await expect(repo.replaceIncident(incident, 'whatever')).rejects.toBeInstanceOf(StoreConflictError);
+        expect(await repo.getIncident(incident.goLiveId, incident.id)).toBeUndefined();
+      });
+
+      it('lists a go-live’s incidents newest openedAt first', async () => {
+        const goLiveId = uniqueId('gl');
+        const a = makeIncident({ goLiveId, openedAt: minutesAfter(T0, 10) });
+        const b = makeIncident({ goLiveId, openedAt: minutesAfter(T0, 30), status: 'resolved', resolvedAt: minutesAfter(T0, 40) });
+        const c = makeIncident({ goLiveId, openedAt: minutesAfter(T0, 20) });
+        for (const i of [a, b, c]) await repo.createIncident(i);
+        await repo.createIncident(makeIncident({ goLiveId: uniqueId('gl') }));
+        expect((await repo.listIncidents(goLiveId)).map((i) => i.id)).toEqual([b.id, c.id, a.id]);
+      });
+    });
+
+    describe('status snapshot', () => {
+      it('is undefined for a go-live that does not exist', async () => {
+        expect(await repo.getStatusSnapshot(uniqueId('gl'))).toBeUndefined();
+      });
+
+      it('holds the go-live, every unit and area status and only open incidents, of that go-live only', async () => {
+        const goLive = makeGoLive();
+        const other = makeGoLive();
+        await repo.saveGoLive(goLive, null);
+        await repo.saveGoLive(other, null);
+        for (const g of [goLive, other]) {
+          await repo.addUnitReport(makeUnitReport({ goLiveId: g.id, unitId: 'avd-12', forvaltningId: 'kirurgi', colour: 'yellow' }));
+          await repo.addUnitReport(makeUnitReport({ goLiveId: g.id, unitId: 'akuten', forvaltningId: 'medicin', colour: 'red' }));
+          await repo.addAreaReport(makeAreaReport({ goLiveId: g.id, areaId: 'cosmic' }));
+          await repo.createIncident(makeIncident({ goLiveId: g.id, status: 'resolved', resolvedAt: T0 }));
+        }
+        const open = makeIncident({ goLiveId: goLive.id, priority: 1 });
+        await repo.createIncident(open);
+        await repo.createIncident(makeIncident({ goLiveId: other.id }));
+
+        const snapshot = await repo.getStatusSnapshot(goLive.id);
+        expect(snapshot?.goLive).toEqual(goLive);
+        expect(snapshot?.unitStatuses.map((s) => `${s.unitId}:${s.colour}`).sort()).toEqual(['akuten:red', 'avd-12:yellow']);
+        expect(snapshot?.areaStatuses.map((s) => s.areaId)).toEqual(['cosmic']);
+        expect(snapshot?.openIncidents).toEqual([open]);
+        const goLiveIds = [...snapshot!.unitStatuses, ...snapshot!.areaStatuses, ...snapshot!.openIncidents].map((x) => x.goLiveId);
+        expect(new Set(goLiveIds)).toEqual(new Set([goLive.id]));
+
+        const current = await repo.getIncident(goLive.id, open.id);
+        await repo.replaceIncident({ ...open, status: 'resolved', resolvedAt: minutesAfter(T0, 5) }, current!.etag);
+        expect((await repo.getStatusSnapshot(goLive.id))?.openIncidents).toEqual([]);
+      });
+    });
+
+    describe('markers', () => {
+      it('upserts by name and reads back, also names that are not ids', async () => {
+        const name = `${uniqueId('timer')}/heartbeat?#1 å`;
+        expect(await repo.getMarker(name)).toBeUndefined();
+        await repo.putMarker({ name, at: T0 });
+        expect(await repo.getMarker(name)).toEqual({ name, at: T0 });
+        await repo.putMarker({ name, at: minutesAfter(T0, 1), detail: { ticks: 2, ok: true } });
+        expect(await repo.getMarker(name)).toEqual({ name, at: minutesAfter(T0, 1), detail: { ticks: 2, ok: true } });
+      });
+    });
+
+    describe('concurrency', () => {
+      it('lands 100 concurrent reports for one unit exactly once each, the newest as status', async () => {
+        const goLive = makeGoLive();
+        await repo.saveGoLive(goLive, null);
+        // Oldest first is the hardest order for a read-then-write status update.
+        const reports = Array.from({ length: 100 }, (_, i) =>
+          makeUnitReport({ goLiveId: goLive.id, id: `c-${String(i).padStart(3, '0')}`, reportedAt: minutesAfter(T0, i) }),
+        );
+        const results = await Promise.all(reports.map((r) => repo.addUnitReport(r)));
+        expect(results.every((r) => r.created)).toBe(true);
+
+        const stored = await repo.listUnitReports(goLive.id, 'avd-12', 1000);
+        expect(stored).toHaveLength(100);
+        expect(new Set(stored.map((r) => r.id))).toEqual(new Set(reports.map((r) => r.id)));
+        expect((await repo.getStatusSnapshot(goLive.id))?.unitStatuses.map((s) => s.reportId)).toEqual(['c-099']);
+      });
+
+      it('stores 100 concurrent replays of one id once', async () => {
+        const goLive = makeGoLive();
+        await repo.saveGoLive(goLive, null);
+        const r = makeUnitReport({ goLiveId: goLive.id });
+        const results = await Promise.all(Array.from({ length: 100 }, () => repo.addUnitReport(r)));
+        expect(results.filter((x) => x.created)).toHaveLength(1);
+        for (const x of results) expect(x.value).toEqual(r);
+        expect(await repo.listUnitReports(goLive.id, r.unitId, 1000)).toEqual([r]);
+        expect((await repo.getStatusSnapshot(goLive.id))?.unitStatuses.map((s) => s.reportId)).toEqual([r.id]);
+      });
+    });
+  });
+}

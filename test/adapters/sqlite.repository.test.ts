@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SqliteRepository } from '../../shared/adapters/embedded/sqlite.repository';
+import { makeGoLive, makeUnitReport } from '../builders';
+import { repositoryContract } from './repository.contract';
+
+const tempDirs: string[] = [];
+const tempDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftpuls-sqlite-'));
+  tempDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+repositoryContract('SQLite', async () => {
+  // A folder that does not exist yet: open() must create it.
+  const repo = SqliteRepository.open(path.join(tempDir(), 'nested', 'driftpuls.sqlite'), { synchronous: 'NORMAL' });
+  return { repo, teardown: () => repo.close() };
+});
+
+describe('SQLite durability', () => {
+  it('reopens a cleanly closed file with everything in it', async () => {
+    const file = path.join(tempDir(), 'driftpuls.sqlite');
+    const goLive = makeGoLive();
+    const report = makeUnitReport({ goLiveId: goLive.id });
+    const first = SqliteRepository.open(file, { synchronous: 'FULL' });
+    const saved = await first.saveGoLive(goLive, null);
+    await first.addUnitReport(report);
+    await first.putMarker({ name: 'timer', at: report.reportedAt });
+    await first.close();
+
+    const again = SqliteRepository.open(file, { synchronous: 'NORMAL' });
+    try {
+      expect(await again.getGoLive(goLive.id)).toEqual({ value: goLive, etag: saved.etag });
+      expect(await again.listUnitReports(goLive.id, report.unitId, 10)).toEqual([report]);
+      expect((await again.getStatusSnapshot(goLive.id))?.unitStatuses.map((s) => s.reportId)).toEqual([report.id]);
+      expect(await again.getMarker('timer')).toEqual({ name: 'timer', at: report.reportedAt });
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('keeps every acknowledged report when the process is killed with SIGKILL mid-stream', async () => {
+    // The child runs the compiled adapter (`npm run build`): SWC's jest transform is not available to a plain node process.
+    const source = path.resolve(__dirname, '../../shared/adapters/embedded/sqlite.repository.ts');
+    const compiled = path.resolve(__dirname, '../../dist/shared/adapters/embedded/sqlite.repository.js');
+    if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run build\` (tsc -p tsconfig.build.json) before this test`);
+    if (fs.statSync(compiled).mtimeMs < fs.statSync(source).mtimeMs)
+      throw new Error(`${compiled} is older than its source: run \`npm run build\` before this test`);
+
+    const file = path.join(tempDir(), 'crash.sqlite');
+    const goLive = makeGoLive({ id: 'crash-test' });
+    const setup = SqliteRepository.open(file);
+    await setup.saveGoLive(goLive, null);
+    await setup.close();
+    const template = makeUnitReport({ goLiveId: goLive.id });
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `
+        const { SqliteRepository } = require(process.env.ADAPTER);
+        const repo = SqliteRepository.open(process.env.DB_FILE, { synchronous: 'NORMAL' });
+        const template = JSON.parse(process.env.TEMPLATE);
+        (async () => {
+          for (let i = 0; ; i++) {
+            const id = 'k-' + String(i).padStart(7, '0');
+            const reportedAt = new Date(Date.parse(template.reportedAt) + i * 1000).toISOString();
+            await repo.addUnitReport({ ...template, id, reportedAt });
+            process.stdout.write(id + '\\n');
+          }
+        })();
+        `,
+      ],
+      { env: { ...process.env, ADAPTER: compiled, DB_FILE: file, TEMPLATE: JSON.stringify(template) }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.split('\n').length > 500) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', () => reject(new Error(`child exited before it was killed: ${err}`)));
+    });
+    expect(await exited).toBe('SIGKILL');
+
+    // Only whole lines count: a line is printed after its write returned.
+    const acknowledged = out.split('\n').slice(0, -1);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(500);
+
+    const repo = SqliteRepository.open(file, { synchronous: 'NORMAL' });
+    try {
+      const stored = await repo.listUnitReports('crash-test', template.unitId, 1_000_000);
+      const storedIds = new Set(stored.map((r) => r.id));
+      expect(acknowledged.filter((id) => !storedIds.has(id))).toEqual([]);
+      // Report and status commit together, so the status names the newest report that survived.
+      const snapshot = await repo.getStatusSnapshot(goLive.id);
+      expect(snapshot?.unitStatuses.map((s) => s.reportId)).toEqual([stored[0]?.id]);
+    } finally {
+      await repo.close();
+    }
+  });
+});
