@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { APP_VERSION } from '../../shared/version';
 import { HEARTBEAT_MARKER } from '../timers/heartbeat';
 import { defineRoute } from './route';
 
@@ -26,7 +27,7 @@ defineRoute(
       status: 200,
       json: Health.parse({
         status: 'ok',
-        version: process.env.npm_package_version ?? require('../../package.json').version,
+        version: APP_VERSION,
         store: services.config.COSMOS_ENDPOINT ? 'cosmos' : 'embedded',
         now: services.clock.now().toISOString(),
         lastHeartbeat: beat?.at ?? null,

@@ -1,3 +1,4 @@
+import { APP_VERSION } from '../../shared/version';
 import { buildOpenApi } from '../../shared/http/openapi';
 import { defineRoute, routeDocs } from './route';
 
@@ -14,7 +15,7 @@ defineRoute(
   },
   async () => {
     // Built once: the routes are fixed after the app module has loaded.
-    cached ??= JSON.stringify(buildOpenApi(routeDocs, { version: require('../../package.json').version }));
+    cached ??= JSON.stringify(buildOpenApi(routeDocs, { version: APP_VERSION }));
     return { status: 200, text: cached, contentType: 'application/json; charset=utf-8' };
   },
 );

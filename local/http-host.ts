@@ -1,0 +1,508 @@
+import { lookup } from 'node:dns/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isIP } from 'node:net';
+import type { FunctionRegistry, RegisteredFunction } from './core-shim';
+import type { ExtraInputProvider } from './invoke';
+import { httpResponseOf, invokeFunction, toRpcHttpTrigger } from './invoke';
+
+/*
+ * Serves the app's HTTP-trigger registrations the way the Functions host routes them:
+ * `{routePrefix}/{route}` templates with parameters, methods from the binding, the function
+ * name as the default route. Problems the host itself answers (404, 405, 413, 500) are
+ * RFC 9457 documents like the app's own.
+ */
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+type Lang = 'sv' | 'en';
+type Texts = Record<Lang, string>;
+
+const TITLES: Record<number, Texts> = {
+  400: { sv: 'Ogiltig begäran', en: 'Bad request' },
+  404: { sv: 'Hittades inte', en: 'Not found' },
+  405: { sv: 'Metoden stöds inte', en: 'Method not allowed' },
+  409: { sv: 'Konflikt', en: 'Conflict' },
+  413: { sv: 'För stor begäran', en: 'Payload too large' },
+  500: { sv: 'Internt fel', en: 'Internal error' },
+};
+
+/** A problem the host answers itself; `code` matches the app's problem codes where one exists. */
+export class HostHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly texts: Texts,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(texts.en);
+  }
+}
+
+/** A route the host itself serves below the prefix (e.g. `_local/clock`), matched before functions. */
+export interface HostRoute {
+  path: string;
+  handlers: Partial<Record<string, (req: { body: Buffer; url: URL }) => Promise<{ status: number; json: unknown }>>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Route templates
+
+type SegmentKind = 'literal' | 'complex' | 'constrained' | 'parameter' | 'optional' | 'catchAll';
+
+interface RouteParam {
+  name: string;
+  constraints: string[];
+  optional: boolean;
+}
+
+export interface CompiledRoute {
+  template: string;
+  regex: RegExp;
+  params: RouteParam[];
+  /** Per segment, lower is more specific; routes are tried in this order, as ASP.NET does. */
+  precedence: number[];
+}
+
+const KIND_RANK: Record<SegmentKind, number> = { literal: 1, complex: 2, constrained: 3, parameter: 4, optional: 5, catchAll: 6 };
+
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function parseParam(inner: string): RouteParam & { catchAll: boolean; hasDefault: boolean } {
+  let body = inner;
+  const catchAll = body.startsWith('*');
+  body = body.replace(/^\*{1,2}/, '');
+  let hasDefault = false;
+  const eq = body.indexOf('=');
+  if (eq >= 0) {
+    hasDefault = true;
+    body = body.slice(0, eq);
+  }
+  let optional = hasDefault;
+  if (body.endsWith('?')) {
+    optional = true;
+    body = body.slice(0, -1);
+  }
+  const [name = '', ...constraints] = body.split(':');
+  if (!name) throw new Error(`Empty route parameter in "{${inner}}".`);
+  return { name, constraints, optional: optional || catchAll, catchAll, hasDefault };
+}
+
+/** Compiles an ASP.NET-style route template (`golives/{goLiveId}/units/{unitId:int?}`). */
+export function compileRoute(template: string): CompiledRoute {
+  const segments = template.replace(/^\/+|\/+$/g, '').split('/').filter((s) => s.length > 0);
+  const params: RouteParam[] = [];
+  const precedence: number[] = [];
+  let source = '';
+  segments.forEach((segment, index) => {
+    const whole = /^\{([^{}]+)\}$/.exec(segment);
+    if (whole) {
+      const p = parseParam(whole[1]!);
+      params.push(p);
+      if (p.catchAll) {
+        if (index !== segments.length - 1) throw new Error(`A catch-all parameter must be the last segment of "${template}".`);
+        source += '(?:/(.*))?';
+        precedence.push(KIND_RANK.catchAll);
+      } else if (p.optional) {
+        source += '(?:/([^/]+))?';
+        precedence.push(KIND_RANK.optional);
+      } else {
+        source += '/([^/]+)';
+        precedence.push(p.constraints.length > 0 ? KIND_RANK.constrained : KIND_RANK.parameter);
+      }
+      return;
+    }
+    let part = '';
+    let last = 0;
+    for (const m of segment.matchAll(/\{([^{}]+)\}/g)) {
+      part += escapeRegex(segment.slice(last, m.index));
+      const p = parseParam(m[1]!);
+      params.push({ ...p, optional: false });
+      part += '([^/]+?)';
+      last = m.index + m[0].length;
+    }
+    part += escapeRegex(segment.slice(last));
+    source += `/${part}`;
+    precedence.push(last === 0 ? KIND_RANK.literal : KIND_RANK.complex);
+  });
+  // Literals match case-insensitively and a trailing slash is ignored, as in ASP.NET routing.
+  return { template, regex: new RegExp(`^${source}/?$`, 'i'), params, precedence };
+}
+
+const CONSTRAINTS: Record<string, (v: string) => boolean> = {
+  int: (v) => /^-?\d+$/.test(v) && Math.abs(Number(v)) <= 2 ** 31,
+  long: (v) => /^-?\d+$/.test(v),
+  bool: (v) => /^(true|false)$/i.test(v),
+  guid: (v) => /^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i.test(v),
+  alpha: (v) => /^[a-z]+$/i.test(v),
+  double: (v) => v.trim() !== '' && Number.isFinite(Number(v)),
+  decimal: (v) => v.trim() !== '' && Number.isFinite(Number(v)),
+  float: (v) => v.trim() !== '' && Number.isFinite(Number(v)),
+};
+
+/** Matches a path below the route prefix; params are decoded. Unknown constraints are not checked. */
+export function matchRoute(route: CompiledRoute, path: string): Record<string, string> | undefined {
+  const m = route.regex.exec(path);
+  if (!m) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < route.params.length; i++) {
+    const raw = m[i + 1];
+    const p = route.params[i]!;
+    if (raw === undefined || raw === '') continue;
+    let value: string;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+    for (const c of p.constraints) {
+      const check = CONSTRAINTS[c.toLowerCase()];
+      if (check && !check(value)) return undefined;
+    }
+    params[p.name] = value;
+  }
+  return params;
+}
+
+function comparePrecedence(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i]! - b[i]!;
+  }
+  return b.length - a.length;
+}
+
+interface FunctionRoute {
+  fn: RegisteredFunction;
+  route: CompiledRoute;
+  /** Upper-case; undefined = every method. */
+  methods?: Set<string>;
+}
+
+/** The HTTP routes of the registered functions, most specific first. */
+export function functionRoutes(registry: FunctionRegistry): FunctionRoute[] {
+  const routes = registry.byTrigger('httpTrigger').map((fn, order) => {
+    const template = typeof fn.trigger.route === 'string' && fn.trigger.route.trim() !== '' ? fn.trigger.route : fn.name;
+    const methods = Array.isArray(fn.trigger.methods) && fn.trigger.methods.length > 0 ? new Set(fn.trigger.methods.map((m) => String(m).toUpperCase())) : undefined;
+    return { fn, route: compileRoute(template), methods, order };
+  });
+  routes.sort((a, b) => comparePrecedence(a.route.precedence, b.route.precedence) || a.order - b.order);
+  return routes.map(({ order: _order, ...r }) => r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+export interface HttpHostOptions {
+  registry: FunctionRegistry;
+  /** From host.json `extensions.http.routePrefix`; '' serves functions at the root. */
+  routePrefix?: string;
+  maxBodyBytes?: number;
+  hostRoutes?: HostRoute[];
+  extraInputs?: ReadonlyMap<string, ExtraInputProvider>;
+  /** One line per request on stdout. */
+  accessLog?: boolean;
+}
+
+export interface ListenOptions {
+  port: number;
+  host: string;
+  /** Without it, only loopback addresses may be bound: the local runtime has no authentication yet. */
+  allowRemote?: boolean;
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', 'ip6-localhost', 'ip6-loopback']);
+
+function isLoopbackAddress(address: string): boolean {
+  if (isIP(address) === 4) return address.startsWith('127.');
+  if (isIP(address) === 6) return address === '::1' || /^::ffff:127\./i.test(address);
+  return false;
+}
+
+/** True when every address the name resolves to is a loopback address. */
+export async function isLoopbackHost(host: string): Promise<boolean> {
+  const h = host.replace(/^\[|\]$/g, '');
+  if (isIP(h)) return isLoopbackAddress(h);
+  if (LOOPBACK_NAMES.has(h.toLowerCase())) return true;
+  try {
+    const addresses = await lookup(h, { all: true });
+    return addresses.length > 0 && addresses.every((a) => isLoopbackAddress(a.address));
+  } catch {
+    return false;
+  }
+}
+
+export class RemoteBindRefusedError extends Error {
+  override name = 'RemoteBindRefusedError';
+}
+
+/** Throws unless `host` is loopback or remote access was asked for explicitly. */
+export async function assertBindable(host: string, allowRemote: boolean): Promise<void> {
+  if (allowRemote || (await isLoopbackHost(host))) return;
+  throw new RemoteBindRefusedError(
+    `Vägrar lyssna på ${host}: adressen nås från andra datorer, och den lokala körningen har ännu ingen inloggning ` +
+      '(den kommer i ett senare ärende). Alla som når adressen kan då läsa och ändra data. ' +
+      'Använd 127.0.0.1 (standard), eller --allow-remote om du verkligen menar det.',
+  );
+}
+
+function languageOf(url: URL, headers: http.IncomingHttpHeaders): Lang {
+  const q = url.searchParams.get('lang');
+  if (q === 'en' || q === 'sv') return q;
+  return (headers['accept-language'] ?? '').trim().toLowerCase().startsWith('en') ? 'en' : 'sv';
+}
+
+function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+type BodyResult = { ok: true; body: Buffer } | { ok: false };
+
+/** The client closed the connection before its body arrived. */
+class ClientGoneError extends Error {}
+
+/**
+ * Reads at most `limit` bytes. A declared Content-Length above the limit is refused without
+ * reading; a body that grows past it stops being read, so a large upload costs no memory.
+ */
+function readBody(req: http.IncomingMessage, limit: number): Promise<BodyResult> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        resolve({ ok: false });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve({ ok: true, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) });
+    };
+    const onError = (e: Error): void => {
+      cleanup();
+      reject(new ClientGoneError(e.message));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+export class HttpHost {
+  readonly #registry: FunctionRegistry;
+  readonly #prefix: string;
+  readonly #maxBody: number;
+  readonly #routes: FunctionRoute[];
+  readonly #hostRoutes: { route: CompiledRoute; handlers: HostRoute['handlers'] }[];
+  readonly #extraInputs: ReadonlyMap<string, ExtraInputProvider> | undefined;
+  readonly #accessLog: boolean;
+  readonly #server: http.Server;
+  #baseUrl: URL | undefined;
+
+  constructor(opts: HttpHostOptions) {
+    this.#registry = opts.registry;
+    this.#prefix = (opts.routePrefix ?? 'api').replace(/^\/+|\/+$/g, '');
+    this.#maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.#routes = functionRoutes(opts.registry);
+    this.#hostRoutes = (opts.hostRoutes ?? []).map((r) => ({ route: compileRoute(r.path), handlers: r.handlers }));
+    this.#extraInputs = opts.extraInputs;
+    this.#accessLog = opts.accessLog ?? false;
+    this.#server = http.createServer((req, res) => void this.#handle(req, res));
+  }
+
+  get routePrefix(): string {
+    return this.#prefix;
+  }
+
+  /** `http://host:port/prefix` once listening. */
+  get url(): string {
+    if (!this.#baseUrl) throw new Error('The HTTP host is not listening.');
+    return new URL(this.#prefix ? `/${this.#prefix}` : '/', this.#baseUrl).href.replace(/\/$/, '');
+  }
+
+  /** Every function route with its methods, for the start-up listing. */
+  routes(): { name: string; methods: string[]; path: string }[] {
+    return this.#routes.map((r) => ({
+      name: r.fn.name,
+      methods: r.methods ? [...r.methods] : ['*'],
+      path: `/${[this.#prefix, r.route.template.replace(/^\/+/, '')].filter(Boolean).join('/')}`,
+    }));
+  }
+
+  async listen(opts: ListenOptions): Promise<string> {
+    await assertBindable(opts.host, opts.allowRemote ?? false);
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(opts.port, opts.host, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.#server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    this.#baseUrl = new URL(`http://${host}:${address.port}`);
+    return this.url;
+  }
+
+  /** Stops accepting, lets running requests finish for up to `graceMs`, then drops the rest. */
+  async close(graceMs = 5000): Promise<void> {
+    if (!this.#server.listening) return;
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+      timer.unref();
+    });
+    await Promise.race([closed, timeout]);
+    clearTimeout(timer);
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const base = this.#baseUrl ?? new URL('http://127.0.0.1');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${req.headers.host ?? base.host}`);
+    } catch {
+      url = new URL(req.url ?? '/', base);
+    }
+    const lang = languageOf(url, req.headers);
+    const method = (req.method ?? 'GET').toUpperCase();
+    try {
+      await this.#dispatch(req, res, url, method);
+    } catch (e) {
+      if (e instanceof HostHttpError) {
+        this.#sendProblem(req, res, e, lang, url);
+      } else if (e instanceof ClientGoneError) {
+        // No one to answer, and nothing went wrong on our side.
+        res.destroy();
+      } else {
+        this.#registry.emitLog({ level: 'error', category: 'system', message: `${method} ${url.pathname} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });
+        this.#sendProblem(req, res, new HostHttpError(500, 'INTERNAL', { sv: 'Något gick fel hos oss. Felet är loggat.', en: 'Something went wrong on our side. The error is logged.' }), lang, url);
+      }
+    } finally {
+      if (this.#accessLog) {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        console.log(`${method} ${url.pathname}${url.search} → ${res.statusCode} (${ms.toFixed(1)} ms)`);
+      }
+    }
+  }
+
+  async #dispatch(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
+    const path = this.#belowPrefix(url.pathname);
+    // Built only when needed: an Error captures a stack, which is not free on every request.
+    const notFound = (): HostHttpError => new HostHttpError(404, 'HTTP.NOT_FOUND', { sv: `Det finns ingen funktion på ${url.pathname}.`, en: `No function answers ${url.pathname}.` });
+    if (path === undefined) throw notFound();
+
+    for (const hr of this.#hostRoutes) {
+      if (!matchRoute(hr.route, path)) continue;
+      const handler = hr.handlers[method];
+      if (!handler) throw this.#methodNotAllowed(method, url, Object.keys(hr.handlers));
+      const body = await this.#body(req);
+      const result = await handler({ body, url });
+      this.#send(req, res, result.status, { 'content-type': 'application/json; charset=utf-8' }, Buffer.from(JSON.stringify(result.json)));
+      return;
+    }
+
+    const allowed = new Set<string>();
+    let target: { fn: RegisteredFunction; params: Record<string, string> } | undefined;
+    for (const r of this.#routes) {
+      const params = matchRoute(r.route, path);
+      if (!params) continue;
+      if (!r.methods || r.methods.has(method)) {
+        target = { fn: r.fn, params };
+        break;
+      }
+      for (const m of r.methods) allowed.add(m);
+    }
+    if (!target) {
+      if (allowed.size > 0) throw this.#methodNotAllowed(method, url, [...allowed]);
+      throw notFound();
+    }
+
+    const body = await this.#body(req);
+    const response = await invokeFunction(this.#registry, target.fn, {
+      trigger: toRpcHttpTrigger({ method, url: url.href, headers: flattenHeaders(req.headers), params: target.params, body }),
+      extraInputs: this.#extraInputs,
+    });
+    const out = httpResponseOf(target.fn, response);
+    if (!out) {
+      // The handler returned nothing: an empty success, not an error.
+      this.#send(req, res, 204, {}, Buffer.alloc(0));
+      return;
+    }
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, values] of out.headers) headers[name] = name === 'set-cookie' ? values : values.join(', ');
+    this.#send(req, res, out.status, headers, out.body);
+  }
+
+  #belowPrefix(pathname: string): string | undefined {
+    if (!this.#prefix) return pathname;
+    const lower = pathname.toLowerCase();
+    const prefix = `/${this.#prefix.toLowerCase()}`;
+    if (lower === prefix) return '/';
+    if (lower.startsWith(`${prefix}/`)) return pathname.slice(prefix.length);
+    return undefined;
+  }
+
+  #methodNotAllowed(method: string, url: URL, allowed: string[]): HostHttpError {
+    const allow = [...new Set(allowed)].sort().join(', ');
+    return new HostHttpError(
+      405,
+      'HTTP.METHOD_NOT_ALLOWED',
+      { sv: `${method} stöds inte på ${url.pathname}. Tillåtna metoder: ${allow}.`, en: `${method} is not supported on ${url.pathname}. Allowed: ${allow}.` },
+      { allow },
+    );
+  }
+
+  async #body(req: http.IncomingMessage): Promise<Buffer> {
+    const result = await readBody(req, this.#maxBody);
+    if (result.ok) return result.body;
+    const kib = this.#maxBody / 1024;
+    // The rest of the body is never read, so the connection cannot be reused.
+    throw new HostHttpError(413, 'HTTP.TOO_LARGE', { sv: `Kroppen får vara högst ${kib} KiB.`, en: `The body may be at most ${kib} KiB.` }, { connection: 'close' });
+  }
+
+  #sendProblem(req: http.IncomingMessage, res: http.ServerResponse, e: HostHttpError, lang: Lang, url: URL): void {
+    const problem = {
+      type: 'about:blank',
+      title: (TITLES[e.status] ?? TITLES[500]!)[lang],
+      status: e.status,
+      detail: e.texts[lang],
+      instance: url.pathname,
+      code: e.code,
+    };
+    this.#send(req, res, e.status, { 'content-type': 'application/problem+json; charset=utf-8', 'content-language': lang, ...e.headers }, Buffer.from(JSON.stringify(problem)));
+  }
+
+  #send(req: http.IncomingMessage, res: http.ServerResponse, status: number, headers: Record<string, string | string[]>, body: Buffer): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const noBody = status === 204 || status === 304 || (status >= 100 && status < 200);
+    if (!noBody) headers['content-length'] = String(body.length);
+    res.writeHead(status, headers);
+    if (noBody || req.method === 'HEAD') res.end();
+    else res.end(body);
+  }
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  CoreInvocationContext,
+  FunctionCallback,
+  FunctionRegistry,
+  RegisteredFunction,
+  RpcHttpCookie,
+  RpcHttpData,
+  RpcInvocationResponse,
+  RpcParameterBinding,
+  RpcTypedData,
+} from './core-shim';
+
+/*
+ * Invokes a registered function the way the Node worker does, so handlers see exactly the
+ * objects and JSON boundary they see in Azure: the library's own InvocationModel turns RPC
+ * input into `HttpRequest`/`Timer`/`InvocationContext`, and the handler's result back into RPC.
+ */
+
+/** Supplies the value of a non-trigger input binding (e.g. `durableClient`), by binding type. */
+export type ExtraInputProvider = (bindingName: string, fn: RegisteredFunction) => RpcTypedData | undefined;
+
+export interface InvocationInput {
+  /** Trigger value; extra input bindings are added from `extraInputs`. */
+  trigger: RpcTypedData;
+  triggerMetadata?: Record<string, RpcTypedData>;
+  extraInputs?: ReadonlyMap<string, ExtraInputProvider>;
+}
+
+/**
+ * Runs preInvocation hooks, the handler, postInvocation hooks and the response conversion.
+ * Throws what the handler threw (after the postInvocation hooks saw it), as the worker does.
+ */
+export async function invokeFunction(registry: FunctionRegistry, fn: RegisteredFunction, input: InvocationInput): Promise<RpcInvocationResponse> {
+  const invocationId = randomUUID();
+  const inputData: RpcParameterBinding[] = [{ name: fn.triggerName, data: input.trigger }];
+  for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+    if (name === fn.triggerName || binding.direction !== 'in') continue;
+    const provide = input.extraInputs?.get(String(binding.type).toLowerCase());
+    const data = provide?.(name, fn);
+    if (data !== undefined) inputData.push({ name, data });
+  }
+
+  let invocationContext: unknown;
+  const coreCtx: CoreInvocationContext = {
+    invocationId,
+    request: { invocationId, functionId: fn.functionId, inputData, triggerMetadata: input.triggerMetadata },
+    metadata: fn.metadata,
+    log: (level, category, message) => registry.emitLog({ level, category, message, functionName: fn.name, invocationId }, invocationContext),
+  };
+
+  const model = registry.programmingModel.getInvocationModel(coreCtx);
+  const args = await model.getArguments();
+  const context = args.context;
+  invocationContext = context;
+  const hookData: Record<string, unknown> = {};
+
+  const pre = { hookData, appHookData: registry.appHookData, invocationContext: context, functionCallback: fn.callback, inputs: args.inputs };
+  if (registry.hooks('preInvocation').length > 0) {
+    coreCtx.state = 'preInvocationHooks';
+    try {
+      await registry.runHooks('preInvocation', pre);
+    } finally {
+      coreCtx.state = undefined;
+    }
+  }
+
+  const post: { hookData: Record<string, unknown>; appHookData: Record<string, unknown>; invocationContext: unknown; inputs: unknown[]; result: unknown; error: unknown } = {
+    hookData,
+    appHookData: registry.appHookData,
+    invocationContext: context,
+    inputs: pre.inputs,
+    result: null,
+    error: null,
+  };
+  coreCtx.state = 'invocation';
+  try {
+    post.result = await model.invokeFunction(context, pre.inputs, pre.functionCallback as FunctionCallback);
+  } catch (e) {
+    post.error = e ?? new Error(`Function "${fn.name}" threw ${String(e)}`);
+  } finally {
+    coreCtx.state = 'postInvocationHooks';
+  }
+  try {
+    await registry.runHooks('postInvocation', post);
+  } finally {
+    coreCtx.state = undefined;
+  }
+  if (post.error !== null && post.error !== undefined) throw post.error;
+  return model.getResponse(context, post.result);
+}
+
+/** An HTTP request as the host received it; the body is already read (and size-checked). */
+export interface LocalHttpRequest {
+  method: string;
+  /** Absolute URL, as Azure passes it. */
+  url: string;
+  headers: Record<string, string>;
+  params: Record<string, string>;
+  body: Buffer;
+}
+
+/**
+ * The `http` typed data the Functions host sends. Query values of a repeated key are joined
+ * with commas, as ASP.NET's query collection does in Azure.
+ */
+export function toRpcHttpTrigger(req: LocalHttpRequest): RpcTypedData {
+  const query: Record<string, string> = {};
+  for (const [key, value] of new URL(req.url).searchParams) {
+    query[key] = key in query ? `${query[key]},${value}` : value;
+  }
+  const http: RpcHttpData = { method: req.method, url: req.url, headers: req.headers, query, params: req.params };
+  if (req.body.length > 0) http.body = { bytes: req.body };
+  return { http };
+}
+
+/** The timer value Azure sends (PascalCase; the library camel-cases it for the handler). */
+export function toRpcTimerTrigger(t: { last?: Date; next?: Date; now: Date; isPastDue: boolean }): RpcTypedData {
+  return {
+    json: JSON.stringify({
+      Schedule: { AdjustForDST: true },
+      ScheduleStatus: {
+        Last: (t.last ?? new Date(Date.UTC(1, 0, 1))).toISOString(),
+        Next: t.next?.toISOString() ?? null,
+        LastUpdated: t.now.toISOString(),
+      },
+      IsPastDue: t.isPastDue,
+    }),
+  };
+}
+
+export interface LocalHttpResponse {
+  status: number;
+  /** Lower-case names; `set-cookie` may repeat, so values are lists. */
+  headers: Map<string, string[]>;
+  body: Buffer;
+}
+
+/**
+ * The HTTP answer inside an invocation response: the `$return` value when the http output is
+ * the return binding (always, for `app.http`), else the named http output. Undefined when the
+ * handler returned nothing.
+ */
+export function httpResponseOf(fn: RegisteredFunction, response: RpcInvocationResponse): LocalHttpResponse | undefined {
+  const entry = Object.entries(fn.metadata.bindings).find(([, b]) => b.direction === 'out' && String(b.type).toLowerCase() === 'http');
+  if (!entry) return undefined;
+  const data = entry[0] === '$return' ? response.returnValue : response.outputData?.find((o) => o.name === entry[0])?.data;
+  return data?.http ? fromRpcHttpResponse(data.http) : undefined;
+}
+
+export function fromRpcHttpResponse(http: RpcHttpData): LocalHttpResponse {
+  const parsed = Number.parseInt(http.statusCode ?? '', 10);
+  const status = Number.isInteger(parsed) && parsed >= 100 && parsed <= 999 ? parsed : 200;
+  const headers = new Map<string, string[]>();
+  for (const [name, value] of Object.entries(http.headers ?? {})) {
+    const key = name.toLowerCase();
+    headers.set(key, [...(headers.get(key) ?? []), value]);
+  }
+  for (const cookie of http.cookies ?? []) {
+    headers.set('set-cookie', [...(headers.get('set-cookie') ?? []), serializeCookie(cookie)]);
+  }
+  return { status, headers, body: bodyBytes(http.body) };
+}
+
+function bodyBytes(data: RpcTypedData | null | undefined): Buffer {
+  if (!data) return Buffer.alloc(0);
+  if (data.bytes) return Buffer.from(data.bytes.buffer, data.bytes.byteOffset, data.bytes.byteLength);
+  if (typeof data.string === 'string') return Buffer.from(data.string, 'utf8');
+  if (typeof data.json === 'string') return Buffer.from(data.json, 'utf8');
+  return Buffer.alloc(0);
+}
+
+const SAME_SITE = { lax: 'Lax', strict: 'Strict', explicitNone: 'None' } as const;
+
+function serializeCookie(c: RpcHttpCookie): string {
+  const parts = [`${c.name ?? ''}=${c.value ?? ''}`];
+  if (c.domain?.value) parts.push(`Domain=${c.domain.value}`);
+  if (c.path?.value) parts.push(`Path=${c.path.value}`);
+  const expires = c.expires?.value;
+  if (expires && typeof expires.seconds === 'number') parts.push(`Expires=${new Date(expires.seconds * 1000 + Math.floor((expires.nanos ?? 0) / 1e6)).toUTCString()}`);
+  if (typeof c.maxAge?.value === 'number') parts.push(`Max-Age=${Math.trunc(c.maxAge.value)}`);
+  if (c.secure?.value) parts.push('Secure');
+  if (c.httpOnly?.value) parts.push('HttpOnly');
+  if (c.sameSite && c.sameSite !== 'none') parts.push(`SameSite=${SAME_SITE[c.sameSite]}`);
+  return parts.join('; ');
+}

@@ -1,0 +1,200 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { loadConfig } from '../shared/config';
+import { configureServices, getServices, resetServices } from '../shared/composition';
+import { clockRoutes } from './clock-api';
+import type { LocalClock } from './clock';
+import { SimulatedClock, SystemClock } from './clock';
+import type { LogSink } from './core-shim';
+import { FunctionRegistry, installCoreShim } from './core-shim';
+import { assertBindable, HttpHost } from './http-host';
+import { TimerHost } from './timer-host';
+
+/*
+ * The local runtime: loads the app through the same registrations Azure sees, then hosts its
+ * HTTP and timer triggers on a real or simulated clock. `main.ts` is a thin CLI over this, and
+ * tests start it in-process.
+ */
+
+export interface LocalRuntimeOptions {
+  /** 0 picks a free port. Default 7071, as `func start`. */
+  port?: number;
+  host?: string;
+  allowRemote?: boolean;
+  clock?: 'system' | 'simulated';
+  /** Start of simulated time; default now. */
+  start?: Date;
+  /** Seed the demo go-live when the store is empty. Default true. */
+  demo?: boolean;
+  /** Folder of the embedded store; becomes DRIFTPULS_DATA_DIR before config is read. */
+  dataDir?: string;
+  /** Module that registers the functions. Default: the app entry next to this file (`../functions/index`). */
+  appEntry?: string;
+  /**
+   * Registrations already captured (tests under jest, whose module loader bypasses the
+   * shim). When given, nothing is loaded.
+   */
+  registry?: FunctionRegistry;
+  /** Folder with host.json; default: found by walking up from this file. */
+  appRoot?: string;
+  log?: LogSink;
+  /** App settings for `%NAME%` in trigger options; default process.env over the config defaults. */
+  settings?: Record<string, string | undefined>;
+  accessLog?: boolean;
+}
+
+export interface LocalRuntime {
+  /** `http://127.0.0.1:7071/api` (the route prefix included). */
+  url: string;
+  clock: LocalClock;
+  registry: FunctionRegistry;
+  timers: TimerHost;
+  http: HttpHost;
+  /** Lines for the console: where it listens and what it hosts. */
+  describe(): string[];
+  close(): Promise<void>;
+}
+
+/** The folder holding host.json, searched upwards from `from` (src and dist layouts both work). */
+export function findAppRoot(from = __dirname): string | undefined {
+  let dir = path.resolve(from);
+  for (let i = 0; i < 4; i++) {
+    if (fs.existsSync(path.join(dir, 'host.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+const HostJson = z.object({ extensions: z.object({ http: z.object({ routePrefix: z.string().optional() }).optional() }).optional() });
+
+export function readRoutePrefix(appRoot: string | undefined): string {
+  if (!appRoot) return 'api';
+  const file = path.join(appRoot, 'host.json');
+  if (!fs.existsSync(file)) return 'api';
+  const parsed = HostJson.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.message}`);
+  return parsed.data.extensions?.http?.routePrefix ?? 'api';
+}
+
+/**
+ * Settings visible to `%NAME%`: the environment, falling back to the defaults of the app's
+ * config schema, so `npm start` works without a local.settings.json while Azure gets every
+ * value from the app settings in infra/.
+ */
+function defaultSettings(): Record<string, string | undefined> {
+  let defaults: Record<string, unknown> = {};
+  try {
+    defaults = loadConfig({});
+  } catch {
+    // A schema with required settings has no complete set of defaults; use none.
+  }
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(defaults)) if (typeof v === 'string') out[k] = v;
+  return { ...out, ...process.env };
+}
+
+export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const host = opts.host ?? '127.0.0.1';
+  // Before anything loads or changes global state, so a refusal leaves nothing behind.
+  await assertBindable(host, opts.allowRemote ?? false);
+  if (opts.dataDir) process.env.DRIFTPULS_DATA_DIR = path.resolve(opts.dataDir);
+  const appRoot = opts.appRoot ?? findAppRoot();
+  const routePrefix = readRoutePrefix(appRoot);
+  const clock: LocalClock = opts.clock === 'simulated' ? new SimulatedClock(opts.start ?? new Date()) : new SystemClock();
+  // Before the app loads, so no module captures the system clock first.
+  configureServices({ clock });
+
+  const registry = opts.registry ?? new FunctionRegistry({ log: opts.log });
+  let uninstallShim: (() => void) | undefined;
+  let timers: TimerHost | undefined;
+  let httpHost: HttpHost | undefined;
+
+  let appStarted = false;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await httpHost?.close();
+      await timers?.stop();
+      try {
+        if (appStarted) await registry.runHooks('appTerminate', { hookData: registry.appLevelHookData, appHookData: registry.appHookData });
+      } finally {
+        await resetServices();
+        uninstallShim?.();
+      }
+    })());
+
+  try {
+    if (!opts.registry) {
+      uninstallShim = installCoreShim(registry.coreApi);
+      const entry = opts.appEntry ?? path.resolve(__dirname, '../functions/index');
+      require(entry);
+    }
+    if (registry.hasProgrammingModel) {
+      const capabilities = (await registry.programmingModel.getCapabilities?.({})) ?? {};
+      // With streaming the library waits for each request on its own proxy server, which this host does not feed.
+      if (capabilities.HttpUri) throw new Error('The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local runtime does not support.');
+    }
+    await registry.runHooks('appStart', { hookData: registry.appLevelHookData, appHookData: registry.appHookData, functionAppDirectory: appRoot ?? process.cwd() });
+    appStarted = true;
+    registry.lock();
+
+    if (opts.demo ?? true) {
+      const { repo } = await getServices();
+      if ((await repo.listGoLives()).length === 0) {
+        const { seedDemo } = await import('../shared/app/demo');
+        await seedDemo(repo, clock.now());
+      }
+    }
+
+    timers = new TimerHost({ registry, clock, env: opts.settings ?? defaultSettings() });
+    await timers.start();
+
+    httpHost = new HttpHost({
+      registry,
+      routePrefix,
+      hostRoutes: clock instanceof SimulatedClock ? clockRoutes(clock) : [],
+      accessLog: opts.accessLog,
+    });
+    const url = await httpHost.listen({ port: opts.port ?? 7071, host, allowRemote: opts.allowRemote });
+
+    const h = httpHost;
+    const t = timers;
+    return {
+      url,
+      clock,
+      registry,
+      timers: t,
+      http: h,
+      close,
+      describe: () => describe(url, routePrefix, clock, registry, h, t),
+    };
+  } catch (e) {
+    await close().catch(() => undefined);
+    throw e;
+  }
+}
+
+function describe(url: string, prefix: string, clock: LocalClock, registry: FunctionRegistry, httpHost: HttpHost, timers: TimerHost): string[] {
+  const p = prefix ? `/${prefix}` : '';
+  const origin = new URL(url).origin;
+  const lines = [`Driftpuls lokal körning lyssnar på ${url} (health: ${p}/health)`];
+  lines.push(
+    clock instanceof SimulatedClock
+      ? `Klocka: simulerad, står på ${clock.now().toISOString()} (flytta: POST ${p}/_local/clock {"advanceBy":"PT15M"})`
+      : 'Klocka: systemets (UTC)',
+  );
+  lines.push('Funktioner:');
+  const width = Math.max(0, ...[...registry.functions.values()].map((f) => f.name.length));
+  for (const r of httpHost.routes()) lines.push(`  ${r.name.padEnd(width)}  [${r.methods.join(',')}] ${origin}${r.path}`);
+  for (const t of timers.list()) {
+    const detail = t.error ? `I FEL: ${t.error}` : `${t.expression}${t.expression !== t.schedule ? ` (${t.schedule})` : ''}, nästa ${t.next?.toISOString()}`;
+    lines.push(`  ${t.name.padEnd(width)}  timer ${detail}`);
+  }
+  for (const f of registry.functions.values()) {
+    if (f.triggerType !== 'httptrigger' && f.triggerType !== 'timertrigger') lines.push(`  ${f.name.padEnd(width)}  ${f.trigger.type} (körs inte av den lokala körningen än)`);
+  }
+  return lines;
+}
