@@ -53,3 +53,24 @@ it('rejects bad arguments with usage and exit code 2', async () => {
   expect(await exited).toBe(2);
   expect(output()).toContain('Användning');
 });
+
+it('uses Cosmos DB when COSMOS_ENDPOINT is set (the same routes, another store)', async () => {
+  const { createHttpServer } = await import('@vercel/cosmosdb-server');
+  const cosmos = createHttpServer({ keepAlive: true });
+  await new Promise<void>((resolve) => cosmos.listen(0, '127.0.0.1', resolve));
+  try {
+    const endpoint = `http://127.0.0.1:${(cosmos.address() as import('node:net').AddressInfo).port}`;
+    const key = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XjZWnM4GW/Q==';
+    const { child, url } = await start(['--port', '0', '--data-dir', tmpDir()], { COSMOS_ENDPOINT: endpoint, COSMOS_KEY: key });
+    expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'ok', store: 'cosmos' });
+    const overview = await fetch(`${url}/golives/${DEMO_GOLIVE_ID}/overview`);
+    expect(overview.status).toBe(200);
+    expect(((await overview.json()) as { units: { total: number } }).units.total).toBe(12);
+    const exit = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    await exit;
+  } finally {
+    cosmos.closeAllConnections();
+    await new Promise((resolve) => cosmos.close(resolve));
+  }
+});

@@ -29,17 +29,17 @@ export function tmpDir(): string {
 }
 
 /** The child's environment: like Azure's worker, no npm variables (npm test sets them for us). */
-function childEnv(): NodeJS.ProcessEnv {
+function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('npm_')) env[k] = v;
   delete env.PORT;
   delete env.HOST;
   delete env.DRIFTPULS_DATA_DIR;
-  return env;
+  return { ...env, ...extra };
 }
 
-export function run(args: string[]): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: childEnv() });
+export function run(args: string[], env?: NodeJS.ProcessEnv): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: childEnv(env) });
   children.add(child);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -50,8 +50,8 @@ export function run(args: string[]): { child: ChildProcessWithoutNullStreams; ou
 }
 
 /** Starts the runtime and waits for the line that tells where it listens. */
-export async function start(args: string[]): Promise<Started> {
-  const { child, output, exited } = run(args);
+export async function start(args: string[], env?: NodeJS.ProcessEnv): Promise<Started> {
+  const { child, output, exited } = run(args, env);
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (): void => {
       const m = /lyssnar på (http:\/\/\S+)/.exec(output());

@@ -1,0 +1,52 @@
+/**
+ * The dependency rules of STYLE.md, checked by a tool rather than by memory:
+ * the domain is pure; shared/ never reaches into functions/, orchestrations/ or local/;
+ * orchestrators take time and randomness only from the durable context.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+
+function files(dir: string): string[] {
+  const abs = path.join(ROOT, dir);
+  if (!fs.existsSync(abs)) return [];
+  return fs.readdirSync(abs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+}
+
+const importsOf = (file: string): string[] =>
+  [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|require\(['"]([^'"]+)['"]\)|import\(['"]([^'"]+)['"]\)/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3]!,
+  );
+
+const source = (file: string) =>
+  fs
+    .readFileSync(path.join(ROOT, file), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\/\/.*$/gm, '');
+
+describe('shared/domain is pure (STYLE habit 1)', () => {
+  const domain = files('shared/domain');
+  it('has files to check', () => expect(domain.length).toBeGreaterThan(5));
+  it.each(domain)('%s imports only zod, luxon and its siblings', (file) => {
+    for (const spec of importsOf(file)) expect(spec === 'zod' || spec === 'luxon' || spec.startsWith('./')).toBe(true);
+  });
+  it.each(domain)('%s reads no wall clock, randomness or environment', (file) => {
+    expect(source(file)).not.toMatch(/Date\.now\(|new Date\(\)|Math\.random\(|process\.env|DateTime\.now\(|DateTime\.local\(\)/);
+  });
+});
+
+describe('shared/ does not depend on the hosts', () => {
+  it.each(files('shared'))('%s', (file) => {
+    for (const spec of importsOf(file)) expect(spec).not.toMatch(/(^|\/)(functions|orchestrations|local)(\/|$)/);
+  });
+});
+
+describe('orchestrators are deterministic (STYLE habit 3)', () => {
+  const orchestrators = files('orchestrations').filter((f) => /orchestrator\.ts$/.test(f));
+  it.each(orchestrators.length ? orchestrators : ['(none yet)'])('%s', (file) => {
+    if (file === '(none yet)') return;
+    expect(source(file)).not.toMatch(/Date\.now\(|new Date\(\)|Math\.random\(|process\.env|setTimeout\(|randomUUID/);
+    for (const spec of importsOf(file)) expect(spec).not.toMatch(/^node:|^(fs|http|https|crypto|child_process)$/);
+  });
+});
