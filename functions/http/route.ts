@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import type { Services } from '../../shared/composition';
+import { ACCESS_MATRIX } from '../../shared/domain/access';
 import { getServices } from '../../shared/composition';
 import type { RouteDoc } from '../../shared/http/openapi';
 import type { Lang, ProblemResponse } from '../../shared/http/problem';
@@ -78,6 +79,7 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
     input: RouteInput<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodObject ? z.output<Q> : undefined, P extends z.ZodObject ? z.output<P> : Record<string, string>>,
   ) => Promise<RouteResult>,
 ): void {
+  if (!ACCESS_MATRIX[doc.name]) throw new Error(`Route ${doc.name} has no entry in ACCESS_MATRIX (shared/domain/access.ts)`);
   routeDocs.push(doc);
   app.http(doc.name, {
     methods: [doc.method],

@@ -1,0 +1,36 @@
+import type { Role } from './golive';
+
+/**
+ * Who may call a route (R1, R7, R8). Written once as data (`ACCESS_MATRIX`) and enforced in
+ * one place (functions/http/route.ts); a route without an entry fails at registration.
+ *
+ * - `public`: anyone (health, OpenAPI).
+ * - `member`: any signed-in member of the go-live (reading the overview, lists).
+ * - `roles`: a member holding one of the roles; `scope` narrows it to the person's own care
+ *   units (`unit`, route param `unitId`) or delivery areas (`area`, route param `areaId`).
+ * - `admin`: the go-live's lead and coordinators, or an app-level administrator.
+ * - `machine`: a function key with the named scope (imports, Power Automate), besides any of the above.
+ */
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'member' }
+  | { kind: 'roles'; roles: readonly Role[]; scope?: 'unit' | 'area'; machineScope?: string }
+  | { kind: 'admin'; machineScope?: string };
+
+const LEADS: readonly Role[] = ['goLiveLead', 'goLiveCoordinator'];
+
+/** The authorisation matrix: route name → access rule. Keep the README table in step. */
+export const ACCESS_MATRIX: Record<string, Access> = {
+  health: { kind: 'public' },
+  openapi: { kind: 'public' },
+  putGoLive: { kind: 'admin', machineScope: 'organisation' },
+  getGoLive: { kind: 'member' },
+  postUnitReport: { kind: 'roles', roles: ['unitReporter', ...LEADS], scope: 'unit', machineScope: 'unit-reports' },
+  listUnitReports: { kind: 'member' },
+  postAreaReport: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', ...LEADS], scope: 'area' },
+  listAreaReports: { kind: 'member' },
+  postIncident: { kind: 'roles', roles: ['incidentManager', ...LEADS] },
+  postIncidentUpdate: { kind: 'roles', roles: ['incidentManager', ...LEADS] },
+  listIncidents: { kind: 'member' },
+  getOverview: { kind: 'member' },
+};

@@ -1,0 +1,65 @@
+import type { Texts } from '../domain/errors';
+import type { Role } from '../domain/golive';
+
+/** Forums of the routine (R5); each has a chat channel (R5.4). */
+export type Forum = 'DSL' | 'CSL' | 'LGV';
+
+/** What a notification is about; templates and delivery rules key on it. */
+export type NotificationKind =
+  | 'unitReportReminder'
+  | 'unitOverdueSummary'
+  | 'areaReportReminder'
+  | 'areaReportOverdue'
+  | 'incidentUpdateReminder'
+  | 'agenda'
+  | 'challengeRaised'
+  | 'challengeNotTriaged'
+  | 'teamStarted'
+  | 'decisionRequested'
+  | 'decisionOverdue'
+  | 'decisionMade'
+  | 'challengeResolved';
+
+/** Who receives it: people by id, everyone holding a role in the go-live, forum channels. */
+export interface Recipients {
+  personIds?: string[];
+  roles?: Role[];
+  forums?: Forum[];
+}
+
+/**
+ * One notification as a sender asks for it. The content is given in both languages (Swedish
+ * first); the notifier stores it in the outbox before any delivery is tried.
+ */
+export interface NotificationRequest {
+  goLiveId: string;
+  kind: NotificationKind;
+  /** Same key → the same notification: never stored or sent twice. Deterministic, e.g. `agenda:{meetingId}`. */
+  dedupeKey: string;
+  recipients: Recipients;
+  subject: Texts;
+  /** Plain text body. */
+  text: Texts;
+  /** Optional HTML body (already escaped); templates build it when absent. */
+  html?: Texts;
+  /** Link back to the object in Driftpuls (path under the public base URL). */
+  link?: string;
+  /** The object it is about, e.g. `{ type: 'meeting', id }`. */
+  about?: { type: string; id: string };
+  /** Extra structured data for templates and cards. */
+  data?: Record<string, unknown>;
+  /** When the sender decided it (the injected clock's now). */
+  createdAt: string;
+}
+
+export interface EnqueueResult {
+  id: string;
+  /** false when the dedupe key was already in the outbox. */
+  created: boolean;
+}
+
+/** The notification port every sender in the app uses (calendar reminders, agendas, escalation). */
+export interface Notifier {
+  /** Stores the notification in the outbox (idempotent by `dedupeKey`); delivery happens after. */
+  enqueue(request: NotificationRequest): Promise<EnqueueResult>;
+}
