@@ -21,6 +21,18 @@ export const ConfigSchema = z
     EMBEDDED_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
     /** NCRONTAB schedule of the heartbeat timer (UTC, six fields). */
     HEARTBEAT_SCHEDULE: z.string().min(1).default('0 */1 * * * *'),
+    /**
+     * Who callers are: `appservice` trusts `x-ms-client-principal` from App Service
+     * Authentication (Azure); `dev` accepts a developer principal and is refused in Azure.
+     */
+    AUTH_MODE: z.enum(['appservice', 'dev']).default('dev'),
+    /** Machine keys for imports and Power Automate: `name:scope:secret;…` (Key Vault in Azure). */
+    MACHINE_KEYS: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || /^([^:;]+:[^:;]+:[^;]{16,})(;[^:;]+:[^:;]+:[^;]{16,})*;?$/.test(v.trim()), {
+        message: 'MACHINE_KEYS must be name:scope:secret entries separated by ; (secret ≥ 16 characters)',
+      }),
     /** Public base URL of the app, used in links people receive. */
     PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:7071'),
   })
@@ -41,5 +53,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = result.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
+  // The dev principal would let anyone act as anyone: never where Azure runs us.
+  if (result.data.AUTH_MODE === 'dev' && (env.WEBSITE_INSTANCE_ID || env.WEBSITE_SITE_NAME))
+    throw new ConfigError('Invalid configuration:\n  AUTH_MODE: dev is refused in Azure (WEBSITE_SITE_NAME is set); use appservice');
   return result.data;
 }

@@ -14,8 +14,8 @@ defineRoute(
     body: GoLiveInput,
     responses: { 200: { description: 'Ersatt / replaced', schema: GoLive }, 201: { description: 'Skapad / created', schema: GoLive } },
   },
-  async ({ params, body, services }) => {
-    const { goLive, created } = await putGoLive(services, params.goLiveId, body);
+  async ({ params, body, services, actor }) => {
+    const { goLive, created } = await putGoLive(services, params.goLiveId, body, actor);
     return { status: created ? 201 : 200, json: goLive, headers: created ? { location: `/api/golives/${goLive.id}` } : undefined };
   },
 );

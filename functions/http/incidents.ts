@@ -18,8 +18,8 @@ defineRoute(
     idempotent: true,
     responses: { 201: { description: 'Lagrad (eller upprepad) / stored (or replayed)', schema: PublicIncident } },
   },
-  async ({ params, body, idempotencyKey, services }) => {
-    const r = await createIncident(services, { goLiveId: params.goLiveId, input: body, idempotencyKey });
+  async ({ params, body, idempotencyKey, services, actor }) => {
+    const r = await createIncident(services, { goLiveId: params.goLiveId, input: body, idempotencyKey, actor });
     return created(r.value, r.created, `/api/golives/${params.goLiveId}/incidents/${r.value.id}`);
   },
 );
@@ -36,8 +36,8 @@ defineRoute(
     idempotent: true,
     responses: { 201: { description: 'Incidenten efter uppdateringen / the incident after the update', schema: PublicIncident } },
   },
-  async ({ params, body, idempotencyKey, services }) => {
-    const r = await addIncidentUpdate(services, { goLiveId: params.goLiveId, incidentId: params.incidentId, input: body, idempotencyKey });
+  async ({ params, body, idempotencyKey, services, actor }) => {
+    const r = await addIncidentUpdate(services, { goLiveId: params.goLiveId, incidentId: params.incidentId, input: body, idempotencyKey, actor });
     return created(r.incident, r.created);
   },
 );

@@ -17,8 +17,8 @@ defineRoute(
     idempotent: true,
     responses: { 201: { description: 'Lagrad (eller upprepad) / stored (or replayed)', schema: UnitReport.omit({ requestHash: true }) } },
   },
-  async ({ params, body, idempotencyKey, services }) => {
-    const r = await submitUnitReport(services, { goLiveId: params.goLiveId, unitId: params.unitId, input: body, idempotencyKey });
+  async ({ params, body, idempotencyKey, services, actor }) => {
+    const r = await submitUnitReport(services, { goLiveId: params.goLiveId, unitId: params.unitId, input: body, idempotencyKey, actor });
     return created(r.value, r.created, `/api/golives/${params.goLiveId}/units/${params.unitId}/reports/${r.value.id}`);
   },
 );
@@ -52,8 +52,8 @@ defineRoute(
     idempotent: true,
     responses: { 201: { description: 'Lagrad (eller upprepad) / stored (or replayed)', schema: AreaReport.omit({ requestHash: true }) } },
   },
-  async ({ params, body, idempotencyKey, services }) => {
-    const r = await submitAreaReport(services, { goLiveId: params.goLiveId, areaId: params.areaId, input: body, idempotencyKey });
+  async ({ params, body, idempotencyKey, services, actor }) => {
+    const r = await submitAreaReport(services, { goLiveId: params.goLiveId, areaId: params.areaId, input: body, idempotencyKey, actor });
     return created(r.value, r.created, `/api/golives/${params.goLiveId}/areas/${params.areaId}/reports/${r.value.id}`);
   },
 );

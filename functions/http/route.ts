@@ -3,6 +3,11 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { z } from 'zod';
 import type { Services } from '../../shared/composition';
 import { ACCESS_MATRIX } from '../../shared/domain/access';
+import type { GoLive } from '../../shared/domain/golive';
+import { findPersonalIdentityNumbers } from '../../shared/domain/personnummer';
+import type { Principal } from '../../shared/domain/principal';
+import { authorize } from '../../shared/domain/principal';
+import { authenticate, parseMachineKeys, type MachineKey } from '../../shared/http/auth';
 import { getServices } from '../../shared/composition';
 import type { RouteDoc } from '../../shared/http/openapi';
 import type { Lang, ProblemResponse } from '../../shared/http/problem';
@@ -17,7 +22,18 @@ const en = z.locales.en().localeError;
 /** Every route the app registers, for the OpenAPI document. */
 export const routeDocs: RouteDoc[] = [];
 
+/** Who did a write, as the audit trail records it. */
+export interface Actor {
+  kind: 'user' | 'machine';
+  id: string;
+  name?: string;
+}
+
 export interface RouteInput<B, Q, P> {
+  /** The caller, authenticated and authorised for this route before the handler runs. */
+  principal: Principal;
+  /** The caller as stored with every write (audit). */
+  actor?: Actor;
   body: B;
   query: Q;
   params: P;
@@ -38,7 +54,30 @@ export function languageOf(request: HttpRequest): Lang {
   return accept.startsWith('en') ? 'en' : 'sv';
 }
 
-const asResponse = (p: ProblemResponse): HttpResponseInit => ({ status: p.status, headers: p.headers, body: p.body });
+/** Sent with every answer; HTML pages add their Content-Security-Policy on top. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+/** A strict policy for HTML answers: our own scripts, styles and images only, no framing. */
+export const HTML_SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
+
+const asResponse = (p: ProblemResponse): HttpResponseInit => ({ status: p.status, headers: { ...SECURITY_HEADERS, ...p.headers }, body: p.body });
+
+let machineKeys: { source: string | undefined; keys: MachineKey[] } | undefined;
+const keysFor = (source: string | undefined): MachineKey[] => {
+  if (!machineKeys || machineKeys.source !== source) machineKeys = { source, keys: parseMachineKeys(source) };
+  return machineKeys.keys;
+};
+
+const actorOf = (p: Principal): Actor | undefined =>
+  p.kind === 'user' ? { kind: 'user', id: p.id, ...(p.name ? { name: p.name } : {}) } : p.kind === 'machine' ? { kind: 'machine', id: p.id } : undefined;
 
 async function readJson(request: HttpRequest, lang: Lang, instance: string): Promise<{ ok: true; value: unknown } | { ok: false; response: ProblemResponse }> {
   const declared = Number(request.headers.get('content-length') ?? '0');
@@ -97,6 +136,21 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
           if (r.success) params = r.data;
           else issues.push(...fieldIssues(r.error));
         }
+        const services = await getServices();
+        // Who, then may they (the access matrix, one place), then what they sent.
+        const auth = authenticate(request.headers, services.config.AUTH_MODE, keysFor(services.config.MACHINE_KEYS));
+        if (!auth.ok)
+          return asResponse(problem('AUTH.UNAUTHENTICATED', { sv: 'Okänd eller ogiltig nyckel.', en: 'Unknown or invalid key.' }, lang, { instance }));
+        const principal = auth.principal;
+        const access = ACCESS_MATRIX[doc.name]!;
+        if (access.kind !== 'public') {
+          if (issues.length) return asResponse(validationProblem(issues, lang, instance));
+          const goLiveId = (params as Record<string, unknown>).goLiveId;
+          const goLive: GoLive | undefined = typeof goLiveId === 'string' && principal.kind === 'user' ? (await services.repo.getGoLive(goLiveId))?.value : undefined;
+          const decision = authorize(access, principal, goLive, params as Record<string, unknown>);
+          if (!decision.allowed)
+            return asResponse(problem(decision.status === 401 ? 'AUTH.UNAUTHENTICATED' : 'AUTH.FORBIDDEN', decision.reason, lang, { instance }));
+        }
         let query: unknown;
         if (doc.query) {
           const r = doc.query.safeParse(Object.fromEntries(request.query), { error });
@@ -107,6 +161,20 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
         if (doc.body) {
           const read = await readJson(request, lang, instance);
           if (!read.ok) return asResponse(read.response);
+          // No patient data: refuse identity numbers before anything is parsed, stored or logged.
+          const pnr = findPersonalIdentityNumbers(read.value);
+          if (pnr.length)
+            return asResponse(
+              problem(
+                'DATA.PERSONAL_IDENTITY_NUMBER',
+                {
+                  sv: 'Texten innehåller ett personnummer eller samordningsnummer. Ta bort det och skicka igen – Driftpuls får inte innehålla patientuppgifter.',
+                  en: 'The text contains a Swedish personal identity or coordination number. Remove it and send again – Driftpuls must not hold patient data.',
+                },
+                lang,
+                { instance, issues: pnr.map((field) => ({ field, message: { sv: 'innehåller ett personnummer', en: 'contains a personal identity number' } })) },
+              ),
+            );
           const r = doc.body.safeParse(read.value, { error });
           if (r.success) body = r.data;
           else issues.push(...fieldIssues(r.error));
@@ -115,9 +183,9 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
         const idempotencyKey = request.headers.get('idempotency-key')?.trim() || undefined;
         if (idempotencyKey && idempotencyKey.length > 200)
           return asResponse(validationProblem([{ field: 'Idempotency-Key', message: { sv: 'högst 200 tecken', en: 'at most 200 characters' } }], lang, instance));
-        const services = await getServices();
-        const result = await handler({ body, query, params, lang, idempotencyKey, services, request, context } as never);
-        const headers: Record<string, string> = { ...(result.headers ?? {}) };
+        const actor = actorOf(principal);
+        const result = await handler({ principal, actor, body, query, params, lang, idempotencyKey, services, request, context } as never);
+        const headers: Record<string, string> = { ...SECURITY_HEADERS, ...(result.contentType?.startsWith('text/html') ? HTML_SECURITY_HEADERS : {}), ...(result.headers ?? {}) };
         if (result.json !== undefined) {
           headers['content-type'] ??= 'application/json; charset=utf-8';
           return { status: result.status, headers, body: JSON.stringify(result.json) };

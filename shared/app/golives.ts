@@ -1,3 +1,4 @@
+import type { Actor } from '../domain/audit';
 import type { GoLive, GoLiveInput } from '../domain/golive';
 import { DomainError, notFound } from '../domain/errors';
 import type { Services } from '../composition';
@@ -19,11 +20,12 @@ export async function putGoLive(
   s: Pick<Services, 'repo' | 'clock'>,
   goLiveId: string,
   input: GoLiveInput,
+  actor?: Actor,
 ): Promise<{ goLive: GoLive; created: boolean }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await s.repo.getGoLive(goLiveId);
     const now = s.clock.now().toISOString();
-    const goLive: GoLive = { id: goLiveId, ...input, createdAt: existing?.value.createdAt ?? now, updatedAt: now };
+    const goLive: GoLive = { id: goLiveId, ...input, createdAt: existing?.value.createdAt ?? now, updatedAt: now, ...(actor ? { updatedBy: actor } : {}) };
     try {
       const saved = await s.repo.saveGoLive(goLive, existing ? existing.etag : null);
       return { goLive: saved.value, created: !existing };

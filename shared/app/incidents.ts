@@ -2,6 +2,7 @@ import type { Services } from '../composition';
 import { DomainError, invalidField, notFound } from '../domain/errors';
 import type { Incident, IncidentInput, IncidentUpdate, IncidentUpdateInput } from '../domain/incident';
 import { applyIncidentUpdate } from '../domain/incident';
+import type { Actor } from '../domain/audit';
 import { StoreConflictError } from '../ports/repository.port';
 import { requireGoLive } from './golives';
 import { assertSameRequest, recordId, requestHash } from './idempotency';
@@ -10,7 +11,7 @@ import type { WriteResult } from './reports';
 /** Registers an incident that DSL/LGV follow (R9). Idempotent by id / Idempotency-Key. */
 export async function createIncident(
   s: Pick<Services, 'repo' | 'clock'>,
-  cmd: { goLiveId: string; input: IncidentInput; idempotencyKey?: string },
+  cmd: { goLiveId: string; input: IncidentInput; idempotencyKey?: string; actor?: Actor },
 ): Promise<WriteResult<Incident>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const areaIds = new Set(goLive.areas.map((a) => a.id));
@@ -36,6 +37,7 @@ export async function createIncident(
     lastUpdateAt: openedAt,
     updates: [],
     ...(cmd.input.reporter ? { reporter: cmd.input.reporter } : {}),
+    ...(cmd.actor ? { recordedBy: cmd.actor } : {}),
     requestHash: hash,
   };
   const result = await s.repo.createIncident(incident);
@@ -49,7 +51,7 @@ export async function createIncident(
  */
 export async function addIncidentUpdate(
   s: Pick<Services, 'repo' | 'clock'>,
-  cmd: { goLiveId: string; incidentId: string; input: IncidentUpdateInput; idempotencyKey?: string },
+  cmd: { goLiveId: string; incidentId: string; input: IncidentUpdateInput; idempotencyKey?: string; actor?: Actor },
 ): Promise<WriteResult<IncidentUpdate> & { incident: Incident }> {
   await requireGoLive(s, cmd.goLiveId);
   const hash = requestHash(cmd.input);
@@ -76,6 +78,7 @@ export async function addIncidentUpdate(
       at: cmd.input.at ?? now,
       receivedAt: now,
       ...(cmd.input.reporter ? { reporter: cmd.input.reporter } : {}),
+      ...(cmd.actor ? { recordedBy: cmd.actor } : {}),
       requestHash: hash,
     };
     try {

@@ -3,6 +3,7 @@ import type { AreaReport, AreaReportInput } from '../domain/area-report';
 import { suggestAreaColour } from '../domain/area-report';
 import { invalidField, notFound } from '../domain/errors';
 import { findArea, findUnit } from '../domain/golive';
+import type { Actor } from '../domain/audit';
 import type { UnitReport, UnitReportInput } from '../domain/unit-report';
 import { assertSameRequest, recordId, requestHash } from './idempotency';
 import { requireGoLive } from './golives';
@@ -26,7 +27,7 @@ export interface WriteResult<T> {
 /** A care unit reports its colour and why (R3.1, R3.2). Idempotent by id / Idempotency-Key. */
 export async function submitUnitReport(
   s: Pick<Services, 'repo' | 'clock'>,
-  cmd: { goLiveId: string; unitId: string; input: UnitReportInput; idempotencyKey?: string; source?: UnitReport['source'] },
+  cmd: { goLiveId: string; unitId: string; input: UnitReportInput; idempotencyKey?: string; source?: UnitReport['source']; actor?: Actor },
 ): Promise<WriteResult<UnitReport>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const ref = findUnit(goLive, cmd.unitId);
@@ -44,6 +45,7 @@ export async function submitUnitReport(
     receivedAt: now.toISOString(),
     ...(cmd.input.reporter ? { reporter: cmd.input.reporter } : {}),
     source: cmd.source ?? 'api',
+    ...(cmd.actor ? { recordedBy: cmd.actor } : {}),
     requestHash: hash,
   };
   const result = await s.repo.addUnitReport(report);
@@ -63,7 +65,7 @@ export async function listUnitReports(s: Pick<Services, 'repo'>, goLiveId: strin
  */
 export async function submitAreaReport(
   s: Pick<Services, 'repo' | 'clock'>,
-  cmd: { goLiveId: string; areaId: string; input: AreaReportInput; idempotencyKey?: string },
+  cmd: { goLiveId: string; areaId: string; input: AreaReportInput; idempotencyKey?: string; actor?: Actor },
 ): Promise<WriteResult<AreaReport>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const area = findArea(goLive, cmd.areaId);
@@ -84,6 +86,7 @@ export async function submitAreaReport(
     reportedAt: resolveReportedAt(cmd.input.reportedAt, now),
     receivedAt: now.toISOString(),
     ...(cmd.input.reporter ? { reporter: cmd.input.reporter } : {}),
+    ...(cmd.actor ? { recordedBy: cmd.actor } : {}),
     requestHash: hash,
   };
   const result = await s.repo.addAreaReport(report);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Colour, ColourInput, COLOURS } from './colour';
+import { Actor } from './audit';
 import { Instant, Slug } from './ids';
 import { Reporter } from './unit-report';
 
@@ -94,6 +95,7 @@ export const AreaReport = z.object({
   reportedAt: z.string(),
   receivedAt: z.string(),
   reporter: Reporter.optional(),
+  recordedBy: Actor.optional(),
   requestHash: z.string(),
 });
 export type AreaReport = z.infer<typeof AreaReport>;

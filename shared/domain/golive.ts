@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
+import { Actor } from './audit';
 import { Email, Slug } from './ids';
 
 /** Roles of the routine (R1). Names are English in code; labels are Swedish for people. */
@@ -161,6 +162,8 @@ export const GoLive = z.object({
   reporting: ReportingRules,
   updatedAt: z.string(),
   createdAt: z.string(),
+  /** Who last replaced the organisation (audit). */
+  updatedBy: Actor.optional(),
 });
 export type GoLive = z.infer<typeof GoLive>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Actor } from './audit';
 import { Instant, Slug } from './ids';
 import { Reporter } from './unit-report';
 
@@ -45,6 +46,7 @@ export const IncidentUpdate = z.object({
   at: z.string(),
   receivedAt: z.string(),
   reporter: Reporter.optional(),
+  recordedBy: Actor.optional(),
   requestHash: z.string(),
 });
 export type IncidentUpdate = z.infer<typeof IncidentUpdate>;
@@ -64,6 +66,7 @@ export const Incident = z.object({
   lastUpdateAt: z.string(),
   updates: z.array(IncidentUpdate),
   reporter: Reporter.optional(),
+  recordedBy: Actor.optional(),
   requestHash: z.string(),
 });
 export type Incident = z.infer<typeof Incident>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ColourInput, COLOURS } from './colour';
+import { Actor } from './audit';
 import { Instant, Slug } from './ids';
 
 /** Who made a report: a person of the go-live and/or a free name (R3.1). */
@@ -33,6 +34,8 @@ export const UnitReport = z.object({
   receivedAt: z.string(),
   reporter: Reporter.optional(),
   source: z.enum(['api', 'import', 'demo']),
+  /** Who sent it (audit); `receivedAt` says when. */
+  recordedBy: Actor.optional(),
   /** Fingerprint of the request that created it: a reused key with another body is refused. */
   requestHash: z.string(),
 });

@@ -22,7 +22,9 @@ export interface ProblemResponse {
   body: string;
 }
 
-const STATUS: Record<DomainErrorCode | 'HTTP.BAD_JSON' | 'HTTP.UNSUPPORTED_MEDIA' | 'HTTP.TOO_LARGE' | 'INTERNAL', number> = {
+type EdgeCode = 'HTTP.BAD_JSON' | 'HTTP.UNSUPPORTED_MEDIA' | 'HTTP.TOO_LARGE' | 'AUTH.UNAUTHENTICATED' | 'AUTH.FORBIDDEN' | 'DATA.PERSONAL_IDENTITY_NUMBER' | 'INTERNAL';
+
+const STATUS: Record<DomainErrorCode | EdgeCode, number> = {
   'GOLIVE.NOT_FOUND': 404,
   'UNIT.NOT_FOUND': 404,
   'AREA.NOT_FOUND': 404,
@@ -35,11 +37,16 @@ const STATUS: Record<DomainErrorCode | 'HTTP.BAD_JSON' | 'HTTP.UNSUPPORTED_MEDIA
   'HTTP.BAD_JSON': 400,
   'HTTP.UNSUPPORTED_MEDIA': 415,
   'HTTP.TOO_LARGE': 413,
+  'AUTH.UNAUTHENTICATED': 401,
+  'AUTH.FORBIDDEN': 403,
+  'DATA.PERSONAL_IDENTITY_NUMBER': 400,
   INTERNAL: 500,
 };
 
 const TITLES: Record<number, Texts> = {
   400: { sv: 'Ogiltig begäran', en: 'Bad request' },
+  401: { sv: 'Inloggning krävs', en: 'Authentication required' },
+  403: { sv: 'Åtkomst nekad', en: 'Forbidden' },
   404: { sv: 'Hittades inte', en: 'Not found' },
   409: { sv: 'Konflikt', en: 'Conflict' },
   413: { sv: 'För stor begäran', en: 'Payload too large' },

@@ -1,0 +1,84 @@
+import type { Access } from './access';
+import type { GoLive, Person, Role } from './golive';
+import { ROLES } from './golive';
+
+/**
+ * Who is calling. Users come signed in through App Service Authentication (Entra ID) in
+ * Azure, or as a documented dev principal locally; machines (imports, Power Automate) come
+ * with a key that carries a named scope.
+ */
+export type Principal =
+  | { kind: 'user'; id: string; name?: string; email?: string; appRoles: readonly string[] }
+  | { kind: 'machine'; id: string; scope: string }
+  | { kind: 'anonymous' };
+
+/** The Entra app role that makes someone an administrator of every go-live. */
+export const ADMIN_APP_ROLE = 'admin';
+
+const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
+
+export interface Membership {
+  /** The person entry of the go-live that matches the principal, if any. */
+  person?: Person;
+  /** Roles from the person entry and from Entra app roles named as R1 roles. */
+  roles: Set<Role>;
+  admin: boolean;
+}
+
+/** A user's roles in one go-live: the go-live's own people list, plus Entra app roles (R1). */
+export function membershipOf(principal: Principal, goLive: GoLive | undefined): Membership {
+  if (principal.kind !== 'user') return { roles: new Set(), admin: false };
+  const email = principal.email?.toLowerCase();
+  const person = goLive?.people.find((p) => p.id === principal.id || (email !== undefined && p.email?.toLowerCase() === email));
+  const roles = new Set<Role>([...(person?.roles ?? []), ...principal.appRoles.filter(isRole)]);
+  return { person, roles, admin: principal.appRoles.includes(ADMIN_APP_ROLE) };
+}
+
+export type Decision = { allowed: true } | { allowed: false; status: 401 | 403; reason: { sv: string; en: string } };
+
+const LEADS: readonly Role[] = ['goLiveLead', 'goLiveCoordinator'];
+const ALLOW: Decision = { allowed: true };
+const UNAUTHENTICATED: Decision = {
+  allowed: false,
+  status: 401,
+  reason: { sv: 'Logga in för att fortsätta.', en: 'Sign in to continue.' },
+};
+const forbid = (sv: string, en: string): Decision => ({ allowed: false, status: 403, reason: { sv, en } });
+
+/**
+ * The one place where the access matrix is enforced (issue: trust). `params` are the
+ * validated route parameters (`unitId`, `areaId` for scoped rules); `goLive` is the go-live
+ * the route is about, if any.
+ */
+export function authorize(access: Access, principal: Principal, goLive: GoLive | undefined, params: Record<string, unknown>): Decision {
+  if (access.kind === 'public') return ALLOW;
+  if (principal.kind === 'anonymous') return UNAUTHENTICATED;
+  if (principal.kind === 'machine') {
+    const scope = access.kind === 'roles' || access.kind === 'admin' ? access.machineScope : undefined;
+    if (scope && principal.scope === scope) return ALLOW;
+    return forbid('Nyckeln gäller inte för den här åtgärden.', 'This key is not valid for this action.');
+  }
+  const m = membershipOf(principal, goLive);
+  if (m.admin) return ALLOW;
+  const member = m.person !== undefined || m.roles.size > 0;
+  if (!member) return forbid('Du är inte med i den här driftsättningen.', 'You are not a member of this go-live.');
+  switch (access.kind) {
+    case 'member':
+      return ALLOW;
+    case 'admin':
+      return LEADS.some((r) => m.roles.has(r)) ? ALLOW : forbid('Bara driftsättningsledare och koordinatorer får göra detta.', 'Only the go-live lead and coordinators may do this.');
+    case 'roles': {
+      const held = access.roles.filter((r) => m.roles.has(r));
+      if (held.length === 0) return forbid('Din roll får inte göra detta.', 'Your role may not do this.');
+      // Leads act for every unit and area; others only for their own (R1).
+      if (!access.scope || held.some((r) => LEADS.includes(r))) return ALLOW;
+      const key = access.scope === 'unit' ? 'unitId' : 'areaId';
+      const own = access.scope === 'unit' ? m.person?.unitIds : m.person?.areaIds;
+      const target = params[key];
+      if (typeof target === 'string' && own?.includes(target)) return ALLOW;
+      return access.scope === 'unit'
+        ? forbid('Du rapporterar bara för dina egna enheter.', 'You report only for your own units.')
+        : forbid('Du rapporterar bara för ditt eget leveransområde.', 'You report only for your own delivery area.');
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { ADMIN_APP_ROLE, type Principal } from '../domain/principal';
+
+/** How callers prove who they are. `appservice` in Azure; `dev` only on a developer's machine. */
+export type AuthMode = 'appservice' | 'dev';
+
+interface HeaderSource {
+  get(name: string): string | null;
+}
+
+/** The App Service Authentication principal header: base64 JSON with typed claims. */
+const ClientPrincipal = z.object({
+  auth_typ: z.string().optional(),
+  name_typ: z.string().optional(),
+  role_typ: z.string().optional(),
+  claims: z.array(z.object({ typ: z.string(), val: z.string() })).default([]),
+});
+
+const OID = ['http://schemas.microsoft.com/identity/claims/objectidentifier', 'oid'];
+const EMAIL = ['preferred_username', 'email', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'];
+const NAME = ['name', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name'];
+
+/** Reads `x-ms-client-principal` as App Service Authentication (Entra ID) sets it; undefined if absent or malformed. */
+export function parseClientPrincipal(header: string | null): Principal | undefined {
+  if (!header) return undefined;
+  let parsed: z.infer<typeof ClientPrincipal>;
+  try {
+    parsed = ClientPrincipal.parse(JSON.parse(Buffer.from(header, 'base64').toString('utf8')));
+  } catch {
+    return undefined;
+  }
+  const first = (types: string[]) => parsed.claims.find((c) => types.includes(c.typ))?.val;
+  const roleType = parsed.role_typ ?? 'roles';
+  const appRoles = parsed.claims.filter((c) => c.typ === roleType || c.typ === 'roles').map((c) => c.val);
+  const id = first(OID) ?? first(EMAIL);
+  if (!id) return undefined;
+  return { kind: 'user', id, name: first(NAME), email: first(EMAIL), appRoles: [...new Set(appRoles)] };
+}
+
+/** One machine key: a name for the logs, the scope it grants, the secret's SHA-256. */
+export interface MachineKey {
+  name: string;
+  scope: string;
+  sha256: Buffer;
+}
+
+/** `name:scope:secret` entries separated by `;` (from Key Vault in Azure). */
+export function parseMachineKeys(value: string | undefined): MachineKey[] {
+  if (!value) return [];
+  return value
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [name, scope, ...rest] = entry.split(':');
+      const secret = rest.join(':');
+      if (!name || !scope || secret.length < 16) throw new Error('MACHINE_KEYS: each entry is name:scope:secret with a secret of at least 16 characters');
+      return { name, scope, sha256: createHash('sha256').update(secret).digest() };
+    });
+}
+
+/** The dev principal when no dev header is sent: an administrator, so curl works out of the box. */
+export const DEFAULT_DEV_PRINCIPAL: Principal = { kind: 'user', id: 'utvecklare', name: 'Utvecklare (lokal)', appRoles: [ADMIN_APP_ROLE] };
+
+export type Authentication = { ok: true; principal: Principal } | { ok: false };
+
+/**
+ * Who is calling. A key header wins (`x-functions-key`, as Azure's function keys); a wrong
+ * key is refused rather than treated as anonymous. Then the signed-in user: in `appservice`
+ * mode from `x-ms-client-principal` (the platform strips that header from outside requests);
+ * in `dev` mode from `x-dev-user` (a person id or e-mail of the go-live) and optional
+ * `x-dev-roles` (app roles, comma-separated), or the default dev principal.
+ */
+export function authenticate(headers: HeaderSource, mode: AuthMode, keys: readonly MachineKey[]): Authentication {
+  const key = headers.get('x-functions-key') ?? headers.get('x-driftpuls-key');
+  if (key !== null) {
+    const hash = createHash('sha256').update(key).digest();
+    const match = keys.find((k) => timingSafeEqual(k.sha256, hash));
+    return match ? { ok: true, principal: { kind: 'machine', id: match.name, scope: match.scope } } : { ok: false };
+  }
+  if (mode === 'appservice') return { ok: true, principal: parseClientPrincipal(headers.get('x-ms-client-principal')) ?? { kind: 'anonymous' } };
+  const devUser = headers.get('x-dev-user')?.trim();
+  if (!devUser) return { ok: true, principal: DEFAULT_DEV_PRINCIPAL };
+  if (devUser === 'anonymous') return { ok: true, principal: { kind: 'anonymous' } };
+  const roles = (headers.get('x-dev-roles') ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  return { ok: true, principal: { kind: 'user', id: devUser, email: devUser.includes('@') ? devUser : undefined, name: devUser, appRoles: roles } };
+}
