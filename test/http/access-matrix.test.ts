@@ -1,0 +1,143 @@
+/**
+ * Every route × role cell of the access matrix (R1, R7, R8), allowed and refused, through
+ * the running app. Routes come from the app's own OpenAPI description, so a route added
+ * later is covered without touching this file. The oracle below restates the matrix rules
+ * independently of shared/domain/principal.ts.
+ */
+import { ACCESS_MATRIX, type Access } from '../../shared/domain/access';
+import { ROLES, type Role } from '../../shared/domain/golive';
+import { startApi, type Api } from './harness';
+
+const G = 'matrix';
+const LEADS: Role[] = ['goLiveLead', 'goLiveCoordinator'];
+const KEY_SECRET = 'unit-import-secret-0123456789';
+const OTHER_KEY_SECRET = 'organisation-secret-0123456789';
+
+type Caller =
+  | { label: string; kind: 'role'; role: Role; headers: Record<string, string> }
+  | { label: string; kind: 'anonymous' | 'nonMember' | 'admin'; headers: Record<string, string> }
+  | { label: string; kind: 'machine'; scope: string; headers: Record<string, string> };
+
+const callers: Caller[] = [
+  ...ROLES.map((role): Caller => ({ label: role, kind: 'role', role, headers: { 'x-dev-user': `${role.toLowerCase()}@example.org` } })),
+  { label: 'anonymous', kind: 'anonymous', headers: { 'x-dev-user': 'anonymous' } },
+  { label: 'not a member', kind: 'nonMember', headers: { 'x-dev-user': 'stranger@example.org' } },
+  { label: 'app admin', kind: 'admin', headers: { 'x-dev-user': 'boss@example.org', 'x-dev-roles': 'admin' } },
+  { label: 'key unit-reports', kind: 'machine', scope: 'unit-reports', headers: { 'x-functions-key': KEY_SECRET } },
+  { label: 'key organisation', kind: 'machine', scope: 'organisation', headers: { 'x-functions-key': OTHER_KEY_SECRET } },
+];
+
+/** The matrix as the README states it. */
+function expected(access: Access, caller: Caller, ownTarget: boolean): 'allowed' | 401 | 403 {
+  if (access.kind === 'public') return 'allowed';
+  if (caller.kind === 'anonymous') return 401;
+  if (caller.kind === 'machine') return access.kind !== 'member' && access.machineScope === caller.scope ? 'allowed' : 403;
+  if (caller.kind === 'admin') return 'allowed';
+  if (caller.kind === 'nonMember') return 403;
+  const role = caller.role;
+  if (access.kind === 'member') return 'allowed';
+  if (access.kind === 'admin') return LEADS.includes(role) ? 'allowed' : 403;
+  if (!access.roles.includes(role)) return 403;
+  if (!access.scope || LEADS.includes(role)) return 'allowed';
+  return ownTarget ? 'allowed' : 403;
+}
+
+let api: Api;
+let routes: { name: string; method: string; path: string }[] = [];
+
+beforeAll(async () => {
+  process.env.MACHINE_KEYS = `import-bot:unit-reports:${KEY_SECRET};org-bot:organisation:${OTHER_KEY_SECRET}`;
+  api = await startApi({ start: '2026-11-27T10:00:00Z' });
+  const people = ROLES.map((role) => ({
+    id: role.toLowerCase(),
+    name: role,
+    email: `${role.toLowerCase()}@example.org`,
+    roles: [role],
+    unitIds: role === 'unitReporter' ? ['u1'] : [],
+    areaIds: role === 'areaCoordinator' || role === 'contactPerson' ? ['teknik'] : [],
+  }));
+  const put = await api.put(`/golives/${G}`, {
+    name: 'Matris',
+    startDate: '2026-11-27',
+    forvaltningar: [{ id: 'f', name: 'F', units: [{ id: 'u1', name: 'U1' }, { id: 'u2', name: 'U2' }] }],
+    people,
+  });
+  expect(put.status).toBe(201);
+  const openapi = (await api.get('/openapi.json')).json as { paths: Record<string, Record<string, { operationId: string }>> };
+  routes = Object.entries(openapi.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ name: op.operationId, method: method.toUpperCase(), path })));
+});
+afterAll(async () => {
+  delete process.env.MACHINE_KEYS;
+  await api?.close();
+});
+
+const fill = (path: string, own: boolean) =>
+  path
+    .replace(/^\/api/, '')
+    .replace('{goLiveId}', G)
+    .replace('{unitId}', own ? 'u1' : 'u2')
+    .replace('{areaId}', own ? 'teknik' : 'support')
+    .replace(/\{[^}]+\}/g, 'x');
+
+it('every registered route has a matrix entry, and every entry a route', () => {
+  expect(routes.length).toBeGreaterThanOrEqual(12);
+  expect(routes.map((r) => r.name).sort()).toEqual(Object.keys(ACCESS_MATRIX).sort());
+});
+
+it('each route × caller cell answers as the matrix says', async () => {
+  const failures: string[] = [];
+  let cells = 0;
+  for (const route of routes) {
+    const access = ACCESS_MATRIX[route.name]!;
+    const scoped = access.kind === 'roles' && access.scope !== undefined;
+    for (const own of scoped ? [true, false] : [true]) {
+      for (const caller of callers) {
+        cells++;
+        const want = expected(access, caller, own);
+        const path = fill(route.path, own);
+        const res = route.method === 'GET' ? await api.get(path, caller.headers) : await api.raw(route.method, path, '{}', 'application/json', caller.headers);
+        const got = res.status === 401 || res.status === 403 ? res.status : 'allowed';
+        if (got !== want) failures.push(`${route.method} ${path} as ${caller.label}: want ${want}, got ${res.status} ${res.text.slice(0, 120)}`);
+        if (got !== 'allowed') expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      }
+    }
+  }
+  expect(failures).toEqual([]);
+  // The README reports this figure.
+  expect(cells).toBeGreaterThanOrEqual(routes.length * callers.length);
+});
+
+describe('refused writes store nothing', () => {
+  const report = { colour: 'red', explanation: 'x' };
+  const count = async (unit: string) => (await api.get(`/golives/${G}/units/${unit}/reports`)).json.items.length as number;
+
+  it('a unit reporter reports for their own unit, not another (R1)', async () => {
+    const as = { 'x-dev-user': 'unitreporter@example.org' };
+    expect((await api.post(`/golives/${G}/units/u1/reports`, report, as)).status).toBe(201);
+    const refused = await api.post(`/golives/${G}/units/u2/reports`, report, as);
+    expect(refused.status).toBe(403);
+    expect(refused.json.detail).toBe('Du rapporterar bara för dina egna enheter.');
+    expect(await count('u2')).toBe(0);
+  });
+
+  it('an area coordinator cannot report for another area; an IM cannot report a unit', async () => {
+    const area = { summary: 'x', problems: [] };
+    expect((await api.post(`/golives/${G}/areas/support/reports`, area, { 'x-dev-user': 'areacoordinator@example.org' })).status).toBe(403);
+    expect((await api.post(`/golives/${G}/areas/teknik/reports`, area, { 'x-dev-user': 'areacoordinator@example.org' })).status).toBe(201);
+    expect((await api.post(`/golives/${G}/units/u2/reports`, report, { 'x-dev-user': 'incidentmanager@example.org' })).status).toBe(403);
+    expect(await count('u2')).toBe(0);
+  });
+
+  it('a wrong key is refused, not treated as anonymous', async () => {
+    const r = await api.post(`/golives/${G}/units/u2/reports`, report, { 'x-functions-key': 'guess-guess-guess-guess' });
+    expect(r.status).toBe(401);
+    expect(await count('u2')).toBe(0);
+  });
+
+  it('the audit trail records who wrote', async () => {
+    const r = await api.post(`/golives/${G}/units/u1/reports`, { ...report, explanation: 'audit' }, { 'x-dev-user': 'unitreporter@example.org' });
+    expect(r.json.recordedBy).toEqual({ kind: 'user', id: 'unitreporter@example.org', name: 'unitreporter@example.org' });
+    const k = await api.post(`/golives/${G}/units/u1/reports`, { ...report, explanation: 'by key' }, { 'x-functions-key': KEY_SECRET });
+    expect(k.json.recordedBy).toEqual({ kind: 'machine', id: 'import-bot' });
+  });
+});
