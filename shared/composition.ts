@@ -4,6 +4,7 @@ import { loadConfig } from './config';
 import type { Clock } from './ports/clock.port';
 import { systemClock } from './ports/clock.port';
 import type { Repository } from './ports/repository.port';
+import { retrying } from './adapters/resilience/retrying.repository';
 
 /** Everything a handler needs, wired once from validated config. */
 export interface Services {
@@ -36,7 +37,8 @@ async function createRepository(config: Config): Promise<Repository> {
 export function getServices(): Promise<Services> {
   services ??= (async () => {
     const config = loadConfig();
-    const repo = repoOverride ?? (await createRepository(config));
+    // Every store call is retried when the store throttles or blips: all writes are idempotent.
+    const repo = repoOverride ?? retrying(await createRepository(config));
     return { config, repo, get clock() { return clockOverride ?? systemClock; } };
   })();
   return services;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FunctionRegistry } from '../../local/core-shim';
 import type * as Runtime from '../../local/runtime';
+import type { FaultCounts, FaultPlan } from '../../shared/adapters/faults/faulty.repository';
 
 export interface Reply {
   status: number;
@@ -21,6 +22,8 @@ export interface Api {
   raw(method: string, path: string, body: string, contentType: string, headers?: Record<string, string>): Promise<Reply>;
   /** Moves the simulated clock (ISO 8601 duration) and fires the timers due on the way. */
   advance(by: string): Promise<void>;
+  /** Faults injected so far, when started with `faults`. */
+  faults?: FaultCounts;
   close(): Promise<void>;
 }
 
@@ -30,14 +33,25 @@ export interface Api {
  * not pass through the shim's require hook, so the core module is mocked in an isolated
  * registry that also holds the runtime, so both share one composition (clock, store).
  */
-export async function startApi(opts: { start: string; demo?: boolean; dataDir?: string }): Promise<Api> {
+export async function startApi(opts: { start: string; demo?: boolean; dataDir?: string; faults?: FaultPlan }): Promise<Api> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'driftpuls-api-'));
   const registry = new FunctionRegistry({ log: () => undefined });
+  let faultCounts: FaultCounts | undefined;
   let runtime!: typeof Runtime;
   jest.isolateModules(() => {
     jest.doMock('@azure/functions-core', () => registry.coreApi, { virtual: true });
     require('../../functions/index');
     runtime = require('../../local/runtime') as typeof Runtime;
+    if (opts.faults) {
+      // Built inside the isolated registry, so error classes match the ones the app checks.
+      const { SqliteRepository } = require('../../shared/adapters/embedded/sqlite.repository') as typeof import('../../shared/adapters/embedded/sqlite.repository');
+      const { faulty } = require('../../shared/adapters/faults/faulty.repository') as typeof import('../../shared/adapters/faults/faulty.repository');
+      const { retrying } = require('../../shared/adapters/resilience/retrying.repository') as typeof import('../../shared/adapters/resilience/retrying.repository');
+      const { configureServices } = require('../../shared/composition') as typeof import('../../shared/composition');
+      const injected = faulty(SqliteRepository.open(path.join(dataDir, 'driftpuls.sqlite'), { synchronous: 'NORMAL' }), opts.faults);
+      faultCounts = injected.counts;
+      configureServices({ repo: retrying(injected.repo, { attempts: 3, initialDelayMs: 1, maxTotalDelayMs: 50, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }) });
+    }
   });
   const rt = await runtime.startLocalRuntime({
     port: 0,
@@ -70,6 +84,7 @@ export async function startApi(opts: { start: string; demo?: boolean; dataDir?: 
       const r = await send('POST', '/_local/clock', JSON.stringify({ advanceBy: by }), jsonHeaders());
       if (r.status !== 200) throw new Error(`clock: ${r.status} ${r.text}`);
     },
+    faults: faultCounts,
     close: () => rt.close(),
   };
 }
