@@ -33,7 +33,7 @@ function expected(access: Access, caller: Caller, ownTarget: boolean): 'allowed'
   if (caller.kind === 'anonymous') return 401;
   if (caller.kind === 'machine') return access.kind !== 'member' && access.machineScope === caller.scope ? 'allowed' : 403;
   if (caller.kind === 'admin') return 'allowed';
-  if (caller.kind === 'nonMember') return 403;
+  if (caller.kind !== 'role') return 403; // not a member
   const role = caller.role;
   if (access.kind === 'member') return 'allowed';
   if (access.kind === 'admin') return LEADS.includes(role) ? 'allowed' : 403;
