@@ -16,6 +16,22 @@ import { fieldIssues, problem, problemFromError, validationProblem } from '../..
 /** Bodies above this are refused with 413 before parsing (the brief's limit for every write). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** No document of ours nests deeper; a deeper one is refused before any walk over it. */
+const MAX_JSON_DEPTH = 32;
+
+/** Nesting depth of a parsed JSON value, iteratively (a hostile body must not blow the stack). */
+function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (max > MAX_JSON_DEPTH) return max;
+    if (v && typeof v === 'object') for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
 const sv = z.locales.sv().localeError;
 const en = z.locales.en().localeError;
 
@@ -95,7 +111,13 @@ async function readJson(request: HttpRequest, lang: Lang, instance: string): Pro
   if (bytes.length === 0)
     return { ok: false, response: validationProblem([{ field: 'body', message: { sv: 'kropp saknas', en: 'body is missing' } }], lang, instance) };
   try {
-    return { ok: true, value: JSON.parse(bytes.toString('utf8')) };
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    if (depthOf(value) > MAX_JSON_DEPTH)
+      return {
+        ok: false,
+        response: validationProblem([{ field: 'body', message: { sv: `högst ${MAX_JSON_DEPTH} nivåer`, en: `at most ${MAX_JSON_DEPTH} levels of nesting` } }], lang, instance),
+      };
+    return { ok: true, value };
   } catch (e) {
     return {
       ok: false,

@@ -44,11 +44,19 @@ export function containsPersonalIdentityNumber(text: string): boolean {
 
 /**
  * Paths of every string in a parsed body that carries an identity number, e.g.
- * `problems.0.situation.facts`. The values themselves are never returned.
+ * `problems.0.situation.facts`. The values themselves are never returned. Iterative, so a
+ * hostile, deeply nested body cannot exhaust the stack.
  */
-export function findPersonalIdentityNumbers(value: unknown, path: string[] = []): string[] {
-  if (typeof value === 'string') return containsPersonalIdentityNumber(value) ? [path.join('.') || 'body'] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => findPersonalIdentityNumbers(v, [...path, String(i)]));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => findPersonalIdentityNumbers(v, [...path, k]));
-  return [];
+export function findPersonalIdentityNumbers(value: unknown): string[] {
+  const found: string[] = [];
+  const stack: { v: unknown; path: string }[] = [{ v: value, path: '' }];
+  while (stack.length) {
+    const { v, path } = stack.pop()!;
+    if (typeof v === 'string') {
+      if (containsPersonalIdentityNumber(v)) found.push(path || 'body');
+    } else if (v && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) stack.push({ v: child, path: path ? `${path}.${k}` : k });
+    }
+  }
+  return found.reverse();
 }
