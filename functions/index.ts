@@ -2,6 +2,7 @@
  * The app's entry (package.json "main"): importing a module registers its functions, in
  * Azure through the real worker and locally through local/ — the same registrations.
  */
+import './telemetry';
 import './http/health';
 import './http/golives';
 import './http/reports';

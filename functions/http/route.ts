@@ -8,6 +8,7 @@ import { findPersonalIdentityNumbers } from '../../shared/domain/personnummer';
 import type { Principal } from '../../shared/domain/principal';
 import { authorize } from '../../shared/domain/principal';
 import { authenticate, parseMachineKeys, type MachineKey } from '../../shared/http/auth';
+import type { RequestLog } from '../../shared/observability';
 import { getServices } from '../../shared/composition';
 import type { RouteDoc } from '../../shared/http/openapi';
 import type { Lang, ProblemResponse } from '../../shared/http/problem';
@@ -147,80 +148,100 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
     route: doc.route,
     authLevel: 'anonymous',
     handler: async (request, context) => {
-      const lang = languageOf(request);
-      const instance = new URL(request.url).pathname;
-      try {
-        const issues = [];
-        const error = lang === 'sv' ? sv : en;
-        let params: unknown = request.params;
-        if (doc.params) {
-          const r = doc.params.safeParse(request.params, { error });
-          if (r.success) params = r.data;
-          else issues.push(...fieldIssues(r.error));
-        }
-        const services = await getServices();
-        // Who, then may they (the access matrix, one place), then what they sent.
-        const auth = authenticate(request.headers, services.config.AUTH_MODE, keysFor(services.config.MACHINE_KEYS));
-        if (!auth.ok)
-          return asResponse(problem('AUTH.UNAUTHENTICATED', { sv: 'Okänd eller ogiltig nyckel.', en: 'Unknown or invalid key.' }, lang, { instance }));
-        const principal = auth.principal;
-        const access = ACCESS_MATRIX[doc.name]!;
-        if (access.kind !== 'public') {
-          if (issues.length) return asResponse(validationProblem(issues, lang, instance));
-          const goLiveId = (params as Record<string, unknown>).goLiveId;
-          const goLive: GoLive | undefined = typeof goLiveId === 'string' && principal.kind === 'user' ? (await services.repo.getGoLive(goLiveId))?.value : undefined;
-          const decision = authorize(access, principal, goLive, params as Record<string, unknown>);
-          if (!decision.allowed)
-            return asResponse(problem(decision.status === 401 ? 'AUTH.UNAUTHENTICATED' : 'AUTH.FORBIDDEN', decision.reason, lang, { instance }));
-        }
-        let query: unknown;
-        if (doc.query) {
-          const r = doc.query.safeParse(Object.fromEntries(request.query), { error });
-          if (r.success) query = r.data;
-          else issues.push(...fieldIssues(r.error));
-        }
-        let body: unknown;
-        if (doc.body) {
-          const read = await readJson(request, lang, instance);
-          if (!read.ok) return asResponse(read.response);
-          // No patient data: refuse identity numbers before anything is parsed, stored or logged.
-          const pnr = findPersonalIdentityNumbers(read.value);
-          if (pnr.length)
-            return asResponse(
-              problem(
-                'DATA.PERSONAL_IDENTITY_NUMBER',
-                {
-                  sv: 'Texten innehåller ett personnummer eller samordningsnummer. Ta bort det och skicka igen – Driftpuls får inte innehålla patientuppgifter.',
-                  en: 'The text contains a Swedish personal identity or coordination number. Remove it and send again – Driftpuls must not hold patient data.',
-                },
-                lang,
-                { instance, issues: pnr.map((field) => ({ field, message: { sv: 'innehåller ett personnummer', en: 'contains a personal identity number' } })) },
-              ),
-            );
-          const r = doc.body.safeParse(read.value, { error });
-          if (r.success) body = r.data;
-          else issues.push(...fieldIssues(r.error));
-        }
-        if (issues.length) return asResponse(validationProblem(issues, lang, instance));
-        const idempotencyKey = request.headers.get('idempotency-key')?.trim() || undefined;
-        if (idempotencyKey && idempotencyKey.length > 200)
-          return asResponse(validationProblem([{ field: 'Idempotency-Key', message: { sv: 'högst 200 tecken', en: 'at most 200 characters' } }], lang, instance));
-        const actor = actorOf(principal);
-        const result = await handler({ principal, actor, body, query, params, lang, idempotencyKey, services, request, context } as never);
-        const headers: Record<string, string> = { ...SECURITY_HEADERS, ...(result.contentType?.startsWith('text/html') ? HTML_SECURITY_HEADERS : {}), ...(result.headers ?? {}) };
-        if (result.json !== undefined) {
-          headers['content-type'] ??= 'application/json; charset=utf-8';
-          return { status: result.status, headers, body: JSON.stringify(result.json) };
-        }
-        if (result.contentType) headers['content-type'] = result.contentType;
-        return { status: result.status, headers, ...(result.text !== undefined ? { body: result.text } : {}) };
-      } catch (e) {
-        const p = problemFromError(e, lang, instance);
-        if (p.status >= 500) context.error(`${doc.name} failed`, e);
-        return asResponse(p);
-      }
+      const started = performance.now();
+      const response = await handle(request, context);
+      const params = request.params;
+      const entry: RequestLog = {
+        event: 'http',
+        route: doc.name,
+        method: request.method,
+        status: response.status ?? 200,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        invocationId: context.invocationId,
+        ...(params.goLiveId ? { goLiveId: params.goLiveId } : {}),
+        ...(params.challengeId ? { challengeId: params.challengeId } : {}),
+        principal: request.headers.has('x-functions-key') ? 'machine' : request.headers.has('x-ms-client-principal') || request.headers.has('x-dev-user') ? 'user' : 'anonymous',
+      };
+      if (entry.status >= 500) context.error(JSON.stringify(entry));
+      else context.info(JSON.stringify(entry));
+      return response;
     },
   });
+
+  async function handle(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+    const lang = languageOf(request);
+    const instance = new URL(request.url).pathname;
+    try {
+      const issues = [];
+      const error = lang === 'sv' ? sv : en;
+      let params: unknown = request.params;
+      if (doc.params) {
+        const r = doc.params.safeParse(request.params, { error });
+        if (r.success) params = r.data;
+        else issues.push(...fieldIssues(r.error));
+      }
+      const services = await getServices();
+      // Who, then may they (the access matrix, one place), then what they sent.
+      const auth = authenticate(request.headers, services.config.AUTH_MODE, keysFor(services.config.MACHINE_KEYS));
+      if (!auth.ok)
+        return asResponse(problem('AUTH.UNAUTHENTICATED', { sv: 'Okänd eller ogiltig nyckel.', en: 'Unknown or invalid key.' }, lang, { instance }));
+      const principal = auth.principal;
+      const access = ACCESS_MATRIX[doc.name]!;
+      if (access.kind !== 'public') {
+        if (issues.length) return asResponse(validationProblem(issues, lang, instance));
+        const goLiveId = (params as Record<string, unknown>).goLiveId;
+        const goLive: GoLive | undefined = typeof goLiveId === 'string' && principal.kind === 'user' ? (await services.repo.getGoLive(goLiveId))?.value : undefined;
+        const decision = authorize(access, principal, goLive, params as Record<string, unknown>);
+        if (!decision.allowed)
+          return asResponse(problem(decision.status === 401 ? 'AUTH.UNAUTHENTICATED' : 'AUTH.FORBIDDEN', decision.reason, lang, { instance }));
+      }
+      let query: unknown;
+      if (doc.query) {
+        const r = doc.query.safeParse(Object.fromEntries(request.query), { error });
+        if (r.success) query = r.data;
+        else issues.push(...fieldIssues(r.error));
+      }
+      let body: unknown;
+      if (doc.body) {
+        const read = await readJson(request, lang, instance);
+        if (!read.ok) return asResponse(read.response);
+        // No patient data: refuse identity numbers before anything is parsed, stored or logged.
+        const pnr = findPersonalIdentityNumbers(read.value);
+        if (pnr.length)
+          return asResponse(
+            problem(
+              'DATA.PERSONAL_IDENTITY_NUMBER',
+              {
+                sv: 'Texten innehåller ett personnummer eller samordningsnummer. Ta bort det och skicka igen – Driftpuls får inte innehålla patientuppgifter.',
+                en: 'The text contains a Swedish personal identity or coordination number. Remove it and send again – Driftpuls must not hold patient data.',
+              },
+              lang,
+              { instance, issues: pnr.map((field) => ({ field, message: { sv: 'innehåller ett personnummer', en: 'contains a personal identity number' } })) },
+            ),
+          );
+        const r = doc.body.safeParse(read.value, { error });
+        if (r.success) body = r.data;
+        else issues.push(...fieldIssues(r.error));
+      }
+      if (issues.length) return asResponse(validationProblem(issues, lang, instance));
+      const idempotencyKey = request.headers.get('idempotency-key')?.trim() || undefined;
+      if (idempotencyKey && idempotencyKey.length > 200)
+        return asResponse(validationProblem([{ field: 'Idempotency-Key', message: { sv: 'högst 200 tecken', en: 'at most 200 characters' } }], lang, instance));
+      const actor = actorOf(principal);
+      const result = await handler({ principal, actor, body, query, params, lang, idempotencyKey, services, request, context } as never);
+      const headers: Record<string, string> = { ...SECURITY_HEADERS, ...(result.contentType?.startsWith('text/html') ? HTML_SECURITY_HEADERS : {}), ...(result.headers ?? {}) };
+      if (result.json !== undefined) {
+        headers['content-type'] ??= 'application/json; charset=utf-8';
+        return { status: result.status, headers, body: JSON.stringify(result.json) };
+      }
+      if (result.contentType) headers['content-type'] = result.contentType;
+      return { status: result.status, headers, ...(result.text !== undefined ? { body: result.text } : {}) };
+    } catch (e) {
+      const p = problemFromError(e, lang, instance);
+      if (p.status >= 500) context.error(`${doc.name} failed`, e);
+      return asResponse(p);
+    }
+  }
 }
 
 /** Drops fields kept for the store's own bookkeeping (`requestHash`), at any depth. */

@@ -1,0 +1,4 @@
+import { startTelemetry } from '../shared/observability';
+
+// First import of the app entry: telemetry must be up before any function registers.
+startTelemetry();
