@@ -31,6 +31,22 @@ export interface RuntimeMarker {
 }
 
 /**
+ * A page of a go-live's report history (exports, imports), oldest `reportedAt` first, equal
+ * times by id. Page on by passing the last item's `reportedAt` and `id` as `after`.
+ */
+export interface HistoryQuery {
+  /** Only reports with `reportedAt` at or after this instant, written as `toISOString` writes it. */
+  since?: string;
+  /** Only reports after this one in the order (exclusive): the cursor of the next page. */
+  after?: { reportedAt: string; id: string };
+  /** Page size; default and maximum `HISTORY_PAGE_MAX`. */
+  limit?: number;
+}
+
+/** The largest page `listUnitReportsByGoLive` / `listAreaReportsByGoLive` return. */
+export const HISTORY_PAGE_MAX = 1000;
+
+/**
  * The storage port. Every go-live is its own partition. All writes are idempotent by id:
  * a create of an id that exists returns the stored value with `created: false` and changes
  * nothing, so a client retry or a crash between two writes never applies a write twice.
@@ -64,6 +80,11 @@ export interface Repository {
   addAreaReport(report: AreaReport): Promise<CreateResult<AreaReport>>;
   /** An area's reports, newest first. */
   listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]>;
+
+  /** Every unit report of a go-live, one page at a time, oldest first (see `HistoryQuery`). */
+  listUnitReportsByGoLive(goLiveId: string, query?: HistoryQuery): Promise<UnitReport[]>;
+  /** Every area report of a go-live, one page at a time, oldest first (see `HistoryQuery`). */
+  listAreaReportsByGoLive(goLiveId: string, query?: HistoryQuery): Promise<AreaReport[]>;
 
   /** Creates an incident if its id is new. */
   createIncident(incident: Incident): Promise<CreateResult<Incident>>;

@@ -177,6 +177,57 @@ export function repositoryContract(name: string, setup: () => Promise<{ repo: Re
       });
     });
 
+    describe('report history of a go-live (exports, imports)', () => {
+      it('lists unit reports of every unit oldest first, ties by id, that go-live only, and pages with `after`', async () => {
+        const goLiveId = uniqueId('gl');
+        const at = (m: number, id: string, unitId = 'avd-12') => makeUnitReport({ goLiveId, id, unitId, reportedAt: minutesAfter(T0, m) });
+        const reports = [at(30, 'h-c', 'akuten'), at(10, 'h-a'), at(50, 'h-e'), at(20, 'h-b', 'avd-14'), at(50, 'h-d', 'akuten'), at(50, 'h-f')];
+        for (const r of reports) await repo.addUnitReport(r);
+        await repo.addUnitReport(makeUnitReport({ goLiveId: uniqueId('gl'), reportedAt: minutesAfter(T0, 40) }));
+        await repo.addAreaReport(makeAreaReport({ goLiveId, reportedAt: minutesAfter(T0, 40) }));
+
+        const order = ['h-a', 'h-b', 'h-c', 'h-d', 'h-e', 'h-f'];
+        const all = await repo.listUnitReportsByGoLive(goLiveId);
+        expect(all.map((r) => r.id)).toEqual(order);
+        expect(all[0]).toEqual(reports[1]);
+
+        const seen: string[] = [];
+        let after: { reportedAt: string; id: string } | undefined;
+        for (;;) {
+          const page = await repo.listUnitReportsByGoLive(goLiveId, { limit: 4, ...(after ? { after } : {}) });
+          seen.push(...page.map((r) => r.id));
+          const last = page[page.length - 1];
+          if (page.length < 4 || !last) break;
+          after = { reportedAt: last.reportedAt, id: last.id };
+        }
+        expect(seen).toEqual(order);
+        // A cursor inside a group of equal times continues after it, by id.
+        expect((await repo.listUnitReportsByGoLive(goLiveId, { after: { reportedAt: minutesAfter(T0, 50), id: 'h-d' } })).map((r) => r.id)).toEqual(['h-e', 'h-f']);
+      });
+
+      it('takes `since` inclusively, combines it with `after`, and answers nothing for limit 0 or an unknown go-live', async () => {
+        const goLiveId = uniqueId('gl');
+        for (const [m, id] of [[10, 's-a'], [20, 's-b'], [20, 's-c'], [30, 's-d']] as const) await repo.addUnitReport(makeUnitReport({ goLiveId, id, reportedAt: minutesAfter(T0, m) }));
+        expect((await repo.listUnitReportsByGoLive(goLiveId, { since: minutesAfter(T0, 20) })).map((r) => r.id)).toEqual(['s-b', 's-c', 's-d']);
+        expect((await repo.listUnitReportsByGoLive(goLiveId, { since: minutesAfter(T0, 20), after: { reportedAt: minutesAfter(T0, 20), id: 's-b' }, limit: 1 })).map((r) => r.id)).toEqual(['s-c']);
+        expect((await repo.listUnitReportsByGoLive(goLiveId, { since: minutesAfter(T0, 31) })).map((r) => r.id)).toEqual([]);
+        expect(await repo.listUnitReportsByGoLive(goLiveId, { limit: 0 })).toEqual([]);
+        expect(await repo.listUnitReportsByGoLive(uniqueId('gl'))).toEqual([]);
+      });
+
+      it('lists area reports of every area oldest first, whole, and pages the same way', async () => {
+        const goLiveId = uniqueId('gl');
+        const second = makeAreaReport({ goLiveId, id: 'ah-b', areaId: 'teknik', colour: 'yellow', suggestedColour: 'green', overrideReason: 'Osäkert', reportedAt: minutesAfter(T0, 20) });
+        const first = makeAreaReport({ goLiveId, id: 'ah-a', areaId: 'support', reportedAt: minutesAfter(T0, 10) });
+        const third = makeAreaReport({ goLiveId, id: 'ah-c', areaId: 'support', reportedAt: minutesAfter(T0, 30) });
+        for (const r of [second, third, first]) await repo.addAreaReport(r);
+        await repo.addUnitReport(makeUnitReport({ goLiveId, reportedAt: minutesAfter(T0, 15) }));
+        expect(await repo.listAreaReportsByGoLive(goLiveId)).toEqual([first, second, third]);
+        expect((await repo.listAreaReportsByGoLive(goLiveId, { after: { reportedAt: first.reportedAt, id: first.id }, limit: 1 })).map((r) => r.id)).toEqual(['ah-b']);
+        expect((await repo.listAreaReportsByGoLive(goLiveId, { since: minutesAfter(T0, 20) })).map((r) => r.id)).toEqual(['ah-b', 'ah-c']);
+      });
+    });
+
     describe('incidents', () => {
       it('creates once, reads with an etag, and replaces only the current version', async () => {
         const incident = makeIncident({ goLiveId: uniqueId('gl') });

@@ -6,8 +6,8 @@ import { AreaReport, AreaStatus, statusOfAreaReport } from '../../domain/area-re
 import { GoLive } from '../../domain/golive';
 import { Incident } from '../../domain/incident';
 import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
-import type { CreateResult, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
-import { StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
+import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
+import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
 
 type TokenCredential = NonNullable<CosmosClientOptions['aadCredentials']>;
 
@@ -165,6 +165,39 @@ export class CosmosRepository implements Repository {
 
   async listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
     return this.listNewest(AreaReport, goLiveId, 'areaReport', 'areaId', areaId, limit);
+  }
+
+  async listUnitReportsByGoLive(goLiveId: string, query: HistoryQuery = {}): Promise<UnitReport[]> {
+    return this.history(UnitReport, goLiveId, 'unitReport', query);
+  }
+
+  async listAreaReportsByGoLive(goLiveId: string, query: HistoryQuery = {}): Promise<AreaReport[]> {
+    return this.history(AreaReport, goLiveId, 'areaReport', query);
+  }
+
+  /**
+   * A page of a go-live's reports in `sortKey` order (`reportedAt|id`), one single-partition
+   * query. `since` compares as a prefix: every key of that instant sorts after the bare instant.
+   */
+  private async history<T>(schema: z.ZodType<T>, goLiveId: string, type: 'unitReport' | 'areaReport', query: HistoryQuery): Promise<T[]> {
+    const n = Math.min(HISTORY_PAGE_MAX, Math.max(0, Math.trunc(query.limit ?? HISTORY_PAGE_MAX)));
+    if (n === 0) return [];
+    const since = query.since ?? '';
+    const after = query.after ? sortKey(query.after.reportedAt, query.after.id) : '';
+    const docs = await this.query(
+      {
+        query: `SELECT TOP @n * FROM c WHERE c.goLiveId = @g AND c.type = @t AND c.sortKey >= @since AND c.sortKey > @after ORDER BY c.sortKey ASC`,
+        parameters: [
+          { name: '@n', value: n },
+          { name: '@g', value: goLiveId },
+          { name: '@t', value: type },
+          { name: '@since', value: since },
+          { name: '@after', value: after },
+        ],
+      },
+      goLiveId,
+    );
+    return docs.map((d) => fromDoc(schema, d));
   }
 
   async createIncident(incident: Incident): Promise<CreateResult<Incident>> {

@@ -7,8 +7,8 @@ import { AreaReport, AreaStatus, statusOfAreaReport } from '../../domain/area-re
 import { GoLive } from '../../domain/golive';
 import { Incident } from '../../domain/incident';
 import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
-import type { CreateResult, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
-import { StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
+import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
+import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
 
 export interface SqliteRepositoryOptions {
   /**
@@ -95,6 +95,7 @@ export class SqliteRepository implements Repository {
       db.pragma(`synchronous = ${opts.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
       db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
       migrate(db);
+      migrateHistoryIndex(db);
       return new SqliteRepository(db);
     } catch (err) {
       db.close();
@@ -141,6 +142,28 @@ export class SqliteRepository implements Repository {
 
   async listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
     return guard(() => this.list(AreaReport, goLiveId, 'areaReport', areaId, limit));
+  }
+
+  async listUnitReportsByGoLive(goLiveId: string, query: HistoryQuery = {}): Promise<UnitReport[]> {
+    return guard(() => this.history(UnitReport, goLiveId, 'unitReport', query));
+  }
+
+  async listAreaReportsByGoLive(goLiveId: string, query: HistoryQuery = {}): Promise<AreaReport[]> {
+    return guard(() => this.history(AreaReport, goLiveId, 'areaReport', query));
+  }
+
+  private historyStmt?: Database.Statement<{ pk: string; type: DocType; since: string; afterKey: string; afterId: string; n: number }, DocRow>;
+
+  /** A page of a go-live's reports by (reportedAt, id), through `docs_by_time`; ids share the type prefix, so they order as report ids. */
+  private history<T>(schema: z.ZodType<T>, pk: string, type: 'unitReport' | 'areaReport', query: HistoryQuery): T[] {
+    const n = Math.min(HISTORY_PAGE_MAX, Math.max(0, Math.trunc(query.limit ?? HISTORY_PAGE_MAX)));
+    if (n === 0) return [];
+    this.historyStmt ??= this.db.prepare(
+      `SELECT type, etag, body FROM docs WHERE pk = @pk AND type = @type AND sort_key >= @since AND (sort_key, id) > (@afterKey, @afterId)
+       ORDER BY sort_key, id LIMIT @n`,
+    );
+    const after = query.after ? { afterKey: query.after.reportedAt, afterId: docId(type, query.after.id) } : { afterKey: '', afterId: '' };
+    return this.historyStmt.all({ pk, type, since: query.since ?? '', ...after, n }).map((row) => parseBody(schema, row));
   }
 
   async createIncident(incident: Incident): Promise<CreateResult<Incident>> {
@@ -251,6 +274,11 @@ function migrate(db: Database.Database): void {
     -- listGoLives must not scan every report.
     CREATE INDEX IF NOT EXISTS docs_golives ON docs (pk) WHERE type = 'golive';
   `);
+}
+
+/** Go-live-wide report history in time order (exports): a range scan instead of a sort of every report. */
+function migrateHistoryIndex(db: Database.Database): void {
+  db.exec('CREATE INDEX IF NOT EXISTS docs_by_time ON docs (pk, type, sort_key, id)');
 }
 
 function prepareStatements(db: Database.Database) {
