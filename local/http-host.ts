@@ -45,6 +45,16 @@ export interface HostRoute {
   handlers: Partial<Record<string, (req: { body: Buffer; url: URL }) => Promise<{ status: number; json: unknown }>>>;
 }
 
+/**
+ * A host API outside the route prefix, as the Functions host serves its own webhooks (e.g. the
+ * Durable Functions API under `/runtime/webhooks/durabletask`). It answers JSON.
+ */
+export interface HostMount {
+  /** Absolute path it owns, with everything below it; matched case-insensitively. */
+  path: string;
+  handle(req: { method: string; url: URL; headers: Record<string, string>; body: Buffer }): Promise<{ status: number; headers?: Record<string, string>; json?: unknown }>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Route templates
 
@@ -198,6 +208,8 @@ export interface HttpHostOptions {
   routePrefix?: string;
   maxBodyBytes?: number;
   hostRoutes?: HostRoute[];
+  /** Host APIs outside the prefix, tried before anything else. */
+  mounts?: HostMount[];
   extraInputs?: ReadonlyMap<string, ExtraInputProvider>;
   /** One line per request on stdout. */
   accessLog?: boolean;
@@ -310,6 +322,7 @@ export class HttpHost {
   readonly #maxBody: number;
   readonly #routes: FunctionRoute[];
   readonly #hostRoutes: { route: CompiledRoute; handlers: HostRoute['handlers'] }[];
+  readonly #mounts: HostMount[];
   readonly #extraInputs: ReadonlyMap<string, ExtraInputProvider> | undefined;
   readonly #accessLog: boolean;
   readonly #server: http.Server;
@@ -321,6 +334,7 @@ export class HttpHost {
     this.#maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#routes = functionRoutes(opts.registry);
     this.#hostRoutes = (opts.hostRoutes ?? []).map((r) => ({ route: compileRoute(r.path), handlers: r.handlers }));
+    this.#mounts = (opts.mounts ?? []).map((m) => ({ path: `/${m.path.replace(/^\/+|\/+$/g, '')}`, handle: (req) => m.handle(req) }));
     this.#extraInputs = opts.extraInputs;
     this.#accessLog = opts.accessLog ?? false;
     this.#server = http.createServer((req, res) => void this.#handle(req, res));
@@ -408,6 +422,16 @@ export class HttpHost {
   }
 
   async #dispatch(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
+    const lowerPath = url.pathname.toLowerCase();
+    const mount = this.#mounts.find((m) => lowerPath === m.path.toLowerCase() || lowerPath.startsWith(`${m.path.toLowerCase()}/`));
+    if (mount) {
+      const body = await this.#body(req);
+      const result = await mount.handle({ method, url, headers: flattenHeaders(req.headers), body });
+      const json = result.json === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(result.json));
+      this.#send(req, res, result.status, { ...(json.length ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...result.headers }, json);
+      return;
+    }
+
     const path = this.#belowPrefix(url.pathname);
     // Built only when needed: an Error captures a stack, which is not free on every request.
     const notFound = (): HostHttpError => new HostHttpError(404, 'HTTP.NOT_FOUND', { sv: `Det finns ingen funktion på ${url.pathname}.`, en: `No function answers ${url.pathname}.` });

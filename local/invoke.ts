@@ -20,6 +20,18 @@ import type {
 /** Supplies the value of a non-trigger input binding (e.g. `durableClient`), by binding type. */
 export type ExtraInputProvider = (bindingName: string, fn: RegisteredFunction) => RpcTypedData | undefined;
 
+const defaultExtraInputs = new WeakMap<FunctionRegistry, ReadonlyMap<string, ExtraInputProvider>>();
+
+/**
+ * Providers every invocation through `registry` gets for its non-trigger inputs (keys are
+ * lower-case binding types, e.g. `durableclient`), whichever host invokes it; an
+ * `extraInputs` entry passed to one invocation wins. `undefined` removes them.
+ */
+export function setDefaultExtraInputs(registry: FunctionRegistry, providers: ReadonlyMap<string, ExtraInputProvider> | undefined): void {
+  if (providers) defaultExtraInputs.set(registry, providers);
+  else defaultExtraInputs.delete(registry);
+}
+
 export interface InvocationInput {
   /** Trigger value; extra input bindings are added from `extraInputs`. */
   trigger: RpcTypedData;
@@ -36,7 +48,8 @@ export async function invokeFunction(registry: FunctionRegistry, fn: RegisteredF
   const inputData: RpcParameterBinding[] = [{ name: fn.triggerName, data: input.trigger }];
   for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
     if (name === fn.triggerName || binding.direction !== 'in') continue;
-    const provide = input.extraInputs?.get(String(binding.type).toLowerCase());
+    const type = String(binding.type).toLowerCase();
+    const provide = input.extraInputs?.get(type) ?? defaultExtraInputs.get(registry)?.get(type);
     const data = provide?.(name, fn);
     if (data !== undefined) inputData.push({ name, data });
   }

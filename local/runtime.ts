@@ -8,8 +8,11 @@ import type { LocalClock } from './clock';
 import { SimulatedClock, SystemClock } from './clock';
 import type { LogSink } from './core-shim';
 import { FunctionRegistry, installCoreShim } from './core-shim';
+import { DurableHost } from './durable/durable-host';
+import { durableClientBindingData, durableHttpApi, DURABLE_WEBHOOK_PATH } from './durable/http-api';
 import { assertBindable, HttpHost } from './http-host';
-import { TimerHost } from './timer-host';
+import { setDefaultExtraInputs } from './invoke';
+import { resolveAppSettings, TimerHost } from './timer-host';
 
 /*
  * The local runtime: loads the app through the same registrations Azure sees, then hosts its
@@ -51,6 +54,11 @@ export interface LocalRuntime {
   registry: FunctionRegistry;
   timers: TimerHost;
   http: HttpHost;
+  /**
+   * Orchestrations and activities (Durable Functions), when the app registers any: start
+   * instances, raise events, `settle()` until nothing is due. Undefined otherwise.
+   */
+  durable?: DurableHost;
   /** Lines for the console: where it listens and what it hosts. */
   describe(): string[];
   close(): Promise<void>;
@@ -68,7 +76,14 @@ export function findAppRoot(from = __dirname): string | undefined {
   return undefined;
 }
 
-const HostJson = z.object({ extensions: z.object({ http: z.object({ routePrefix: z.string().optional() }).optional() }).optional() });
+const HostJson = z.object({
+  extensions: z
+    .object({
+      http: z.object({ routePrefix: z.string().optional() }).optional(),
+      durableTask: z.object({ hubName: z.string().optional() }).optional(),
+    })
+    .optional(),
+});
 
 export function readRoutePrefix(appRoot: string | undefined): string {
   if (!appRoot) return 'api';
@@ -77,6 +92,42 @@ export function readRoutePrefix(appRoot: string | undefined): string {
   const parsed = HostJson.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file}: ${parsed.error.message}`);
   return parsed.data.extensions?.http?.routePrefix ?? 'api';
+}
+
+/** The task hub from host.json (`%SETTING%` resolved); `TestHubName`, as `func start`, when unset. */
+export function readTaskHub(appRoot: string | undefined, settings: Record<string, string | undefined>): string {
+  const file = appRoot ? path.join(appRoot, 'host.json') : undefined;
+  if (!file || !fs.existsSync(file)) return 'TestHubName';
+  const hubName = HostJson.safeParse(JSON.parse(fs.readFileSync(file, 'utf8'))).data?.extensions?.durableTask?.hubName;
+  if (!hubName) return 'TestHubName';
+  try {
+    return resolveAppSettings(hubName, settings);
+  } catch {
+    return 'TestHubName';
+  }
+}
+
+/** Orchestrations, activities or entities registered, or a function with a durable client input. */
+function usesDurable(registry: FunctionRegistry): boolean {
+  return [...registry.functions.values()].some(
+    (f) =>
+      ['orchestrationtrigger', 'activitytrigger', 'entitytrigger'].includes(f.triggerType) ||
+      Object.values(f.metadata.bindings).some((b) => /^(durableclient|orchestrationclient)$/i.test(String(b.type))),
+  );
+}
+
+/** The durable store sits next to the app's embedded store, with the same durability setting. */
+function durableStoreOptions(): { file: string; synchronous: 'NORMAL' | 'FULL' } {
+  let dataDir = process.env.DRIFTPULS_DATA_DIR || '.data';
+  let synchronous: 'NORMAL' | 'FULL' = 'NORMAL';
+  try {
+    const config = loadConfig();
+    dataDir = config.DRIFTPULS_DATA_DIR;
+    synchronous = config.EMBEDDED_SYNCHRONOUS;
+  } catch {
+    // A bad setting is reported where the app reads it; the durable store keeps its defaults.
+  }
+  return { file: path.resolve(dataDir, 'durable.sqlite'), synchronous };
 }
 
 /**
@@ -111,6 +162,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   let uninstallShim: (() => void) | undefined;
   let timers: TimerHost | undefined;
   let httpHost: HttpHost | undefined;
+  let durable: DurableHost | undefined;
 
   let appStarted = false;
   let closing: Promise<void> | undefined;
@@ -118,6 +170,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     (closing ??= (async () => {
       await httpHost?.close();
       await timers?.stop();
+      // After the HTTP host (requests in flight may still start instances) and the timers.
+      await durable?.close();
+      setDefaultExtraInputs(registry, undefined);
       try {
         if (appStarted) await registry.runHooks('appTerminate', { hookData: registry.appLevelHookData, appHookData: registry.appHookData });
       } finally {
@@ -149,27 +204,40 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       }
     }
 
-    timers = new TimerHost({ registry, clock, env: opts.settings ?? defaultSettings() });
-    await timers.start();
+    const settings = opts.settings ?? defaultSettings();
+    if (usesDurable(registry)) {
+      const d = (durable = new DurableHost({ registry, clock, ...durableStoreOptions(), taskHub: readTaskHub(appRoot, settings) }));
+      // As the extension does: the binding value points clients at this host's Durable HTTP API.
+      const clientInput = (): { json: string } => ({ json: JSON.stringify(durableClientBindingData(new URL(httpHost!.url).origin, d.taskHub)) });
+      setDefaultExtraInputs(registry, new Map([['durableclient', clientInput], ['orchestrationclient', clientInput]]));
+    }
 
     httpHost = new HttpHost({
       registry,
       routePrefix,
       hostRoutes: clock instanceof SimulatedClock ? clockRoutes(clock) : [],
+      mounts: durable ? [durableHttpApi(durable)] : [],
       accessLog: opts.accessLog,
     });
     const url = await httpHost.listen({ port: opts.port ?? 7071, host, allowRemote: opts.allowRemote });
 
+    // Both after listen: an activity or a runOnStartup timer may call the durable client, which is HTTP to us.
+    durable?.start();
+    timers = new TimerHost({ registry, clock, env: settings });
+    await timers.start();
+
     const h = httpHost;
     const t = timers;
+    const d = durable;
     return {
       url,
       clock,
       registry,
       timers: t,
       http: h,
+      durable: d,
       close,
-      describe: () => describe(url, routePrefix, clock, registry, h, t),
+      describe: () => describe(url, routePrefix, clock, registry, h, t, d),
     };
   } catch (e) {
     await close().catch(() => undefined);
@@ -177,7 +245,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   }
 }
 
-function describe(url: string, prefix: string, clock: LocalClock, registry: FunctionRegistry, httpHost: HttpHost, timers: TimerHost): string[] {
+function describe(url: string, prefix: string, clock: LocalClock, registry: FunctionRegistry, httpHost: HttpHost, timers: TimerHost, durable: DurableHost | undefined): string[] {
   const p = prefix ? `/${prefix}` : '';
   const origin = new URL(url).origin;
   const lines = [`Driftpuls lokal körning lyssnar på ${url} (health: ${p}/health)`];
@@ -193,8 +261,23 @@ function describe(url: string, prefix: string, clock: LocalClock, registry: Func
     const detail = t.error ? `I FEL: ${t.error}` : `${t.expression}${t.expression !== t.schedule ? ` (${t.schedule})` : ''}, nästa ${t.next?.toISOString()}`;
     lines.push(`  ${t.name.padEnd(width)}  timer ${detail}`);
   }
+  const durableKinds: Record<string, string> = {
+    orchestrationtrigger: 'orkestrering',
+    activitytrigger: 'aktivitet',
+    entitytrigger: 'entitet (stöds inte av den lokala körningen)',
+  };
   for (const f of registry.functions.values()) {
-    if (f.triggerType !== 'httptrigger' && f.triggerType !== 'timertrigger') lines.push(`  ${f.name.padEnd(width)}  ${f.trigger.type} (körs inte av den lokala körningen än)`);
+    if (f.triggerType === 'httptrigger' || f.triggerType === 'timertrigger') continue;
+    const kind = durable ? durableKinds[f.triggerType] : undefined;
+    lines.push(`  ${f.name.padEnd(width)}  ${kind ?? `${f.trigger.type} (körs inte av den lokala körningen än)`}`);
+  }
+  if (durable) {
+    const counts = Object.entries(durable.counts())
+      .map(([status, n]) => `${status} ${n}`)
+      .join(', ');
+    lines.push(
+      `Durable Functions: ${origin}${DURABLE_WEBHOOK_PATH} (task hub ${durable.taskHub}, lagring ${durable.file}${counts ? `; instanser: ${counts}` : ''}); entiteter stöds inte`,
+    );
   }
   return lines;
 }
