@@ -105,7 +105,10 @@ export class DurableHost {
   #handle: SleeperHandle | undefined;
   #running = false;
   #idle: Promise<void> = Promise.resolve();
+  /** No new steps start. */
   #closed = false;
+  /** The step in flight is dropped, not committed (the store is already closed). */
+  #abandoned = false;
 
   constructor(opts: DurableHostOptions) {
     this.#registry = opts.registry;
@@ -149,6 +152,7 @@ export class DurableHost {
    */
   abandon(): void {
     this.#closed = true;
+    this.#abandoned = true;
     this.#handle?.cancel();
     this.#handle = undefined;
     this.#store.close();
@@ -295,7 +299,7 @@ export class DurableHost {
         await this.#safely(item);
       }
     } catch (e) {
-      if (!this.#closed) this.#log('error', `The durable host stopped: ${describeError(e)}`);
+      if (!this.#abandoned) this.#log('error', `The durable host stopped: ${describeError(e)}`);
     } finally {
       this.#running = false;
       this.#handle?.reschedule();
@@ -306,7 +310,7 @@ export class DurableHost {
     try {
       await this.#process(item);
     } catch (e) {
-      if (this.#closed) return;
+      if (this.#abandoned) return;
       this.#log('error', `Instance ${item.instanceId}: ${item.kind} failed in the host: ${describeError(e)}`);
       try {
         // A step that cannot complete must not come back forever: the instance fails.
@@ -359,7 +363,7 @@ export class DurableHost {
         event = taskFailed(work.taskId, this.#clock.now(), `Activity function '${fn.name}' failed: ${err.message}`, err.stack ?? '');
       }
     }
-    if (this.#closed) return;
+    if (this.#abandoned) return;
     this.#store.transaction(() => {
       this.#store.deleteWork(item.id);
       // The instance may have finished or moved on while the activity ran.
@@ -446,7 +450,7 @@ export class DurableHost {
       failure = failed.message;
       state = failed.state;
     }
-    if (this.#closed) return;
+    if (this.#abandoned) return;
 
     // A falsy custom status (0, '', false) never reaches the extension: the previous one stays.
     const customStatus = state?.customStatus ? toJsonText(state.customStatus) : record.customStatus;
