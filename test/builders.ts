@@ -2,6 +2,7 @@ import { AreaReport } from '../shared/domain/area-report';
 import { GoLive, GoLiveInput } from '../shared/domain/golive';
 import { Incident } from '../shared/domain/incident';
 import { UnitReport } from '../shared/domain/unit-report';
+import { Challenge } from '../shared/domain/challenge';
 
 /** Builders for valid domain objects: each parses through the domain schema, so a test never stores something the app could not. */
 
@@ -80,3 +81,26 @@ export function makeIncident(overrides: Partial<Incident> = {}): Incident {
 
 /** `base` plus `minutes`, as the fixed-width ISO instant the domain stores. */
 export const minutesAfter = (base: string, minutes: number): string => new Date(Date.parse(base) + minutes * 60_000).toISOString();
+
+/** A raised challenge (R7.1), valid by the domain schema. */
+export function makeChallenge(overrides: Partial<Challenge> = {}): Challenge {
+  const raisedAt = overrides.raisedAt ?? '2026-11-28T08:10:00.000Z';
+  return Challenge.parse({
+    id: uniqueId('challenge'),
+    goLiveId: 'golive',
+    title: 'Remissutskrift fungerar inte',
+    colour: 'red',
+    areaId: 'teknik',
+    needFromOthers: 'Beslut om utrullning av drivrutin',
+    sdReferences: [],
+    incidentIds: [],
+    state: 'raised',
+    raisedAt,
+    situation: {},
+    decisions: [],
+    lastChangeAt: raisedAt,
+    timeline: [{ id: 'raise', type: 'raised', at: raisedAt, data: {} }],
+    requestHash: 'hash',
+    ...overrides,
+  });
+}

@@ -8,10 +8,14 @@ export type DomainErrorCode =
   | 'AREA.NOT_FOUND'
   | 'INCIDENT.NOT_FOUND'
   | 'INCIDENT.CLOSED'
+  | 'CHALLENGE.NOT_FOUND'
+  | 'CHALLENGE.INVALID_TRANSITION'
   | 'IDEMPOTENCY.KEY_REUSED'
   | 'VALIDATION.FAILED'
   | 'CONFLICT.CONCURRENT_UPDATE'
-  | 'STORE.UNAVAILABLE';
+  | 'STORE.UNAVAILABLE'
+  | 'MEETING.NOT_FOUND'
+  | 'MEETING.FORUM_MEMBER_REQUIRED';
 
 /** A text a person may read: Swedish first, English available. */
 export interface Texts {
@@ -42,6 +46,8 @@ const WHAT: Record<Extract<DomainErrorCode, `${string}.NOT_FOUND`>, Texts> = {
   'UNIT.NOT_FOUND': { sv: 'Enheten', en: 'Care unit' },
   'AREA.NOT_FOUND': { sv: 'Leveransområdet', en: 'Delivery area' },
   'INCIDENT.NOT_FOUND': { sv: 'Incidenten', en: 'Incident' },
+  'CHALLENGE.NOT_FOUND': { sv: 'Utmaningen', en: 'Challenge' },
+  'MEETING.NOT_FOUND': { sv: 'Mötet', en: 'Meeting' },
 };
 
 export const notFound = (code: keyof typeof WHAT, id: string) =>

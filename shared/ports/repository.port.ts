@@ -1,6 +1,9 @@
 import type { AreaReport, AreaStatus } from '../domain/area-report';
+import type { Challenge } from '../domain/challenge';
+import type { DispatchRecord, TickCursor } from '../domain/calendar-actions';
 import type { GoLive } from '../domain/golive';
 import type { Incident } from '../domain/incident';
+import type { AdHocMeeting } from '../domain/meetings';
 import type { UnitReport, UnitStatus } from '../domain/unit-report';
 
 /** A stored value with the version token the store uses for optimistic concurrency (Cosmos `_etag`). */
@@ -97,9 +100,41 @@ export interface Repository {
   /** The go-live, every unit and area status, and open incidents; undefined if no go-live. */
   getStatusSnapshot(goLiveId: string): Promise<StatusSnapshot | undefined>;
 
+  /** Creates a challenge if its id is new (R7.1). */
+  createChallenge(challenge: Challenge): Promise<CreateResult<Challenge>>;
+  getChallenge(goLiveId: string, challengeId: string): Promise<Versioned<Challenge> | undefined>;
+  /** Replaces a challenge if `etag` still matches, else (or if it no longer exists) throws `StoreConflictError`. */
+  replaceChallenge(challenge: Challenge, etag: string): Promise<Versioned<Challenge>>;
+  /** Every challenge of a go-live, newest `raisedAt` first (open and ended; the decision log reads their decisions). */
+  listChallenges(goLiveId: string): Promise<Challenge[]>;
+
   /** Records an operational marker (upsert by name). */
   putMarker(marker: RuntimeMarker): Promise<void>;
   getMarker(name: string): Promise<RuntimeMarker | undefined>;
+
+  // --- the go-live calendar (R5, R6.5): ad-hoc meetings, the tick's cursor and its claims ---
+
+  /** Stores an ad-hoc meeting (R5.1) if its id is new; a replay returns the stored one. */
+  createMeeting(meeting: AdHocMeeting): Promise<CreateResult<AdHocMeeting>>;
+  getMeeting(goLiveId: string, meetingId: string): Promise<AdHocMeeting | undefined>;
+  /** Ad-hoc meetings starting in [from, to) (ISO instants), earliest first, equal starts by id. */
+  listMeetings(goLiveId: string, range: { from: string; to: string }): Promise<AdHocMeeting[]>;
+
+  /** The instant the calendar tick has processed a go-live up to, or undefined before its first tick. */
+  getTickCursor(goLiveId: string): Promise<Versioned<TickCursor> | undefined>;
+  /** Writes the cursor: `expectedEtag` null = create only if absent, a string = replace only that version; else `StoreConflictError`. */
+  saveTickCursor(cursor: TickCursor, expectedEtag: string | null): Promise<Versioned<TickCursor>>;
+
+  /**
+   * Claims an action of the calendar tick: creates the record if `actionId` is new in the
+   * go-live. `created: false` returns the stored record (someone else's claim — or this
+   * caller's own, when a retry follows a lost answer: compare `claimToken`).
+   */
+  claimDispatch(record: DispatchRecord): Promise<CreateResult<DispatchRecord> & { etag: string }>;
+  /** Replaces a dispatch record if `etag` still matches, else `StoreConflictError`. */
+  updateDispatch(record: DispatchRecord, etag: string): Promise<Versioned<DispatchRecord>>;
+  /** Dispatch records with `dueAt` in [from, to), earliest first, equal times by action id. */
+  listDispatches(goLiveId: string, range: { from: string; to: string }): Promise<DispatchRecord[]>;
 
   /** Releases connections and file handles. */
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import type { Repository } from '../../shared/ports/repository.port';
 import { StoreConflictError } from '../../shared/ports/repository.port';
-import { makeAreaReport, makeGoLive, makeIncident, makeUnitReport, minutesAfter, uniqueId } from '../builders';
+import { makeAreaReport, makeChallenge, makeGoLive, makeIncident, makeUnitReport, minutesAfter, uniqueId } from '../builders';
+import { makeAdHocMeeting, makeDispatch } from '../calendar/builders';
 
 const T0 = '2026-11-27T08:00:00.000Z';
 
@@ -312,6 +313,71 @@ export function repositoryContract(name: string, setup: () => Promise<{ repo: Re
       });
     });
 
+    describe('the go-live calendar (R5, R6.5)', () => {
+      it('stores an ad-hoc meeting once (R5.1): a replay returns the stored one', async () => {
+        const m = makeAdHocMeeting({ goLiveId: uniqueId('gl') });
+        expect(await repo.createMeeting(m)).toEqual({ value: m, created: true });
+        expect(await repo.createMeeting({ ...m, reason: 'Annan' })).toEqual({ value: m, created: false });
+        expect(await repo.getMeeting(m.goLiveId, m.id)).toEqual(m);
+        expect(await repo.getMeeting(m.goLiveId, 'no-such-meeting')).toBeUndefined();
+      });
+
+      it('lists ad-hoc meetings starting in [from, to), earliest first, ties by id, of that go-live only', async () => {
+        const goLiveId = uniqueId('gl');
+        const at = (m: number, id: string) => makeAdHocMeeting({ goLiveId, id, start: minutesAfter(T0, m), end: minutesAfter(T0, m + 30) });
+        for (const m of [at(60, 'm-c'), at(0, 'm-a'), at(60, 'm-b'), at(120, 'm-d'), at(-1, 'm-before')]) await repo.createMeeting(m);
+        await repo.createMeeting(makeAdHocMeeting({ goLiveId: uniqueId('gl'), start: minutesAfter(T0, 10) }));
+        const list = await repo.listMeetings(goLiveId, { from: T0, to: minutesAfter(T0, 120) });
+        expect(list.map((m) => m.id)).toEqual(['m-a', 'm-b', 'm-c']);
+        expect(await repo.listMeetings(goLiveId, { from: minutesAfter(T0, 500), to: minutesAfter(T0, 600) })).toEqual([]);
+      });
+
+      it('creates the tick cursor only if absent and replaces only the version it read', async () => {
+        const goLiveId = uniqueId('gl');
+        expect(await repo.getTickCursor(goLiveId)).toBeUndefined();
+        const v1 = await repo.saveTickCursor({ goLiveId, at: T0, updatedAt: T0 }, null);
+        await expect(repo.saveTickCursor({ goLiveId, at: minutesAfter(T0, 5), updatedAt: T0 }, null)).rejects.toBeInstanceOf(StoreConflictError);
+        const v2 = await repo.saveTickCursor({ goLiveId, at: minutesAfter(T0, 1), updatedAt: minutesAfter(T0, 1) }, v1.etag);
+        expect(v2.etag).not.toBe(v1.etag);
+        await expect(repo.saveTickCursor({ goLiveId, at: minutesAfter(T0, 9), updatedAt: T0 }, v1.etag)).rejects.toBeInstanceOf(StoreConflictError);
+        expect(await repo.getTickCursor(goLiveId)).toEqual({ value: { goLiveId, at: minutesAfter(T0, 1), updatedAt: minutesAfter(T0, 1) }, etag: v2.etag });
+      });
+
+      it('claims an action once: a second claim gets the stored record and its etag', async () => {
+        const d = makeDispatch({ goLiveId: uniqueId('gl') });
+        const first = await repo.claimDispatch(d);
+        expect(first).toEqual({ value: d, created: true, etag: expect.any(String) });
+        const second = await repo.claimDispatch({ ...d, claimToken: 'someone-else', claimedAt: minutesAfter(T0, 1) });
+        expect(second).toEqual({ value: d, created: false, etag: first.etag });
+
+        const done = { ...d, state: 'done' as const, completedAt: minutesAfter(T0, 1), notificationCount: 1, notifications: [{ dedupeKey: 'agenda:x', kind: 'agenda', created: true }] };
+        const updated = await repo.updateDispatch(done, first.etag);
+        expect(updated.value).toEqual(done);
+        await expect(repo.updateDispatch({ ...d, state: 'skipped' }, first.etag)).rejects.toBeInstanceOf(StoreConflictError);
+        expect((await repo.claimDispatch(d)).value).toEqual(done);
+      });
+
+      it('lets exactly one of 20 concurrent claims of one action win', async () => {
+        const d = makeDispatch({ goLiveId: uniqueId('gl') });
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => repo.claimDispatch({ ...d, claimToken: `t-${i}` })));
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        const winner = results.find((r) => r.created)!.value.claimToken;
+        for (const r of results) expect(r.value.claimToken).toBe(winner);
+      });
+
+      it('refuses to update a dispatch record that does not exist', async () => {
+        await expect(repo.updateDispatch(makeDispatch({ goLiveId: uniqueId('gl') }), 'whatever')).rejects.toBeInstanceOf(StoreConflictError);
+      });
+
+      it('lists dispatch records due in [from, to), earliest first, ties by action id', async () => {
+        const goLiveId = uniqueId('gl');
+        const at = (m: number, actionId: string) => makeDispatch({ goLiveId, actionId, dueAt: minutesAfter(T0, m) });
+        for (const d of [at(30, 'agenda:b'), at(0, 'unitCheckpoint:x'), at(30, 'agenda:a'), at(90, 'agenda:late')]) await repo.claimDispatch(d);
+        const list = await repo.listDispatches(goLiveId, { from: T0, to: minutesAfter(T0, 90) });
+        expect(list.map((d) => d.actionId)).toEqual(['unitCheckpoint:x', 'agenda:a', 'agenda:b']);
+      });
+    });
+
     describe('concurrency', () => {
       it('lands 100 concurrent reports for one unit exactly once each, the newest as status', async () => {
         const goLive = makeGoLive();
@@ -338,6 +404,28 @@ export function repositoryContract(name: string, setup: () => Promise<{ repo: Re
         for (const x of results) expect(x.value).toEqual(r);
         expect(await repo.listUnitReports(goLive.id, r.unitId, 1000)).toEqual([r]);
         expect((await repo.getStatusSnapshot(goLive.id))?.unitStatuses.map((s) => s.reportId)).toEqual([r.id]);
+      });
+    });
+
+    describe('challenges (R7, R8)', () => {
+      it('creates once, reads, replaces under ETag, lists newest first, per go-live', async () => {
+        const goLive = makeGoLive();
+        const other = makeGoLive();
+        const first = makeChallenge({ goLiveId: goLive.id, raisedAt: '2026-11-28T08:00:00.000Z' });
+        const second = makeChallenge({ goLiveId: goLive.id, raisedAt: '2026-11-28T09:00:00.000Z' });
+        expect((await repo.createChallenge(first)).created).toBe(true);
+        expect(await repo.createChallenge({ ...first, title: 'another' })).toEqual({ value: first, created: false });
+        await repo.createChallenge(second);
+        await repo.createChallenge(makeChallenge({ goLiveId: other.id }));
+        const read = await repo.getChallenge(goLive.id, first.id);
+        expect(read?.value).toEqual(first);
+        const triaged = { ...first, state: 'triaged' as const, lastChangeAt: '2026-11-28T09:10:00.000Z' };
+        const saved = await repo.replaceChallenge(triaged, read!.etag);
+        await expect(repo.replaceChallenge({ ...first, title: 'stale' }, read!.etag)).rejects.toBeInstanceOf(StoreConflictError);
+        expect((await repo.getChallenge(goLive.id, first.id))).toEqual(saved);
+        expect((await repo.listChallenges(goLive.id)).map((c) => c.id)).toEqual([second.id, first.id]);
+        expect(await repo.getChallenge(goLive.id, 'missing')).toBeUndefined();
+        await expect(repo.replaceChallenge(makeChallenge({ goLiveId: goLive.id, id: 'missing' }), saved.etag)).rejects.toBeInstanceOf(StoreConflictError);
       });
     });
   });

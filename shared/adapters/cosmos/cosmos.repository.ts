@@ -3,8 +3,11 @@ import type { Container, CosmosClientOptions, ItemDefinition, RequestOptions } f
 import { CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import { AreaReport, AreaStatus, statusOfAreaReport } from '../../domain/area-report';
+import { DispatchRecord, TickCursor } from '../../domain/calendar-actions';
 import { GoLive } from '../../domain/golive';
+import { Challenge } from '../../domain/challenge';
 import { Incident } from '../../domain/incident';
+import { AdHocMeeting } from '../../domain/meetings';
 import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
 import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
@@ -37,7 +40,7 @@ export interface CosmosOperationStats {
   statusRetries: number;
 }
 
-type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'marker';
+type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'challenge' | 'marker' | 'meeting' | 'tickCursor' | 'dispatch';
 
 /** The partition of the markers; a go-live id is a slug, so it cannot clash. */
 const RUNTIME_PARTITION = '_runtime';
@@ -223,6 +226,35 @@ export class CosmosRepository implements Repository {
     return docs.map((d) => fromDoc(Incident, d));
   }
 
+  // --- challenges (R7, R8): one document each, their decisions inside ---
+
+  async createChallenge(challenge: Challenge): Promise<CreateResult<Challenge>> {
+    return this.createOrGet(Challenge, challenge, this.challengeDoc(challenge));
+  }
+
+  async getChallenge(goLiveId: string, challengeId: string): Promise<Versioned<Challenge> | undefined> {
+    const doc = await this.pointRead(goLiveId, docId('challenge', challengeId));
+    return doc && { value: fromDoc(Challenge, doc), etag: doc._etag };
+  }
+
+  async replaceChallenge(challenge: Challenge, etag: string): Promise<Versioned<Challenge>> {
+    const newEtag = await this.replaceIfMatch(this.challengeDoc(challenge), etag);
+    if (newEtag === undefined) throw new StoreConflictError(`challenge '${challenge.id}' changed or does not exist`);
+    return { value: challenge, etag: newEtag };
+  }
+
+  async listChallenges(goLiveId: string): Promise<Challenge[]> {
+    const docs = await this.query(
+      { query: "SELECT * FROM c WHERE c.goLiveId = @g AND c.type = 'challenge' ORDER BY c.sortKey DESC", parameters: [{ name: '@g', value: goLiveId }] },
+      goLiveId,
+    );
+    return docs.map((d) => fromDoc(Challenge, d));
+  }
+
+  private challengeDoc(c: Challenge): Record<string, unknown> & { id: string; goLiveId: string } {
+    return toDoc('challenge', c.goLiveId, c.id, c, sortKey(c.raisedAt, c.id));
+  }
+
   async getStatusSnapshot(goLiveId: string): Promise<StatusSnapshot | undefined> {
     // One single-partition query for the whole overview (R10). goLiveId stays in WHERE
     // although the partition key option scopes it: the local test server ignores the option.
@@ -262,6 +294,69 @@ export class CosmosRepository implements Repository {
   async getMarker(name: string): Promise<RuntimeMarker | undefined> {
     const doc = await this.pointRead(RUNTIME_PARTITION, docId('marker', markerKey(name)));
     return doc && fromDoc(RuntimeMarkerDoc, doc);
+  }
+
+  // --- the go-live calendar (R5, R6.5): point operations in the go-live's partition, ranges by `sortKey` ---
+
+  async createMeeting(meeting: AdHocMeeting): Promise<CreateResult<AdHocMeeting>> {
+    return this.createOrGet(AdHocMeeting, meeting, toDoc('meeting', meeting.goLiveId, meeting.id, meeting, sortKey(meeting.start, meeting.id)));
+  }
+
+  async getMeeting(goLiveId: string, meetingId: string): Promise<AdHocMeeting | undefined> {
+    const doc = await this.pointRead(goLiveId, docId('meeting', meetingId));
+    return doc && fromDoc(AdHocMeeting, doc);
+  }
+
+  async listMeetings(goLiveId: string, range: { from: string; to: string }): Promise<AdHocMeeting[]> {
+    return (await this.byTime(goLiveId, 'meeting', range)).map((d) => fromDoc(AdHocMeeting, d));
+  }
+
+  async getTickCursor(goLiveId: string): Promise<Versioned<TickCursor> | undefined> {
+    const doc = await this.pointRead(goLiveId, docId('tickCursor', 'calendar'));
+    return doc && { value: fromDoc(TickCursor, doc), etag: doc._etag };
+  }
+
+  async saveTickCursor(cursor: TickCursor, expectedEtag: string | null): Promise<Versioned<TickCursor>> {
+    const doc = toDoc('tickCursor', cursor.goLiveId, 'calendar', cursor);
+    const etag = expectedEtag === null ? await this.createIfAbsent(doc) : await this.replaceIfMatch(doc, expectedEtag);
+    if (etag === undefined) throw new StoreConflictError(`tick cursor of '${cursor.goLiveId}' changed`);
+    return { value: cursor, etag };
+  }
+
+  async claimDispatch(record: DispatchRecord): Promise<CreateResult<DispatchRecord> & { etag: string }> {
+    const doc = toDoc('dispatch', record.goLiveId, record.actionId, record, sortKey(record.dueAt, record.actionId));
+    const etag = await this.createIfAbsent(doc);
+    if (etag !== undefined) return { value: record, created: true, etag };
+    const stored = await this.pointRead(doc.goLiveId, doc.id);
+    if (!stored) throw new Error(`dispatch ${doc.goLiveId}/${doc.id} conflicted on create but cannot be read`);
+    return { value: fromDoc(DispatchRecord, stored), created: false, etag: stored._etag };
+  }
+
+  async updateDispatch(record: DispatchRecord, etag: string): Promise<Versioned<DispatchRecord>> {
+    const doc = toDoc('dispatch', record.goLiveId, record.actionId, record, sortKey(record.dueAt, record.actionId));
+    const newEtag = await this.replaceIfMatch(doc, etag);
+    if (newEtag === undefined) throw new StoreConflictError(`dispatch '${record.actionId}' changed or does not exist`);
+    return { value: record, etag: newEtag };
+  }
+
+  async listDispatches(goLiveId: string, range: { from: string; to: string }): Promise<DispatchRecord[]> {
+    return (await this.byTime(goLiveId, 'dispatch', range)).map((d) => fromDoc(DispatchRecord, d));
+  }
+
+  /** One single-partition query: documents of a type whose `sortKey` (`instant|id`) starts in [from, to). */
+  private byTime(goLiveId: string, type: 'meeting' | 'dispatch', range: { from: string; to: string }): Promise<DocEnvelope[]> {
+    return this.query(
+      {
+        query: 'SELECT * FROM c WHERE c.goLiveId = @g AND c.type = @t AND c.sortKey >= @from AND c.sortKey < @to ORDER BY c.sortKey',
+        parameters: [
+          { name: '@g', value: goLiveId },
+          { name: '@t', value: type },
+          { name: '@from', value: range.from },
+          { name: '@to', value: range.to },
+        ],
+      },
+      goLiveId,
+    );
   }
 
   async close(): Promise<void> {
@@ -432,6 +527,8 @@ function fromDoc<T>(schema: z.ZodType<T>, doc: DocEnvelope): T {
     case 'unitReport':
     case 'areaReport':
     case 'incident':
+    case 'challenge':
+    case 'meeting':
       value.id = doc.id.slice(doc.type.length + 1);
       break;
   }

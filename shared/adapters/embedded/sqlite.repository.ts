@@ -4,8 +4,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { AreaReport, AreaStatus, statusOfAreaReport } from '../../domain/area-report';
+import { DispatchRecord, TickCursor } from '../../domain/calendar-actions';
+import { Challenge } from '../../domain/challenge';
 import { GoLive } from '../../domain/golive';
 import { Incident } from '../../domain/incident';
+import { AdHocMeeting } from '../../domain/meetings';
 import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
 import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
@@ -20,7 +23,10 @@ export interface SqliteRepositoryOptions {
   busyTimeoutMs?: number;
 }
 
-type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'marker';
+type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'challenge' | 'marker' | CalendarDocType;
+
+/** The go-live calendar's documents: ad-hoc meetings, the tick's cursor, its claims (R5, R6.5). */
+type CalendarDocType = 'meeting' | 'tickCursor' | 'dispatch';
 
 /** Markers are not per go-live; this partition cannot clash with a go-live id (a slug). */
 const RUNTIME_PARTITION = '_runtime';
@@ -187,6 +193,33 @@ export class SqliteRepository implements Repository {
     return guard(() => this.stmt.listByType.all(goLiveId, 'incident').map((row) => parseBody(Incident, row)));
   }
 
+  // --- challenges (R7, R8): one document each, their decisions inside ---
+
+  async createChallenge(challenge: Challenge): Promise<CreateResult<Challenge>> {
+    return guard(() => this.insertIfAbsent(Challenge, challenge, this.challengeDoc(challenge)));
+  }
+
+  async getChallenge(goLiveId: string, challengeId: string): Promise<Versioned<Challenge> | undefined> {
+    return guard(() => this.read(Challenge, goLiveId, docId('challenge', challengeId)));
+  }
+
+  async replaceChallenge(challenge: Challenge, etag: string): Promise<Versioned<Challenge>> {
+    return guard(() => {
+      const doc = this.challengeDoc(challenge);
+      if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0)
+        throw new StoreConflictError(`challenge '${challenge.id}' changed or does not exist`);
+      return { value: challenge, etag: doc.etag };
+    });
+  }
+
+  async listChallenges(goLiveId: string): Promise<Challenge[]> {
+    return guard(() => this.stmt.listByType.all(goLiveId, 'challenge').map((row) => parseBody(Challenge, row)));
+  }
+
+  private challengeDoc(c: Challenge): DocWrite {
+    return write(c.goLiveId, docId('challenge', c.id), 'challenge', c, c.state, c.raisedAt);
+  }
+
   async getStatusSnapshot(goLiveId: string): Promise<StatusSnapshot | undefined> {
     return guard(() => {
       let goLive: GoLive | undefined;
@@ -217,6 +250,69 @@ export class SqliteRepository implements Repository {
 
   async getMarker(name: string): Promise<RuntimeMarker | undefined> {
     return guard(() => this.read(RuntimeMarkerDoc, RUNTIME_PARTITION, docId('marker', name))?.value);
+  }
+
+  // --- the go-live calendar: ad-hoc meetings by start, the tick cursor, dispatch claims by due time ---
+
+  async createMeeting(meeting: AdHocMeeting): Promise<CreateResult<AdHocMeeting>> {
+    return guard(() => this.insertIfAbsent(AdHocMeeting, meeting, write(meeting.goLiveId, docId('meeting', meeting.id), 'meeting', meeting, meeting.forum, meeting.start)));
+  }
+
+  async getMeeting(goLiveId: string, meetingId: string): Promise<AdHocMeeting | undefined> {
+    return guard(() => this.read(AdHocMeeting, goLiveId, docId('meeting', meetingId))?.value);
+  }
+
+  async listMeetings(goLiveId: string, range: { from: string; to: string }): Promise<AdHocMeeting[]> {
+    return guard(() => this.byTime(AdHocMeeting, goLiveId, 'meeting', range));
+  }
+
+  async getTickCursor(goLiveId: string): Promise<Versioned<TickCursor> | undefined> {
+    return guard(() => this.read(TickCursor, goLiveId, docId('tickCursor', 'calendar')));
+  }
+
+  async saveTickCursor(cursor: TickCursor, expectedEtag: string | null): Promise<Versioned<TickCursor>> {
+    return guard(() => {
+      const doc = write(cursor.goLiveId, docId('tickCursor', 'calendar'), 'tickCursor', cursor, null, null);
+      const changed = expectedEtag === null ? this.stmt.insertIfAbsent.run(doc).changes : this.stmt.replaceIfMatch.run({ ...doc, expected: expectedEtag }).changes;
+      if (changed === 0) throw new StoreConflictError(`tick cursor of '${cursor.goLiveId}' changed`);
+      return { value: cursor, etag: doc.etag };
+    });
+  }
+
+  async claimDispatch(record: DispatchRecord): Promise<CreateResult<DispatchRecord> & { etag: string }> {
+    return guard(() => {
+      const doc = this.dispatchDoc(record);
+      if (this.stmt.insertIfAbsent.run(doc).changes > 0) return { value: record, created: true, etag: doc.etag };
+      const stored = this.read(DispatchRecord, doc.pk, doc.id);
+      if (!stored) throw new Error(`dispatch ${doc.pk}/${doc.id} conflicted on create but cannot be read`);
+      return { value: stored.value, created: false, etag: stored.etag };
+    });
+  }
+
+  async updateDispatch(record: DispatchRecord, etag: string): Promise<Versioned<DispatchRecord>> {
+    return guard(() => {
+      const doc = this.dispatchDoc(record);
+      if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0) throw new StoreConflictError(`dispatch '${record.actionId}' changed or does not exist`);
+      return { value: record, etag: doc.etag };
+    });
+  }
+
+  async listDispatches(goLiveId: string, range: { from: string; to: string }): Promise<DispatchRecord[]> {
+    return guard(() => this.byTime(DispatchRecord, goLiveId, 'dispatch', range));
+  }
+
+  private byTimeStmt?: Database.Statement<{ pk: string; type: DocType; from: string; to: string }, DocRow>;
+
+  /** Documents of one type with `sort_key` (an instant) in [from, to), through `docs_by_time`. */
+  private byTime<T>(schema: z.ZodType<T>, pk: string, type: CalendarDocType, range: { from: string; to: string }): T[] {
+    this.byTimeStmt ??= this.db.prepare(
+      'SELECT type, etag, body FROM docs WHERE pk = @pk AND type = @type AND sort_key >= @from AND sort_key < @to ORDER BY sort_key, id',
+    );
+    return this.byTimeStmt.all({ pk, type, from: range.from, to: range.to }).map((row) => parseBody(schema, row));
+  }
+
+  private dispatchDoc(r: DispatchRecord): DocWrite {
+    return write(r.goLiveId, docId('dispatch', r.actionId), 'dispatch', r, r.kind, r.dueAt);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,382 @@
+import { z } from 'zod';
+import { Actor } from './audit';
+import { ColourInput, COLOURS } from './colour';
+import { DomainError, type Texts } from './errors';
+import { Instant, Slug } from './ids';
+
+/*
+ * Challenges and the escalation process (R7) with their decisions (R8), as pure rules: the
+ * events people send, which state accepts which event, and the deadlines. The durable
+ * orchestration only keeps time; everything it decides comes from here.
+ */
+
+const Text = (max: number) => z.string().trim().min(1).max(max);
+
+/** A challenge is red or yellow by definition (R7.1). */
+export const ChallengeColourInput = ColourInput.refine((c) => c !== 'green', { message: 'en utmaning är röd eller gul / a challenge is red or yellow' });
+
+/** The decision levels of R8: ITD managers (R8.1), LGV decision case (R8.2), changed work practice via CSL and the chief medical officer (R8.3). */
+export const DECISION_LEVELS = ['itd', 'lgv', 'workPractice'] as const;
+export type DecisionLevel = (typeof DECISION_LEVELS)[number];
+
+export const DECISION_LEVEL_LABELS: Record<DecisionLevel, Texts> = {
+  itd: { sv: 'Snabbt beslut av ITD:s chefer', en: 'Quick decision by the IT department managers' },
+  lgv: { sv: 'Beslutsärende till LGV', en: 'Decision case for LGV' },
+  workPractice: { sv: 'Ändrat arbetssätt (CSL och regional chefsläkare)', en: 'Changed work practice (CSL and regional chief medical officer)' },
+};
+
+/** Where an overdue decision is raised again at each meeting (R8.4). */
+export const DECIDING_FORUM: Record<DecisionLevel, 'DSL' | 'LGV' | 'CSL'> = { itd: 'DSL', lgv: 'LGV', workPractice: 'CSL' };
+
+/**
+ * Escalation timing (R7.4, R8). Every value is configuration with the routine's default.
+ */
+export const EscalationRules = z.object({
+  /** R8.1: a quick decision is due this long after the DSL meeting it came from ends. */
+  itdMinutesAfterDsl: z.number().int().min(5).max(24 * 60).default(60),
+  /** R8.2 without a scheduled LGV meeting, and R8.3: hours until the decision is due. */
+  fallbackHours: z.number().min(0.25).max(72).default(4),
+  /** R8.4: an overdue decision is raised again at each meeting of the deciding forum, or this often when it has none. */
+  overdueRepeatMinutes: z.number().int().min(5).max(24 * 60).default(60),
+  /** How far ahead to look for the next meeting when computing a deadline. */
+  lookAheadHours: z.number().int().min(1).max(14 * 24).default(48),
+});
+export type EscalationRules = z.infer<typeof EscalationRules>;
+export const DEFAULT_ESCALATION_RULES: EscalationRules = EscalationRules.parse({});
+
+/** Raising a challenge (R7.1): the area coordinator, what is needed, ideas on how and by whom. */
+export const ChallengeInput = z.object({
+  id: Slug.optional(),
+  title: Text(200),
+  colour: ChallengeColourInput,
+  /** The raising delivery area. */
+  areaId: Slug,
+  /** What the area needs from other areas. */
+  needFromOthers: Text(2000),
+  /** Ideas on how it can be solved, and by whom. */
+  ideas: Text(2000).optional(),
+  /** SD+ case references (R7.5). */
+  sdReferences: z.array(Text(40)).max(20).default([]),
+  incidentIds: z.array(z.string().min(1).max(80)).max(20).default([]),
+  raisedAt: Instant.optional(),
+});
+export type ChallengeInput = z.infer<typeof ChallengeInput>;
+
+const EventId = Slug.optional();
+
+/** DSL prioritises the challenge and decides: start a cross-functional team, or wait (R7.2 step 2, R7.3). */
+export const TriageInput = z.object({
+  eventId: EventId,
+  decision: z.enum(['startTeam', 'wait']),
+  /** 1 = first. Among the challenges of the same colour (R6.1 points 4 and 7). */
+  priority: z.number().int().min(1).max(999).optional(),
+  /** Who must take part, briefly (R7.3): names or person ids. */
+  participants: z.array(Text(120)).max(30).default([]),
+  note: Text(2000).optional(),
+  /** The DSL meeting that triaged it. */
+  meetingId: z.string().max(80).optional(),
+});
+export type TriageInput = z.infer<typeof TriageInput>;
+
+/** A decision is needed at a level (R7.2 step 4, R8). Without a deadline the level's default applies. */
+export const DecisionRequestInput = z.object({
+  eventId: EventId,
+  level: z.enum(DECISION_LEVELS),
+  question: Text(2000),
+  deadline: Instant.optional(),
+});
+export type DecisionRequestInput = z.infer<typeof DecisionRequestInput>;
+
+/** The decision, with who, on what and why (R8.5). */
+export const DecisionInput = z.object({
+  eventId: EventId,
+  decision: Text(2000),
+  rationale: Text(2000),
+  /** Who decided (name or person id): the decider, not necessarily the one typing. */
+  decidedBy: Text(120),
+  decidedAt: Instant.optional(),
+});
+export type DecisionInput = z.infer<typeof DecisionInput>;
+
+/** Anything new at any time: colour, actions, facts kept apart from assumptions, the team (R4.5, R7.3). */
+export const ChallengeUpdateInput = z
+  .object({
+    eventId: EventId,
+    colour: ChallengeColourInput.optional(),
+    facts: Text(2000).optional(),
+    assumptions: Text(2000).optional(),
+    actions: Text(2000).optional(),
+    obstacles: Text(2000).optional(),
+    teamMembers: z.array(Text(120)).max(50).optional(),
+    /** When the post-DSL solution meeting (R7.2 step 3) took place. */
+    solutionMeetingAt: Instant.optional(),
+    note: Text(2000).optional(),
+  })
+  .refine((u) => Object.entries(u).some(([k, v]) => k !== 'eventId' && v !== undefined), { message: 'minst ett fält / at least one field' });
+export type ChallengeUpdateInput = z.infer<typeof ChallengeUpdateInput>;
+
+export const CloseInput = z.object({ eventId: EventId, reason: Text(2000) });
+export type CloseInput = z.infer<typeof CloseInput>;
+
+export const CHALLENGE_STATES = ['raised', 'triaged', 'resolved', 'withdrawn'] as const;
+export type ChallengeState = (typeof CHALLENGE_STATES)[number];
+
+export const TimelineEntry = z.object({
+  /** The event id: a replay of the same id changes nothing. */
+  id: z.string(),
+  type: z.enum(['raised', 'triaged', 'decisionRequested', 'decisionMade', 'updated', 'resolved', 'withdrawn', 'notTriaged', 'decisionOverdue', 'overdueReminder']),
+  at: z.string(),
+  by: Actor.optional(),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const PendingDecision = z.object({
+  requestId: z.string(),
+  level: z.enum(DECISION_LEVELS),
+  question: z.string(),
+  requestedAt: z.string(),
+  deadline: z.string(),
+  /** The deadline passed without a decision (R8.4). */
+  overdueSince: z.string().optional(),
+  /** Reminders sent after it went overdue (the first overdue notice included). */
+  remindersSent: z.number().int().default(0),
+  /** When the next overdue reminder is due. */
+  nextReminderAt: z.string().optional(),
+});
+export type PendingDecision = z.infer<typeof PendingDecision>;
+
+/** One line of the decision log (R8.5). */
+export const DecisionRecord = z.object({
+  id: z.string(),
+  goLiveId: z.string(),
+  challengeId: z.string(),
+  challengeTitle: z.string(),
+  level: z.enum(DECISION_LEVELS),
+  question: z.string(),
+  decision: z.string(),
+  rationale: z.string(),
+  decidedBy: z.string(),
+  decidedAt: z.string(),
+  recordedBy: Actor.optional(),
+  requestedAt: z.string(),
+  deadline: z.string(),
+  /** Minutes from request to decision, and against the deadline (negative = in time). */
+  minutesTaken: z.number().int(),
+  minutesAgainstDeadline: z.number().int(),
+  late: z.boolean(),
+});
+export type DecisionRecord = z.infer<typeof DecisionRecord>;
+
+export const Challenge = z.object({
+  id: z.string(),
+  goLiveId: z.string(),
+  title: z.string(),
+  colour: z.enum(COLOURS),
+  areaId: z.string(),
+  needFromOthers: z.string(),
+  ideas: z.string().optional(),
+  sdReferences: z.array(z.string()),
+  incidentIds: z.array(z.string()),
+  state: z.enum(CHALLENGE_STATES),
+  raisedAt: z.string(),
+  raisedBy: Actor.optional(),
+  /** End of the first DSL meeting after it was raised: not triaged by then → R7.4. */
+  triageDeadline: z.string().optional(),
+  notTriagedNotified: z.boolean().default(false),
+  triage: z
+    .object({ decision: z.enum(['startTeam', 'wait']), priority: z.number().int().optional(), participants: z.array(z.string()), note: z.string().optional(), meetingId: z.string().optional(), at: z.string() })
+    .optional(),
+  team: z.object({ members: z.array(z.string()), solutionMeetingAt: z.string().optional() }).optional(),
+  /** The latest facts, assumptions, actions and obstacles (R4.5). */
+  situation: z.object({ facts: z.string().optional(), assumptions: z.string().optional(), actions: z.string().optional(), obstacles: z.string().optional() }).default({}),
+  pendingDecision: PendingDecision.optional(),
+  decisions: z.array(DecisionRecord).default([]),
+  /** Last recorded change by a person (state, colour, action, decision): "moved forward" (R6.2). */
+  lastChangeAt: z.string(),
+  endedAt: z.string().optional(),
+  timeline: z.array(TimelineEntry),
+  requestHash: z.string(),
+});
+export type Challenge = z.infer<typeof Challenge>;
+
+export const isOpen = (c: Pick<Challenge, 'state'>): boolean => c.state === 'raised' || c.state === 'triaged';
+
+/** A meeting as the deadline rules need it. */
+export interface MeetingSlot {
+  forum: 'DSL' | 'CSL' | 'LGV';
+  start: string;
+  end: string;
+}
+
+const addMinutes = (iso: string, minutes: number): string => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+
+/** R7.4: a challenge must be prioritised by the end of the first DSL meeting that starts after it was raised. */
+export function triageDeadline(raisedAt: string, meetings: readonly MeetingSlot[]): string | undefined {
+  return meetings.filter((m) => m.forum === 'DSL' && m.start >= raisedAt).sort((a, b) => a.start.localeCompare(b.start))[0]?.end;
+}
+
+/**
+ * The default deadline of a decision (R8): ITD — the end of the DSL meeting in progress (or
+ * the request time) plus 60 min; LGV — the end of the next LGV meeting, else 4 h; work
+ * practice — 4 h.
+ */
+export function defaultDecisionDeadline(level: DecisionLevel, requestedAt: string, meetings: readonly MeetingSlot[], rules: EscalationRules = DEFAULT_ESCALATION_RULES): string {
+  const sorted = [...meetings].sort((a, b) => a.start.localeCompare(b.start));
+  if (level === 'itd') {
+    const inProgress = sorted.find((m) => m.forum === 'DSL' && m.start <= requestedAt && requestedAt < m.end);
+    return addMinutes(inProgress?.end ?? requestedAt, rules.itdMinutesAfterDsl);
+  }
+  if (level === 'lgv') {
+    const next = sorted.find((m) => m.forum === 'LGV' && m.end > requestedAt);
+    if (next) return next.end;
+  }
+  return addMinutes(requestedAt, rules.fallbackHours * 60);
+}
+
+/** R8.4: when an overdue decision is raised again — the next meeting of the deciding forum, else after the repeat interval. */
+export function nextOverdueReminder(level: DecisionLevel, after: string, meetings: readonly MeetingSlot[], rules: EscalationRules = DEFAULT_ESCALATION_RULES): string {
+  const forum = DECIDING_FORUM[level];
+  const next = meetings.filter((m) => m.forum === forum && m.start > after).sort((a, b) => a.start.localeCompare(b.start))[0];
+  return next?.start ?? addMinutes(after, rules.overdueRepeatMinutes);
+}
+
+/** The next instant the process must wake by itself, if any: triage deadline, decision deadline, or overdue reminder. */
+export function nextWake(c: Challenge): { at: string; reason: 'triageDeadline' | 'decisionDeadline' | 'overdueReminder' } | undefined {
+  if (!isOpen(c)) return undefined;
+  const candidates: { at: string; reason: 'triageDeadline' | 'decisionDeadline' | 'overdueReminder' }[] = [];
+  if (c.state === 'raised' && c.triageDeadline && !c.notTriagedNotified) candidates.push({ at: c.triageDeadline, reason: 'triageDeadline' });
+  const p = c.pendingDecision;
+  if (p && !p.overdueSince) candidates.push({ at: p.deadline, reason: 'decisionDeadline' });
+  if (p?.overdueSince && p.nextReminderAt) candidates.push({ at: p.nextReminderAt, reason: 'overdueReminder' });
+  return candidates.sort((a, b) => a.at.localeCompare(b.at))[0];
+}
+
+const conflict = (sv: string, en: string) => new DomainError('CHALLENGE.INVALID_TRANSITION', { sv, en });
+
+/** What an event did, for notifications: `none` when it was a replay. */
+export type Effect =
+  | { kind: 'none' }
+  | { kind: 'triaged'; teamStarted: boolean }
+  | { kind: 'decisionRequested'; pending: PendingDecision }
+  | { kind: 'decisionMade'; record: DecisionRecord }
+  | { kind: 'updated' }
+  | { kind: 'closed'; state: 'resolved' | 'withdrawn' }
+  | { kind: 'notTriaged' }
+  | { kind: 'decisionOverdue'; pending: PendingDecision; first: boolean };
+
+export type ChallengeEvent =
+  | { type: 'triage'; input: TriageInput }
+  | { type: 'decisionRequest'; input: DecisionRequestInput; deadline: string }
+  | { type: 'decision'; input: DecisionInput }
+  | { type: 'update'; input: ChallengeUpdateInput }
+  | { type: 'resolve'; input: CloseInput }
+  | { type: 'withdraw'; input: CloseInput };
+
+/**
+ * Applies a person's event (R7.2–R7.4, R8). Pure. `eventId` makes it idempotent: an id
+ * already in the timeline returns the challenge unchanged with effect `none`. An event that
+ * does not fit the state throws CHALLENGE.INVALID_TRANSITION (HTTP 409) saying why.
+ */
+export function applyEvent(c: Challenge, event: ChallengeEvent, ctx: { eventId: string; now: string; by?: Actor }): { challenge: Challenge; effect: Effect } {
+  if (c.timeline.some((t) => t.id === ctx.eventId)) return { challenge: c, effect: { kind: 'none' } };
+  if (!isOpen(c))
+    throw conflict(
+      `Utmaningen är redan ${c.state === 'resolved' ? 'löst' : 'återkallad'}; inget mer kan göras med den.`,
+      `The challenge is already ${c.state}; nothing more can be done with it.`,
+    );
+  const entry = (type: TimelineEntry['type'], data: Record<string, unknown>): TimelineEntry => ({ id: ctx.eventId, type, at: ctx.now, ...(ctx.by ? { by: ctx.by } : {}), data });
+  const moved = (next: Challenge, e: TimelineEntry): Challenge => ({ ...next, lastChangeAt: ctx.now, timeline: [...next.timeline, e] });
+
+  switch (event.type) {
+    case 'triage': {
+      const i = event.input;
+      const team = i.decision === 'startTeam' ? { members: i.participants, ...(c.team?.solutionMeetingAt ? { solutionMeetingAt: c.team.solutionMeetingAt } : {}) } : c.team;
+      const next: Challenge = {
+        ...c,
+        state: 'triaged',
+        triage: { decision: i.decision, ...(i.priority !== undefined ? { priority: i.priority } : {}), participants: i.participants, ...(i.note ? { note: i.note } : {}), ...(i.meetingId ? { meetingId: i.meetingId } : {}), at: ctx.now },
+        ...(team ? { team } : {}),
+      };
+      return { challenge: moved(next, entry('triaged', { decision: i.decision, priority: i.priority, participants: i.participants, note: i.note })), effect: { kind: 'triaged', teamStarted: i.decision === 'startTeam' } };
+    }
+    case 'decisionRequest': {
+      if (c.state !== 'triaged')
+        throw conflict('DSL behöver prioritera utmaningen innan ett beslut begärs (R7.2).', 'DSL must prioritise the challenge before a decision is requested (R7.2).');
+      if (c.pendingDecision)
+        throw conflict('Ett beslut väntar redan; fatta det eller vänta tills det är fattat.', 'A decision is already pending; make it first.');
+      const pending: PendingDecision = { requestId: ctx.eventId, level: event.input.level, question: event.input.question, requestedAt: ctx.now, deadline: event.deadline, remindersSent: 0 };
+      return { challenge: moved({ ...c, pendingDecision: pending }, entry('decisionRequested', { level: pending.level, question: pending.question, deadline: pending.deadline })), effect: { kind: 'decisionRequested', pending } };
+    }
+    case 'decision': {
+      const p = c.pendingDecision;
+      if (!p) throw conflict('Inget beslut är begärt för den här utmaningen.', 'No decision has been requested for this challenge.');
+      const decidedAt = event.input.decidedAt ?? ctx.now;
+      const minutes = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 60_000);
+      const record: DecisionRecord = {
+        id: ctx.eventId,
+        goLiveId: c.goLiveId,
+        challengeId: c.id,
+        challengeTitle: c.title,
+        level: p.level,
+        question: p.question,
+        decision: event.input.decision,
+        rationale: event.input.rationale,
+        decidedBy: event.input.decidedBy,
+        decidedAt,
+        ...(ctx.by ? { recordedBy: ctx.by } : {}),
+        requestedAt: p.requestedAt,
+        deadline: p.deadline,
+        minutesTaken: minutes(p.requestedAt, decidedAt),
+        minutesAgainstDeadline: minutes(p.deadline, decidedAt),
+        late: decidedAt > p.deadline,
+      };
+      const { pendingDecision: _done, ...rest } = c;
+      return {
+        challenge: moved({ ...rest, decisions: [...c.decisions, record] }, entry('decisionMade', { level: p.level, decision: record.decision, late: record.late })),
+        effect: { kind: 'decisionMade', record },
+      };
+    }
+    case 'update': {
+      const u = event.input;
+      const situation = { ...c.situation };
+      for (const k of ['facts', 'assumptions', 'actions', 'obstacles'] as const) if (u[k] !== undefined) situation[k] = u[k];
+      const team = u.teamMembers || u.solutionMeetingAt ? { members: u.teamMembers ?? c.team?.members ?? [], ...(u.solutionMeetingAt ?? c.team?.solutionMeetingAt ? { solutionMeetingAt: u.solutionMeetingAt ?? c.team?.solutionMeetingAt } : {}) } : c.team;
+      const next: Challenge = { ...c, colour: u.colour ?? c.colour, situation, ...(team ? { team } : {}) };
+      const { eventId: _id, ...data } = u;
+      return { challenge: moved(next, entry('updated', data)), effect: { kind: 'updated' } };
+    }
+    case 'resolve':
+    case 'withdraw': {
+      const state = event.type === 'resolve' ? 'resolved' : 'withdrawn';
+      const { pendingDecision: _dropped, ...rest } = c;
+      return { challenge: moved({ ...rest, state, endedAt: ctx.now }, entry(state, { reason: event.input.reason })), effect: { kind: 'closed', state } };
+    }
+  }
+}
+
+/**
+ * What the clock does (R7.4, R8.4): at `at`, a challenge not triaged by its deadline is
+ * flagged once; a decision past its deadline becomes overdue, and is raised again at each
+ * following reminder time. Idempotent: a deadline already handled changes nothing.
+ */
+export function applyDeadline(c: Challenge, at: string, meetings: readonly MeetingSlot[], rules: EscalationRules = DEFAULT_ESCALATION_RULES): { challenge: Challenge; effects: Effect[] } {
+  if (!isOpen(c)) return { challenge: c, effects: [] };
+  let next = c;
+  const effects: Effect[] = [];
+  if (next.state === 'raised' && next.triageDeadline && !next.notTriagedNotified && at >= next.triageDeadline) {
+    next = { ...next, notTriagedNotified: true, timeline: [...next.timeline, { id: `notTriaged:${next.triageDeadline}`, type: 'notTriaged', at, data: { deadline: next.triageDeadline } }] };
+    effects.push({ kind: 'notTriaged' });
+  }
+  const p = next.pendingDecision;
+  if (p && !p.overdueSince && at >= p.deadline) {
+    const pending: PendingDecision = { ...p, overdueSince: p.deadline, remindersSent: 1, nextReminderAt: nextOverdueReminder(p.level, at, meetings, rules) };
+    next = { ...next, pendingDecision: pending, timeline: [...next.timeline, { id: `overdue:${p.requestId}`, type: 'decisionOverdue', at, data: { level: p.level, deadline: p.deadline } }] };
+    effects.push({ kind: 'decisionOverdue', pending, first: true });
+  } else if (p?.overdueSince && p.nextReminderAt && at >= p.nextReminderAt) {
+    const pending: PendingDecision = { ...p, remindersSent: p.remindersSent + 1, nextReminderAt: nextOverdueReminder(p.level, at, meetings, rules) };
+    next = { ...next, pendingDecision: pending, timeline: [...next.timeline, { id: `overdue:${p.requestId}:${p.nextReminderAt}`, type: 'overdueReminder', at, data: { level: p.level, reminder: pending.remindersSent } }] };
+    effects.push({ kind: 'decisionOverdue', pending, first: false });
+  }
+  return { challenge: next, effects };
+}
