@@ -511,6 +511,7 @@ export class DurableHost {
     const history = [...record.history, ...fresh, ...d.events, historyEvent(EventType.OrchestratorCompleted, new Date(now))];
     this.#store.transaction(() => {
       this.#store.deleteWork(item.id);
+      if (!this.#isCurrent(record)) return;
       if (d.cancelledTimers.size > 0) {
         for (const w of this.#store.workOf(record.instanceId)) {
           if (w.kind === 'timer' && d.cancelledTimers.has((w.payload as TimerWork).timerId)) this.#store.deleteWork(w.id);
@@ -594,7 +595,7 @@ export class DurableHost {
   #commitFinish(record: InstanceRecord, item: WorkItem, status: 'Completed' | 'Failed', output: string, delivered: HistoryEvent[], now: number): void {
     this.#store.transaction(() => {
       this.#store.deleteWork(item.id);
-      this.#finish(record, status, output, delivered, now);
+      if (this.#isCurrent(record)) this.#finish(record, status, output, delivered, now);
     });
     if (status === 'Failed') this.#log('warning', `Orchestration '${record.name}' (${record.instanceId}) failed: ${String(parseJsonText(output))}`);
   }
@@ -628,6 +629,10 @@ export class DurableHost {
   #commitContinueAsNew(record: InstanceRecord, item: WorkItem, action: Action, now: number): void {
     const executionId = randomUUID().replace(/-/g, '');
     this.#store.transaction(() => {
+      if (!this.#isCurrent(record)) {
+        this.#store.deleteWork(item.id);
+        return;
+      }
       const carried = this.#store.workOf(record.instanceId).filter((w) => w.id !== item.id && isInstanceMessage(w));
       this.#store.deleteWorkOf(record.instanceId);
       this.#store.put({
@@ -675,6 +680,16 @@ export class DurableHost {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /**
+   * Inside a transaction: whether the execution an episode ran against is still the one
+   * stored. It is not when the instance was purged, or purged and started anew, meanwhile;
+   * then the episode's outcome is dropped rather than resurrecting what was deleted.
+   */
+  #isCurrent(record: InstanceRecord): boolean {
+    const current = this.#store.get(record.instanceId);
+    return current !== undefined && current.executionId === record.executionId && !isTerminal(current.status);
+  }
 
   /** Inside a transaction: the instance, which must exist and not have finished. */
   #activeInstance(instanceId: string): InstanceRecord {

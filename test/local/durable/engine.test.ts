@@ -44,6 +44,15 @@ describe('activities', () => {
     expect(history.at(-1)).toMatchObject({ EventType: EventType.ExecutionCompleted, OrchestrationStatus: 'Completed' });
   });
 
+  it('hands a failing sub-orchestration\'s error to its parent', async () => {
+    const { host } = setup();
+    const id = host.startNew('parentOfFailing');
+    await host.settle();
+    expect(host.getStatus('barnet')).toMatchObject({ runtimeStatus: 'Failed' });
+    expect(host.getStatus(id)).toMatchObject({ runtimeStatus: 'Completed', output: expect.stringContaining('barnet föll: ') });
+    expect(String(host.getStatus(id)?.output)).toContain('Planen saknas för avdelning 12');
+  });
+
   it('calls a sub-orchestration and gets its output', async () => {
     const { host } = setup();
     const id = host.startNew('parent', { instanceId: 'p1' });
@@ -110,6 +119,20 @@ describe('timers', () => {
     await clock.advanceBy(1);
     expect(host.getStatus(id)).toMatchObject({ runtimeStatus: 'Completed', output: 'Hej påminnelse!' });
     expect(probe.times.sayHello).toEqual([iso(T0.getTime() + 30 * MINUTE)]);
+  });
+});
+
+describe('long timers', () => {
+  it('fires a timer beyond maximumShortTimerDuration once, at its final time', async () => {
+    const { host, clock } = setup();
+    const id = host.startNew('longWait');
+    await host.settle();
+    const fireAt = T0.getTime() + 10 * 24 * 60 * MINUTE;
+    expect(host.pendingWork(id).map((w) => [w.kind, iso(w.dueAt)])).toEqual([['timer', iso(fireAt)]]);
+    await clock.advanceTo(new Date(fireAt - 1));
+    expect(host.getStatus(id)?.runtimeStatus).toBe('Running');
+    await clock.advanceBy(1);
+    expect(host.getStatus(id)).toMatchObject({ runtimeStatus: 'Completed', output: iso(fireAt) });
   });
 });
 

@@ -172,6 +172,21 @@ export function registerSamples(df: typeof DurableFunctions, { app, HttpResponse
     return yield context.df.callActivity('sayHello', 'påminnelse');
   });
 
+  /** Longer than maximumShortTimerDuration (6 days): the library makes it a long timer. */
+  df.app.orchestration('longWait', function* (context) {
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 10 * 24 * 3600_000));
+    return context.df.currentUtcDateTime.toISOString();
+  });
+
+  df.app.orchestration('parentOfFailing', function* (context) {
+    try {
+      yield context.df.callSubOrchestrator('failing', undefined, 'barnet');
+      return 'inget fel';
+    } catch (e) {
+      return `barnet föll: ${(e as Error).message}`;
+    }
+  });
+
   df.app.orchestration('gated', function* (context) {
     const first: string = yield context.df.callActivity('sayHello', 'först');
     const second: string = yield context.df.callActivity('slowStep', 'steg två');
