@@ -1,5 +1,5 @@
 import type { Sleeper } from '../../../local/clock';
-import { SystemClock } from '../../../local/clock';
+import { SimulatedClock, SystemClock } from '../../../local/clock';
 import { DurableHost } from '../../../local/durable/durable-host';
 import { deferred, MINUTE, sampleApp, sampleWorld, T0 } from './harness';
 import { EVENTS } from './samples';
@@ -107,6 +107,40 @@ describe('a restart of the host', () => {
     await after.settle();
     expect(after.getStatus(id)).toMatchObject({ runtimeStatus: 'Completed', customStatus: 'fas 2' });
     expect(probe.calls.sayHello).toBe(1);
+  });
+});
+
+describe('starting later than a timer was due', () => {
+  it('fires the overdue timer at once, with the time it starts at', async () => {
+    world = sampleWorld(app);
+    const before = world.open();
+    const id = before.startNew('reminder');
+    await before.settle();
+    await before.close();
+
+    // The process was down past the reminder's time: a new clock, two hours on.
+    const later = new SimulatedClock(new Date(T0.getTime() + 120 * MINUTE));
+    const after = new DurableHost({ registry: app.registry, clock: later, file: world.file });
+    after.start();
+    try {
+      await after.settle();
+      expect(after.getStatus(id)).toMatchObject({ runtimeStatus: 'Completed', output: 'Hej påminnelse!', lastUpdatedTime: later.now().toISOString() });
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('runs in memory too, for tests that need no file', async () => {
+    world = sampleWorld(app);
+    const host = new DurableHost({ registry: app.registry, clock: world.clock, file: ':memory:' });
+    host.start();
+    try {
+      const id = host.startNew('helloSequence', { input: ['minnet'] });
+      await host.settle();
+      expect(host.getStatus(id)).toMatchObject({ runtimeStatus: 'Completed', output: ['Hej minnet!'] });
+    } finally {
+      await host.close();
+    }
   });
 });
 
