@@ -8,5 +8,8 @@ import './http/golives';
 import './http/reports';
 import './http/incidents';
 import './http/overview';
+import './http/imports';
+import './http/exports';
+import './http/templates';
 import './http/openapi';
 import './timers/heartbeat';

@@ -15,6 +15,22 @@ import { httpResponseOf, invokeFunction, toRpcHttpTrigger } from './invoke';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * The Functions host's own limit (`FUNCTIONS_REQUEST_BODY_SIZE_LIMIT`, default 100 MB): no
+ * route may take more, whatever it declares.
+ */
+export const HOST_MAX_BODY_BYTES = 104_857_600;
+
+/**
+ * A route's own body limit, from its trigger's `maxBodyBytes` (upload routes declare more
+ * than the default); the host default otherwise. Azure ignores the property and leaves the
+ * check to the app, which makes it too.
+ */
+export function bodyLimitOf(fn: RegisteredFunction, hostDefault: number): number {
+  const declared = fn.trigger.maxBodyBytes;
+  return typeof declared === 'number' && Number.isFinite(declared) && declared > 0 ? Math.min(declared, HOST_MAX_BODY_BYTES) : hostDefault;
+}
+
 type Lang = 'sv' | 'en';
 type Texts = Record<Lang, string>;
 
@@ -463,7 +479,7 @@ export class HttpHost {
       throw notFound();
     }
 
-    const body = await this.#body(req);
+    const body = await this.#body(req, bodyLimitOf(target.fn, this.#maxBody));
     const response = await invokeFunction(this.#registry, target.fn, {
       trigger: toRpcHttpTrigger({ method, url: url.href, headers: flattenHeaders(req.headers), params: target.params, body }),
       extraInputs: this.#extraInputs,
@@ -498,12 +514,12 @@ export class HttpHost {
     );
   }
 
-  async #body(req: http.IncomingMessage): Promise<Buffer> {
-    const result = await readBody(req, this.#maxBody);
+  async #body(req: http.IncomingMessage, limit = this.#maxBody): Promise<Buffer> {
+    const result = await readBody(req, limit);
     if (result.ok) return result.body;
-    const kib = this.#maxBody / 1024;
+    const size = limit >= 1024 * 1024 ? `${limit / (1024 * 1024)} MiB` : `${limit / 1024} KiB`;
     // The rest of the body is never read, so the connection cannot be reused.
-    throw new HostHttpError(413, 'HTTP.TOO_LARGE', { sv: `Kroppen får vara högst ${kib} KiB.`, en: `The body may be at most ${kib} KiB.` }, { connection: 'close' });
+    throw new HostHttpError(413, 'HTTP.TOO_LARGE', { sv: `Kroppen får vara högst ${size}.`, en: `The body may be at most ${size}.` }, { connection: 'close' });
   }
 
   #sendProblem(req: http.IncomingMessage, res: http.ServerResponse, e: HostHttpError, lang: Lang, url: URL): void {

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { FunctionInput, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import type { Services } from '../../shared/composition';
 import { ACCESS_MATRIX } from '../../shared/domain/access';
@@ -16,6 +16,22 @@ import { fieldIssues, problem, problemFromError, validationProblem } from '../..
 
 /** Bodies above this are refused with 413 before parsing (the brief's limit for every write). */
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * A route that takes its body as bytes (file uploads: imports) instead of JSON, with its own
+ * size limit. The limit also travels in the trigger's binding metadata as `maxBodyBytes`, so
+ * the local host refuses a larger body before it reads it; Azure ignores the property (its
+ * own limit is 100 MB) and this module enforces the limit there.
+ */
+export interface RawBodyOptions {
+  maxBytes: number;
+}
+
+/** The body of a `rawBody` route. */
+export interface RawBody {
+  bytes: Buffer;
+  contentType?: string;
+}
 
 /** No document of ours nests deeper; a deeper one is refused before any walk over it. */
 const MAX_JSON_DEPTH = 32;
@@ -56,12 +72,14 @@ export interface RouteInput<B, Q, P> {
   params: P;
   lang: Lang;
   idempotencyKey?: string;
+  /** Routes declared with `rawBody`: the body as sent, within the route's limit. */
+  raw?: RawBody;
   services: Services;
   request: HttpRequest;
   context: InvocationContext;
 }
 
-export type RouteResult = { status: number; json?: unknown; text?: string; contentType?: string; headers?: Record<string, string> };
+export type RouteResult = { status: number; json?: unknown; text?: string; bytes?: Uint8Array; contentType?: string; headers?: Record<string, string> };
 
 /** Swedish unless the caller asks for English (`?lang=en` or `Accept-Language: en…`). */
 export function languageOf(request: HttpRequest): Lang {
@@ -95,6 +113,19 @@ const keysFor = (source: string | undefined): MachineKey[] => {
 
 const actorOf = (p: Principal): Actor | undefined =>
   p.kind === 'user' ? { kind: 'user', id: p.id, ...(p.name ? { name: p.name } : {}) } : p.kind === 'machine' ? { kind: 'machine', id: p.id } : undefined;
+
+const kibOrMib = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);
+
+/** The body as bytes, refused with 413 past `maxBytes` (declared or actual). */
+async function readRaw(request: HttpRequest, maxBytes: number, lang: Lang, instance: string): Promise<{ ok: true; value: RawBody } | { ok: false; response: ProblemResponse }> {
+  const tooLarge = () =>
+    problem('HTTP.TOO_LARGE', { sv: `Kroppen får vara högst ${kibOrMib(maxBytes)}.`, en: `The body may be at most ${kibOrMib(maxBytes)}.` }, lang, { instance });
+  if (Number(request.headers.get('content-length') ?? '0') > maxBytes) return { ok: false, response: tooLarge() };
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > maxBytes) return { ok: false, response: tooLarge() };
+  const contentType = request.headers.get('content-type') ?? undefined;
+  return { ok: true, value: { bytes, ...(contentType ? { contentType } : {}) } };
+}
 
 async function readJson(request: HttpRequest, lang: Lang, instance: string): Promise<{ ok: true; value: unknown } | { ok: false; response: ProblemResponse }> {
   const declared = Number(request.headers.get('content-length') ?? '0');
@@ -136,7 +167,7 @@ async function readJson(request: HttpRequest, lang: Lang, instance: string): Pro
  * parse, call one use case, shape the answer.
  */
 export function defineRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodObject | undefined = undefined, P extends z.ZodObject | undefined = undefined>(
-  doc: Omit<RouteDoc, 'body' | 'query' | 'params'> & { body?: B; query?: Q; params?: P },
+  doc: Omit<RouteDoc, 'body' | 'query' | 'params'> & { body?: B; query?: Q; params?: P; rawBody?: RawBodyOptions; extraInputs?: FunctionInput[] },
   handler: (
     input: RouteInput<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodObject ? z.output<Q> : undefined, P extends z.ZodObject ? z.output<P> : Record<string, string>>,
   ) => Promise<RouteResult>,
@@ -147,6 +178,10 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
     methods: [doc.method],
     route: doc.route,
     authLevel: 'anonymous',
+    // E.g. the durable client, for routes that start or signal orchestrations.
+    ...(doc.extraInputs ? { extraInputs: doc.extraInputs } : {}),
+    // The local host's per-route body limit (see RawBodyOptions); a spread, since it is not an Azure option.
+    ...(doc.rawBody ? { maxBodyBytes: doc.rawBody.maxBytes } : {}),
     handler: async (request, context) => {
       const started = performance.now();
       const response = await handle(request, context);
@@ -224,17 +259,24 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
         else issues.push(...fieldIssues(r.error));
       }
       if (issues.length) return asResponse(validationProblem(issues, lang, instance));
+      let raw: RawBody | undefined;
+      if (doc.rawBody) {
+        const read = await readRaw(request, doc.rawBody.maxBytes, lang, instance);
+        if (!read.ok) return asResponse(read.response);
+        raw = read.value;
+      }
       const idempotencyKey = request.headers.get('idempotency-key')?.trim() || undefined;
       if (idempotencyKey && idempotencyKey.length > 200)
         return asResponse(validationProblem([{ field: 'Idempotency-Key', message: { sv: 'högst 200 tecken', en: 'at most 200 characters' } }], lang, instance));
       const actor = actorOf(principal);
-      const result = await handler({ principal, actor, body, query, params, lang, idempotencyKey, services, request, context } as never);
+      const result = await handler({ principal, actor, body, query, params, lang, idempotencyKey, raw, services, request, context } as never);
       const headers: Record<string, string> = { ...SECURITY_HEADERS, ...(result.contentType?.startsWith('text/html') ? HTML_SECURITY_HEADERS : {}), ...(result.headers ?? {}) };
       if (result.json !== undefined) {
         headers['content-type'] ??= 'application/json; charset=utf-8';
         return { status: result.status, headers, body: JSON.stringify(result.json) };
       }
       if (result.contentType) headers['content-type'] = result.contentType;
+      if (result.bytes !== undefined) return { status: result.status, headers, body: result.bytes };
       return { status: result.status, headers, ...(result.text !== undefined ? { body: result.text } : {}) };
     } catch (e) {
       const p = problemFromError(e, lang, instance);

@@ -33,4 +33,13 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   postIncidentUpdate: { kind: 'roles', roles: ['incidentManager', ...LEADS] },
   listIncidents: { kind: 'member' },
   getOverview: { kind: 'member' },
+  // Excel in, Excel out (R3.4, R8.5). A förvaltning's status list is imported by the leads,
+  // the CSL representative (the förvaltning's FVIS contact) or a key for unit reports; the
+  // organisation by administrators or a key for it. Templates and exports are for members.
+  importUnitReports: { kind: 'roles', roles: [...LEADS, 'cslRepresentative'], machineScope: 'unit-reports' },
+  importOrganisation: { kind: 'admin', machineScope: 'organisation' },
+  getUnitReportsTemplate: { kind: 'member' },
+  getOrganisationTemplate: { kind: 'member' },
+  exportUnitReports: { kind: 'member' },
+  exportAreaReports: { kind: 'member' },
 };
