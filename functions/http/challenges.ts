@@ -1,0 +1,175 @@
+import * as df from 'durable-functions';
+import type { InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import {
+  applyChallengeCommand,
+  decisionLog,
+  escalationAgendaSources,
+  escalationInstanceId,
+  listChallenges,
+  raiseChallenge,
+  requireChallenge,
+  type ChallengeCommand,
+} from '../../shared/app/challenges';
+import { Challenge, ChallengeInput, ChallengeUpdateInput, CloseInput, DecisionInput, DecisionRecord, DecisionRequestInput, TriageInput } from '../../shared/domain/challenge';
+import { setAgendaSources } from '../../shared/app/calendar/agenda';
+import { getServices } from '../../shared/composition';
+import { Slug } from '../../shared/domain/ids';
+import { ESCALATION_ORCHESTRATOR, EVENTS, type EscalationInput } from '../../orchestrations/escalation/names';
+import { GoLiveParams } from './params';
+import { created, defineRoute, publicView } from './route';
+
+// The agendas (R6.1, R6.4) take their challenge and decision sections from the escalation.
+setAgendaSources({
+  challenges: async (goLive, meeting, since) => escalationAgendaSources(await getServices()).challenges(goLive, meeting, since),
+  decisions: async (goLive, meeting, since) => escalationAgendaSources(await getServices()).decisions(goLive, meeting, since),
+});
+
+const ChallengeParams = GoLiveParams.extend({ challengeId: z.string().min(1).max(80) });
+const PublicChallenge = Challenge.omit({ requestHash: true });
+const durableClient = [df.input.durableClient()];
+
+/**
+ * Makes sure the challenge's escalation runs and tells it that something changed. Starting is
+ * create-if-absent by instance id, so a retried request never starts a second process.
+ */
+async function signal(context: InvocationContext, goLiveId: string, challengeId: string, start: boolean): Promise<string> {
+  const client = df.getClient(context);
+  const instanceId = escalationInstanceId(goLiveId, challengeId);
+  const status = await client.getStatus(instanceId).catch(() => undefined);
+  const running = status && ['Running', 'Pending', 'ContinuedAsNew'].includes(String(status.runtimeStatus));
+  if (!running && (start || !status)) {
+    const input: EscalationInput = { goLiveId, challengeId };
+    await client.startNew(ESCALATION_ORCHESTRATOR, { instanceId, input });
+  } else if (running) {
+    await client.raiseEvent(instanceId, EVENTS.changed, { at: new Date(0).toISOString() });
+  }
+  return instanceId;
+}
+
+defineRoute(
+  {
+    name: 'postChallenge',
+    method: 'POST',
+    route: 'golives/{goLiveId}/challenges',
+    summary: 'Lyft en röd eller gul utmaning (R7.1); eskaleringen startar / raise a red or yellow challenge; its escalation starts',
+    tag: 'challenges',
+    params: GoLiveParams,
+    body: ChallengeInput,
+    idempotent: true,
+    extraInputs: durableClient,
+    responses: { 202: { description: 'Lyft; eskaleringen körs / raised; the escalation runs', schema: PublicChallenge } },
+  },
+  async ({ params, body, idempotencyKey, services, actor, context }) => {
+    const r = await raiseChallenge(services, { goLiveId: params.goLiveId, input: body, idempotencyKey, actor });
+    const instanceId = await signal(context, params.goLiveId, r.value.id, true);
+    const location = `/api/golives/${params.goLiveId}/challenges/${r.value.id}`;
+    return {
+      status: 202,
+      json: { ...publicView(r.value), escalation: { instanceId, statusUri: location } },
+      headers: { location, ...(r.created ? {} : { 'idempotent-replayed': 'true' }) },
+    };
+  },
+);
+
+defineRoute(
+  {
+    name: 'listChallenges',
+    method: 'GET',
+    route: 'golives/{goLiveId}/challenges',
+    summary: 'Utmaningar, filtrerbara på färg, läge och område / challenges by colour, state and area',
+    tag: 'challenges',
+    params: GoLiveParams,
+    query: z.object({ colour: z.enum(['red', 'yellow']).optional(), state: z.enum(['open', 'raised', 'triaged', 'resolved', 'withdrawn']).optional(), areaId: Slug.optional() }),
+    responses: { 200: { description: 'Utmaningarna / the challenges', schema: z.object({ items: z.array(PublicChallenge) }) } },
+  },
+  async ({ params, query, services }) => ({ status: 200, json: { items: publicView(await listChallenges(services, params.goLiveId, query)) } }),
+);
+
+defineRoute(
+  {
+    name: 'getChallenge',
+    method: 'GET',
+    route: 'golives/{goLiveId}/challenges/{challengeId}',
+    summary: 'En utmaning: läge, tidslinje, väntande beslut och dess tidsgräns / a challenge: state, timeline, pending decision and deadline',
+    tag: 'challenges',
+    params: ChallengeParams,
+    responses: { 200: { description: 'Utmaningen / the challenge', schema: PublicChallenge } },
+  },
+  async ({ params, services }) => ({ status: 200, json: publicView((await requireChallenge(services, params.goLiveId, params.challengeId)).value) }),
+);
+
+/** The six ways a person moves a challenge (R7.2–R7.4, R8); each answers 409 when it does not fit. */
+const COMMANDS = [
+  { name: 'triageChallenge', path: 'triage', type: 'triage', body: TriageInput, summary: 'DSL prioriterar: starta team eller vänta (R7.2, R7.3) / DSL triage: start a team or wait' },
+  { name: 'requestDecision', path: 'decision-requests', type: 'decisionRequest', body: DecisionRequestInput, summary: 'Beslut behövs: ITD, LGV eller arbetssätt, med tidsgräns (R8) / request a decision' },
+  { name: 'recordDecision', path: 'decisions', type: 'decision', body: DecisionInput, summary: 'Beslutet: vem, när, vad och varför (R8.5) / the decision' },
+  { name: 'updateChallenge', path: 'updates', type: 'update', body: ChallengeUpdateInput, summary: 'Uppdatering: färg, åtgärder, fakta och antaganden / an update' },
+  { name: 'resolveChallenge', path: 'resolve', type: 'resolve', body: CloseInput, summary: 'Löst / resolved' },
+  { name: 'withdrawChallenge', path: 'withdraw', type: 'withdraw', body: CloseInput, summary: 'Återkallad / withdrawn' },
+] as const;
+
+for (const c of COMMANDS)
+  defineRoute(
+    {
+      name: c.name,
+      method: 'POST',
+      route: `golives/{goLiveId}/challenges/{challengeId}/${c.path}`,
+      summary: c.summary,
+      tag: 'challenges',
+      params: ChallengeParams,
+      body: c.body as z.ZodType,
+      idempotent: true,
+      extraInputs: durableClient,
+      responses: { 200: { description: 'Utmaningen efter händelsen / the challenge after the event', schema: PublicChallenge } },
+    },
+    async ({ params, body, idempotencyKey, services, actor, context }) => {
+      const r = await applyChallengeCommand(services, { goLiveId: params.goLiveId, challengeId: params.challengeId, command: { type: c.type, input: body } as ChallengeCommand, idempotencyKey, actor });
+      if (r.effect.kind !== 'none') await signal(context, params.goLiveId, params.challengeId, false);
+      return { status: 200, json: publicView(r.challenge), ...(r.effect.kind === 'none' ? { headers: { 'idempotent-replayed': 'true' } } : {}) };
+    },
+  );
+
+const CSV_COLUMNS: [keyof DecisionRecord, string][] = [
+  ['decidedAt', 'Beslutat'],
+  ['level', 'Nivå'],
+  ['challengeTitle', 'Utmaning'],
+  ['question', 'Fråga'],
+  ['decision', 'Beslut'],
+  ['rationale', 'Varför'],
+  ['decidedBy', 'Beslutat av'],
+  ['requestedAt', 'Begärt'],
+  ['deadline', 'Senast'],
+  ['minutesTaken', 'Minuter'],
+  ['minutesAgainstDeadline', 'Minuter mot tidsgräns'],
+  ['late', 'Försenat'],
+  ['challengeId', 'Utmaning-id'],
+];
+
+/** A cell a spreadsheet will not run: formula starts get a leading apostrophe. */
+const cell = (v: unknown): string => {
+  let s = v === undefined || v === null ? '' : typeof v === 'boolean' ? (v ? 'ja' : 'nej') : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+defineRoute(
+  {
+    name: 'listDecisions',
+    method: 'GET',
+    route: 'golives/{goLiveId}/decisions',
+    summary: 'Beslutsloggen (R8.5): vem, när, nivå, vad, varför, tid mot tidsgräns; ?format=csv / the decision log',
+    tag: 'challenges',
+    params: GoLiveParams,
+    query: z.object({ format: z.enum(['json', 'csv']).default('json') }),
+    responses: { 200: { description: 'Beslutsloggen / the decision log', schema: z.object({ items: z.array(DecisionRecord) }) } },
+  },
+  async ({ params, query, services }) => {
+    const items = await decisionLog(services, params.goLiveId);
+    if (query.format === 'csv') {
+      const lines = [CSV_COLUMNS.map(([, h]) => h).join(';'), ...items.map((d) => CSV_COLUMNS.map(([k]) => cell(d[k])).join(';'))];
+      return { status: 200, text: '\ufeff' + lines.join('\r\n') + '\r\n', contentType: 'text/csv; charset=utf-8', headers: { 'content-disposition': `attachment; filename="beslutslogg-${params.goLiveId}.csv"` } };
+    }
+    return { status: 200, json: { items } };
+  },
+);

@@ -1,0 +1,367 @@
+import type { Services } from '../composition';
+import type { AgendaChallenge, AgendaDecision } from '../domain/agenda';
+import type { Actor } from '../domain/audit';
+import type { Challenge, ChallengeEvent, ChallengeInput, DecisionRecord, Effect, MeetingSlot, PendingDecision } from '../domain/challenge';
+import {
+  applyDeadline,
+  applyEvent,
+  DECIDING_FORUM,
+  DECISION_LEVEL_LABELS,
+  DEFAULT_ESCALATION_RULES,
+  defaultDecisionDeadline,
+  isOpen,
+  nextWake,
+  triageDeadline,
+} from '../domain/challenge';
+import { DomainError, invalidField, notFound, type Texts } from '../domain/errors';
+import type { GoLive, Role } from '../domain/golive';
+import { meetingsBetween } from '../domain/meetings';
+import type { NotificationKind, NotificationRequest, Recipients } from '../ports/notifier.port';
+import { StoreConflictError } from '../ports/repository.port';
+import { requireGoLive } from './golives';
+import { assertSameRequest, recordId, requestHash } from './idempotency';
+
+type S = Pick<Services, 'repo' | 'clock'> & Partial<Pick<Services, 'notifier'>>;
+
+const HOUR = 3_600_000;
+
+/** Scheduled and ad-hoc meetings around `at`, as the deadline rules need them. */
+async function meetingSlots(s: S, goLive: GoLive, at: string): Promise<MeetingSlot[]> {
+  const from = new Date(Date.parse(at) - 4 * HOUR);
+  const to = new Date(Date.parse(at) + DEFAULT_ESCALATION_RULES.lookAheadHours * HOUR);
+  const adHoc = await s.repo.listMeetings(goLive.id, { from: from.toISOString(), to: to.toISOString() });
+  return meetingsBetween(goLive, from, to, { adHoc }).map((m) => ({ forum: m.forum, start: m.start, end: m.end }));
+}
+
+export async function requireChallenge(s: Pick<Services, 'repo'>, goLiveId: string, challengeId: string) {
+  const found = await s.repo.getChallenge(goLiveId, challengeId);
+  if (!found) throw notFound('CHALLENGE.NOT_FOUND', challengeId);
+  return found;
+}
+
+/** The durable instance of a challenge's escalation: derived from go-live and challenge ids. */
+export const escalationInstanceId = (goLiveId: string, challengeId: string): string => `escalation~${goLiveId}~${challengeId}`;
+
+const areaCoordinators = (goLive: GoLive, areaId: string): string[] =>
+  goLive.people.filter((p) => p.roles.includes('areaCoordinator') && p.areaIds.includes(areaId)).map((p) => p.id);
+
+function link(c: Challenge): string {
+  return `/api/golives/${c.goLiveId}/challenges/${c.id}`;
+}
+
+function notification(c: Challenge, kind: NotificationKind, dedupeKey: string, recipients: Recipients, subject: Texts, text: Texts, now: string, data: Record<string, unknown> = {}): NotificationRequest {
+  return { goLiveId: c.goLiveId, kind, dedupeKey, recipients, subject, text, link: link(c), about: { type: 'challenge', id: c.id }, data: { challengeId: c.id, colour: c.colour, ...data }, createdAt: now };
+}
+
+const colourWord = (c: Challenge): Texts => (c.colour === 'red' ? { sv: 'Röd', en: 'Red' } : { sv: 'Gul', en: 'Yellow' });
+
+const DECIDERS: Record<PendingDecision['level'], Role[]> = {
+  itd: ['itdManager', 'goLiveLead'],
+  lgv: ['lgvLiaison', 'goLiveLead', 'goLiveCoordinator'],
+  workPractice: ['chiefMedicalOfficer', 'cslChair', 'goLiveCoordinator'],
+};
+
+/** Who hears of what (R7.2–R7.4, R8.4), Swedish first. */
+function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: string): NotificationRequest[] {
+  const coordinators = areaCoordinators(goLive, c.areaId);
+  const title = c.title;
+  switch (effect.kind) {
+    case 'none':
+    case 'updated':
+      return [];
+    case 'triaged':
+      return effect.teamStarted
+        ? [
+            notification(
+              c,
+              'teamStarted',
+              `teamStarted:${c.id}:${c.triage?.at}`,
+              { roles: ['programmeManager', 'goLiveLead'], personIds: coordinators, forums: ['DSL'] },
+              { sv: `Tvärprofessionellt team startat: ${title}`, en: `Cross-functional team started: ${title}` },
+              {
+                sv: `DSL har startat ett team för "${title}". Deltar: ${c.team?.members.join(', ') || '–'}. Berörda områdessamordnare, programledare och driftsättningsledare möts direkt efter DSL (R7.2).`,
+                en: `DSL started a team for "${title}". Taking part: ${c.team?.members.join(', ') || '–'}. The area coordinators, programme manager and go-live lead meet right after DSL (R7.2).`,
+              },
+              now,
+            ),
+          ]
+        : [];
+    case 'decisionRequested': {
+      const p = effect.pending;
+      const forum = DECIDING_FORUM[p.level];
+      return [
+        notification(
+          c,
+          'decisionRequested',
+          `decisionRequested:${c.id}:${p.requestId}`,
+          { roles: DECIDERS[p.level], personIds: coordinators, forums: [forum] },
+          { sv: `Beslut behövs (${DECISION_LEVEL_LABELS[p.level].sv}): ${title}`, en: `Decision needed (${DECISION_LEVEL_LABELS[p.level].en}): ${title}` },
+          { sv: `${p.question}\nSenast: ${p.deadline}`, en: `${p.question}\nBy: ${p.deadline}` },
+          now,
+          { level: p.level, deadline: p.deadline },
+        ),
+      ];
+    }
+    case 'decisionMade': {
+      const r = effect.record;
+      return [
+        notification(
+          c,
+          'decisionMade',
+          `decisionMade:${c.id}:${r.id}`,
+          { roles: ['goLiveCoordinator', 'goLiveLead'], personIds: coordinators, forums: ['DSL'] },
+          { sv: `Beslut fattat${r.late ? ' (försenat)' : ''}: ${title}`, en: `Decision made${r.late ? ' (late)' : ''}: ${title}` },
+          { sv: `${r.decision}\nVarför: ${r.rationale}\nBeslutat av: ${r.decidedBy}`, en: `${r.decision}\nWhy: ${r.rationale}\nDecided by: ${r.decidedBy}` },
+          now,
+          { level: r.level, late: r.late },
+        ),
+      ];
+    }
+    case 'closed':
+      return [
+        notification(
+          c,
+          'challengeResolved',
+          `closed:${c.id}`,
+          { roles: ['goLiveCoordinator', 'goLiveLead'], personIds: coordinators, forums: ['DSL'] },
+          effect.state === 'resolved' ? { sv: `Utmaning löst: ${title}`, en: `Challenge resolved: ${title}` } : { sv: `Utmaning återkallad: ${title}`, en: `Challenge withdrawn: ${title}` },
+          { sv: `"${title}" är ${effect.state === 'resolved' ? 'löst' : 'återkallad'}.`, en: `"${title}" is ${effect.state}.` },
+          now,
+        ),
+      ];
+    case 'notTriaged':
+      return [
+        notification(
+          c,
+          'challengeNotTriaged',
+          `notTriaged:${c.id}:${c.triageDeadline}`,
+          { roles: ['goLiveCoordinator'], personIds: coordinators },
+          { sv: `Inte prioriterad på DSL: ${title}`, en: `Not prioritised at DSL: ${title}` },
+          {
+            sv: `${colourWord(c).sv} utmaning "${title}" prioriterades inte på förra DSL-mötet. Den står först på nästa DSL-agenda (R7.4).`,
+            en: `${colourWord(c).en} challenge "${title}" was not prioritised at the last DSL meeting. It heads the next DSL agenda (R7.4).`,
+          },
+          now,
+        ),
+      ];
+    case 'decisionOverdue': {
+      const p = effect.pending;
+      const forum = DECIDING_FORUM[p.level];
+      return [
+        notification(
+          c,
+          'decisionOverdue',
+          `decisionOverdue:${c.id}:${p.requestId}:${p.remindersSent}`,
+          { roles: ['goLiveCoordinator', 'goLiveLead'], forums: forum === 'DSL' ? ['DSL'] : ['DSL', forum] },
+          { sv: `FÖRSENAT BESLUT: ${title}`, en: `OVERDUE DECISION: ${title}` },
+          {
+            sv: `Beslutet (${DECISION_LEVEL_LABELS[p.level].sv}) skulle ha fattats senast ${p.deadline}: ${p.question}${effect.first ? '' : ` (påminnelse ${p.remindersSent})`}`,
+            en: `The decision (${DECISION_LEVEL_LABELS[p.level].en}) was due by ${p.deadline}: ${p.question}${effect.first ? '' : ` (reminder ${p.remindersSent})`}`,
+          },
+          now,
+          { level: p.level, deadline: p.deadline, reminder: p.remindersSent },
+        ),
+      ];
+    }
+  }
+}
+
+async function notify(s: S, goLive: GoLive, c: Challenge, effects: Effect[], now: string): Promise<void> {
+  if (!s.notifier) return;
+  for (const effect of effects) for (const n of notificationsFor(goLive, c, effect, now)) await s.notifier.enqueue(n);
+}
+
+/**
+ * Raises a challenge (R7.1, R7.2 step 1). Idempotent by id / Idempotency-Key. The triage
+ * deadline is the end of the next DSL meeting (R7.4).
+ */
+export async function raiseChallenge(s: S, cmd: { goLiveId: string; input: ChallengeInput; idempotencyKey?: string; actor?: Actor }): Promise<{ value: Challenge; created: boolean }> {
+  const goLive = await requireGoLive(s, cmd.goLiveId);
+  if (!goLive.areas.some((a) => a.id === cmd.input.areaId)) throw invalidField('areaId', { sv: `okänt område '${cmd.input.areaId}'`, en: `unknown area '${cmd.input.areaId}'` });
+  for (const [i, id] of cmd.input.incidentIds.entries())
+    if (!(await s.repo.getIncident(goLive.id, id))) throw invalidField(`incidentIds.${i}`, { sv: `okänd incident '${id}'`, en: `unknown incident '${id}'` });
+  const now = s.clock.now().toISOString();
+  const raisedAt = cmd.input.raisedAt ?? now;
+  const hash = requestHash(cmd.input);
+  const id = recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: 'challenge' });
+  const deadline = triageDeadline(raisedAt, await meetingSlots(s, goLive, raisedAt));
+  const challenge: Challenge = {
+    id,
+    goLiveId: goLive.id,
+    title: cmd.input.title,
+    colour: cmd.input.colour as Challenge['colour'],
+    areaId: cmd.input.areaId,
+    needFromOthers: cmd.input.needFromOthers,
+    ...(cmd.input.ideas ? { ideas: cmd.input.ideas } : {}),
+    sdReferences: cmd.input.sdReferences,
+    incidentIds: cmd.input.incidentIds,
+    state: 'raised',
+    raisedAt,
+    ...(cmd.actor ? { raisedBy: cmd.actor } : {}),
+    ...(deadline ? { triageDeadline: deadline } : {}),
+    notTriagedNotified: false,
+    situation: {},
+    decisions: [],
+    lastChangeAt: raisedAt,
+    timeline: [{ id: `raise:${id}`, type: 'raised', at: raisedAt, ...(cmd.actor ? { by: cmd.actor } : {}), data: { colour: cmd.input.colour, areaId: cmd.input.areaId } }],
+    requestHash: hash,
+  };
+  const result = await s.repo.createChallenge(challenge);
+  if (!result.created) {
+    assertSameRequest(result.value, hash);
+    return result;
+  }
+  if (s.notifier)
+    await s.notifier.enqueue(
+      notification(
+        challenge,
+        'challengeRaised',
+        `challengeRaised:${challenge.id}`,
+        { roles: ['goLiveCoordinator', 'goLiveLead'], forums: ['DSL'] },
+        { sv: `${colourWord(challenge).sv} utmaning: ${challenge.title}`, en: `${colourWord(challenge).en} challenge: ${challenge.title}` },
+        { sv: `Behov från andra områden: ${challenge.needFromOthers}`, en: `Needed from other areas: ${challenge.needFromOthers}` },
+        now,
+        { areaId: challenge.areaId },
+      ),
+    );
+  return result;
+}
+
+export type ChallengeCommand =
+  | { type: 'triage'; input: Extract<ChallengeEvent, { type: 'triage' }>['input'] }
+  | { type: 'decisionRequest'; input: Extract<ChallengeEvent, { type: 'decisionRequest' }>['input'] }
+  | { type: 'decision'; input: Extract<ChallengeEvent, { type: 'decision' }>['input'] }
+  | { type: 'update'; input: Extract<ChallengeEvent, { type: 'update' }>['input'] }
+  | { type: 'resolve'; input: Extract<ChallengeEvent, { type: 'resolve' }>['input'] }
+  | { type: 'withdraw'; input: Extract<ChallengeEvent, { type: 'withdraw' }>['input'] };
+
+/**
+ * A person moves the challenge (triage, decision request, decision, update, resolve,
+ * withdraw). Applied at once so the answer says whether it fitted (409 if not); the
+ * escalation orchestration is told afterwards so its timers follow. Idempotent by event id.
+ */
+export async function applyChallengeCommand(
+  s: S,
+  cmd: { goLiveId: string; challengeId: string; command: ChallengeCommand; idempotencyKey?: string; actor?: Actor },
+): Promise<{ challenge: Challenge; effect: Effect }> {
+  const goLive = await requireGoLive(s, cmd.goLiveId);
+  const eventId = recordId({ clientId: cmd.command.input.eventId, idempotencyKey: cmd.idempotencyKey, scope: `challenge/${cmd.challengeId}/${cmd.command.type}` });
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const found = await requireChallenge(s, cmd.goLiveId, cmd.challengeId);
+    const now = s.clock.now().toISOString();
+    let event: ChallengeEvent;
+    if (cmd.command.type === 'decisionRequest') {
+      const deadline = cmd.command.input.deadline ?? defaultDecisionDeadline(cmd.command.input.level, now, await meetingSlots(s, goLive, now));
+      if (deadline <= now) throw invalidField('deadline', { sv: 'måste ligga i framtiden', en: 'must be in the future' });
+      event = { type: 'decisionRequest', input: cmd.command.input, deadline };
+    } else event = cmd.command as ChallengeEvent;
+    const { challenge, effect } = applyEvent(found.value, event, { eventId, now, ...(cmd.actor ? { by: cmd.actor } : {}) });
+    if (effect.kind === 'none') return { challenge, effect };
+    try {
+      const saved = await s.repo.replaceChallenge(challenge, found.etag);
+      await notify(s, goLive, saved.value, [effect], now);
+      return { challenge: saved.value, effect };
+    } catch (e) {
+      if (!(e instanceof StoreConflictError)) throw e;
+    }
+  }
+  throw new DomainError('CONFLICT.CONCURRENT_UPDATE', { sv: 'Utmaningen ändrades samtidigt av andra. Försök igen.', en: 'The challenge was changed concurrently. Try again.' });
+}
+
+/** What the escalation process waits for next: nothing (ended), a person, or the clock at `wakeAt`. */
+export interface EscalationPlan {
+  ended: boolean;
+  wakeAt?: string;
+  reason?: string;
+}
+
+export async function planEscalation(s: Pick<Services, 'repo'>, goLiveId: string, challengeId: string): Promise<EscalationPlan> {
+  const found = await s.repo.getChallenge(goLiveId, challengeId);
+  if (!found || !isOpen(found.value)) return { ended: true };
+  const wake = nextWake(found.value);
+  return wake ? { ended: false, wakeAt: wake.at, reason: wake.reason } : { ended: false };
+}
+
+/**
+ * The clock reached `at` (R7.4, R8.4): flag a missed triage, make a late decision overdue,
+ * repeat the overdue notice at the next meeting of the deciding forum. Safe to run twice:
+ * the domain ignores a deadline already handled and notifications dedupe by key.
+ */
+export async function handleEscalationDeadline(s: S, goLiveId: string, challengeId: string, at: string): Promise<EscalationPlan> {
+  const goLive = await requireGoLive(s, goLiveId);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const found = await s.repo.getChallenge(goLiveId, challengeId);
+    if (!found) return { ended: true };
+    const { challenge, effects } = applyDeadline(found.value, at, await meetingSlots(s, goLive, at));
+    if (effects.length === 0) return planEscalation(s, goLiveId, challengeId);
+    try {
+      const saved = await s.repo.replaceChallenge(challenge, found.etag);
+      await notify(s, goLive, saved.value, effects, at);
+      return planEscalation(s, goLiveId, challengeId);
+    } catch (e) {
+      if (!(e instanceof StoreConflictError)) throw e;
+    }
+  }
+  throw new DomainError('CONFLICT.CONCURRENT_UPDATE', { sv: 'Samtidig ändring. Försök igen.', en: 'Concurrent change. Try again.' });
+}
+
+export async function listChallenges(
+  s: Pick<Services, 'repo'>,
+  goLiveId: string,
+  filter: { colour?: 'red' | 'yellow'; state?: Challenge['state'] | 'open'; areaId?: string },
+): Promise<Challenge[]> {
+  await requireGoLive(s, goLiveId);
+  return (await s.repo.listChallenges(goLiveId)).filter(
+    (c) =>
+      (!filter.colour || c.colour === filter.colour) &&
+      (!filter.areaId || c.areaId === filter.areaId) &&
+      (!filter.state || (filter.state === 'open' ? isOpen(c) : c.state === filter.state)),
+  );
+}
+
+/** The decision log (R8.5): every decision with who, when, on what, why, and its time against the deadline. */
+export async function decisionLog(s: Pick<Services, 'repo'>, goLiveId: string): Promise<DecisionRecord[]> {
+  await requireGoLive(s, goLiveId);
+  return (await s.repo.listChallenges(goLiveId)).flatMap((c) => c.decisions).sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.id.localeCompare(b.id));
+}
+
+/** Challenges and decisions as the agenda builder takes them (R6.1, R6.2, R6.4, R8.4). */
+export function escalationAgendaSources(s: Pick<Services, 'repo'>) {
+  const FORUM_OF = { itd: 'ITD', lgv: 'LGV', workPractice: 'CSL' } as const;
+  return {
+    async challenges(goLive: GoLive, _meeting: unknown, since: string | undefined): Promise<AgendaChallenge[]> {
+      return (await s.repo.listChallenges(goLive.id))
+        .filter((c) => isOpen(c) || (since !== undefined && (c.endedAt ?? '') >= since))
+        .map((c) => ({
+          id: c.id,
+          title: c.title,
+          colour: c.colour as 'red' | 'yellow',
+          areaId: c.areaId,
+          raisedAt: c.raisedAt,
+          open: isOpen(c),
+          lastChangeAt: c.lastChangeAt,
+          ...(c.pendingDecision ? { needs: 'decision' as const } : c.state === 'raised' ? { needs: 'team' as const } : {}),
+          ...(c.situation.obstacles ? { obstacles: c.situation.obstacles } : {}),
+          summary: c.needFromOthers,
+          ...(c.notTriagedNotified && c.state === 'raised' ? { notPrioritised: true } : {}),
+          ...(c.pendingDecision && c.pendingDecision.level !== 'workPractice' ? { escalatedTo: FORUM_OF[c.pendingDecision.level] as 'ITD' | 'LGV' } : {}),
+        }));
+    },
+    async decisions(goLive: GoLive, _meeting: unknown, since: string | undefined): Promise<AgendaDecision[]> {
+      const rows: { d: AgendaDecision; overdue: boolean }[] = [];
+      for (const c of await s.repo.listChallenges(goLive.id)) {
+        const p = c.pendingDecision;
+        if (p && isOpen(c))
+          rows.push({
+            d: { id: p.requestId, title: `${c.title}: ${p.question}${p.overdueSince ? ' (FÖRSENAT)' : ''}`, forum: FORUM_OF[p.level], status: 'waiting', requestedAt: p.requestedAt, deadline: p.deadline, challengeId: c.id },
+            overdue: p.overdueSince !== undefined,
+          });
+        for (const d of c.decisions)
+          if (since !== undefined && d.decidedAt >= since)
+            rows.push({ d: { id: d.id, title: `${c.title}: ${d.decision}`, forum: FORUM_OF[d.level], status: 'decided', requestedAt: d.requestedAt, deadline: d.deadline, challengeId: c.id }, overdue: false });
+      }
+      // Overdue first (R8.4: an overdue decision heads the agenda), then by deadline.
+      return rows.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.d.deadline ?? '').localeCompare(b.d.deadline ?? '')).map((r) => r.d);
+    },
+  };
+}
