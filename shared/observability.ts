@@ -20,7 +20,10 @@ export function startTelemetry(env: Record<string, string | undefined> = process
   const { trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const { logs } = require('@opentelemetry/api-logs') as typeof import('@opentelemetry/api-logs');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  useAzureMonitor({ azureMonitorExporterOptions: { connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING } });
+  const { ManagedIdentityCredential } = require('@azure/identity') as typeof import('@azure/identity');
+  // Application Insights has local auth off (infra/): the exporter signs in as the app's user-assigned identity.
+  const credential = env.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: env.AZURE_CLIENT_ID }) : undefined;
+  useAzureMonitor({ azureMonitorExporterOptions: { connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING, ...(credential ? { credential } : {}) } });
   registerInstrumentations({
     tracerProvider: trace.getTracerProvider(),
     loggerProvider: logs.getLoggerProvider(),
