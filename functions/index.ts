@@ -11,5 +11,7 @@ import './http/overview';
 import './http/imports';
 import './http/exports';
 import './http/templates';
+import './http/day-picture';
+import './http/board';
 import './http/openapi';
 import './timers/heartbeat';

@@ -42,4 +42,9 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   getOrganisationTemplate: { kind: 'member' },
   exportUnitReports: { kind: 'member' },
   exportAreaReports: { kind: 'member' },
+  getDayPicture: { kind: 'member' },
+  // The board page and its assets hold no data (the page reads the member-only APIs above
+  // from the browser), so they are public: signing in happens when those calls need it.
+  getBoard: { kind: 'public' },
+  getBoardAsset: { kind: 'public' },
 };

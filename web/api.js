@@ -1,0 +1,71 @@
+// @ts-check
+import { lang } from './i18n.js';
+
+/**
+ * @typedef {{ field: string, message: string }} FieldError
+ * @typedef {{ ok: boolean, status: number, json: any, replayed: boolean }} Reply
+ */
+
+/**
+ * A key for one form submission. A retry or a double tap sends the same key, so the API
+ * stores the report once (its Idempotency-Key rule). `getRandomValues` rather than
+ * `randomUUID`: the latter exists only on https and localhost.
+ */
+export function newIdempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Calls to the app's own API, same origin, in the page's language. */
+export class Api {
+  /** @param {string} base e.g. `/api/` */
+  constructor(base) {
+    this.base = base;
+  }
+
+  /**
+   * @param {string} method
+   * @param {string} path below the API base, e.g. `golives/demo/overview`
+   * @param {{ body?: unknown, idempotencyKey?: string }} [opts]
+   * @returns {Promise<Reply>} status 0 when the network failed
+   */
+  async call(method, path, opts = {}) {
+    /** @type {Record<string, string>} */
+    const headers = { accept: 'application/json', 'accept-language': lang() };
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
+    let res;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch {
+      return { ok: false, status: 0, json: undefined, replayed: false };
+    }
+    let json;
+    try {
+      json = await res.json();
+    } catch {
+      json = undefined;
+    }
+    return { ok: res.ok, status: res.status, json, replayed: res.headers.get('idempotent-replayed') === 'true' };
+  }
+
+  /** @param {string} path */
+  get(path) {
+    return this.call('GET', path);
+  }
+
+  /**
+   * @param {string} path
+   * @param {unknown} body
+   * @param {string} idempotencyKey
+   */
+  post(path, body, idempotencyKey) {
+    return this.call('POST', path, { body, idempotencyKey });
+  }
+}

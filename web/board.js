@@ -1,0 +1,205 @@
+// @ts-check
+import { Api } from './api.js';
+import { renderDayChart } from './chart.js';
+import { byId, h } from './dom.js';
+import { clock } from './format.js';
+import { setupAreaForm, setupChallengeForm, setupUnitForm } from './forms.js';
+import { lang, setLang, t, translate } from './i18n.js';
+import {
+  challengesOf,
+  decisionsOf,
+  meetingsOf,
+  overdueAreas,
+  overdueUnits,
+  renderAreas,
+  renderChallenges,
+  renderDecisions,
+  renderIncidents,
+  renderMeetings,
+  renderSummary,
+  renderUnits,
+} from './render.js';
+
+/*
+ * The status board's entry: reads the go-live, then the overview and the day picture every
+ * 30 s (and at once after a report is sent or the page becomes visible again). A refresh
+ * re-renders the board's sections only; the forms are never rebuilt, so nothing anyone is
+ * typing is lost.
+ */
+
+/** @typedef {import('./render.js').Overview} Overview */
+/** @typedef {import('./render.js').DayPicture} DayPicture */
+/** @typedef {import('./forms.js').GoLive} GoLive */
+
+export const REFRESH_MS = 30_000;
+const VIEWS = ['lagesbild', 'enhet', 'omrade', 'utmaning'];
+
+const goLiveId = document.body.dataset.golive ?? '';
+const api = new Api(document.body.dataset.api ?? '/api/');
+
+/**
+ * `challenges`: the challenges API's open ones, read while the overview has no challenges or
+ * decisions of its own (the escalation issue may add them there).
+ * @type {{ overview: Overview | null, day: DayPicture | null, challenges: unknown, goLive: GoLive | null, failedAt: string | null }}
+ */
+const state = { overview: null, day: null, challenges: undefined, goLive: null, failedAt: null };
+/** @type {{ relabel: () => void }[]} */
+let forms = [];
+
+function initialLang() {
+  const q = new URLSearchParams(location.search).get('lang');
+  if (q === 'sv' || q === 'en') return q;
+  try {
+    const saved = localStorage.getItem('driftpuls.lang');
+    if (saved === 'sv' || saved === 'en') return saved;
+  } catch {
+    // No storage: Swedish.
+  }
+  return 'sv';
+}
+
+/**
+ * A message across the top (sign-in, no access, unknown go-live); empty hides it.
+ * @param {string | null} message
+ * @param {{ href: string, text: string }} [link]
+ */
+function alert(message, link) {
+  const box = byId('alert');
+  box.hidden = !message;
+  box.replaceChildren(...(message ? [message] : []), ...(message && link ? [' ', h('a', { href: link.href }, link.text)] : []));
+}
+
+/** @param {number} status */
+function alertFor(status) {
+  if (status === 401) alert(t('signIn'), { href: `/.auth/login/aad?post_login_redirect_uri=${encodeURIComponent(location.pathname + location.hash)}`, text: t('signInLink') });
+  else if (status === 403) alert(t('forbidden'));
+  else if (status === 404) alert(t('goLiveMissing'));
+}
+
+function showView() {
+  const wanted = location.hash.replace(/^#/, '');
+  const view = VIEWS.includes(wanted) ? wanted : 'lagesbild';
+  for (const el of document.querySelectorAll('main [data-view]')) /** @type {HTMLElement} */ (el).hidden = el.getAttribute('data-view') !== view;
+  for (const a of document.querySelectorAll('[data-view-link]')) {
+    if (a.getAttribute('data-view-link') === view) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  document.body.dataset.currentView = view;
+  // The day chart is drawn at its container's width, which is 0 while hidden.
+  if (view === 'lagesbild' && state.day) renderDayChart(byId('day'), state.day);
+}
+
+function renderUpdated() {
+  const el = byId('updated');
+  const ov = state.overview;
+  if (state.failedAt) {
+    el.className = 'updated failed';
+    el.textContent = t('updateFailed', { time: clock(state.failedAt, ov?.timeZone ?? 'Europe/Stockholm') });
+  } else if (ov) {
+    el.className = 'updated';
+    el.textContent = t('updatedAt', { time: clock(ov.generatedAt, ov.timeZone) });
+  } else el.textContent = t('loading');
+}
+
+function renderBoard() {
+  renderUpdated();
+  const ov = state.overview;
+  if (!ov) return;
+  byId('golive-name').textContent = ov.name;
+  document.title = `${ov.name} – Driftpuls`;
+  const areaNames = new Map(ov.areas.map((a) => [a.areaId, a.name]));
+  const derived = {
+    overdue: overdueUnits(ov, state.day),
+    challenges: challengesOf(ov, areaNames, state.challenges),
+    decisions: decisionsOf(ov, state.challenges),
+    meetings: meetingsOf(ov, api.base),
+  };
+  renderSummary(byId('summary'), ov, derived);
+  renderAreas(byId('areas'), ov, overdueAreas(ov));
+  renderUnits(byId('units'), ov, derived.overdue);
+  renderIncidents(byId('incidents'), ov);
+  renderChallenges(byId('challenges'), ov, derived.challenges);
+  renderDecisions(byId('decisions'), ov, derived.decisions);
+  renderMeetings(byId('meetings'), ov, derived.meetings);
+  if (state.day && !byId('day').closest('[hidden]')) renderDayChart(byId('day'), state.day);
+}
+
+let refreshing = false;
+
+/** Reads the overview and the day picture; on failure keeps the last picture and says so. */
+async function refresh() {
+  if (refreshing) return;
+  refreshing = true;
+  try {
+    const id = encodeURIComponent(goLiveId);
+    const own = state.overview && 'challenges' in state.overview && 'decisions' in state.overview;
+    const [ov, day, challenges] = await Promise.all([
+      api.get(`golives/${id}/overview`),
+      api.get(`golives/${id}/day`),
+      own ? null : api.get(`golives/${id}/challenges?state=open`),
+    ]);
+    if (challenges?.ok) state.challenges = challenges.json;
+    if (ov.ok) {
+      state.overview = ov.json;
+      state.failedAt = null;
+      alert(null);
+    } else {
+      state.failedAt = new Date().toISOString();
+      alertFor(ov.status);
+    }
+    if (day.ok) state.day = day.json;
+    renderBoard();
+    document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed ?? '0') + 1);
+  } finally {
+    refreshing = false;
+  }
+}
+
+function applyLang() {
+  translate();
+  const toggle = byId('lang-toggle', HTMLButtonElement);
+  toggle.textContent = t('otherLang');
+  toggle.setAttribute('aria-label', t('otherLangName'));
+  toggle.lang = lang() === 'sv' ? 'en' : 'sv';
+  for (const f of forms) f.relabel();
+  renderBoard();
+}
+
+async function start() {
+  setLang(initialLang());
+  applyLang();
+  showView();
+  window.addEventListener('hashchange', showView);
+  byId('lang-toggle', HTMLButtonElement).addEventListener('click', () => {
+    setLang(lang() === 'sv' ? 'en' : 'sv');
+    try {
+      localStorage.setItem('driftpuls.lang', lang());
+    } catch {
+      // Not remembered; still switched.
+    }
+    applyLang();
+  });
+
+  const org = await api.get(`golives/${encodeURIComponent(goLiveId)}`);
+  if (org.ok) {
+    state.goLive = org.json;
+    const ctx = { api, goLiveId, goLive: org.json, onSent: () => void refresh() };
+    forms = [setupUnitForm(ctx), setupAreaForm(ctx), setupChallengeForm(ctx)];
+  } else alertFor(org.status);
+
+  await refresh();
+  setInterval(() => void refresh(), REFRESH_MS);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void refresh();
+  });
+  let resizeTimer = 0;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(() => {
+      if (state.day && !byId('day').closest('[hidden]')) renderDayChart(byId('day'), state.day);
+    }, 150);
+  });
+  document.body.dataset.ready = 'true';
+}
+
+void start();
