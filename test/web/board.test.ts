@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ACCESS_MATRIX } from '../../shared/domain/access';
 import { startApi, type Api } from '../http/harness';
 import { launchChromium, screenshotPath, watch, type PageWatch } from './browser';
+import { CONTRAST_SCRIPT, type ContrastReport } from './contrast';
 
 // The challenges API (R7) is another issue's; its test runs once that route is part of the app.
 const HAS_CHALLENGES = 'postChallenge' in ACCESS_MATRIX;
@@ -323,9 +324,26 @@ describe('raising a challenge (R7.1)', () => {
 });
 
 describe('phone and wall screen', () => {
+  it('meets WCAG 2.1 AA contrast (1.4.3) for every visible text, on the board and in every form', async () => {
+    await open('', { width: 1920, height: 1080 });
+    for (const view of ['lagesbild', 'enhet', 'omrade', 'utmaning']) {
+      await page.evaluate(`location.hash = '${view}'`);
+      await page.waitForSelector(`[data-view="${view}"]:not([hidden])`);
+      if (view === 'omrade') await page.click('#add-problem');
+      if (view === 'enhet') await page.click('#unit-form button.send'); // the error texts too
+      const report = (await page.evaluate(CONTRAST_SCRIPT)) as ContrastReport;
+      expect(report.checked).toBeGreaterThan(10);
+      expect({ view, failures: report.failures }).toEqual({ view, failures: [] });
+    }
+  });
+
   it('fits a narrow phone and a wall screen; screenshots in test-output/', async () => {
-    await open('', { width: 390, height: 844 });
     const overflow = () => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    await open('#enhet', { width: 360, height: 740 });
+    await expect(overflow()).resolves.toBe(0);
+    await open('', { width: 360, height: 740 });
+    await expect(overflow()).resolves.toBe(0);
+    await open('', { width: 390, height: 844 });
     await expect(overflow()).resolves.toBe(0);
     await page.screenshot({ path: screenshotPath('board-phone.png'), fullPage: true });
     await page.goto(`${api.url}/board/demo#enhet`);
