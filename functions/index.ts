@@ -13,5 +13,7 @@ import './http/exports';
 import './http/templates';
 import './http/day-picture';
 import './http/board';
+import './http/notifications';
 import './http/openapi';
 import './timers/heartbeat';
+import './timers/notifications';

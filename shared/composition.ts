@@ -5,17 +5,27 @@ import type { Clock } from './ports/clock.port';
 import { systemClock } from './ports/clock.port';
 import type { Repository } from './ports/repository.port';
 import { retrying } from './adapters/resilience/retrying.repository';
+import type { Notifier } from './ports/notifier.port';
+import type { NotificationOverrides, Notifications } from './app/notifications/wiring';
+import { createNotifications } from './app/notifications/wiring';
 
 /** Everything a handler needs, wired once from validated config. */
 export interface Services {
   config: Config;
   repo: Repository;
   clock: Clock;
+  /** The one notification port every sender uses (outbox first, then delivery). */
+  notifier: Notifier;
+  /** The outbox behind it: the dispatcher the timer drives, the log the API shows. */
+  notifications: Notifications;
 }
 
 let services: Promise<Services> | undefined;
 let clockOverride: Clock | undefined;
 let repoOverride: Repository | undefined;
+let notificationOverrides: NotificationOverrides | undefined;
+/** Follows the override, so the dispatcher sees the local runtime's simulated clock too. */
+const currentClock: Clock = { now: () => (clockOverride ?? systemClock).now() };
 
 async function createRepository(config: Config): Promise<Repository> {
   if (config.COSMOS_ENDPOINT) {
@@ -39,7 +49,8 @@ export function getServices(): Promise<Services> {
     const config = loadConfig();
     // Every store call is retried when the store throttles or blips: all writes are idempotent.
     const repo = repoOverride ?? retrying(await createRepository(config));
-    return { config, repo, get clock() { return clockOverride ?? systemClock; } };
+    const notifications = await createNotifications(config, repo, currentClock, notificationOverrides);
+    return { config, repo, notifier: notifications.notifier, notifications, get clock() { return clockOverride ?? systemClock; } };
   })();
   return services;
 }
@@ -48,8 +59,12 @@ export function getServices(): Promise<Services> {
  * For hosts and tests: the local runtime installs its (possibly simulated) clock, tests a
  * repository of their own. Must be called before the first request for the repository.
  */
-export function configureServices(opts: { clock?: Clock; repo?: Repository }): void {
+export function configureServices(opts: { clock?: Clock; repo?: Repository; notifications?: NotificationOverrides }): void {
   if (opts.clock) clockOverride = opts.clock;
+  if (opts.notifications) {
+    notificationOverrides = opts.notifications;
+    services = undefined;
+  }
   if (opts.repo) {
     repoOverride = opts.repo;
     services = undefined;
@@ -62,5 +77,10 @@ export async function resetServices(): Promise<void> {
   services = undefined;
   repoOverride = undefined;
   clockOverride = undefined;
-  if (s) await (await s).repo.close();
+  notificationOverrides = undefined;
+  if (s) {
+    const resolved = await s;
+    await resolved.notifications.close();
+    await resolved.repo.close();
+  }
 }

@@ -1,6 +1,66 @@
 import { z } from 'zod';
 
 /**
+ * Notification channels (e-mail, Teams channel posts, Teams activity feed). Each channel is
+ * `off`, `embedded` (written under OUTBOX_DIR, the default for `npm start`) or its real
+ * provider; an enabled provider without its settings fails start-up naming the setting.
+ */
+const NotificationSettings = {
+  /** E-mail: `acs` = Azure Communication Services, `embedded` = .eml files, `off`. */
+  NOTIFY_EMAIL: z.enum(['acs', 'embedded', 'off']).default('embedded'),
+  /** ACS resource endpoint (https://<name>.<region>.communication.azure.com); the app's managed identity signs in. */
+  ACS_ENDPOINT: z.url().optional(),
+  /** ACS connection string (`endpoint=…;accesskey=…`): local servers and tests only; in Azure use ACS_ENDPOINT. */
+  ACS_CONNECTION_STRING: z.string().regex(/endpoint=[^;]+;\s*accesskey=[^;]+/i, { message: 'expected endpoint=…;accesskey=…' }).optional(),
+  /** Sender address on a domain connected to the ACS resource, e.g. DoNotReply@driftpuls.example.se. */
+  ACS_SENDER: z.email().optional(),
+  /** ACS e-mail rate limit: mails per minute (a new resource allows about 30). */
+  ACS_MAX_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Teams channel posts per forum (R5.4): `on` = Teams workflow webhooks, `embedded` = card JSON files, `off`. */
+  NOTIFY_TEAMS_WEBHOOK: z.enum(['on', 'embedded', 'off']).default('embedded'),
+  /** Workflow webhook URLs ("when a Teams webhook request is received"), one per forum channel; secrets (Key Vault). */
+  TEAMS_WEBHOOK_DSL: z.url().optional(),
+  TEAMS_WEBHOOK_CSL: z.url().optional(),
+  TEAMS_WEBHOOK_LGV: z.url().optional(),
+  /** Teams activity feed to coordinators: `graph` = Microsoft Graph sendActivityNotification, `embedded`, `off`. */
+  NOTIFY_TEAMS_ACTIVITY: z.enum(['graph', 'embedded', 'off']).default('embedded'),
+  /** Entra tenant and app registration (client id) that holds the Graph permission TeamsActivity.Send. */
+  GRAPH_TENANT_ID: z.string().min(1).optional(),
+  GRAPH_CLIENT_ID: z.string().min(1).optional(),
+  /** Microsoft Graph root; tests point it at a local server. */
+  GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com'),
+  /** The Teams app's id in the organisation's app catalog, installed for the recipients; activity notices link into it. */
+  TEAMS_APP_ID: z.string().min(1).optional(),
+  /** NCRONTAB schedule of the outbox delivery timer (UTC, six fields). */
+  NOTIFY_SCHEDULE: z.string().min(1).default('0 */1 * * * *'),
+  /** Folder for embedded deliveries (.eml, card JSON); default `<DRIFTPULS_DATA_DIR>/outbox`. */
+  OUTBOX_DIR: z.string().min(1).optional(),
+};
+
+type NotificationConfig = z.output<z.ZodObject<typeof NotificationSettings>>;
+
+function checkNotificationSettings(c: NotificationConfig, ctx: z.RefinementCtx): void {
+  const need = (setting: keyof NotificationConfig, because: string) => {
+    if (c[setting] === undefined) ctx.addIssue({ code: 'custom', path: [setting], message: `${setting} is required when ${because}` });
+  };
+  if (c.NOTIFY_EMAIL === 'acs') {
+    if (!c.ACS_ENDPOINT && !c.ACS_CONNECTION_STRING)
+      ctx.addIssue({ code: 'custom', path: ['ACS_ENDPOINT'], message: 'ACS_ENDPOINT (or, for local servers, ACS_CONNECTION_STRING) is required when NOTIFY_EMAIL=acs' });
+    need('ACS_SENDER', 'NOTIFY_EMAIL=acs');
+  }
+  if (c.NOTIFY_TEAMS_WEBHOOK === 'on') {
+    need('TEAMS_WEBHOOK_DSL', 'NOTIFY_TEAMS_WEBHOOK=on');
+    need('TEAMS_WEBHOOK_CSL', 'NOTIFY_TEAMS_WEBHOOK=on');
+    need('TEAMS_WEBHOOK_LGV', 'NOTIFY_TEAMS_WEBHOOK=on');
+  }
+  if (c.NOTIFY_TEAMS_ACTIVITY === 'graph') {
+    need('GRAPH_TENANT_ID', 'NOTIFY_TEAMS_ACTIVITY=graph');
+    need('GRAPH_CLIENT_ID', 'NOTIFY_TEAMS_ACTIVITY=graph');
+    need('TEAMS_APP_ID', 'NOTIFY_TEAMS_ACTIVITY=graph');
+  }
+}
+
+/**
  * The environment, parsed once with zod; a bad value fails start-up with its name.
  * Names match the app settings in infra/ (a test keeps the two in step).
  */
@@ -35,9 +95,11 @@ export const ConfigSchema = z
       }),
     /** Public base URL of the app, used in links people receive. */
     PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:7071'),
+    ...NotificationSettings,
   })
   .superRefine((c, ctx) => {
     if (c.COSMOS_KEY && !c.COSMOS_ENDPOINT) ctx.addIssue({ code: 'custom', path: ['COSMOS_ENDPOINT'], message: 'COSMOS_KEY is set but COSMOS_ENDPOINT is not' });
+    checkNotificationSettings(c, ctx);
   });
 export type Config = z.infer<typeof ConfigSchema>;
 

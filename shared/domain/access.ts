@@ -33,6 +33,7 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   postIncidentUpdate: { kind: 'roles', roles: ['incidentManager', ...LEADS] },
   listIncidents: { kind: 'member' },
   getOverview: { kind: 'member' },
+  listNotifications: { kind: 'member' },
   // Excel in, Excel out (R3.4, R8.5). A förvaltning's status list is imported by the leads,
   // the CSL representative (the förvaltning's FVIS contact) or a key for unit reports; the
   // organisation by administrators or a key for it. Templates and exports are for members.

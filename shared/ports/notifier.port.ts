@@ -50,12 +50,20 @@ export interface NotificationRequest {
   data?: Record<string, unknown>;
   /** When the sender decided it (the injected clock's now). */
   createdAt: string;
+  /**
+   * Limits the channels (default: every channel that is on). E-mail goes to every person
+   * resolved; Teams channel posts to the forums named; the Teams activity feed to the
+   * coordinators among the people (go-live lead, go-live coordinator, area coordinators).
+   */
+  channels?: ('email' | 'teamsChannel' | 'teamsActivity')[];
 }
 
 export interface EnqueueResult {
   id: string;
   /** false when the dedupe key was already in the outbox. */
   created: boolean;
+  /** People named (by id or role) who cannot be reached, e.g. without an e-mail address. */
+  unresolved?: { personId: string; reason: 'noEmail' | 'unknownPerson' }[];
 }
 
 /** The notification port every sender in the app uses (calendar reminders, agendas, escalation). */
