@@ -125,34 +125,48 @@ function renderBoard() {
 }
 
 let refreshing = false;
+let again = false;
 
-/** Reads the overview and the day picture; on failure keeps the last picture and says so. */
+/**
+ * Reads the overview and the day picture; on failure keeps the last picture and says so. A
+ * call while one runs queues one more, so a report sent meanwhile is never missed for 30 s.
+ */
 async function refresh() {
-  if (refreshing) return;
+  if (refreshing) {
+    again = true;
+    return;
+  }
   refreshing = true;
   try {
-    const id = encodeURIComponent(goLiveId);
-    const own = state.overview && 'challenges' in state.overview && 'decisions' in state.overview;
-    const [ov, day, challenges] = await Promise.all([
-      api.get(`golives/${id}/overview`),
-      api.get(`golives/${id}/day`),
-      own ? null : api.get(`golives/${id}/challenges?state=open`),
-    ]);
-    if (challenges?.ok) state.challenges = challenges.json;
-    if (ov.ok) {
-      state.overview = ov.json;
-      state.failedAt = null;
-      alert(null);
-    } else {
-      state.failedAt = new Date().toISOString();
-      alertFor(ov.status);
-    }
-    if (day.ok) state.day = day.json;
-    renderBoard();
-    document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed ?? '0') + 1);
+    do {
+      again = false;
+      await load();
+    } while (again);
   } finally {
     refreshing = false;
   }
+}
+
+async function load() {
+  const id = encodeURIComponent(goLiveId);
+  const own = state.overview && 'challenges' in state.overview && 'decisions' in state.overview;
+  const [ov, day, challenges] = await Promise.all([
+    api.get(`golives/${id}/overview`),
+    api.get(`golives/${id}/day`),
+    own ? null : api.get(`golives/${id}/challenges?state=open`),
+  ]);
+  if (challenges?.ok) state.challenges = challenges.json;
+  if (ov.ok) {
+    state.overview = ov.json;
+    state.failedAt = null;
+    alert(null);
+  } else {
+    state.failedAt = new Date().toISOString();
+    alertFor(ov.status);
+  }
+  if (day.ok) state.day = day.json;
+  renderBoard();
+  document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed ?? '0') + 1);
 }
 
 function applyLang() {

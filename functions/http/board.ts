@@ -75,6 +75,7 @@ export function rulesModuleSource(): string {
 }
 
 const cache = new Map<string, Asset>();
+let template: string | undefined;
 
 function loadAsset(file: string): Asset | undefined {
   const hit = cache.get(file);
@@ -111,7 +112,7 @@ defineRoute(
     responses: { 200: { description: 'HTML-sidan / the HTML page', contentType: 'text/html' } },
   },
   async ({ params, request }) => {
-    const template = fs.readFileSync(path.join(web(), 'board.html'), 'utf8');
+    template ??= fs.readFileSync(path.join(web(), 'board.html'), 'utf8');
     // The API's base as the caller sees it (`/api/` under the Functions route prefix).
     const pathname = new URL(request.url).pathname;
     const apiBase = pathname.slice(0, pathname.toLowerCase().lastIndexOf('/board/') + 1);

@@ -10,6 +10,9 @@ import { startApi, type Api } from '../http/harness';
 import { launchChromium, screenshotPath, watch, type PageWatch } from './browser';
 import { CONTRAST_SCRIPT, type ContrastReport } from './contrast';
 
+// A real browser on a machine busy with the whole suite: room above jest's default 30 s.
+jest.setTimeout(90_000);
+
 // The challenges API (R7) is another issue's; its test runs once that route is part of the app.
 const HAS_CHALLENGES = 'postChallenge' in ACCESS_MATRIX;
 
