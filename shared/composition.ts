@@ -24,6 +24,8 @@ let services: Promise<Services> | undefined;
 let clockOverride: Clock | undefined;
 let repoOverride: Repository | undefined;
 let notificationOverrides: NotificationOverrides | undefined;
+/** Tests may record what senders ask for instead of going through the outbox. */
+let notifierOverride: Notifier | undefined;
 /** Follows the override, so the dispatcher sees the local runtime's simulated clock too. */
 const currentClock: Clock = { now: () => (clockOverride ?? systemClock).now() };
 
@@ -50,7 +52,7 @@ export function getServices(): Promise<Services> {
     // Every store call is retried when the store throttles or blips: all writes are idempotent.
     const repo = repoOverride ?? retrying(await createRepository(config));
     const notifications = await createNotifications(config, repo, currentClock, notificationOverrides);
-    return { config, repo, notifier: notifications.notifier, notifications, get clock() { return clockOverride ?? systemClock; } };
+    return { config, repo, notifier: notifierOverride ?? notifications.notifier, notifications, get clock() { return clockOverride ?? systemClock; } };
   })();
   return services;
 }
@@ -59,8 +61,12 @@ export function getServices(): Promise<Services> {
  * For hosts and tests: the local runtime installs its (possibly simulated) clock, tests a
  * repository of their own. Must be called before the first request for the repository.
  */
-export function configureServices(opts: { clock?: Clock; repo?: Repository; notifications?: NotificationOverrides }): void {
+export function configureServices(opts: { clock?: Clock; repo?: Repository; notifications?: NotificationOverrides; notifier?: Notifier }): void {
   if (opts.clock) clockOverride = opts.clock;
+  if (opts.notifier) {
+    notifierOverride = opts.notifier;
+    services = undefined;
+  }
   if (opts.notifications) {
     notificationOverrides = opts.notifications;
     services = undefined;
@@ -78,6 +84,7 @@ export async function resetServices(): Promise<void> {
   repoOverride = undefined;
   clockOverride = undefined;
   notificationOverrides = undefined;
+  notifierOverride = undefined;
   if (s) {
     const resolved = await s;
     await resolved.notifications.close();

@@ -82,6 +82,12 @@ export const ConfigSchema = z
     /** NCRONTAB schedule of the heartbeat timer (UTC, six fields). */
     HEARTBEAT_SCHEDULE: z.string().min(1).default('0 */1 * * * *'),
     /**
+     * NCRONTAB schedule of the calendar tick (UTC, six fields): each tick sends the reminders
+     * and agendas that fell due since the last (R3.3, R4.4, R6.5, R9.1). Every minute, so a
+     * reminder is at most a minute late; the go-live's local times are computed in code.
+     */
+    SCHEDULE_TICK: z.string().min(1).default('0 */1 * * * *'),
+    /**
      * Who callers are: `appservice` trusts `x-ms-client-principal` from App Service
      * Authentication (Azure); `dev` accepts a developer principal and is refused in Azure.
      */

@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/audit';
 import type { GoLive, GoLiveInput } from '../domain/golive';
 import { DomainError, notFound } from '../domain/errors';
+import { nextScheduleHistory } from '../domain/schedule';
 import type { Services } from '../composition';
 import { StoreConflictError } from '../ports/repository.port';
 
@@ -25,7 +26,15 @@ export async function putGoLive(
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await s.repo.getGoLive(goLiveId);
     const now = s.clock.now().toISOString();
-    const goLive: GoLive = { id: goLiveId, ...input, createdAt: existing?.value.createdAt ?? now, updatedAt: now, ...(actor ? { updatedBy: actor } : {}) };
+    const goLive: GoLive = {
+      id: goLiveId,
+      ...input,
+      // R5.2: a changed schedule becomes a new version in force from now; started meetings keep theirs.
+      scheduleHistory: nextScheduleHistory(existing?.value, input.schedules, now),
+      createdAt: existing?.value.createdAt ?? now,
+      updatedAt: now,
+      ...(actor ? { updatedBy: actor } : {}),
+    };
     try {
       const saved = await s.repo.saveGoLive(goLive, existing ? existing.etag : null);
       return { goLive: saved.value, created: !existing };

@@ -1,11 +1,19 @@
 import type { Services } from '../composition';
+import { overviewCalendar } from '../domain/calendar-overview';
 import { notFound } from '../domain/errors';
 import type { Overview } from '../domain/overview';
 import { buildOverview } from '../domain/overview';
+import { nextMeetings } from './calendar/meetings';
 
-/** The DSL overview (R10.1) from one snapshot read: the cost grows with units, not history. */
+/**
+ * The DSL overview (R10.1) from one snapshot read: the cost grows with units, not history.
+ * The calendar adds the next meeting of each forum and the overdue reporters (one more
+ * short read, for ad-hoc meetings).
+ */
 export async function getOverview(s: Pick<Services, 'repo' | 'clock'>, goLiveId: string): Promise<Overview> {
   const snapshot = await s.repo.getStatusSnapshot(goLiveId);
   if (!snapshot) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
-  return buildOverview(s.clock.now(), snapshot);
+  const now = s.clock.now();
+  const calendar = overviewCalendar(snapshot.goLive, now, { ...snapshot, nextMeetings: await nextMeetings(s, snapshot.goLive, now) });
+  return buildOverview(now, { ...snapshot, calendar });
 }

@@ -33,6 +33,18 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   postIncidentUpdate: { kind: 'roles', roles: ['incidentManager', ...LEADS] },
   listIncidents: { kind: 'member' },
   getOverview: { kind: 'member' },
+  // The go-live calendar (R5, R6). Any member reads meetings, agendas and the feed; an extra
+  // meeting (R5.1) may be called by the forums' participants, and the use case narrows it to
+  // the participants of the forum asked for (or the leads).
+  listMeetings: { kind: 'member' },
+  getMeeting: { kind: 'member' },
+  postMeeting: {
+    kind: 'roles',
+    roles: [...LEADS, 'programmeManager', 'areaCoordinator', 'incidentManager', 'cslChair', 'cslRepresentative', 'chiefMedicalOfficer', 'lgvLiaison'],
+  },
+  getAgenda: { kind: 'member' },
+  getCalendar: { kind: 'member' },
+  listDispatches: { kind: 'member' },
   listNotifications: { kind: 'member' },
   // Excel in, Excel out (R3.4, R8.5). A förvaltning's status list is imported by the leads,
   // the CSL representative (the förvaltning's FVIS contact) or a key for unit reports; the

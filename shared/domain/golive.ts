@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { Actor } from './audit';
 import { Email, Slug } from './ids';
+import { schedulesSchema, scheduleVersionSchema } from './schedule';
 
 /** Roles of the routine (R1). Names are English in code; labels are Swedish for people. */
 export const ROLES = [
@@ -34,6 +35,13 @@ export const ROLE_LABELS: Record<Role, { sv: string; en: string }> = {
   itdManager: { sv: 'ITD:s chef', en: 'IT department manager' },
   unitReporter: { sv: 'Verksamhetens rapportör', en: 'Care-unit reporter' },
 };
+
+/**
+ * The forum schedules and reminder rules of a go-live (R5, R3.3, R4.4, R6.5, R9.1): the R5
+ * table by default; see shared/domain/schedule.ts for the format.
+ */
+export const Schedules = schedulesSchema(ROLES);
+export const ScheduleVersion = scheduleVersionSchema(ROLES);
 
 /** The seven delivery areas of the routine (R2.1); a go-live may replace them. */
 export const DEFAULT_AREAS = [
@@ -112,6 +120,8 @@ export const GoLiveInput = z
     forvaltningar: z.array(Forvaltning).max(200).default([]),
     people: z.array(Person).max(20000).default([]),
     reporting: ReportingRules.default(ReportingRules.parse({})),
+    /** Forum schedules and reminder rules (R5); replacing them changes future meetings only (R5.2). */
+    schedules: Schedules.default(() => Schedules.parse({})),
   })
   .superRefine((g, ctx) => {
     const dup = (items: { id: string }[], path: (string | number)[], what: string) => {
@@ -160,6 +170,10 @@ export const GoLive = z.object({
   forvaltningar: z.array(Forvaltning),
   people: z.array(Person),
   reporting: ReportingRules,
+  /** The schedules in force now; documents from before schedules existed get the R5 default. */
+  schedules: Schedules.default(() => Schedules.parse({})),
+  /** Every version of the schedules with the instant it took effect, oldest first (R5.2). */
+  scheduleHistory: z.array(ScheduleVersion).optional(),
   updatedAt: z.string(),
   createdAt: z.string(),
   /** Who last replaced the organisation (audit). */

@@ -1,4 +1,5 @@
 import type { AreaStatus } from './area-report';
+import type { NextMeeting, OverdueReporters, OverviewCalendar } from './calendar-overview';
 import type { Colour } from './colour';
 import { colourRank } from './colour';
 import type { GoLive } from './golive';
@@ -50,7 +51,13 @@ export interface Overview {
   units: { total: number } & Record<Colour | 'missing' | 'stale', number>;
   /** Open incidents of priority 1 and 2, highest priority then oldest first (R9.2). */
   majorIncidents: Pick<Incident, 'id' | 'title' | 'priority' | 'openedAt' | 'lastUpdateAt' | 'incidentManagerId' | 'sdReference'>[];
+  /** The next meeting of each forum, an ongoing one included (R5, R10.1); present when the calendar was computed. */
+  nextMeetings?: OverviewCalendar['nextMeetings'];
+  /** Units overdue at the latest check point (R3.3) and areas past the DSL deadline (R4.4). */
+  overdueReporters?: OverdueReporters;
 }
+
+export type { NextMeeting, OverdueReporters };
 
 export const trendOf = (current: Colour, previous: Colour | undefined): Trend => {
   if (previous === undefined) return 'new';
@@ -65,7 +72,7 @@ export const trendOf = (current: Colour, previous: Colour | undefined): Trend =>
  */
 export function buildOverview(
   now: Date,
-  data: { goLive: GoLive; unitStatuses: readonly UnitStatus[]; areaStatuses: readonly AreaStatus[]; openIncidents: readonly Incident[] },
+  data: { goLive: GoLive; unitStatuses: readonly UnitStatus[]; areaStatuses: readonly AreaStatus[]; openIncidents: readonly Incident[]; calendar?: OverviewCalendar },
 ): Overview {
   const { goLive } = data;
   const rules = goLive.reporting;
@@ -136,5 +143,6 @@ export function buildOverview(
     forvaltningar,
     units: totals,
     majorIncidents,
+    ...(data.calendar ? { nextMeetings: data.calendar.nextMeetings, overdueReporters: data.calendar.overdueReporters } : {}),
   };
 }

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { getAgenda } from '../../shared/app/calendar/agenda';
+import { createAdHocMeeting, getMeeting, listMeetings } from '../../shared/app/calendar/meetings';
+import { requireGoLive } from '../../shared/app/golives';
+import { renderHtml, renderMarkdown } from '../../shared/domain/agenda';
+import type { Role } from '../../shared/domain/golive';
+import { Instant } from '../../shared/domain/ids';
+import { AdHocMeetingInput } from '../../shared/domain/meetings';
+import { membershipOf } from '../../shared/domain/principal';
+import { FORUMS } from '../../shared/domain/schedule';
+import { GoLiveParams } from './params';
+import { created, defineRoute } from './route';
+
+const MeetingParams = GoLiveParams.extend({ meetingId: z.string().min(1).max(120) });
+
+const ForumQuery = z.enum(FORUMS);
+
+defineRoute(
+  {
+    name: 'listMeetings',
+    method: 'GET',
+    route: 'golives/{goLiveId}/meetings',
+    summary:
+      'Möten i DSL, CSL och LGV (R5), schemalagda och extra, med deltagare per roll; utan from/to hela schemat / meetings, scheduled and ad hoc, with participants by role; without from/to the whole schedule',
+    tag: 'calendar',
+    params: GoLiveParams,
+    query: z.object({ from: Instant.optional(), to: Instant.optional(), forum: ForumQuery.optional() }),
+    responses: { 200: { description: 'Mötena, tidigast först / the meetings, earliest first', contentType: 'application/json' } },
+  },
+  async ({ params, query, services }) => ({ status: 200, json: await listMeetings(services, params.goLiveId, query) }),
+);
+
+defineRoute(
+  {
+    name: 'getMeeting',
+    method: 'GET',
+    route: 'golives/{goLiveId}/meetings/{meetingId}',
+    summary: 'Ett möte (schemalagt: `dsl-2026-11-27T0800`, eller extra) / one meeting',
+    tag: 'calendar',
+    params: MeetingParams,
+    responses: { 200: { description: 'Mötet / the meeting', contentType: 'application/json' } },
+  },
+  async ({ params, services }) => ({ status: 200, json: await getMeeting(services, params.goLiveId, params.meetingId) }),
+);
+
+defineRoute(
+  {
+    name: 'postMeeting',
+    method: 'POST',
+    route: 'golives/{goLiveId}/meetings',
+    summary:
+      'Kalla till ett extra möte i valfritt forum (R5.1): bara forumets deltagare (och ledningen) / call an extra meeting of any forum: its participants (and the leads) only',
+    tag: 'calendar',
+    params: GoLiveParams,
+    body: AdHocMeetingInput,
+    idempotent: true,
+    responses: { 201: { description: 'Mötet (eller upprepat) / the meeting (or replayed)', contentType: 'application/json' } },
+  },
+  async ({ params, body, idempotencyKey, services, actor, principal }) => {
+    // R5.1 per forum: a person calls meetings of forums they take part in; administrators any.
+    let callerRoles: ReadonlySet<Role> | undefined;
+    if (principal.kind === 'user') {
+      const m = membershipOf(principal, await requireGoLive(services, params.goLiveId));
+      if (!m.admin) callerRoles = m.roles;
+    }
+    const r = await createAdHocMeeting(services, { goLiveId: params.goLiveId, input: body, idempotencyKey, actor, ...(callerRoles ? { callerRoles } : {}) });
+    return created(r.value, r.created, `/api/golives/${params.goLiveId}/meetings/${r.value.id}`);
+  },
+);
+
+defineRoute(
+  {
+    name: 'getAgenda',
+    method: 'GET',
+    route: 'golives/{goLiveId}/meetings/{meetingId}/agenda',
+    summary:
+      'Mötets dagordning byggd ur läget just nu (R6): JSON, eller `?format=md` / `?format=html` för människor; svenska, `?lang=en` engelska / the agenda built from live state',
+    tag: 'calendar',
+    params: MeetingParams,
+    query: z.object({ format: z.enum(['json', 'md', 'html']).default('json'), lang: z.enum(['sv', 'en']).optional() }),
+    responses: {
+      200: { description: 'Dagordningen / the agenda (JSON, text/markdown or text/html)', contentType: 'application/json' },
+    },
+  },
+  async ({ params, query, lang, services }) => {
+    const agenda = await getAgenda(services, params.goLiveId, params.meetingId, lang);
+    if (query.format === 'md') return { status: 200, text: renderMarkdown(agenda), contentType: 'text/markdown; charset=utf-8', headers: { 'content-language': lang } };
+    if (query.format === 'html') return { status: 200, text: renderHtml(agenda), contentType: 'text/html; charset=utf-8', headers: { 'content-language': lang } };
+    return { status: 200, json: agenda, headers: { 'content-language': lang } };
+  },
+);

@@ -1,0 +1,121 @@
+import type { Services } from '../../composition';
+import type { Agenda, AgendaChallenge, AgendaDecision, Lang } from '../../domain/agenda';
+import { buildAgenda } from '../../domain/agenda';
+import type { Colour } from '../../domain/colour';
+import { notFound } from '../../domain/errors';
+import type { GoLive } from '../../domain/golive';
+import type { Meeting } from '../../domain/meetings';
+import type { StatusSnapshot } from '../../ports/repository.port';
+import { findMeeting, previousOf } from './meetings';
+
+/**
+ * Where an agenda gets its challenges (R7) and decisions (R8). The escalation engine plugs
+ * in here (`setAgendaSources`); until it does, both are undefined and the agenda says so
+ * (`eventSource: 'areaStatus'`, empty decision sections).
+ */
+export interface AgendaSources {
+  /** Red and yellow challenges relevant to the meeting, open ones and those closed since `since`. */
+  challenges?(goLive: GoLive, meeting: Meeting, since: string | undefined): Promise<AgendaChallenge[] | undefined>;
+  /** Decisions waiting, overdue or decided since `since`. */
+  decisions?(goLive: GoLive, meeting: Meeting, since: string | undefined): Promise<AgendaDecision[] | undefined>;
+}
+
+let installed: AgendaSources = {};
+
+/** Installs the escalation engine's sources (called once at start-up, like `configureServices`). */
+export function setAgendaSources(sources: AgendaSources): void {
+  installed = sources;
+}
+
+type S = Pick<Services, 'repo' | 'clock'>;
+
+/** How far back a report history is read to find a colour at the previous meeting. */
+const HISTORY_DEPTH = 50;
+/** Reads of unit histories in flight at once (CSL changes since the previous CSL). */
+const PARALLEL = 8;
+
+function colourAt(list: readonly { reportedAt: string; colour: Colour }[], at: string, depth: number): Colour | null | undefined {
+  const found = list.find((r) => r.reportedAt < at);
+  if (found) return found.colour;
+  // Every report read is newer and the history may go deeper: unknown, not "none".
+  return list.length < depth ? null : undefined;
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+    }),
+  );
+  return out;
+}
+
+export interface AgendaContext {
+  goLive: GoLive;
+  meeting: Meeting;
+  previous: Meeting | undefined;
+  snapshot: StatusSnapshot;
+  areaColoursAtPrevious?: Map<string, Colour | null>;
+  unitColoursAtPrevious?: Map<string, Colour | null>;
+  challenges?: AgendaChallenge[];
+  decisions?: AgendaDecision[];
+}
+
+/**
+ * Reads what an agenda needs, once for both languages: the snapshot (one query), the previous
+ * meeting of the forum, and — for the trend since it — the colours then: each area's report
+ * history for DSL (one short read per area), the history of units that reported since for CSL.
+ */
+export async function agendaContext(s: S, goLiveId: string, meetingId: string, sources: AgendaSources = installed, snapshot?: StatusSnapshot): Promise<AgendaContext> {
+  const snap = snapshot ?? (await s.repo.getStatusSnapshot(goLiveId));
+  if (!snap) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
+  const goLive = snap.goLive;
+  const meeting = await findMeeting(s, goLive, meetingId);
+  const previous = await previousOf(s, goLive, meeting);
+  const ctx: AgendaContext = { goLive, meeting, previous, snapshot: snap };
+  if (previous && meeting.forum === 'DSL') {
+    const entries = await mapLimited(goLive.areas, PARALLEL, async (a) => {
+      const c = colourAt(await s.repo.listAreaReports(goLiveId, a.id, HISTORY_DEPTH), previous.start, HISTORY_DEPTH);
+      return [a.id, c] as const;
+    });
+    ctx.areaColoursAtPrevious = new Map(entries.filter((e): e is readonly [string, Colour | null] => e[1] !== undefined));
+  }
+  if (previous && meeting.forum === 'CSL') {
+    const reportedSince = snap.unitStatuses.filter((u) => u.reportedAt >= previous.start);
+    const entries = await mapLimited(reportedSince, PARALLEL, async (u) => {
+      const c = colourAt(await s.repo.listUnitReports(goLiveId, u.unitId, HISTORY_DEPTH), previous.start, HISTORY_DEPTH);
+      return [u.unitId, c] as const;
+    });
+    ctx.unitColoursAtPrevious = new Map(entries.filter((e): e is readonly [string, Colour | null] => e[1] !== undefined));
+  }
+  const since = previous?.start;
+  const [challenges, decisions] = await Promise.all([sources.challenges?.(goLive, meeting, since), sources.decisions?.(goLive, meeting, since)]);
+  if (challenges) ctx.challenges = challenges;
+  if (decisions) ctx.decisions = decisions;
+  return ctx;
+}
+
+/** The agenda in one language from a context (R6). */
+export function agendaFrom(ctx: AgendaContext, now: Date, lang: Lang): Agenda {
+  return buildAgenda({
+    goLive: ctx.goLive,
+    meeting: ctx.meeting,
+    ...(ctx.previous ? { previous: ctx.previous } : {}),
+    now,
+    lang,
+    unitStatuses: ctx.snapshot.unitStatuses,
+    areaStatuses: ctx.snapshot.areaStatuses,
+    openIncidents: ctx.snapshot.openIncidents,
+    ...(ctx.areaColoursAtPrevious ? { areaColoursAtPrevious: ctx.areaColoursAtPrevious } : {}),
+    ...(ctx.unitColoursAtPrevious ? { unitColoursAtPrevious: ctx.unitColoursAtPrevious } : {}),
+    ...(ctx.challenges ? { challenges: ctx.challenges } : {}),
+    ...(ctx.decisions ? { decisions: ctx.decisions } : {}),
+  });
+}
+
+/** The agenda of a meeting as it stands now (R6.5: it can be opened at any time). */
+export async function getAgenda(s: S, goLiveId: string, meetingId: string, lang: Lang, sources?: AgendaSources): Promise<Agenda> {
+  return agendaFrom(await agendaContext(s, goLiveId, meetingId, sources), s.clock.now(), lang);
+}

@@ -1,0 +1,128 @@
+import { DateTime } from 'luxon';
+import type { Services } from '../../composition';
+import type { Actor } from '../../domain/audit';
+import { DomainError, invalidField, notFound } from '../../domain/errors';
+import type { GoLive, Role } from '../../domain/golive';
+import type { AdHocMeeting, AdHocMeetingInput, Meeting } from '../../domain/meetings';
+import { adHocToMeeting, localDateOfDay, meetingById, meetingsBetween, nextMeeting, participantsOf, previousMeeting, scheduledDayRange } from '../../domain/meetings';
+import type { Forum } from '../../domain/schedule';
+import { FORUMS } from '../../domain/schedule';
+import { requireGoLive } from '../golives';
+import { assertSameRequest, recordId, requestHash } from '../idempotency';
+import type { WriteResult } from '../reports';
+
+type Repo = Pick<Services, 'repo'>;
+
+/** A meeting as the API shows it: participants resolved to people (R1), and where its agenda is. */
+export interface MeetingView extends Meeting {
+  participants: { role: Role; people: { id: string; name: string }[] }[];
+  agendaUrl: string;
+}
+
+export const viewOf = (goLive: Pick<GoLive, 'id' | 'people'>, m: Meeting): MeetingView => ({
+  ...m,
+  participants: participantsOf(goLive, m),
+  agendaUrl: `/api/golives/${goLive.id}/meetings/${m.id}/agenda`,
+});
+
+/** The longest range one listing may span: a go-live week with its rehearsal and follow-up. */
+const MAX_RANGE_DAYS = 62;
+const DAY_MS = 24 * 3600_000;
+
+/** The whole schedule: local midnight of the first scheduled day to the end of the last. */
+export function scheduleSpan(goLive: GoLive): { from: Date; to: Date } {
+  const { first, last } = scheduledDayRange(goLive);
+  return { from: localDateOfDay(goLive, first).toJSDate(), to: localDateOfDay(goLive, last + 1).toJSDate() };
+}
+
+/**
+ * Meetings starting in [from, to), scheduled and ad hoc, earliest first (R5, R5.1). Without
+ * a range: the go-live's whole schedule. Computation grows with the days asked for.
+ */
+export async function listMeetings(s: Repo, goLiveId: string, q: { from?: string; to?: string; forum?: Forum }): Promise<{ from: string; to: string; items: MeetingView[] }> {
+  const goLive = await requireGoLive(s, goLiveId);
+  const span = scheduleSpan(goLive);
+  const from = q.from ? new Date(q.from) : span.from;
+  const to = q.to ? new Date(q.to) : q.from ? new Date(from.getTime() + 8 * DAY_MS) : span.to;
+  if (to <= from) throw invalidField('to', { sv: 'måste vara efter from', en: 'must be after from' });
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS)
+    throw invalidField('to', { sv: `högst ${MAX_RANGE_DAYS} dagar efter from`, en: `at most ${MAX_RANGE_DAYS} days after from` });
+  const adHoc = await s.repo.listMeetings(goLiveId, { from: from.toISOString(), to: to.toISOString() });
+  const items = meetingsBetween(goLive, from, to, { adHoc, ...(q.forum ? { forum: q.forum } : {}) });
+  return { from: from.toISOString(), to: to.toISOString(), items: items.map((m) => viewOf(goLive, m)) };
+}
+
+/** The meeting an id names, scheduled (`dsl-2026-11-27T0800`) or ad hoc; MEETING.NOT_FOUND otherwise. */
+export async function findMeeting(s: Repo, goLive: GoLive, meetingId: string): Promise<Meeting> {
+  const scheduled = meetingById(goLive, meetingId);
+  if (scheduled) return scheduled;
+  const adHoc = await s.repo.getMeeting(goLive.id, meetingId);
+  if (adHoc) return adHocToMeeting(goLive, adHoc);
+  throw notFound('MEETING.NOT_FOUND', meetingId);
+}
+
+export async function getMeeting(s: Repo, goLiveId: string, meetingId: string): Promise<MeetingView> {
+  const goLive = await requireGoLive(s, goLiveId);
+  return viewOf(goLive, await findMeeting(s, goLive, meetingId));
+}
+
+/** Ad-hoc meetings near `at` that can be a previous or next meeting (a day's reach either way). */
+export async function adHocAround(s: Repo, goLiveId: string, at: Date, days = 2): Promise<AdHocMeeting[]> {
+  return s.repo.listMeetings(goLiveId, { from: new Date(at.getTime() - days * DAY_MS).toISOString(), to: new Date(at.getTime() + days * DAY_MS).toISOString() });
+}
+
+/**
+ * The previous meeting of the same forum, scheduled or extra (R6.2 "the previous DSL meeting",
+ * R6.3 "the previous CSL"), searched back over two days of ad-hoc meetings.
+ */
+export async function previousOf(s: Repo, goLive: GoLive, meeting: Meeting): Promise<Meeting | undefined> {
+  const adHoc = await adHocAround(s, goLive.id, new Date(meeting.start));
+  return previousMeeting(goLive, meeting.forum, new Date(meeting.start), { adHoc });
+}
+
+/** The next meeting of each forum that has not ended at `now` (R10.1 "the next meetings"). */
+export async function nextMeetings(s: Repo, goLive: GoLive, now: Date): Promise<Record<Forum, Meeting | null>> {
+  const adHoc = await s.repo.listMeetings(goLive.id, { from: new Date(now.getTime() - DAY_MS).toISOString(), to: new Date(now.getTime() + 14 * DAY_MS).toISOString() });
+  const out = {} as Record<Forum, Meeting | null>;
+  for (const f of FORUMS) out[f] = nextMeeting(goLive, f, now, { adHoc }) ?? null;
+  return out;
+}
+
+/**
+ * Calls an extra meeting of any forum (R5.1: "any DSL member can call an extra DSL meeting").
+ * Idempotent by the client's id or Idempotency-Key; `callerRoles` (when the caller is a
+ * person rather than an administrator) must include a participant role of the forum or a lead.
+ */
+export async function createAdHocMeeting(
+  s: Pick<Services, 'repo' | 'clock'>,
+  cmd: { goLiveId: string; input: AdHocMeetingInput; idempotencyKey?: string; actor?: Actor; callerRoles?: ReadonlySet<Role> },
+): Promise<WriteResult<MeetingView>> {
+  const goLive = await requireGoLive(s, cmd.goLiveId);
+  const forum = goLive.schedules.forums[cmd.input.forum];
+  if (cmd.callerRoles && !forum.participants.some((r) => cmd.callerRoles!.has(r)) && !cmd.callerRoles.has('goLiveLead') && !cmd.callerRoles.has('goLiveCoordinator'))
+    throw new DomainError('MEETING.FORUM_MEMBER_REQUIRED', {
+      sv: `Bara deltagare i ${cmd.input.forum} kan kalla till ett extra ${cmd.input.forum}-möte.`,
+      en: `Only ${cmd.input.forum} participants can call an extra ${cmd.input.forum} meeting.`,
+    });
+  const now = s.clock.now();
+  if (Date.parse(cmd.input.start) < now.getTime() - DAY_MS) throw invalidField('start', { sv: 'får ligga högst ett dygn bakåt', en: 'may be at most a day in the past' });
+  const hash = requestHash(cmd.input);
+  const start = DateTime.fromISO(cmd.input.start, { zone: 'utc' });
+  const key = recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: 'meeting' });
+  const meeting: AdHocMeeting = {
+    id: `${cmd.input.forum.toLowerCase()}-extra-${key}`,
+    goLiveId: goLive.id,
+    forum: cmd.input.forum,
+    start: start.toISO()!,
+    end: start.plus({ minutes: cmd.input.durationMinutes ?? forum.durationMinutes }).toISO()!,
+    ...(cmd.input.title ? { title: cmd.input.title } : {}),
+    ...(cmd.input.reason ? { reason: cmd.input.reason } : {}),
+    participantRoles: cmd.input.participantRoles ?? [...forum.participants],
+    createdAt: now.toISOString(),
+    ...(cmd.actor ? { recordedBy: cmd.actor } : {}),
+    requestHash: hash,
+  };
+  const result = await s.repo.createMeeting(meeting);
+  if (!result.created) assertSameRequest(result.value, hash);
+  return { value: viewOf(goLive, adHocToMeeting(goLive, result.value)), created: result.created };
+}

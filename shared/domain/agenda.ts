@@ -1,0 +1,539 @@
+import { DateTime } from 'luxon';
+import type { AreaStatus } from './area-report';
+import type { Colour } from './colour';
+import type { GoLive } from './golive';
+import type { Incident } from './incident';
+import { isMajor } from './incident';
+import type { Meeting } from './meetings';
+import type { Trend } from './overview';
+import { trendOf } from './overview';
+import { FORUM_NAMES } from './schedule';
+import type { Forum } from './schedule';
+import type { UnitStatus } from './unit-report';
+
+/*
+ * Agendas built from live state (R6): DSL in the eleven points of R6.1 with the "earlier /
+ * new / moved forward" rules of R6.2 and each delivery area's colour and trend on top; CSL
+ * per förvaltning (R6.3); LGV with P1/P2 incidents, decision cases and escalated needs (R6.4).
+ * Challenges (R7) and decisions (R8) are optional inputs: the escalation engine supplies them;
+ * without them the DSL's red and yellow events come from the areas' own colours.
+ */
+
+export type Lang = 'sv' | 'en';
+
+/** A red or yellow challenge (R7.1) as the escalation engine hands it to the agenda. */
+export interface AgendaChallenge {
+  id: string;
+  title: string;
+  colour: 'red' | 'yellow';
+  areaId?: string;
+  /** When it was raised (R6.2: before the previous meeting = earlier, since = new). */
+  raisedAt: string;
+  /** Closed challenges appear only among the green reflections (point 11) when closed since the previous meeting. */
+  open: boolean;
+  /** The latest recorded change: state, colour, action or decision (R6.2 "moved forward"). */
+  lastChangeAt?: string;
+  /** What it needs from DSL (R7.2): a decision, a cross-functional team, or nothing yet. */
+  needs?: 'decision' | 'team';
+  /** Hinder på vägen? (R4.5), for point 3. */
+  obstacles?: string;
+  summary?: string;
+  /** R7.4: not prioritised at the previous DSL; it stays on the agenda. */
+  notPrioritised?: boolean;
+  /** Escalated for a decision above DSL (R7.2 step 4); `LGV` puts it on the LGV agenda (R6.4). */
+  escalatedTo?: 'ITD' | 'LGV';
+}
+
+/** A decision (R8) as the escalation engine hands it to the agenda. */
+export interface AgendaDecision {
+  id: string;
+  title: string;
+  /** Who decides: ITD managers after DSL (R8.1), LGV (R8.2), the chief medical officer anchored in CSL (R8.3), or DSL. */
+  forum: 'ITD' | 'LGV' | 'CSL' | 'DSL';
+  status: 'waiting' | 'decided';
+  requestedAt: string;
+  deadline?: string;
+  challengeId?: string;
+}
+
+export interface AgendaInput {
+  goLive: Pick<GoLive, 'id' | 'timeZone' | 'areas' | 'forvaltningar' | 'people'>;
+  meeting: Meeting;
+  /** The previous meeting of the same forum (R6.2 "since the previous DSL", R6.3 "since the previous CSL"). */
+  previous?: Pick<Meeting, 'id' | 'start'>;
+  now: Date;
+  lang: Lang;
+  unitStatuses: readonly UnitStatus[];
+  areaStatuses: readonly AreaStatus[];
+  openIncidents: readonly Incident[];
+  /**
+   * Each area's colour at the previous meeting's start (null: no report by then), from its
+   * report history; without it the trend compares with the colour before the latest report.
+   */
+  areaColoursAtPrevious?: ReadonlyMap<string, Colour | null>;
+  /** Each unit's colour at the previous meeting's start, for units that reported since (CSL changes). */
+  unitColoursAtPrevious?: ReadonlyMap<string, Colour | null>;
+  /** Red and yellow challenges (R7); undefined until the escalation engine provides them. */
+  challenges?: readonly AgendaChallenge[];
+  /** Decisions (R8); undefined until the escalation engine provides them. */
+  decisions?: readonly AgendaDecision[];
+}
+
+export interface AgendaItem {
+  text: string;
+  colour?: Colour;
+  /** R6.2: raised before the previous meeting and still open (`earlier`), or since (`new`). */
+  age?: 'earlier' | 'new';
+  /** R6.2: any recorded change since the previous meeting. */
+  movedForward?: boolean;
+  trend?: Trend;
+  overdue?: boolean;
+  ref?: { type: 'area' | 'unit' | 'incident' | 'challenge' | 'decision' | 'forvaltning'; id: string };
+}
+
+export interface AgendaSection {
+  key: string;
+  /** The routine's point number (R6.1 1–11, R6.3 1–2, R6.4 1–3); none for information blocks. */
+  number?: number;
+  title: string;
+  /** The routine's follow-up questions, e.g. "a) Behövs det … beslut eller tvärprofessionellt team?" */
+  prompts: string[];
+  items: AgendaItem[];
+}
+
+export interface Agenda {
+  goLiveId: string;
+  meetingId: string;
+  forum: Forum;
+  lang: Lang;
+  title: string;
+  start: string;
+  end: string;
+  localStart: string;
+  localEnd: string;
+  timeZone: string;
+  generatedAt: string;
+  previousMeeting: { id: string; start: string } | null;
+  /** Where the red and yellow events came from (DSL): the escalation engine's challenges, or the areas' colours until it exists. */
+  eventSource: 'challenges' | 'areaStatus' | 'none';
+  sections: AgendaSection[];
+}
+
+/** The generic shape notification templates render (`data.agenda`). */
+export interface AgendaRendering {
+  title: string;
+  sections: { title: string; items: string[] }[];
+}
+
+type T = { sv: string; en: string };
+const t = (sv: string, en: string): T => ({ sv, en });
+
+const COLOUR: Record<Colour, T> = { red: t('röd', 'red'), yellow: t('gul', 'yellow'), green: t('grön', 'green') };
+const TREND: Record<Trend, T> = {
+  better: t('↓ bättre sedan förra mötet', '↓ better since the previous meeting'),
+  worse: t('↑ sämre sedan förra mötet', '↑ worse since the previous meeting'),
+  same: t('→ oförändrad', '→ unchanged'),
+  new: t('ny sedan förra mötet', 'new since the previous meeting'),
+};
+
+const DSL_POINTS: { title: T; prompts: T[] }[] = [
+  {
+    title: t('Hur har det gått med tidigare röda händelser? Har de flyttats framåt? Om inte, vad hindrar dem från att förflyttas?', 'Earlier red events: have they moved forward? If not, what stops them?'),
+    prompts: [t('a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?', 'a) Is a decision or a cross-functional team needed to solve the problem?')],
+  },
+  { title: t('Finns det några nya röda händelser?', 'Any new red events?'), prompts: [t('a) Vad är det som gör att ni flaggar rött?', 'a) What makes you flag red?')] },
+  {
+    title: t('Finns det något som hindrar er från att lösa problemet?', 'Is anything stopping you from solving the problem?'),
+    prompts: [t('a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?', 'a) Is a decision or a cross-functional team needed to solve the problem?')],
+  },
+  {
+    title: t('Behöver vi prioritera mellan de röda utmaningar vi har?', 'Do we need to prioritise between the red challenges?'),
+    prompts: [
+      t('a) Hur påverkar de verksamheten? Vad tycker ni i verksamheten att vi ska fokusera på först och främst?', 'a) How do they affect care? What does care want us to focus on first?'),
+    ],
+  },
+  { title: t('Hur har det gått med tidigare gula händelser?', 'Earlier yellow events?'), prompts: [] },
+  { title: t('Finns det några nya gula händelser?', 'Any new yellow events?'), prompts: [] },
+  { title: t('Behöver vi prioritera mellan de gula ärendena?', 'Do we need to prioritise between the yellow ones?'), prompts: [] },
+  { title: t('Finns det något som påverkar körschemat?', 'Anything affecting the run schedule (körschemat)?'), prompts: [] },
+  { title: t('Något som behöver kommuniceras till verksamheterna?', 'Anything to communicate to the care units?'), prompts: [] },
+  { title: t('Behöver CSL någon mer information kopplat till de röda eller gula utmaningarna?', 'Does CSL need more information on the red or yellow challenges?'), prompts: [] },
+  { title: t('Några intressanta gröna reflektioner där det går riktigt bra?', 'Interesting green reflections, where things go really well?'), prompts: [] },
+];
+
+interface Ctx {
+  input: AgendaInput;
+  lang: Lang;
+  since: string | undefined;
+  tx: (x: T) => string;
+  time: (instant: string) => string;
+}
+
+/** An event of points 1–7: a challenge, or an area's own red/yellow colour until challenges exist. */
+interface Event {
+  item: AgendaItem;
+  colour: 'red' | 'yellow';
+  raisedAt: string;
+  challenge?: AgendaChallenge;
+}
+
+/** Builds the agenda of a meeting from the state at `now` (R6). Pure. */
+export function buildAgenda(input: AgendaInput): Agenda {
+  const { meeting, goLive, lang } = input;
+  const zone = goLive.timeZone;
+  const ctx: Ctx = {
+    input,
+    lang,
+    since: input.previous?.start,
+    tx: (x) => x[lang],
+    time: (instant) => {
+      const d = DateTime.fromISO(instant, { zone });
+      const sameDay = d.hasSame(DateTime.fromISO(meeting.start, { zone }), 'day');
+      return d.toFormat(sameDay ? 'HH:mm' : 'd/M HH:mm');
+    },
+  };
+  const sections = meeting.forum === 'DSL' ? dslSections(ctx) : meeting.forum === 'CSL' ? cslSections(ctx) : lgvSections(ctx);
+  const kind = meeting.source === 'adHoc' ? (lang === 'sv' ? 'extra möte' : 'extra meeting') : lang === 'sv' ? 'dagordning' : 'agenda';
+  return {
+    goLiveId: goLive.id,
+    meetingId: meeting.id,
+    forum: meeting.forum,
+    lang,
+    title: `${FORUM_NAMES[meeting.forum][lang]} – ${kind} ${meeting.localStart.replace('T', ' ')}`,
+    start: meeting.start,
+    end: meeting.end,
+    localStart: meeting.localStart,
+    localEnd: meeting.localEnd,
+    timeZone: zone,
+    generatedAt: input.now.toISOString(),
+    previousMeeting: input.previous ? { id: input.previous.id, start: input.previous.start } : null,
+    eventSource: meeting.forum !== 'DSL' ? 'none' : input.challenges ? 'challenges' : 'areaStatus',
+    sections,
+  };
+}
+
+const isOverdue = (d: AgendaDecision, now: Date) => d.status === 'waiting' && d.deadline !== undefined && d.deadline <= now.toISOString();
+
+/** R8.4: an overdue decision heads the next agenda of DSL and of the deciding forum. */
+function overdueDecisionsSection(ctx: Ctx, forums: AgendaDecision['forum'][] | 'all', always: boolean): AgendaSection[] {
+  const overdue = (ctx.input.decisions ?? []).filter((d) => isOverdue(d, ctx.input.now) && (forums === 'all' || forums.includes(d.forum)));
+  if (!overdue.length && !always) return [];
+  return [
+    {
+      key: 'overdueDecisions',
+      title: ctx.tx(t('Försenade beslut', 'Overdue decisions')),
+      prompts: [],
+      items: overdue
+        .sort((a, b) => (a.deadline ?? '').localeCompare(b.deadline ?? ''))
+        .map((d) => ({
+          text: `${d.title} (${d.forum}, ${ctx.tx(t('skulle ha fattats', 'due'))} ${ctx.time(d.deadline!)})`,
+          overdue: true,
+          ref: { type: 'decision', id: d.id },
+        })),
+    },
+  ];
+}
+
+function areaLine(ctx: Ctx, s: AreaStatus | undefined, name: string): string {
+  if (!s) return `${name}: ${ctx.tx(t('ingen rapport', 'no report'))}`;
+  const late = ctx.since !== undefined && s.reportedAt < ctx.since ? ` – ${ctx.tx(t('ingen ny rapport sedan förra mötet', 'no new report since the previous meeting'))}` : '';
+  return `${name}: ${s.summary} (${ctx.tx(t('rapport', 'report'))} ${ctx.time(s.reportedAt)})${late}`;
+}
+
+function dslSections(ctx: Ctx): AgendaSection[] {
+  const { input, since, tx } = ctx;
+  const status = new Map(input.areaStatuses.map((s) => [s.areaId, s]));
+  const before = (areaId: string): Colour | null | undefined =>
+    input.areaColoursAtPrevious ? (input.areaColoursAtPrevious.has(areaId) ? input.areaColoursAtPrevious.get(areaId)! : null) : status.get(areaId)?.previousColour;
+  const areaItems: AgendaItem[] = input.goLive.areas.map((a) => {
+    const s = status.get(a.id);
+    const prev = before(a.id);
+    return {
+      text: areaLine(ctx, s, a.name),
+      ...(s ? { colour: s.colour, trend: trendOf(s.colour, prev ?? undefined) } : {}),
+      ref: { type: 'area', id: a.id },
+    };
+  });
+
+  const incidents = input.openIncidents
+    .filter((i) => i.status === 'open' && isMajor(i))
+    .sort((a, b) => a.priority - b.priority || a.openedAt.localeCompare(b.openedAt))
+    .map((i) => incidentItem(ctx, i));
+
+  const events = dslEvents(ctx, status, before);
+  const red = events.filter((e) => e.colour === 'red');
+  const yellow = events.filter((e) => e.colour === 'yellow');
+  const earlier = (list: Event[]) => list.filter((e) => e.item.age === 'earlier').map((e) => e.item);
+  const fresh = (list: Event[]) => list.filter((e) => e.item.age === 'new').map((e) => e.item);
+  const prioritise = (list: Event[]) => (list.length >= 2 ? [...list].sort((a, b) => a.raisedAt.localeCompare(b.raisedAt)).map((e) => e.item) : []);
+  const obstacles = red
+    .filter((e) => e.challenge && (e.challenge.obstacles || e.challenge.needs))
+    .map((e) => ({
+      ...e.item,
+      text: `${e.challenge!.title}${e.challenge!.obstacles ? ` – ${tx(t('hinder', 'obstacles'))}: ${e.challenge!.obstacles}` : ''}${
+        e.challenge!.needs ? ` – ${tx(e.challenge!.needs === 'decision' ? t('behöver beslut', 'needs a decision') : t('behöver tvärprofessionellt team', 'needs a cross-functional team'))}` : ''
+      }`,
+    }));
+
+  const redUnits = input.unitStatuses.filter((u) => u.colour === 'red').length;
+  const yellowUnits = input.unitStatuses.filter((u) => u.colour === 'yellow').length;
+  const cslInfo: AgendaItem[] =
+    redUnits + yellowUnits > 0 ? [{ text: tx(t(`Vårdenheter just nu: ${redUnits} röda, ${yellowUnits} gula (R3).`, `Care units now: ${redUnits} red, ${yellowUnits} yellow (R3).`)) }] : [];
+
+  // Point 11: areas back to green since the previous DSL, and challenges closed since then.
+  const green: AgendaItem[] = [];
+  for (const a of input.goLive.areas) {
+    const s = status.get(a.id);
+    const prev = before(a.id);
+    if (s?.colour === 'green' && (prev === 'red' || prev === 'yellow'))
+      green.push({ text: `${a.name}: ${tx(COLOUR[prev])} → ${tx(COLOUR.green)}`, colour: 'green', trend: 'better', ref: { type: 'area', id: a.id } });
+  }
+  for (const c of input.challenges ?? [])
+    if (!c.open && since !== undefined && (c.lastChangeAt ?? '') >= since)
+      green.push({ text: `${c.title} – ${tx(t('löst', 'resolved'))}`, colour: 'green', ref: { type: 'challenge', id: c.id } });
+
+  const points: AgendaItem[][] = [earlier(red), fresh(red), obstacles, prioritise(red), earlier(yellow), fresh(yellow), prioritise(yellow), [], [], cslInfo, green];
+  return [
+    ...overdueDecisionsSection(ctx, 'all', false),
+    { key: 'areas', title: tx(t('Leveransområdenas status och trend sedan förra DSL', 'Delivery areas: colour and trend since the previous DSL')), prompts: [], items: areaItems },
+    { key: 'incidents', title: tx(t('Incidenter prioritet 1 och 2 (IM)', 'Priority 1 and 2 incidents (IM)')), prompts: [], items: incidents },
+    ...DSL_POINTS.map((p, i) => ({ key: `point${i + 1}`, number: i + 1, title: tx(p.title), prompts: p.prompts.map(tx), items: points[i]! })),
+  ];
+}
+
+/** R6.2 applied to the DSL's red and yellow events. */
+function dslEvents(ctx: Ctx, status: Map<string, AreaStatus>, before: (areaId: string) => Colour | null | undefined): Event[] {
+  const { input, since, tx } = ctx;
+  const changedSince = (at: string | undefined) => since !== undefined && at !== undefined && at >= since;
+  if (input.challenges) {
+    const areaName = new Map(input.goLive.areas.map((a) => [a.id, a.name]));
+    return input.challenges
+      .filter((c) => c.open)
+      .map((c) => {
+        const age: 'earlier' | 'new' = since !== undefined && c.raisedAt < since ? 'earlier' : 'new';
+        const area = c.areaId ? `${areaName.get(c.areaId) ?? c.areaId}: ` : '';
+        const flags = [c.notPrioritised ? tx(t('ej prioriterad vid förra DSL', 'not prioritised at the previous DSL')) : '', c.summary ?? ''].filter(Boolean).join(' – ');
+        return {
+          colour: c.colour,
+          raisedAt: c.raisedAt,
+          challenge: c,
+          item: {
+            text: `${area}${c.title}${flags ? ` – ${flags}` : ''}`,
+            colour: c.colour,
+            age,
+            ...(age === 'earlier' ? { movedForward: changedSince(c.lastChangeAt) } : {}),
+            ref: { type: 'challenge', id: c.id },
+          },
+        } satisfies Event;
+      });
+  }
+  // Until challenges exist: each red or yellow area is an event; it is earlier when the area was already red or yellow at the previous DSL.
+  const out: Event[] = [];
+  for (const a of input.goLive.areas) {
+    const s = status.get(a.id);
+    if (!s || s.colour === 'green') continue;
+    const prev = before(a.id);
+    const age: 'earlier' | 'new' = since !== undefined && (prev === 'red' || prev === 'yellow') ? 'earlier' : 'new';
+    out.push({
+      colour: s.colour,
+      raisedAt: age === 'earlier' ? '' : s.reportedAt,
+      item: {
+        text: areaLine(ctx, s, a.name),
+        colour: s.colour,
+        age,
+        ...(age === 'earlier' ? { movedForward: changedSince(s.reportedAt) } : {}),
+        ref: { type: 'area', id: a.id },
+      },
+    });
+  }
+  return out;
+}
+
+function incidentItem(ctx: Ctx, i: Incident): AgendaItem {
+  const { tx, since } = ctx;
+  const last = i.updates.at(-1);
+  const stale = since !== undefined && i.lastUpdateAt < since;
+  const parts = [
+    `P${i.priority} ${i.title}${i.sdReference ? ` (${i.sdReference})` : ''}`,
+    last ? `${tx(t('senast', 'latest'))} ${ctx.time(last.at)}: ${last.text}` : `${tx(t('öppnad', 'opened'))} ${ctx.time(i.openedAt)}`,
+    stale ? tx(t('ingen uppdatering sedan förra mötet', 'no update since the previous meeting')) : '',
+  ].filter(Boolean);
+  return { text: parts.join(' – '), colour: i.priority === 1 ? 'red' : 'yellow', ref: { type: 'incident', id: i.id } };
+}
+
+function cslSections(ctx: Ctx): AgendaSection[] {
+  const { input, tx, since } = ctx;
+  const status = new Map(input.unitStatuses.map((s) => [s.unitId, s]));
+  const people = input.goLive.people;
+  const sections: AgendaSection[] = [
+    ...overdueDecisionsSection(ctx, ['CSL'], false),
+    {
+      key: 'roundTable',
+      number: 1,
+      title: tx(
+        t(
+          '”Laget runt” där varje förvaltningsrepresentant rapporterar det som inte går enligt plan och hur det påverkar eller kommer att påverka verksamheten',
+          'Round the table: each förvaltning representative reports what does not go to plan and how it affects or will affect care',
+        ),
+      ),
+      prompts: [],
+      items: [],
+    },
+  ];
+  for (const f of input.goLive.forvaltningar) {
+    const counts = { red: 0, yellow: 0, green: 0, missing: 0 };
+    const items: AgendaItem[] = [];
+    const changes: AgendaItem[] = [];
+    const missing: string[] = [];
+    for (const u of f.units) {
+      const s = status.get(u.id);
+      if (!s) {
+        counts.missing++;
+        missing.push(u.name);
+        continue;
+      }
+      counts[s.colour]++;
+      const prev = input.unitColoursAtPrevious?.has(u.id) ? input.unitColoursAtPrevious.get(u.id)! : undefined;
+      const reportedSince = since !== undefined && s.reportedAt >= since;
+      const change = reportedSince && prev !== undefined && prev !== s.colour ? `${prev === null ? tx(t('ny', 'new')) : tx(COLOUR[prev])} → ${tx(COLOUR[s.colour])}` : '';
+      if (s.colour !== 'green')
+        items.push({
+          text: `${u.name} (${tx(COLOUR[s.colour])}, ${ctx.time(s.reportedAt)}${change ? `, ${change}` : ''}): ${s.explanation}`,
+          colour: s.colour,
+          ...(change && prev !== undefined ? { trend: trendOf(s.colour, prev ?? undefined) } : {}),
+          ref: { type: 'unit', id: u.id },
+        });
+      else if (change) changes.push({ text: `${u.name}: ${change}`, colour: 'green', trend: trendOf('green', prev ?? undefined), ref: { type: 'unit', id: u.id } });
+    }
+    items.sort((a, b) => (a.colour === b.colour ? 0 : a.colour === 'red' ? -1 : 1));
+    if (missing.length) items.push({ text: `${tx(t('Saknar rapport', 'No report'))}: ${missing.join(', ')}`, ref: { type: 'forvaltning', id: f.id } });
+    const reps = people.filter((p) => p.roles.includes('cslRepresentative') && p.forvaltningId === f.id).map((p) => p.name);
+    const head = tx(t(`röd ${counts.red}, gul ${counts.yellow}, grön ${counts.green}, saknas ${counts.missing}`, `red ${counts.red}, yellow ${counts.yellow}, green ${counts.green}, missing ${counts.missing}`));
+    sections.push({
+      key: `forvaltning:${f.id}`,
+      title: `${f.name} – ${head}${reps.length ? ` (${reps.join(', ')})` : ''}`,
+      prompts: [],
+      items: [...items, ...changes],
+    });
+  }
+  const waiting = (input.decisions ?? []).filter((d) => d.forum === 'CSL' && d.status === 'waiting' && !isOverdue(d, input.now));
+  sections.push({
+    key: 'decisions',
+    number: 2,
+    title: tx(t('Beslut om åtgärder och fördelning av eventuella aktiviteter', 'Decisions on actions and who does what')),
+    prompts: [],
+    items: waiting.map((d) => ({ text: d.title, ref: { type: 'decision', id: d.id } })),
+  });
+  return sections;
+}
+
+function lgvSections(ctx: Ctx): AgendaSection[] {
+  const { input, tx } = ctx;
+  const incidents = input.openIncidents
+    .filter((i) => i.status === 'open' && isMajor(i))
+    .sort((a, b) => a.priority - b.priority || a.openedAt.localeCompare(b.openedAt))
+    .map((i) => incidentItem(ctx, i));
+  const waiting = (input.decisions ?? []).filter((d) => d.forum === 'LGV' && d.status === 'waiting' && !isOverdue(d, input.now));
+  const escalated = (input.challenges ?? []).filter((c) => c.open && c.escalatedTo === 'LGV');
+  return [
+    ...overdueDecisionsSection(ctx, ['LGV'], true),
+    { key: 'incidents', number: 1, title: tx(t('Incidenter av prioritet 1 och 2', 'Priority 1 and 2 incidents')), prompts: [], items: incidents },
+    {
+      key: 'decisionCases',
+      number: 2,
+      title: tx(t('Beslutsärenden som väntar på LGV', 'Decision cases waiting for LGV')),
+      prompts: [],
+      items: waiting.map((d) => ({ text: `${d.title}${d.deadline ? ` (${tx(t('senast', 'by'))} ${ctx.time(d.deadline)})` : ''}`, ref: { type: 'decision', id: d.id } })),
+    },
+    {
+      key: 'escalations',
+      number: 3,
+      title: tx(t('Eskalerade behov av förutsättningar, beslut, konsekvenser och åtgärder', 'Escalated needs: prerequisites, decisions, consequences, actions')),
+      prompts: [],
+      items: escalated.map((c) => ({ text: `${c.title}${c.summary ? ` – ${c.summary}` : ''}`, colour: c.colour, ref: { type: 'challenge', id: c.id } })),
+    },
+  ];
+}
+
+// --- rendering ---
+
+const LABEL = {
+  earlier: t('Tidigare', 'Earlier'),
+  new: t('Ny', 'New'),
+  moved: t('har rört sig', 'moved forward'),
+  notMoved: t('ingen förändring sedan förra mötet', 'no change since the previous meeting'),
+  overdue: t('FÖRSENAT', 'OVERDUE'),
+  none: t('Inget att ta upp.', 'Nothing to raise.'),
+};
+
+/** One item as one line of text: tags first, then the text. */
+export function itemLine(item: AgendaItem, lang: Lang): string {
+  const tags: string[] = [];
+  if (item.overdue) tags.push(LABEL.overdue[lang]);
+  if (item.colour) tags.push(COLOUR[item.colour][lang].toUpperCase());
+  if (item.age) tags.push(LABEL[item.age][lang]);
+  if (item.movedForward !== undefined) tags.push(item.movedForward ? LABEL.moved[lang] : LABEL.notMoved[lang]);
+  if (item.trend && item.trend !== 'same') tags.push(TREND[item.trend][lang]);
+  return tags.length ? `[${tags.join(' · ')}] ${item.text}` : item.text;
+}
+
+const sectionTitle = (s: AgendaSection): string => `${s.number !== undefined ? `${s.number}. ` : ''}${s.title}`;
+
+/** The generic shape `{ title, sections: [{ title, items }] }` the notification templates render. */
+export function toRendering(agenda: Agenda): AgendaRendering {
+  return {
+    title: agenda.title,
+    sections: agenda.sections.map((s) => ({
+      title: [sectionTitle(s), ...s.prompts].join(' '),
+      items: s.items.map((i) => itemLine(i, agenda.lang)),
+    })),
+  };
+}
+
+const when = (a: Agenda) => `${a.localStart.replace('T', ' ')}–${a.localEnd.slice(11)} (${a.timeZone})`;
+
+/** Plain text, for e-mail bodies. */
+export function renderText(agenda: Agenda): string {
+  const lines = [agenda.title, when(agenda), ''];
+  for (const s of agenda.sections) {
+    lines.push(sectionTitle(s));
+    for (const p of s.prompts) lines.push(`   ${p}`);
+    if (s.items.length === 0) lines.push(`   – ${LABEL.none[agenda.lang]}`);
+    for (const i of s.items) lines.push(`   • ${itemLine(i, agenda.lang)}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+const mdEscape = (s: string) => s.replace(/([\\`*_[\]<>#|])/g, '\\$1');
+
+/** Markdown, for people (`?format=md`) and Teams. */
+export function renderMarkdown(agenda: Agenda): string {
+  const lines = [`# ${mdEscape(agenda.title)}`, '', `_${mdEscape(when(agenda))}_`, ''];
+  for (const s of agenda.sections) {
+    lines.push(`## ${mdEscape(sectionTitle(s))}`, '');
+    for (const p of s.prompts) lines.push(`_${mdEscape(p)}_`, '');
+    if (s.items.length === 0) lines.push(`- ${LABEL.none[agenda.lang]}`);
+    for (const i of s.items) lines.push(`- ${mdEscape(itemLine(i, agenda.lang))}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A small, self-contained HTML page (`?format=html`); every piece of text is escaped. */
+export function renderHtml(agenda: Agenda): string {
+  const e = escapeHtml;
+  const body: string[] = [`<h1>${e(agenda.title)}</h1>`, `<p class="when">${e(when(agenda))}</p>`];
+  for (const s of agenda.sections) {
+    body.push(`<section data-key="${e(s.key)}"><h2>${e(sectionTitle(s))}</h2>`);
+    for (const p of s.prompts) body.push(`<p class="prompt">${e(p)}</p>`);
+    if (s.items.length === 0) body.push(`<p class="none">${e(LABEL.none[agenda.lang])}</p>`);
+    else body.push(`<ul>${s.items.map((i) => `<li${i.colour ? ` class="${i.colour}"` : ''}>${e(itemLine(i, agenda.lang))}</li>`).join('')}</ul>`);
+    body.push('</section>');
+  }
+  return `<!doctype html><html lang="${agenda.lang}"><head><meta charset="utf-8"><title>${e(agenda.title)}</title></head><body>${body.join('')}</body></html>`;
+}

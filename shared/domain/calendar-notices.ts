@@ -1,0 +1,171 @@
+import { DateTime } from 'luxon';
+import type { Agenda } from './agenda';
+import { renderHtml, renderText, toRendering } from './agenda';
+import type { AreaWithoutReport, Checkpoint, OverdueUnit } from './calendar-actions';
+import type { Texts } from './errors';
+import type { GoLive, Role } from './golive';
+import type { Incident } from './incident';
+import type { Meeting } from './meetings';
+import type { Forum } from './schedule';
+
+/*
+ * What the calendar's reminders and agendas say (R3.3, R4.4, R6.5, R9.1), Swedish first.
+ * The shape is the notifier port's request minus what the app adds (go-live id, createdAt);
+ * dedupe keys are deterministic, so a notice asked for twice is stored once.
+ */
+
+export type CalendarNoticeKind = 'unitReportReminder' | 'unitOverdueSummary' | 'areaReportReminder' | 'areaReportOverdue' | 'incidentUpdateReminder' | 'agenda';
+
+export interface Notice {
+  kind: CalendarNoticeKind;
+  dedupeKey: string;
+  recipients: { personIds?: string[]; roles?: Role[]; forums?: Forum[] };
+  subject: Texts;
+  text: Texts;
+  html?: Texts;
+  link?: string;
+  about?: { type: string; id: string };
+  data?: Record<string, unknown>;
+}
+
+type G = Pick<GoLive, 'id' | 'timeZone' | 'people' | 'forvaltningar'>;
+
+const hhmm = (goLive: Pick<GoLive, 'timeZone'>, instant: string) => DateTime.fromISO(instant, { zone: goLive.timeZone }).toFormat('HH:mm');
+const local = (goLive: Pick<GoLive, 'timeZone'>, instant: string | null, none: Texts): Texts =>
+  instant === null ? none : { sv: DateTime.fromISO(instant, { zone: goLive.timeZone }).toFormat('d/M HH:mm'), en: DateTime.fromISO(instant, { zone: goLive.timeZone }).toFormat('d/M HH:mm') };
+const NEVER: Texts = { sv: 'aldrig', en: 'never' };
+
+const api = (goLiveId: string, path: string) => `/api/golives/${goLiveId}${path}`;
+
+/**
+ * R3.3 at a check point: a reminder to each overdue unit's reporters, and one summary per
+ * förvaltning to its FVIS project lead (else its CSL representatives, else the go-live
+ * coordinator). Keys: `unitOverdue:{checkpointId}:{unitId}`, `unitOverdueSummary:{checkpointId}:{forvaltningId}`.
+ */
+export function checkpointNotices(goLive: G, cp: Checkpoint, overdue: readonly OverdueUnit[]): Notice[] {
+  const at = hhmm(goLive, cp.at);
+  const from = hhmm(goLive, cp.windowStart);
+  const out: Notice[] = [];
+  for (const o of overdue) {
+    if (o.reporters.length === 0) continue;
+    const last = local(goLive, o.lastReportedAt, NEVER);
+    out.push({
+      kind: 'unitReportReminder',
+      dedupeKey: `unitOverdue:${cp.id}:${o.unit.id}`,
+      recipients: { personIds: o.reporters.map((p) => p.id) },
+      subject: { sv: `Påminnelse: statusrapport för ${o.unit.name} (kl. ${at})`, en: `Reminder: status report for ${o.unit.name} (${at})` },
+      text: {
+        sv: `${o.unit.name} har ingen statusrapport mellan ${from} och ${at}. Rapportera enhetens färg och varför så snart som möjligt. Senaste rapport: ${last.sv}.`,
+        en: `${o.unit.name} has no status report between ${from} and ${at}. Please report the unit's colour and why as soon as possible. Latest report: ${last.en}.`,
+      },
+      link: api(goLive.id, `/units/${o.unit.id}/reports`),
+      about: { type: 'unit', id: o.unit.id },
+      data: { checkpointId: cp.id, checkpointAt: cp.at, unitId: o.unit.id, forvaltningId: o.forvaltning.id, lastReportedAt: o.lastReportedAt },
+    });
+  }
+  const byForvaltning = new Map<string, OverdueUnit[]>();
+  for (const o of overdue) byForvaltning.set(o.forvaltning.id, [...(byForvaltning.get(o.forvaltning.id) ?? []), o]);
+  for (const [forvaltningId, units] of byForvaltning) {
+    const f = units[0]!.forvaltning;
+    const reps = goLive.people.filter((p) => p.roles.includes('cslRepresentative') && p.forvaltningId === forvaltningId).map((p) => p.id);
+    const recipients: Notice['recipients'] = f.fvisLeadId ? { personIds: [f.fvisLeadId] } : reps.length ? { personIds: reps } : { roles: ['goLiveCoordinator'] };
+    const list = (lang: keyof Texts) => units.map((u) => `• ${u.unit.name} (${lang === 'sv' ? 'senaste rapport' : 'latest report'}: ${local(goLive, u.lastReportedAt, NEVER)[lang]})`).join('\n');
+    out.push({
+      kind: 'unitOverdueSummary',
+      dedupeKey: `unitOverdueSummary:${cp.id}:${forvaltningId}`,
+      recipients,
+      subject: { sv: `${units.length} enheter utan statusrapport kl. ${at} – ${f.name}`, en: `${units.length} units without a status report at ${at} – ${f.name}` },
+      text: {
+        sv: `Följande enheter i ${f.name} har inte rapporterat mellan ${from} och ${at}:\n${list('sv')}`,
+        en: `These units in ${f.name} have not reported between ${from} and ${at}:\n${list('en')}`,
+      },
+      link: api(goLive.id, '/overview'),
+      about: { type: 'forvaltning', id: forvaltningId },
+      data: { checkpointId: cp.id, checkpointAt: cp.at, forvaltningId, unitIds: units.map((u) => u.unit.id) },
+    });
+  }
+  return out;
+}
+
+const areaRecipients = (a: AreaWithoutReport, alsoCoordinator: boolean): Notice['recipients'] =>
+  a.coordinators.length
+    ? { personIds: a.coordinators.map((p) => p.id), ...(alsoCoordinator ? { roles: ['goLiveCoordinator' as Role] } : {}) }
+    : { roles: ['goLiveCoordinator'] };
+
+/** R4.4: 30 min before each DSL, to coordinators of areas with no report since the previous DSL. Key `areaReminder:{meetingId}:{areaId}`. */
+export function areaReminderNotices(goLive: G, meeting: Meeting, missing: readonly AreaWithoutReport[], deadline: string): Notice[] {
+  const start = hhmm(goLive, meeting.start);
+  const by = hhmm(goLive, deadline);
+  return missing.map((a) => ({
+    kind: 'areaReportReminder',
+    dedupeKey: `areaReminder:${meeting.id}:${a.area.id}`,
+    recipients: areaRecipients(a, false),
+    subject: { sv: `Påminnelse: rapportera ${a.area.name} före DSL kl. ${start}`, en: `Reminder: report ${a.area.name} before DSL at ${start}` },
+    text: {
+      sv: `${a.area.name} har inte rapporterat sedan förra DSL-mötet. Lämna områdets status senast kl. ${by} inför DSL kl. ${start}.`,
+      en: `${a.area.name} has not reported since the previous DSL meeting. Report the area's status by ${by} for DSL at ${start}.`,
+    },
+    link: api(goLive.id, `/areas/${a.area.id}/reports`),
+    about: { type: 'area', id: a.area.id },
+    data: { meetingId: meeting.id, meetingStart: meeting.start, deadline, areaId: a.area.id, lastReportedAt: a.lastReportedAt },
+  }));
+}
+
+/** R4.4: at the deadline (15 min before DSL), to the coordinators still missing, and the go-live coordinator. Key `areaOverdue:{meetingId}:{areaId}`. */
+export function areaDeadlineNotices(goLive: G, meeting: Meeting, missing: readonly AreaWithoutReport[]): Notice[] {
+  const start = hhmm(goLive, meeting.start);
+  return missing.map((a) => ({
+    kind: 'areaReportOverdue',
+    dedupeKey: `areaOverdue:${meeting.id}:${a.area.id}`,
+    recipients: areaRecipients(a, true),
+    subject: { sv: `Försenad rapport: ${a.area.name} inför DSL kl. ${start}`, en: `Report overdue: ${a.area.name} for DSL at ${start}` },
+    text: {
+      sv: `Tiden för ${a.area.name}s rapport inför DSL kl. ${start} har gått ut. Rapportera nu, eller meddela driftsättningskoordinatorn.`,
+      en: `The deadline for ${a.area.name}'s report for DSL at ${start} has passed. Report now, or tell the go-live coordinator.`,
+    },
+    link: api(goLive.id, `/areas/${a.area.id}/reports`),
+    about: { type: 'area', id: a.area.id },
+    data: { meetingId: meeting.id, meetingStart: meeting.start, areaId: a.area.id, lastReportedAt: a.lastReportedAt },
+  }));
+}
+
+/** R9.1: before each DSL, to IM for each open P1/P2 incident without an update since the previous DSL. Key `incidentReminder:{meetingId}:{incidentId}`. */
+export function incidentReminderNotices(goLive: G, meeting: Meeting, incidents: readonly Incident[]): Notice[] {
+  const start = hhmm(goLive, meeting.start);
+  return incidents.map((i) => ({
+    kind: 'incidentUpdateReminder',
+    dedupeKey: `incidentReminder:${meeting.id}:${i.id}`,
+    recipients: i.incidentManagerId ? { personIds: [i.incidentManagerId] } : { roles: ['incidentManager'] },
+    subject: { sv: `Uppdatera P${i.priority}-incidenten ”${i.title}” före DSL kl. ${start}`, en: `Update P${i.priority} incident "${i.title}" before DSL at ${start}` },
+    text: {
+      sv: `Incidenten ”${i.title}”${i.sdReference ? ` (${i.sdReference})` : ''} har ingen uppdatering sedan förra DSL-mötet. Lämna en statusuppdatering inför DSL kl. ${start}.`,
+      en: `Incident "${i.title}"${i.sdReference ? ` (${i.sdReference})` : ''} has had no update since the previous DSL meeting. Post a status update for DSL at ${start}.`,
+    },
+    link: api(goLive.id, `/incidents/${i.id}/updates`),
+    about: { type: 'incident', id: i.id },
+    data: { meetingId: meeting.id, meetingStart: meeting.start, incidentId: i.id, priority: i.priority, lastUpdateAt: i.lastUpdateAt },
+  }));
+}
+
+/** R6.5: the agenda to the forum's participants and channel. Key `agenda:{meetingId}`; `data.agenda` is the generic rendering shape. */
+export function agendaNotice(goLive: G, meeting: Meeting, agendas: { sv: Agenda; en: Agenda }): Notice {
+  const start = hhmm(goLive, meeting.start);
+  return {
+    kind: 'agenda',
+    dedupeKey: `agenda:${meeting.id}`,
+    recipients: { roles: [...meeting.participantRoles], forums: [meeting.forum] },
+    subject: { sv: `Dagordning ${meeting.forum} kl. ${start}`, en: `Agenda ${meeting.forum} at ${start}` },
+    text: { sv: renderText(agendas.sv), en: renderText(agendas.en) },
+    html: { sv: renderHtml(agendas.sv), en: renderHtml(agendas.en) },
+    link: api(goLive.id, `/meetings/${meeting.id}/agenda?format=html`),
+    about: { type: 'meeting', id: meeting.id },
+    data: {
+      meetingId: meeting.id,
+      forum: meeting.forum,
+      start: meeting.start,
+      end: meeting.end,
+      agenda: toRendering(agendas.sv),
+      agendaEn: toRendering(agendas.en),
+    },
+  };
+}
