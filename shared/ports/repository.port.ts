@@ -88,6 +88,12 @@ export interface Repository {
   listUnitReportsByGoLive(goLiveId: string, query?: HistoryQuery): Promise<UnitReport[]>;
   /** Every area report of a go-live, one page at a time, oldest first (see `HistoryQuery`). */
   listAreaReportsByGoLive(goLiveId: string, query?: HistoryQuery): Promise<AreaReport[]>;
+  /**
+   * Stores many unit reports, each exactly as `addUnitReport` would (idempotent by id, the
+   * newest becomes the status); results in the order given. For imports: the embedded store
+   * commits them in one transaction instead of one each, Cosmos writes them one by one.
+   */
+  addUnitReports(reports: readonly UnitReport[]): Promise<CreateResult<UnitReport>[]>;
 
   /** Creates an incident if its id is new. */
   createIncident(incident: Incident): Promise<CreateResult<Incident>>;

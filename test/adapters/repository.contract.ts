@@ -216,6 +216,25 @@ export function repositoryContract(name: string, setup: () => Promise<{ repo: Re
         expect(await repo.listUnitReportsByGoLive(uniqueId('gl'))).toEqual([]);
       });
 
+      it('stores a batch of unit reports as one by one would: replays, ties and the newest status included', async () => {
+        const goLive = makeGoLive();
+        await repo.saveGoLive(goLive, null);
+        const existing = makeUnitReport({ goLiveId: goLive.id, id: 'b-0', reportedAt: minutesAfter(T0, 5) });
+        await repo.addUnitReport(existing);
+        const batch = [
+          makeUnitReport({ goLiveId: goLive.id, id: 'b-2', colour: 'red', reportedAt: minutesAfter(T0, 30) }),
+          { ...existing, colour: 'yellow' as const },
+          makeUnitReport({ goLiveId: goLive.id, id: 'b-1', unitId: 'akuten', forvaltningId: 'medicin', reportedAt: minutesAfter(T0, 10) }),
+          makeUnitReport({ goLiveId: goLive.id, id: 'b-3', colour: 'green', reportedAt: minutesAfter(T0, 20) }),
+        ];
+        const results = await repo.addUnitReports(batch);
+        expect(results.map((r) => [r.value.id, r.created])).toEqual([['b-2', true], ['b-0', false], ['b-1', true], ['b-3', true]]);
+        expect(results[1]!.value).toEqual(existing);
+        expect((await repo.listUnitReportsByGoLive(goLive.id)).map((r) => r.id)).toEqual(['b-0', 'b-1', 'b-3', 'b-2']);
+        expect((await repo.getStatusSnapshot(goLive.id))?.unitStatuses.map((u) => [u.unitId, u.reportId]).sort()).toEqual([['akuten', 'b-1'], ['avd-12', 'b-2']]);
+        expect(await repo.addUnitReports([])).toEqual([]);
+      });
+
       it('lists area reports of every area oldest first, whole, and pages the same way', async () => {
         const goLiveId = uniqueId('gl');
         const second = makeAreaReport({ goLiveId, id: 'ah-b', areaId: 'teknik', colour: 'yellow', suggestedColour: 'green', overrideReason: 'Osäkert', reportedAt: minutesAfter(T0, 20) });

@@ -178,6 +178,13 @@ export class CosmosRepository implements Repository {
     return this.history(AreaReport, goLiveId, 'areaReport', query);
   }
 
+  /** One by one: each report's status step reads what the one before it wrote. */
+  async addUnitReports(reports: readonly UnitReport[]): Promise<CreateResult<UnitReport>[]> {
+    const results: CreateResult<UnitReport>[] = [];
+    for (const r of reports) results.push(await this.addUnitReport(r));
+    return results;
+  }
+
   /**
    * A page of a go-live's reports in `sortKey` order (`reportedAt|id`), one single-partition
    * query. `since` compares as a prefix: every key of that instant sorts after the bare instant.

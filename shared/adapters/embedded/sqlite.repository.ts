@@ -73,14 +73,7 @@ export class SqliteRepository implements Repository {
   private constructor(private readonly db: Database.Database) {
     this.stmt = prepareStatements(db);
 
-    this.addUnitReportTx = db.transaction((report: UnitReport) => {
-      const { created, value } = this.insertIfAbsent(UnitReport, report, this.unitReportDoc(report));
-      const statusId = docId('unitStatus', value.unitId);
-      const current = this.read(UnitStatus, value.goLiveId, statusId)?.value;
-      const candidate = statusOfUnitReport(value);
-      if (isNewer(candidate, current)) this.stmt.upsert.run(write(value.goLiveId, statusId, 'unitStatus', candidate, value.unitId, null));
-      return { value, created };
-    });
+    this.addUnitReportTx = db.transaction((report: UnitReport) => this.storeUnitReport(report));
 
     this.addAreaReportTx = db.transaction((report: AreaReport) => {
       const { created, value } = this.insertIfAbsent(AreaReport, report, this.areaReportDoc(report));
@@ -158,18 +151,39 @@ export class SqliteRepository implements Repository {
     return guard(() => this.history(AreaReport, goLiveId, 'areaReport', query));
   }
 
-  private historyStmt?: Database.Statement<{ pk: string; type: DocType; since: string; afterKey: string; afterId: string; n: number }, DocRow>;
+  private addUnitReportsTx?: Database.Transaction<(reports: readonly UnitReport[]) => CreateResult<UnitReport>[]>;
+
+  async addUnitReports(reports: readonly UnitReport[]): Promise<CreateResult<UnitReport>[]> {
+    // One transaction for the batch: a commit per report is most of the cost of a large import.
+    this.addUnitReportsTx ??= this.db.transaction((rs: readonly UnitReport[]) => rs.map((r) => this.storeUnitReport(r)));
+    return guard(() => this.addUnitReportsTx!.immediate(reports));
+  }
+
+  /** A report and, if it is newer, the unit's status; inside the caller's transaction. */
+  private storeUnitReport(report: UnitReport): CreateResult<UnitReport> {
+    const { created, value } = this.insertIfAbsent(UnitReport, report, this.unitReportDoc(report));
+    const statusId = docId('unitStatus', value.unitId);
+    const current = this.read(UnitStatus, value.goLiveId, statusId)?.value;
+    const candidate = statusOfUnitReport(value);
+    if (isNewer(candidate, current)) this.stmt.upsert.run(write(value.goLiveId, statusId, 'unitStatus', candidate, value.unitId, null));
+    return { value, created };
+  }
+
+  private historyStmt?: Database.Statement<{ pk: string; type: DocType; afterKey: string; afterId: string; n: number }, DocRow>;
 
   /** A page of a go-live's reports by (reportedAt, id), through `docs_by_time`; ids share the type prefix, so they order as report ids. */
   private history<T>(schema: z.ZodType<T>, pk: string, type: 'unitReport' | 'areaReport', query: HistoryQuery): T[] {
     const n = Math.min(HISTORY_PAGE_MAX, Math.max(0, Math.trunc(query.limit ?? HISTORY_PAGE_MAX)));
     if (n === 0) return [];
+    // One lower bound, so every page is a seek in the index: `since` is (since, '') — no id is
+    // empty — and a cursor before `since` is no bound at all.
     this.historyStmt ??= this.db.prepare(
-      `SELECT type, etag, body FROM docs WHERE pk = @pk AND type = @type AND sort_key >= @since AND (sort_key, id) > (@afterKey, @afterId)
+      `SELECT type, etag, body FROM docs WHERE pk = @pk AND type = @type AND (sort_key, id) > (@afterKey, @afterId)
        ORDER BY sort_key, id LIMIT @n`,
     );
-    const after = query.after ? { afterKey: query.after.reportedAt, afterId: docId(type, query.after.id) } : { afterKey: '', afterId: '' };
-    return this.historyStmt.all({ pk, type, since: query.since ?? '', ...after, n }).map((row) => parseBody(schema, row));
+    const since = query.since ?? '';
+    const after = query.after && query.after.reportedAt >= since ? { afterKey: query.after.reportedAt, afterId: docId(type, query.after.id) } : { afterKey: since, afterId: '' };
+    return this.historyStmt.all({ pk, type, ...after, n }).map((row) => parseBody(schema, row));
   }
 
   async createIncident(incident: Incident): Promise<CreateResult<Incident>> {

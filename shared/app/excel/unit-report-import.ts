@@ -13,7 +13,6 @@ import { sameName } from '../../domain/import-organisation';
 import { containsPersonalIdentityNumber } from '../../domain/personnummer';
 import type { Reporter, UnitReport } from '../../domain/unit-report';
 import { requireGoLive } from '../golives';
-import { requestHash } from '../idempotency';
 import { unitReportHistory } from './history';
 import type { FieldCell, FoundTable, ImportMode, ImportOptions, Requirement, RowIssue } from './import-report';
 import { fieldCell, forEachLimit, listLabels } from './import-report';
@@ -40,6 +39,8 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /** Parallel writes: units in parallel, each unit's reports in order, so status updates do not race. */
 const WRITE_CONCURRENCY = 8;
+/** Reports per `addUnitReports` call: one transaction in the embedded store. */
+const WRITE_BATCH = 500;
 
 const EXPLANATION_MAX = 2000;
 const REPORTER_MAX = 120;
@@ -189,23 +190,33 @@ export async function importUnitReports(
   } else {
     const receivedAt = now.toISOString();
     const byUnit = new Map<string, Candidate[]>();
-    for (const c of toWrite) byUnit.set(c.ref.unit.id, [...(byUnit.get(c.ref.unit.id) ?? []), c]);
+    for (const c of toWrite) {
+      const group = byUnit.get(c.ref.unit.id);
+      if (group) group.push(c);
+      else byUnit.set(c.ref.unit.id, [c]);
+    }
     await forEachLimit([...byUnit.values()], WRITE_CONCURRENCY, async (group) => {
       // Newest first: older reports then find a newer status and leave it alone (one read, no write).
       group.sort((a, b) => (a.reportedAt === b.reportedAt ? (a.id < b.id ? 1 : -1) : a.reportedAt < b.reportedAt ? 1 : -1));
-      for (const c of group) {
-        const result = await s.repo.addUnitReport(toReport(goLive.id, c, receivedAt, cmd.actor));
-        if (result.created) {
-          created++;
-          items.push({ row: c.row, outcome: 'created', report: view(c) });
-        } else if (sameContent(result.value, toFields(c))) {
-          items.push({ row: c.row, outcome: 'alreadyStored', report: view(c) });
-        } else {
-          issues.push(idIssue(table.sheet, c, conflictText(result.value)));
-          rowsWithErrors.add(c.row);
-        }
+      for (let i = 0; i < group.length; i += WRITE_BATCH) {
+        const batch = group.slice(i, i + WRITE_BATCH);
+        const results = await s.repo.addUnitReports(batch.map((c) => toReport(goLive.id, c, receivedAt, cmd.actor)));
+        results.forEach((result, k) => settle(batch[k]!, result));
       }
     });
+  }
+
+  /** What the store said about one written row: new, already there (a concurrent import), or an id taken by another report. */
+  function settle(c: Candidate, result: { value: UnitReport; created: boolean }): void {
+    if (result.created) {
+      created++;
+      items.push({ row: c.row, outcome: 'created', report: view(c) });
+    } else if (sameContent(result.value, toFields(c))) {
+      items.push({ row: c.row, outcome: 'alreadyStored', report: view(c) });
+    } else {
+      issues.push(idIssue(table.sheet, c, conflictText(result.value)));
+      rowsWithErrors.add(c.row);
+    }
   }
 
   items.sort((a, b) => a.row - b.row);
@@ -270,9 +281,19 @@ function toReport(goLiveId: string, c: Candidate, receivedAt: string, actor: Act
     ...(c.reporter ? { reporter: c.reporter } : {}),
     source: 'import',
     ...(actor ? { recordedBy: actor } : {}),
-    // As the API fingerprints a request, so a later API call with this id and body is a replay.
-    requestHash: requestHash({ unitId: c.ref.unit.id, ...input }),
+    requestHash: importRequestHash(c.ref.unit.id, input),
   };
+}
+
+/**
+ * The fingerprint the API gives the same request (`requestHash({ unitId, ...input })`), so a
+ * later API call with this id and body is a replay. Built with its keys already in sorted
+ * order, which is what `canonicalJson` would make of it, at a fraction of the cost per row.
+ */
+export function importRequestHash(unitId: string, input: { id: string; colour: Colour; explanation: string; reportedAt: string; reporter?: Reporter }): string {
+  const reporter = input.reporter && { ...(input.reporter.name !== undefined ? { name: input.reporter.name } : {}), ...(input.reporter.personId !== undefined ? { personId: input.reporter.personId } : {}) };
+  const sorted = { colour: input.colour, explanation: input.explanation, id: input.id, reportedAt: input.reportedAt, ...(reporter ? { reporter } : {}), unitId };
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('base64url').slice(0, 32);
 }
 
 function idIssue(sheet: string, c: Candidate, problem: Texts): RowIssue {

@@ -202,8 +202,15 @@ export function cellValue(v: ExcelJS.CellValue | undefined): { value: Cell; prob
     if ('richText' in v && Array.isArray(v.richText)) return { value: v.richText.map((t) => t.text).join('') };
     if ('formula' in v || 'sharedFormula' in v) {
       const result = (v as { result?: unknown }).result;
-      if (result === undefined || result === null)
-        return { value: null, problem: { sv: 'formel utan sparat värde (öppna och spara filen i Excel först)', en: 'formula without a saved value (open and save the file in Excel first)' } };
+      // The streaming reader drops an error result (t="e"), so "no value" also covers "an error".
+      if (result === undefined || result === null || (typeof result === 'number' && Number.isNaN(result)))
+        return {
+          value: null,
+          problem: {
+            sv: 'formel utan sparat värde eller med fel (skriv in värdet, eller öppna och spara filen i Excel)',
+            en: 'formula without a saved value or with an error (type the value, or open and save the file in Excel)',
+          },
+        };
       if (typeof result === 'object' && result !== null && 'error' in result)
         return { value: null, problem: { sv: `formeln ger felet ${String((result as { error: unknown }).error)}`, en: `the formula gives the error ${String((result as { error: unknown }).error)}` } };
       return cellValue(result as ExcelJS.CellValue);
