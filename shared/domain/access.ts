@@ -33,6 +33,15 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   postIncidentUpdate: { kind: 'roles', roles: ['incidentManager', ...LEADS] },
   listIncidents: { kind: 'member' },
   getOverview: { kind: 'member' },
+  // Excel in, Excel out (R3.4, R8.5). A förvaltning's status list is imported by the leads,
+  // the CSL representative (the förvaltning's FVIS contact) or a key for unit reports; the
+  // organisation by administrators or a key for it. Templates and exports are for members.
+  importUnitReports: { kind: 'roles', roles: [...LEADS, 'cslRepresentative'], machineScope: 'unit-reports' },
+  importOrganisation: { kind: 'admin', machineScope: 'organisation' },
+  getUnitReportsTemplate: { kind: 'member' },
+  getOrganisationTemplate: { kind: 'member' },
+  exportUnitReports: { kind: 'member' },
+  exportAreaReports: { kind: 'member' },
   // The go-live calendar (R5, R6). Any member reads meetings, agendas and the feed; an extra
   // meeting (R5.1) may be called by the forums' participants, and the use case narrows it to
   // the participants of the forum asked for (or the leads).
@@ -46,18 +55,22 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   getCalendar: { kind: 'member' },
   listDispatches: { kind: 'member' },
   listNotifications: { kind: 'member' },
-  // Excel in, Excel out (R3.4, R8.5). A förvaltning's status list is imported by the leads,
-  // the CSL representative (the förvaltning's FVIS contact) or a key for unit reports; the
-  // organisation by administrators or a key for it. Templates and exports are for members.
-  importUnitReports: { kind: 'roles', roles: [...LEADS, 'cslRepresentative'], machineScope: 'unit-reports' },
-  importOrganisation: { kind: 'admin', machineScope: 'organisation' },
-  getUnitReportsTemplate: { kind: 'member' },
-  getOrganisationTemplate: { kind: 'member' },
-  exportUnitReports: { kind: 'member' },
-  exportAreaReports: { kind: 'member' },
   getDayPicture: { kind: 'member' },
   // The board page and its assets hold no data (the page reads the member-only APIs above
   // from the browser), so they are public: signing in happens when those calls need it.
   getBoard: { kind: 'public' },
   getBoardAsset: { kind: 'public' },
+  // Escalation (R7, R8). The area coordinator raises (R7.1); DSL, chaired by the go-live lead,
+  // triages (R7.2); the lead and the area coordinator take a decision to ITD or LGV (R7.2
+  // step 4); the deciders, or the coordinator who keeps the decision log, record it (R8.5).
+  postChallenge: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', ...LEADS] },
+  listChallenges: { kind: 'member' },
+  getChallenge: { kind: 'member' },
+  triageChallenge: { kind: 'roles', roles: [...LEADS] },
+  requestDecision: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
+  recordDecision: { kind: 'roles', roles: [...LEADS, 'itdManager', 'lgvLiaison', 'chiefMedicalOfficer'] },
+  updateChallenge: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', 'programmeManager', ...LEADS] },
+  resolveChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
+  withdrawChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
+  listDecisions: { kind: 'member' },
 };
