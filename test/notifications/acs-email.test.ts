@@ -22,7 +22,7 @@ beforeEach(() => {
 });
 
 const transport = (connectionString = server.connectionString) =>
-  new AcsEmailTransport({ connectionString, sender: 'DoNotReply@driftpuls.example.se', requestTimeoutMs: 1000, overallTimeoutMs: 3000, pollIntervalMs: 5 });
+  new AcsEmailTransport({ connectionString, sender: 'DoNotReply@driftpuls.example.se', requestTimeoutMs: 2500, overallTimeoutMs: 10000, pollIntervalMs: 5 });
 
 let n = 0;
 const mail = (overrides: Partial<OutgoingEmail> = {}): OutgoingEmail => ({

@@ -30,7 +30,7 @@ const credential = (token = () => server.token): TokenCredential => ({
 });
 
 const TEAMS_APP_ID = '3f1c8f2e-5b6a-4c1e-9d7a-2b8e4f6a1c0d';
-const transport = (cred = credential()) => new GraphActivityTransport({ credential: cred, teamsAppId: TEAMS_APP_ID, baseUrl: server.url, timeoutMs: 1000 });
+const transport = (cred = credential()) => new GraphActivityTransport({ credential: cred, teamsAppId: TEAMS_APP_ID, baseUrl: server.url, timeoutMs: 2500 });
 
 let n = 0;
 const notice = (overrides: Partial<ActivityNotice> = {}): ActivityNotice => ({

@@ -19,7 +19,7 @@ let acs: AcsServer;
 let graph: GraphServer;
 let webhook: WebhookServer;
 
-const TIMEOUT_MS = 1000;
+const TIMEOUT_MS = 2500;
 
 beforeAll(async () => {
   webhook = await new WebhookServer().start();
@@ -29,7 +29,7 @@ beforeAll(async () => {
   const credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: graph.token, expiresOnTimestamp: Date.now() + 3600_000 }) };
   h = await harness({
     transports: {
-      email: new AcsEmailTransport({ connectionString: acs.connectionString, sender: 'DoNotReply@driftpuls.example.se', requestTimeoutMs: TIMEOUT_MS, overallTimeoutMs: 5000, pollIntervalMs: 5 }),
+      email: new AcsEmailTransport({ connectionString: acs.connectionString, sender: 'DoNotReply@driftpuls.example.se', requestTimeoutMs: TIMEOUT_MS, overallTimeoutMs: 10000, pollIntervalMs: 5 }),
       teamsChannel: new TeamsWebhookTransport({ urls: { DSL: webhook.urlFor('DSL'), CSL: webhook.urlFor('CSL'), LGV: webhook.urlFor('LGV') }, timeoutMs: TIMEOUT_MS }),
       teamsActivity: new GraphActivityTransport({ credential, teamsAppId: 'teams-app-id', baseUrl: graph.url, timeoutMs: TIMEOUT_MS }),
     },

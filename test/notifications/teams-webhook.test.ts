@@ -16,7 +16,7 @@ beforeEach(() => {
 });
 
 const urls = () => ({ DSL: server.urlFor('DSL'), CSL: server.urlFor('CSL'), LGV: server.urlFor('LGV') });
-const transport = (u = urls()) => new TeamsWebhookTransport({ urls: u, timeoutMs: 1000 });
+const transport = (u = urls()) => new TeamsWebhookTransport({ urls: u, timeoutMs: 2500 });
 const card = (subject = 'Ny utmaning: skrivare') =>
   renderCard({
     kind: 'challengeRaised',
@@ -75,7 +75,7 @@ describe('Teams workflow webhook per forum channel', () => {
     server.fault = 'timeout-before';
     expect((await failure(transport().post({ deliveryKey: 'k', forum: 'DSL', card: card() }, attempt))).opts).toMatchObject({ retryable: true, maybeDelivered: true });
     const gone = `${await closedPort()}/x`;
-    const closed = new TeamsWebhookTransport({ urls: { DSL: gone, CSL: gone, LGV: gone }, timeoutMs: 1000 });
+    const closed = new TeamsWebhookTransport({ urls: { DSL: gone, CSL: gone, LGV: gone }, timeoutMs: 2500 });
     expect((await failure(closed.post({ deliveryKey: 'k', forum: 'DSL', card: card() }, attempt))).opts).toMatchObject({ retryable: true, maybeDelivered: false });
   });
 });
