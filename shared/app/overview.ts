@@ -1,5 +1,6 @@
 import type { Services } from '../composition';
 import { overviewCalendar } from '../domain/calendar-overview';
+import { escalationOverview, type EscalationOverview } from '../domain/challenge';
 import { notFound } from '../domain/errors';
 import type { Overview } from '../domain/overview';
 import { buildOverview } from '../domain/overview';
@@ -8,12 +9,13 @@ import { nextMeetings } from './calendar/meetings';
 /**
  * The DSL overview (R10.1) from one snapshot read: the cost grows with units, not history.
  * The calendar adds the next meeting of each forum and the overdue reporters (one more
- * short read, for ad-hoc meetings).
+ * short read, for ad-hoc meetings); the escalation adds open challenges and waiting decisions.
  */
-export async function getOverview(s: Pick<Services, 'repo' | 'clock'>, goLiveId: string): Promise<Overview> {
+export async function getOverview(s: Pick<Services, 'repo' | 'clock'>, goLiveId: string): Promise<Overview & EscalationOverview> {
   const snapshot = await s.repo.getStatusSnapshot(goLiveId);
   if (!snapshot) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
   const now = s.clock.now();
   const calendar = overviewCalendar(snapshot.goLive, now, { ...snapshot, nextMeetings: await nextMeetings(s, snapshot.goLive, now) });
-  return buildOverview(now, { ...snapshot, calendar });
+  // Open challenges and waiting decisions (R10.1): one more single-partition read.
+  return { ...buildOverview(now, { ...snapshot, calendar }), ...escalationOverview(await s.repo.listChallenges(goLiveId), now) };
 }

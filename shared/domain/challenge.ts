@@ -380,3 +380,47 @@ export function applyDeadline(c: Challenge, at: string, meetings: readonly Meeti
   }
   return { challenge: next, effects };
 }
+
+/** Challenges and decisions for the overview (R10.1): open challenges by colour and age, decisions waiting with overdue ones first. */
+export interface EscalationOverview {
+  challenges: {
+    counts: { red: number; yellow: number };
+    open: { id: string; title: string; colour: 'red' | 'yellow'; areaId: string; state: ChallengeState; raisedAt: string; ageMinutes: number; notPrioritised: boolean }[];
+  };
+  decisions: {
+    waiting: { id: string; challengeId: string; title: string; question: string; level: DecisionLevel; forum: string; deadline: string; overdue: boolean; minutesLeft: number }[];
+  };
+}
+
+export function escalationOverview(challenges: readonly Challenge[], now: Date, lang: 'sv' | 'en' = 'sv'): EscalationOverview {
+  const t = now.getTime();
+  const open = challenges.filter(isOpen);
+  const minutes = (iso: string) => Math.round((t - Date.parse(iso)) / 60_000);
+  return {
+    challenges: {
+      counts: { red: open.filter((c) => c.colour === 'red').length, yellow: open.filter((c) => c.colour === 'yellow').length },
+      open: open
+        .map((c) => ({ id: c.id, title: c.title, colour: c.colour as 'red' | 'yellow', areaId: c.areaId, state: c.state, raisedAt: c.raisedAt, ageMinutes: minutes(c.raisedAt), notPrioritised: c.state === 'raised' && c.notTriagedNotified }))
+        .sort((a, b) => (a.colour === b.colour ? a.raisedAt.localeCompare(b.raisedAt) : a.colour === 'red' ? -1 : 1)),
+    },
+    decisions: {
+      waiting: open
+        .filter((c) => c.pendingDecision)
+        .map((c) => {
+          const p = c.pendingDecision!;
+          return {
+            id: p.requestId,
+            challengeId: c.id,
+            title: c.title,
+            question: p.question,
+            level: p.level,
+            forum: DECISION_LEVEL_LABELS[p.level][lang],
+            deadline: p.deadline,
+            overdue: p.overdueSince !== undefined || Date.parse(p.deadline) <= t,
+            minutesLeft: -minutes(p.deadline),
+          };
+        })
+        .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.deadline.localeCompare(b.deadline)),
+    },
+  };
+}

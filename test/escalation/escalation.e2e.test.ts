@@ -77,6 +77,11 @@ it('walks a red challenge from raise to resolution', async () => {
   expect((await get(id)).pendingDecision.overdueSince).toBeUndefined();
   await api.advance('PT1M'); // 09:45Z
   expect((await get(id)).pendingDecision).toMatchObject({ overdueSince: '2026-11-28T09:45:00.000Z', remindersSent: 1, nextReminderAt: '2026-11-28T10:00:00.000Z' });
+  // The overview (R10.1): the open red challenge, and its decision waiting — overdue, first.
+  const ov = (await api.get(`${G}/overview`)).json;
+  expect(ov.challenges.counts).toEqual({ red: 1, yellow: 0 });
+  expect(ov.challenges.open[0]).toMatchObject({ id, colour: 'red', ageMinutes: 155 });
+  expect(ov.decisions.waiting[0]).toMatchObject({ challengeId: id, level: 'itd', overdue: true, minutesLeft: 0 });
   await api.advance('PT15M'); // 10:00Z
   expect((await get(id)).pendingDecision).toMatchObject({ remindersSent: 2, nextReminderAt: '2026-11-28T11:00:00.000Z' });
 
