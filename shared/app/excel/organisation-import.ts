@@ -7,7 +7,7 @@ import { GoLiveInput } from '../../domain/golive';
 import { Email, Slug } from '../../domain/ids';
 import { cellText, isEmptyCell } from '../../domain/import-cells';
 import type { ColumnMatch, PeopleListField, UnitListField } from '../../domain/import-columns';
-import { matchColumns, PEOPLE_LIST_COLUMNS, UNIT_LIST_COLUMNS } from '../../domain/import-columns';
+import { PEOPLE_LIST_COLUMNS, UNIT_LIST_COLUMNS } from '../../domain/import-columns';
 import { parseRoles, parseYesNo, roleLabelList, sameName, slugify, splitList } from '../../domain/import-organisation';
 import { putGoLive } from '../golives';
 import { canonicalJson } from '../idempotency';
