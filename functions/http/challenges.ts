@@ -16,6 +16,8 @@ import { setAgendaSources } from '../../shared/app/calendar/agenda';
 import { getServices } from '../../shared/composition';
 import { Slug } from '../../shared/domain/ids';
 import { ESCALATION_ORCHESTRATOR, EVENTS, type EscalationInput } from '../../orchestrations/escalation/names';
+import { exportDecisions } from '../../shared/app/excel/escalation-exports';
+import { fileResult } from './exports';
 import { GoLiveParams } from './params';
 import { created, defineRoute, publicView } from './route';
 
@@ -130,46 +132,20 @@ for (const c of COMMANDS)
     },
   );
 
-const CSV_COLUMNS: [keyof DecisionRecord, string][] = [
-  ['decidedAt', 'Beslutat'],
-  ['level', 'Nivå'],
-  ['challengeTitle', 'Utmaning'],
-  ['question', 'Fråga'],
-  ['decision', 'Beslut'],
-  ['rationale', 'Varför'],
-  ['decidedBy', 'Beslutat av'],
-  ['requestedAt', 'Begärt'],
-  ['deadline', 'Senast'],
-  ['minutesTaken', 'Minuter'],
-  ['minutesAgainstDeadline', 'Minuter mot tidsgräns'],
-  ['late', 'Försenat'],
-  ['challengeId', 'Utmaning-id'],
-];
-
-/** A cell a spreadsheet will not run: formula starts get a leading apostrophe. */
-const cell = (v: unknown): string => {
-  let s = v === undefined || v === null ? '' : typeof v === 'boolean' ? (v ? 'ja' : 'nej') : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 defineRoute(
   {
     name: 'listDecisions',
     method: 'GET',
     route: 'golives/{goLiveId}/decisions',
-    summary: 'Beslutsloggen (R8.5): vem, när, nivå, vad, varför, tid mot tidsgräns; ?format=csv / the decision log',
+    summary: 'Beslutsloggen (R8.5): vem, när, nivå, vad, varför, tid mot tidsgräns; ?format=csv|xlsx / the decision log',
     tag: 'challenges',
     params: GoLiveParams,
-    query: z.object({ format: z.enum(['json', 'csv']).default('json') }),
+    query: z.object({ format: z.enum(['json', 'csv', 'xlsx']).default('json') }),
     responses: { 200: { description: 'Beslutsloggen / the decision log', schema: z.object({ items: z.array(DecisionRecord) }) } },
   },
-  async ({ params, query, services }) => {
+  async ({ params, query, services, lang }) => {
+    if (query.format !== 'json') return fileResult(await exportDecisions(services, { goLiveId: params.goLiveId, format: query.format, lang }));
     const items = await decisionLog(services, params.goLiveId);
-    if (query.format === 'csv') {
-      const lines = [CSV_COLUMNS.map(([, h]) => h).join(';'), ...items.map((d) => CSV_COLUMNS.map(([k]) => cell(d[k])).join(';'))];
-      return { status: 200, text: '\ufeff' + lines.join('\r\n') + '\r\n', contentType: 'text/csv; charset=utf-8', headers: { 'content-disposition': `attachment; filename="beslutslogg-${params.goLiveId}.csv"` } };
-    }
     return { status: 200, json: { items } };
   },
 );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Services } from '../../shared/composition';
 import type { ExportFile, ExportFormat } from '../../shared/app/excel/export';
+import { exportChallenges, exportDecisions } from '../../shared/app/excel/escalation-exports';
 import { exportAreaReports, exportUnitReports } from '../../shared/app/excel/report-exports';
 import { CONTENT_TYPES } from '../../shared/app/excel/upload';
 import { Instant } from '../../shared/domain/ids';
@@ -89,4 +90,18 @@ defineExport({
   summary: 'Leveransområdenas rapporter som XLSX (med ett blad för problemen) eller CSV (R4) / the area report history',
   build: ({ services, goLiveId, format, lang, query }) =>
     exportAreaReports(services, { goLiveId, format, lang, ...(query.since ? { since: query.since } : {}), ...(delimiterOf(query) ? { delimiter: delimiterOf(query)! } : {}) }),
+});
+
+defineExport({
+  name: 'exportDecisions',
+  file: 'decisions',
+  summary: 'Beslutsloggen (R8.5) som XLSX eller CSV / the decision log',
+  build: ({ services, goLiveId, format, lang }) => exportDecisions(services, { goLiveId, format, lang }),
+});
+
+defineExport({
+  name: 'exportChallenges',
+  file: 'challenges',
+  summary: 'Utmaningarna med tidslinjer som XLSX (två blad) eller CSV (R7) / the challenges with their timelines',
+  build: ({ services, goLiveId, format, lang }) => exportChallenges(services, { goLiveId, format, lang }),
 });

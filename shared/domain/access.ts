@@ -73,4 +73,6 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   resolveChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
   withdrawChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
   listDecisions: { kind: 'member' },
+  exportDecisions: { kind: 'member' },
+  exportChallenges: { kind: 'member' },
 };
