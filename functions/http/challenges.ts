@@ -32,19 +32,20 @@ const PublicChallenge = Challenge.omit({ requestHash: true });
 const durableClient = [df.input.durableClient()];
 
 /**
- * Makes sure the challenge's escalation runs and tells it that something changed. Starting is
- * create-if-absent by instance id, so a retried request never starts a second process.
+ * Makes sure the challenge's escalation runs and tells it that something changed. A process
+ * that is not running (never started, failed, terminated) is started again: it reads the
+ * challenge and ends at once if there is nothing left to wait for. Starting is by a fixed
+ * instance id, so a retried request never runs two processes for one challenge.
  */
-async function signal(context: InvocationContext, goLiveId: string, challengeId: string, start: boolean): Promise<string> {
+async function signal(context: InvocationContext, goLiveId: string, challengeId: string): Promise<string> {
   const client = df.getClient(context);
   const instanceId = escalationInstanceId(goLiveId, challengeId);
   const status = await client.getStatus(instanceId).catch(() => undefined);
-  const running = status && ['Running', 'Pending', 'ContinuedAsNew'].includes(String(status.runtimeStatus));
-  if (!running && (start || !status)) {
+  const running = status !== undefined && ['Running', 'Pending', 'ContinuedAsNew'].includes(String(status.runtimeStatus));
+  if (running) await client.raiseEvent(instanceId, EVENTS.changed, { challengeId });
+  else {
     const input: EscalationInput = { goLiveId, challengeId };
     await client.startNew(ESCALATION_ORCHESTRATOR, { instanceId, input });
-  } else if (running) {
-    await client.raiseEvent(instanceId, EVENTS.changed, { at: new Date(0).toISOString() });
   }
   return instanceId;
 }
@@ -64,7 +65,7 @@ defineRoute(
   },
   async ({ params, body, idempotencyKey, services, actor, context }) => {
     const r = await raiseChallenge(services, { goLiveId: params.goLiveId, input: body, idempotencyKey, actor });
-    const instanceId = await signal(context, params.goLiveId, r.value.id, true);
+    const instanceId = await signal(context, params.goLiveId, r.value.id);
     const location = `/api/golives/${params.goLiveId}/challenges/${r.value.id}`;
     return {
       status: 202,
@@ -127,7 +128,7 @@ for (const c of COMMANDS)
     },
     async ({ params, body, idempotencyKey, services, actor, context }) => {
       const r = await applyChallengeCommand(services, { goLiveId: params.goLiveId, challengeId: params.challengeId, command: { type: c.type, input: body } as ChallengeCommand, idempotencyKey, actor });
-      if (r.effect.kind !== 'none') await signal(context, params.goLiveId, params.challengeId, false);
+      if (r.effect.kind !== 'none') await signal(context, params.goLiveId, params.challengeId);
       return { status: 200, json: publicView(r.challenge), ...(r.effect.kind === 'none' ? { headers: { 'idempotent-replayed': 'true' } } : {}) };
     },
   );
