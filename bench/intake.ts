@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteRepository } from '../shared/adapters/embedded/sqlite.repository';
+import type { GoLive } from '../shared/domain/golive';
+import { UnitReportInput } from '../shared/domain/unit-report';
+import type { LoadResult } from './lib/load';
+import { runLoad } from './lib/load';
+import { DIST, MAIN, removeTmpDirs, startServer, tmpDir, type ServerChild } from './lib/procs';
+import { regionGoLive, reporterEmail, reporterId, unitId } from './lib/region';
+import type { PartResult, TargetCheck } from './lib/result';
+import { runPart } from './lib/result';
+import { cpuMicrosPerCall, max, median, min, ms, num, ratio } from './lib/stats';
+
+/*
+ * Part 1 — status intake. 200 reporters post unit reports at once, each for its own unit and
+ * signed in as itself, through three servers in child processes, one at a time, the load
+ * generator in this process:
+ *   host   — the local runtime as `npm start` runs it (HTTP host, worker-style invocation,
+ *            validation, authorisation with the go-live read, use case, embedded store);
+ *   direct — the same registered handler called with new HttpRequest/new InvocationContext;
+ *   bare   — node:http + JSON + zod + the same SqliteRepository.addUnitReport.
+ * Rounds alternate the servers so drift in the machine hits all three alike; figures are
+ * medians over rounds.
+ */
+
+type PathName = 'host' | 'direct' | 'bare';
+
+interface Scenario {
+  key: string;
+  title: string;
+  units: number;
+  connections: number;
+  rounds: number;
+  warmupMs: number;
+  /** The window opens once every connection has had an answer, but no later than this. */
+  maxWarmupMs: number;
+  durationMs: number;
+  maxRequests: number;
+  paths: PathName[];
+}
+
+const SCENARIOS: Scenario[] = [
+  { key: 'small', title: '200 connections', units: 200, connections: 200, rounds: 3, warmupMs: 1500, maxWarmupMs: 12_000, durationMs: 4000, maxRequests: 60_000, paths: ['host', 'direct', 'bare'] },
+  // The same load against an organisation of three units: what the host itself costs when the domain is cheap.
+  { key: 'tiny', title: '200 connections (the host\'s own cost, with little domain work)', units: 3, connections: 200, rounds: 3, warmupMs: 1500, maxWarmupMs: 12_000, durationMs: 4000, maxRequests: 60_000, paths: ['host', 'direct', 'bare'] },
+  // 25 connections: at about ten answers a second, 200 would each wait longer than the window, so no steady state is measured.
+  { key: 'region', title: 'region-sized, 25 connections', units: 2000, connections: 25, rounds: 1, warmupMs: 3000, maxWarmupMs: 12_000, durationMs: 6000, maxRequests: 20_000, paths: ['host', 'direct'] },
+];
+
+const GO_LIVE_ID = 'bench';
+const COLOURS = ['gul', 'grön', 'röd'];
+
+async function seededDataDir(goLive: GoLive, name: string): Promise<string> {
+  const dir = tmpDir(`intake-${name}`);
+  const repo = SqliteRepository.open(path.join(dir, 'driftpuls.sqlite'));
+  await repo.saveGoLive(goLive, null);
+  await repo.close();
+  return dir;
+}
+
+function startPath(p: PathName, dataDir: string): Promise<ServerChild> {
+  const logFile = path.join(dataDir, `${p}.log`);
+  if (p === 'host')
+    return startServer([MAIN, '--port', '0', '--data-dir', dataDir, '--no-demo'], { logFile, listenPattern: /lyssnar på (http:\/\/\S+?)\/api\s/ });
+  return startServer([path.join(DIST, 'bench', 'servers', `${p}.js`), '--port', '0', '--data-dir', dataDir], { logFile, listenPattern: /listening on (http:\/\/\S+)/ });
+}
+
+function storedReports(dataDir: string): number {
+  const db = new Database(path.join(dataDir, 'driftpuls.sqlite'), { readonly: true });
+  try {
+    return (db.prepare("SELECT COUNT(*) AS n FROM docs WHERE type = 'unitReport'").get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+async function runScenario(s: Scenario): Promise<{ s: Scenario; results: Record<PathName, LoadResult[]>; lost: Record<PathName, number>; organisation: string }> {
+  const goLive = regionGoLive({ id: GO_LIVE_ID, units: s.units });
+  const organisation = `go-live of ${num(s.units, 0)} units and ${num(goLive.people.length, 0)} people (${num(Buffer.byteLength(JSON.stringify(goLive)) / 1024, 0)} KB)`;
+  const dirs = {} as Record<PathName, string>;
+  const servers = {} as Record<PathName, ServerChild>;
+  for (const p of s.paths) {
+    dirs[p] = await seededDataDir(goLive, `${s.key}-${p}`);
+    servers[p] = await startPath(p, dirs[p]);
+  }
+  const bodies = Array.from({ length: s.connections }, (_, c) =>
+    Buffer.from(JSON.stringify({ colour: COLOURS[c % 3], explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.', reporter: { personId: reporterId(c % s.units) } })),
+  );
+  const results = Object.fromEntries(s.paths.map((p) => [p, [] as LoadResult[]])) as Record<PathName, LoadResult[]>;
+  const acknowledged = Object.fromEntries(s.paths.map((p) => [p, 0])) as Record<PathName, number>;
+  try {
+    for (let round = 0; round < s.rounds; round++) {
+      // Rotate the order, so no server always runs first (or last) in a round.
+      const order = s.paths.map((_, i) => s.paths[(i + round) % s.paths.length]!);
+      for (const p of order) {
+        const origin = new URL(servers[p].url).origin;
+        const r = await runLoad({
+          origin,
+          connections: s.connections,
+          warmupMs: s.warmupMs,
+          maxWarmupMs: s.maxWarmupMs,
+          durationMs: s.durationMs,
+          maxRequests: s.maxRequests,
+          expectStatus: 201,
+          serverPid: servers[p].pid,
+          request: (c) => ({
+            method: 'POST',
+            path: `/api/golives/${GO_LIVE_ID}/units/${unitId(c % s.units)}/reports`,
+            headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % s.units) },
+            body: bodies[c]!,
+          }),
+        });
+        results[p].push(r);
+        acknowledged[p] += r.okTotal;
+        console.log(
+          `  [${s.key}] round ${round + 1} ${p.padEnd(6)} ${num(r.rps, 0).padStart(6)} req/s  p50 ${ms(r.p50, 1)}  p99 ${ms(r.p99, 1)}  server ${num(r.serverCpuUsPerRequest ?? NaN, 0)} µs/req  client ${num(r.clientCpuUsPerRequest, 0)} µs/req  errors ${r.errors}${r.firstError ? ` (${r.firstError.slice(0, 120)})` : ''}; window opened after ${num(r.warmupMs / 1000, 1)} s${r.steady ? '' : ' (first burst not yet drained)'}`,
+        );
+      }
+    }
+  } finally {
+    for (const p of s.paths) await servers[p].stop();
+  }
+  const lost = Object.fromEntries(s.paths.map((p) => [p, acknowledged[p] - storedReports(dirs[p])])) as Record<PathName, number>;
+  return { s, results, lost, organisation };
+}
+
+const LABEL: Record<PathName, string> = {
+  host: 'local runtime (`node dist/local/main.js`)',
+  direct: 'handler called directly (HttpRequest + InvocationContext)',
+  bare: 'bare node:http + zod + addUnitReport',
+};
+
+/**
+ * Where a unit report's time goes, piece by piece, in this process (CPU per call): the reads
+ * and writes the route and use case make, against the same kind of store.
+ */
+async function attribution(): Promise<string[][]> {
+  const rows: string[][] = [];
+  for (const units of [200, 2000]) {
+    const goLive = regionGoLive({ id: GO_LIVE_ID, units });
+    const dir = tmpDir(`attribution-${units}`);
+    const repo = SqliteRepository.open(path.join(dir, 'driftpuls.sqlite'));
+    await repo.saveGoLive(goLive, null);
+    const body = JSON.stringify(goLive);
+    const n = units === 200 ? 300 : 30;
+    const read = await cpuMicrosPerCall(() => repo.getGoLive(GO_LIVE_ID), n);
+    const parse = await cpuMicrosPerCall(() => JSON.parse(body), n);
+    rows.push([`getGoLive, ${units} units (${num(body.length / 1024, 0)} KB): SELECT + JSON.parse + zod`, num(read, 0), 'route (authorisation) + use case: 2 per report']);
+    rows.push([`  of which JSON.parse alone`, num(parse, 0), '']);
+    if (units === 200) {
+      const input = JSON.stringify({ colour: 'gul', explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.', reporter: { personId: reporterId(1) } });
+      rows.push(['JSON.parse + UnitReportInput (zod) of the body', num(await cpuMicrosPerCall(() => UnitReportInput.parse(JSON.parse(input)), 3000), 1), '1 per report']);
+      let i = 0;
+      const write = await cpuMicrosPerCall(() => {
+        const now = new Date().toISOString();
+        return repo.addUnitReport({ id: randomUUID(), goLiveId: GO_LIVE_ID, unitId: unitId(i++ % units), forvaltningId: 'forvaltning-0', colour: 'yellow', explanation: 'x', reportedAt: now, receivedAt: now, source: 'api', requestHash: 'h' });
+      }, 3000);
+      rows.push(['SqliteRepository.addUnitReport (report + status, one transaction)', num(write, 0), '1 per report']);
+    }
+    await repo.close();
+  }
+  return rows;
+}
+
+async function main(): Promise<PartResult> {
+  const parts = await attribution();
+  const runs = [];
+  for (const s of SCENARIOS) runs.push(await runScenario(s));
+  removeTmpDirs();
+
+  const tables: PartResult['tables'] = [];
+  const targets: TargetCheck[] = [];
+  const notes: string[] = [];
+  const med = (rs: LoadResult[], f: (r: LoadResult) => number) => median(rs.map(f));
+  for (const { s, results, lost, organisation } of runs) {
+    const rps = (p: PathName) => med(results[p], (r) => r.rps);
+    const rows = s.paths.map((p) => {
+      const rs = results[p];
+      const spread = rs.length > 1 ? ` (${num(min(rs.map((r) => r.rps)), 0)}–${num(max(rs.map((r) => r.rps)), 0)})` : '';
+      return [
+        LABEL[p],
+        `${num(rps(p), 0)}${spread}`,
+        ms(med(rs, (r) => r.p50), 1) + (rs.some((r) => !r.steady) ? ' †' : ''),
+        ms(med(rs, (r) => r.p99), 1) + (rs.some((r) => !r.steady) ? ' †' : ''),
+        num(med(rs, (r) => r.serverCpuUsPerRequest ?? NaN), 0),
+        num(med(rs, (r) => r.clientCpuUsPerRequest), 0),
+        p === 'host' ? '1.00×' : ratio(rps(p) / rps('host')),
+        `${rs.reduce((n, r) => n + r.errors, 0)} / ${lost[p]}`,
+      ];
+    });
+    tables.push({
+      title: `Status intake, ${organisation}, ${s.title}; ${s.rounds > 1 ? `median of ${s.rounds} rounds of` : 'one round of'} ${s.durationMs / 1000} s, after a warm-up of at least ${s.warmupMs / 1000} s and one answer per connection`,
+      header: ['server', 'req/s (range)', 'p50', 'p99', 'server CPU µs/req', 'client CPU µs/req', 'req/s vs host', 'errors / acknowledged but not stored'],
+      rows,
+    });
+    if (s.key === 'region')
+      notes.push(
+        `Region-sized organisation: at ${num(rps('host'), 0)} req/s, 200 reporters sending at once would each wait about 200 ÷ ${num(rps('host'), 0)} ≈ ${num(200 / rps('host'), 0)} s for an answer (Little's law); the time goes to reading the go-live document twice per report (last table).`,
+      );
+    if (s.key === 'tiny') {
+      const extra = med(results.host, (r) => r.serverCpuUsPerRequest ?? NaN) - med(results.direct, (r) => r.serverCpuUsPerRequest ?? NaN);
+      notes.push(
+        `Three-unit organisation: the host adds about ${num(extra, 0)} µs of CPU per request over calling the handler directly (${ratio(rps('direct') / rps('host'))} in req/s) — the worker-style invocation (getInvocationModel → getArguments → invokeFunction → getResponse), the RPC conversions and HttpResponse, route matching; at 3,300 req/s on two cores shared with the client, the whole budget is about 300 µs per request.`,
+      );
+    }
+    if (s.key === 'small') {
+      const host = results.host;
+      const hostRps = rps('host');
+      const p99 = med(host, (r) => r.p99);
+      const vsDirect = rps('direct') / hostRps;
+      const cpuVsDirect = med(host, (r) => r.serverCpuUsPerRequest ?? NaN) / med(results.direct, (r) => r.serverCpuUsPerRequest ?? NaN);
+      targets.push(
+        { name: 'intake throughput, local runtime, 200 connections', target: '≥ 3,300 req/s', measured: `${num(hostRps, 0)} req/s`, met: hostRps >= 3300 },
+        { name: 'intake p99, local runtime, 200 connections', target: '< 100 ms', measured: ms(p99, 1), met: p99 < 100 },
+        {
+          name: 'local runtime vs direct invocation',
+          target: '≤ 1.25× (direct req/s ÷ host req/s)',
+          measured: `${ratio(vsDirect)} throughput, ${ratio(cpuVsDirect)} server CPU per request`,
+          met: vsDirect <= 1.25,
+        },
+      );
+    }
+  }
+  tables.push({ title: 'Where the time goes: CPU per call, measured in this process on the same machine', header: ['step', 'CPU µs per call', 'calls per unit report'], rows: parts });
+  return {
+    part: 'intake',
+    title: '1. Status intake (200 concurrent reporters)',
+    tables,
+    targets,
+    notes: [
+      ...notes,
+      'Each connection is one reporter (`x-dev-user: <their e-mail>`, role unitReporter) posting for their own unit, so every request is authorised against the go-live; no Idempotency-Key, so every 201 is a new report.',
+      'Server and load generator run in separate processes on the same 2 cores: the client competes for CPU (its CPU µs per request is shown), so req/s is a lower bound of what the server alone could do; server CPU µs per request is the figure least disturbed by that.',
+      '† the window opened (after the longest warm-up allowed) before every connection had been answered once: those latencies are lower than steady state would give.',
+      '"acknowledged but not stored" compares every 201 (warm-up included) with the reports in the store afterwards; it should be 0.',
+    ],
+    data: runs.map(({ s, results, lost, organisation }) => ({ scenario: s.key, organisation, results, lost })),
+  };
+}
+
+runPart('intake', '1. Status intake', main);

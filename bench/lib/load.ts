@@ -1,0 +1,192 @@
+import http from 'node:http';
+import { ownCpuMs, processCpuMs } from './procs';
+import { percentile } from './stats';
+
+/*
+ * A small closed-loop load generator (autocannon is not a dependency): N connections on a
+ * keep-alive agent, each sending its next request as soon as the previous answer is read.
+ * Bounded in requests and in time, and refuses anything but a loopback address.
+ */
+
+export interface LoadRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+export interface LoadOptions {
+  /** `http://127.0.0.1:port` (loopback only). */
+  origin: string;
+  connections: number;
+  /** Requests before the measured window; their answers are checked, not timed. */
+  warmupMs: number;
+  /**
+   * The window opens only after this many answers as well (default: one per connection), so a
+   * slow server is measured in steady state rather than while it drains the first burst; but
+   * no later than `maxWarmupMs`.
+   */
+  warmupMinCompletions?: number;
+  maxWarmupMs?: number;
+  durationMs: number;
+  /** Upper bound on measured requests, whatever the duration. */
+  maxRequests: number;
+  /** The request connection `conn` sends next. */
+  request: (conn: number) => LoadRequest;
+  expectStatus: number;
+  /** The server's pid, to read its CPU time over the measured window. */
+  serverPid?: number;
+}
+
+export interface LoadResult {
+  /** Answers inside the window (throughput); latencies are of the requests also sent inside it. */
+  requests: number;
+  /** Answers with another status, and failed connections, in the measured window. */
+  errors: number;
+  /** Expected answers over the whole run, warm-up included (what the store should now hold). */
+  okTotal: number;
+  /** False when the window opened at `maxWarmupMs` before the first burst had drained. */
+  steady: boolean;
+  warmupMs: number;
+  firstError?: string;
+  elapsedMs: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** CPU the server used per measured request, when its pid was given. */
+  serverCpuUsPerRequest?: number;
+  /** CPU this (client) process used per measured request. */
+  clientCpuUsPerRequest: number;
+}
+
+function assertLoopback(origin: string): URL {
+  const u = new URL(origin);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) throw new Error(`The load generator only talks to loopback, not ${u.hostname}.`);
+  return u;
+}
+
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const target = assertLoopback(o.origin);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections, maxFreeSockets: o.connections });
+  const latencies = new Float64Array(o.maxRequests);
+  let measured = 0;
+  let timed = 0;
+  let errors = 0;
+  let okTotal = 0;
+  let firstError: string | undefined;
+  let phase: 'warmup' | 'measure' | 'stop' = 'warmup';
+  let windowStart = 0;
+  let windowEnd = 0;
+  let serverCpu0: number | undefined;
+  let serverCpu1: number | undefined;
+  let clientCpu0 = 0;
+  let clientCpu1 = 0;
+
+  /**
+   * A keep-alive socket the server closed while it sat idle fails at once with ECONNRESET on
+   * reuse; as Node's documentation advises, such a request is sent once more on a new socket.
+   */
+  const send = async (req: LoadRequest): Promise<{ status: number; body: string }> => {
+    try {
+      return await sendOnce(req);
+    } catch (e) {
+      if ((e as { reusedSocket?: boolean }).reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET') return sendOnce(req);
+      throw e;
+    }
+  };
+
+  const sendOnce = (req: LoadRequest): Promise<{ status: number; body: string }> =>
+    new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { ...req.headers };
+      if (req.body) headers['content-length'] = String(req.body.length);
+      const r = http.request({ agent, hostname: target.hostname, port: target.port, method: req.method, path: req.path, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      r.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })));
+      r.end(req.body);
+    });
+
+  let completions = 0;
+  let steady = true;
+  const started = performance.now();
+  let stopTimer: NodeJS.Timeout | undefined;
+  const startMeasuring = (): void => {
+    if (phase !== 'warmup') return;
+    phase = 'measure';
+    windowStart = performance.now();
+    stopTimer = setTimeout(stopMeasuring, o.durationMs);
+    serverCpu0 = o.serverPid === undefined ? undefined : processCpuMs(o.serverPid);
+    clientCpu0 = ownCpuMs();
+  };
+  const stopMeasuring = (): void => {
+    if (phase !== 'measure') return;
+    phase = 'stop';
+    windowEnd = performance.now();
+    serverCpu1 = o.serverPid === undefined ? undefined : processCpuMs(o.serverPid);
+    clientCpu1 = ownCpuMs();
+  };
+
+  const loop = async (conn: number): Promise<void> => {
+    while (phase !== 'stop') {
+      const t = performance.now();
+      let ok = false;
+      let error: string | undefined;
+      try {
+        const res = await send(o.request(conn));
+        ok = res.status === o.expectStatus;
+        if (!ok) error = `${res.status} ${res.body.slice(0, 300)}`;
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      if (ok) okTotal++;
+      completions++;
+      if (phase === 'warmup' && completions >= (o.warmupMinCompletions ?? o.connections) && performance.now() - started >= o.warmupMs) startMeasuring();
+      // Throughput counts every answer inside the window, whenever its request was sent; latency
+      // only requests sent inside it too, so a straggler from the warm-up does not pose as p99.
+      if (phase !== 'measure') continue;
+      if (measured >= o.maxRequests) {
+        stopMeasuring();
+        continue;
+      }
+      measured++;
+      if (t >= windowStart) latencies[timed++] = performance.now() - t;
+      if (!ok) {
+        errors++;
+        firstError ??= error;
+      }
+    }
+  };
+
+  const warmupTimer = setTimeout(() => {
+    steady = false;
+    startMeasuring();
+  }, Math.max(o.warmupMs, o.maxWarmupMs ?? 30_000));
+  await Promise.all(Array.from({ length: o.connections }, (_, c) => loop(c)));
+  clearTimeout(warmupTimer);
+  clearTimeout(stopTimer);
+  agent.destroy();
+
+  const elapsedMs = windowEnd - windowStart;
+  const sorted = latencies.subarray(0, timed).sort();
+  return {
+    requests: measured,
+    errors,
+    okTotal,
+    steady,
+    warmupMs: windowStart - started,
+    ...(firstError ? { firstError } : {}),
+    elapsedMs,
+    rps: (measured / elapsedMs) * 1000,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: percentile(sorted, 100),
+    ...(serverCpu0 !== undefined && serverCpu1 !== undefined ? { serverCpuUsPerRequest: ((serverCpu1 - serverCpu0) * 1000) / measured } : {}),
+    clientCpuUsPerRequest: ((clientCpu1 - clientCpu0) * 1000) / measured,
+  };
+}
