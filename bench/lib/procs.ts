@@ -21,6 +21,9 @@ export function removeTmpDirs(): void {
   for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
+// Also when a part fails half-way: its temporary stores go with the process.
+process.on('exit', removeTmpDirs);
+
 /**
  * A child's environment as Azure's worker would see it: no npm variables, no store or port
  * from the caller's shell, no telemetry, and settings that a developer's local.settings.json
