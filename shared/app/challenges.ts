@@ -13,13 +13,13 @@ import {
   nextWake,
   triageDeadline,
 } from '../domain/challenge';
-import { DomainError, invalidField, notFound, type Texts } from '../domain/errors';
+import { invalidField, notFound, type Texts } from '../domain/errors';
 import type { GoLive, Role } from '../domain/golive';
 import { meetingsBetween } from '../domain/meetings';
 import type { NotificationKind, NotificationRequest, Recipients } from '../ports/notifier.port';
-import { StoreConflictError } from '../ports/repository.port';
 import { requireGoLive } from './golives';
 import { assertSameRequest, recordId, requestHash } from './idempotency';
+import { retryOnConflict } from './retry-on-conflict';
 
 type S = Pick<Services, 'repo' | 'clock'> & Partial<Pick<Services, 'notifier'>>;
 
@@ -246,7 +246,7 @@ export async function applyChallengeCommand(
 ): Promise<{ challenge: Challenge; effect: Effect }> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const eventId = recordId({ clientId: cmd.command.input.eventId, idempotencyKey: cmd.idempotencyKey, scope: `challenge/${cmd.challengeId}/${cmd.command.type}` });
-  for (let attempt = 0; attempt < 10; attempt++) {
+  return retryOnConflict(10, { sv: 'Utmaningen ändrades samtidigt av andra. Försök igen.', en: 'The challenge was changed concurrently. Try again.' }, async () => {
     const found = await requireChallenge(s, cmd.goLiveId, cmd.challengeId);
     const now = s.clock.now().toISOString();
     let event: ChallengeEvent;
@@ -257,15 +257,10 @@ export async function applyChallengeCommand(
     } else event = cmd.command as ChallengeEvent;
     const { challenge, effect } = applyEvent(found.value, event, { eventId, now, ...(cmd.actor ? { by: cmd.actor } : {}) });
     if (effect.kind === 'none') return { challenge, effect };
-    try {
-      const saved = await s.repo.replaceChallenge(challenge, found.etag);
-      await notify(s, goLive, saved.value, [effect], now);
-      return { challenge: saved.value, effect };
-    } catch (e) {
-      if (!(e instanceof StoreConflictError)) throw e;
-    }
-  }
-  throw new DomainError('CONFLICT.CONCURRENT_UPDATE', { sv: 'Utmaningen ändrades samtidigt av andra. Försök igen.', en: 'The challenge was changed concurrently. Try again.' });
+    const saved = await s.repo.replaceChallenge(challenge, found.etag);
+    await notify(s, goLive, saved.value, [effect], now);
+    return { challenge: saved.value, effect };
+  });
 }
 
 /** What the escalation process waits for next: nothing (ended), a person, or the clock at `wakeAt`. */
@@ -289,20 +284,15 @@ export async function planEscalation(s: Pick<Services, 'repo'>, goLiveId: string
  */
 export async function handleEscalationDeadline(s: S, goLiveId: string, challengeId: string, at: string): Promise<EscalationPlan> {
   const goLive = await requireGoLive(s, goLiveId);
-  for (let attempt = 0; attempt < 10; attempt++) {
+  return retryOnConflict(10, { sv: 'Samtidig ändring. Försök igen.', en: 'Concurrent change. Try again.' }, async () => {
     const found = await s.repo.getChallenge(goLiveId, challengeId);
     if (!found) return { ended: true };
     const { challenge, effects } = applyDeadline(found.value, at, await meetingSlots(s, goLive, at));
     if (effects.length === 0) return planEscalation(s, goLiveId, challengeId);
-    try {
-      const saved = await s.repo.replaceChallenge(challenge, found.etag);
-      await notify(s, goLive, saved.value, effects, at);
-      return planEscalation(s, goLiveId, challengeId);
-    } catch (e) {
-      if (!(e instanceof StoreConflictError)) throw e;
-    }
-  }
-  throw new DomainError('CONFLICT.CONCURRENT_UPDATE', { sv: 'Samtidig ändring. Försök igen.', en: 'Concurrent change. Try again.' });
+    const saved = await s.repo.replaceChallenge(challenge, found.etag);
+    await notify(s, goLive, saved.value, effects, at);
+    return planEscalation(s, goLiveId, challengeId);
+  });
 }
 
 export async function listChallenges(

@@ -1,9 +1,9 @@
 import type { Actor } from '../domain/audit';
 import type { GoLive, GoLiveInput } from '../domain/golive';
-import { DomainError, notFound } from '../domain/errors';
+import { notFound } from '../domain/errors';
 import { nextScheduleHistory } from '../domain/schedule';
 import type { Services } from '../composition';
-import { StoreConflictError } from '../ports/repository.port';
+import { retryOnConflict } from './retry-on-conflict';
 
 /** Reads a go-live or throws GOLIVE.NOT_FOUND. */
 export async function requireGoLive(s: Pick<Services, 'repo'>, goLiveId: string): Promise<GoLive> {
@@ -23,7 +23,7 @@ export async function putGoLive(
   input: GoLiveInput,
   actor?: Actor,
 ): Promise<{ goLive: GoLive; created: boolean }> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  return retryOnConflict(5, { sv: 'Driftsättningen ändrades samtidigt av någon annan. Försök igen.', en: 'The go-live was changed concurrently. Try again.', }, async () => {
     const existing = await s.repo.getGoLive(goLiveId);
     const now = s.clock.now().toISOString();
     const goLive: GoLive = {
@@ -35,15 +35,7 @@ export async function putGoLive(
       updatedAt: now,
       ...(actor ? { updatedBy: actor } : {}),
     };
-    try {
-      const saved = await s.repo.saveGoLive(goLive, existing ? existing.etag : null);
-      return { goLive: saved.value, created: !existing };
-    } catch (e) {
-      if (!(e instanceof StoreConflictError)) throw e;
-    }
-  }
-  throw new DomainError('CONFLICT.CONCURRENT_UPDATE', {
-    sv: 'Driftsättningen ändrades samtidigt av någon annan. Försök igen.',
-    en: 'The go-live was changed concurrently. Try again.',
+    const saved = await s.repo.saveGoLive(goLive, existing ? existing.etag : null);
+    return { goLive: saved.value, created: !existing };
   });
 }

@@ -3,10 +3,10 @@ import { DomainError, invalidField, notFound } from '../domain/errors';
 import type { Incident, IncidentInput, IncidentUpdate, IncidentUpdateInput } from '../domain/incident';
 import { applyIncidentUpdate } from '../domain/incident';
 import type { Actor } from '../domain/audit';
-import { StoreConflictError } from '../ports/repository.port';
 import { requireGoLive } from './golives';
 import { assertSameRequest, recordId, requestHash } from './idempotency';
 import type { WriteResult } from './reports';
+import { retryOnConflict } from './retry-on-conflict';
 
 /** Registers an incident that DSL/LGV follow (R9). Idempotent by id / Idempotency-Key. */
 export async function createIncident(
@@ -56,7 +56,7 @@ export async function addIncidentUpdate(
   await requireGoLive(s, cmd.goLiveId);
   const hash = requestHash(cmd.input);
   const id = recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: `incident-update/${cmd.incidentId}` });
-  for (let attempt = 0; attempt < 10; attempt++) {
+  return retryOnConflict(10, { sv: 'Incidenten uppdaterades samtidigt av andra. Försök igen.', en: 'The incident was updated concurrently. Try again.', }, async () => {
     const found = await s.repo.getIncident(cmd.goLiveId, cmd.incidentId);
     if (!found) throw notFound('INCIDENT.NOT_FOUND', cmd.incidentId);
     const existing = found.value.updates.find((u) => u.id === id);
@@ -81,16 +81,8 @@ export async function addIncidentUpdate(
       ...(cmd.actor ? { recordedBy: cmd.actor } : {}),
       requestHash: hash,
     };
-    try {
-      const saved = await s.repo.replaceIncident(applyIncidentUpdate(found.value, update), found.etag);
-      return { value: update, created: true, incident: saved.value };
-    } catch (e) {
-      if (!(e instanceof StoreConflictError)) throw e;
-    }
-  }
-  throw new DomainError('CONFLICT.CONCURRENT_UPDATE', {
-    sv: 'Incidenten uppdaterades samtidigt av andra. Försök igen.',
-    en: 'The incident was updated concurrently. Try again.',
+    const saved = await s.repo.replaceIncident(applyIncidentUpdate(found.value, update), found.etag);
+    return { value: update, created: true, incident: saved.value };
   });
 }
 

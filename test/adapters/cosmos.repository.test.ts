@@ -2,30 +2,22 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CosmosClient } from '@azure/cosmos';
-import { createHttpServer } from '@vercel/cosmosdb-server';
 import { CosmosRepository } from '../../shared/adapters/cosmos/cosmos.repository';
 import { StoreUnavailableError } from '../../shared/ports/repository.port';
+import { EMULATOR_KEY, startCosmosServer } from '../support/cosmos-server';
 import { makeGoLive, makeUnitReport } from '../builders';
 import { repositoryContract } from './repository.contract';
 
-/** The Cosmos DB emulator's published, well-known key; the test server accepts any key. */
-const EMULATOR_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XjZWnM4GW/Q==';
 const CONTAINER = 'golives';
 
-let server: http.Server;
+let cosmos: Awaited<ReturnType<typeof startCosmosServer>>;
 let endpoint: string;
 
 beforeAll(async () => {
-  // Keep-alive roughly halves the time per request against this server.
-  server = createHttpServer({ keepAlive: true });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cosmos = await startCosmosServer();
+  endpoint = cosmos.endpoint;
 });
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => cosmos.close());
 
 const connect = (databaseId = `test-${randomUUID()}`) =>
   CosmosRepository.connect({ endpoint, key: EMULATOR_KEY, databaseId, containerId: CONTAINER });

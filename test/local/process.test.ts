@@ -1,4 +1,5 @@
 import { DEMO_GOLIVE_ID } from '../../shared/app/demo';
+import { EMULATOR_KEY, startCosmosServer } from '../support/cosmos-server';
 import { cleanUp, requireBuild, run, start, tmpDir } from '../support/runtime-process';
 
 /* `node dist/local/main.js` as a user starts it (see test/support/runtime-process.ts). */
@@ -55,13 +56,9 @@ it('rejects bad arguments with usage and exit code 2', async () => {
 });
 
 it('uses Cosmos DB when COSMOS_ENDPOINT is set (the same routes, another store)', async () => {
-  const { createHttpServer } = await import('@vercel/cosmosdb-server');
-  const cosmos = createHttpServer({ keepAlive: true });
-  await new Promise<void>((resolve) => cosmos.listen(0, '127.0.0.1', resolve));
+  const cosmos = await startCosmosServer();
   try {
-    const endpoint = `http://127.0.0.1:${(cosmos.address() as import('node:net').AddressInfo).port}`;
-    const key = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XjZWnM4GW/Q==';
-    const { child, url } = await start(['--port', '0', '--data-dir', tmpDir()], { COSMOS_ENDPOINT: endpoint, COSMOS_KEY: key });
+    const { child, url } = await start(['--port', '0', '--data-dir', tmpDir()], { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: EMULATOR_KEY });
     expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'ok', store: 'cosmos' });
     const overview = await fetch(`${url}/golives/${DEMO_GOLIVE_ID}/overview`);
     expect(overview.status).toBe(200);
@@ -70,7 +67,6 @@ it('uses Cosmos DB when COSMOS_ENDPOINT is set (the same routes, another store)'
     child.kill('SIGTERM');
     await exit;
   } finally {
-    cosmos.closeAllConnections();
-    await new Promise((resolve) => cosmos.close(resolve));
+    await cosmos.close();
   }
 });
