@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Container, CosmosClientOptions, ItemDefinition, RequestOptions } from '@azure/cosmos';
-import { CosmosClient } from '@azure/cosmos';
+import type { Container, ItemDefinition, RequestOptions } from '@azure/cosmos';
+import type { CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import { AreaReport, AreaStatus, statusOfAreaReport } from '../../domain/area-report';
 import { DispatchRecord, TickCursor } from '../../domain/calendar-actions';
@@ -11,20 +11,10 @@ import { AdHocMeeting } from '../../domain/meetings';
 import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
 import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
+import { type CosmosConnectionOptions, openContainer } from './connection';
 
-type TokenCredential = NonNullable<CosmosClientOptions['aadCredentials']>;
 
-export interface CosmosRepositoryOptions {
-  endpoint: string;
-  /** Account key: local test servers and the emulator only. Without it the app signs in with its identity. */
-  key?: string;
-  databaseId: string;
-  containerId: string;
-  /** Overrides `DefaultAzureCredential` (managed identity in Azure). */
-  credential?: TokenCredential;
-  /** Creates database and container if missing; default true with a key, false otherwise (Bicep creates them in Azure). */
-  createIfNotExists?: boolean;
-}
+export type CosmosRepositoryOptions = CosmosConnectionOptions;
 
 /** Operation counts since the repository was connected; benchmarks read them. */
 export interface CosmosOperationStats {
@@ -92,33 +82,14 @@ export class CosmosRepository implements Repository {
   ) {}
 
   static async connect(opts: CosmosRepositoryOptions): Promise<CosmosRepository> {
-    const common: CosmosClientOptions = {
-      endpoint: opts.endpoint,
-      // Local servers answer on the address given; discovery would send the SDK to https.
-      connectionPolicy: { enableEndpointDiscovery: !opts.key },
-    };
-    let aadCredentials = opts.credential;
-    if (!opts.key && !aadCredentials) {
-      // Loaded only without a key, so local runs never pay for the identity library.
-      const { DefaultAzureCredential } = await import('@azure/identity');
-      aadCredentials = new DefaultAzureCredential();
-    }
-    const client = new CosmosClient(opts.key ? { ...common, key: opts.key } : { ...common, aadCredentials });
     try {
-      const createIfNotExists = opts.createIfNotExists ?? Boolean(opts.key);
-      let container: Container;
-      if (createIfNotExists) {
-        const { database } = await client.databases.createIfNotExists({ id: opts.databaseId });
-        ({ container } = await database.containers.createIfNotExists({ id: opts.containerId, partitionKey: { paths: ['/goLiveId'] } }));
-      } else {
-        container = client.database(opts.databaseId).container(opts.containerId);
-      }
+      const { client, container } = await openContainer(opts);
       return new CosmosRepository(client, container);
     } catch (err) {
-      client.dispose();
       throw toStoreError(err);
     }
   }
+
 
   async getGoLive(goLiveId: string): Promise<Versioned<GoLive> | undefined> {
     const doc = await this.pointRead(goLiveId, docId('golive', goLiveId));

@@ -1,24 +1,15 @@
-import type { Container, CosmosClientOptions, RequestOptions } from '@azure/cosmos';
-import { CosmosClient } from '@azure/cosmos';
+import type { Container, RequestOptions } from '@azure/cosmos';
+import type { CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import type { NotificationFilter, OutboxStore } from '../../ports/outbox.port';
 import { OutboxNotification } from '../../ports/outbox.port';
 import type { CreateResult, Versioned } from '../../ports/repository.port';
 import { StoreConflictError } from '../../ports/repository.port';
 import { toStoreError } from '../cosmos/cosmos.repository';
+import { type CosmosConnectionOptions, openContainer } from '../cosmos/connection';
 
-type TokenCredential = NonNullable<CosmosClientOptions['aadCredentials']>;
 
-export interface CosmosOutboxOptions {
-  endpoint: string;
-  /** Account key: local test servers and the emulator only; without it the app's identity signs in. */
-  key?: string;
-  databaseId: string;
-  containerId: string;
-  credential?: TokenCredential;
-  /** Default: true with a key (local servers), false otherwise (Bicep creates them in Azure). */
-  createIfNotExists?: boolean;
-}
+export type CosmosOutboxOptions = CosmosConnectionOptions;
 
 const TYPE = 'notification';
 const PREFIX = `${TYPE}:`;
@@ -40,27 +31,14 @@ export class CosmosOutbox implements OutboxStore {
   ) {}
 
   static async connect(opts: CosmosOutboxOptions): Promise<CosmosOutbox> {
-    const common: CosmosClientOptions = { endpoint: opts.endpoint, connectionPolicy: { enableEndpointDiscovery: !opts.key } };
-    let aadCredentials = opts.credential;
-    if (!opts.key && !aadCredentials) {
-      const { DefaultAzureCredential } = await import('@azure/identity');
-      aadCredentials = new DefaultAzureCredential();
-    }
-    const client = new CosmosClient(opts.key ? { ...common, key: opts.key } : { ...common, aadCredentials });
     try {
-      let container: Container;
-      if (opts.createIfNotExists ?? Boolean(opts.key)) {
-        const { database } = await client.databases.createIfNotExists({ id: opts.databaseId });
-        ({ container } = await database.containers.createIfNotExists({ id: opts.containerId, partitionKey: { paths: ['/goLiveId'] } }));
-      } else {
-        container = client.database(opts.databaseId).container(opts.containerId);
-      }
+      const { client, container } = await openContainer(opts);
       return new CosmosOutbox(client, container);
     } catch (err) {
-      client.dispose();
       throw toStoreError(err);
     }
   }
+
 
   async add(n: OutboxNotification): Promise<CreateResult<Versioned<OutboxNotification>>> {
     try {
