@@ -12,8 +12,9 @@ describe('infra/ and the code agree', () => {
   it('the Cosmos container is partitioned by the key the adapters write (/goLiveId)', () => {
     const bicep = read('infra/app/cosmos.bicep');
     expect(bicep).toMatch(/partitionKey: \{\s*paths: \[\s*'\/goLiveId'\s*\]/);
-    for (const adapter of ['shared/adapters/cosmos/cosmos.repository.ts', 'shared/adapters/outbox/cosmos.outbox.ts'])
-      if (fs.existsSync(path.join(ROOT, adapter))) expect(read(adapter)).toContain("paths: ['/goLiveId']");
+    // Both Cosmos adapters (repository, outbox) open the container through this one module.
+    expect(read('shared/adapters/cosmos/connection.ts')).toContain("paths: ['/goLiveId']");
+    for (const adapter of ['shared/adapters/cosmos/cosmos.repository.ts', 'shared/adapters/outbox/cosmos.outbox.ts']) expect(read(adapter)).toContain('openContainer(opts)');
   });
 
   it('Sweden Central is the only region (healthcare data stays in Sweden)', () => {
