@@ -1,5 +1,5 @@
 /**
- * The dependency rules of STYLE.md, checked by a tool rather than by memory:
+ * The dependency rules of docs/architecture.md, checked by a tool rather than by memory:
  * the domain is pure; shared/ never reaches into functions/, orchestrations/ or local/;
  * orchestrators take time and randomness only from the durable context.
  */

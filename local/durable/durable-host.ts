@@ -23,7 +23,7 @@ import { emptyEngineState, isTerminal, SqliteInstanceStore } from './instance-st
  * (local/invoke.ts). This host plays the part of the Durable extension and its task hub:
  * it keeps each instance's history in SQLite, replays the orchestrator with one new event
  * per episode, turns the actions it returns into work (activities, timers, sub-orchestrations),
- * and runs that work on the local clock. See LOCAL-RUNTIME.md for the measured protocol.
+ * and runs that work on the local clock. See docs/local-runtime.md ("Measured facts") for the measured protocol.
  */
 
 /** What the extension sends besides the history (OOProc schema V4; timer settings as in Azure). */

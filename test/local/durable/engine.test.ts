@@ -136,7 +136,7 @@ describe('long timers', () => {
   });
 });
 
-describe('external events raced against a deadline (STYLE.md human interaction)', () => {
+describe('external events raced against a deadline (docs/architecture.md: human interaction)', () => {
   it('takes the event when it comes first, cancels the timer and completes', async () => {
     const { host, clock, probe } = setup();
     const id = host.startNew('approval', { input: { minutes: 60 } });

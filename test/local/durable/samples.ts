@@ -90,7 +90,7 @@ export function registerSamples(df: typeof DurableFunctions, { app, HttpResponse
     }
   });
 
-  /** The human-interaction pattern of STYLE.md: an event raced against a deadline; the loser is cancelled. */
+  /** The human-interaction pattern (docs/architecture.md): an event raced against a deadline; the loser is cancelled. */
   df.app.orchestration('approval', function* (context) {
     const { minutes } = context.df.getInput() as { minutes: number };
     const deadline = new Date(context.df.currentUtcDateTime.getTime() + minutes * 60_000);
