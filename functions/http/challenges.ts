@@ -20,6 +20,7 @@ import { exportDecisions } from '../../shared/app/excel/escalation-exports';
 import { fileResult } from './exports';
 import { GoLiveParams } from './params';
 import { created, defineRoute, publicView } from './route';
+import { StoreUnavailableError } from '../../shared/ports/repository.port';
 
 // The agendas (R6.1, R6.4) take their challenge and decision sections from the escalation.
 setAgendaSources({
@@ -32,23 +33,48 @@ const PublicChallenge = Challenge.omit({ requestHash: true });
 const durableClient = [df.input.durableClient()];
 
 /**
- * Makes sure the challenge's escalation runs and tells it that something changed. A process
- * that is not running (never started, failed, terminated) is started again: it reads the
- * challenge and ends at once if there is nothing left to wait for. Starting is by a fixed
- * instance id, so a retried request never runs two processes for one challenge.
+ * Makes sure the challenge's escalation runs and tells it that something changed — on every
+ * request, replays included, so a retry repairs a signal lost after the write (R7, R8). A
+ * process that is not running (never started, failed, terminated) is started again: it reads
+ * the challenge and ends at once if there is nothing left to wait for. Starting is by a fixed
+ * instance id and idempotent: "already exists" from a concurrent request is success, followed
+ * by the signal. Whatever still fails is a 503 with Retry-After, never a 500: the write is
+ * stored, and the client's retry (a replay) ensures the process again.
  */
 async function signal(context: InvocationContext, goLiveId: string, challengeId: string): Promise<string> {
   const client = df.getClient(context);
   const instanceId = escalationInstanceId(goLiveId, challengeId);
-  const status = await client.getStatus(instanceId).catch(() => undefined);
-  const running = status !== undefined && ['Running', 'Pending', 'ContinuedAsNew'].includes(String(status.runtimeStatus));
-  if (running) await client.raiseEvent(instanceId, EVENTS.changed, { challengeId });
-  else {
-    const input: EscalationInput = { goLiveId, challengeId };
-    await client.startNew(ESCALATION_ORCHESTRATOR, { instanceId, input });
+  const input: EscalationInput = { goLiveId, challengeId };
+  let last: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const status = await client.getStatus(instanceId).catch(() => undefined);
+      const running = status !== undefined && ACTIVE.has(String(status.runtimeStatus));
+      if (running) {
+        await client.raiseEvent(instanceId, EVENTS.changed, { challengeId });
+        return instanceId;
+      }
+      try {
+        await client.startNew(ESCALATION_ORCHESTRATOR, { instanceId, input });
+        return instanceId;
+      } catch (e) {
+        // Someone else started it between our look and our start: signal that one.
+        if (!isAlreadyStarted(e)) throw e;
+        await client.raiseEvent(instanceId, EVENTS.changed, { challengeId });
+        return instanceId;
+      }
+    } catch (e) {
+      last = e;
+    }
   }
-  return instanceId;
+  context.warn(`escalation ${instanceId} could not be started or signalled: ${(last as Error)?.message ?? String(last)}`);
+  throw new StoreUnavailableError(`escalation ${instanceId} could not be started or signalled`, 1);
 }
+
+const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
+
+/** The durable client's answer to a start of an id in use (HTTP 409 from the extension or the local host). */
+const isAlreadyStarted = (e: unknown): boolean => /\b409\b|already exists/i.test(e instanceof Error ? e.message : String(e));
 
 defineRoute(
   {
@@ -128,7 +154,8 @@ for (const c of COMMANDS)
     },
     async ({ params, body, idempotencyKey, services, actor, context }) => {
       const r = await applyChallengeCommand(services, { goLiveId: params.goLiveId, challengeId: params.challengeId, command: { type: c.type, input: body } as ChallengeCommand, idempotencyKey, actor });
-      if (r.effect.kind !== 'none') await signal(context, params.goLiveId, params.challengeId);
+      // Replays too (R7, R8): the first attempt may have stored the event and lost the signal.
+      await signal(context, params.goLiveId, params.challengeId);
       return { status: 200, json: publicView(r.challenge), ...(r.effect.kind === 'none' ? { headers: { 'idempotent-replayed': 'true' } } : {}) };
     },
   );

@@ -11,6 +11,7 @@ import {
   defaultDecisionDeadline,
   isOpen,
   nextWake,
+  replayedEffect,
   triageDeadline,
 } from '../domain/challenge';
 import { invalidField, notFound, type Texts } from '../domain/errors';
@@ -207,10 +208,14 @@ export async function raiseChallenge(s: S, cmd: { goLiveId: string; input: Chall
     requestHash: hash,
   };
   const result = await s.repo.createChallenge(challenge);
-  if (!result.created) {
-    assertSameRequest(result.value, hash);
-    return result;
-  }
+  if (!result.created) assertSameRequest(result.value, hash);
+  // Replays too: if the first attempt stored the challenge and failed before this, the retry
+  // queues the notice (the outbox keeps one per dedupe key).
+  await notifyRaised(s, result.value, now);
+  return result;
+}
+
+async function notifyRaised(s: S, challenge: Challenge, now: string): Promise<void> {
   if (s.notifier)
     await s.notifier.enqueue(
       notification(
@@ -224,7 +229,6 @@ export async function raiseChallenge(s: S, cmd: { goLiveId: string; input: Chall
         { areaId: challenge.areaId },
       ),
     );
-  return result;
 }
 
 export type ChallengeCommand =
@@ -246,6 +250,7 @@ export async function applyChallengeCommand(
 ): Promise<{ challenge: Challenge; effect: Effect }> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const eventId = recordId({ clientId: cmd.command.input.eventId, idempotencyKey: cmd.idempotencyKey, scope: `challenge/${cmd.challengeId}/${cmd.command.type}` });
+  const hash = requestHash({ type: cmd.command.type, input: cmd.command.input });
   return retryOnConflict(10, { sv: 'Utmaningen ändrades samtidigt av andra. Försök igen.', en: 'The challenge was changed concurrently. Try again.' }, async () => {
     const found = await requireChallenge(s, cmd.goLiveId, cmd.challengeId);
     const now = s.clock.now().toISOString();
@@ -255,8 +260,12 @@ export async function applyChallengeCommand(
       if (deadline <= now) throw invalidField('deadline', { sv: 'måste ligga i framtiden', en: 'must be in the future' });
       event = { type: 'decisionRequest', input: cmd.command.input, deadline };
     } else event = cmd.command as ChallengeEvent;
-    const { challenge, effect } = applyEvent(found.value, event, { eventId, now, ...(cmd.actor ? { by: cmd.actor } : {}) });
-    if (effect.kind === 'none') return { challenge, effect };
+    const { challenge, effect } = applyEvent(found.value, event, { eventId, now, requestHash: hash, ...(cmd.actor ? { by: cmd.actor } : {}) });
+    if (effect.kind === 'none') {
+      // A replay: queue again what the event announced, in case the first attempt stored it and failed before that.
+      await notify(s, goLive, challenge, [replayedEffect(challenge, eventId)], now);
+      return { challenge, effect };
+    }
     const saved = await s.repo.replaceChallenge(challenge, found.etag);
     await notify(s, goLive, saved.value, [effect], now);
     return { challenge: saved.value, effect };

@@ -128,6 +128,8 @@ export const TimelineEntry = z.object({
   at: z.string(),
   by: Actor.optional(),
   data: z.record(z.string(), z.unknown()).default({}),
+  /** A person's event: the hash of the request that made it, so the same id with another body is refused (422). */
+  requestHash: z.string().optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
@@ -278,14 +280,30 @@ export type ChallengeEvent =
  * already in the timeline returns the challenge unchanged with effect `none`. An event that
  * does not fit the state throws CHALLENGE.INVALID_TRANSITION (HTTP 409) saying why.
  */
-export function applyEvent(c: Challenge, event: ChallengeEvent, ctx: { eventId: string; now: string; by?: Actor }): { challenge: Challenge; effect: Effect } {
-  if (c.timeline.some((t) => t.id === ctx.eventId)) return { challenge: c, effect: { kind: 'none' } };
+export function applyEvent(c: Challenge, event: ChallengeEvent, ctx: { eventId: string; now: string; by?: Actor; requestHash?: string }): { challenge: Challenge; effect: Effect } {
+  const done = c.timeline.find((t) => t.id === ctx.eventId);
+  if (done) {
+    // A replay must carry the same request: the same id (or Idempotency-Key) with another body is refused, not dropped.
+    if (done.requestHash !== undefined && ctx.requestHash !== undefined && done.requestHash !== ctx.requestHash)
+      throw new DomainError('IDEMPOTENCY.KEY_REUSED', {
+        sv: 'Samma id eller Idempotency-Key har redan använts för en annan begäran.',
+        en: 'This id or Idempotency-Key was already used for a different request.',
+      });
+    return { challenge: c, effect: { kind: 'none' } };
+  }
   if (!isOpen(c))
     throw conflict(
       `Utmaningen är redan ${c.state === 'resolved' ? 'löst' : 'återkallad'}; inget mer kan göras med den.`,
       `The challenge is already ${c.state}; nothing more can be done with it.`,
     );
-  const entry = (type: TimelineEntry['type'], data: Record<string, unknown>): TimelineEntry => ({ id: ctx.eventId, type, at: ctx.now, ...(ctx.by ? { by: ctx.by } : {}), data });
+  const entry = (type: TimelineEntry['type'], data: Record<string, unknown>): TimelineEntry => ({
+    id: ctx.eventId,
+    type,
+    at: ctx.now,
+    ...(ctx.by ? { by: ctx.by } : {}),
+    data,
+    ...(ctx.requestHash !== undefined ? { requestHash: ctx.requestHash } : {}),
+  });
   const moved = (next: Challenge, e: TimelineEntry): Challenge => ({ ...next, lastChangeAt: ctx.now, timeline: [...next.timeline, e] });
 
   switch (event.type) {
@@ -352,6 +370,31 @@ export function applyEvent(c: Challenge, event: ChallengeEvent, ctx: { eventId: 
       const { pendingDecision: _dropped, ...rest } = c;
       return { challenge: moved({ ...rest, state, endedAt: ctx.now }, entry(state, { reason: event.input.reason })), effect: { kind: 'closed', state } };
     }
+  }
+}
+
+/**
+ * What a person's event did, read back from the challenge for a replay of it: the retry of
+ * a request whose answer (or notification, or signal) was lost repeats the event's
+ * notifications, which the outbox dedupes by key. `none` for an unknown id, an update, or a
+ * decision request already decided (its notice is moot).
+ */
+export function replayedEffect(c: Challenge, eventId: string): Effect {
+  const e = c.timeline.find((t) => t.id === eventId);
+  switch (e?.type) {
+    case 'triaged':
+      return { kind: 'triaged', teamStarted: e.data.decision === 'startTeam' };
+    case 'decisionRequested':
+      return c.pendingDecision?.requestId === eventId ? { kind: 'decisionRequested', pending: c.pendingDecision } : { kind: 'none' };
+    case 'decisionMade': {
+      const record = c.decisions.find((d) => d.id === eventId);
+      return record ? { kind: 'decisionMade', record } : { kind: 'none' };
+    }
+    case 'resolved':
+    case 'withdrawn':
+      return { kind: 'closed', state: e.type };
+    default:
+      return { kind: 'none' };
   }
 }
 
