@@ -1,0 +1,67 @@
+/**
+ * The layer rules of docs/architecture.md, checked by a tool in CI (`npm run lint`).
+ * Data flows one way: trigger (functions/, orchestrations/) → use case (shared/app) →
+ * domain (shared/domain) → ports (shared/ports) ← adapters (shared/adapters), wired only
+ * by the composition root (shared/composition.ts).
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'shared/domain imports nothing outside itself but a few pure libraries (zod, luxon).',
+      severity: 'error',
+      from: { path: '^shared/domain/' },
+      to: {
+        pathNot: ['^shared/domain/', '^node_modules/(zod|luxon)/'],
+      },
+    },
+    {
+      name: 'app-never-imports-adapters-or-composition',
+      comment: 'Use cases receive ports as arguments; only the composition root wires adapters.',
+      severity: 'error',
+      from: { path: '^shared/app/' },
+      to: { path: ['^shared/adapters/', '^shared/composition\\.ts$', '^shared/config\\.ts$'] },
+    },
+    {
+      name: 'ports-are-interfaces',
+      comment: 'Ports depend on the domain only.',
+      severity: 'error',
+      from: { path: '^shared/ports/' },
+      to: { path: ['^shared/(app|adapters|http)/', '^shared/composition\\.ts$'] },
+    },
+    {
+      name: 'shared-never-reaches-up',
+      comment: 'shared/ knows nothing of the triggers or the local runtime.',
+      severity: 'error',
+      from: { path: '^shared/' },
+      to: { path: '^(functions|orchestrations|local)/' },
+    },
+    {
+      name: 'orchestrators-only-domain-and-names',
+      comment: 'Orchestrators are deterministic: they reach I/O only through activities (docs/architecture.md).',
+      severity: 'error',
+      from: { path: '^orchestrations/.*\\.orchestrator\\.ts$' },
+      to: { pathNot: ['^orchestrations/', '^shared/domain/', '^node_modules/(durable-functions|zod)/'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'local-runtime-knows-the-app-by-registrations',
+      comment: 'The local runtime hosts the app as Azure does: through its registrations, not its modules.',
+      severity: 'error',
+      from: { path: '^local/' },
+      to: { path: '^(functions|orchestrations)/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      // A type-only cycle (golive.ts ↔ schedule.ts share types) vanishes at run time.
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|node_modules|test|bench)/' },
+  },
+};
