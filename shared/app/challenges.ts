@@ -194,6 +194,7 @@ export async function raiseChallenge(s: S, cmd: { goLiveId: string; input: Chall
     areaId: cmd.input.areaId,
     needFromOthers: cmd.input.needFromOthers,
     ...(cmd.input.ideas ? { ideas: cmd.input.ideas } : {}),
+    ...(cmd.input.needsTeam !== undefined ? { needsTeam: cmd.input.needsTeam } : {}),
     sdReferences: cmd.input.sdReferences,
     incidentIds: cmd.input.incidentIds,
     state: 'raised',
@@ -339,8 +340,29 @@ export function escalationAgendaSources(s: Pick<Services, 'repo'>) {
           raisedAt: c.raisedAt,
           open: isOpen(c),
           lastChangeAt: c.lastChangeAt,
-          ...(c.pendingDecision ? { needs: 'decision' as const } : c.state === 'raised' ? { needs: 'team' as const } : {}),
+          // R7.2, R7.3: a decision when one is requested; a team only where the raiser or DSL said so.
+          ...(c.pendingDecision
+            ? { needs: 'decision' as const }
+            : c.triage?.decision === 'startTeam'
+              ? { needs: 'team' as const, teamNeededBy: 'dsl' as const }
+              : c.needsTeam
+                ? { needs: 'team' as const, teamNeededBy: 'raiser' as const }
+                : {}),
           ...(c.situation.obstacles ? { obstacles: c.situation.obstacles } : {}),
+          ...(c.situation.facts ? { facts: c.situation.facts } : {}),
+          ...(c.situation.assumptions ? { assumptions: c.situation.assumptions } : {}),
+          ...(c.situation.actions ? { actions: c.situation.actions } : {}),
+          ...(c.ideas ? { ideas: c.ideas } : {}),
+          ...(c.sdReferences.length ? { sdReferences: c.sdReferences } : {}),
+          ...(c.triage
+            ? {
+                triage: {
+                  decision: c.triage.decision,
+                  ...(c.triage.priority !== undefined ? { priority: c.triage.priority } : {}),
+                  team: c.team?.members ?? c.triage.participants,
+                },
+              }
+            : {}),
           summary: c.needFromOthers,
           ...(c.notTriagedNotified && c.state === 'raised' ? { notPrioritised: true } : {}),
           ...(c.pendingDecision && c.pendingDecision.level !== 'workPractice' ? { escalatedTo: FORUM_OF[c.pendingDecision.level] as 'ITD' | 'LGV' } : {}),

@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
-import type { AreaStatus } from './area-report';
+import type { AreaStatus, Problem } from './area-report';
 import type { Colour } from './colour';
 import type { GoLive } from './golive';
 import type { Incident } from './incident';
 import { isMajor } from './incident';
 import type { Meeting } from './meetings';
 import type { Trend } from './overview';
-import { trendOf } from './overview';
+import { TREND_ARROWS, trendOf } from './overview';
 import { FORUM_NAMES } from './schedule';
 import type { Forum } from './schedule';
 import type { UnitStatus } from './unit-report';
@@ -42,6 +42,31 @@ export interface AgendaChallenge {
   notPrioritised?: boolean;
   /** Escalated for a decision above DSL (R7.2 step 4); `LGV` puts it on the LGV agenda (R6.4). */
   escalatedTo?: 'ITD' | 'LGV';
+  /** Who said a cross-functional team is needed (R7.3): the raiser, or DSL at triage. Only then does point 3 say so. */
+  teamNeededBy?: 'raiser' | 'dsl';
+  /** The raiser's ideas on how and by whom (R7.1). */
+  ideas?: string;
+  /** The three questions (R4.5): facts kept apart from assumptions, actions, and (above) obstacles. */
+  facts?: string;
+  assumptions?: string;
+  actions?: string;
+  sdReferences?: readonly string[];
+  /** DSL's triage (R7.2): priority among the same colour, start a team or wait, who takes part. */
+  triage?: { decision: 'startTeam' | 'wait'; priority?: number; team?: readonly string[] };
+}
+
+/** A delivery area's latest report as the agenda needs it (R4.5, R6.1 points 1–9 and 11). */
+export interface AgendaAreaReport {
+  areaId: string;
+  reportedAt: string;
+  summary: string;
+  problems: readonly Problem[];
+  /** What affects the go-live schedule (körschemat): point 8. */
+  runSchedule?: string;
+  /** What must be communicated to the care units: point 9. */
+  toCommunicate?: string;
+  /** Green reflections, where things go really well: point 11. */
+  greenReflections?: string;
 }
 
 /** A decision (R8) as the escalation engine hands it to the agenda. */
@@ -77,6 +102,8 @@ export interface AgendaInput {
   challenges?: readonly AgendaChallenge[];
   /** Decisions (R8); undefined until the escalation engine provides them. */
   decisions?: readonly AgendaDecision[];
+  /** Each area's latest report (problems with the three questions, points 8, 9, 11), when read. */
+  areaReports?: readonly AgendaAreaReport[];
 }
 
 export interface AgendaItem {
@@ -88,6 +115,8 @@ export interface AgendaItem {
   movedForward?: boolean;
   trend?: Trend;
   overdue?: boolean;
+  /** Lines under the item: each problem with its size and the three questions, ideas, SD+ (R4.5, R7). */
+  details?: string[];
   ref?: { type: 'area' | 'unit' | 'incident' | 'challenge' | 'decision' | 'forvaltning'; id: string };
 }
 
@@ -130,11 +159,13 @@ const t = (sv: string, en: string): T => ({ sv, en });
 
 const COLOUR: Record<Colour, T> = { red: t('röd', 'red'), yellow: t('gul', 'yellow'), green: t('grön', 'green') };
 const TREND: Record<Trend, T> = {
-  better: t('↓ bättre sedan förra mötet', '↓ better since the previous meeting'),
-  worse: t('↑ sämre sedan förra mötet', '↑ worse since the previous meeting'),
-  same: t('→ oförändrad', '→ unchanged'),
-  new: t('ny sedan förra mötet', 'new since the previous meeting'),
+  better: t(`${TREND_ARROWS.better} bättre sedan förra mötet`, `${TREND_ARROWS.better} better since the previous meeting`),
+  worse: t(`${TREND_ARROWS.worse} sämre sedan förra mötet`, `${TREND_ARROWS.worse} worse since the previous meeting`),
+  same: t(`${TREND_ARROWS.same} oförändrad`, `${TREND_ARROWS.same} unchanged`),
+  new: t(`${TREND_ARROWS.new} ny sedan förra mötet`, `${TREND_ARROWS.new} new since the previous meeting`),
 };
+
+const SIZE: Record<Problem['size'], T> = { veryLarge: t('mycket stor', 'very large'), large: t('stor', 'large'), small: t('liten', 'small') };
 
 const DSL_POINTS: { title: T; prompts: T[] }[] = [
   {
@@ -175,6 +206,7 @@ interface Event {
   colour: 'red' | 'yellow';
   raisedAt: string;
   challenge?: AgendaChallenge;
+  report?: AgendaAreaReport;
 }
 
 /** Builds the agenda of a meeting from the state at `now` (R6). Pure. */
@@ -240,6 +272,42 @@ function areaLine(ctx: Ctx, s: AreaStatus | undefined, name: string): string {
   return `${name}: ${s.summary} (${ctx.tx(t('rapport', 'report'))} ${ctx.time(s.reportedAt)})${late}`;
 }
 
+/** The three questions (R4.5), ideas and SD+ of one logged problem, as one line. */
+function problemLine(ctx: Ctx, p: Problem): string {
+  const { tx } = ctx;
+  const parts = [`${p.title} (${tx(SIZE[p.size])})`];
+  if (p.situation) parts.push(`${tx(t('Hur är läget?', 'Situation?'))} ${tx(t('fakta', 'facts'))}: ${p.situation.facts}${p.situation.assumptions ? `; ${tx(t('antaganden', 'assumptions'))}: ${p.situation.assumptions}` : ''}`);
+  if (p.actions) parts.push(`${tx(t('På gång?', 'Under way?'))} ${p.actions}`);
+  if (p.obstacles) parts.push(`${tx(t('Hinder på vägen?', 'Obstacles?'))} ${p.obstacles}`);
+  if (p.ideas) parts.push(`${tx(t('idéer', 'ideas'))}: ${p.ideas}`);
+  if (p.sdReferences?.length) parts.push(`SD+: ${p.sdReferences.join(', ')}`);
+  return parts.join(' – ');
+}
+
+/** A challenge's three questions, the raiser's ideas, DSL's triage and SD+ (R4.5, R7.1–R7.3, R7.5). */
+function challengeDetails(ctx: Ctx, c: AgendaChallenge): string[] {
+  const { tx } = ctx;
+  const out: string[] = [];
+  if (c.triage) {
+    const head = c.triage.decision === 'startTeam' ? tx(t('DSL: tvärprofessionellt team startat', 'DSL: cross-functional team started')) : tx(t('DSL: avvakta', 'DSL: wait'));
+    const prio = c.triage.priority !== undefined ? ` · ${tx(t('prioritet', 'priority'))} ${c.triage.priority}` : '';
+    const team = c.triage.team?.length ? ` · ${tx(t('team', 'team'))}: ${c.triage.team.join(', ')}` : '';
+    out.push(`${head}${prio}${team}`);
+  }
+  if (c.facts || c.assumptions)
+    out.push(`${tx(t('Hur är läget?', 'Situation?'))}${c.facts ? ` ${tx(t('fakta', 'facts'))}: ${c.facts}` : ''}${c.assumptions ? `${c.facts ? ';' : ''} ${tx(t('antaganden', 'assumptions'))}: ${c.assumptions}` : ''}`);
+  if (c.actions) out.push(`${tx(t('På gång?', 'Under way?'))} ${c.actions}`);
+  if (c.obstacles) out.push(`${tx(t('Hinder på vägen?', 'Obstacles?'))} ${c.obstacles}`);
+  if (c.ideas) out.push(`${tx(t('Idéer från den som lyfte', 'Ideas from the raiser'))}: ${c.ideas}`);
+  if (c.sdReferences?.length) out.push(`SD+: ${c.sdReferences.join(', ')}`);
+  return out;
+}
+
+const teamNeeded = (ctx: Ctx, c: AgendaChallenge): string =>
+  c.teamNeededBy === 'dsl'
+    ? ctx.tx(t('behöver tvärprofessionellt team (DSL)', 'needs a cross-functional team (DSL)'))
+    : ctx.tx(t('behöver tvärprofessionellt team (enligt den som lyfte)', 'needs a cross-functional team (says the raiser)'));
+
 function dslSections(ctx: Ctx): AgendaSection[] {
   const { input, since, tx } = ctx;
   const status = new Map(input.areaStatuses.map((s) => [s.areaId, s]));
@@ -265,20 +333,31 @@ function dslSections(ctx: Ctx): AgendaSection[] {
   const yellow = events.filter((e) => e.colour === 'yellow');
   const earlier = (list: Event[]) => list.filter((e) => e.item.age === 'earlier').map((e) => e.item);
   const fresh = (list: Event[]) => list.filter((e) => e.item.age === 'new').map((e) => e.item);
-  const prioritise = (list: Event[]) => (list.length >= 2 ? [...list].sort((a, b) => a.raisedAt.localeCompare(b.raisedAt)).map((e) => e.item) : []);
-  const obstacles = red
-    .filter((e) => e.challenge && (e.challenge.obstacles || e.challenge.needs))
-    .map((e) => ({
-      ...e.item,
-      text: `${e.challenge!.title}${e.challenge!.obstacles ? ` – ${tx(t('hinder', 'obstacles'))}: ${e.challenge!.obstacles}` : ''}${
-        e.challenge!.needs ? ` – ${tx(e.challenge!.needs === 'decision' ? t('behöver beslut', 'needs a decision') : t('behöver tvärprofessionellt team', 'needs a cross-functional team'))}` : ''
-      }`,
-    }));
+  const prioritise = (list: Event[]) => (list.length >= 2 ? [...list].sort(byPriority).map((e) => e.item) : []);
+  const areaName = new Map(input.goLive.areas.map((a) => [a.id, a.name]));
+  // Point 3: what hinders, and a decision or team only where someone said it is needed (R7.2, R7.3).
+  const obstacles: AgendaItem[] = [];
+  for (const e of red) {
+    if (e.challenge) {
+      const c = e.challenge;
+      if (!c.obstacles && !c.needs) continue;
+      const needs = c.needs === 'decision' ? tx(t('behöver beslut', 'needs a decision')) : c.needs === 'team' ? teamNeeded(ctx, c) : '';
+      obstacles.push({ ...e.item, details: [], text: `${c.title}${c.obstacles ? ` – ${tx(t('hinder', 'obstacles'))}: ${c.obstacles}` : ''}${needs ? ` – ${needs}` : ''}` });
+    } else if (e.report) {
+      const hinders = e.report.problems.filter((p) => p.obstacles).map((p) => `${p.title}: ${p.obstacles}`);
+      if (hinders.length) obstacles.push({ ...e.item, details: [], text: `${areaName.get(e.report.areaId) ?? e.report.areaId} – ${tx(t('hinder', 'obstacles'))}: ${hinders.join('; ')}` });
+    }
+  }
 
   const redUnits = input.unitStatuses.filter((u) => u.colour === 'red').length;
   const yellowUnits = input.unitStatuses.filter((u) => u.colour === 'yellow').length;
   const cslInfo: AgendaItem[] =
     redUnits + yellowUnits > 0 ? [{ text: tx(t(`Vårdenheter just nu: ${redUnits} röda, ${yellowUnits} gula (R3).`, `Care units now: ${redUnits} red, ${yellowUnits} yellow (R3).`)) }] : [];
+
+  // Points 8, 9 and 11 from what the areas reported since the previous DSL (R6.1).
+  const fresher = (input.areaReports ?? []).filter((r) => since === undefined || r.reportedAt >= since);
+  const said = (field: 'runSchedule' | 'toCommunicate' | 'greenReflections'): AgendaItem[] =>
+    fresher.filter((r) => r[field]).map((r) => ({ text: `${areaName.get(r.areaId) ?? r.areaId}: ${r[field]}`, ref: { type: 'area', id: r.areaId } }));
 
   // Point 11: areas back to green since the previous DSL, and challenges closed since then.
   const green: AgendaItem[] = [];
@@ -291,8 +370,9 @@ function dslSections(ctx: Ctx): AgendaSection[] {
   for (const c of input.challenges ?? [])
     if (!c.open && since !== undefined && (c.lastChangeAt ?? '') >= since)
       green.push({ text: `${c.title} – ${tx(t('löst', 'resolved'))}`, colour: 'green', ref: { type: 'challenge', id: c.id } });
+  green.push(...said('greenReflections').map((i) => ({ ...i, colour: 'green' as const })));
 
-  const points: AgendaItem[][] = [earlier(red), fresh(red), obstacles, prioritise(red), earlier(yellow), fresh(yellow), prioritise(yellow), [], [], cslInfo, green];
+  const points: AgendaItem[][] = [earlier(red), fresh(red), obstacles, prioritise(red), earlier(yellow), fresh(yellow), prioritise(yellow), said('runSchedule'), said('toCommunicate'), cslInfo, green];
   return [
     ...overdueDecisionsSection(ctx, 'all', false),
     { key: 'areas', title: tx(t('Leveransområdenas status och trend sedan förra DSL', 'Delivery areas: colour and trend since the previous DSL')), prompts: [], items: areaItems },
@@ -301,48 +381,64 @@ function dslSections(ctx: Ctx): AgendaSection[] {
   ];
 }
 
-/** R6.2 applied to the DSL's red and yellow events. */
+/** Points 4 and 7: DSL's priority first (R7.2), then the oldest. */
+function byPriority(a: Event, b: Event): number {
+  const pa = a.challenge?.triage?.priority ?? Number.MAX_SAFE_INTEGER;
+  const pb = b.challenge?.triage?.priority ?? Number.MAX_SAFE_INTEGER;
+  return pa - pb || a.raisedAt.localeCompare(b.raisedAt);
+}
+
+/**
+ * R6.2 applied to the DSL's red and yellow events: every red or yellow area (with its summary
+ * and each problem's three questions, R4.5), with or without a challenge, and every open
+ * challenge (R7) with its questions, ideas, triage and SD+.
+ */
 function dslEvents(ctx: Ctx, status: Map<string, AreaStatus>, before: (areaId: string) => Colour | null | undefined): Event[] {
   const { input, since, tx } = ctx;
   const changedSince = (at: string | undefined) => since !== undefined && at !== undefined && at >= since;
-  if (input.challenges) {
-    const areaName = new Map(input.goLive.areas.map((a) => [a.id, a.name]));
-    return input.challenges
-      .filter((c) => c.open)
-      .map((c) => {
-        const age: 'earlier' | 'new' = since !== undefined && c.raisedAt < since ? 'earlier' : 'new';
-        const area = c.areaId ? `${areaName.get(c.areaId) ?? c.areaId}: ` : '';
-        const flags = [c.notPrioritised ? tx(t('ej prioriterad vid förra DSL', 'not prioritised at the previous DSL')) : '', c.summary ?? ''].filter(Boolean).join(' – ');
-        return {
-          colour: c.colour,
-          raisedAt: c.raisedAt,
-          challenge: c,
-          item: {
-            text: `${area}${c.title}${flags ? ` – ${flags}` : ''}`,
-            colour: c.colour,
-            age,
-            ...(age === 'earlier' ? { movedForward: changedSince(c.lastChangeAt) } : {}),
-            ref: { type: 'challenge', id: c.id },
-          },
-        } satisfies Event;
-      });
-  }
-  // Until challenges exist: each red or yellow area is an event; it is earlier when the area was already red or yellow at the previous DSL.
+  const reports = new Map((input.areaReports ?? []).map((r) => [r.areaId, r]));
   const out: Event[] = [];
+  // Each red or yellow area is an event; it is earlier when the area was already red or yellow at the previous DSL.
   for (const a of input.goLive.areas) {
     const s = status.get(a.id);
     if (!s || s.colour === 'green') continue;
     const prev = before(a.id);
     const age: 'earlier' | 'new' = since !== undefined && (prev === 'red' || prev === 'yellow') ? 'earlier' : 'new';
+    const report = reports.get(a.id);
+    const details = report && report.reportedAt === s.reportedAt ? report.problems.map((p) => problemLine(ctx, p)) : [];
     out.push({
       colour: s.colour,
       raisedAt: age === 'earlier' ? '' : s.reportedAt,
+      ...(report ? { report } : {}),
       item: {
         text: areaLine(ctx, s, a.name),
         colour: s.colour,
         age,
         ...(age === 'earlier' ? { movedForward: changedSince(s.reportedAt) } : {}),
+        ...(details.length ? { details } : {}),
         ref: { type: 'area', id: a.id },
+      },
+    });
+  }
+  if (!input.challenges) return out;
+  const areaName = new Map(input.goLive.areas.map((a) => [a.id, a.name]));
+  for (const c of input.challenges) {
+    if (!c.open) continue;
+    const age: 'earlier' | 'new' = since !== undefined && c.raisedAt < since ? 'earlier' : 'new';
+    const area = c.areaId ? `${areaName.get(c.areaId) ?? c.areaId}: ` : '';
+    const flags = [c.notPrioritised ? tx(t('ej prioriterad vid förra DSL', 'not prioritised at the previous DSL')) : '', c.summary ?? ''].filter(Boolean).join(' – ');
+    const details = challengeDetails(ctx, c);
+    out.push({
+      colour: c.colour,
+      raisedAt: c.raisedAt,
+      challenge: c,
+      item: {
+        text: `${area}${c.title}${flags ? ` – ${flags}` : ''}`,
+        colour: c.colour,
+        age,
+        ...(age === 'earlier' ? { movedForward: changedSince(c.lastChangeAt) } : {}),
+        ...(details.length ? { details } : {}),
+        ref: { type: 'challenge', id: c.id },
       },
     });
   }
@@ -434,7 +530,9 @@ function lgvSections(ctx: Ctx): AgendaSection[] {
     .sort((a, b) => a.priority - b.priority || a.openedAt.localeCompare(b.openedAt))
     .map((i) => incidentItem(ctx, i));
   const waiting = (input.decisions ?? []).filter((d) => d.forum === 'LGV' && d.status === 'waiting' && !isOverdue(d, input.now));
-  const escalated = (input.challenges ?? []).filter((c) => c.open && c.escalatedTo === 'LGV');
+  // Each decision case once (R6.4): a challenge whose LGV decision is listed above is not repeated as an escalated need.
+  const listed = new Set((input.decisions ?? []).filter((d) => d.forum === 'LGV' && d.status === 'waiting' && d.challengeId).map((d) => d.challengeId!));
+  const escalated = (input.challenges ?? []).filter((c) => c.open && c.escalatedTo === 'LGV' && !listed.has(c.id));
   return [
     ...overdueDecisionsSection(ctx, ['LGV'], true),
     { key: 'incidents', number: 1, title: tx(t('Incidenter av prioritet 1 och 2', 'Priority 1 and 2 incidents')), prompts: [], items: incidents },
@@ -485,7 +583,7 @@ export function toRendering(agenda: Agenda): AgendaRendering {
     title: agenda.title,
     sections: agenda.sections.map((s) => ({
       title: [sectionTitle(s), ...s.prompts].join(' '),
-      items: s.items.map((i) => itemLine(i, agenda.lang)),
+      items: s.items.flatMap((i) => [itemLine(i, agenda.lang), ...(i.details ?? []).map((d) => `  – ${d}`)]),
     })),
   };
 }
@@ -499,7 +597,10 @@ export function renderText(agenda: Agenda): string {
     lines.push(sectionTitle(s));
     for (const p of s.prompts) lines.push(`   ${p}`);
     if (s.items.length === 0) lines.push(`   – ${LABEL.none[agenda.lang]}`);
-    for (const i of s.items) lines.push(`   • ${itemLine(i, agenda.lang)}`);
+    for (const i of s.items) {
+      lines.push(`   • ${itemLine(i, agenda.lang)}`);
+      for (const d of i.details ?? []) lines.push(`       – ${d}`);
+    }
     lines.push('');
   }
   return lines.join('\n');
@@ -514,7 +615,10 @@ export function renderMarkdown(agenda: Agenda): string {
     lines.push(`## ${mdEscape(sectionTitle(s))}`, '');
     for (const p of s.prompts) lines.push(`_${mdEscape(p)}_`, '');
     if (s.items.length === 0) lines.push(`- ${LABEL.none[agenda.lang]}`);
-    for (const i of s.items) lines.push(`- ${mdEscape(itemLine(i, agenda.lang))}`);
+    for (const i of s.items) {
+      lines.push(`- ${mdEscape(itemLine(i, agenda.lang))}`);
+      for (const d of i.details ?? []) lines.push(`  - ${mdEscape(d)}`);
+    }
     lines.push('');
   }
   return lines.join('\n');
@@ -532,7 +636,12 @@ export function renderHtml(agenda: Agenda): string {
     body.push(`<section data-key="${e(s.key)}"><h2>${e(sectionTitle(s))}</h2>`);
     for (const p of s.prompts) body.push(`<p class="prompt">${e(p)}</p>`);
     if (s.items.length === 0) body.push(`<p class="none">${e(LABEL.none[agenda.lang])}</p>`);
-    else body.push(`<ul>${s.items.map((i) => `<li${i.colour ? ` class="${i.colour}"` : ''}>${e(itemLine(i, agenda.lang))}</li>`).join('')}</ul>`);
+    else
+      body.push(
+        `<ul>${s.items
+          .map((i) => `<li${i.colour ? ` class="${i.colour}"` : ''}>${e(itemLine(i, agenda.lang))}${i.details?.length ? `<ul>${i.details.map((d) => `<li>${e(d)}</li>`).join('')}</ul>` : ''}</li>`)
+          .join('')}</ul>`,
+      );
     body.push('</section>');
   }
   return `<!doctype html><html lang="${agenda.lang}"><head><meta charset="utf-8"><title>${e(agenda.title)}</title></head><body>${body.join('')}</body></html>`;

@@ -35,6 +35,8 @@ export const Problem = z.object({
   obstacles: Text(2000).optional(),
   /** SD+ case references (R7.5). */
   sdReferences: z.array(Text(40)).max(20).optional(),
+  /** Ideas on how it can be solved, and by whom (R7.1). */
+  ideas: Text(2000).optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 
@@ -58,6 +60,12 @@ export const AreaReportInput = z
     overrideReason: Text(1000).optional(),
     summary: Text(4000),
     problems: z.array(Problem).max(100).default([]),
+    /** Anything affecting the go-live schedule, körschemat (R6.1 point 8). */
+    runSchedule: Text(2000).optional(),
+    /** Anything to communicate to the care units (R6.1 point 9). */
+    toCommunicate: Text(2000).optional(),
+    /** Green reflections, where things go really well (R6.1 point 11). */
+    greenReflections: Text(2000).optional(),
     reportedAt: Instant.optional(),
     reporter: Reporter.optional(),
   })
@@ -92,6 +100,9 @@ export const AreaReport = z.object({
   overrideReason: z.string().optional(),
   summary: z.string(),
   problems: z.array(Problem),
+  runSchedule: z.string().optional(),
+  toCommunicate: z.string().optional(),
+  greenReflections: z.string().optional(),
   reportedAt: z.string(),
   receivedAt: z.string(),
   reporter: Reporter.optional(),

@@ -55,6 +55,8 @@ export const ChallengeInput = z.object({
   needFromOthers: Text(2000),
   /** Ideas on how it can be solved, and by whom. */
   ideas: Text(2000).optional(),
+  /** The raiser says a cross-functional team is needed (R7.3); DSL's agenda says so only then, or after DSL starts one. */
+  needsTeam: z.boolean().optional(),
   /** SD+ case references (R7.5). */
   sdReferences: z.array(Text(40)).max(20).default([]),
   incidentIds: z.array(z.string().min(1).max(80)).max(20).default([]),
@@ -178,6 +180,7 @@ export const Challenge = z.object({
   areaId: z.string(),
   needFromOthers: z.string(),
   ideas: z.string().optional(),
+  needsTeam: z.boolean().optional(),
   sdReferences: z.array(z.string()),
   incidentIds: z.array(z.string()),
   state: z.enum(CHALLENGE_STATES),

@@ -10,6 +10,12 @@ import type { UnitStatus } from './unit-report';
 
 export type Trend = 'better' | 'worse' | 'same' | 'new';
 
+/**
+ * One meaning for the trend arrows wherever people see them (board and agendas, R10.1, R6.1):
+ * up is better, down is worse. web/i18n.js uses the same arrows (a test checks it).
+ */
+export const TREND_ARROWS: Record<Trend, string> = { better: '↑', worse: '↓', same: '→', new: '✱' };
+
 export interface AreaOverview {
   areaId: string;
   name: string;

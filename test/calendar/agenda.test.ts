@@ -250,3 +250,101 @@ describe('rendering', () => {
     expect(renderText(en)).toContain('Nothing to raise.');
   });
 });
+
+describe('what the areas report reaches the DSL table (issue 14 items 1–3, 5, 7)', () => {
+  const teknik = {
+    areaId: 'teknik',
+    reportedAt: '2026-11-27T08:20:00.000Z',
+    summary: 'Utskrifter',
+    problems: [
+      {
+        title: 'Remissutskrift',
+        size: 'large' as const,
+        situation: { facts: 'Tre kliniker kan inte skriva ut', assumptions: 'Drivrutinen' },
+        actions: 'Ny drivrutin testas',
+        obstacles: 'Behöver fler tekniker',
+        ideas: 'Support och Teknik tillsammans',
+        sdReferences: ['SD-1042'],
+      },
+    ],
+    runSchedule: 'Labbintegrationen flyttas till 14:00',
+    toCommunicate: 'Skriv ut remisser från avdelningens skrivare',
+  };
+  const cosmic = { areaId: 'cosmic', reportedAt: '2026-11-27T08:30:00.000Z', summary: 'Bra', problems: [], greenReflections: 'Akuten jobbar helt i Cosmic' };
+  const old = { areaId: 'cambio', reportedAt: '2026-11-27T06:30:00.000Z', summary: 'x', problems: [], toCommunicate: 'Gammalt' };
+
+  it('item 1: a yellow area without a challenge reaches points 1–7 with each problem, its size and the three questions', () => {
+    const a = buildAgenda(
+      input({
+        challenges: [],
+        areaStatuses: [area('teknik', 'yellow', '2026-11-27T08:20:00.000Z', 'Utskrifter'), area('cosmic', 'green', '2026-11-27T08:30:00.000Z')],
+        areaColoursAtPrevious: new Map(),
+        areaReports: [teknik, cosmic],
+      }),
+    );
+    const item = section(a, 'point6').items[0]!;
+    expect(item.ref).toEqual({ type: 'area', id: 'teknik' });
+    expect(item.details).toEqual([
+      'Remissutskrift (stor) – Hur är läget? fakta: Tre kliniker kan inte skriva ut; antaganden: Drivrutinen – På gång? Ny drivrutin testas – Hinder på vägen? Behöver fler tekniker – idéer: Support och Teknik tillsammans – SD+: SD-1042',
+    ]);
+    expect(toRendering(a).sections.find((s) => s.title.startsWith('6.'))!.items[1]).toMatch(/^ {2}– Remissutskrift \(stor\)/);
+    expect(renderHtml(a)).toContain('<ul><li>Remissutskrift (stor)');
+  });
+
+  it('item 2: points 8, 9 and 11 come from what the areas reported since the previous DSL', () => {
+    const a = buildAgenda(input({ areaReports: [teknik, cosmic, old] }));
+    expect(texts(a, 'point8')).toEqual(['Teknik: Labbintegrationen flyttas till 14:00']);
+    expect(texts(a, 'point9')).toEqual(['Teknik: Skriv ut remisser från avdelningens skrivare']);
+    expect(texts(a, 'point11')).toEqual(['Cosmic: Akuten jobbar helt i Cosmic']);
+  });
+
+  it('item 3: point 3 says a team is needed only where the raiser or DSL said so; triage, team and ideas on the line', () => {
+    const base: AgendaChallenge = { id: 'a', title: 'Utan behov', colour: 'red', raisedAt: '2026-11-27T07:30:00.000Z', open: true, obstacles: 'Oklart' };
+    const a = buildAgenda(
+      input({
+        challenges: [
+          base,
+          { ...base, id: 'b', title: 'Utmanaren vill ha team', needs: 'team', teamNeededBy: 'raiser', ideas: 'Cambio och Teknik' },
+          { ...base, id: 'c', title: 'DSL startade team', needs: 'team', teamNeededBy: 'dsl', triage: { decision: 'startTeam', priority: 1, team: ['Teknik', 'Support'] } },
+        ],
+      }),
+    );
+    expect(texts(a, 'point3')).toEqual([
+      'Utan behov – hinder: Oklart',
+      'Utmanaren vill ha team – hinder: Oklart – behöver tvärprofessionellt team (enligt den som lyfte)',
+      'DSL startade team – hinder: Oklart – behöver tvärprofessionellt team (DSL)',
+    ]);
+    const c = section(a, 'point2').items.find((i) => i.ref?.id === 'c')!;
+    expect(c.details).toEqual(['DSL: tvärprofessionellt team startat · prioritet 1 · team: Teknik, Support', 'Hinder på vägen? Oklart']);
+    expect(section(a, 'point2').items.find((i) => i.ref?.id === 'b')!.details).toContain('Idéer från den som lyfte: Cambio och Teknik');
+    // DSL's priority orders point 4 before age.
+    expect(section(a, 'point4').items.map((i) => i.ref?.id)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('item 5: LGV lists each decision case once', () => {
+    const a = buildAgenda({
+      goLive,
+      meeting: lgv,
+      now: NOW,
+      lang: 'sv',
+      areaStatuses: [],
+      unitStatuses: [],
+      openIncidents: [],
+      decisions: [{ id: 'd', title: 'Utskrifter: extra tekniker?', forum: 'LGV', status: 'waiting', requestedAt: '2026-11-27T08:00:00.000Z', deadline: '2026-11-27T11:45:00.000Z', challengeId: 'c1' }],
+      challenges: [{ ...challenges[0]!, escalatedTo: 'LGV' }],
+    });
+    expect(texts(a, 'decisionCases')).toEqual(['Utskrifter: extra tekniker? (senast 12:45)']);
+    expect(texts(a, 'escalations')).toEqual([]);
+  });
+
+  it('item 7: the trend arrows mean the same on the agenda as on the board (up = better)', () => {
+    const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const i18n = fs.readFileSync(`${__dirname}/../../web/i18n.js`, 'utf8');
+    const a = buildAgenda(input({ areaStatuses: [area('cosmic', 'green', '2026-11-27T08:30:00.000Z'), area('teknik', 'red', '2026-11-27T08:30:00.000Z')], areaColoursAtPrevious: new Map([['cosmic', 'red' as const], ['teknik', 'green' as const]]) }));
+    const line = (id: string) => renderText(a).split('\n').find((l) => l.includes(`${id === 'cosmic' ? 'Cosmic' : 'Teknik'}:`) && l.includes('förra mötet'))!;
+    expect(line('cosmic')).toContain('↑ bättre');
+    expect(line('teknik')).toContain('↓ sämre');
+    expect(i18n).toContain("trend_better: '↑ Bättre'");
+    expect(i18n).toContain("trend_worse: '↓ Sämre'");
+  });
+});

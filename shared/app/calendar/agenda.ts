@@ -1,5 +1,5 @@
 import type { Services } from '../../composition';
-import type { Agenda, AgendaChallenge, AgendaDecision, Lang } from '../../domain/agenda';
+import type { Agenda, AgendaAreaReport, AgendaChallenge, AgendaDecision, Lang } from '../../domain/agenda';
 import { buildAgenda } from '../../domain/agenda';
 import type { Colour } from '../../domain/colour';
 import { notFound } from '../../domain/errors';
@@ -61,6 +61,8 @@ export interface AgendaContext {
   unitColoursAtPrevious?: Map<string, Colour | null>;
   challenges?: AgendaChallenge[];
   decisions?: AgendaDecision[];
+  /** Each area's latest report (DSL). */
+  areaReports?: AgendaAreaReport[];
 }
 
 /**
@@ -75,12 +77,16 @@ export async function agendaContext(s: S, goLiveId: string, meetingId: string, s
   const meeting = await findMeeting(s, goLive, meetingId);
   const previous = await previousOf(s, goLive, meeting);
   const ctx: AgendaContext = { goLive, meeting, previous, snapshot: snap };
-  if (previous && meeting.forum === 'DSL') {
+  if (meeting.forum === 'DSL') {
+    // Each area's latest report (its problems and the three questions, points 8, 9, 11, R6.1)
+    // and, since a previous DSL, its colour then (the trend) from the same short read.
+    const depth = previous ? HISTORY_DEPTH : 1;
     const entries = await mapLimited(goLive.areas, PARALLEL, async (a) => {
-      const c = colourAt(await s.repo.listAreaReports(goLiveId, a.id, HISTORY_DEPTH), previous.start, HISTORY_DEPTH);
-      return [a.id, c] as const;
+      const list = await s.repo.listAreaReports(goLiveId, a.id, depth);
+      return { areaId: a.id, latest: list[0], before: previous ? colourAt(list, previous.start, depth) : undefined };
     });
-    ctx.areaColoursAtPrevious = new Map(entries.filter((e): e is readonly [string, Colour | null] => e[1] !== undefined));
+    ctx.areaReports = entries.flatMap((e) => (e.latest ? [e.latest] : []));
+    if (previous) ctx.areaColoursAtPrevious = new Map(entries.filter((e) => e.before !== undefined).map((e) => [e.areaId, e.before as Colour | null]));
   }
   if (previous && meeting.forum === 'CSL') {
     const reportedSince = snap.unitStatuses.filter((u) => u.reportedAt >= previous.start);
@@ -112,6 +118,7 @@ export function agendaFrom(ctx: AgendaContext, now: Date, lang: Lang): Agenda {
     ...(ctx.unitColoursAtPrevious ? { unitColoursAtPrevious: ctx.unitColoursAtPrevious } : {}),
     ...(ctx.challenges ? { challenges: ctx.challenges } : {}),
     ...(ctx.decisions ? { decisions: ctx.decisions } : {}),
+    ...(ctx.areaReports ? { areaReports: ctx.areaReports } : {}),
   });
 }
 
