@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ACCESS_MATRIX } from '../../shared/domain/access';
 import { startApi, type Api } from '../http/harness';
-import { launchChromium, screenshotPath, watch, type PageWatch } from './browser';
+import { launchChromium, screenshotPath, watch, type InPage, type PageWatch } from './browser';
 import { CONTRAST_SCRIPT, type ContrastReport } from './contrast';
 
 // A real browser on a machine busy with the whole suite: room above jest's default 30 s.
@@ -250,11 +250,12 @@ describe('reporting a care unit in two taps and a sentence (R3.1)', () => {
     // Meanwhile someone else reports for IVA.
     expect((await api.post(`${G}/units/iva/reports`, { colour: 'red', explanation: 'Övervakningen tappar data.' })).status).toBe(201);
     await page.clock.fastForward('00:31');
-    await page.waitForFunction(`Number(document.body.dataset.refreshed) > ${refreshed}`);
+    // A function, not a string: a string is eval, which the page's CSP refuses (Chromium 156).
+    await page.waitForFunction((before) => Number((globalThis as unknown as InPage).document.body.dataset.refreshed) > before, refreshed);
 
     await expect(page.locator('#units li[data-unit="iva"]').getAttribute('data-colour')).resolves.toBe('red');
     await expect(page.locator('#unit-explanation').inputValue()).resolves.toBe('Halvfärdig mening om');
-    await expect(page.evaluate('document.activeElement.id')).resolves.toBe('unit-explanation');
+    await expect(page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id)).resolves.toBe('unit-explanation');
     await expect(page.locator('#unit-colours input[value="yellow"]').isChecked()).resolves.toBe(true);
     await expect(page.locator('#unit-select').inputValue()).resolves.toBe('vc-norr');
   });
@@ -330,7 +331,9 @@ describe('phone and wall screen', () => {
   it('meets WCAG 2.1 AA contrast (1.4.3) for every visible text, on the board and in every form', async () => {
     await open('', { width: 1920, height: 1080 });
     for (const view of ['lagesbild', 'enhet', 'omrade', 'utmaning']) {
-      await page.evaluate(`location.hash = '${view}'`);
+      await page.evaluate((hash) => {
+        (globalThis as unknown as InPage).location.hash = hash;
+      }, view);
       await page.waitForSelector(`[data-view="${view}"]:not([hidden])`);
       if (view === 'omrade') await page.click('#add-problem');
       if (view === 'enhet') await page.click('#unit-form button.send'); // the error texts too
@@ -341,7 +344,7 @@ describe('phone and wall screen', () => {
   });
 
   it('fits a narrow phone and a wall screen; screenshots in test-output/', async () => {
-    const overflow = () => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const overflow = () => page.evaluate(() => (globalThis as unknown as InPage).document.documentElement.scrollWidth - (globalThis as unknown as InPage).document.documentElement.clientWidth);
     await open('#enhet', { width: 360, height: 740 });
     await expect(overflow()).resolves.toBe(0);
     await open('', { width: 360, height: 740 });
