@@ -1,6 +1,6 @@
 targetScope = 'subscription'
 
-// Driftpuls in Azure: a Flex Consumption Function App (Node 20) with a user-assigned managed
+// Driftpuls in Azure: a Flex Consumption Function App (Node 22) with a user-assigned managed
 // identity, Durable Functions on Azure Storage, Cosmos DB serverless, Communication Services
 // e-mail, Key Vault, Application Insights on Log Analytics, App Service Authentication with
 // Microsoft Entra ID. Shaped like the Azure-Samples azd quickstarts
@@ -310,8 +310,10 @@ module api './app/api.bicep' = {
     tags: tags
     applicationInsightsName: monitoring.outputs.name
     appServicePlanId: appServicePlan.outputs.resourceId
+    // Node 22 LTS (Node 20's Functions support ended 2026-04-30). Flex Consumption takes the
+    // version here (functionAppConfig.runtime), not linuxFxVersion; CI tests on Node 22 too.
     runtimeName: 'node'
-    runtimeVersion: '20'
+    runtimeVersion: '22'
     storageAccountName: storage.outputs.name
     deploymentStorageContainerName: deploymentStorageContainerName
     instanceMemoryMB: instanceMemoryMB

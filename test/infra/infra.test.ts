@@ -25,10 +25,16 @@ describe('infra/ and the code agree', () => {
     expect(read('infra/main.parameters.json')).toContain('${AZURE_LOCATION=swedencentral}');
   });
 
-  it('azd deploys the api service to the Function App tagged for it, on Node 20', () => {
+  it('azd deploys the api service to the Function App tagged for it, on Node 22 (functionAppConfig.runtime), as CI tests', () => {
     expect(read('azure.yaml')).toMatch(/^services:\n  api:\n    project: \.\n    language: ts\n    host: function$/m);
     expect(read('infra/app/api.bicep')).toMatch(/^param serviceName string = 'api'$/m);
-    expect(read('infra/main.bicep')).toMatch(/runtimeName: 'node'\n\s*runtimeVersion: '20'/);
+    expect(read('infra/main.bicep')).toMatch(/runtimeName: 'node'\n\s*runtimeVersion: '22'/);
+    expect(read('infra/app/api.bicep')).toMatch(/runtime: \{\s*name: runtimeName\s*version: runtimeVersion\s*\}/);
+    expect(read('infra/app/api.bicep')).not.toMatch(/linuxFxVersion/); // Flex takes functionAppConfig.runtime only
+    // The package declares the Node it runs on in Azure, and CI runs the tests on that major.
+    expect(JSON.parse(read('package.json')).engines.node).toBe('>=22');
+    expect(read('.ci/run')).toMatch(/^NODE22_VERSION=22\.\d+\.\d+$/m);
+    expect(read('.ci/run')).toMatch(/^PATH="\$NODE22\/bin:\$PATH" npm test$/m);
     expect(JSON.parse(read('package.json')).main).toBe('dist/functions/index.js');
   });
 
