@@ -39,9 +39,10 @@ const NotificationSettings = {
 
 type NotificationConfig = z.output<z.ZodObject<typeof NotificationSettings>>;
 
-function checkNotificationSettings(c: NotificationConfig, ctx: z.RefinementCtx): void {
+function checkNotificationSettings(c: NotificationConfig, ctx: z.RefinementCtx, unresolved: ReadonlySet<string>): void {
   const need = (setting: keyof NotificationConfig, because: string) => {
-    if (c[setting] === undefined) ctx.addIssue({ code: 'custom', path: [setting], message: `${setting} is required when ${because}` });
+    // An unresolved Key Vault reference is reported by health; only its sender fails (degrade).
+    if (c[setting] === undefined && !unresolved.has(setting)) ctx.addIssue({ code: 'custom', path: [setting], message: `${setting} is required when ${because}` });
   };
   if (c.NOTIFY_EMAIL === 'acs') {
     if (!c.ACS_ENDPOINT && !c.ACS_CONNECTION_STRING)
@@ -64,8 +65,7 @@ function checkNotificationSettings(c: NotificationConfig, ctx: z.RefinementCtx):
  * The environment, parsed once with zod; a bad value fails start-up with its name.
  * Names match the app settings in infra/ (a test keeps the two in step).
  */
-export const ConfigSchema = z
-  .object({
+const ConfigObject = z.object({
     /** Cosmos DB account endpoint; set → Cosmos is the store, unset → the embedded store. */
     COSMOS_ENDPOINT: z.url().optional(),
     /** Key for local Cosmos servers only; in Azure the managed identity is used. */
@@ -102,12 +102,27 @@ export const ConfigSchema = z
     /** Public base URL of the app, used in links people receive. */
     PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:7071'),
     ...NotificationSettings,
-  })
-  .superRefine((c, ctx) => {
+});
+
+function withChecks(unresolved: ReadonlySet<string>) {
+  return ConfigObject.superRefine((c, ctx) => {
     if (c.COSMOS_KEY && !c.COSMOS_ENDPOINT) ctx.addIssue({ code: 'custom', path: ['COSMOS_ENDPOINT'], message: 'COSMOS_KEY is set but COSMOS_ENDPOINT is not' });
-    checkNotificationSettings(c, ctx);
+    checkNotificationSettings(c, ctx, unresolved);
   });
-export type Config = z.infer<typeof ConfigSchema>;
+}
+
+export const ConfigSchema = withChecks(new Set());
+export type Config = z.infer<typeof ConfigSchema> & {
+  /**
+   * App settings whose Key Vault reference App Service could not resolve (issue 18, item 6):
+   * the value is still `@Microsoft.KeyVault(…)`. The app starts without them, `/api/health`
+   * names them, and only what needs one fails (a forum's Teams posts, machine keys).
+   */
+  unresolved?: readonly string[];
+};
+
+/** What App Service leaves in an app setting whose Key Vault reference it could not resolve. */
+export const KEY_VAULT_REFERENCE = /^\s*@Microsoft\.KeyVault\(/i;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -115,8 +130,10 @@ export class ConfigError extends Error {
 
 /** Parses the environment; throws one error naming every bad setting. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = ConfigSchema.safeParse(cleaned);
+  const set = Object.entries(env).filter(([, v]) => v !== undefined && v !== '') as [string, string][];
+  const unresolved = set.filter(([, v]) => KEY_VAULT_REFERENCE.test(v)).map(([k]) => k).sort();
+  const cleaned = Object.fromEntries(set.filter(([, v]) => !KEY_VAULT_REFERENCE.test(v)));
+  const result = withChecks(new Set(unresolved)).safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -124,5 +141,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // The dev principal would let anyone act as anyone: never where Azure runs us.
   if (result.data.AUTH_MODE === 'dev' && (env.WEBSITE_INSTANCE_ID || env.WEBSITE_SITE_NAME))
     throw new ConfigError('Invalid configuration:\n  AUTH_MODE: dev is refused in Azure (WEBSITE_SITE_NAME is set); use appservice');
-  return result.data;
+  const known = unresolved.filter((k) => k in ConfigObject.shape);
+  return known.length ? { ...result.data, unresolved: known } : result.data;
 }

@@ -4,7 +4,10 @@ import { HEARTBEAT_MARKER } from '../timers/heartbeat';
 import { defineRoute } from './route';
 
 const Health = z.object({
-  status: z.enum(['ok']),
+  /** `degraded`: the app runs, but what needs `unresolvedSettings` fails until they resolve. */
+  status: z.enum(['ok', 'degraded']),
+  /** App settings whose Key Vault reference did not resolve (issue 18, item 6). */
+  unresolvedSettings: z.array(z.string()),
   version: z.string(),
   store: z.enum(['embedded', 'cosmos']),
   now: z.string(),
@@ -23,10 +26,12 @@ defineRoute(
   async ({ services }) => {
     // A read proves the store answers; a failure becomes 503 through the problem mapping.
     const beat = await services.repo.getMarker(HEARTBEAT_MARKER);
+    const unresolved = [...(services.config.unresolved ?? [])];
     return {
       status: 200,
       json: Health.parse({
-        status: 'ok',
+        status: unresolved.length ? 'degraded' : 'ok',
+        unresolvedSettings: unresolved,
         version: APP_VERSION,
         store: services.config.COSMOS_ENDPOINT ? 'cosmos' : 'embedded',
         now: services.clock.now().toISOString(),

@@ -56,3 +56,26 @@ describe('notification configuration', () => {
     expect(loadConfig({ NOTIFY_EMAIL: 'off', NOTIFY_TEAMS_WEBHOOK: 'off', NOTIFY_TEAMS_ACTIVITY: 'off' })).toMatchObject({ NOTIFY_EMAIL: 'off' });
   });
 });
+
+describe('an unresolved Key Vault reference (issue 18, item 6)', () => {
+  const REF = '@Microsoft.KeyVault(VaultName=kv-driftpuls;SecretName=teams-webhook-dsl)';
+  const on = { NOTIFY_TEAMS_WEBHOOK: 'on', TEAMS_WEBHOOK_CSL: 'https://example.org/csl', TEAMS_WEBHOOK_LGV: 'https://example.org/lgv' };
+
+  it('does not stop start-up: the setting is left out and named in `unresolved`', () => {
+    const config = loadConfig({ ...on, TEAMS_WEBHOOK_DSL: REF, MACHINE_KEYS: REF.replace('teams-webhook-dsl', 'machine-keys') });
+    expect(config.unresolved).toEqual(['MACHINE_KEYS', 'TEAMS_WEBHOOK_DSL']);
+    expect(config.TEAMS_WEBHOOK_DSL).toBeUndefined();
+    expect(config.MACHINE_KEYS).toBeUndefined();
+    expect(config.TEAMS_WEBHOOK_CSL).toBe('https://example.org/csl');
+  });
+
+  it('a setting that is simply missing or malformed still stops start-up, naming it', () => {
+    expect(fails(on)).toMatch(/TEAMS_WEBHOOK_DSL is required when NOTIFY_TEAMS_WEBHOOK=on/);
+    expect(fails({ ...on, TEAMS_WEBHOOK_DSL: 'KeyVault(teams-webhook-dsl)' })).toMatch(/TEAMS_WEBHOOK_DSL/);
+  });
+
+  it('names only the app\'s own settings, and nothing when all resolved', () => {
+    expect(loadConfig({ SOME_PLATFORM_SETTING: REF }).unresolved).toBeUndefined();
+    expect(loadConfig({ ...on, TEAMS_WEBHOOK_DSL: 'https://example.org/dsl' }).unresolved).toBeUndefined();
+  });
+});

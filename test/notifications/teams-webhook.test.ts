@@ -16,7 +16,7 @@ beforeEach(() => {
 });
 
 const urls = () => ({ DSL: server.urlFor('DSL'), CSL: server.urlFor('CSL'), LGV: server.urlFor('LGV') });
-const transport = (u = urls()) => new TeamsWebhookTransport({ urls: u, timeoutMs: 2500 });
+const transport = (u: Partial<ReturnType<typeof urls>> = urls()) => new TeamsWebhookTransport({ urls: u, timeoutMs: 2500 });
 const card = (subject = 'Ny utmaning: skrivare') =>
   renderCard({
     kind: 'challengeRaised',
@@ -51,6 +51,16 @@ describe('Teams workflow webhook per forum channel', () => {
     expect(receipt.providerMessageId).toMatch(/^[0-9a-f-]{36}$/);
     expect(server.posts.at(-1)).toEqual({ forum: 'CSL', card: card() });
     expect(server.rejected).toEqual([]);
+  });
+
+  it('a forum whose URL is missing (unresolved Key Vault reference) fails only its own posts, to be retried', async () => {
+    const { DSL: _dsl, ...others } = urls();
+    const t = transport(others);
+    const err = (await t.post({ deliveryKey: 'n-2-teamsChannel:DSL', forum: 'DSL', card: card() }, attempt).catch((e: unknown) => e)) as DeliveryError;
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect(err.reason).toMatch(/TEAMS_WEBHOOK_DSL is not available/);
+    expect(err.opts).toMatchObject({ retryable: true, maybeDelivered: false });
+    await expect(t.post({ deliveryKey: 'n-2-teamsChannel:LGV', forum: 'LGV', card: card() }, attempt)).resolves.toBeDefined();
   });
 
   it('a revoked URL (wrong signature) fails with the workflow’s words and never shows the URL', async () => {

@@ -1,10 +1,14 @@
 import type { Forum } from '../../ports/notifier.port';
 import type { AttemptContext, ChannelPost, ChannelTransport, DeliveryReceipt } from '../../ports/outbox.port';
+import { DeliveryError } from '../../ports/outbox.port';
 import { classifyHttpFailure } from '../outbox/http-failure';
 
 export interface TeamsWebhookOptions {
-  /** One workflow URL per forum channel (R5.4); each carries its own signature, so each is a secret. */
-  urls: Record<Forum, string>;
+  /**
+   * One workflow URL per forum channel (R5.4); each carries its own signature, so each is a
+   * secret. A forum without one (its Key Vault reference unresolved) fails only its own posts.
+   */
+  urls: Partial<Record<Forum, string>>;
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -32,6 +36,8 @@ export class TeamsWebhookTransport implements ChannelTransport {
 
   async post(post: ChannelPost, attempt: AttemptContext): Promise<DeliveryReceipt> {
     const url = this.opts.urls[post.forum];
+    // Retried: once the secret resolves (the app restarts with it), the post goes out.
+    if (!url) throw new DeliveryError(`Teams workflow (${post.forum}): TEAMS_WEBHOOK_${post.forum} is not available (unresolved Key Vault reference; see /api/health)`, { retryable: true, maybeDelivered: false });
     let res: Response;
     try {
       res = await this.fetch(url, {

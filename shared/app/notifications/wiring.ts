@@ -97,7 +97,8 @@ export async function createTransports(config: Config, opts: { graphCredential?:
   }
   if (config.NOTIFY_TEAMS_WEBHOOK === 'on') {
     const { TeamsWebhookTransport } = await import('../../adapters/teams/teams-webhook.transport');
-    t.teamsChannel = new TeamsWebhookTransport({ urls: { DSL: config.TEAMS_WEBHOOK_DSL!, CSL: config.TEAMS_WEBHOOK_CSL!, LGV: config.TEAMS_WEBHOOK_LGV! } });
+    // A URL is missing only when its Key Vault reference did not resolve (config refuses otherwise).
+    t.teamsChannel = new TeamsWebhookTransport({ urls: { DSL: config.TEAMS_WEBHOOK_DSL, CSL: config.TEAMS_WEBHOOK_CSL, LGV: config.TEAMS_WEBHOOK_LGV } });
   } else if (config.NOTIFY_TEAMS_WEBHOOK === 'embedded') {
     const { FileChannelTransport } = await import('../../adapters/outbox/file-transports');
     t.teamsChannel = new FileChannelTransport(path.join(dir, 'teams'));
