@@ -2,7 +2,7 @@
  * The layer rules of docs/architecture.md, checked by a tool in CI (`npm run lint`).
  * Data flows one way: trigger (functions/, orchestrations/) → use case (shared/app) →
  * domain (shared/domain) → ports (shared/ports) ← adapters (shared/adapters), wired only
- * by the composition root (shared/composition.ts).
+ * by the composition root (shared/composition/).
  */
 module.exports = {
   forbidden: [
@@ -20,14 +20,14 @@ module.exports = {
       comment: 'Use cases receive ports as arguments; only the composition root wires adapters.',
       severity: 'error',
       from: { path: '^shared/app/' },
-      to: { path: ['^shared/adapters/', '^shared/composition\\.ts$', '^shared/config\\.ts$'] },
+      to: { path: ['^shared/adapters/', '^shared/composition/', '^shared/config\\.ts$'] },
     },
     {
       name: 'ports-are-interfaces',
       comment: 'Ports depend on the domain only.',
       severity: 'error',
       from: { path: '^shared/ports/' },
-      to: { path: ['^shared/(app|adapters|http)/', '^shared/composition\\.ts$'] },
+      to: { path: ['^shared/(app|adapters|http)/', '^shared/composition/'] },
     },
     {
       name: 'shared-never-reaches-up',

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import {
   applyChallengeCommand,
   decisionLog,
-  escalationAgendaSources,
   escalationInstanceId,
   listChallenges,
   raiseChallenge,
@@ -12,8 +11,6 @@ import {
   type ChallengeCommand,
 } from '../../shared/app/challenges';
 import { Challenge, ChallengeInput, ChallengeUpdateInput, CloseInput, DecisionInput, DecisionRecord, DecisionRequestInput, TriageInput } from '../../shared/domain/challenge';
-import { setAgendaSources } from '../../shared/app/calendar/agenda';
-import { getServices } from '../../shared/composition';
 import { Slug } from '../../shared/domain/ids';
 import { ESCALATION_ORCHESTRATOR, EVENTS, type EscalationInput } from '../../orchestrations/escalation/names';
 import { exportDecisions } from '../../shared/app/excel/escalation-exports';
@@ -21,12 +18,6 @@ import { fileResult } from './exports';
 import { GoLiveParams } from './params';
 import { created, defineRoute, publicView } from './route';
 import { StoreUnavailableError } from '../../shared/ports/repository.port';
-
-// The agendas (R6.1, R6.4) take their challenge and decision sections from the escalation.
-setAgendaSources({
-  challenges: async (goLive, meeting, since) => escalationAgendaSources(await getServices()).challenges(goLive, meeting, since),
-  decisions: async (goLive, meeting, since) => escalationAgendaSources(await getServices()).decisions(goLive, meeting, since),
-});
 
 const ChallengeParams = GoLiveParams.extend({ challengeId: z.string().min(1).max(80) });
 const PublicChallenge = Challenge.omit({ requestHash: true });

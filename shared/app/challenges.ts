@@ -1,4 +1,4 @@
-import type { Services } from '../composition';
+import type { AppPorts } from '../ports/app.port';
 import type { AgendaChallenge, AgendaDecision } from '../domain/agenda';
 import type { Actor } from '../domain/audit';
 import type { Challenge, ChallengeEvent, ChallengeInput, DecisionRecord, Effect, MeetingSlot, PendingDecision } from '../domain/challenge';
@@ -22,7 +22,7 @@ import { requireGoLive } from './golives';
 import { assertSameRequest, recordId, requestHash } from './idempotency';
 import { retryOnConflict } from './retry-on-conflict';
 
-type S = Pick<Services, 'repo' | 'clock'> & Partial<Pick<Services, 'notifier'>>;
+type S = Pick<AppPorts, 'repo' | 'clock'> & Partial<Pick<AppPorts, 'notifier'>>;
 
 const HOUR = 3_600_000;
 
@@ -34,7 +34,7 @@ async function meetingSlots(s: S, goLive: GoLive, at: string): Promise<MeetingSl
   return meetingsBetween(goLive, from, to, { adHoc }).map((m) => ({ forum: m.forum, start: m.start, end: m.end }));
 }
 
-export async function requireChallenge(s: Pick<Services, 'repo'>, goLiveId: string, challengeId: string) {
+export async function requireChallenge(s: Pick<AppPorts, 'repo'>, goLiveId: string, challengeId: string) {
   const found = await s.repo.getChallenge(goLiveId, challengeId);
   if (!found) throw notFound('CHALLENGE.NOT_FOUND', challengeId);
   return found;
@@ -280,7 +280,7 @@ export interface EscalationPlan {
   reason?: string;
 }
 
-export async function planEscalation(s: Pick<Services, 'repo'>, goLiveId: string, challengeId: string): Promise<EscalationPlan> {
+export async function planEscalation(s: Pick<AppPorts, 'repo'>, goLiveId: string, challengeId: string): Promise<EscalationPlan> {
   const found = await s.repo.getChallenge(goLiveId, challengeId);
   if (!found || !isOpen(found.value)) return { ended: true };
   const wake = nextWake(found.value);
@@ -306,7 +306,7 @@ export async function handleEscalationDeadline(s: S, goLiveId: string, challenge
 }
 
 export async function listChallenges(
-  s: Pick<Services, 'repo'>,
+  s: Pick<AppPorts, 'repo'>,
   goLiveId: string,
   filter: { colour?: 'red' | 'yellow'; state?: Challenge['state'] | 'open'; areaId?: string },
 ): Promise<Challenge[]> {
@@ -320,13 +320,13 @@ export async function listChallenges(
 }
 
 /** The decision log (R8.5): every decision with who, when, on what, why, and its time against the deadline. */
-export async function decisionLog(s: Pick<Services, 'repo'>, goLiveId: string): Promise<DecisionRecord[]> {
+export async function decisionLog(s: Pick<AppPorts, 'repo'>, goLiveId: string): Promise<DecisionRecord[]> {
   await requireGoLive(s, goLiveId);
   return (await s.repo.listChallenges(goLiveId)).flatMap((c) => c.decisions).sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.id.localeCompare(b.id));
 }
 
 /** Challenges and decisions as the agenda builder takes them (R6.1, R6.2, R6.4, R8.4). */
-export function escalationAgendaSources(s: Pick<Services, 'repo'>) {
+export function escalationAgendaSources(s: Pick<AppPorts, 'repo'>) {
   const FORUM_OF = { itd: 'ITD', lgv: 'LGV', workPractice: 'CSL' } as const;
   return {
     async challenges(goLive: GoLive, _meeting: unknown, since: string | undefined): Promise<AgendaChallenge[]> {

@@ -1,4 +1,4 @@
-import type { Services } from '../composition';
+import type { AppPorts } from '../ports/app.port';
 import type { DayPicture } from '../domain/day-picture';
 import { buildDayPicture, daySpan, localDateOf } from '../domain/day-picture';
 import type { UnitReport } from '../domain/unit-report';
@@ -28,7 +28,7 @@ async function unitReportsBetween(repo: Repository, goLiveId: string, since: Dat
  * yellow, red or missing. `date` is a local date of the go-live (default: today there). Reads
  * only that day's reports, so its cost grows with one day's reports, not the week's.
  */
-export async function getDayPicture(s: Pick<Services, 'repo' | 'clock'>, goLiveId: string, date?: string): Promise<DayPicture> {
+export async function getDayPicture(s: Pick<AppPorts, 'repo' | 'clock'>, goLiveId: string, date?: string): Promise<DayPicture> {
   const goLive = await requireGoLive(s, goLiveId);
   const now = s.clock.now();
   const day = date ?? localDateOf(now, goLive.timeZone);

@@ -2,11 +2,11 @@ import type { Actor } from '../domain/audit';
 import type { GoLive, GoLiveInput } from '../domain/golive';
 import { notFound } from '../domain/errors';
 import { nextScheduleHistory } from '../domain/schedule';
-import type { Services } from '../composition';
+import type { AppPorts } from '../ports/app.port';
 import { retryOnConflict } from './retry-on-conflict';
 
 /** Reads a go-live or throws GOLIVE.NOT_FOUND. */
-export async function requireGoLive(s: Pick<Services, 'repo'>, goLiveId: string): Promise<GoLive> {
+export async function requireGoLive(s: Pick<AppPorts, 'repo'>, goLiveId: string): Promise<GoLive> {
   const found = await s.repo.getGoLive(goLiveId);
   if (!found) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
   return found.value;
@@ -18,7 +18,7 @@ export async function requireGoLive(s: Pick<Services, 'repo'>, goLiveId: string)
  * read again rather than overwrite blindly.
  */
 export async function putGoLive(
-  s: Pick<Services, 'repo' | 'clock'>,
+  s: Pick<AppPorts, 'repo' | 'clock'>,
   goLiveId: string,
   input: GoLiveInput,
   actor?: Actor,

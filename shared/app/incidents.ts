@@ -1,4 +1,4 @@
-import type { Services } from '../composition';
+import type { AppPorts } from '../ports/app.port';
 import { DomainError, invalidField, notFound } from '../domain/errors';
 import type { Incident, IncidentInput, IncidentUpdate, IncidentUpdateInput } from '../domain/incident';
 import { applyIncidentUpdate } from '../domain/incident';
@@ -10,7 +10,7 @@ import { retryOnConflict } from './retry-on-conflict';
 
 /** Registers an incident that DSL/LGV follow (R9). Idempotent by id / Idempotency-Key. */
 export async function createIncident(
-  s: Pick<Services, 'repo' | 'clock'>,
+  s: Pick<AppPorts, 'repo' | 'clock'>,
   cmd: { goLiveId: string; input: IncidentInput; idempotencyKey?: string; actor?: Actor },
 ): Promise<WriteResult<Incident>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -50,7 +50,7 @@ export async function createIncident(
  * concurrent update makes us re-read and apply on top, never overwrite.
  */
 export async function addIncidentUpdate(
-  s: Pick<Services, 'repo' | 'clock'>,
+  s: Pick<AppPorts, 'repo' | 'clock'>,
   cmd: { goLiveId: string; incidentId: string; input: IncidentUpdateInput; idempotencyKey?: string; actor?: Actor },
 ): Promise<WriteResult<IncidentUpdate> & { incident: Incident }> {
   await requireGoLive(s, cmd.goLiveId);
@@ -87,7 +87,7 @@ export async function addIncidentUpdate(
 }
 
 export async function listIncidents(
-  s: Pick<Services, 'repo'>,
+  s: Pick<AppPorts, 'repo'>,
   goLiveId: string,
   filter: { status?: 'open' | 'resolved'; maxPriority?: number },
 ): Promise<Incident[]> {

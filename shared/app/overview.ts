@@ -1,4 +1,4 @@
-import type { Services } from '../composition';
+import type { AppPorts } from '../ports/app.port';
 import { overviewCalendar } from '../domain/calendar-overview';
 import { escalationOverview, type EscalationOverview } from '../domain/challenge';
 import { notFound } from '../domain/errors';
@@ -11,7 +11,7 @@ import { nextMeetings } from './calendar/meetings';
  * The calendar adds the next meeting of each forum and the overdue reporters (one more
  * short read, for ad-hoc meetings); the escalation adds open challenges and waiting decisions.
  */
-export async function getOverview(s: Pick<Services, 'repo' | 'clock'>, goLiveId: string): Promise<Overview & EscalationOverview> {
+export async function getOverview(s: Pick<AppPorts, 'repo' | 'clock'>, goLiveId: string): Promise<Overview & EscalationOverview> {
   const snapshot = await s.repo.getStatusSnapshot(goLiveId);
   if (!snapshot) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
   const now = s.clock.now();

@@ -1,4 +1,4 @@
-import type { Services } from '../composition';
+import type { AppPorts } from '../ports/app.port';
 import type { AreaReport, AreaReportInput } from '../domain/area-report';
 import { suggestAreaColour } from '../domain/area-report';
 import { invalidField, notFound } from '../domain/errors';
@@ -26,7 +26,7 @@ export interface WriteResult<T> {
 
 /** A care unit reports its colour and why (R3.1, R3.2). Idempotent by id / Idempotency-Key. */
 export async function submitUnitReport(
-  s: Pick<Services, 'repo' | 'clock'>,
+  s: Pick<AppPorts, 'repo' | 'clock'>,
   cmd: { goLiveId: string; unitId: string; input: UnitReportInput; idempotencyKey?: string; source?: UnitReport['source']; actor?: Actor },
 ): Promise<WriteResult<UnitReport>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -53,7 +53,7 @@ export async function submitUnitReport(
   return result;
 }
 
-export async function listUnitReports(s: Pick<Services, 'repo'>, goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]> {
+export async function listUnitReports(s: Pick<AppPorts, 'repo'>, goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]> {
   const goLive = await requireGoLive(s, goLiveId);
   if (!findUnit(goLive, unitId)) throw notFound('UNIT.NOT_FOUND', unitId);
   return s.repo.listUnitReports(goLiveId, unitId, limit);
@@ -64,7 +64,7 @@ export async function listUnitReports(s: Pick<Services, 'repo'>, goLiveId: strin
  * the logged problems applies (R4.3); an override carries its reason and is kept.
  */
 export async function submitAreaReport(
-  s: Pick<Services, 'repo' | 'clock'>,
+  s: Pick<AppPorts, 'repo' | 'clock'>,
   cmd: { goLiveId: string; areaId: string; input: AreaReportInput; idempotencyKey?: string; actor?: Actor },
 ): Promise<WriteResult<AreaReport>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -97,7 +97,7 @@ export async function submitAreaReport(
   return result;
 }
 
-export async function listAreaReports(s: Pick<Services, 'repo'>, goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
+export async function listAreaReports(s: Pick<AppPorts, 'repo'>, goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
   const goLive = await requireGoLive(s, goLiveId);
   if (!findArea(goLive, areaId)) throw notFound('AREA.NOT_FOUND', areaId);
   return s.repo.listAreaReports(goLiveId, areaId, limit);

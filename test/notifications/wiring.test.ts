@@ -11,7 +11,7 @@ import { SqliteRepository } from '../../shared/adapters/embedded/sqlite.reposito
 import { AcsEmailTransport } from '../../shared/adapters/email/acs-email.transport';
 import { GraphActivityTransport } from '../../shared/adapters/graph/graph-activity.transport';
 import { TeamsWebhookTransport } from '../../shared/adapters/teams/teams-webhook.transport';
-import { createNotifications, createTransports } from '../../shared/app/notifications/wiring';
+import { createNotifications, createTransports } from '../../shared/composition/notifications';
 import { loadConfig } from '../../shared/config';
 import { FakeClock, notificationGoLive, request, T0 } from './support/fixtures';
 import { AcsServer, GraphServer, WebhookServer } from './support/providers';

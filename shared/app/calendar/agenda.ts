@@ -1,4 +1,5 @@
-import type { Services } from '../../composition';
+import type { AppPorts } from '../../ports/app.port';
+import { escalationAgendaSources } from '../challenges';
 import type { Agenda, AgendaAreaReport, AgendaChallenge, AgendaDecision, Lang } from '../../domain/agenda';
 import { buildAgenda } from '../../domain/agenda';
 import type { Colour } from '../../domain/colour';
@@ -20,14 +21,7 @@ export interface AgendaSources {
   decisions?(goLive: GoLive, meeting: Meeting, since: string | undefined): Promise<AgendaDecision[] | undefined>;
 }
 
-let installed: AgendaSources = {};
-
-/** Installs the escalation engine's sources (called once at start-up, like `configureServices`). */
-export function setAgendaSources(sources: AgendaSources): void {
-  installed = sources;
-}
-
-type S = Pick<Services, 'repo' | 'clock'>;
+type S = Pick<AppPorts, 'repo' | 'clock'>;
 
 /** How far back a report history is read to find a colour at the previous meeting. */
 const HISTORY_DEPTH = 50;
@@ -70,7 +64,7 @@ export interface AgendaContext {
  * meeting of the forum, and — for the trend since it — the colours then: each area's report
  * history for DSL (one short read per area), the history of units that reported since for CSL.
  */
-export async function agendaContext(s: S, goLiveId: string, meetingId: string, sources: AgendaSources = installed, snapshot?: StatusSnapshot): Promise<AgendaContext> {
+export async function agendaContext(s: S, goLiveId: string, meetingId: string, sources: AgendaSources = escalationAgendaSources(s), snapshot?: StatusSnapshot): Promise<AgendaContext> {
   const snap = snapshot ?? (await s.repo.getStatusSnapshot(goLiveId));
   if (!snap) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
   const goLive = snap.goLive;

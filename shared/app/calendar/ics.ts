@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
-import type { Services } from '../../composition';
+import type { AppPorts } from '../../ports/app.port';
 import { ROLE_LABELS } from '../../domain/golive';
 import { meetingsBetween, participantsOf } from '../../domain/meetings';
 import type { Forum } from '../../domain/schedule';
@@ -32,7 +32,7 @@ const REFRESH_SECONDS = 15 * 60;
  * VTIMEZONE, one VEVENT per meeting with the meeting id as UID (stable across restarts and
  * schedule edits that keep the meeting). Deterministic: the same data gives the same bytes.
  */
-export async function calendarFeed(s: Pick<Services, 'repo' | 'config'>, goLiveId: string, forum?: Forum): Promise<{ body: string; etag: string }> {
+export async function calendarFeed(s: Pick<AppPorts, 'repo' | 'publicBaseUrl'>, goLiveId: string, forum?: Forum): Promise<{ body: string; etag: string }> {
   const goLive = await requireGoLive(s, goLiveId);
   const span = scheduleSpan(goLive);
   // Extra meetings may come after the schedule ends (follow-up): a month beyond it.
@@ -40,7 +40,7 @@ export async function calendarFeed(s: Pick<Services, 'repo' | 'config'>, goLiveI
   const adHoc = await s.repo.listMeetings(goLiveId, { from: span.from.toISOString(), to: to.toISOString() });
   const meetings = meetingsBetween(goLive, span.from, to, { adHoc, ...(forum ? { forum } : {}) });
   const zone = goLive.timeZone;
-  const base = s.config.PUBLIC_BASE_URL.replace(/\/+$/, '');
+  const base = s.publicBaseUrl.replace(/\/+$/, '');
   const name = `Driftpuls – ${goLive.name}${forum ? ` – ${forum}` : ''}`;
 
   const cal = ical({

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Services } from '../../composition';
+import type { AppPorts } from '../../ports/app.port';
 import type { Actor } from '../../domain/audit';
 import { DomainError, invalidField, notFound } from '../../domain/errors';
 import type { GoLive, Role } from '../../domain/golive';
@@ -11,7 +11,7 @@ import { requireGoLive } from '../golives';
 import { assertSameRequest, recordId, requestHash } from '../idempotency';
 import type { WriteResult } from '../reports';
 
-type Repo = Pick<Services, 'repo'>;
+type Repo = Pick<AppPorts, 'repo'>;
 
 /** A meeting as the API shows it: participants resolved to people (R1), and where its agenda is. */
 export interface MeetingView extends Meeting {
@@ -94,7 +94,7 @@ export async function nextMeetings(s: Repo, goLive: GoLive, now: Date): Promise<
  * person rather than an administrator) must include a participant role of the forum or a lead.
  */
 export async function createAdHocMeeting(
-  s: Pick<Services, 'repo' | 'clock'>,
+  s: Pick<AppPorts, 'repo' | 'clock'>,
   cmd: { goLiveId: string; input: AdHocMeetingInput; idempotencyKey?: string; actor?: Actor; callerRoles?: ReadonlySet<Role> },
 ): Promise<WriteResult<MeetingView>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);

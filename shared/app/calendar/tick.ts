@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Services } from '../../composition';
+import type { AppPorts } from '../../ports/app.port';
 import type { DispatchRecord, DueAction, TickCursor } from '../../domain/calendar-actions';
 import {
   areasWithoutReportSince,
@@ -30,7 +30,7 @@ import { agendaContext, agendaFrom } from './agenda';
  * useful and records a `skipped` dispatch for each action that is not.
  */
 
-export type TickServices = Pick<Services, 'repo' | 'clock' | 'notifier'>;
+export type TickServices = Pick<AppPorts, 'repo' | 'clock' | 'notifier'>;
 
 export interface TickOptions {
   /** Names this instance in claims (logs and tests); a random suffix keeps claims apart. */

@@ -1,4 +1,4 @@
-import type { Services } from '../../composition';
+import type { AppPorts } from '../../ports/app.port';
 import type { Challenge, DecisionRecord, TimelineEntry } from '../../domain/challenge';
 import { DECISION_LEVEL_LABELS } from '../../domain/challenge';
 import type { Texts } from '../../domain/errors';
@@ -73,7 +73,7 @@ export interface EscalationExportCommand {
 }
 
 /** The decision log (R8.5) as XLSX or CSV. */
-export async function exportDecisions(s: Pick<Services, 'repo'>, cmd: EscalationExportCommand): Promise<ExportFile> {
+export async function exportDecisions(s: Pick<AppPorts, 'repo'>, cmd: EscalationExportCommand): Promise<ExportFile> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const rows = await decisionLog(s, goLive.id);
   return exportFile(cmd.format, `${goLive.id}-${cmd.lang === 'sv' ? 'beslutslogg' : 'decision-log'}`, [sheet({ name: t('Beslutslogg', 'Decision log'), columns: decisionColumns(cmd.lang), rows })], {
@@ -83,7 +83,7 @@ export async function exportDecisions(s: Pick<Services, 'repo'>, cmd: Escalation
 }
 
 /** The challenges with their timelines (XLSX: two sheets; CSV: the challenges). */
-export async function exportChallenges(s: Pick<Services, 'repo'>, cmd: EscalationExportCommand): Promise<ExportFile> {
+export async function exportChallenges(s: Pick<AppPorts, 'repo'>, cmd: EscalationExportCommand): Promise<ExportFile> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const challenges = (await s.repo.listChallenges(goLive.id)).sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
   const timeline = challenges.flatMap((challenge) => challenge.timeline.map((entry) => ({ challenge, entry })));

@@ -1,4 +1,4 @@
-import type { Services } from '../../composition';
+import type { AppPorts } from '../../ports/app.port';
 import type { Actor } from '../../domain/audit';
 import type { FieldIssue, Texts } from '../../domain/errors';
 import { DomainError } from '../../domain/errors';
@@ -93,7 +93,7 @@ function inputOf(goLive: GoLive): GoLiveInput {
  * created when `create` gives its name and start date.
  */
 export async function importOrganisation(
-  s: Pick<Services, 'repo' | 'clock'>,
+  s: Pick<AppPorts, 'repo' | 'clock'>,
   cmd: { goLiveId: string; upload: Upload; options: ImportOptions; actor?: Actor; create?: { name?: string; startDate?: string; timeZone?: string } },
 ): Promise<OrganisationImportResult> {
   const existing = (await s.repo.getGoLive(cmd.goLiveId))?.value;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Services } from '../../composition';
+import type { AppPorts } from '../../ports/app.port';
 import type { Actor } from '../../domain/audit';
 import type { Colour } from '../../domain/colour';
 import type { Texts } from '../../domain/errors';
@@ -120,7 +120,7 @@ const REQUIRED: readonly Requirement<UnitReportField>[] = [['date', 'dateTime'],
  * stored (same content, or same Id from an export) are reported as `alreadyStored`.
  */
 export async function importUnitReports(
-  s: Pick<Services, 'repo' | 'clock'>,
+  s: Pick<AppPorts, 'repo' | 'clock'>,
   cmd: { goLiveId: string; upload: Upload; options: ImportOptions; actor?: Actor },
 ): Promise<UnitReportImportResult> {
   const goLive = await requireGoLive(s, cmd.goLiveId);

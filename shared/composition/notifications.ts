@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
-import type { Config } from '../../config';
-import type { Clock } from '../../ports/clock.port';
-import type { Notifier } from '../../ports/notifier.port';
-import type { NotificationFilter, OutboxStore } from '../../ports/outbox.port';
-import type { Repository } from '../../ports/repository.port';
-import type { DeliveryPolicy, NotifyLog, Transports } from './dispatcher';
-import { Dispatcher } from './dispatcher';
-import { OutboxNotifier } from './notifier';
+import type { Config } from '../config';
+import type { Clock } from '../ports/clock.port';
+import type { Notifier } from '../ports/notifier.port';
+import type { NotificationFilter, OutboxStore } from '../ports/outbox.port';
+import type { Repository } from '../ports/repository.port';
+import type { DeliveryPolicy, NotifyLog, Transports } from '../app/notifications/dispatcher';
+import { Dispatcher } from '../app/notifications/dispatcher';
+import { OutboxNotifier } from '../app/notifications/notifier';
 
 /** What tests (and hosts) may swap: the store, single transports, the policy, the log. */
 export interface NotificationOverrides {
@@ -62,10 +62,10 @@ function lazyOutbox(open: () => Promise<OutboxStore>): OutboxStore {
 
 async function openOutbox(config: Config): Promise<OutboxStore> {
   if (config.COSMOS_ENDPOINT) {
-    const { CosmosOutbox } = await import('../../adapters/outbox/cosmos.outbox');
+    const { CosmosOutbox } = await import('../adapters/outbox/cosmos.outbox');
     return CosmosOutbox.connect({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY, databaseId: config.COSMOS_DATABASE, containerId: config.COSMOS_CONTAINER });
   }
-  const { SqliteOutbox } = await import('../../adapters/outbox/sqlite.outbox');
+  const { SqliteOutbox } = await import('../adapters/outbox/sqlite.outbox');
   return SqliteOutbox.open(path.resolve(config.DRIFTPULS_DATA_DIR, 'driftpuls.sqlite'), { synchronous: config.EMBEDDED_SYNCHRONOUS });
 }
 
@@ -89,25 +89,25 @@ export async function createTransports(config: Config, opts: { graphCredential?:
   const dir = outboxDir(config);
   const t: Transports = {};
   if (config.NOTIFY_EMAIL === 'acs') {
-    const { AcsEmailTransport } = await import('../../adapters/email/acs-email.transport');
+    const { AcsEmailTransport } = await import('../adapters/email/acs-email.transport');
     t.email = new AcsEmailTransport({ endpoint: config.ACS_ENDPOINT, connectionString: config.ACS_CONNECTION_STRING, sender: config.ACS_SENDER! });
   } else if (config.NOTIFY_EMAIL === 'embedded') {
-    const { FileEmailTransport } = await import('../../adapters/outbox/file-transports');
+    const { FileEmailTransport } = await import('../adapters/outbox/file-transports');
     t.email = new FileEmailTransport(path.join(dir, 'email'), config.ACS_SENDER ?? EMBEDDED_SENDER);
   }
   if (config.NOTIFY_TEAMS_WEBHOOK === 'on') {
-    const { TeamsWebhookTransport } = await import('../../adapters/teams/teams-webhook.transport');
+    const { TeamsWebhookTransport } = await import('../adapters/teams/teams-webhook.transport');
     // A URL is missing only when its Key Vault reference did not resolve (config refuses otherwise).
     t.teamsChannel = new TeamsWebhookTransport({ urls: { DSL: config.TEAMS_WEBHOOK_DSL, CSL: config.TEAMS_WEBHOOK_CSL, LGV: config.TEAMS_WEBHOOK_LGV } });
   } else if (config.NOTIFY_TEAMS_WEBHOOK === 'embedded') {
-    const { FileChannelTransport } = await import('../../adapters/outbox/file-transports');
+    const { FileChannelTransport } = await import('../adapters/outbox/file-transports');
     t.teamsChannel = new FileChannelTransport(path.join(dir, 'teams'));
   }
   if (config.NOTIFY_TEAMS_ACTIVITY === 'graph') {
-    const { GraphActivityTransport } = await import('../../adapters/graph/graph-activity.transport');
+    const { GraphActivityTransport } = await import('../adapters/graph/graph-activity.transport');
     t.teamsActivity = new GraphActivityTransport({ credential: opts.graphCredential ?? (await graphCredential(config)), teamsAppId: config.TEAMS_APP_ID!, baseUrl: config.GRAPH_BASE_URL });
   } else if (config.NOTIFY_TEAMS_ACTIVITY === 'embedded') {
-    const { FileActivityTransport } = await import('../../adapters/outbox/file-transports');
+    const { FileActivityTransport } = await import('../adapters/outbox/file-transports');
     t.teamsActivity = new FileActivityTransport(path.join(dir, 'activity'), config.TEAMS_APP_ID ?? '00000000-0000-0000-0000-000000000000');
   }
   return t;

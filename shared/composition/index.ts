@@ -1,22 +1,19 @@
 import path from 'node:path';
-import type { Config } from './config';
-import { loadConfig } from './config';
-import type { Clock } from './ports/clock.port';
-import { systemClock } from './ports/clock.port';
-import type { Repository } from './ports/repository.port';
-import { retrying } from './adapters/resilience/retrying.repository';
-import type { Notifier } from './ports/notifier.port';
-import type { NotificationOverrides, Notifications } from './app/notifications/wiring';
-import { createNotifications } from './app/notifications/wiring';
+import type { Config } from '../config';
+import { loadConfig } from '../config';
+import type { Clock } from '../ports/clock.port';
+import { systemClock } from '../ports/clock.port';
+import type { Repository } from '../ports/repository.port';
+import { retrying } from '../adapters/resilience/retrying.repository';
+import type { Notifier } from '../ports/notifier.port';
+import type { AppPorts } from '../ports/app.port';
+import type { NotificationOverrides, Notifications } from './notifications';
+import { createNotifications } from './notifications';
 
-/** Everything a handler needs, wired once from validated config. */
-export interface Services {
+/** Everything a handler needs, wired once from validated config: the ports use cases take, and more. */
+export interface Services extends AppPorts {
   config: Config;
-  repo: Repository;
-  clock: Clock;
-  /** The one notification port every sender uses (outbox first, then delivery). */
-  notifier: Notifier;
-  /** The outbox behind it: the dispatcher the timer drives, the log the API shows. */
+  /** The outbox behind the notifier: the dispatcher the timer drives, the log the API shows. */
   notifications: Notifications;
 }
 
@@ -31,7 +28,7 @@ const currentClock: Clock = { now: () => (clockOverride ?? systemClock).now() };
 
 async function createRepository(config: Config): Promise<Repository> {
   if (config.COSMOS_ENDPOINT) {
-    const { CosmosRepository } = await import('./adapters/cosmos/cosmos.repository');
+    const { CosmosRepository } = await import('../adapters/cosmos/cosmos.repository');
     return CosmosRepository.connect({
       endpoint: config.COSMOS_ENDPOINT,
       key: config.COSMOS_KEY,
@@ -39,7 +36,7 @@ async function createRepository(config: Config): Promise<Repository> {
       containerId: config.COSMOS_CONTAINER,
     });
   }
-  const { SqliteRepository } = await import('./adapters/embedded/sqlite.repository');
+  const { SqliteRepository } = await import('../adapters/embedded/sqlite.repository');
   return SqliteRepository.open(path.resolve(config.DRIFTPULS_DATA_DIR, 'driftpuls.sqlite'), {
     synchronous: config.EMBEDDED_SYNCHRONOUS,
   });
@@ -52,7 +49,7 @@ export function getServices(): Promise<Services> {
     // Every store call is retried when the store throttles or blips: all writes are idempotent.
     const repo = repoOverride ?? retrying(await createRepository(config));
     const notifications = await createNotifications(config, repo, currentClock, notificationOverrides);
-    return { config, repo, notifier: notifierOverride ?? notifications.notifier, notifications, get clock() { return clockOverride ?? systemClock; } };
+    return { config, repo, publicBaseUrl: config.PUBLIC_BASE_URL, notifier: notifierOverride ?? notifications.notifier, notifications, get clock() { return clockOverride ?? systemClock; } };
   })();
   return services;
 }
