@@ -3,6 +3,7 @@
  * Azure through the real worker and locally through local/ — the same registrations.
  */
 import './telemetry';
+import './startup';
 import './http/health';
 import './http/golives';
 import './http/reports';

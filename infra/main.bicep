@@ -328,6 +328,9 @@ module api './app/api.bicep' = {
     // Secrets are Key Vault references, empty when not given (the app then treats them as unset).
     appSettings: {
       AUTH_MODE: 'appservice'
+      // The app accepts x-ms-client-principal only for this app registration and tenant (issue 13).
+      AUTH_CLIENT_ID: authClientId
+      AUTH_TENANT_ID: authTenantId
       COSMOS_ENDPOINT: cosmos.outputs.endpoint
       COSMOS_DATABASE: cosmosDatabaseName
       COSMOS_CONTAINER: cosmosContainerName

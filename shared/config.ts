@@ -92,6 +92,16 @@ const ConfigObject = z.object({
      * Authentication (Azure); `dev` accepts a developer principal and is refused in Azure.
      */
     AUTH_MODE: z.enum(['appservice', 'dev']).default('dev'),
+    /**
+     * The Entra app registration (client id) and tenant whose sign-ins the app accepts: a
+     * principal whose audience or issuer is another is refused. Required with AUTH_MODE=appservice.
+     */
+    AUTH_CLIENT_ID: z.string().trim().min(1).optional(),
+    AUTH_TENANT_ID: z
+      .string()
+      .trim()
+      .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, { message: 'the tenant id (a GUID)' })
+      .optional(),
     /** Machine keys for imports and Power Automate: `name:scope:secret;…` (Key Vault in Azure). */
     MACHINE_KEYS: z
       .string()
@@ -106,6 +116,10 @@ const ConfigObject = z.object({
 
 function withChecks(unresolved: ReadonlySet<string>) {
   return ConfigObject.superRefine((c, ctx) => {
+    if (c.AUTH_MODE === 'appservice') {
+      if (!c.AUTH_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['AUTH_CLIENT_ID'], message: 'AUTH_CLIENT_ID is required when AUTH_MODE=appservice' });
+      if (!c.AUTH_TENANT_ID) ctx.addIssue({ code: 'custom', path: ['AUTH_TENANT_ID'], message: 'AUTH_TENANT_ID is required when AUTH_MODE=appservice' });
+    }
     if (c.COSMOS_KEY && !c.COSMOS_ENDPOINT) ctx.addIssue({ code: 'custom', path: ['COSMOS_ENDPOINT'], message: 'COSMOS_KEY is set but COSMOS_ENDPOINT is not' });
     checkNotificationSettings(c, ctx, unresolved);
   });
@@ -138,9 +152,41 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = result.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  // The dev principal would let anyone act as anyone: never where Azure runs us.
-  if (result.data.AUTH_MODE === 'dev' && (env.WEBSITE_INSTANCE_ID || env.WEBSITE_SITE_NAME))
-    throw new ConfigError('Invalid configuration:\n  AUTH_MODE: dev is refused in Azure (WEBSITE_SITE_NAME is set); use appservice');
+  const refusals = [...hostingRefusals(result.data, env)];
+  if (refusals.length) throw new ConfigError(`Invalid configuration:\n  ${refusals.join('\n  ')}`);
   const known = unresolved.filter((k) => k in ConfigObject.shape);
   return known.length ? { ...result.data, unresolved: known } : result.data;
+}
+
+/**
+ * Environment variables that say we run hosted (App Service / Functions, Container Apps,
+ * Kubernetes), not on a developer's machine.
+ */
+const HOSTED_MARKERS = ['CONTAINER_APP_NAME', 'CONTAINER_APP_ENV_DNS_SUFFIX', 'KUBERNETES_SERVICE_HOST'];
+
+function hostedBy(env: Record<string, string | undefined>): string | undefined {
+  const website = Object.keys(env).find((k) => k.startsWith('WEBSITE_') && env[k]);
+  return website ?? HOSTED_MARKERS.find((k) => env[k]);
+}
+
+/**
+ * Who may be trusted where (issue 13): `dev` lets anyone act as anyone, so it is refused
+ * wherever a platform hosts us; `appservice` trusts x-ms-client-principal, so it is refused
+ * unless App Service Authentication is verifiably in front (the platform sets
+ * WEBSITE_AUTH_ENABLED=True, and its client id and issuer, when it names them, are ours).
+ */
+function* hostingRefusals(c: Config, env: Record<string, string | undefined>): Generator<string> {
+  if (c.AUTH_MODE === 'dev') {
+    const marker = hostedBy(env);
+    if (marker) yield `AUTH_MODE: dev is refused where a platform hosts the app (${marker} is set); use appservice`;
+    return;
+  }
+  if (env.WEBSITE_AUTH_ENABLED?.trim().toLowerCase() !== 'true')
+    yield 'AUTH_MODE: appservice needs App Service Authentication in front of the app (WEBSITE_AUTH_ENABLED=True is not set); without it anyone can send x-ms-client-principal';
+  const platformClient = env.WEBSITE_AUTH_CLIENT_ID?.trim().toLowerCase();
+  if (platformClient && c.AUTH_CLIENT_ID && platformClient !== c.AUTH_CLIENT_ID.toLowerCase())
+    yield `AUTH_CLIENT_ID: App Service Authentication signs in for client id ${platformClient}, not ${c.AUTH_CLIENT_ID}`;
+  const platformIssuer = env.WEBSITE_AUTH_OPENID_ISSUER?.trim().toLowerCase();
+  if (platformIssuer && c.AUTH_TENANT_ID && !platformIssuer.includes(c.AUTH_TENANT_ID.toLowerCase()))
+    yield `AUTH_TENANT_ID: App Service Authentication's issuer ${platformIssuer} is not tenant ${c.AUTH_TENANT_ID}`;
 }

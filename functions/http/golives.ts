@@ -1,5 +1,7 @@
-import { GoLive, GoLiveInput } from '../../shared/domain/golive';
-import { putGoLive, requireGoLive } from '../../shared/app/golives';
+import { z } from 'zod';
+import { EntraObjectId, GoLive, GoLiveInput } from '../../shared/domain/golive';
+import { Slug } from '../../shared/domain/ids';
+import { bindEntraObjectId, putGoLive, requireGoLive } from '../../shared/app/golives';
 import { defineRoute } from './route';
 import { GoLiveParams } from './params';
 
@@ -31,4 +33,22 @@ defineRoute(
     responses: { 200: { description: 'Driftsättningen / the go-live', schema: GoLive } },
   },
   async ({ params, services }) => ({ status: 200, json: await requireGoLive(services, params.goLiveId) }),
+);
+
+defineRoute(
+  {
+    name: 'bindPersonObjectId',
+    method: 'PUT',
+    route: 'golives/{goLiveId}/people/{personId}/entra-object-id',
+    summary:
+      'Koppla en person till sitt Entra-objekt-id, t.ex. vid första inloggningen (R1) / bind a person to their Entra object id, e.g. at first sign-in',
+    tag: 'golives',
+    params: GoLiveParams.extend({ personId: Slug }),
+    body: z.strictObject({ entraObjectId: EntraObjectId }),
+    responses: { 200: { description: 'Kopplad / bound', schema: GoLive } },
+  },
+  async ({ params, body, services, actor }) => {
+    const { goLive } = await bindEntraObjectId(services, params.goLiveId, params.personId, body.entraObjectId, actor);
+    return { status: 200, json: goLive };
+  },
 );

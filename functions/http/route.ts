@@ -217,9 +217,20 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
       }
       const services = await getServices();
       // Who, then may they (the access matrix, one place), then what they sent.
-      const auth = authenticate(request.headers, services.config.AUTH_MODE, keysFor(services.config.MACHINE_KEYS));
+      const { config } = services;
+      const entraApp = config.AUTH_CLIENT_ID && config.AUTH_TENANT_ID ? { clientId: config.AUTH_CLIENT_ID, tenantId: config.AUTH_TENANT_ID } : undefined;
+      const auth = authenticate(request.headers, config.AUTH_MODE, keysFor(config.MACHINE_KEYS), entraApp);
       if (!auth.ok)
-        return asResponse(problem('AUTH.UNAUTHENTICATED', { sv: 'Okänd eller ogiltig nyckel.', en: 'Unknown or invalid key.' }, lang, { instance }));
+        return asResponse(
+          problem(
+            'AUTH.UNAUTHENTICATED',
+            auth.refused === 'key'
+              ? { sv: 'Okänd eller ogiltig nyckel.', en: 'Unknown or invalid key.' }
+              : { sv: 'Inloggningen gäller inte den här tjänsten. Logga in igen.', en: 'The sign-in is not valid for this service. Sign in again.' },
+            lang,
+            { instance },
+          ),
+        );
       const principal = auth.principal;
       const access = ACCESS_MATRIX[doc.name]!;
       if (access.kind !== 'public') {

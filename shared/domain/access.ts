@@ -24,6 +24,8 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   health: { kind: 'public' },
   openapi: { kind: 'public' },
   putGoLive: { kind: 'admin', machineScope: 'organisation' },
+  // Binding a signed-in person's Entra object id to their person entry (issue 13) is organisation work.
+  bindPersonObjectId: { kind: 'admin', machineScope: 'organisation' },
   getGoLive: { kind: 'member' },
   postUnitReport: { kind: 'roles', roles: ['unitReporter', ...LEADS], scope: 'unit', machineScope: 'unit-reports' },
   listUnitReports: { kind: 'member' },

@@ -15,7 +15,9 @@ export type DomainErrorCode =
   | 'CONFLICT.CONCURRENT_UPDATE'
   | 'STORE.UNAVAILABLE'
   | 'MEETING.NOT_FOUND'
-  | 'MEETING.FORUM_MEMBER_REQUIRED';
+  | 'MEETING.FORUM_MEMBER_REQUIRED'
+  | 'PERSON.NOT_FOUND'
+  | 'PERSON.OBJECT_ID_TAKEN';
 
 /** A text a person may read: Swedish first, English available. */
 export interface Texts {
@@ -48,6 +50,7 @@ const WHAT: Record<Extract<DomainErrorCode, `${string}.NOT_FOUND`>, Texts> = {
   'INCIDENT.NOT_FOUND': { sv: 'Incidenten', en: 'Incident' },
   'CHALLENGE.NOT_FOUND': { sv: 'Utmaningen', en: 'Challenge' },
   'MEETING.NOT_FOUND': { sv: 'Mötet', en: 'Meeting' },
+  'PERSON.NOT_FOUND': { sv: 'Personen', en: 'Person' },
 };
 
 export const notFound = (code: keyof typeof WHAT, id: string) =>

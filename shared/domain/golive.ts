@@ -89,6 +89,13 @@ export const Forvaltning = z.object({
 });
 export type Forvaltning = z.infer<typeof Forvaltning>;
 
+/** An Entra object id: a GUID, stored in lower case. */
+export const EntraObjectId = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, { message: 'ett Entra-objekt-id (GUID) / an Entra object id (GUID)' })
+  .transform((s) => s.toLowerCase());
+
 export const Person = z.object({
   id: Slug,
   name: z.string().trim().min(1).max(120),
@@ -100,6 +107,12 @@ export const Person = z.object({
   unitIds: z.array(Slug).default([]),
   /** The förvaltning this person represents (CSL representatives, FVIS leads). */
   forvaltningId: Slug.optional(),
+  /**
+   * The person's object id in Microsoft Entra ID (`oid`): what a signed-in person is matched
+   * by (R1). Imported with the organisation, or bound by an administrator when the person
+   * first signs in; the e-mail stays for notifications.
+   */
+  entraObjectId: EntraObjectId.optional(),
 });
 export type Person = z.infer<typeof Person>;
 
@@ -144,7 +157,13 @@ export const GoLiveInput = z
     const areaIds = new Set(g.areas.map((a) => a.id));
     const personIds = new Set(g.people.map((p) => p.id));
     const forvIds = new Set(g.forvaltningar.map((f) => f.id));
+    const objectIds = new Set<string>();
     g.people.forEach((p, pi) => {
+      if (p.entraObjectId) {
+        if (objectIds.has(p.entraObjectId))
+          ctx.addIssue({ code: 'custom', path: ['people', pi, 'entraObjectId'], message: `Entra-objekt-id '${p.entraObjectId}' finns redan / duplicate Entra object id` });
+        objectIds.add(p.entraObjectId);
+      }
       p.areaIds.forEach((a, ai) => {
         if (!areaIds.has(a)) ctx.addIssue({ code: 'custom', path: ['people', pi, 'areaIds', ai], message: `okänt område '${a}' / unknown area` });
       });

@@ -105,12 +105,17 @@ export const UNIT_LIST_COLUMNS: readonly ColumnSpec<UnitListField>[] = [
 ];
 
 /** The columns of an organisation list: people with roles (R1). */
-export type PeopleListField = 'personId' | 'name' | 'email' | 'roles' | 'units' | 'areas' | 'forvaltning' | 'fvisLead';
+export type PeopleListField = 'personId' | 'name' | 'email' | 'entraObjectId' | 'roles' | 'units' | 'areas' | 'forvaltning' | 'fvisLead';
 
 export const PEOPLE_LIST_COLUMNS: readonly ColumnSpec<PeopleListField>[] = [
   { field: 'personId', label: { sv: 'Person-id', en: 'Person id' }, names: ['Person-id', 'Personid', 'Id', 'Person id'] },
   { field: 'name', label: { sv: 'Namn', en: 'Name' }, names: ['Namn', 'Person', 'Name', 'Full name'] },
   { field: 'email', label: { sv: 'E-post', en: 'E-mail' }, names: ['E-post', 'Epost', 'E-postadress', 'Mejl', 'Mail', 'E-mail', 'Email', 'Email address'] },
+  {
+    field: 'entraObjectId',
+    label: { sv: 'Entra-objekt-id', en: 'Entra object id' },
+    names: ['Entra-objekt-id', 'Entra objekt-id', 'Objekt-id', 'Objektid', 'Entra object id', 'Object id', 'ObjectId', 'oid'],
+  },
   { field: 'roles', label: { sv: 'Roller', en: 'Roles' }, names: ['Roller', 'Roll', 'Roles', 'Role'] },
   { field: 'units', label: { sv: 'Enheter', en: 'Units' }, names: ['Enheter', 'Enhet', 'Verksamheter', 'Units', 'Unit'] },
   { field: 'areas', label: { sv: 'Områden', en: 'Areas' }, names: ['Områden', 'Område', 'Leveransområden', 'Leveransområde', 'Areas', 'Area', 'Delivery areas', 'Delivery area'] },

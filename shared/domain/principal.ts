@@ -8,7 +8,12 @@ import { ROLES } from './golive';
  * with a key that carries a named scope.
  */
 export type Principal =
-  | { kind: 'user'; id: string; name?: string; email?: string; appRoles: readonly string[] }
+  /**
+   * `oid`: the Entra object id, set for people signed in through App Service Authentication
+   * and the only thing they are matched by (R1); dev principals have none and are matched by
+   * person id or e-mail.
+   */
+  | { kind: 'user'; id: string; oid?: string; name?: string; email?: string; appRoles: readonly string[] }
   | { kind: 'machine'; id: string; scope: string }
   | { kind: 'anonymous' };
 
@@ -25,11 +30,25 @@ export interface Membership {
   admin: boolean;
 }
 
+/**
+ * The person entry a user is. Signed in with Entra: the person whose `entraObjectId` is the
+ * principal's object id, nothing else (e-mail and preferred_username are mutable and not for
+ * authorisation). Dev principals: the person with that id or e-mail.
+ */
+export function personOf(principal: Extract<Principal, { kind: 'user' }>, goLive: GoLive | undefined): Person | undefined {
+  if (!goLive) return undefined;
+  if (principal.oid !== undefined) {
+    const oid = principal.oid.toLowerCase();
+    return goLive.people.find((p) => p.entraObjectId?.toLowerCase() === oid);
+  }
+  const email = principal.email?.toLowerCase();
+  return goLive.people.find((p) => p.id === principal.id || (email !== undefined && p.email?.toLowerCase() === email));
+}
+
 /** A user's roles in one go-live: the go-live's own people list, plus Entra app roles (R1). */
 export function membershipOf(principal: Principal, goLive: GoLive | undefined): Membership {
   if (principal.kind !== 'user') return { roles: new Set(), admin: false };
-  const email = principal.email?.toLowerCase();
-  const person = goLive?.people.find((p) => p.id === principal.id || (email !== undefined && p.email?.toLowerCase() === email));
+  const person = personOf(principal, goLive);
   const roles = new Set<Role>([...(person?.roles ?? []), ...principal.appRoles.filter(isRole)]);
   return { person, roles, admin: principal.appRoles.includes(ADMIN_APP_ROLE) };
 }
@@ -61,7 +80,14 @@ export function authorize(access: Access, principal: Principal, goLive: GoLive |
   const m = membershipOf(principal, goLive);
   if (m.admin) return ALLOW;
   const member = m.person !== undefined || m.roles.size > 0;
-  if (!member) return forbid('Du är inte med i den här driftsättningen.', 'You are not a member of this go-live.');
+  if (!member)
+    return principal.oid
+      ? // Signed in but not yet bound (issue 13): say what the administrator needs to bind.
+        forbid(
+          `Du är inte med i den här driftsättningen. Ditt Entra-objekt-id är ${principal.oid}: be driftsättningsledaren koppla det till dig.`,
+          `You are not a member of this go-live. Your Entra object id is ${principal.oid}: ask the go-live lead to bind it to you.`,
+        )
+      : forbid('Du är inte med i den här driftsättningen.', 'You are not a member of this go-live.');
   switch (access.kind) {
     case 'member':
       return ALLOW;

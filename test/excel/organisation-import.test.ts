@@ -97,6 +97,31 @@ describe('organisation import (R1, R2)', () => {
     expect((await goLive('vag-1')).people).toEqual([{ id: 'rut', name: 'Rut Rapportör', email: 'RUT@example.org', roles: ['goLiveCoordinator'], unitIds: ['avd-12'], areaIds: [] }]);
   });
 
+  it('imports Entra object ids (issue 13): a GUID, lower case, one person each', async () => {
+    const base = excelGoLive('vag-1');
+    base.people = [{ id: 'rut', name: 'Rut R', email: 'rut@example.org', roles: ['unitReporter'], unitIds: [], areaIds: [], entraObjectId: '0f6c0000-0000-4000-8000-000000000001' }];
+    await s.repo.saveGoLive(base, null);
+    const r = await run(
+      'vag-1',
+      csvUpload(
+        [
+          'Person-id;Namn;Roller;Entra-objekt-id',
+          'omar;Omar;Kontaktperson;0F6C0000-0000-4000-8000-0000000000AA',
+          'ivan;Ivan;IM;inte-ett-guid',
+          'ida;Ida;IM;0f6c0000-0000-4000-8000-000000000001',
+        ].join('\n'),
+      ),
+    );
+    expect(renderOrganisationImport(r, 'sv').errors.map((e) => e.message)).toEqual([
+      'Rad 3, kolumn D (Entra-objekt-id): ett Entra-objekt-id är ett GUID (36 tecken)',
+      'Rad 4, kolumn D (Entra-objekt-id): hör redan till Rut R (rut)',
+    ]);
+    expect((await goLive('vag-1')).people.map((p) => [p.id, p.entraObjectId])).toEqual([
+      ['rut', '0f6c0000-0000-4000-8000-000000000001'],
+      ['omar', '0f6c0000-0000-4000-8000-0000000000aa'],
+    ]);
+  });
+
   it('gives exact row errors, stores the good rows, and nothing with all-or-nothing', async () => {
     await s.repo.saveGoLive(excelGoLive('vag-1'), null);
     const people = csvUpload(
@@ -148,7 +173,7 @@ describe('organisation import (R1, R2)', () => {
     const base = excelGoLive('vag-1');
     base.people = [
       { id: 'rut', name: 'Rut', email: 'rut@example.org', roles: ['unitReporter', 'contactPerson'], unitIds: ['avd-12', 'akuten'], areaIds: ['teknik'], forvaltningId: 'kirurgi' },
-      { id: 'frida', name: 'Frida', roles: ['cslRepresentative'], unitIds: [], areaIds: [], forvaltningId: 'medicin' },
+      { id: 'frida', name: 'Frida', roles: ['cslRepresentative'], unitIds: [], areaIds: [], forvaltningId: 'medicin', entraObjectId: '0f6c0000-0000-4000-8000-000000000002' },
     ];
     base.forvaltningar[1]!.fvisLeadId = 'frida';
     await s.repo.saveGoLive(base, null);

@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/audit';
 import type { FieldIssue, Texts } from '../../domain/errors';
 import { DomainError } from '../../domain/errors';
 import type { Area, Forvaltning, GoLive, Person, Role } from '../../domain/golive';
-import { GoLiveInput } from '../../domain/golive';
+import { EntraObjectId, GoLiveInput } from '../../domain/golive';
 import { Email, Slug } from '../../domain/ids';
 import { cellText, isEmptyCell } from '../../domain/import-cells';
 import type { ColumnMatch, PeopleListField, UnitListField } from '../../domain/import-columns';
@@ -300,6 +300,7 @@ class Draft {
       id: cell('personId'),
       name: cell('name'),
       email: cell('email'),
+      oid: cell('entraObjectId'),
       roles: cell('roles'),
       units: cell('units'),
       areas: cell('areas'),
@@ -311,6 +312,7 @@ class Draft {
       id: text(c.id).toLowerCase(),
       name: text(c.name),
       email: text(c.email),
+      oid: text(c.oid),
       roles: text(c.roles),
       units: text(c.units),
       areas: text(c.areas),
@@ -324,6 +326,8 @@ class Draft {
     if (v.id && !Slug.safeParse(v.id).success) issue(c.id, 'people.id', { sv: 'ett id har bara a–z, 0–9 och bindestreck (högst 64 tecken)', en: 'an id has only a–z, 0–9 and hyphens (at most 64 characters)' });
     if (v.name.length > NAME_MAX) issue(c.name, 'people.name', { sv: `högst ${NAME_MAX} tecken`, en: `at most ${NAME_MAX} characters` }, false);
     if (v.email && !Email.safeParse(v.email).success) issue(c.email, 'people.email', { sv: 'ogiltig e-postadress', en: 'invalid e-mail address' });
+    const oid = v.oid ? EntraObjectId.safeParse(v.oid) : undefined;
+    if (oid && !oid.success) issue(c.oid, 'people.entraObjectId', { sv: 'ett Entra-objekt-id är ett GUID (36 tecken)', en: 'an Entra object id is a GUID (36 characters)' });
     let roles: Role[] | undefined;
     if (v.roles) {
       const r = parseRoles(v.roles);
@@ -372,10 +376,14 @@ class Draft {
     if (!current && !roles) return issue(c.roles, 'people.roles', { sv: `roll saknas (roller: ${roleLabelList('sv')})`, en: `role is missing (roles: ${roleLabelList('en')})` });
     const id = current?.id ?? (v.id || this.freeId(v.name, (x) => people.some((p) => p.id === x)));
     if (!id) return issue(c.name, 'people.id', { sv: 'kan inte bilda ett id av namnet: ange Person-id', en: 'cannot make an id from the name: give the person id' });
+    const entraObjectId = oid?.success ? oid.data : undefined;
+    const holder = entraObjectId ? people.find((p) => p.entraObjectId === entraObjectId && p.id !== id) : undefined;
+    if (holder) return issue(c.oid, 'people.entraObjectId', { sv: `hör redan till ${holder.name} (${holder.id})`, en: `already belongs to ${holder.name} (${holder.id})` });
     const next: Person = {
       ...(current ?? { id, name: v.name, roles: roles!, areaIds: [], unitIds: [] }),
       ...(v.name ? { name: v.name } : {}),
       ...(v.email ? { email: v.email } : {}),
+      ...(entraObjectId ? { entraObjectId } : {}),
       ...(roles ? { roles } : {}),
       ...(unitIds ? { unitIds } : {}),
       ...(areaIds ? { areaIds } : {}),

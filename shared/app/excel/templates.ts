@@ -171,6 +171,8 @@ export async function organisationWorkbook(goLive: GoLive, lang: 'sv' | 'en'): P
     { header: p('areas'), key: 'areas', width: 30 },
     { header: p('forvaltning'), key: 'forvaltning', width: 20 },
     { header: p('fvisLead'), key: 'fvis', width: 18 },
+    // Last, so the columns people already know keep their letters.
+    { header: p('entraObjectId'), key: 'oid', width: 38 },
   ];
   styleHeader(ps);
   const yes = lang === 'sv' ? 'Ja' : 'Yes';
@@ -185,6 +187,7 @@ export async function organisationWorkbook(goLive: GoLive, lang: 'sv' | 'en'): P
       areas: person.areaIds.join(', '),
       forvaltning: person.forvaltningId ?? '',
       fvis: goLive.forvaltningar.some((f) => f.fvisLeadId === person.id) ? yes : no,
+      oid: person.entraObjectId ?? '',
     });
   if (!goLive.people.length)
     ps.addRow({ id: '', name: EXAMPLE_PERSON[lang], email: '', roles: ROLE_LABELS.unitReporter[lang], units: '', areas: '', forvaltning: '', fvis: no }).font = { italic: true, color: { argb: 'FF808080' } };
