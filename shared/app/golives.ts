@@ -46,7 +46,7 @@ export async function putGoLive(
  * same id on the same person again changes nothing; an id another person holds is refused.
  */
 export async function bindEntraObjectId(
-  s: Pick<Services, 'repo' | 'clock'>,
+  s: Pick<AppPorts, 'repo' | 'clock'>,
   goLiveId: string,
   personId: string,
   entraObjectId: string,
