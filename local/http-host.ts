@@ -31,7 +31,7 @@ export function bodyLimitOf(fn: RegisteredFunction, hostDefault: number): number
   return typeof declared === 'number' && Number.isFinite(declared) && declared > 0 ? Math.min(declared, HOST_MAX_BODY_BYTES) : hostDefault;
 }
 
-type Lang = 'sv' | 'en';
+import type { Lang } from '../shared/domain/lang';
 type Texts = Record<Lang, string>;
 
 const TITLES: Record<number, Texts> = {

@@ -16,7 +16,7 @@ import { ESCALATION_ORCHESTRATOR, EVENTS, type EscalationInput } from '../../orc
 import { exportDecisions } from '../../shared/app/excel/escalation-exports';
 import { fileResult } from './exports';
 import { GoLiveParams } from './params';
-import { created, defineRoute, publicView } from './route';
+import { defineRoute, publicView } from './route';
 import { StoreUnavailableError } from '../../shared/ports/repository.port';
 
 const ChallengeParams = GoLiveParams.extend({ challengeId: z.string().min(1).max(80) });

@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import type { Actor } from '../../shared/domain/audit';
 import type { FunctionInput, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import type { Services } from '../../shared/composition';
@@ -55,12 +56,7 @@ const en = z.locales.en().localeError;
 /** Every route the app registers, for the OpenAPI document. */
 export const routeDocs: RouteDoc[] = [];
 
-/** Who did a write, as the audit trail records it. */
-export interface Actor {
-  kind: 'user' | 'machine';
-  id: string;
-  name?: string;
-}
+export type { Actor };
 
 export interface RouteInput<B, Q, P> {
   /** The caller, authenticated and authorised for this route before the handler runs. */

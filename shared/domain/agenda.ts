@@ -19,7 +19,8 @@ import type { UnitStatus } from './unit-report';
  * without them the DSL's red and yellow events come from the areas' own colours.
  */
 
-export type Lang = 'sv' | 'en';
+import type { Lang } from './lang';
+export type { Lang };
 
 /** A red or yellow challenge (R7.1) as the escalation engine hands it to the agenda. */
 export interface AgendaChallenge {

@@ -3,7 +3,8 @@ import type { DomainErrorCode, FieldIssue, Texts } from '../domain/errors';
 import { DomainError } from '../domain/errors';
 import { StoreConflictError, StoreUnavailableError } from '../ports/repository.port';
 
-export type Lang = 'sv' | 'en';
+import type { Lang } from '../domain/lang';
+export type { Lang };
 
 /** An RFC 9457 problem document, with the bad fields named in `errors`. */
 export interface Problem {

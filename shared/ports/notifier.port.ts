@@ -2,7 +2,8 @@ import type { Texts } from '../domain/errors';
 import type { Role } from '../domain/golive';
 
 /** Forums of the routine (R5); each has a chat channel (R5.4). */
-export type Forum = 'DSL' | 'CSL' | 'LGV';
+import type { Forum } from '../domain/schedule';
+export type { Forum };
 
 /** What a notification is about; templates and delivery rules key on it. */
 export type NotificationKind =

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../domain/golive';
-import type { Forum, NotificationKind } from './notifier.port';
+import type { NotificationKind } from './notifier.port';
 import type { CreateResult, Versioned } from './repository.port';
 
 /*
@@ -14,7 +14,8 @@ import type { CreateResult, Versioned } from './repository.port';
 export const CHANNELS = ['email', 'teamsChannel', 'teamsActivity'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const FORUMS = ['DSL', 'CSL', 'LGV'] as const;
+import { FORUMS } from '../domain/schedule';
+export { FORUMS };
 
 export const NOTIFICATION_KINDS = [
   'unitReportReminder',
@@ -32,9 +33,9 @@ export const NOTIFICATION_KINDS = [
   'challengeResolved',
 ] as const;
 
-/** The two lists above must name exactly the port's kinds and forums. */
+/** The list above must name exactly the port's kinds. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const KINDS_MATCH_PORT: Same<(typeof NOTIFICATION_KINDS)[number], NotificationKind> & Same<(typeof FORUMS)[number], Forum> = true;
+export const KINDS_MATCH_PORT: Same<(typeof NOTIFICATION_KINDS)[number], NotificationKind> = true;
 
 const TextsSchema = z.object({ sv: z.string(), en: z.string() });
 

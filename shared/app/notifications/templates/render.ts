@@ -4,7 +4,8 @@ import type { NotificationKind } from '../../../ports/notifier.port';
 import { cleanText, escapeCardText, escapeHtml, htmlParagraphs, oneLine, truncate } from './escape';
 import { KIND_TEMPLATES, STYLE_COLOURS } from './kinds';
 
-export type Lang = 'sv' | 'en';
+import type { Lang } from '../../../domain/lang';
+export type { Lang };
 
 /** What every template renders from: the stored notification's content. */
 export interface NotificationContent {
