@@ -6,6 +6,7 @@ import './telemetry';
 import './startup';
 import './http/health';
 import './http/golives';
+import './http/me';
 import './http/reports';
 import './http/incidents';
 import './http/overview';

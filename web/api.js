@@ -16,11 +16,34 @@ export function newIdempotencyKey() {
   return `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
+const ACT_AS_KEY = 'driftpuls.actAs';
+
+/** The person chosen in the local picker (who-am-I), or null: the app's default dev principal. */
+export function actingAs() {
+  try {
+    return localStorage.getItem(ACT_AS_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** @param {string | null} personId */
+export function setActingAs(personId) {
+  try {
+    if (personId) localStorage.setItem(ACT_AS_KEY, personId);
+    else localStorage.removeItem(ACT_AS_KEY);
+  } catch {
+    // Not remembered: the picker applies to this page only.
+  }
+}
+
 /** Calls to the app's own API, same origin, in the page's language. */
 export class Api {
   /** @param {string} base e.g. `/api/` */
   constructor(base) {
     this.base = base;
+    /** Locally (`AUTH_MODE=dev`), the person of the go-live the pages act as (the `x-dev-user` header); ignored in Azure. */
+    this.actAs = actingAs();
   }
 
   /**
@@ -34,6 +57,7 @@ export class Api {
     const headers = { accept: 'application/json', 'accept-language': lang() };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
+    if (this.actAs) headers['x-dev-user'] = this.actAs;
     let res;
     try {
       res = await fetch(this.base + path, {

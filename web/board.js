@@ -5,6 +5,7 @@ import { byId, h } from './dom.js';
 import { clock } from './format.js';
 import { setupAreaForm, setupChallengeForm, setupUnitForm } from './forms.js';
 import { lang, setLang, t, translate } from './i18n.js';
+import { pageHref } from './links.js';
 import {
   challengesOf,
   decisionsOf,
@@ -180,6 +181,8 @@ function applyLang() {
 }
 
 async function start() {
+  // The pages people work in (issue 16): challenges, incidents, the decision log.
+  for (const a of document.querySelectorAll('[data-nav]')) a.setAttribute('href', pageHref(/** @type {import('./links.js').PageName} */ (a.getAttribute('data-nav') ?? 'board'), goLiveId));
   setLang(initialLang());
   applyLang();
   showView();

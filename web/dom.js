@@ -72,3 +72,13 @@ export function byId(id, type) {
   if (!el || (type && !(el instanceof type))) throw new Error(`#${id} missing from the page`);
   return /** @type {T} */ (el);
 }
+
+/**
+ * Replaces an element's children, skipping empty ones (`null`, `false`) as `h` does.
+ * @param {Element} el
+ * @param {(Child | Child[])[]} children
+ */
+export function put(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+}

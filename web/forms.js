@@ -123,11 +123,11 @@ function showErrors(form, errors, detail) {
  * Wires one form's submission: one request at a time; one Idempotency-Key per submission,
  * kept when the same content is sent again after a failure, new once the content changes
  * or after a success.
- * @param {FormContext} ctx
+ * @param {Pick<FormContext, 'api' | 'onSent'>} ctx
  * @param {HTMLFormElement} form
  * @param {{ validate: () => FieldError[], request: () => { path: string, body: unknown }, success: (json: any) => string, after?: () => void }} spec
  */
-function wireSubmit(ctx, form, spec) {
+export function wireSubmit(ctx, form, spec) {
   /** @type {string | null} */
   let key = null;
   let busy = false;

@@ -3,6 +3,7 @@ import { badge, isColour, OVERDUE_SYMBOL, STALE_SYMBOL, SYMBOL } from './colours
 import { h } from './dom.js';
 import { between, duration, when } from './format.js';
 import { lang, t, tn } from './i18n.js';
+import { pageHref } from './links.js';
 import { DECISION_LEVEL_LABELS } from './rules.js';
 
 /*
@@ -24,8 +25,8 @@ import { DECISION_LEVEL_LABELS } from './rules.js';
  *   counts: { green: number, yellow: number, red: number, missing: number } | null, missingUnitIds: string[] }} DayWindow
  * @typedef {{ date: string, timeZone: string, totalUnits: number, windows: DayWindow[] }} DayPicture
  * @typedef {{ id: string, title: string, colour: Colour, area: string, raisedAt: string | null }} Challenge
- * @typedef {{ id: string, title: string, deadline: string | null, overdue: boolean, forum: string }} Decision
- * @typedef {{ forum: string, startsAt: string, inProgress: boolean, agendaHref: string | null }} Meeting
+ * @typedef {{ id: string, title: string, deadline: string | null, overdue: boolean, forum: string, challengeId: string | null }} Decision
+ * @typedef {{ forum: string, startsAt: string, inProgress: boolean, agendaHref: string | null, meetingId: string | null }} Meeting
  */
 
 /** @param {unknown} v @returns {Record<string, any> | undefined} */
@@ -110,6 +111,7 @@ export function decisionsOf(ov, listed) {
           deadline: str(p.deadline),
           overdue: p.overdueSince ? true : undefined,
           forum: DECISION_LEVEL_LABELS[level]?.[lang()] ?? str(p.level) ?? '',
+          challengeId: str(c.id),
         };
       });
   return ('decisions' in ov ? listOf(ov.decisions, ['waiting', 'open', 'items', 'decisions']) : fromChallenges())
@@ -117,7 +119,7 @@ export function decisionsOf(ov, listed) {
     .map((d) => {
       const deadline = str(d.deadline) ?? str(d.deadlineAt) ?? str(d.dueAt) ?? str(d.due);
       const overdue = typeof d.overdue === 'boolean' ? d.overdue : deadline !== null && Date.parse(deadline) < Date.parse(now);
-      return { id: String(d.id ?? ''), title: str(d.title) ?? str(d.question) ?? str(d.subject) ?? '', deadline, overdue, forum: str(d.forum) ?? str(d.decidedBy) ?? str(d.kind) ?? '' };
+      return { id: String(d.id ?? ''), title: str(d.title) ?? str(d.question) ?? str(d.subject) ?? '', deadline, overdue, forum: str(d.forum) ?? str(d.decidedBy) ?? str(d.kind) ?? '', challengeId: str(d.challengeId) };
     })
     .sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.deadline ?? '9').localeCompare(b.deadline ?? '9'));
 }
@@ -143,7 +145,7 @@ export function meetingsOf(ov, apiBase) {
         safeHref(obj(m.links)?.agenda) ??
         safeHref(agenda?.url) ??
         (id ? `${apiBase}golives/${encodeURIComponent(ov.goLiveId)}/meetings/${encodeURIComponent(id)}/agenda?format=html&lang=${lang()}` : null);
-      return { forum: str(m.forum) ?? '', startsAt: str(m.startsAt) ?? str(m.start) ?? str(m.at) ?? '', inProgress: m.inProgress === true, agendaHref: href };
+      return { forum: str(m.forum) ?? '', startsAt: str(m.startsAt) ?? str(m.start) ?? str(m.at) ?? '', inProgress: m.inProgress === true, agendaHref: href, meetingId: id ? String(id) : null };
     })
     .filter((m) => m.startsAt !== '')
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
@@ -314,9 +316,9 @@ export function renderIncidents(root, ov) {
     ...ov.majorIncidents.map((i) =>
       h(
         'li',
-        { class: 'item' },
+        { class: `item incident major prio-${i.priority}-item`, 'data-incident': i.id },
         h('span', { class: `prio prio-${i.priority}` }, t('priority', { n: i.priority })),
-        h('span', { class: 'item-title' }, i.title),
+        h('a', { class: 'item-title', href: pageHref('incident', ov.goLiveId, i.id) }, i.title),
         h(
           'span',
           { class: 'item-meta' },
@@ -344,7 +346,7 @@ export function renderChallenges(root, ov, challenges) {
         'li',
         { class: 'item challenge', 'data-challenge': c.id },
         badge(c.colour),
-        h('span', { class: 'item-title' }, c.title),
+        h('a', { class: 'item-title', href: pageHref('challenge', ov.goLiveId, c.id) }, c.title),
         h('span', { class: 'item-meta' }, [c.area, c.raisedAt ? t('age', { d: duration(between(c.raisedAt, ov.generatedAt)) }) : ''].filter(Boolean).join(' · ')),
       ),
     ),
@@ -366,7 +368,7 @@ export function renderDecisions(root, ov, decisions) {
         'li',
         { class: `item decision${d.overdue ? ' overdue' : ''}` },
         d.overdue ? h('span', { class: 'flag' }, `${OVERDUE_SYMBOL} ${t('overdueBy', { d: duration(left) })}`) : Number.isFinite(left) ? h('span', { class: 'flag calm' }, t('left', { d: duration(left) })) : null,
-        h('span', { class: 'item-title' }, d.title),
+        d.challengeId ? h('a', { class: 'item-title', href: pageHref('challenge', ov.goLiveId, d.challengeId) }, d.title) : h('span', { class: 'item-title' }, d.title),
         h('span', { class: 'item-meta' }, [d.forum, d.deadline ? t('deadline', { time: when(d.deadline, ov.timeZone, ov.generatedAt) }) : ''].filter(Boolean).join(' · ')),
       );
     }),
@@ -387,7 +389,11 @@ export function renderMeetings(root, ov, meetings) {
         'li',
         { class: 'item meeting' },
         h('span', { class: 'forum' }, m.forum),
-        h('span', { class: 'item-title' }, `${when(m.startsAt, ov.timeZone, ov.generatedAt)} (${m.inProgress ? t('meetingNow') : t('in', { d: duration(between(ov.generatedAt, m.startsAt)) })})`),
+        h(
+          m.meetingId ? 'a' : 'span',
+          { class: 'item-title', href: m.meetingId ? pageHref('meeting', ov.goLiveId, m.meetingId) : null },
+          `${when(m.startsAt, ov.timeZone, ov.generatedAt)} (${m.inProgress ? t('meetingNow') : t('in', { d: duration(between(ov.generatedAt, m.startsAt)) })})`,
+        ),
         m.agendaHref ? h('a', { href: m.agendaHref, class: 'item-meta' }, t('agenda')) : null,
       ),
     ),

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PROBLEM_SIZES, suggestAreaColour } from '../../shared/domain/area-report';
-import { DECISION_LEVEL_LABELS } from '../../shared/domain/challenge';
+import { DECIDING_FORUM, DECISION_LEVEL_LABELS } from '../../shared/domain/challenge';
 import { COLOURS, UNIT_COLOUR_MEANING } from '../../shared/domain/colour';
+import { ROLE_LABELS } from '../../shared/domain/golive';
+import { pages } from '../../shared/domain/pages';
 import { GoLiveParams } from './params';
 import type { RouteResult } from './route';
 import { defineRoute } from './route';
@@ -60,7 +62,11 @@ export function rulesModuleSource(): string {
     `export const PROBLEM_SIZES = ${JSON.stringify(PROBLEM_SIZES)};`,
     `export const UNIT_COLOUR_MEANING = ${JSON.stringify(UNIT_COLOUR_MEANING)};`,
     `export const DECISION_LEVEL_LABELS = ${JSON.stringify(DECISION_LEVEL_LABELS)};`,
+    `export const ROLE_LABELS = ${JSON.stringify(ROLE_LABELS)};`,
+    `export const DECIDING_FORUM = ${JSON.stringify(DECIDING_FORUM)};`,
     `export const suggestAreaColour = ${suggestAreaColour.toString()};`,
+    '// The pages\' paths below the API base (shared/domain/pages.ts): `{g}` the go-live, `{id}` the thing.',
+    `export const PAGE_PATHS = ${JSON.stringify(pagePaths())};`,
     '',
   ].join('\n');
   // Evaluated on its own, the shipped function must agree with the domain on every mix of sizes up to 3 each.
@@ -72,6 +78,19 @@ export function rulesModuleSource(): string {
         if (standalone(problems) !== suggestAreaColour(problems)) throw new Error('suggestAreaColour is not self-contained: it cannot be shipped to the browser');
       }
   return src;
+}
+
+/** `shared/domain/pages.ts` as templates below the API base: `board/{g}/challenges/{id}`. */
+export function pagePaths(): Record<keyof typeof pages, string> {
+  const G = '__g__';
+  const I = '__id__';
+  return Object.fromEntries(
+    Object.entries(pages).map(([k, f]) => {
+      const full = (f as (g: string, id: string) => string)(G, I);
+      if (!full.startsWith('/api/')) throw new Error(`pages.${k} is not below /api/`);
+      return [k, full.slice('/api/'.length).replace(G, '{g}').replace(I, '{id}')];
+    }),
+  ) as Record<keyof typeof pages, string>;
 }
 
 const cache = new Map<string, Asset>();
@@ -145,3 +164,50 @@ defineRoute(
     return cached(a, request.headers.get('if-none-match'));
   },
 );
+
+/*
+ * The pages people work in (issue 16): challenges, one challenge, a meeting in meeting mode,
+ * incidents, the decision log, an area and a unit. Each is the same data-free shell
+ * (`web/page.html`) naming its page and thing; `web/pages.js` reads the member-only APIs.
+ * Their paths are `shared/domain/pages.ts`, which every notification link is built from.
+ */
+let pageTemplate: string | undefined;
+
+const PAGE_ROUTES = [
+  { name: 'getChallengesPage', page: 'challenges', route: 'board/{goLiveId}/challenges', id: undefined, summary: 'Utmaningarna (R7) / the challenges' },
+  { name: 'getChallengePage', page: 'challenge', route: 'board/{goLiveId}/challenges/{challengeId}', id: 'challengeId', summary: 'En utmaning med tidslinje och åtgärder (R7, R8) / one challenge' },
+  { name: 'getMeetingPage', page: 'meeting', route: 'board/{goLiveId}/meetings/{meetingId}', id: 'meetingId', summary: 'Mötesläge: dagordningen live (R5, R6) / meeting mode' },
+  { name: 'getIncidentsPage', page: 'incidents', route: 'board/{goLiveId}/incidents', id: undefined, summary: 'Incidenterna (R9) / the incidents' },
+  { name: 'getIncidentPage', page: 'incident', route: 'board/{goLiveId}/incidents/{incidentId}', id: 'incidentId', summary: 'En incident (R9) / one incident' },
+  { name: 'getDecisionsPage', page: 'decisions', route: 'board/{goLiveId}/decisions', id: undefined, summary: 'Beslutsloggen (R8.5) / the decision log' },
+  { name: 'getAreaPage', page: 'area', route: 'board/{goLiveId}/areas/{areaId}', id: 'areaId', summary: 'Ett leveransområde (R4) / one delivery area' },
+  { name: 'getUnitPage', page: 'unit', route: 'board/{goLiveId}/units/{unitId}', id: 'unitId', summary: 'En vårdenhet (R3) / one care unit' },
+] as const;
+
+const ThingId = z.string().min(1).max(120).regex(/^[^/\\<>"']+$/, { message: 'ogiltigt id / invalid id' });
+
+for (const p of PAGE_ROUTES)
+  defineRoute(
+    {
+      name: p.name,
+      method: 'GET',
+      route: p.route,
+      summary: `Sida: ${p.summary}`,
+      tag: 'board',
+      params: p.id ? GoLiveParams.extend({ [p.id]: ThingId }) : GoLiveParams,
+      responses: { 200: { description: 'HTML-sidan / the HTML page', contentType: 'text/html' } },
+    },
+    async ({ params, request }) => {
+      pageTemplate ??= fs.readFileSync(path.join(web(), 'page.html'), 'utf8');
+      const pathname = new URL(request.url).pathname;
+      const apiBase = pathname.slice(0, pathname.toLowerCase().indexOf('/board/') + 1);
+      const values = params as Record<string, string>;
+      const html = pageTemplate
+        .replaceAll('{{assets}}', escapeHtml(`${apiBase}board/assets`))
+        .replaceAll('{{api}}', escapeHtml(apiBase))
+        .replaceAll('{{goLiveId}}', escapeHtml(values.goLiveId ?? ''))
+        .replaceAll('{{page}}', p.page)
+        .replaceAll('{{id}}', escapeHtml(p.id ? (values[p.id] ?? '') : ''));
+      return { status: 200, text: html, contentType: 'text/html; charset=utf-8', headers: { 'cache-control': 'no-cache' } };
+    },
+  );

@@ -1,7 +1,7 @@
 import type { AppPorts } from '../ports/app.port';
 import type { AgendaChallenge, AgendaDecision } from '../domain/agenda';
 import type { Actor } from '../domain/audit';
-import type { Challenge, ChallengeEvent, ChallengeInput, DecisionRecord, Effect, MeetingSlot, PendingDecision } from '../domain/challenge';
+import type { Challenge, ChallengeEvent, ChallengeInput, DecisionLevel, DecisionRecord, Effect, MeetingSlot, PendingDecision } from '../domain/challenge';
 import {
   applyDeadline,
   applyEvent,
@@ -17,6 +17,7 @@ import {
 import { invalidField, notFound, type Texts } from '../domain/errors';
 import type { GoLive, Role } from '../domain/golive';
 import { meetingsBetween } from '../domain/meetings';
+import { pages } from '../domain/pages';
 import type { NotificationKind, NotificationRequest, Recipients } from '../ports/notifier.port';
 import { requireGoLive } from './golives';
 import { assertSameRequest, recordId, requestHash } from './idempotency';
@@ -34,6 +35,16 @@ async function meetingSlots(s: S, goLive: GoLive, at: string): Promise<MeetingSl
   return meetingsBetween(goLive, from, to, { adHoc }).map((m) => ({ forum: m.forum, start: m.start, end: m.end }));
 }
 
+/**
+ * The deadline a decision asked for now at `level` would get (R8), so the page shows it
+ * before the request is sent (issue 16); the same rule `requestDecision` applies.
+ */
+export async function decisionDeadlinePreview(s: S, goLiveId: string, level: DecisionLevel): Promise<{ level: DecisionLevel; requestedAt: string; deadline: string }> {
+  const goLive = await requireGoLive(s, goLiveId);
+  const now = s.clock.now().toISOString();
+  return { level, requestedAt: now, deadline: defaultDecisionDeadline(level, now, await meetingSlots(s, goLive, now)) };
+}
+
 export async function requireChallenge(s: Pick<AppPorts, 'repo'>, goLiveId: string, challengeId: string) {
   const found = await s.repo.getChallenge(goLiveId, challengeId);
   if (!found) throw notFound('CHALLENGE.NOT_FOUND', challengeId);
@@ -46,8 +57,9 @@ export const escalationInstanceId = (goLiveId: string, challengeId: string): str
 const areaCoordinators = (goLive: GoLive, areaId: string): string[] =>
   goLive.people.filter((p) => p.roles.includes('areaCoordinator') && p.areaIds.includes(areaId)).map((p) => p.id);
 
+/** The challenge's page (issue 16), never its JSON: people open it from mail, Teams and the agenda. */
 function link(c: Challenge): string {
-  return `/api/golives/${c.goLiveId}/challenges/${c.id}`;
+  return pages.challenge(c.goLiveId, c.id);
 }
 
 function notification(c: Challenge, kind: NotificationKind, dedupeKey: string, recipients: Recipients, subject: Texts, text: Texts, now: string, data: Record<string, unknown> = {}): NotificationRequest {

@@ -27,6 +27,9 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   // Binding a signed-in person's Entra object id to their person entry (issue 13) is organisation work.
   bindPersonObjectId: { kind: 'admin', machineScope: 'organisation' },
   getGoLive: { kind: 'member' },
+  // Who am I (issue 16): the caller's own person, roles and the actions the pages offer them.
+  getMe: { kind: 'member' },
+  getDecisionDeadline: { kind: 'member' },
   postUnitReport: { kind: 'roles', roles: ['unitReporter', ...LEADS], scope: 'unit', machineScope: 'unit-reports' },
   listUnitReports: { kind: 'member' },
   postAreaReport: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', ...LEADS], scope: 'area' },
@@ -62,6 +65,15 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   // from the browser), so they are public: signing in happens when those calls need it.
   getBoard: { kind: 'public' },
   getBoardAsset: { kind: 'public' },
+  // The pages people work in (issue 16, paths in shared/domain/pages.ts): shells like the board.
+  getChallengesPage: { kind: 'public' },
+  getChallengePage: { kind: 'public' },
+  getMeetingPage: { kind: 'public' },
+  getIncidentsPage: { kind: 'public' },
+  getIncidentPage: { kind: 'public' },
+  getDecisionsPage: { kind: 'public' },
+  getAreaPage: { kind: 'public' },
+  getUnitPage: { kind: 'public' },
   // Escalation (R7, R8). The area coordinator raises (R7.1); DSL, chaired by the go-live lead,
   // triages (R7.2); the lead and the area coordinator take a decision to ITD or LGV (R7.2
   // step 4); the deciders, or the coordinator who keeps the decision log, record it (R8.5).

@@ -33,7 +33,7 @@ export interface Api {
  * not pass through the shim's require hook, so the core module is mocked in an isolated
  * registry that also holds the runtime, so both share one composition (clock, store).
  */
-export async function startApi(opts: { start: string; demo?: boolean; dataDir?: string; faults?: FaultPlan }): Promise<Api> {
+export async function startApi(opts: { start: string; demo?: boolean; dataDir?: string; faults?: FaultPlan; port?: number }): Promise<Api> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'driftpuls-api-'));
   const registry = new FunctionRegistry({ log: () => undefined });
   let faultCounts: FaultCounts | undefined;
@@ -54,7 +54,7 @@ export async function startApi(opts: { start: string; demo?: boolean; dataDir?: 
     }
   });
   const rt = await runtime.startLocalRuntime({
-    port: 0,
+    port: opts.port ?? 0,
     clock: 'simulated',
     start: new Date(opts.start),
     demo: opts.demo ?? false,

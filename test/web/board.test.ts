@@ -131,7 +131,10 @@ describe('the overview at a glance (R10.1)', () => {
     const forums = Object.values(overview.nextMeetings ?? {}).filter(Boolean) as { forum: string }[];
     if (forums.length === 0) return expect(page.locator('#meetings').innerText()).resolves.toBe('Inga kommande möten');
     await expect(page.locator('#meetings li.meeting').count()).resolves.toBe(forums.length);
-    const href = await page.locator('#meetings li.meeting a').first().getAttribute('href');
+    // The meeting's page in meeting mode (issue 16), and its agenda to print.
+    const meetingHref = await page.locator('#meetings li.meeting a.item-title').first().getAttribute('href');
+    expect(meetingHref).toMatch(/^\/api\/board\/demo\/meetings\/[^/]+$/);
+    const href = await page.locator('#meetings li.meeting a.item-meta').first().getAttribute('href');
     expect(href).toMatch(/^\/api\/golives\/demo\/meetings\/[^/]+\/agenda\?format=html&lang=sv$/);
     const agenda = await fetch(new URL(href!, api.url).href);
     expect(agenda.status).toBe(200);
