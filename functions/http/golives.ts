@@ -1,24 +1,72 @@
 import { z } from 'zod';
 import { EntraObjectId, GoLive, GoLiveInput } from '../../shared/domain/golive';
 import { Slug } from '../../shared/domain/ids';
-import { bindEntraObjectId, putGoLive, requireGoLive } from '../../shared/app/golives';
+import { bindEntraObjectId, patchGoLive, putGoLive, requireGoLive } from '../../shared/app/golives';
 import { defineRoute } from './route';
 import { GoLiveParams } from './params';
+
+const PutQuery = z.object({
+  replace: z
+    .enum(['organisation'])
+    .optional()
+    .describe('organisation: ersätt organisationen även om förvaltningar, enheter eller personer försvinner / replace the organisation even if some are dropped'),
+});
 
 defineRoute(
   {
     name: 'putGoLive',
     method: 'PUT',
     route: 'golives/{goLiveId}',
-    summary: 'Skapa eller ersätt en driftsättning med dess organisation (R2) / create or replace a go-live and its organisation',
+    summary:
+      'Skapa eller ersätt en driftsättning med dess organisation (R2); tar bort förvaltningar, enheter eller personer bara med ?replace=organisation, annars 409 / create or replace a go-live; dropping parts of the organisation needs ?replace=organisation, else 409',
     tag: 'golives',
     params: GoLiveParams,
+    query: PutQuery,
     body: GoLiveInput,
     responses: { 200: { description: 'Ersatt / replaced', schema: GoLive }, 201: { description: 'Skapad / created', schema: GoLive } },
+    problems: { 409: 'Skulle ta bort förvaltningar, enheter eller personer (namnges i `errors`) utan ?replace=organisation / would drop parts of the organisation' },
+  },
+  async ({ params, query, body, services, actor }) => {
+    const { goLive, created } = await putGoLive(services, params.goLiveId, body, actor, { replaceOrganisation: query.replace === 'organisation' });
+    return { status: created ? 201 : 200, json: goLive, headers: created ? { location: `/api/golives/${goLive.id}` } : undefined };
+  },
+);
+
+/**
+ * A JSON Merge Patch (RFC 7396) of the go-live: each member is optional, `null` removes it
+ * (its default applies); arrays (areas, förvaltningar, people) are replaced whole; the two
+ * objects (reporting, schedules) merge member by member, so they are checked after merging.
+ */
+const shape = GoLiveInput.shape;
+/** A member as sent: without its default, so a member the patch does not name stays absent. */
+const member = <T extends z.ZodType>(t: T | z.ZodDefault<T>) => (t instanceof z.ZodDefault ? (t.unwrap() as T) : t).nullable().optional();
+export const GoLivePatch = z.strictObject({
+  name: member(shape.name),
+  startDate: member(shape.startDate),
+  timeZone: member(shape.timeZone),
+  areas: member(shape.areas),
+  forvaltningar: member(shape.forvaltningar),
+  people: member(shape.people),
+  reporting: z.record(z.string(), z.unknown()).nullable().optional().describe('slås ihop fält för fält / merged member by member'),
+  schedules: z.record(z.string(), z.unknown()).nullable().optional().describe('slås ihop fält för fält / merged member by member'),
+});
+
+defineRoute(
+  {
+    name: 'patchGoLive',
+    method: 'PATCH',
+    route: 'golives/{goLiveId}',
+    summary:
+      'Ändra delar av en driftsättning (JSON Merge Patch, application/merge-patch+json): det som inte nämns lämnas orört / change part of a go-live; what the patch does not name stays',
+    tag: 'golives',
+    params: GoLiveParams,
+    body: GoLivePatch,
+    bodyContentType: 'application/merge-patch+json',
+    responses: { 200: { description: 'Ändrad / changed', schema: GoLive } },
   },
   async ({ params, body, services, actor }) => {
-    const { goLive, created } = await putGoLive(services, params.goLiveId, body, actor);
-    return { status: created ? 201 : 200, json: goLive, headers: created ? { location: `/api/golives/${goLive.id}` } : undefined };
+    const named = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+    return { status: 200, json: await patchGoLive(services, params.goLiveId, named, actor) };
   },
 );
 

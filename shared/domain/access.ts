@@ -26,6 +26,7 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   putGoLive: { kind: 'admin', machineScope: 'organisation' },
   // Binding a signed-in person's Entra object id to their person entry (issue 13) is organisation work.
   bindPersonObjectId: { kind: 'admin', machineScope: 'organisation' },
+  patchGoLive: { kind: 'admin', machineScope: 'organisation' },
   getGoLive: { kind: 'member' },
   // Who am I (issue 16): the caller's own person, roles and the actions the pages offer them.
   getMe: { kind: 'member' },

@@ -17,7 +17,8 @@ export type DomainErrorCode =
   | 'MEETING.NOT_FOUND'
   | 'MEETING.FORUM_MEMBER_REQUIRED'
   | 'PERSON.NOT_FOUND'
-  | 'PERSON.OBJECT_ID_TAKEN';
+  | 'PERSON.OBJECT_ID_TAKEN'
+  | 'GOLIVE.WOULD_DROP_ORGANISATION';
 
 /** A text a person may read: Swedish first, English available. */
 export interface Texts {

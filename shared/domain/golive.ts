@@ -217,3 +217,35 @@ export function findUnit(goLive: GoLive, unitId: string): UnitRef | undefined {
 export const findArea = (goLive: GoLive, areaId: string): Area | undefined => goLive.areas.find((a) => a.id === areaId);
 
 export const countUnits = (goLive: GoLive): number => goLive.forvaltningar.reduce((n, f) => n + f.units.length, 0);
+
+/** What a replacement of the organisation would drop: existing ids the new one no longer has. */
+export interface OrganisationDrop {
+  forvaltningar: string[];
+  units: string[];
+  people: string[];
+}
+
+/**
+ * The förvaltningar, care units and people of `existing` that `next` does not name (R2). A PUT
+ * that would drop any of them must say so explicitly (issue 13): a body with only a schedule
+ * must not empty the organisation.
+ */
+export function organisationDrop(existing: Pick<GoLive, 'forvaltningar' | 'people'>, next: Pick<GoLiveInput, 'forvaltningar' | 'people'>): OrganisationDrop {
+  const missing = (before: string[], after: string[]) => {
+    const kept = new Set(after);
+    return before.filter((id) => !kept.has(id));
+  };
+  const units = (fs: { units: { id: string }[] }[]) => fs.flatMap((f) => f.units.map((u) => u.id));
+  return {
+    forvaltningar: missing(existing.forvaltningar.map((f) => f.id), next.forvaltningar.map((f) => f.id)),
+    units: missing(units(existing.forvaltningar), units(next.forvaltningar)),
+    people: missing(existing.people.map((p) => p.id), next.people.map((p) => p.id)),
+  };
+}
+
+/** The part of a stored go-live that a PUT body describes: what PATCH merges into. */
+export function goLiveInputOf(g: GoLive): Record<string, unknown> {
+  const { name, startDate, timeZone, areas, forvaltningar, people, reporting, schedules } = g;
+  return { name, startDate, timeZone, areas, forvaltningar, people, reporting, schedules };
+}
+

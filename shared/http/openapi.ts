@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** What OpenAPI needs to know of one route; `functions/http/route.ts` collects them as routes register. */
 export interface RouteDoc {
   name: string;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Route template without the `api/` prefix, e.g. `golives/{goLiveId}`. */
   route: string;
   summary: string;
@@ -14,6 +14,10 @@ export interface RouteDoc {
   /** Success status → schema of the JSON body (or undefined for non-JSON). */
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   idempotent?: boolean;
+  /** The request body's media type in the description (default application/json), e.g. application/merge-patch+json. */
+  bodyContentType?: string;
+  /** Route-specific problem answers (status → description), besides the ones every route has. */
+  problems?: Record<number, string>;
 }
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
@@ -78,6 +82,7 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { version: strin
       responses['415'] = problem('Inte JSON / not JSON');
     }
     if (r.idempotent) responses['422'] = problem('Id eller Idempotency-Key återanvänd med annan kropp / key reused with another body');
+    for (const [status, description] of Object.entries(r.problems ?? {})) responses[status] = problem(description);
     responses['503'] = problem('Lagringen tillfälligt otillgänglig, se Retry-After / storage unavailable, see Retry-After');
     paths[path] ??= {};
     paths[path][r.method.toLowerCase()] = {
@@ -85,7 +90,7 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { version: strin
       summary: r.summary,
       tags: [r.tag],
       parameters,
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { [r.bodyContentType ?? 'application/json']: { schema: jsonSchema(r.body, 'input') } } } } : {}),
       responses,
     };
   }
