@@ -11,7 +11,7 @@ import { SimulatedClock } from '../local/clock';
 import { startLocalRuntime } from '../local/runtime';
 import { captureApp } from './lib/app';
 import type { CosmosOp } from './lib/cosmos-sniffer';
-import { sniff } from './lib/cosmos-sniffer';
+import { answerConditionalReads, sniff } from './lib/cosmos-sniffer';
 import { removeTmpDirs, tmpDir } from './lib/procs';
 import { areaReportsOfDay, challenges, incidents, LAST_DAY, localInstant, PEOPLE, regionGoLive, reporterEmail, unitId, unitReportsOfDay } from './lib/region';
 import type { PartResult, TargetCheck } from './lib/result';
@@ -67,6 +67,7 @@ async function main(): Promise<PartResult> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const ops: CosmosOp[] = [];
+  answerConditionalReads(server);
   sniff(server, (op) => ops.push(op));
 
   Object.assign(process.env, { COSMOS_ENDPOINT: endpoint, COSMOS_KEY: EMULATOR_KEY, COSMOS_DATABASE: 'bench', COSMOS_CONTAINER: 'golives', MACHINE_KEYS: `bench-import:unit-reports:${MACHINE_SECRET}`, AUTH_MODE: 'dev' });

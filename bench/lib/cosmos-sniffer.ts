@@ -56,6 +56,7 @@ function classify(req: http.IncomingMessage): { kind: OpKind; id?: string } {
 
 function estimate(kind: OpKind, status: number, requestBytes: number, responseBytes: number): number {
   if (kind === 'meta' || kind === 'queryPlan') return 0;
+  // A 404, and a 304 to a conditional read (no document sent), as 1 RU, like the smallest read.
   if (kind === 'read') return status === 200 ? readRu(responseBytes) : 1;
   if (kind === 'query') return queryRu(status === 200 ? responseBytes : 0);
   // Writes refused for a conflict (409) or a stale ETag (412) are charged too; ~1 RU is assumed.
@@ -99,5 +100,27 @@ export function sniff(server: http.Server, sink: (op: CosmosOp) => void): void {
       }
       sink({ kind, status: res.statusCode, requestBytes, responseBytes: body.length, documents, docType, ru: estimate(kind, res.statusCode, requestBytes, body.length) });
     });
+  });
+}
+
+/**
+ * Answers a point read sent with `If-None-Match` as Azure Cosmos DB does ("Get a Document":
+ * the response includes a body only if the stored ETag differs): 304 without a body when the
+ * ETag still matches. `@vercel/cosmosdb-server` ignores the header on document reads and
+ * always sends the document; install this before `sniff`, so the watcher sees the 304.
+ */
+export function answerConditionalReads(server: http.Server): void {
+  server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const condition = req.headers['if-none-match'];
+    if (req.method !== 'GET' || typeof condition !== 'string' || req.headers['a-im'] || !/\/docs\/[^/?]+/.test(req.url ?? '')) return;
+    const end = res.end.bind(res) as (...a: unknown[]) => http.ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      if (res.statusCode === 200 && res.getHeader('etag') === condition) {
+        res.statusCode = 304;
+        res.removeHeader('content-type');
+        return end();
+      }
+      return end(...args);
+    }) as typeof res.end;
   });
 }

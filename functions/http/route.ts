@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Services } from '../../shared/composition';
 import { ACCESS_MATRIX } from '../../shared/domain/access';
 import type { GoLive } from '../../shared/domain/golive';
+import type { Versioned } from '../../shared/ports/repository.port';
 import { findPersonalIdentityNumbers } from '../../shared/domain/personnummer';
 import type { Principal } from '../../shared/domain/principal';
 import { authorize } from '../../shared/domain/principal';
@@ -212,6 +213,7 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
         else issues.push(...fieldIssues(r.error));
       }
       const services = await getServices();
+      let handlerServices = services;
       // Who, then may they (the access matrix, one place), then what they sent.
       const { config } = services;
       const entraApp = config.AUTH_CLIENT_ID && config.AUTH_TENANT_ID ? { clientId: config.AUTH_CLIENT_ID, tenantId: config.AUTH_TENANT_ID } : undefined;
@@ -232,10 +234,12 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
       if (access.kind !== 'public') {
         if (issues.length) return asResponse(validationProblem(issues, lang, instance));
         const goLiveId = (params as Record<string, unknown>).goLiveId;
-        const goLive: GoLive | undefined = typeof goLiveId === 'string' && principal.kind === 'user' ? (await services.repo.getGoLive(goLiveId))?.value : undefined;
-        const decision = authorize(access, principal, goLive, params as Record<string, unknown>);
+        const read = typeof goLiveId === 'string' && principal.kind === 'user' ? await services.repo.getGoLive(goLiveId) : undefined;
+        const decision = authorize(access, principal, read?.value, params as Record<string, unknown>);
         if (!decision.allowed)
           return asResponse(problem(decision.status === 401 ? 'AUTH.UNAUTHENTICATED' : 'AUTH.FORBIDDEN', decision.reason, lang, { instance }));
+        // The use case's own read of the go-live is this one: one read per request, not two (issue 17).
+        if (read) handlerServices = withGoLiveRead(services, read);
       }
       let query: unknown;
       if (doc.query) {
@@ -276,7 +280,7 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
       if (idempotencyKey && idempotencyKey.length > 200)
         return asResponse(validationProblem([{ field: 'Idempotency-Key', message: { sv: 'högst 200 tecken', en: 'at most 200 characters' } }], lang, instance));
       const actor = actorOf(principal);
-      const result = await handler({ principal, actor, body, query, params, lang, idempotencyKey, raw, services, request, context } as never);
+      const result = await handler({ principal, actor, body, query, params, lang, idempotencyKey, raw, services: handlerServices, request, context } as never);
       const headers: Record<string, string> = { ...SECURITY_HEADERS, ...(result.contentType?.startsWith('text/html') ? HTML_SECURITY_HEADERS : {}), ...(result.headers ?? {}) };
       if (result.json !== undefined) {
         headers['content-type'] ??= 'application/json; charset=utf-8';
@@ -291,6 +295,33 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
       return asResponse(p);
     }
   }
+}
+
+/**
+ * The services a handler gets after authorisation read the go-live: the first `getGoLive` of
+ * that go-live answers with that read, as if it had been made a moment later; every other call
+ * (a second read, e.g. after a conflict, and every other method) goes to the store.
+ */
+export function withGoLiveRead(services: Services, read: Versioned<GoLive>): Services {
+  let pending: Versioned<GoLive> | undefined = read;
+  const store = services.repo;
+  const getGoLive = (goLiveId: string): Promise<Versioned<GoLive> | undefined> => {
+    if (pending && goLiveId === pending.value.id) {
+      const first = pending;
+      pending = undefined;
+      return Promise.resolve(first);
+    }
+    return store.getGoLive(goLiveId);
+  };
+  const repo = new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'getGoLive') return getGoLive;
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  // The other services (the clock getter included) as they are: a copy of the property descriptors.
+  return Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(services), repo: { value: repo, enumerable: true } }) as Services;
 }
 
 /** Drops fields kept for the store's own bookkeeping (`requestHash`), at any depth. */

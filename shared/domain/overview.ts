@@ -5,7 +5,7 @@ import { colourRank } from './colour';
 import type { GoLive } from './golive';
 import type { Incident } from './incident';
 import { isMajor } from './incident';
-import { isInsideReportingDay, reportingMinutesBetween } from './reporting-time';
+import { isInsideReportingDay, staleBefore } from './reporting-time';
 import type { UnitStatus } from './unit-report';
 
 export type Trend = 'better' | 'worse' | 'same' | 'new';
@@ -83,6 +83,8 @@ export function buildOverview(
   const { goLive } = data;
   const rules = goLive.reporting;
   const inside = isInsideReportingDay(now, goLive.timeZone, rules);
+  // R3.3 once per call: a unit is stale when it last reported at or before this instant.
+  const staleAt = inside ? staleBefore(now, rules.staleAfterMinutes, goLive.timeZone, rules) : Number.NEGATIVE_INFINITY;
   const unitStatus = new Map(data.unitStatuses.map((s) => [s.unitId, s]));
   const areaStatus = new Map(data.areaStatuses.map((s) => [s.areaId, s]));
   const zero = () => ({ green: 0, yellow: 0, red: 0, missing: 0, stale: 0 });
@@ -92,8 +94,7 @@ export function buildOverview(
     const counts = zero();
     const units = f.units.map((u): UnitOverview => {
       const s = unitStatus.get(u.id);
-      const stale =
-        s !== undefined && inside && reportingMinutesBetween(new Date(s.reportedAt), now, goLive.timeZone, rules) > rules.staleAfterMinutes;
+      const stale = s !== undefined && Date.parse(s.reportedAt) <= staleAt;
       if (s) counts[s.colour]++;
       else counts.missing++;
       if (stale) counts.stale++;

@@ -35,3 +35,27 @@ export function reportingMinutesBetween(from: Date, to: Date, timeZone: string, 
   }
   return Math.floor(total);
 }
+
+/**
+ * The latest instant (epoch ms) that lies more than `minutes` whole minutes of reporting day
+ * before `to`: `reportingMinutesBetween(from, to) > minutes` exactly when `from <= staleBefore`.
+ * Computed once per overview and compared per unit, so the roll-up does no time-zone work per
+ * unit (issue 17). Walks back from `to` through the reporting windows; -Infinity when the
+ * windows of the last `maxDays` days hold fewer minutes than that (nothing is ever stale).
+ */
+export function staleBefore(to: Date, minutes: number, timeZone: string, rules: Pick<ReportingRules, 'dayStart' | 'dayEnd'>, maxDays = 366): number {
+  // reportingMinutesBetween floors, so "more than n whole minutes" is "at least n + 1 minutes".
+  let remaining = (Math.floor(minutes) + 1) * 60_000;
+  const end = DateTime.fromJSDate(to, { zone: timeZone });
+  const dayStart = minutesOf(rules.dayStart);
+  const dayEnd = minutesOf(rules.dayEnd);
+  let day = end.startOf('day');
+  for (let i = 0; i <= maxDays; i++, day = day.minus({ days: 1 })) {
+    const open = day.set({ hour: Math.floor(dayStart / 60), minute: dayStart % 60 }).toMillis();
+    const close = Math.min(day.set({ hour: Math.floor(dayEnd / 60), minute: dayEnd % 60 }).toMillis(), end.toMillis());
+    if (close <= open) continue;
+    if (close - open >= remaining) return close - remaining;
+    remaining -= close - open;
+  }
+  return Number.NEGATIVE_INFINITY;
+}

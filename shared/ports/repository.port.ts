@@ -18,12 +18,17 @@ export interface CreateResult<T> {
   created: boolean;
 }
 
-/** Everything the overview needs, read in one go (one single-partition query in Cosmos). */
+/**
+ * Everything the overview needs, read in one go: one single-partition query in Cosmos, plus
+ * the go-live itself, which adapters keep parsed by version and only revalidate (issue 17).
+ */
 export interface StatusSnapshot {
   goLive: GoLive;
   unitStatuses: UnitStatus[];
   areaStatuses: AreaStatus[];
   openIncidents: Incident[];
+  /** Challenges still open (raised or triaged, R7), in no particular order: the overview's escalation summary. */
+  openChallenges: Challenge[];
 }
 
 /** Small operational facts, e.g. when the timer last ran (shown by /api/health). */
@@ -60,7 +65,12 @@ export const HISTORY_PAGE_MAX = 1000;
  * the report itself was stored is repaired by retrying the same report id.
  */
 export interface Repository {
-  /** Reads a go-live with its organisation, or undefined. */
+  /**
+   * Reads a go-live with its organisation, or undefined. The value may be shared with other
+   * callers and is frozen: copy it to change it. Always the stored version at the time of the
+   * call (a change made through another instance included), but not parsed again while the
+   * version is unchanged.
+   */
   getGoLive(goLiveId: string): Promise<Versioned<GoLive> | undefined>;
   /**
    * Writes a go-live. `expectedEtag`: a string = replace only that version;
@@ -103,7 +113,7 @@ export interface Repository {
   /** All incidents of a go-live, newest `openedAt` first. */
   listIncidents(goLiveId: string): Promise<Incident[]>;
 
-  /** The go-live, every unit and area status, and open incidents; undefined if no go-live. */
+  /** The go-live, every unit and area status, open incidents and open challenges; undefined if no go-live. */
   getStatusSnapshot(goLiveId: string): Promise<StatusSnapshot | undefined>;
 
   /** Creates a challenge if its id is new (R7.1). */

@@ -23,8 +23,22 @@ const connect = (databaseId = `test-${randomUUID()}`) =>
   CosmosRepository.connect({ endpoint, key: EMULATOR_KEY, databaseId, containerId: CONTAINER });
 
 repositoryContract('Cosmos DB (@vercel/cosmosdb-server)', async () => {
-  const repo = await connect();
-  return { repo, teardown: () => repo.close() };
+  const databaseId = `test-${randomUUID()}`;
+  const repo = await connect(databaseId);
+  const others: CosmosRepository[] = [];
+  return {
+    repo,
+    // Another client on the same account and container, as a second Flex instance has.
+    another: async () => {
+      const r = await connect(databaseId);
+      others.push(r);
+      return r;
+    },
+    teardown: async () => {
+      for (const r of others) await r.close();
+      await repo.close();
+    },
+  };
 });
 
 describe('CosmosRepository specifics', () => {
@@ -37,7 +51,7 @@ describe('CosmosRepository specifics', () => {
   });
   afterAll(() => repo.close());
 
-  it('writes a fresh unit report with two point writes, and reads the overview with one query', async () => {
+  it('writes a fresh unit report with two point writes, and reads the overview with one query and the go-live', async () => {
     const goLive = makeGoLive();
     await repo.saveGoLive(goLive, null);
 
@@ -50,9 +64,32 @@ describe('CosmosRepository specifics', () => {
     const snapshot = await repo.getStatusSnapshot(goLive.id);
     expect(snapshot?.unitStatuses).toHaveLength(1);
     expect(repo.stats.queries - beforeSnapshot.queries).toBe(1);
-    expect(repo.stats.pointReads - beforeSnapshot.pointReads).toBe(0);
+    // The go-live is a point read beside the query (issue 17), conditional once it is kept.
+    expect(repo.stats.pointReads - beforeSnapshot.pointReads).toBe(1);
     expect(repo.stats.writes - beforeSnapshot.writes).toBe(0);
     expect(repo.stats.requestCharge).toBeGreaterThan(before.requestCharge);
+  });
+
+  it('reads an unchanged go-live again with If-None-Match, answered 304 without the document', async () => {
+    const goLive = makeGoLive();
+    await repo.saveGoLive(goLive, null);
+    const first = await repo.getGoLive(goLive.id);
+    const before = { ...repo.stats };
+    expect(await repo.getGoLive(goLive.id)).toEqual(first);
+    expect((await repo.getStatusSnapshot(goLive.id))?.goLive).toEqual(goLive);
+    expect(repo.stats.pointReads - before.pointReads).toBe(2);
+    expect(repo.stats.notModified - before.notModified).toBe(2);
+
+    // Changed by another client: the next read gets the whole new version.
+    const other = await connect(databaseId);
+    try {
+      await other.saveGoLive({ ...goLive, name: 'Ändrad' }, first!.etag);
+    } finally {
+      await other.close();
+    }
+    const again = { ...repo.stats };
+    expect((await repo.getGoLive(goLive.id))?.value.name).toBe('Ändrad');
+    expect(repo.stats.notModified - again.notModified).toBe(0);
   });
 
   it('also writes only two documents for a report that replaces an existing status', async () => {

@@ -20,10 +20,23 @@ const noSleep = { attempts: 8, initialDelayMs: 1, maxTotalDelayMs: 10_000, sleep
 const totals: FaultCounts[] = [];
 
 repositoryContract('SQLite behind 30 % injected faults and the retry layer', async () => {
-  const inner = SqliteRepository.open(path.join(dir, `${totals.length}.sqlite`), { synchronous: 'NORMAL' });
+  const file = path.join(dir, `${totals.length}.sqlite`);
+  const inner = SqliteRepository.open(file, { synchronous: 'NORMAL' });
   const { repo, counts } = faulty(inner, { rate: 0.3, faults: ['throttled', 'unavailable', 'timeoutBefore'], seed: 42 + totals.length });
   totals.push(counts);
-  return { repo: retrying(repo, noSleep), teardown: () => inner.close() };
+  const others: SqliteRepository[] = [];
+  return {
+    repo: retrying(repo, noSleep),
+    another: async () => {
+      const other = SqliteRepository.open(file, { synchronous: 'NORMAL' });
+      others.push(other);
+      return retrying(faulty(other, { rate: 0.3, faults: ['throttled', 'unavailable', 'timeoutBefore'], seed: 7 + others.length }).repo, noSleep);
+    },
+    teardown: async () => {
+      for (const o of others) await o.close();
+      await inner.close();
+    },
+  };
 });
 
 describe('the retry layer', () => {

@@ -9,13 +9,22 @@ const T0 = '2026-11-27T08:00:00.000Z';
  * The behaviour every `Repository` adapter must share. Each adapter's test file calls this
  * with a factory for a fresh store; tests use their own go-live ids, so they can share it.
  */
-export function repositoryContract(name: string, setup: () => Promise<{ repo: Repository; teardown: () => Promise<void> }>): void {
+export function repositoryContract(
+  name: string,
+  setup: () => Promise<{
+    repo: Repository;
+    teardown: () => Promise<void>;
+    /** A second instance on the same store (another process or Flex instance), closed by teardown. */
+    another: () => Promise<Repository>;
+  }>,
+): void {
   describe(`Repository contract: ${name}`, () => {
     let repo: Repository;
+    let another: () => Promise<Repository>;
     let teardown: (() => Promise<void>) | undefined;
 
     beforeAll(async () => {
-      ({ repo, teardown } = await setup());
+      ({ repo, teardown, another } = await setup());
     });
     afterAll(async () => {
       await teardown?.();
@@ -73,6 +82,54 @@ export function repositoryContract(name: string, setup: () => Promise<{ repo: Re
         expect(list).toEqual(expect.arrayContaining([{ id: a.id, name: 'Våg A' }, { id: b.id, name: 'Våg B' }]));
         for (const item of list) expect(Object.keys(item).sort()).toEqual(['id', 'name']);
         expect(new Set(list.map((g) => g.id)).size).toBe(list.length);
+      });
+    });
+
+    describe('go-lives kept parsed in memory (issue 17)', () => {
+      it('sees a change saved through another instance on the next read, the snapshot included', async () => {
+        const here = repo;
+        const there = await another();
+        const g = makeGoLive({ input: { name: 'Version 1' } });
+        await here.saveGoLive(g, null);
+        // Both instances have read (and keep) version 1.
+        const v1 = (await here.getGoLive(g.id))!;
+        expect((await there.getGoLive(g.id))?.etag).toBe(v1.etag);
+        expect((await here.getStatusSnapshot(g.id))?.goLive.name).toBe('Version 1');
+
+        const v2 = await there.saveGoLive({ ...g, name: 'Version 2' }, v1.etag);
+        expect(await here.getGoLive(g.id)).toEqual({ value: { ...g, name: 'Version 2' }, etag: v2.etag });
+        expect((await here.getStatusSnapshot(g.id))?.goLive.name).toBe('Version 2');
+
+        // And back the other way, with an unconditional upsert.
+        await here.saveGoLive({ ...g, name: 'Version 3' });
+        expect((await there.getGoLive(g.id))?.value.name).toBe('Version 3');
+        expect((await there.getStatusSnapshot(g.id))?.goLive.name).toBe('Version 3');
+        // A stale writer is still refused: the kept copy does not hide the stored version.
+        await expect(there.saveGoLive({ ...g, name: 'Stale' }, v2.etag)).rejects.toBeInstanceOf(StoreConflictError);
+      });
+
+      it('hands out a frozen value that the saver cannot change afterwards', async () => {
+        const g = makeGoLive();
+        await repo.saveGoLive(g, null);
+        g.forvaltningar[0]!.name = 'Ändrad efteråt';
+        const first = (await repo.getGoLive(g.id))!.value;
+        expect(first.forvaltningar[0]!.name).not.toBe('Ändrad efteråt');
+        const second = (await repo.getGoLive(g.id))!.value;
+        expect(second).toEqual(first);
+        expect(Object.isFrozen(second)).toBe(true);
+        expect(() => {
+          (second.forvaltningar[0]!.units as unknown[]).push({});
+        }).toThrow(TypeError);
+        expect((await repo.getGoLive(g.id))!.value).toEqual(first);
+      });
+
+      it('sees a go-live created by another instance after this one found none', async () => {
+        const there = await another();
+        const g = makeGoLive();
+        expect(await repo.getGoLive(g.id)).toBeUndefined();
+        expect(await repo.getStatusSnapshot(g.id)).toBeUndefined();
+        await there.saveGoLive(g, null);
+        expect((await repo.getGoLive(g.id))?.value).toEqual(g);
       });
     });
 
@@ -312,12 +369,33 @@ export function repositoryContract(name: string, setup: () => Promise<{ repo: Re
         expect(snapshot?.unitStatuses.map((s) => `${s.unitId}:${s.colour}`).sort()).toEqual(['akuten:red', 'avd-12:yellow']);
         expect(snapshot?.areaStatuses.map((s) => s.areaId)).toEqual(['cosmic']);
         expect(snapshot?.openIncidents).toEqual([open]);
-        const goLiveIds = [...snapshot!.unitStatuses, ...snapshot!.areaStatuses, ...snapshot!.openIncidents].map((x) => x.goLiveId);
+        const goLiveIds = [...snapshot!.unitStatuses, ...snapshot!.areaStatuses, ...snapshot!.openIncidents, ...snapshot!.openChallenges].map((x) => x.goLiveId);
         expect(new Set(goLiveIds)).toEqual(new Set([goLive.id]));
 
         const current = await repo.getIncident(goLive.id, open.id);
         await repo.replaceIncident({ ...open, status: 'resolved', resolvedAt: minutesAfter(T0, 5) }, current!.etag);
         expect((await repo.getStatusSnapshot(goLive.id))?.openIncidents).toEqual([]);
+      });
+
+      it('holds the open challenges (raised, triaged) of that go-live only, for the overview', async () => {
+        const goLive = makeGoLive();
+        await repo.saveGoLive(goLive, null);
+        const raised = makeChallenge({ goLiveId: goLive.id });
+        const triaged = makeChallenge({ goLiveId: goLive.id, state: 'triaged' });
+        for (const c of [
+          raised,
+          triaged,
+          makeChallenge({ goLiveId: goLive.id, state: 'resolved', endedAt: T0 }),
+          makeChallenge({ goLiveId: goLive.id, state: 'withdrawn', endedAt: T0 }),
+          makeChallenge({ goLiveId: uniqueId('gl') }),
+        ])
+          await repo.createChallenge(c);
+        const open = (await repo.getStatusSnapshot(goLive.id))!.openChallenges;
+        expect([...open].sort((a, b) => a.id.localeCompare(b.id))).toEqual([raised, triaged].sort((a, b) => a.id.localeCompare(b.id)));
+
+        const current = await repo.getChallenge(goLive.id, raised.id);
+        await repo.replaceChallenge({ ...raised, state: 'withdrawn', endedAt: T0 }, current!.etag);
+        expect((await repo.getStatusSnapshot(goLive.id))!.openChallenges.map((c) => c.id)).toEqual([triaged.id]);
       });
     });
 

@@ -18,8 +18,22 @@ afterAll(() => {
 
 repositoryContract('SQLite', async () => {
   // A folder that does not exist yet: open() must create it.
-  const repo = SqliteRepository.open(path.join(tempDir(), 'nested', 'driftpuls.sqlite'), { synchronous: 'NORMAL' });
-  return { repo, teardown: () => repo.close() };
+  const file = path.join(tempDir(), 'nested', 'driftpuls.sqlite');
+  const repo = SqliteRepository.open(file, { synchronous: 'NORMAL' });
+  const others: SqliteRepository[] = [];
+  return {
+    repo,
+    // A second connection to the same file, as a second process would open it.
+    another: async () => {
+      const r = SqliteRepository.open(file, { synchronous: 'NORMAL' });
+      others.push(r);
+      return r;
+    },
+    teardown: async () => {
+      for (const r of others) await r.close();
+      await repo.close();
+    },
+  };
 });
 
 describe('SQLite durability', () => {

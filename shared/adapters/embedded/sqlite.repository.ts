@@ -12,6 +12,7 @@ import { AdHocMeeting } from '../../domain/meetings';
 import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
 import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
+import { VersionCache } from '../version-cache';
 
 export interface SqliteRepositoryOptions {
   /**
@@ -69,9 +70,14 @@ export class SqliteRepository implements Repository {
   private readonly stmt: ReturnType<typeof prepareStatements>;
   private readonly addUnitReportTx: Database.Transaction<(report: UnitReport) => CreateResult<UnitReport>>;
   private readonly addAreaReportTx: Database.Transaction<(report: AreaReport) => CreateResult<AreaReport>>;
+  private readonly snapshotTx: Database.Transaction<(goLiveId: string) => StatusSnapshot | undefined>;
+  /** Go-lives as parsed last, by version: a read checks the `etag` column and parses only a changed document (issue 17). */
+  private readonly goLives = new VersionCache<GoLive>();
 
   private constructor(private readonly db: Database.Database) {
     this.stmt = prepareStatements(db);
+    // One read transaction, so the go-live and the statuses are of the same moment.
+    this.snapshotTx = db.transaction((goLiveId: string) => this.snapshot(goLiveId));
 
     this.addUnitReportTx = db.transaction((report: UnitReport) => this.storeUnitReport(report));
 
@@ -103,7 +109,25 @@ export class SqliteRepository implements Repository {
   }
 
   async getGoLive(goLiveId: string): Promise<Versioned<GoLive> | undefined> {
-    return guard(() => this.read(GoLive, goLiveId, docId('golive', goLiveId)));
+    return guard(() => this.readGoLive(goLiveId));
+  }
+
+  /**
+   * The stored version first (an index lookup of one short column), the document only when
+   * that version is not the one parsed last: another process writing the file is seen at once.
+   */
+  private readGoLive(goLiveId: string): Versioned<GoLive> | undefined {
+    const id = docId('golive', goLiveId);
+    const head = this.stmt.etagOf.get(goLiveId, id);
+    if (!head) {
+      this.goLives.delete(goLiveId);
+      return undefined;
+    }
+    const cached = this.goLives.get(goLiveId, head.etag);
+    if (cached) return { value: cached, etag: head.etag };
+    const row = this.stmt.get.get(goLiveId, id);
+    if (!row) return undefined;
+    return { value: this.goLives.set(goLiveId, row.etag, parseBody(GoLive, row)), etag: row.etag };
   }
 
   async saveGoLive(goLive: GoLive, expectedEtag?: string | null): Promise<Versioned<GoLive>> {
@@ -235,27 +259,30 @@ export class SqliteRepository implements Repository {
   }
 
   async getStatusSnapshot(goLiveId: string): Promise<StatusSnapshot | undefined> {
-    return guard(() => {
-      let goLive: GoLive | undefined;
-      const snapshot: Omit<StatusSnapshot, 'goLive'> = { unitStatuses: [], areaStatuses: [], openIncidents: [] };
-      for (const row of this.stmt.snapshot.all({ pk: goLiveId })) {
-        switch (row.type) {
-          case 'golive':
-            goLive = parseBody(GoLive, row);
-            break;
-          case 'unitStatus':
-            snapshot.unitStatuses.push(parseBody(UnitStatus, row));
-            break;
-          case 'areaStatus':
-            snapshot.areaStatuses.push(parseBody(AreaStatus, row));
-            break;
-          case 'incident':
-            snapshot.openIncidents.push(parseBody(Incident, row));
-            break;
-        }
+    return guard(() => this.snapshotTx(goLiveId));
+  }
+
+  private snapshot(goLiveId: string): StatusSnapshot | undefined {
+    const goLive = this.readGoLive(goLiveId)?.value;
+    if (!goLive) return undefined;
+    const snapshot: StatusSnapshot = { goLive, unitStatuses: [], areaStatuses: [], openIncidents: [], openChallenges: [] };
+    for (const row of this.stmt.snapshot.all({ pk: goLiveId })) {
+      switch (row.type) {
+        case 'unitStatus':
+          snapshot.unitStatuses.push(parseBody(UnitStatus, row));
+          break;
+        case 'areaStatus':
+          snapshot.areaStatuses.push(parseBody(AreaStatus, row));
+          break;
+        case 'incident':
+          snapshot.openIncidents.push(parseBody(Incident, row));
+          break;
+        case 'challenge':
+          snapshot.openChallenges.push(parseBody(Challenge, row));
+          break;
       }
-      return goLive && { goLive, ...snapshot };
-    });
+    }
+    return snapshot;
   }
 
   async putMarker(marker: RuntimeMarker): Promise<void> {
@@ -394,6 +421,7 @@ function migrateHistoryIndex(db: Database.Database): void {
 function prepareStatements(db: Database.Database) {
   return {
     get: db.prepare<[string, string], DocRow>('SELECT type, etag, body FROM docs WHERE pk = ? AND id = ?'),
+    etagOf: db.prepare<[string, string], { etag: string }>('SELECT etag FROM docs WHERE pk = ? AND id = ?'),
     insertIfAbsent: db.prepare<DocWrite>(
       `INSERT INTO docs (pk, id, type, ref, sort_key, etag, body) VALUES (@pk, @id, @type, @ref, @sort_key, @etag, @body)
        ON CONFLICT (pk, id) DO NOTHING`,
@@ -413,11 +441,14 @@ function prepareStatements(db: Database.Database) {
     listByType: db.prepare<[string, DocType], DocRow>(
       'SELECT type, etag, body FROM docs WHERE pk = ? AND type = ? ORDER BY sort_key DESC, id DESC',
     ),
-    // UNION ALL rather than one OR: each half is an index seek, instead of a walk over every report of the go-live.
+    // UNION ALL rather than one OR: each part is an index seek, instead of a walk over every report of the go-live.
+    // The go-live is not in it: readGoLive keeps it parsed by version.
     snapshot: db.prepare<{ pk: string }, DocRow>(
-      `SELECT type, etag, body FROM docs WHERE pk = @pk AND type IN ('golive', 'unitStatus', 'areaStatus')
+      `SELECT type, etag, body FROM docs WHERE pk = @pk AND type IN ('unitStatus', 'areaStatus')
        UNION ALL
-       SELECT type, etag, body FROM docs WHERE pk = @pk AND type = 'incident' AND ref = 'open'`,
+       SELECT type, etag, body FROM docs WHERE pk = @pk AND type = 'incident' AND ref = 'open'
+       UNION ALL
+       SELECT type, etag, body FROM docs WHERE pk = @pk AND type = 'challenge' AND ref IN ('raised', 'triaged')`,
     ),
     listGoLives: db.prepare<[], unknown>(
       `SELECT pk AS id, json_extract(body, '$.name') AS name FROM docs WHERE type = 'golive' ORDER BY pk`,
