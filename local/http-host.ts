@@ -41,7 +41,89 @@ const TITLES: Record<number, Texts> = {
   409: { sv: 'Konflikt', en: 'Conflict' },
   413: { sv: 'För stor begäran', en: 'Payload too large' },
   500: { sv: 'Internt fel', en: 'Internal error' },
+  503: { sv: 'Tjänsten är inte tillgänglig just nu', en: 'Service unavailable' },
 };
+
+/**
+ * Admission of function invocations (issue 17): at most `maxConcurrent` run at once, the rest
+ * wait in arrival order. A request that would wait longer than `maxQueueWaitMs`, or find the
+ * queue full, is answered 503 with Retry-After at once — a saturated server sheds load
+ * instead of letting every caller wait many seconds. Host routes and mounts are not counted.
+ */
+export interface AdmissionOptions {
+  maxConcurrent: number;
+  maxQueue: number;
+  maxQueueWaitMs: number;
+  /** Seconds in the Retry-After of a shed request. */
+  retryAfterSeconds: number;
+  /** Milliseconds, monotonic; tests inject their own. */
+  now?: () => number;
+}
+
+export const DEFAULT_ADMISSION: AdmissionOptions = { maxConcurrent: 64, maxQueue: 2000, maxQueueWaitMs: 1000, retryAfterSeconds: 1 };
+
+/** Counts of the admission control since start, for /api/health-style reporting and the bench. */
+export interface AdmissionStats {
+  admitted: number;
+  queued: number;
+  shed: number;
+  inFlight: number;
+  waiting: number;
+}
+
+class Admission {
+  readonly stats: AdmissionStats = { admitted: 0, queued: 0, shed: 0, inFlight: 0, waiting: 0 };
+  readonly #opts: AdmissionOptions;
+  get retryAfterSeconds(): number {
+    return this.#opts.retryAfterSeconds;
+  }
+  readonly #now: () => number;
+  readonly #queue: { since: number; resolve: (admitted: boolean) => void }[] = [];
+  #head = 0;
+
+  constructor(opts: AdmissionOptions) {
+    this.#opts = opts;
+    this.#now = opts.now ?? (() => performance.now());
+  }
+
+  /** True when the caller may run (and must call `release` after); false when it was shed. */
+  acquire(): boolean | Promise<boolean> {
+    if (this.stats.inFlight < this.#opts.maxConcurrent && this.stats.waiting === 0) {
+      this.stats.inFlight++;
+      this.stats.admitted++;
+      return true;
+    }
+    if (this.stats.waiting >= this.#opts.maxQueue) {
+      this.stats.shed++;
+      return false;
+    }
+    this.stats.waiting++;
+    this.stats.queued++;
+    return new Promise<boolean>((resolve) => this.#queue.push({ since: this.#now(), resolve }));
+  }
+
+  release(): void {
+    this.stats.inFlight--;
+    const now = this.#now();
+    while (this.#head < this.#queue.length && this.stats.inFlight < this.#opts.maxConcurrent) {
+      const next = this.#queue[this.#head]!;
+      this.#queue[this.#head++] = undefined as never;
+      this.stats.waiting--;
+      if (now - next.since > this.#opts.maxQueueWaitMs) {
+        this.stats.shed++;
+        next.resolve(false);
+        continue;
+      }
+      this.stats.inFlight++;
+      this.stats.admitted++;
+      next.resolve(true);
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+  }
+}
 
 /** A problem the host answers itself; `code` matches the app's problem codes where one exists. */
 export class HostHttpError extends Error {
@@ -229,6 +311,8 @@ export interface HttpHostOptions {
   extraInputs?: ReadonlyMap<string, ExtraInputProvider>;
   /** One line per request on stdout. */
   accessLog?: boolean;
+  /** Load shedding of function invocations; `false` admits everything at once. */
+  admission?: Partial<AdmissionOptions> | false;
 }
 
 export interface ListenOptions {
@@ -341,6 +425,7 @@ export class HttpHost {
   readonly #mounts: HostMount[];
   readonly #extraInputs: ReadonlyMap<string, ExtraInputProvider> | undefined;
   readonly #accessLog: boolean;
+  readonly #admission: Admission | undefined;
   readonly #server: http.Server;
   #baseUrl: URL | undefined;
 
@@ -353,7 +438,13 @@ export class HttpHost {
     this.#mounts = (opts.mounts ?? []).map((m) => ({ path: `/${m.path.replace(/^\/+|\/+$/g, '')}`, handle: (req) => m.handle(req) }));
     this.#extraInputs = opts.extraInputs;
     this.#accessLog = opts.accessLog ?? false;
+    this.#admission = opts.admission === false ? undefined : new Admission({ ...DEFAULT_ADMISSION, ...opts.admission });
     this.#server = http.createServer((req, res) => void this.#handle(req, res));
+  }
+
+  /** What the admission control did so far (undefined when it is off). */
+  get admissionStats(): Readonly<AdmissionStats> | undefined {
+    return this.#admission?.stats;
   }
 
   get routePrefix(): string {
@@ -479,11 +570,21 @@ export class HttpHost {
       throw notFound();
     }
 
-    const body = await this.#body(req, bodyLimitOf(target.fn, this.#maxBody));
-    const response = await invokeFunction(this.#registry, target.fn, {
-      trigger: toRpcHttpTrigger({ method, url: url.href, headers: flattenHeaders(req.headers), params: target.params, body }),
-      extraInputs: this.#extraInputs,
-    });
+    const admission = this.#admission;
+    if (admission) {
+      const admitted = admission.acquire();
+      if (!(admitted === true || (await admitted))) throw this.#overloaded(admission.retryAfterSeconds);
+    }
+    let response: Awaited<ReturnType<typeof invokeFunction>>;
+    try {
+      const body = await this.#body(req, bodyLimitOf(target.fn, this.#maxBody));
+      response = await invokeFunction(this.#registry, target.fn, {
+        trigger: toRpcHttpTrigger({ method, url: url.href, headers: flattenHeaders(req.headers), params: target.params, body }),
+        extraInputs: this.#extraInputs,
+      });
+    } finally {
+      admission?.release();
+    }
     const out = httpResponseOf(target.fn, response);
     if (!out) {
       // The handler returned nothing: an empty success, not an error.
@@ -493,6 +594,16 @@ export class HttpHost {
     const headers: Record<string, string | string[]> = {};
     for (const [name, values] of out.headers) headers[name] = name === 'set-cookie' ? values : values.join(', ');
     this.#send(req, res, out.status, headers, out.body);
+  }
+
+  #overloaded(retryAfterSeconds: number): HostHttpError {
+    const seconds = String(retryAfterSeconds);
+    return new HostHttpError(
+      503,
+      'HTTP.OVERLOADED',
+      { sv: 'Servern har för mycket att göra just nu. Försök igen om en sekund.', en: 'The server is too busy right now. Try again in a second.' },
+      { 'retry-after': seconds },
+    );
   }
 
   #belowPrefix(pathname: string): string | undefined {

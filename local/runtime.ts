@@ -10,7 +10,7 @@ import type { LogSink } from './core-shim';
 import { FunctionRegistry, installCoreShim } from './core-shim';
 import { DurableHost } from './durable/durable-host';
 import { durableClientBindingData, durableHttpApi, DURABLE_WEBHOOK_PATH } from './durable/http-api';
-import { assertBindable, HttpHost } from './http-host';
+import { assertBindable, HttpHost, type HttpHostOptions } from './http-host';
 import { setDefaultExtraInputs } from './invoke';
 import { resolveAppSettings, TimerHost } from './timer-host';
 
@@ -45,6 +45,8 @@ export interface LocalRuntimeOptions {
   /** App settings for `%NAME%` in trigger options; default process.env over the config defaults. */
   settings?: Record<string, string | undefined>;
   accessLog?: boolean;
+  /** Load shedding of the HTTP host (issue 17); default `DEFAULT_ADMISSION`, `false` turns it off. */
+  admission?: HttpHostOptions['admission'];
 }
 
 export interface LocalRuntime {
@@ -218,6 +220,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       hostRoutes: clock instanceof SimulatedClock ? clockRoutes(clock) : [],
       mounts: durable ? [durableHttpApi(durable)] : [],
       accessLog: opts.accessLog,
+      ...(opts.admission !== undefined ? { admission: opts.admission } : {}),
     });
     const url = await httpHost.listen({ port: opts.port ?? 7071, host, allowRemote: opts.allowRemote });
 
