@@ -25,7 +25,7 @@ describe('withGoLiveRead: one go-live read per request', () => {
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     }) as Repository;
-    services = { config: {} as Services['config'], repo: counting, notifier: {} as Services['notifier'], notifications: {} as Services['notifications'], get clock() { return clock; } };
+    services = { config: {} as Services['config'], repo: counting, notifier: {} as Services['notifier'], notifications: {} as Services['notifications'], publicBaseUrl: 'http://localhost', get clock() { return clock; } };
   });
   afterEach(() => store.close());
 
