@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { pages } from '../../shared/domain/pages';
 import { startApi, type Api } from '../http/harness';
 import { launchChromium, watch, type PageWatch } from './browser';
-import { axe, findMail, freePort, horizontalOverflow, type InPage } from './support';
+import { freePort, type InPage } from './support';
 
 jest.setTimeout(120_000);
 
@@ -156,6 +156,7 @@ describe('the challenges (item 1)', () => {
     await expect(rows.count()).resolves.toBe(2);
     await page.selectOption('#f-area', 'support');
     await expect(rows.count()).resolves.toBe(1);
+    await expect(rows.first().getAttribute('data-challenge')).resolves.toBe(wards);
     await page.selectOption('#f-colour', '');
     await page.selectOption('#f-area', '');
     await page.check('#f-overdue');
@@ -181,6 +182,7 @@ describe('the challenges (item 1)', () => {
     await open(pages.challenge('demo', printers), { as: 'anna-lead' });
     const visible = await page.locator('details.action:visible').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
     expect(visible).toEqual([`triage-${printers}`, 'request', 'update', 'resolve', 'withdraw']);
+    await shot('challenge.png');
   });
 
   it('a refusal (409) is shown in Swedish next to the action, and nothing is stored', async () => {
