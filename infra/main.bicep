@@ -113,7 +113,7 @@ param teamsWebhookLgv string = ''
 
 // --- Teams activity feed (Microsoft Graph) ------------------------------------------------
 
-@description('Id of the Driftpuls Teams app (manifest id) in the organisation\'s app catalog. Empty: no activity-feed notifications.')
+@description('Org-catalog id of the Driftpuls Teams app (Teams admin center → Manage apps → App ID; for a custom app uploaded to the org catalog this differs from the manifest id). Empty: no activity-feed notifications.')
 param teamsAppId string = ''
 
 @description('Key Vault purge protection. Keep on in production; off lets `azd down --purge` free the name of a test environment.')

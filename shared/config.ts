@@ -29,7 +29,7 @@ const NotificationSettings = {
   GRAPH_CLIENT_ID: z.string().min(1).optional(),
   /** Microsoft Graph root; tests point it at a local server. */
   GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com'),
-  /** The Teams app's id in the organisation's app catalog, installed for the recipients; activity notices link into it. */
+  /** The Teams app's org-catalog id (Teams admin center → App ID; not the manifest id), installed for the recipients; activity notices link into it. */
   TEAMS_APP_ID: z.string().min(1).optional(),
   /** NCRONTAB schedule of the outbox delivery timer (UTC, six fields). */
   NOTIFY_SCHEDULE: z.string().min(1).default('0 */1 * * * *'),

@@ -42,7 +42,7 @@ var platformAppSettings = {
   // Telemetry with Entra ID (the component has local auth off).
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: applicationInsightsIdentity
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
-  // DefaultAzureCredential (Cosmos, e-mail, Graph) picks the user-assigned identity by this.
+  // ManagedIdentityCredential (shared/adapters/identity.ts: Cosmos, e-mail, Graph) signs in as this identity.
   AZURE_CLIENT_ID: identityClientId
   // host.json: "hubName": "%DURABLE_TASK_HUB%".
   DURABLE_TASK_HUB: durableTaskHubName

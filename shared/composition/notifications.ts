@@ -75,8 +75,9 @@ async function openOutbox(config: Config): Promise<OutboxStore> {
  * identity (a federated credential on the app registration), so no secret exists anywhere.
  */
 async function graphCredential(config: Config): Promise<TokenCredential> {
-  const { ClientAssertionCredential, DefaultAzureCredential } = await import('@azure/identity');
-  const managedIdentity = new DefaultAzureCredential();
+  const { ClientAssertionCredential } = await import('@azure/identity');
+  const { appCredential } = await import('../adapters/identity');
+  const managedIdentity = await appCredential();
   return new ClientAssertionCredential(config.GRAPH_TENANT_ID!, config.GRAPH_CLIENT_ID!, async () => {
     const token = await managedIdentity.getToken('api://AzureADTokenExchange/.default');
     if (!token) throw new Error('the managed identity gave no token for api://AzureADTokenExchange');

@@ -1,5 +1,6 @@
 import type { Container, CosmosClientOptions } from '@azure/cosmos';
 import { CosmosClient } from '@azure/cosmos';
+import { appCredential } from '../identity';
 
 type TokenCredential = NonNullable<CosmosClientOptions['aadCredentials']>;
 
@@ -10,7 +11,7 @@ export interface CosmosConnectionOptions {
   key?: string;
   databaseId: string;
   containerId: string;
-  /** Overrides `DefaultAzureCredential` (managed identity in Azure). */
+  /** Overrides `appCredential()` (the managed identity in Azure). */
   credential?: TokenCredential;
   /** Creates database and container if missing; default true with a key, false otherwise (Bicep creates them in Azure). */
   createIfNotExists?: boolean;
@@ -29,8 +30,7 @@ export async function openContainer(opts: CosmosConnectionOptions): Promise<{ cl
   let aadCredentials = opts.credential;
   if (!opts.key && !aadCredentials) {
     // Loaded only without a key, so local runs never pay for the identity library.
-    const { DefaultAzureCredential } = await import('@azure/identity');
-    aadCredentials = new DefaultAzureCredential();
+    aadCredentials = await appCredential();
   }
   const client = new CosmosClient(opts.key ? { ...common, key: opts.key } : { ...common, aadCredentials });
   try {

@@ -3,6 +3,7 @@ import { EmailClient } from '@azure/communication-email';
 import type { EmailMessage } from '@azure/communication-email';
 import type { AttemptContext, DeliveryReceipt, EmailTransport, OutgoingEmail } from '../../ports/outbox.port';
 import { DeliveryError } from '../../ports/outbox.port';
+import { appCredential } from '../identity';
 import { classifyHttpFailure, describeError } from '../outbox/http-failure';
 
 export interface AcsEmailOptions {
@@ -10,7 +11,7 @@ export interface AcsEmailOptions {
   endpoint?: string;
   /** `endpoint=…;accesskey=…`: local servers and tests (HMAC-signed requests). */
   connectionString?: string;
-  /** Default `DefaultAzureCredential` when signing in by endpoint. */
+  /** Default `appCredential()` (the managed identity in Azure) when signing in by endpoint. */
   credential?: TokenCredential;
   sender: string;
   /** Per HTTP request. */
@@ -55,10 +56,7 @@ export class AcsEmailTransport implements EmailTransport {
     }
     if (!this.opts.endpoint) throw new Error('ACS e-mail needs an endpoint or a connection string');
     let credential = this.opts.credential;
-    if (!credential) {
-      const { DefaultAzureCredential } = await import('@azure/identity');
-      credential = new DefaultAzureCredential();
-    }
+    credential ??= await appCredential();
     return new EmailClient(this.opts.endpoint, credential, clientOptions);
   }
 
