@@ -7,16 +7,20 @@ import {
   escalationInstanceId,
   listChallenges,
   raiseChallenge,
+  recordStandaloneDecision,
   requireChallenge,
   type ChallengeCommand,
 } from '../../shared/app/challenges';
-import { Challenge, ChallengeInput, ChallengeUpdateInput, CloseInput, DecisionInput, DecisionRecord, DecisionRequestInput, TriageInput } from '../../shared/domain/challenge';
+import { Challenge, ChallengeInput, ChallengeUpdateInput, CloseInput, DecisionInput, DecisionRecord, DecisionRequestInput, StandaloneDecisionInput, TriageInput } from '../../shared/domain/challenge';
+import { requireGoLive } from '../../shared/app/golives';
+import type { Role } from '../../shared/domain/golive';
+import { membershipOf, type Principal } from '../../shared/domain/principal';
 import { Slug } from '../../shared/domain/ids';
 import { ESCALATION_ORCHESTRATOR, EVENTS, type EscalationInput } from '../../orchestrations/escalation/names';
 import { exportDecisions } from '../../shared/app/excel/escalation-exports';
 import { fileResult } from './exports';
 import { GoLiveParams } from './params';
-import { defineRoute, publicView } from './route';
+import { created, defineRoute, publicView } from './route';
 import { StoreUnavailableError } from '../../shared/ports/repository.port';
 
 const ChallengeParams = GoLiveParams.extend({ challengeId: z.string().min(1).max(80) });
@@ -143,13 +147,48 @@ for (const c of COMMANDS)
       extraInputs: durableClient,
       responses: { 200: { description: 'Utmaningen efter händelsen / the challenge after the event', schema: PublicChallenge } },
     },
-    async ({ params, body, idempotencyKey, services, actor, context }) => {
-      const r = await applyChallengeCommand(services, { goLiveId: params.goLiveId, challengeId: params.challengeId, command: { type: c.type, input: body } as ChallengeCommand, idempotencyKey, actor });
+    async ({ params, body, idempotencyKey, services, actor, context, principal }) => {
+      const callerRoles = await callerRolesOf(services, principal, params.goLiveId);
+      const r = await applyChallengeCommand(services, {
+        goLiveId: params.goLiveId,
+        challengeId: params.challengeId,
+        command: { type: c.type, input: body } as ChallengeCommand,
+        idempotencyKey,
+        actor,
+        ...(callerRoles ? { callerRoles } : {}),
+      });
       // Replays too (R7, R8): the first attempt may have stored the event and lost the signal.
       await signal(context, params.goLiveId, params.challengeId);
       return { status: 200, json: publicView(r.challenge), ...(r.effect.kind === 'none' ? { headers: { 'idempotent-replayed': 'true' } } : {}) };
     },
   );
+
+/** A person's roles in the go-live, for rules the matrix narrows by data (who may decide at a level); none for administrators and keys. */
+async function callerRolesOf(services: Parameters<typeof requireGoLive>[0], principal: Principal, goLiveId: string): Promise<ReadonlySet<Role> | undefined> {
+  if (principal.kind !== 'user') return undefined;
+  const m = membershipOf(principal, await requireGoLive(services, goLiveId));
+  return m.admin ? undefined : m.roles;
+}
+
+defineRoute(
+  {
+    name: 'postDecision',
+    method: 'POST',
+    route: 'golives/{goLiveId}/decisions',
+    summary:
+      'Ett beslut utan begäran: samordnande beslut, CSL:s beslut om åtgärder, eller ett beslut på valfri nivå, med eller utan utmaning (R8.5, R11.5, R11.6) / a decision on its own',
+    tag: 'challenges',
+    params: GoLiveParams,
+    body: StandaloneDecisionInput,
+    idempotent: true,
+    responses: { 201: { description: 'Beslutet i beslutsloggen / the decision as logged', schema: DecisionRecord } },
+  },
+  async ({ params, body, idempotencyKey, services, actor, principal }) => {
+    const callerRoles = await callerRolesOf(services, principal, params.goLiveId);
+    const r = await recordStandaloneDecision(services, { goLiveId: params.goLiveId, input: body, idempotencyKey, actor, ...(callerRoles ? { callerRoles } : {}) });
+    return created(r.value, r.created, `/api/golives/${params.goLiveId}/decisions`);
+  },
+);
 
 defineRoute(
   {

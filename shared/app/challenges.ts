@@ -1,12 +1,14 @@
 import type { AppPorts } from '../ports/app.port';
 import type { AgendaChallenge, AgendaDecision } from '../domain/agenda';
 import type { Actor } from '../domain/audit';
-import type { Challenge, ChallengeEvent, ChallengeInput, DecisionLevel, DecisionRecord, Effect, MeetingSlot, PendingDecision } from '../domain/challenge';
+import type { Challenge, ChallengeEvent, ChallengeInput, DecisionLevel, Effect, LogLevel, MeetingSlot, PendingDecision, StandaloneDecisionInput } from '../domain/challenge';
 import {
   applyDeadline,
   applyEvent,
   DECIDING_FORUM,
+  DECISION_FORUM,
   DECISION_LEVEL_LABELS,
+  DecisionRecord,
   DEFAULT_ESCALATION_RULES,
   defaultDecisionDeadline,
   isOpen,
@@ -14,7 +16,8 @@ import {
   replayedEffect,
   triageDeadline,
 } from '../domain/challenge';
-import { invalidField, notFound, type Texts } from '../domain/errors';
+import { mayDecide } from '../domain/access';
+import { DomainError, invalidField, notFound, type Texts } from '../domain/errors';
 import type { GoLive, Role } from '../domain/golive';
 import { meetingsBetween } from '../domain/meetings';
 import { pages } from '../domain/pages';
@@ -72,6 +75,7 @@ const DECIDERS: Record<PendingDecision['level'], Role[]> = {
   itd: ['itdManager', 'goLiveLead'],
   lgv: ['lgvLiaison', 'goLiveLead', 'goLiveCoordinator'],
   workPractice: ['chiefMedicalOfficer', 'cslChair', 'goLiveCoordinator'],
+  forvaltning: ['cslChair', 'cslRepresentative', 'goLiveCoordinator'],
 };
 
 /** Who hears of what (R7.2–R7.4, R8.4), Swedish first. */
@@ -259,7 +263,7 @@ export type ChallengeCommand =
  */
 export async function applyChallengeCommand(
   s: S,
-  cmd: { goLiveId: string; challengeId: string; command: ChallengeCommand; idempotencyKey?: string; actor?: Actor },
+  cmd: { goLiveId: string; challengeId: string; command: ChallengeCommand; idempotencyKey?: string; actor?: Actor; callerRoles?: ReadonlySet<Role> },
 ): Promise<{ challenge: Challenge; effect: Effect }> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const eventId = recordId({ clientId: cmd.command.input.eventId, idempotencyKey: cmd.idempotencyKey, scope: `challenge/${cmd.challengeId}/${cmd.command.type}` });
@@ -272,6 +276,11 @@ export async function applyChallengeCommand(
       const deadline = cmd.command.input.deadline ?? defaultDecisionDeadline(cmd.command.input.level, now, await meetingSlots(s, goLive, now));
       if (deadline <= now) throw invalidField('deadline', { sv: 'måste ligga i framtiden', en: 'must be in the future' });
       event = { type: 'decisionRequest', input: cmd.command.input, deadline };
+    } else if (cmd.command.type === 'decision') {
+      // Who may decide follows the level asked for (R8, R11): 403 with the reason otherwise.
+      const level = found.value.pendingDecision?.level;
+      const onBehalfOf = level ? assertMayDecide(level, cmd.callerRoles) : undefined;
+      event = { type: 'decision', input: cmd.command.input, ...(onBehalfOf ? { onBehalfOf } : {}) };
     } else event = cmd.command as ChallengeEvent;
     const { challenge, effect } = applyEvent(found.value, event, { eventId, now, requestHash: hash, ...(cmd.actor ? { by: cmd.actor } : {}) });
     if (effect.kind === 'none') {
@@ -331,15 +340,129 @@ export async function listChallenges(
   );
 }
 
-/** The decision log (R8.5): every decision with who, when, on what, why, and its time against the deadline. */
+const minutesBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 60_000);
+
+/**
+ * DSL's own decisions on a challenge (R7.2, R11.6): each triage — start a team or wait, with
+ * its priority and who takes part — as a line of the decision log, from the timeline.
+ */
+export function triageRecords(c: Challenge): DecisionRecord[] {
+  return c.timeline
+    .filter((e) => e.type === 'triaged')
+    .map((e) => {
+      const d = e.data as { decision?: string; priority?: number; participants?: string[]; note?: string };
+      const prio = d.priority !== undefined ? `, prioritet ${d.priority}` : '';
+      const who = d.participants?.length ? `; deltar: ${d.participants.join(', ')}` : '';
+      const deadline = c.triageDeadline ?? e.at;
+      return {
+        id: `triage:${e.id}`,
+        goLiveId: c.goLiveId,
+        challengeId: c.id,
+        challengeTitle: c.title,
+        level: 'dsl' as const,
+        question: `Starta tvärprofessionellt team eller avvakta (${c.colour === 'red' ? 'röd' : 'gul'} utmaning)`,
+        decision: `${d.decision === 'startTeam' ? 'Starta tvärprofessionellt team' : 'Avvakta'}${prio}${who}`,
+        rationale: d.note ?? '–',
+        decidedBy: `DSL${e.by ? ` (${e.by.name ?? e.by.id})` : ''}`,
+        decidedAt: e.at,
+        ...(e.by ? { recordedBy: e.by } : {}),
+        requestedAt: c.raisedAt,
+        deadline,
+        minutesTaken: minutesBetween(c.raisedAt, e.at),
+        minutesAgainstDeadline: minutesBetween(deadline, e.at),
+        late: e.at > deadline,
+      };
+    });
+}
+
+/** The decision log from what is stored: challenges' decisions, DSL's triage, and decisions on their own. */
+export function decisionLogFrom(challenges: readonly Challenge[], standalone: readonly DecisionRecord[]): DecisionRecord[] {
+  return [...challenges.flatMap((c) => [...c.decisions, ...triageRecords(c)]), ...standalone].sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.id.localeCompare(b.id));
+}
+
+async function standaloneDecisions(s: Pick<AppPorts, 'repo'>, goLiveId: string): Promise<DecisionRecord[]> {
+  return (await s.repo.listNotes(goLiveId, 'decision')).map((n) => DecisionRecord.parse(n.data));
+}
+
+/**
+ * The decision log (R8.5, R11.5, R11.6): every decision with who, when, on what, why, and its
+ * time against the deadline — challenges' decisions, DSL's triage outcomes, and coordination
+ * and CSL decisions taken on their own.
+ */
 export async function decisionLog(s: Pick<AppPorts, 'repo'>, goLiveId: string): Promise<DecisionRecord[]> {
   await requireGoLive(s, goLiveId);
-  return (await s.repo.listChallenges(goLiveId)).flatMap((c) => c.decisions).sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.id.localeCompare(b.id));
+  const [challenges, standalone] = await Promise.all([s.repo.listChallenges(goLiveId), standaloneDecisions(s, goLiveId)]);
+  return decisionLogFrom(challenges, standalone);
+}
+
+/** A decision the caller may not record at this level: 403 with who may (R8, R11). */
+function assertMayDecide(level: LogLevel, callerRoles: ReadonlySet<Role> | undefined): Role | undefined {
+  if (!callerRoles) return undefined; // an administrator or a key: the route decided
+  const p = mayDecide(level, callerRoles);
+  if (!p.allowed) throw new DomainError('DECISION.NOT_AUTHORISED', p.reason);
+  return p.onBehalfOf;
+}
+
+/**
+ * Records a decision taken on its own (R8.5, R11.5, R11.6): a coordination decision of the
+ * go-live lead, CSL's decision on actions, or any level's decision, optionally about a
+ * challenge. Who may follows the level (403 otherwise). Idempotent by id / Idempotency-Key.
+ */
+export async function recordStandaloneDecision(
+  s: S,
+  cmd: { goLiveId: string; input: StandaloneDecisionInput; idempotencyKey?: string; actor?: Actor; callerRoles?: ReadonlySet<Role> },
+): Promise<{ value: DecisionRecord; created: boolean }> {
+  const goLive = await requireGoLive(s, cmd.goLiveId);
+  const onBehalfOf = assertMayDecide(cmd.input.level, cmd.callerRoles);
+  const challenge = cmd.input.challengeId ? (await requireChallenge(s, goLive.id, cmd.input.challengeId)).value : undefined;
+  const now = s.clock.now().toISOString();
+  const decidedAt = cmd.input.decidedAt ?? now;
+  const id = recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: 'decision' });
+  const record: DecisionRecord = {
+    id,
+    goLiveId: goLive.id,
+    ...(challenge ? { challengeId: challenge.id, challengeTitle: challenge.title } : {}),
+    level: cmd.input.level,
+    question: cmd.input.question,
+    decision: cmd.input.decision,
+    rationale: cmd.input.rationale,
+    decidedBy: cmd.input.decidedBy,
+    decidedAt,
+    ...(cmd.actor ? { recordedBy: cmd.actor } : {}),
+    // Taken on the spot: asked and decided at once, no deadline to miss.
+    requestedAt: decidedAt,
+    deadline: decidedAt,
+    minutesTaken: 0,
+    minutesAgainstDeadline: 0,
+    late: false,
+    ...(onBehalfOf ? { onBehalfOf } : {}),
+    ...(cmd.input.meetingId ? { meetingId: cmd.input.meetingId } : {}),
+  };
+  const hash = requestHash(cmd.input);
+  const stored = await s.repo.createNote({ id, goLiveId: goLive.id, kind: 'decision', at: decidedAt, data: { ...record, requestHash: hash } });
+  if (!stored.created) {
+    assertSameRequest(stored.value.data as { requestHash: string }, hash);
+    return { value: DecisionRecord.parse(stored.value.data), created: false };
+  }
+  if (s.notifier)
+    await s.notifier.enqueue({
+      goLiveId: goLive.id,
+      kind: 'decisionMade',
+      dedupeKey: `decisionMade:standalone:${id}`,
+      recipients: { roles: ['goLiveCoordinator', 'goLiveLead'], forums: [DECISION_FORUM[record.level] === 'CSL' ? 'CSL' : 'DSL'] },
+      subject: { sv: `Beslut (${DECISION_LEVEL_LABELS[record.level].sv}): ${record.question}`, en: `Decision (${DECISION_LEVEL_LABELS[record.level].en}): ${record.question}` },
+      text: { sv: `${record.decision}\nVarför: ${record.rationale}\nBeslutat av: ${record.decidedBy}`, en: `${record.decision}\nWhy: ${record.rationale}\nDecided by: ${record.decidedBy}` },
+      link: `/api/golives/${goLive.id}/decisions`,
+      about: { type: 'decision', id },
+      data: { level: record.level, ...(challenge ? { challengeId: challenge.id } : {}) },
+      createdAt: now,
+    });
+  return { value: record, created: true };
 }
 
 /** Challenges and decisions as the agenda builder takes them (R6.1, R6.2, R6.4, R8.4). */
 export function escalationAgendaSources(s: Pick<AppPorts, 'repo'>) {
-  const FORUM_OF = { itd: 'ITD', lgv: 'LGV', workPractice: 'CSL' } as const;
+  const FORUM_OF = DECISION_FORUM;
   return {
     async challenges(goLive: GoLive, _meeting: unknown, since: string | undefined): Promise<AgendaChallenge[]> {
       return (await s.repo.listChallenges(goLive.id))
@@ -377,22 +500,26 @@ export function escalationAgendaSources(s: Pick<AppPorts, 'repo'>) {
             : {}),
           summary: c.needFromOthers,
           ...(c.notTriagedNotified && c.state === 'raised' ? { notPrioritised: true } : {}),
-          ...(c.pendingDecision && c.pendingDecision.level !== 'workPractice' ? { escalatedTo: FORUM_OF[c.pendingDecision.level] as 'ITD' | 'LGV' } : {}),
+          ...(c.pendingDecision && (c.pendingDecision.level === 'itd' || c.pendingDecision.level === 'lgv') ? { escalatedTo: FORUM_OF[c.pendingDecision.level] as 'ITD' | 'LGV' } : {}),
         }));
     },
     async decisions(goLive: GoLive, _meeting: unknown, since: string | undefined): Promise<AgendaDecision[]> {
       const rows: { d: AgendaDecision; overdue: boolean }[] = [];
-      for (const c of await s.repo.listChallenges(goLive.id)) {
+      const challenges = await s.repo.listChallenges(goLive.id);
+      for (const c of challenges) {
         const p = c.pendingDecision;
         if (p && isOpen(c))
           rows.push({
             d: { id: p.requestId, title: `${c.title}: ${p.question}${p.overdueSince ? ' (FÖRSENAT)' : ''}`, forum: FORUM_OF[p.level], status: 'waiting', requestedAt: p.requestedAt, deadline: p.deadline, challengeId: c.id },
             overdue: p.overdueSince !== undefined,
           });
-        for (const d of c.decisions)
-          if (since !== undefined && d.decidedAt >= since)
-            rows.push({ d: { id: d.id, title: `${c.title}: ${d.decision}`, forum: FORUM_OF[d.level], status: 'decided', requestedAt: d.requestedAt, deadline: d.deadline, challengeId: c.id }, overdue: false });
       }
+      for (const d of decisionLogFrom(challenges, await standaloneDecisions(s, goLive.id)))
+        if (since !== undefined && d.decidedAt >= since && d.level !== 'dsl')
+          rows.push({
+            d: { id: d.id, title: `${d.challengeTitle ? `${d.challengeTitle}: ` : ''}${d.decision}`, forum: FORUM_OF[d.level], status: 'decided', requestedAt: d.requestedAt, deadline: d.deadline, ...(d.challengeId ? { challengeId: d.challengeId } : {}) },
+            overdue: false,
+          });
       // Overdue first (R8.4: an overdue decision heads the agenda), then by deadline.
       return rows.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.d.deadline ?? '').localeCompare(b.d.deadline ?? '')).map((r) => r.d);
     },

@@ -1,4 +1,7 @@
+import type { LogLevel } from './challenge';
+import type { Texts } from './errors';
 import type { Role } from './golive';
+import { ROLE_LABELS } from './golive';
 
 /**
  * Who may call a route (R1, R7, R8). Written once as data (`ACCESS_MATRIX`) and enforced in
@@ -78,12 +81,16 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   // Escalation (R7, R8). The area coordinator raises (R7.1); DSL, chaired by the go-live lead,
   // triages (R7.2); the lead and the area coordinator take a decision to ITD or LGV (R7.2
   // step 4); the deciders, or the coordinator who keeps the decision log, record it (R8.5).
-  postChallenge: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', ...LEADS] },
+  // CSL raises needs to DSL and asks for decisions (R11.2).
+  postChallenge: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', 'cslChair', 'cslRepresentative', ...LEADS] },
   listChallenges: { kind: 'member' },
   getChallenge: { kind: 'member' },
   triageChallenge: { kind: 'roles', roles: [...LEADS] },
-  requestDecision: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
-  recordDecision: { kind: 'roles', roles: [...LEADS, 'itdManager', 'lgvLiaison', 'chiefMedicalOfficer'] },
+  requestDecision: { kind: 'roles', roles: ['areaCoordinator', 'cslChair', 'cslRepresentative', ...LEADS] },
+  // Who may record a decision: anyone who decides at some level; the use case then narrows it
+  // to the level's deciders (`DECISION_AUTHORITY`, 403 DECISION.NOT_AUTHORISED with the reason).
+  recordDecision: { kind: 'roles', roles: ['goLiveLead', 'itdManager', 'lgvLiaison', 'chiefMedicalOfficer', 'cslChair', 'cslRepresentative'] },
+  postDecision: { kind: 'roles', roles: [...LEADS, 'itdManager', 'lgvLiaison', 'chiefMedicalOfficer', 'cslChair', 'cslRepresentative'] },
   updateChallenge: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', 'programmeManager', ...LEADS] },
   resolveChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
   withdrawChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
@@ -91,3 +98,47 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   exportDecisions: { kind: 'member' },
   exportChallenges: { kind: 'member' },
 };
+
+/**
+ * Who may decide, per level (R8, R11): the second step of `recordDecision` and `postDecision`,
+ * after the route's roles. App administrators may record any level.
+ * - ITD quick decision (R8.1): the ITD managers.
+ * - LGV decision case (R8.2): recorded for LGV by its liaison or the go-live lead.
+ * - Changed work practice (R8.3, R11.9): the regional chief medical officer, or the CSL chair
+ *   on their behalf (recorded as such: `onBehalfOf`).
+ * - Förvaltning level (R11.3): recorded by the CSL chair or a CSL representative for the
+ *   förvaltningsledning that decided.
+ * - DSL's triage and coordination decisions (R7.2, R11.6): the go-live lead, recorded by the
+ *   lead or the go-live coordinator who keeps DSL's decision log.
+ * - CSL's decisions on actions (R11.5): the CSL chair.
+ */
+export const DECISION_AUTHORITY: Record<LogLevel, { deciders: readonly Role[]; onBehalfOf?: { recorder: Role; of: Role } }> = {
+  itd: { deciders: ['itdManager'] },
+  lgv: { deciders: ['lgvLiaison', 'goLiveLead'] },
+  workPractice: { deciders: ['chiefMedicalOfficer', 'cslChair'], onBehalfOf: { recorder: 'cslChair', of: 'chiefMedicalOfficer' } },
+  forvaltning: { deciders: ['cslChair', 'cslRepresentative'] },
+  dsl: { deciders: [...LEADS] },
+  coordination: { deciders: [...LEADS] },
+  csl: { deciders: ['cslChair'] },
+};
+
+export type DecisionPermission = { allowed: true; onBehalfOf?: Role } | { allowed: false; reason: Texts };
+
+/** May someone holding `roles` record a decision at `level`? Pure; `admin` may record any. */
+export function mayDecide(level: LogLevel, roles: ReadonlySet<Role>, admin = false): DecisionPermission {
+  if (admin) return { allowed: true };
+  const rule = DECISION_AUTHORITY[level];
+  const held = rule.deciders.filter((r) => roles.has(r));
+  if (held.length === 0) {
+    // "Regional chefsläkare" → "regional chefsläkare", but "CSL …", "ITD:s chef", "IM" stay.
+    const word = (x: string) => (/^[A-ZÅÄÖ][A-ZÅÄÖ]/.test(x) ? x : x.charAt(0).toLowerCase() + x.slice(1));
+    const who = (lang: 'sv' | 'en') => rule.deciders.map((r) => word(ROLE_LABELS[r][lang])).join(lang === 'sv' ? ' eller ' : ' or ');
+    return {
+      allowed: false,
+      reason: { sv: `Det här beslutet fattas av ${who('sv')}; din roll får inte registrera det.`, en: `This decision is made by ${who('en')}; your role may not record it.` },
+    };
+  }
+  // Someone who holds the deciding role itself decides in their own name.
+  const own = held.some((r) => r !== rule.onBehalfOf?.recorder);
+  return rule.onBehalfOf && !own ? { allowed: true, onBehalfOf: rule.onBehalfOf.of } : { allowed: true };
+}

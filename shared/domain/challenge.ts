@@ -15,18 +15,37 @@ const Text = (max: number) => z.string().trim().min(1).max(max);
 /** A challenge is red or yellow by definition (R7.1). */
 export const ChallengeColourInput = ColourInput.refine((c) => c !== 'green', { message: 'en utmaning är röd eller gul / a challenge is red or yellow' });
 
-/** The decision levels of R8: ITD managers (R8.1), LGV decision case (R8.2), changed work practice via CSL and the chief medical officer (R8.3). */
-export const DECISION_LEVELS = ['itd', 'lgv', 'workPractice'] as const;
+/**
+ * The decision levels of R8 a challenge can ask for: ITD managers (R8.1), LGV decision case
+ * (R8.2), changed work practice via CSL and the chief medical officer (R8.3), and a
+ * förvaltningsledning's decision that CSL prepares (R11.3).
+ */
+export const DECISION_LEVELS = ['itd', 'lgv', 'workPractice', 'forvaltning'] as const;
 export type DecisionLevel = (typeof DECISION_LEVELS)[number];
 
-export const DECISION_LEVEL_LABELS: Record<DecisionLevel, Texts> = {
+/**
+ * Every level a decision in the log (R8.5) can have: the requestable ones, DSL's own triage
+ * (start a team, wait, priority — R7.2), the go-live lead's coordination decisions (R11.6),
+ * and CSL's decisions on actions and who does what (R11.5).
+ */
+export const LOG_LEVELS = [...DECISION_LEVELS, 'dsl', 'coordination', 'csl'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const DECISION_LEVEL_LABELS: Record<LogLevel, Texts> = {
   itd: { sv: 'Snabbt beslut av ITD:s chefer', en: 'Quick decision by the IT department managers' },
   lgv: { sv: 'Beslutsärende till LGV', en: 'Decision case for LGV' },
   workPractice: { sv: 'Ändrat arbetssätt (CSL och regional chefsläkare)', en: 'Changed work practice (CSL and regional chief medical officer)' },
+  forvaltning: { sv: 'Beslut av förvaltningsledning (förberett av CSL)', en: 'Decision by a förvaltning management (prepared by CSL)' },
+  dsl: { sv: 'DSL:s prioritering (team eller avvakta)', en: "DSL's triage (team or wait)" },
+  coordination: { sv: 'Samordnande beslut (driftsättningsledaren)', en: 'Coordination decision (go-live lead)' },
+  csl: { sv: 'CSL:s beslut om åtgärder och fördelning', en: "CSL's decision on actions and who does what" },
 };
 
 /** Where an overdue decision is raised again at each meeting (R8.4). */
-export const DECIDING_FORUM: Record<DecisionLevel, 'DSL' | 'LGV' | 'CSL'> = { itd: 'DSL', lgv: 'LGV', workPractice: 'CSL' };
+export const DECIDING_FORUM: Record<DecisionLevel, 'DSL' | 'LGV' | 'CSL'> = { itd: 'DSL', lgv: 'LGV', workPractice: 'CSL', forvaltning: 'CSL' };
+
+/** The agenda's name for who decides, per level in the log. */
+export const DECISION_FORUM: Record<LogLevel, 'ITD' | 'LGV' | 'CSL' | 'DSL'> = { itd: 'ITD', lgv: 'LGV', workPractice: 'CSL', forvaltning: 'CSL', dsl: 'DSL', coordination: 'DSL', csl: 'CSL' };
 
 /**
  * Escalation timing (R7.4, R8). Every value is configuration with the routine's default.
@@ -100,6 +119,25 @@ export const DecisionInput = z.object({
 });
 export type DecisionInput = z.infer<typeof DecisionInput>;
 
+/**
+ * A decision taken outside a challenge's request (R8.5, R11.5, R11.6): the go-live lead's
+ * coordination decision at DSL, CSL's decision on actions, or any level's decision recorded
+ * directly; optionally about a challenge.
+ */
+export const StandaloneDecisionInput = z.object({
+  id: Slug.optional(),
+  level: z.enum(LOG_LEVELS).default('coordination'),
+  /** On what: the question decided. */
+  question: Text(2000),
+  decision: Text(2000),
+  rationale: Text(2000),
+  decidedBy: Text(120),
+  decidedAt: Instant.optional(),
+  meetingId: z.string().max(80).optional(),
+  challengeId: z.string().min(1).max(80).optional(),
+});
+export type StandaloneDecisionInput = z.infer<typeof StandaloneDecisionInput>;
+
 /** Anything new at any time: colour, actions, facts kept apart from assumptions, the team (R4.5, R7.3). */
 export const ChallengeUpdateInput = z
   .object({
@@ -150,13 +188,14 @@ export const PendingDecision = z.object({
 });
 export type PendingDecision = z.infer<typeof PendingDecision>;
 
-/** One line of the decision log (R8.5). */
+/** One line of the decision log (R8.5): a challenge's decision, DSL's triage, or a decision on its own (R11.6). */
 export const DecisionRecord = z.object({
   id: z.string(),
   goLiveId: z.string(),
-  challengeId: z.string(),
-  challengeTitle: z.string(),
-  level: z.enum(DECISION_LEVELS),
+  /** The challenge it is about; none for a coordination or CSL decision on its own (R11.5, R11.6). */
+  challengeId: z.string().optional(),
+  challengeTitle: z.string().optional(),
+  level: z.enum(LOG_LEVELS),
   question: z.string(),
   decision: z.string(),
   rationale: z.string(),
@@ -169,6 +208,10 @@ export const DecisionRecord = z.object({
   minutesTaken: z.number().int(),
   minutesAgainstDeadline: z.number().int(),
   late: z.boolean(),
+  /** Recorded by someone deciding for the role named here (R8.3: the CSL chair for the chief medical officer). */
+  onBehalfOf: z.string().optional(),
+  /** The meeting it was taken at, if any (DSL, CSL). */
+  meetingId: z.string().optional(),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 
@@ -273,7 +316,7 @@ export type Effect =
 export type ChallengeEvent =
   | { type: 'triage'; input: TriageInput }
   | { type: 'decisionRequest'; input: DecisionRequestInput; deadline: string }
-  | { type: 'decision'; input: DecisionInput }
+  | { type: 'decision'; input: DecisionInput; onBehalfOf?: string }
   | { type: 'update'; input: ChallengeUpdateInput }
   | { type: 'resolve'; input: CloseInput }
   | { type: 'withdraw'; input: CloseInput };
@@ -351,6 +394,7 @@ export function applyEvent(c: Challenge, event: ChallengeEvent, ctx: { eventId: 
         minutesTaken: minutes(p.requestedAt, decidedAt),
         minutesAgainstDeadline: minutes(p.deadline, decidedAt),
         late: decidedAt > p.deadline,
+        ...(event.onBehalfOf ? { onBehalfOf: event.onBehalfOf } : {}),
       };
       const { pendingDecision: _done, ...rest } = c;
       return {

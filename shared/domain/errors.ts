@@ -18,7 +18,8 @@ export type DomainErrorCode =
   | 'MEETING.FORUM_MEMBER_REQUIRED'
   | 'PERSON.NOT_FOUND'
   | 'PERSON.OBJECT_ID_TAKEN'
-  | 'GOLIVE.WOULD_DROP_ORGANISATION';
+  | 'GOLIVE.WOULD_DROP_ORGANISATION'
+  | 'DECISION.NOT_AUTHORISED';
 
 /** A text a person may read: Swedish first, English available. */
 export interface Texts {

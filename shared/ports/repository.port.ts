@@ -4,6 +4,7 @@ import type { DispatchRecord, TickCursor } from '../domain/calendar-actions';
 import type { GoLive } from '../domain/golive';
 import type { Incident } from '../domain/incident';
 import type { AdHocMeeting } from '../domain/meetings';
+import type { Note, NoteKind } from '../domain/notes';
 import type { UnitReport, UnitStatus } from '../domain/unit-report';
 
 /** A stored value with the version token the store uses for optimistic concurrency (Cosmos `_etag`). */
@@ -151,6 +152,16 @@ export interface Repository {
   updateDispatch(record: DispatchRecord, etag: string): Promise<Versioned<DispatchRecord>>;
   /** Dispatch records with `dueAt` in [from, to), earliest first, equal times by action id. */
   listDispatches(goLiveId: string, range: { from: string; to: string }): Promise<DispatchRecord[]>;
+
+  // --- notes of the routine (R6.5, R8.5, R11): standalone decisions, CSL assessments, agendas as sent, communication marks ---
+
+  /** Stores a note if (kind, id) is new in the go-live; a replay returns the stored one. */
+  createNote(note: Note): Promise<CreateResult<Note>>;
+  getNote(goLiveId: string, kind: NoteKind, id: string): Promise<Versioned<Note> | undefined>;
+  /** Replaces a note if `etag` still matches, else (or if it no longer exists) `StoreConflictError`. */
+  replaceNote(note: Note, etag: string): Promise<Versioned<Note>>;
+  /** A go-live's notes of one kind, oldest `at` first, equal times by id. */
+  listNotes(goLiveId: string, kind: NoteKind): Promise<Note[]>;
 
   /** Releases connections and file handles. */
   close(): Promise<void>;

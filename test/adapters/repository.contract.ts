@@ -525,5 +525,29 @@ export function repositoryContract(
         await expect(repo.replaceChallenge(makeChallenge({ goLiveId: goLive.id, id: 'missing' }), saved.etag)).rejects.toBeInstanceOf(StoreConflictError);
       });
     });
+
+    describe('notes (R6.5, R8.5, R11)', () => {
+      it('creates once per kind and id, reads, replaces under ETag, lists one kind oldest first, per go-live', async () => {
+        const goLive = makeGoLive();
+        const other = makeGoLive();
+        const late = { id: 'b', goLiveId: goLive.id, kind: 'decision' as const, at: '2026-11-28T09:00:00.000Z', data: { decision: 'Starta team' } };
+        const early = { id: 'a', goLiveId: goLive.id, kind: 'decision' as const, at: '2026-11-28T08:00:00.000Z', data: { decision: 'Vänta' } };
+        expect((await repo.createNote(late)).created).toBe(true);
+        expect(await repo.createNote({ ...late, data: { decision: 'annat' } })).toEqual({ value: late, created: false });
+        await repo.createNote(early);
+        // The same id in another kind, and another go-live, are other notes.
+        await repo.createNote({ ...early, kind: 'cslAssessment', data: { text: 'x' } });
+        await repo.createNote({ ...early, goLiveId: other.id });
+        expect((await repo.listNotes(goLive.id, 'decision')).map((n) => n.id)).toEqual(['a', 'b']);
+        expect(await repo.listNotes(goLive.id, 'cslAssessment')).toEqual([{ ...early, kind: 'cslAssessment', data: { text: 'x' } }]);
+        const read = await repo.getNote(goLive.id, 'decision', 'b');
+        expect(read?.value).toEqual(late);
+        const saved = await repo.replaceNote({ ...late, data: { decision: 'ändrat' } }, read!.etag);
+        await expect(repo.replaceNote(late, read!.etag)).rejects.toBeInstanceOf(StoreConflictError);
+        expect(await repo.getNote(goLive.id, 'decision', 'b')).toEqual(saved);
+        expect(await repo.getNote(goLive.id, 'sentAgenda', 'b')).toBeUndefined();
+        await expect(repo.replaceNote({ ...late, id: 'missing' }, saved.etag)).rejects.toBeInstanceOf(StoreConflictError);
+      });
+    });
   });
 }

@@ -48,7 +48,7 @@ it('walks a red challenge from raise to resolution', async () => {
   expect(again.headers.get('idempotent-replayed')).toBe('true');
 
   // A decision before anyone asked for one does not fit: 409 saying why.
-  const early = await api.post(`${G}/challenges/${id}/decisions`, { decision: 'x', rationale: 'y', decidedBy: 'Ida' }, as('karl@example.org'));
+  const early = await api.post(`${G}/challenges/${id}/decisions`, { decision: 'x', rationale: 'y', decidedBy: 'Ida' }, as('anna@example.org'));
   expect(early.status).toBe(409);
   expect(early.json.detail).toMatch(/Inget beslut är begärt/);
 
@@ -99,14 +99,15 @@ it('walks a red challenge from raise to resolution', async () => {
   expect(resolved.json.state).toBe('resolved');
   await api.advance('PT2H');
 
-  // The decision log (R8.5), JSON and CSV.
+  // The decision log (R8.5), JSON and CSV: DSL's triage (R11.6) and ITD's decision.
   const log = (await api.get(`${G}/decisions`)).json.items;
   expect(log).toEqual([
+    expect.objectContaining({ challengeId: id, level: 'dsl', decision: 'Starta tvärprofessionellt team, prioritet 1; deltar: Teknik, Support, Cambio', decidedBy: 'DSL (anna@example.org)', late: true }),
     expect.objectContaining({ challengeId: id, level: 'itd', decidedBy: 'Ida ITD', late: true, minutesTaken: 80, minutesAgainstDeadline: 20, recordedBy: { kind: 'user', id: 'ida@example.org', name: 'ida@example.org' } }),
   ]);
   const csv = await api.get(`${G}/decisions?format=csv`);
   expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-  expect(csv.text.split('\r\n')[1]).toContain('Ja, fyra tekniker från 11:00');
+  expect(csv.text.split('\r\n')[2]).toContain('Ja, fyra tekniker från 11:00');
 
   // The timeline tells the whole story, once each.
   const timeline = (await get(id)).timeline.map((t: { type: string }) => t.type);

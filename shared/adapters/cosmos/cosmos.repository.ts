@@ -8,6 +8,7 @@ import { GoLive } from '../../domain/golive';
 import { Challenge } from '../../domain/challenge';
 import { Incident } from '../../domain/incident';
 import { AdHocMeeting } from '../../domain/meetings';
+import { Note, type NoteKind } from '../../domain/notes';
 import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
 import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
@@ -34,7 +35,7 @@ export interface CosmosOperationStats {
   statusRetries: number;
 }
 
-type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'challenge' | 'marker' | 'meeting' | 'tickCursor' | 'dispatch';
+type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'challenge' | 'marker' | 'meeting' | 'tickCursor' | 'dispatch' | 'note';
 
 /** The partition of the markers; a go-live id is a slug, so it cannot clash. */
 const RUNTIME_PARTITION = '_runtime';
@@ -348,6 +349,41 @@ export class CosmosRepository implements Repository {
     return (await this.byTime(goLiveId, 'dispatch', range)).map((d) => fromDoc(DispatchRecord, d));
   }
 
+  // --- notes (R6.5, R8.5, R11): point operations in the go-live's partition, listed by kind and `sortKey` ---
+
+  async createNote(note: Note): Promise<CreateResult<Note>> {
+    return this.createOrGet(Note, note, this.noteDoc(note));
+  }
+
+  async getNote(goLiveId: string, kind: NoteKind, id: string): Promise<Versioned<Note> | undefined> {
+    const doc = await this.pointRead(goLiveId, docId('note', `${kind}:${id}`));
+    return doc && { value: fromDoc(Note, doc), etag: doc._etag };
+  }
+
+  async replaceNote(note: Note, etag: string): Promise<Versioned<Note>> {
+    const newEtag = await this.replaceIfMatch(this.noteDoc(note), etag);
+    if (newEtag === undefined) throw new StoreConflictError(`note '${note.kind}:${note.id}' changed or does not exist`);
+    return { value: note, etag: newEtag };
+  }
+
+  async listNotes(goLiveId: string, kind: NoteKind): Promise<Note[]> {
+    const docs = await this.query(
+      {
+        query: "SELECT * FROM c WHERE c.goLiveId = @g AND c.type = 'note' AND c.kind = @k ORDER BY c.sortKey",
+        parameters: [
+          { name: '@g', value: goLiveId },
+          { name: '@k', value: kind },
+        ],
+      },
+      goLiveId,
+    );
+    return docs.map((d) => fromDoc(Note, d));
+  }
+
+  private noteDoc(n: Note): Record<string, unknown> & { id: string; goLiveId: string } {
+    return toDoc('note', n.goLiveId, `${n.kind}:${n.id}`, n, sortKey(n.at, n.id));
+  }
+
   /** One single-partition query: documents of a type whose `sortKey` (`instant|id`) starts in [from, to). */
   private byTime(goLiveId: string, type: 'meeting' | 'dispatch', range: { from: string; to: string }): Promise<DocEnvelope[]> {
     return this.query(
@@ -546,6 +582,10 @@ function fromDoc<T>(schema: z.ZodType<T>, doc: DocEnvelope): T {
     case 'challenge':
     case 'meeting':
       value.id = doc.id.slice(doc.type.length + 1);
+      break;
+    case 'note':
+      // note:{kind}:{id}
+      value.id = doc.id.slice(doc.type.length + 1 + String(value.kind).length + 1);
       break;
   }
   return schema.parse(value);

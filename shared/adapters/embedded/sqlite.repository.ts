@@ -9,6 +9,7 @@ import { Challenge } from '../../domain/challenge';
 import { GoLive } from '../../domain/golive';
 import { Incident } from '../../domain/incident';
 import { AdHocMeeting } from '../../domain/meetings';
+import { Note, type NoteKind } from '../../domain/notes';
 import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
 import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
@@ -24,7 +25,7 @@ export interface SqliteRepositoryOptions {
   busyTimeoutMs?: number;
 }
 
-type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'challenge' | 'marker' | CalendarDocType;
+type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'challenge' | 'marker' | 'note' | CalendarDocType;
 
 /** The go-live calendar's documents: ad-hoc meetings, the tick's cursor, its claims (R5, R6.5). */
 type CalendarDocType = 'meeting' | 'tickCursor' | 'dispatch';
@@ -354,6 +355,32 @@ export class SqliteRepository implements Repository {
 
   private dispatchDoc(r: DispatchRecord): DocWrite {
     return write(r.goLiveId, docId('dispatch', r.actionId), 'dispatch', r, r.kind, r.dueAt);
+  }
+
+  // --- notes (R6.5, R8.5, R11): `ref` = kind, `sort_key` = at ---
+
+  async createNote(note: Note): Promise<CreateResult<Note>> {
+    return guard(() => this.insertIfAbsent(Note, note, this.noteDoc(note)));
+  }
+
+  async getNote(goLiveId: string, kind: NoteKind, id: string): Promise<Versioned<Note> | undefined> {
+    return guard(() => this.read(Note, goLiveId, docId('note', `${kind}:${id}`)));
+  }
+
+  async replaceNote(note: Note, etag: string): Promise<Versioned<Note>> {
+    return guard(() => {
+      const doc = this.noteDoc(note);
+      if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0) throw new StoreConflictError(`note '${note.kind}:${note.id}' changed or does not exist`);
+      return { value: note, etag: doc.etag };
+    });
+  }
+
+  async listNotes(goLiveId: string, kind: NoteKind): Promise<Note[]> {
+    return guard(() => this.stmt.listByRef.all(goLiveId, 'note', kind, Number.MAX_SAFE_INTEGER).map((row) => parseBody(Note, row)).reverse());
+  }
+
+  private noteDoc(n: Note): DocWrite {
+    return write(n.goLiveId, docId('note', `${n.kind}:${n.id}`), 'note', n, n.kind, n.at);
   }
 
   async close(): Promise<void> {
