@@ -266,8 +266,9 @@ export function triageDeadline(raisedAt: string, meetings: readonly MeetingSlot[
 
 /**
  * The default deadline of a decision (R8): ITD — the end of the DSL meeting in progress (or
- * the request time) plus 60 min; LGV — the end of the next LGV meeting, else 4 h; work
- * practice — 4 h.
+ * the request time) plus 60 min; LGV — the end of the next LGV meeting to start after the
+ * request (one in progress is not it), else the end of the next DSL, else 4 h; work practice
+ * and förvaltning level — 4 h.
  */
 export function defaultDecisionDeadline(level: DecisionLevel, requestedAt: string, meetings: readonly MeetingSlot[], rules: EscalationRules = DEFAULT_ESCALATION_RULES): string {
   const sorted = [...meetings].sort((a, b) => a.start.localeCompare(b.start));
@@ -276,16 +277,22 @@ export function defaultDecisionDeadline(level: DecisionLevel, requestedAt: strin
     return addMinutes(inProgress?.end ?? requestedAt, rules.itdMinutesAfterDsl);
   }
   if (level === 'lgv') {
-    const next = sorted.find((m) => m.forum === 'LGV' && m.end > requestedAt);
+    // The end of the *next* LGV meeting: one in progress is too soon to prepare a case for (issue 14 item 11).
+    const next = sorted.find((m) => m.forum === 'LGV' && m.start > requestedAt);
     if (next) return next.end;
+    // No LGV meeting left (after day 4): the next DSL takes it up, not a clock through the night.
+    const dsl = sorted.find((m) => m.forum === 'DSL' && m.start > requestedAt);
+    if (dsl) return dsl.end;
   }
   return addMinutes(requestedAt, rules.fallbackHours * 60);
 }
 
-/** R8.4: when an overdue decision is raised again — the next meeting of the deciding forum, else after the repeat interval. */
+/** R8.4: when an overdue decision is raised again — the next meeting of the deciding forum, else the next DSL, else after the repeat interval. */
 export function nextOverdueReminder(level: DecisionLevel, after: string, meetings: readonly MeetingSlot[], rules: EscalationRules = DEFAULT_ESCALATION_RULES): string {
   const forum = DECIDING_FORUM[level];
-  const next = meetings.filter((m) => m.forum === forum && m.start > after).sort((a, b) => a.start.localeCompare(b.start))[0];
+  const first = (f: MeetingSlot['forum']) => meetings.filter((m) => m.forum === f && m.start > after).sort((a, b) => a.start.localeCompare(b.start))[0];
+  // When the deciding forum meets no more (LGV after day 4), the next DSL, which heads its agenda with it (R8.4).
+  const next = first(forum) ?? (forum !== 'DSL' ? first('DSL') : undefined);
   return next?.start ?? addMinutes(after, rules.overdueRepeatMinutes);
 }
 

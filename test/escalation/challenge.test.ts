@@ -55,8 +55,13 @@ describe('deadlines (R7.4, R8)', () => {
 
   it('LGV: end of the next LGV meeting, else 4 h (R8.2); work practice: 4 h (R8.3)', () => {
     expect(defaultDecisionDeadline('lgv', at('09:50'), meetings)).toBe(at('11:45'));
-    expect(defaultDecisionDeadline('lgv', at('09:44'), meetings)).toBe(at('09:45'));
+    // Raised during the 09:00 LGV meeting: due at the end of the next one, not 1 minute later (issue 14 item 11).
+    expect(defaultDecisionDeadline('lgv', at('09:44'), meetings)).toBe(at('11:45'));
+    expect(defaultDecisionDeadline('lgv', at('09:01'), meetings)).toBe(at('11:45'));
     expect(defaultDecisionDeadline('lgv', at('12:00'), meetings)).toBe(at('16:00'));
+    // No LGV meeting left (day 5 on): the next DSL's end, not a clock through the night.
+    const late = [m('DSL', '14:00'), m('DSL', '20:00')];
+    expect(defaultDecisionDeadline('lgv', at('15:10'), late)).toBe(at('20:30'));
     expect(defaultDecisionDeadline('workPractice', at('09:00'), meetings)).toBe(at('13:00'));
   });
 
@@ -64,6 +69,9 @@ describe('deadlines (R7.4, R8)', () => {
     expect(nextOverdueReminder('itd', at('08:30'), meetings)).toBe(at('09:00'));
     expect(nextOverdueReminder('workPractice', at('08:30'), meetings)).toBe(at('09:30'));
     expect(nextOverdueReminder('itd', at('10:00'), meetings)).toBe(at('11:00'));
+    // LGV with no LGV meeting left: again at the next DSL (20:00), not every hour through the night.
+    expect(nextOverdueReminder('lgv', at('15:10'), [m('DSL', '20:00'), m('DSL', '08:00')])).toBe(at('20:00'));
+    expect(nextOverdueReminder('lgv', at('09:50'), meetings)).toBe(at('11:00'));
   });
 });
 
