@@ -19,9 +19,11 @@ import {
 import { mayDecide } from '../domain/access';
 import { DomainError, invalidField, notFound, type Texts } from '../domain/errors';
 import type { GoLive, Role } from '../domain/golive';
-import { meetingsBetween } from '../domain/meetings';
+import { localWhen } from '../domain/local-time';
+import { meetingsBetween, nextMeeting } from '../domain/meetings';
 import { pages } from '../domain/pages';
 import type { NotificationKind, NotificationRequest, Recipients } from '../ports/notifier.port';
+import { getAgenda } from './calendar/agenda';
 import { requireGoLive } from './golives';
 import { assertSameRequest, recordId, requestHash } from './idempotency';
 import { retryOnConflict } from './retry-on-conflict';
@@ -60,14 +62,15 @@ export const escalationInstanceId = (goLiveId: string, challengeId: string): str
 const areaCoordinators = (goLive: GoLive, areaId: string): string[] =>
   goLive.people.filter((p) => p.roles.includes('areaCoordinator') && p.areaIds.includes(areaId)).map((p) => p.id);
 
-/** The challenge's page (issue 16), never its JSON: people open it from mail, Teams and the agenda. */
-function link(c: Challenge): string {
-  return pages.challenge(c.goLiveId, c.id);
+/** The challenge's page (issue 15 item 11: links lead to pages, never to JSON). */
+const link = (c: Challenge): string => pages.challenge(c.goLiveId, c.id);
+
+function notification(c: Challenge, kind: NotificationKind, dedupeKey: string, recipients: Recipients, subject: Texts, text: Texts, now: string, data: Record<string, unknown> = {}, extra: Pick<NotificationRequest, 'repeat'> = {}): NotificationRequest {
+  return { goLiveId: c.goLiveId, kind, dedupeKey, recipients, subject, text, link: link(c), about: { type: 'challenge', id: c.id }, data: { challengeId: c.id, colour: c.colour, ...data }, createdAt: now, ...extra };
 }
 
-function notification(c: Challenge, kind: NotificationKind, dedupeKey: string, recipients: Recipients, subject: Texts, text: Texts, now: string, data: Record<string, unknown> = {}): NotificationRequest {
-  return { goLiveId: c.goLiveId, kind, dedupeKey, recipients, subject, text, link: link(c), about: { type: 'challenge', id: c.id }, data: { challengeId: c.id, colour: c.colour, ...data }, createdAt: now };
-}
+/** A deadline as people read it at `now`, in the go-live's zone (issue 15 item 5). */
+const when = (goLive: GoLive, instant: string, now: string): Texts => localWhen(goLive.timeZone, instant, now);
 
 const colourWord = (c: Challenge): Texts => (c.colour === 'red' ? { sv: 'Röd', en: 'Red' } : { sv: 'Gul', en: 'Yellow' });
 
@@ -79,7 +82,7 @@ const DECIDERS: Record<PendingDecision['level'], Role[]> = {
 };
 
 /** Who hears of what (R7.2–R7.4, R8.4), Swedish first. */
-function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: string): NotificationRequest[] {
+function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: string, place?: Texts): NotificationRequest[] {
   const coordinators = areaCoordinators(goLive, c.areaId);
   const title = c.title;
   switch (effect.kind) {
@@ -94,10 +97,10 @@ function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: str
               'teamStarted',
               `teamStarted:${c.id}:${c.triage?.at}`,
               { roles: ['programmeManager', 'goLiveLead'], personIds: coordinators, forums: ['DSL'] },
-              { sv: `Tvärprofessionellt team startat: ${title}`, en: `Cross-functional team started: ${title}` },
+              { sv: title, en: title },
               {
-                sv: `DSL har startat ett team för "${title}". Deltar: ${c.team?.members.join(', ') || '–'}. Berörda områdessamordnare, programledare och driftsättningsledare möts direkt efter DSL (R7.2).`,
-                en: `DSL started a team for "${title}". Taking part: ${c.team?.members.join(', ') || '–'}. The area coordinators, programme manager and go-live lead meet right after DSL (R7.2).`,
+                sv: `DSL har startat ett team för "${title}". Deltar: ${c.team?.members.join(', ') || '–'}. Berörda områdessamordnare, programledare och driftsättningsledare möts direkt efter DSL.`,
+                en: `DSL started a team for "${title}". Taking part: ${c.team?.members.join(', ') || '–'}. The area coordinators, programme manager and go-live lead meet right after DSL.`,
               },
               now,
             ),
@@ -112,8 +115,8 @@ function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: str
           'decisionRequested',
           `decisionRequested:${c.id}:${p.requestId}`,
           { roles: DECIDERS[p.level], personIds: coordinators, forums: [forum] },
-          { sv: `Beslut behövs (${DECISION_LEVEL_LABELS[p.level].sv}): ${title}`, en: `Decision needed (${DECISION_LEVEL_LABELS[p.level].en}): ${title}` },
-          { sv: `${p.question}\nSenast: ${p.deadline}`, en: `${p.question}\nBy: ${p.deadline}` },
+          { sv: title, en: title },
+          { sv: `${DECISION_LEVEL_LABELS[p.level].sv}: ${p.question}\nSenast: ${when(goLive, p.deadline, now).sv}`, en: `${DECISION_LEVEL_LABELS[p.level].en}: ${p.question}\nBy: ${when(goLive, p.deadline, now).en}` },
           now,
           { level: p.level, deadline: p.deadline },
         ),
@@ -127,7 +130,7 @@ function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: str
           'decisionMade',
           `decisionMade:${c.id}:${r.id}`,
           { roles: ['goLiveCoordinator', 'goLiveLead'], personIds: coordinators, forums: ['DSL'] },
-          { sv: `Beslut fattat${r.late ? ' (försenat)' : ''}: ${title}`, en: `Decision made${r.late ? ' (late)' : ''}: ${title}` },
+          { sv: `${title}${r.late ? ' (försenat)' : ''}`, en: `${title}${r.late ? ' (late)' : ''}` },
           { sv: `${r.decision}\nVarför: ${r.rationale}\nBeslutat av: ${r.decidedBy}`, en: `${r.decision}\nWhy: ${r.rationale}\nDecided by: ${r.decidedBy}` },
           now,
           { level: r.level, late: r.late },
@@ -141,7 +144,7 @@ function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: str
           'challengeResolved',
           `closed:${c.id}`,
           { roles: ['goLiveCoordinator', 'goLiveLead'], personIds: coordinators, forums: ['DSL'] },
-          effect.state === 'resolved' ? { sv: `Utmaning löst: ${title}`, en: `Challenge resolved: ${title}` } : { sv: `Utmaning återkallad: ${title}`, en: `Challenge withdrawn: ${title}` },
+          effect.state === 'resolved' ? { sv: `${title} (löst)`, en: `${title} (resolved)` } : { sv: `${title} (återkallad)`, en: `${title} (withdrawn)` },
           { sv: `"${title}" är ${effect.state === 'resolved' ? 'löst' : 'återkallad'}.`, en: `"${title}" is ${effect.state}.` },
           now,
         ),
@@ -153,10 +156,10 @@ function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: str
           'challengeNotTriaged',
           `notTriaged:${c.id}:${c.triageDeadline}`,
           { roles: ['goLiveCoordinator'], personIds: coordinators },
-          { sv: `Inte prioriterad på DSL: ${title}`, en: `Not prioritised at DSL: ${title}` },
+          { sv: title, en: title },
           {
-            sv: `${colourWord(c).sv} utmaning "${title}" prioriterades inte på förra DSL-mötet. Den står först på nästa DSL-agenda (R7.4).`,
-            en: `${colourWord(c).en} challenge "${title}" was not prioritised at the last DSL meeting. It heads the next DSL agenda (R7.4).`,
+            sv: `${colourWord(c).sv} utmaning "${title}" prioriterades inte på förra DSL-mötet. ${place?.sv ?? 'Den tas upp på nästa DSL-möte.'}`,
+            en: `${colourWord(c).en} challenge "${title}" was not prioritised at the last DSL meeting. ${place?.en ?? 'It comes up at the next DSL meeting.'}`,
           },
           now,
         ),
@@ -170,22 +173,55 @@ function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: str
           'decisionOverdue',
           `decisionOverdue:${c.id}:${p.requestId}:${p.remindersSent}`,
           { roles: ['goLiveCoordinator', 'goLiveLead'], forums: forum === 'DSL' ? ['DSL'] : ['DSL', forum] },
-          { sv: `FÖRSENAT BESLUT: ${title}`, en: `OVERDUE DECISION: ${title}` },
+          { sv: title, en: title },
           {
-            sv: `Beslutet (${DECISION_LEVEL_LABELS[p.level].sv}) skulle ha fattats senast ${p.deadline}: ${p.question}${effect.first ? '' : ` (påminnelse ${p.remindersSent})`}`,
-            en: `The decision (${DECISION_LEVEL_LABELS[p.level].en}) was due by ${p.deadline}: ${p.question}${effect.first ? '' : ` (reminder ${p.remindersSent})`}`,
+            sv: `Beslutet (${DECISION_LEVEL_LABELS[p.level].sv}) skulle ha fattats senast ${when(goLive, p.deadline, now).sv}: ${p.question}${effect.first ? '' : ` (påminnelse ${p.remindersSent})`}`,
+            en: `The decision (${DECISION_LEVEL_LABELS[p.level].en}) was due by ${when(goLive, p.deadline, now).en}: ${p.question}${effect.first ? '' : ` (reminder ${p.remindersSent})`}`,
           },
           now,
           { level: p.level, deadline: p.deadline, reminder: p.remindersSent },
+          // Raised again after the first: held in the quiet night window (issue 15 item 6).
+          { repeat: !effect.first },
         ),
       ];
     }
   }
 }
 
+/**
+ * Where a challenge stands on the next DSL meeting's agenda, as the agenda is built now
+ * (issue 15 item 8): "punkt 5 (…), som nummer 2 av 3, på DSL kl. 10:00". Undefined when
+ * there is no next DSL meeting or the challenge is not on it.
+ */
+export async function agendaPlace(s: S, goLive: GoLive, challengeId: string, now: string): Promise<Texts | undefined> {
+  const at = new Date(now);
+  const adHoc = await s.repo.listMeetings(goLive.id, { from: now, to: new Date(at.getTime() + DEFAULT_ESCALATION_RULES.lookAheadHours * HOUR).toISOString() });
+  const next = nextMeeting(goLive, 'DSL', at, { adHoc, startingAfter: true });
+  if (!next) return undefined;
+  const texts: Partial<Texts> = {};
+  for (const lang of ['sv', 'en'] as const) {
+    const agenda = await getAgenda(s, goLive.id, next.id, lang);
+    for (const section of agenda.sections) {
+      const i = section.items.findIndex((item) => item.ref?.type === 'challenge' && item.ref.id === challengeId);
+      if (i < 0) continue;
+      const where = section.number !== undefined ? `${lang === 'sv' ? 'punkt' : 'point'} ${section.number} (${section.title})` : section.title;
+      const time = localWhen(goLive.timeZone, next.start, now)[lang];
+      texts[lang] =
+        lang === 'sv'
+          ? `På dagordningen för DSL ${/^\d/.test(time) ? 'kl. ' : ''}${time} står den under ${where}, som nummer ${i + 1} av ${section.items.length}.`
+          : `On the agenda of DSL at ${time} it is under ${where}, number ${i + 1} of ${section.items.length}.`;
+      break;
+    }
+  }
+  return texts.sv && texts.en ? { sv: texts.sv, en: texts.en } : undefined;
+}
+
 async function notify(s: S, goLive: GoLive, c: Challenge, effects: Effect[], now: string): Promise<void> {
   if (!s.notifier) return;
-  for (const effect of effects) for (const n of notificationsFor(goLive, c, effect, now)) await s.notifier.enqueue(n);
+  for (const effect of effects) {
+    const place = effect.kind === 'notTriaged' ? await agendaPlace(s, goLive, c.id, now).catch(() => undefined) : undefined;
+    for (const n of notificationsFor(goLive, c, effect, now, place)) await s.notifier.enqueue(n);
+  }
 }
 
 /**
@@ -240,7 +276,7 @@ async function notifyRaised(s: S, challenge: Challenge, now: string): Promise<vo
         'challengeRaised',
         `challengeRaised:${challenge.id}`,
         { roles: ['goLiveCoordinator', 'goLiveLead'], forums: ['DSL'] },
-        { sv: `${colourWord(challenge).sv} utmaning: ${challenge.title}`, en: `${colourWord(challenge).en} challenge: ${challenge.title}` },
+        { sv: `${challenge.title} (${colourWord(challenge).sv.toLowerCase()})`, en: `${challenge.title} (${colourWord(challenge).en.toLowerCase()})` },
         { sv: `Behov från andra områden: ${challenge.needFromOthers}`, en: `Needed from other areas: ${challenge.needFromOthers}` },
         now,
         { areaId: challenge.areaId },

@@ -1,16 +1,30 @@
 import type { AppPorts } from '../ports/app.port';
 import { DomainError, invalidField, notFound } from '../domain/errors';
 import type { Incident, IncidentInput, IncidentUpdate, IncidentUpdateInput } from '../domain/incident';
-import { applyIncidentUpdate } from '../domain/incident';
+import { applyIncidentUpdate, incidentNotice } from '../domain/incident';
 import type { Actor } from '../domain/audit';
+import type { GoLive } from '../domain/golive';
 import { requireGoLive } from './golives';
 import { assertSameRequest, recordId, requestHash } from './idempotency';
 import type { WriteResult } from './reports';
 import { retryOnConflict } from './retry-on-conflict';
 
-/** Registers an incident that DSL/LGV follow (R9). Idempotent by id / Idempotency-Key. */
+type S = Pick<AppPorts, 'repo' | 'clock'> & Partial<Pick<AppPorts, 'notifier'>>;
+
+/** Announces what `incidentNotice` says (P1/P2 opened, raised to P1/P2, closed): at once, day or night (R9, issue 15 item 1). */
+async function announce(s: S, goLive: GoLive, before: Incident | undefined, after: Incident, updateId: string | undefined, now: string): Promise<void> {
+  if (!s.notifier) return;
+  const n = incidentNotice(goLive, before, after, updateId, now);
+  if (n) await s.notifier.enqueue({ ...n, goLiveId: goLive.id, createdAt: now });
+}
+
+/**
+ * Registers an incident that DSL/LGV follow (R9). Idempotent by id / Idempotency-Key. A
+ * P1/P2 is announced at once; a replay announces again under the same dedupe key, so a
+ * crash between storing and announcing loses nothing and sends nothing twice.
+ */
 export async function createIncident(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: S,
   cmd: { goLiveId: string; input: IncidentInput; idempotencyKey?: string; actor?: Actor },
 ): Promise<WriteResult<Incident>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -32,6 +46,7 @@ export async function createIncident(
     ...(cmd.input.incidentManagerId ? { incidentManagerId: cmd.input.incidentManagerId } : {}),
     ...(cmd.input.sdReference ? { sdReference: cmd.input.sdReference } : {}),
     areaIds: cmd.input.areaIds,
+    openedPriority: cmd.input.priority,
     status: 'open',
     openedAt,
     lastUpdateAt: openedAt,
@@ -42,6 +57,7 @@ export async function createIncident(
   };
   const result = await s.repo.createIncident(incident);
   if (!result.created) assertSameRequest(result.value, hash);
+  await announce(s, goLive, undefined, result.value, undefined, now);
   return result;
 }
 
@@ -50,13 +66,13 @@ export async function createIncident(
  * concurrent update makes us re-read and apply on top, never overwrite.
  */
 export async function addIncidentUpdate(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: S,
   cmd: { goLiveId: string; incidentId: string; input: IncidentUpdateInput; idempotencyKey?: string; actor?: Actor },
 ): Promise<WriteResult<IncidentUpdate> & { incident: Incident }> {
-  await requireGoLive(s, cmd.goLiveId);
+  const goLive = await requireGoLive(s, cmd.goLiveId);
   const hash = requestHash(cmd.input);
   const id = recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: `incident-update/${cmd.incidentId}` });
-  return retryOnConflict(10, { sv: 'Incidenten uppdaterades samtidigt av andra. Försök igen.', en: 'The incident was updated concurrently. Try again.', }, async () => {
+  const result = await retryOnConflict(10, { sv: 'Incidenten uppdaterades samtidigt av andra. Försök igen.', en: 'The incident was updated concurrently. Try again.', }, async () => {
     const found = await s.repo.getIncident(cmd.goLiveId, cmd.incidentId);
     if (!found) throw notFound('INCIDENT.NOT_FOUND', cmd.incidentId);
     const existing = found.value.updates.find((u) => u.id === id);
@@ -84,6 +100,14 @@ export async function addIncidentUpdate(
     const saved = await s.repo.replaceIncident(applyIncidentUpdate(found.value, update), found.etag);
     return { value: update, created: true, incident: saved.value };
   });
+  // The state before this update, rebuilt from the stored updates in order: a replay announces the same.
+  const all = result.incident.updates;
+  const at = all.findIndex((u) => u.id === id);
+  const opened: Incident = { ...result.incident, priority: result.incident.openedPriority ?? result.incident.priority, status: 'open', updates: [] };
+  delete opened.resolvedAt;
+  const before = all.slice(0, at < 0 ? all.length : at).reduce(applyIncidentUpdate, opened);
+  await announce(s, goLive, before, applyIncidentUpdate(before, result.value), id, s.clock.now().toISOString());
+  return result;
 }
 
 export async function listIncidents(

@@ -38,8 +38,9 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   listUnitReports: { kind: 'member' },
   postAreaReport: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', ...LEADS], scope: 'area' },
   listAreaReports: { kind: 'member' },
-  postIncident: { kind: 'roles', roles: ['incidentManager', ...LEADS] },
-  postIncidentUpdate: { kind: 'roles', roles: ['incidentManager', ...LEADS] },
+  // The contact person registers and updates incidents with IM, as the team's incident coordinator (R11.7).
+  postIncident: { kind: 'roles', roles: ['incidentManager', 'contactPerson', ...LEADS] },
+  postIncidentUpdate: { kind: 'roles', roles: ['incidentManager', 'contactPerson', ...LEADS] },
   listIncidents: { kind: 'member' },
   getOverview: { kind: 'member' },
   // Excel in, Excel out (R3.4, R8.5). A förvaltning's status list is imported by the leads,

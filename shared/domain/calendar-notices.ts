@@ -1,11 +1,12 @@
-import { DateTime } from 'luxon';
 import type { Agenda } from './agenda';
 import { renderHtml, renderText, toRendering } from './agenda';
 import type { AreaWithoutReport, Checkpoint, OverdueUnit } from './calendar-actions';
 import type { Texts } from './errors';
 import type { GoLive, Role } from './golive';
 import type { Incident } from './incident';
+import { localWhen, clockTime } from './local-time';
 import type { Meeting } from './meetings';
+import { pages } from './pages';
 import type { Forum } from './schedule';
 
 /*
@@ -26,16 +27,19 @@ export interface Notice {
   link?: string;
   about?: { type: string; id: string };
   data?: Record<string, unknown>;
+  /** See the notifier port: never held or folded (P1/P2 incidents). */
+  urgent?: boolean;
+  /** See the notifier port: a reminder of something already told, held at night. */
+  repeat?: boolean;
 }
 
 type G = Pick<GoLive, 'id' | 'timeZone' | 'people' | 'forvaltningar'>;
 
-const hhmm = (goLive: Pick<GoLive, 'timeZone'>, instant: string) => DateTime.fromISO(instant, { zone: goLive.timeZone }).toFormat('HH:mm');
-const local = (goLive: Pick<GoLive, 'timeZone'>, instant: string | null, none: Texts): Texts =>
-  instant === null ? none : { sv: DateTime.fromISO(instant, { zone: goLive.timeZone }).toFormat('d/M HH:mm'), en: DateTime.fromISO(instant, { zone: goLive.timeZone }).toFormat('d/M HH:mm') };
+const hhmm = (goLive: Pick<GoLive, 'timeZone'>, instant: string) => clockTime(goLive.timeZone, instant);
+/** A time as read at `ref` (item 5 of issue 15): "09:30" the same day, "fre 27 nov 09:30" another. */
+const local = (goLive: Pick<GoLive, 'timeZone'>, instant: string | null, none: Texts, ref: string): Texts =>
+  instant === null ? none : localWhen(goLive.timeZone, instant, ref);
 const NEVER: Texts = { sv: 'aldrig', en: 'never' };
-
-const api = (goLiveId: string, path: string) => `/api/golives/${goLiveId}${path}`;
 
 /**
  * R3.3 at a check point: a reminder to each overdue unit's reporters, and one summary per
@@ -48,17 +52,17 @@ export function checkpointNotices(goLive: G, cp: Checkpoint, overdue: readonly O
   const out: Notice[] = [];
   for (const o of overdue) {
     if (o.reporters.length === 0) continue;
-    const last = local(goLive, o.lastReportedAt, NEVER);
+    const last = local(goLive, o.lastReportedAt, NEVER, cp.at);
     out.push({
       kind: 'unitReportReminder',
       dedupeKey: `unitOverdue:${cp.id}:${o.unit.id}`,
       recipients: { personIds: o.reporters.map((p) => p.id) },
-      subject: { sv: `Påminnelse: statusrapport för ${o.unit.name} (kl. ${at})`, en: `Reminder: status report for ${o.unit.name} (${at})` },
+      subject: { sv: `${o.unit.name}, kl. ${at}`, en: `${o.unit.name}, ${at}` },
       text: {
         sv: `${o.unit.name} har ingen statusrapport mellan ${from} och ${at}. Rapportera enhetens färg och varför så snart som möjligt. Senaste rapport: ${last.sv}.`,
         en: `${o.unit.name} has no status report between ${from} and ${at}. Please report the unit's colour and why as soon as possible. Latest report: ${last.en}.`,
       },
-      link: api(goLive.id, `/units/${o.unit.id}/reports`),
+      link: pages.unit(goLive.id, o.unit.id),
       about: { type: 'unit', id: o.unit.id },
       data: { checkpointId: cp.id, checkpointAt: cp.at, unitId: o.unit.id, forvaltningId: o.forvaltning.id, lastReportedAt: o.lastReportedAt },
     });
@@ -69,17 +73,17 @@ export function checkpointNotices(goLive: G, cp: Checkpoint, overdue: readonly O
     const f = units[0]!.forvaltning;
     const reps = goLive.people.filter((p) => p.roles.includes('cslRepresentative') && p.forvaltningId === forvaltningId).map((p) => p.id);
     const recipients: Notice['recipients'] = f.fvisLeadId ? { personIds: [f.fvisLeadId] } : reps.length ? { personIds: reps } : { roles: ['goLiveCoordinator'] };
-    const list = (lang: keyof Texts) => units.map((u) => `• ${u.unit.name} (${lang === 'sv' ? 'senaste rapport' : 'latest report'}: ${local(goLive, u.lastReportedAt, NEVER)[lang]})`).join('\n');
+    const list = (lang: keyof Texts) => units.map((u) => `• ${u.unit.name} (${lang === 'sv' ? 'senaste rapport' : 'latest report'}: ${local(goLive, u.lastReportedAt, NEVER, cp.at)[lang]})`).join('\n');
     out.push({
       kind: 'unitOverdueSummary',
       dedupeKey: `unitOverdueSummary:${cp.id}:${forvaltningId}`,
       recipients,
-      subject: { sv: `${units.length} enheter utan statusrapport kl. ${at} – ${f.name}`, en: `${units.length} units without a status report at ${at} – ${f.name}` },
+      subject: { sv: `${f.name}, ${units.length} ${units.length === 1 ? 'enhet' : 'enheter'} kl. ${at}`, en: `${f.name}, ${units.length} ${units.length === 1 ? 'unit' : 'units'} at ${at}` },
       text: {
         sv: `Följande enheter i ${f.name} har inte rapporterat mellan ${from} och ${at}:\n${list('sv')}`,
         en: `These units in ${f.name} have not reported between ${from} and ${at}:\n${list('en')}`,
       },
-      link: api(goLive.id, '/overview'),
+      link: pages.board(goLive.id),
       about: { type: 'forvaltning', id: forvaltningId },
       data: { checkpointId: cp.id, checkpointAt: cp.at, forvaltningId, unitIds: units.map((u) => u.unit.id) },
     });
@@ -100,12 +104,12 @@ export function areaReminderNotices(goLive: G, meeting: Meeting, missing: readon
     kind: 'areaReportReminder',
     dedupeKey: `areaReminder:${meeting.id}:${a.area.id}`,
     recipients: areaRecipients(a, false),
-    subject: { sv: `Påminnelse: rapportera ${a.area.name} före DSL kl. ${start}`, en: `Reminder: report ${a.area.name} before DSL at ${start}` },
+    subject: { sv: `${a.area.name} före DSL kl. ${start}`, en: `${a.area.name} before DSL at ${start}` },
     text: {
       sv: `${a.area.name} har inte rapporterat sedan förra DSL-mötet. Lämna områdets status senast kl. ${by} inför DSL kl. ${start}.`,
       en: `${a.area.name} has not reported since the previous DSL meeting. Report the area's status by ${by} for DSL at ${start}.`,
     },
-    link: api(goLive.id, `/areas/${a.area.id}/reports`),
+    link: pages.area(goLive.id, a.area.id),
     about: { type: 'area', id: a.area.id },
     data: { meetingId: meeting.id, meetingStart: meeting.start, deadline, areaId: a.area.id, lastReportedAt: a.lastReportedAt },
   }));
@@ -117,13 +121,15 @@ export function areaDeadlineNotices(goLive: G, meeting: Meeting, missing: readon
   return missing.map((a) => ({
     kind: 'areaReportOverdue',
     dedupeKey: `areaOverdue:${meeting.id}:${a.area.id}`,
+    // The reminder before it was the first notice (issue 15 item 6).
+    repeat: true,
     recipients: areaRecipients(a, true),
-    subject: { sv: `Försenad rapport: ${a.area.name} inför DSL kl. ${start}`, en: `Report overdue: ${a.area.name} for DSL at ${start}` },
+    subject: { sv: `${a.area.name} inför DSL kl. ${start}`, en: `${a.area.name} for DSL at ${start}` },
     text: {
       sv: `Tiden för ${a.area.name}s rapport inför DSL kl. ${start} har gått ut. Rapportera nu, eller meddela driftsättningskoordinatorn.`,
       en: `The deadline for ${a.area.name}'s report for DSL at ${start} has passed. Report now, or tell the go-live coordinator.`,
     },
-    link: api(goLive.id, `/areas/${a.area.id}/reports`),
+    link: pages.area(goLive.id, a.area.id),
     about: { type: 'area', id: a.area.id },
     data: { meetingId: meeting.id, meetingStart: meeting.start, areaId: a.area.id, lastReportedAt: a.lastReportedAt },
   }));
@@ -136,12 +142,12 @@ export function incidentReminderNotices(goLive: G, meeting: Meeting, incidents: 
     kind: 'incidentUpdateReminder',
     dedupeKey: `incidentReminder:${meeting.id}:${i.id}`,
     recipients: i.incidentManagerId ? { personIds: [i.incidentManagerId] } : { roles: ['incidentManager'] },
-    subject: { sv: `Uppdatera P${i.priority}-incidenten ”${i.title}” före DSL kl. ${start}`, en: `Update P${i.priority} incident "${i.title}" before DSL at ${start}` },
+    subject: { sv: `P${i.priority} ${i.title} före DSL kl. ${start}`, en: `P${i.priority} ${i.title} before DSL at ${start}` },
     text: {
       sv: `Incidenten ”${i.title}”${i.sdReference ? ` (${i.sdReference})` : ''} har ingen uppdatering sedan förra DSL-mötet. Lämna en statusuppdatering inför DSL kl. ${start}.`,
       en: `Incident "${i.title}"${i.sdReference ? ` (${i.sdReference})` : ''} has had no update since the previous DSL meeting. Post a status update for DSL at ${start}.`,
     },
-    link: api(goLive.id, `/incidents/${i.id}/updates`),
+    link: pages.incident(goLive.id, i.id),
     about: { type: 'incident', id: i.id },
     data: { meetingId: meeting.id, meetingStart: meeting.start, incidentId: i.id, priority: i.priority, lastUpdateAt: i.lastUpdateAt },
   }));
@@ -154,10 +160,10 @@ export function agendaNotice(goLive: G, meeting: Meeting, agendas: { sv: Agenda;
     kind: 'agenda',
     dedupeKey: `agenda:${meeting.id}`,
     recipients: { roles: [...meeting.participantRoles], forums: [meeting.forum] },
-    subject: { sv: `Dagordning ${meeting.forum} kl. ${start}`, en: `Agenda ${meeting.forum} at ${start}` },
+    subject: { sv: `${meeting.forum} kl. ${start}`, en: `${meeting.forum} at ${start}` },
     text: { sv: renderText(agendas.sv), en: renderText(agendas.en) },
     html: { sv: renderHtml(agendas.sv), en: renderHtml(agendas.en) },
-    link: api(goLive.id, `/meetings/${meeting.id}/agenda?format=html`),
+    link: pages.meeting(goLive.id, meeting.id),
     about: { type: 'meeting', id: meeting.id },
     data: {
       meetingId: meeting.id,

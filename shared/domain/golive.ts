@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { Actor } from './audit';
 import { Email, Slug } from './ids';
-import { schedulesSchema, scheduleVersionSchema } from './schedule';
+import { FORUMS, schedulesSchema, scheduleVersionSchema } from './schedule';
 
 /** Roles of the routine (R1). Names are English in code; labels are Swedish for people. */
 export const ROLES = [
@@ -73,6 +73,42 @@ export const ReportingRules = z.object({
 });
 export type ReportingRules = z.infer<typeof ReportingRules>;
 
+/**
+ * How notices reach people (issue 15), part of the go-live's configuration:
+ * - `quietNight`: between the day's last forum meeting and the next morning's first meeting
+ *   (or `morning`, whichever is earlier), repeated reminders wait for the morning. The night
+ *   starts at `latestStart` at the latest, also on a day whose meetings run later. P1/P2
+ *   incidents and the first notice of anything new are never held.
+ * - `incidentUpdateMinutes`: IM is reminded when an open P1/P2 has had no update this long (R9).
+ * - `people`: a person's choice — `email: 'digest'` gives one mail before each DSL with what
+ *   is late instead of one mail per reminder; `readsChannels` names the forum channels the
+ *   person follows, and a notice posted there is not e-mailed to them again.
+ */
+export const NotificationSettings = z.object({
+  quietNight: z
+    .object({
+      enabled: z.boolean().default(true),
+      morning: LocalTime.default('06:00'),
+      latestStart: LocalTime.default('22:00'),
+    })
+    .default({ enabled: true, morning: '06:00', latestStart: '22:00' }),
+  incidentUpdateMinutes: z
+    .object({ p1: z.number().int().min(5).max(24 * 60).default(60), p2: z.number().int().min(5).max(24 * 60).default(120) })
+    .default({ p1: 60, p2: 120 }),
+  people: z
+    .array(
+      z.object({
+        personId: Slug,
+        email: z.enum(['each', 'digest']).default('each'),
+        readsChannels: z.array(z.enum(FORUMS)).max(FORUMS.length).default([]),
+      }),
+    )
+    .max(20000)
+    .default([]),
+});
+export type NotificationSettings = z.infer<typeof NotificationSettings>;
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = NotificationSettings.parse({});
+
 export const Area = z.object({ id: Slug, name: z.string().trim().min(1).max(120) });
 export type Area = z.infer<typeof Area>;
 
@@ -135,6 +171,8 @@ export const GoLiveInput = z
     reporting: ReportingRules.default(ReportingRules.parse({})),
     /** Forum schedules and reminder rules (R5); replacing them changes future meetings only (R5.2). */
     schedules: Schedules.default(() => Schedules.parse({})),
+    /** Quiet night, IM update cadence, each person's digest and channels (issue 15). */
+    notifications: NotificationSettings.default(() => NotificationSettings.parse({})),
   })
   .superRefine((g, ctx) => {
     const dup = (items: { id: string }[], path: (string | number)[], what: string) => {
@@ -173,6 +211,9 @@ export const GoLiveInput = z
       if (p.forvaltningId && !forvIds.has(p.forvaltningId))
         ctx.addIssue({ code: 'custom', path: ['people', pi, 'forvaltningId'], message: `okänd förvaltning '${p.forvaltningId}' / unknown förvaltning` });
     });
+    g.notifications.people.forEach((n, ni) => {
+      if (!personIds.has(n.personId)) ctx.addIssue({ code: 'custom', path: ['notifications', 'people', ni, 'personId'], message: `okänd person '${n.personId}' / unknown person` });
+    });
     g.forvaltningar.forEach((f, fi) => {
       if (f.fvisLeadId && !personIds.has(f.fvisLeadId))
         ctx.addIssue({ code: 'custom', path: ['forvaltningar', fi, 'fvisLeadId'], message: `okänd person '${f.fvisLeadId}' / unknown person` });
@@ -193,6 +234,8 @@ export const GoLive = z.object({
   schedules: Schedules.default(() => Schedules.parse({})),
   /** Every version of the schedules with the instant it took effect, oldest first (R5.2). */
   scheduleHistory: z.array(ScheduleVersion).optional(),
+  /** Documents from before these settings existed get the defaults. */
+  notifications: NotificationSettings.default(() => NotificationSettings.parse({})),
   updatedAt: z.string(),
   createdAt: z.string(),
   /** Who last replaced the organisation (audit). */

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { Actor } from './audit';
 import { Instant, Slug } from './ids';
+import type { Texts } from './errors';
+import type { GoLive, Role } from './golive';
+import { localWhen } from './local-time';
+import { pages } from './pages';
 import { Reporter } from './unit-report';
 
 /**
@@ -56,6 +60,8 @@ export const Incident = z.object({
   goLiveId: z.string(),
   title: z.string(),
   priority: z.number().int().min(1).max(4),
+  /** The priority it was registered with (updates may change `priority`). */
+  openedPriority: z.number().int().min(1).max(4).optional(),
   description: z.string().optional(),
   incidentManagerId: z.string().optional(),
   sdReference: z.string().optional(),
@@ -86,3 +92,68 @@ export function applyIncidentUpdate(incident: Incident, update: IncidentUpdate):
 
 /** P1 and P2 are what LGV follows and what the overview shows (R9.2, R10.1). */
 export const isMajor = (i: Pick<Incident, 'priority'>): boolean => i.priority <= 2;
+
+/** What an incident announcement asks the notifier for (the port's request minus go-live id and time). */
+export interface IncidentNotice {
+  kind: 'incidentOpened' | 'incidentRaised' | 'incidentClosed';
+  dedupeKey: string;
+  recipients: { personIds?: string[]; roles?: Role[]; forums?: ('DSL' | 'LGV')[] };
+  subject: Texts;
+  text: Texts;
+  link: string;
+  about: { type: 'incident'; id: string };
+  data: Record<string, unknown>;
+  urgent: true;
+}
+
+/**
+ * R9, issue 15 item 1: a P1/P2 registered, an incident raised to P1/P2 (or from P2 to P1),
+ * and a P1/P2 closed are announced at once, day or night, to its IM (every IM when none is
+ * named), the go-live lead and coordinator (e-mail and Teams activity) and the DSL channel,
+ * the LGV channel too for a P1. `before` is the incident before the change (undefined when
+ * it is new). Nothing for P3/P4 or an update that changes neither priority nor status.
+ */
+export function incidentNotice(goLive: Pick<GoLive, 'timeZone'>, before: Incident | undefined, after: Incident, updateId: string | undefined, now: string): IncidentNotice | undefined {
+  let kind: IncidentNotice['kind'];
+  let key: string;
+  if (!before) {
+    if (!isMajor(after)) return undefined;
+    kind = 'incidentOpened';
+    key = `incidentOpened:${after.id}`;
+  } else if (before.status === 'open' && after.status === 'resolved') {
+    if (!isMajor(before) && !isMajor(after)) return undefined;
+    kind = 'incidentClosed';
+    key = `incidentClosed:${after.id}:${updateId}`;
+  } else if (after.status === 'open' && isMajor(after) && (after.priority < before.priority || before.status === 'resolved')) {
+    kind = 'incidentRaised';
+    key = `incidentRaised:${after.id}:${updateId}`;
+  } else return undefined;
+  const p = kind === 'incidentClosed' ? Math.min(before?.priority ?? after.priority, after.priority) : after.priority;
+  const forums: ('DSL' | 'LGV')[] = p === 1 ? ['DSL', 'LGV'] : ['DSL'];
+  const opened = localWhen(goLive.timeZone, after.openedAt, now);
+  const sd = after.sdReference ? ` (${after.sdReference})` : '';
+  const last = after.updates.at(-1);
+  const sv =
+    kind === 'incidentOpened'
+      ? `P${p}-incident registrerad ${opened.sv}${sd}.${after.description ? `\n\n${after.description}` : ''}`
+      : kind === 'incidentRaised'
+        ? `Incidenten${sd} har nu prioritet ${p}${before && before.status === 'open' ? ` (var ${before.priority})` : ' och är öppen igen'}.${last ? `\n\n${last.text}` : ''}`
+        : `Incidenten${sd} är löst.${last ? `\n\n${last.text}` : ''}`;
+  const en =
+    kind === 'incidentOpened'
+      ? `P${p} incident registered ${opened.en}${sd}.${after.description ? `\n\n${after.description}` : ''}`
+      : kind === 'incidentRaised'
+        ? `The incident${sd} is now priority ${p}${before && before.status === 'open' ? ` (was ${before.priority})` : ' and open again'}.${last ? `\n\n${last.text}` : ''}`
+        : `The incident${sd} is resolved.${last ? `\n\n${last.text}` : ''}`;
+  return {
+    kind,
+    dedupeKey: key,
+    recipients: { ...(after.incidentManagerId ? { personIds: [after.incidentManagerId] } : { roles: ['incidentManager'] }), roles: [...(after.incidentManagerId ? [] : (['incidentManager'] as Role[])), 'goLiveLead', 'goLiveCoordinator'], forums },
+    subject: { sv: `P${p} ${after.title}`, en: `P${p} ${after.title}` },
+    text: { sv, en },
+    link: pages.incident(after.goLiveId, after.id),
+    about: { type: 'incident', id: after.id },
+    data: { incidentId: after.id, priority: p, facts: [{ label: { sv: 'Öppnad', en: 'Opened' }, value: opened }, ...(after.sdReference ? [{ label: 'SD+', value: after.sdReference }] : [])] },
+    urgent: true,
+  };
+}

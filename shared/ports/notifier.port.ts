@@ -19,7 +19,12 @@ export type NotificationKind =
   | 'decisionRequested'
   | 'decisionOverdue'
   | 'decisionMade'
-  | 'challengeResolved';
+  | 'challengeResolved'
+  | 'incidentOpened'
+  | 'incidentRaised'
+  | 'incidentClosed'
+  | 'meetingCalled'
+  | 'digest';
 
 /** Who receives it: people by id, everyone holding a role in the go-live, forum channels. */
 export interface Recipients {
@@ -57,6 +62,17 @@ export interface NotificationRequest {
    * coordinators among the people (go-live lead, go-live coordinator, area coordinators).
    */
   channels?: ('email' | 'teamsChannel' | 'teamsActivity')[];
+  /**
+   * A P1/P2 incident (R9): never held in the quiet night window, never folded into a
+   * digest, and e-mailed even to people who read the forum's channel.
+   */
+  urgent?: boolean;
+  /**
+   * A reminder of something already told (an overdue decision raised again, an area still
+   * missing): held in the go-live's quiet night window until the morning, where all held
+   * reminders of one thing become one. The first notice of anything new is never held.
+   */
+  repeat?: boolean;
 }
 
 export interface EnqueueResult {

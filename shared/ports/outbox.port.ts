@@ -31,6 +31,11 @@ export const NOTIFICATION_KINDS = [
   'decisionOverdue',
   'decisionMade',
   'challengeResolved',
+  'incidentOpened',
+  'incidentRaised',
+  'incidentClosed',
+  'meetingCalled',
+  'digest',
 ] as const;
 
 /** The list above must name exactly the port's kinds. */
@@ -121,6 +126,14 @@ export const OutboxNotification = z.object({
    */
   dueAt: z.string().optional(),
   lease: z.object({ owner: z.string(), until: z.string() }).optional(),
+  /** A P1/P2 incident notice: never held, never folded into a digest (issue 15). */
+  urgent: z.boolean().optional(),
+  /** A repeated reminder asked for in the quiet night window: its deliveries wait until this morning instant. */
+  heldUntil: z.string().optional(),
+  /** People whose e-mail of this notice goes into their digest before the next DSL instead. */
+  digestFor: z.array(z.string()).optional(),
+  /** People not e-mailed because the forum channel they read carries it. */
+  toldByChannel: z.array(z.string()).optional(),
 });
 export type OutboxNotification = z.infer<typeof OutboxNotification>;
 

@@ -137,7 +137,10 @@ describe('a rehearsal of day 0 on the simulated clock', () => {
       at('18:00', 'unitOverdueSummary:2026-11-27T1800:sjukhuset'),
       at('18:00', 'unitOverdueSummary:2026-11-27T1800:primarvarden'),
     ];
-    expect([...notifier.lines()].sort()).toEqual(expected.sort());
+    // The P1 is announced when opened and when resolved (issue 15 item 1); the update's id is the server's.
+    const lines = notifier.lines();
+    expect(lines.filter((l) => / incident(Opened|Closed):/.test(l)).map((l) => l.replace(/(incidentClosed:p1):.*/, '$1'))).toEqual([at('08:30', 'incidentOpened:p1'), at('18:30', 'incidentClosed:p1')]);
+    expect(lines.filter((l) => !/ incident(Opened|Closed):/.test(l)).sort()).toEqual(expected.sort());
     expect(notifier.duplicates()).toEqual([]);
   });
 

@@ -147,7 +147,8 @@ describe('one tick a minute through the morning of day 0', () => {
     expect(by('incidentReminder:dsl-2026-11-27T1000:inc-p1').recipients).toEqual({ personIds: ['ivan'] });
     const agenda = by('agenda:dsl-2026-11-27T0800');
     expect(agenda).toMatchObject({ kind: 'agenda', recipients: { roles: ['goLiveLead', 'goLiveCoordinator', 'programmeManager', 'areaCoordinator', 'incidentManager'], forums: ['DSL'] } });
-    expect(agenda.subject).toEqual({ sv: 'Dagordning DSL kl. 08:00', en: 'Agenda DSL at 08:00' });
+    // The kind's label ("Dagordning") leads the rendered subject; the sender's part does not repeat it (issue 15 item 5).
+    expect(agenda.subject).toEqual({ sv: 'DSL kl. 08:00', en: 'DSL at 08:00' });
     const shape = agenda.data!.agenda as { title: string; sections: { title: string; items: string[] }[] };
     expect(shape.title).toBe('DSL – Driftsättningsledningen – dagordning 2026-11-27 08:00');
     expect(shape.sections.map((s) => s.title.split(' ')[0])).toEqual(['Leveransområdenas', 'Incidenter', '1.', '2.', '3.', '4.', '5.', '6.', '7.', '8.', '9.', '10.', '11.']);

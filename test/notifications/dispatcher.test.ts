@@ -69,6 +69,8 @@ describe('enqueue', () => {
       ['teamsChannel:LGV', ['LGV']],
       ['teamsActivity:anna', ['anna@example.org']],
       ['teamsActivity:omar', ['omar@example.org']],
+      // IM is told of P1/P2 incidents in the activity feed too (issue 15 item 1).
+      ['teamsActivity:ines', ['ines@example.org']],
     ]);
     expect(n.unresolved).toEqual([
       { personId: 'nils', name: 'Nils Utan Post', reason: 'noEmail' },
@@ -77,7 +79,7 @@ describe('enqueue', () => {
     expect(n.link).toBe(`${PUBLIC_BASE_URL}/golives/${h.goLive.id}/decisions/d-1`);
     expect(email.calls[0]!.item.to.map((t) => t.name)).toEqual(['Anna Ledare', 'Omar Områdessamordnare', 'Ines IM']);
     expect(channel.calls.map((c) => c.item.forum)).toEqual(['DSL', 'LGV']);
-    expect(activity.calls.map((c) => c.item.user)).toEqual(['anna@example.org', 'omar@example.org']);
+    expect(activity.calls.map((c) => c.item.user)).toEqual(['anna@example.org', 'omar@example.org', 'ines@example.org']);
   });
 
   it('sends to the addresses resolved at enqueue, even if the organisation changes before delivery', async () => {

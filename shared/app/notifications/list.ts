@@ -21,6 +21,10 @@ export const NotificationView = OutboxNotificationSchema.pick({
   enqueuedAt: true,
   requested: true,
   unresolved: true,
+  urgent: true,
+  heldUntil: true,
+  digestFor: true,
+  toldByChannel: true,
 }).extend({
   channels: z.partialRecord(z.enum(CHANNELS), ChannelState),
   deliveries: z.array(Delivery.omit({ inFlight: true })),
@@ -55,6 +59,10 @@ export function toView(n: OutboxNotification): NotificationView {
     enqueuedAt: n.enqueuedAt,
     requested: n.requested,
     unresolved: n.unresolved,
+    ...(n.urgent ? { urgent: true } : {}),
+    ...(n.heldUntil ? { heldUntil: n.heldUntil } : {}),
+    ...(n.digestFor ? { digestFor: n.digestFor } : {}),
+    ...(n.toldByChannel ? { toldByChannel: n.toldByChannel } : {}),
     channels,
     deliveries: n.deliveries.map(({ inFlight: _inFlight, ...d }) => d),
   };

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { DomainError, notFound } from '../../domain/errors';
-import { ROLES } from '../../domain/golive';
+import type { NotificationSettings } from '../../domain/golive';
+import { DEFAULT_NOTIFICATION_SETTINGS, ROLES } from '../../domain/golive';
+import { pages } from '../../domain/pages';
+import { quietNightAt } from '../../domain/quiet-night';
 import { Instant, Slug } from '../../domain/ids';
 import type { Clock } from '../../ports/clock.port';
-import type { EnqueueResult, NotificationRequest, Notifier } from '../../ports/notifier.port';
+import type { EnqueueResult, NotificationKind, NotificationRequest, Notifier } from '../../ports/notifier.port';
 import type { Channel, OutboxNotification, OutboxStore } from '../../ports/outbox.port';
 import { CHANNELS, FORUMS, NOTIFICATION_KINDS } from '../../ports/outbox.port';
 import type { Repository } from '../../ports/repository.port';
@@ -41,16 +44,45 @@ export const NotificationRequestSchema = z
       .optional(),
     createdAt: Instant,
     channels: z.array(z.enum(CHANNELS)).optional(),
+    urgent: z.boolean().optional(),
+    repeat: z.boolean().optional(),
   })
   .refine((r) => (r.recipients.personIds?.length ?? 0) + (r.recipients.roles?.length ?? 0) + (r.recipients.forums?.length ?? 0) > 0, {
     message: 'no recipients: name people, roles or forums',
     path: ['recipients'],
   });
 
-/** The absolute link people click: the sender's path under the public base URL, or the go-live's overview. */
+/** The absolute link people click: the sender's page path under the public base URL, or the go-live's board (issue 15 item 11). */
 export function absoluteLink(publicBaseUrl: string, goLiveId: string, link: string | undefined): string {
   const base = publicBaseUrl.replace(/\/+$/, '');
-  return `${base}${link ?? `/api/golives/${encodeURIComponent(goLiveId)}/overview`}`;
+  return `${base}${link ?? pages.board(goLiveId)}`;
+}
+
+/** Kinds a person who chose a digest gets in it instead of one mail each (issue 15 item 7). */
+const NOT_DIGESTED: ReadonlySet<NotificationKind> = new Set(['agenda', 'digest', 'meetingCalled', 'incidentOpened', 'incidentRaised', 'incidentClosed']);
+
+/**
+ * Who is not e-mailed this notice, and why (issue 15 item 7): people who follow a forum
+ * channel it is posted to (`toldByChannel`), and people who chose a digest per forum cycle
+ * (`digestFor`). Urgent notices (P1/P2) are e-mailed to everyone named.
+ */
+export function emailChoices(
+  settings: NotificationSettings,
+  people: readonly { id: string }[],
+  r: { kind: NotificationKind; urgent?: boolean },
+  postedTo: readonly string[],
+): { toldByChannel: string[]; digestFor: string[] } {
+  const toldByChannel: string[] = [];
+  const digestFor: string[] = [];
+  if (r.urgent) return { toldByChannel, digestFor };
+  const prefs = new Map(settings.people.map((p) => [p.personId, p]));
+  for (const person of people) {
+    const pref = prefs.get(person.id);
+    if (!pref) continue;
+    if (pref.readsChannels.some((f) => postedTo.includes(f))) toldByChannel.push(person.id);
+    else if (pref.email === 'digest' && !NOT_DIGESTED.has(r.kind)) digestFor.push(person.id);
+  }
+  return { toldByChannel, digestFor };
 }
 
 /**
@@ -79,18 +111,26 @@ export class OutboxNotifier implements Notifier {
     const found = await this.deps.repo.getGoLive(r.goLiveId);
     if (!found) throw notFound('GOLIVE.NOT_FOUND', r.goLiveId);
     const goLive = found.value;
-    const id = notificationId(goLive.id, r.dedupeKey);
-    const now = this.deps.clock.now().toISOString();
+    const nowDate = this.deps.clock.now();
+    const now = nowDate.toISOString();
+    // Issue 15 item 6: a repeated reminder in the quiet night waits for the morning, and all
+    // of one thing's night reminders become one (one dedupe key per thing and night).
+    const night = r.repeat && !r.urgent ? quietNightAt(goLive, nowDate) : undefined;
+    const dedupeKey = night ? `quiet:${night.until}:${r.kind}:${r.about ? `${r.about.type}:${r.about.id}` : r.dedupeKey}` : r.dedupeKey;
+    const id = notificationId(goLive.id, dedupeKey);
 
     const resolved = resolveRecipients(goLive, r.recipients);
     const on = this.deps.dispatcher.channels;
     const channels = new Set<Channel>(r.channels ? r.channels.filter((c) => on.has(c)) : on);
+    const choices = emailChoices(goLive.notifications ?? DEFAULT_NOTIFICATION_SETTINGS, resolved.people, r, channels.has('teamsChannel') ? resolved.forums : []);
+    const noEmail = new Set([...choices.toldByChannel, ...choices.digestFor]);
+    const deliveries = planDeliveries(resolved, channels, night ? night.until : now, { noEmail });
     const notification: OutboxNotification = settle({
       id,
       goLiveId: goLive.id,
       goLiveName: goLive.name,
       kind: r.kind,
-      dedupeKey: r.dedupeKey,
+      dedupeKey,
       subject: r.subject,
       text: r.text,
       ...(r.html ? { html: r.html } : {}),
@@ -103,10 +143,14 @@ export class OutboxNotifier implements Notifier {
         ...(r.recipients.forums ? { forums: r.recipients.forums } : {}),
       },
       unresolved: resolved.unresolved,
-      deliveries: planDeliveries(resolved, channels, now),
+      deliveries,
       status: 'pending',
       createdAt: r.createdAt,
       enqueuedAt: now,
+      ...(r.urgent ? { urgent: true } : {}),
+      ...(night ? { heldUntil: night.until } : {}),
+      ...(choices.digestFor.length ? { digestFor: choices.digestFor } : {}),
+      ...(choices.toldByChannel.length ? { toldByChannel: choices.toldByChannel } : {}),
     });
 
     const { value: stored, created } = await this.deps.outbox.add(notification);

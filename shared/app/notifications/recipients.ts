@@ -6,7 +6,7 @@ import type { Channel, Delivery, Target, Unresolved } from '../../ports/outbox.p
 export const MAX_RECIPIENTS_PER_MAIL = 50;
 
 /** Who gets Teams activity-feed notices ("personal notifications to coordinators"). */
-export const ACTIVITY_FEED_ROLES: readonly Role[] = ['goLiveLead', 'goLiveCoordinator', 'areaCoordinator'];
+export const ACTIVITY_FEED_ROLES: readonly Role[] = ['goLiveLead', 'goLiveCoordinator', 'areaCoordinator', 'incidentManager'];
 
 export interface ResolvedRecipients {
   /** People named by id or role who have an e-mail address, once each, in go-live order. */
@@ -42,13 +42,14 @@ export function resolveRecipients(goLive: GoLive, recipients: Recipients): Resol
  * 50 (one address once, however many people share it), one post per forum channel, one
  * activity notice per coordinator.
  */
-export function planDeliveries(resolved: ResolvedRecipients, channels: ReadonlySet<Channel>, now: string): Delivery[] {
+export function planDeliveries(resolved: ResolvedRecipients, channels: ReadonlySet<Channel>, now: string, opts: { noEmail?: ReadonlySet<string> } = {}): Delivery[] {
   const pending = (id: string, channel: Channel, to: Target[]): Delivery => ({ id, channel, to, status: 'pending', attempts: 0, nextAttemptAt: now });
   const deliveries: Delivery[] = [];
   if (channels.has('email')) {
     const seen = new Set<string>();
     const targets: Target[] = [];
     for (const p of resolved.people) {
+      if (opts.noEmail?.has(p.id)) continue;
       const address = p.email!.toLowerCase();
       if (seen.has(address)) continue;
       seen.add(address);
