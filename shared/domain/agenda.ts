@@ -3,7 +3,7 @@ import type { AreaStatus, Problem } from './area-report';
 import type { Colour } from './colour';
 import type { GoLive } from './golive';
 import type { Incident } from './incident';
-import { isMajor } from './incident';
+import { isMajor, noUpdateSince } from './incident';
 import type { Meeting } from './meetings';
 import type { Trend } from './overview';
 import { TREND_ARROWS, trendOf } from './overview';
@@ -450,10 +450,12 @@ function incidentItem(ctx: Ctx, i: Incident): AgendaItem {
   const { tx, since } = ctx;
   const last = i.updates.at(-1);
   const stale = since !== undefined && i.lastUpdateAt < since;
+  // IM's update cadence (issue 15 item 2): "ingen uppdatering sedan 21:40" once past due.
+  const late = noUpdateSince(ctx.input.goLive, i, ctx.input.now.toISOString());
   const parts = [
     `P${i.priority} ${i.title}${i.sdReference ? ` (${i.sdReference})` : ''}`,
     last ? `${tx(t('senast', 'latest'))} ${ctx.time(last.at)}: ${last.text}` : `${tx(t('öppnad', 'opened'))} ${ctx.time(i.openedAt)}`,
-    stale ? tx(t('ingen uppdatering sedan förra mötet', 'no update since the previous meeting')) : '',
+    late ? late[ctx.lang] : stale ? tx(t('ingen uppdatering sedan förra mötet', 'no update since the previous meeting')) : '',
   ].filter(Boolean);
   return { text: parts.join(' – '), colour: i.priority === 1 ? 'red' : 'yellow', ref: { type: 'incident', id: i.id } };
 }

@@ -4,6 +4,7 @@ import type { AreaWithoutReport, Checkpoint, OverdueUnit } from './calendar-acti
 import type { Texts } from './errors';
 import type { GoLive, Role } from './golive';
 import type { Incident } from './incident';
+import { updateDueAt } from './incident';
 import { localWhen, clockTime } from './local-time';
 import type { Meeting } from './meetings';
 import { pages } from './pages';
@@ -151,6 +152,43 @@ export function incidentReminderNotices(goLive: G, meeting: Meeting, incidents: 
     about: { type: 'incident', id: i.id },
     data: { meetingId: meeting.id, meetingStart: meeting.start, incidentId: i.id, priority: i.priority, lastUpdateAt: i.lastUpdateAt },
   }));
+}
+
+/**
+ * IM's update cadence (R9, issue 15 item 2): for each open P1/P2 whose update is due — the
+ * last update (or opening) plus the go-live's `incidentUpdateMinutes` — at an instant in
+ * (from, now], a reminder to its IM (every IM when none is named), again after each further
+ * period without an update. Urgent: never held at night. Key
+ * `incidentCadence:{incidentId}:{lastUpdateAt}:{n}`.
+ */
+export function incidentCadenceNotices(goLive: G & Pick<GoLive, 'notifications'>, incidents: readonly Incident[], from: string, now: string): Notice[] {
+  const out: Notice[] = [];
+  for (const i of incidents) {
+    const first = updateDueAt(goLive, i);
+    if (!first) continue;
+    const period = Date.parse(first) - Date.parse(i.lastUpdateAt);
+    const n = Math.floor((Date.parse(now) - Date.parse(i.lastUpdateAt)) / period);
+    if (n < 1) continue;
+    const due = new Date(Date.parse(i.lastUpdateAt) + n * period).toISOString();
+    if (due <= from || due > now) continue;
+    const last = localWhen(goLive.timeZone, i.lastUpdateAt, now);
+    const minutes = Math.round(period / 60_000);
+    out.push({
+      kind: 'incidentUpdateReminder',
+      dedupeKey: `incidentCadence:${i.id}:${i.lastUpdateAt}:${n}`,
+      recipients: i.incidentManagerId ? { personIds: [i.incidentManagerId] } : { roles: ['incidentManager'] },
+      subject: { sv: `P${i.priority} ${i.title}, ingen uppdatering sedan ${last.sv}`, en: `P${i.priority} ${i.title}, no update since ${last.en}` },
+      text: {
+        sv: `Incidenten ”${i.title}”${i.sdReference ? ` (${i.sdReference})` : ''} har ingen uppdatering sedan ${last.sv}. En P${i.priority} ska uppdateras minst var ${minutes}:e minut. Lämna en statusuppdatering.`,
+        en: `Incident "${i.title}"${i.sdReference ? ` (${i.sdReference})` : ''} has had no update since ${last.en}. A P${i.priority} should be updated at least every ${minutes} minutes. Post a status update.`,
+      },
+      link: pages.incident(goLive.id, i.id),
+      about: { type: 'incident', id: i.id },
+      data: { incidentId: i.id, priority: i.priority, lastUpdateAt: i.lastUpdateAt, reminder: n, dueAt: due, nextDueAt: new Date(Date.parse(due) + period).toISOString() },
+      urgent: true,
+    });
+  }
+  return out;
 }
 
 /** R6.5: the agenda to the forum's participants and channel. Key `agenda:{meetingId}`; `data.agenda` is the generic rendering shape. */

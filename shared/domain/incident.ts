@@ -93,6 +93,25 @@ export function applyIncidentUpdate(incident: Incident, update: IncidentUpdate):
 /** P1 and P2 are what LGV follows and what the overview shows (R9.2, R10.1). */
 export const isMajor = (i: Pick<Incident, 'priority'>): boolean => i.priority <= 2;
 
+/**
+ * IM's update cadence (R9, issue 15 item 2): an open P1/P2 should have an update at least
+ * this often (the go-live's `notifications.incidentUpdateMinutes`, default 60 for P1 and 120
+ * for P2). Undefined for P3/P4 and closed incidents.
+ */
+export function updateDueAt(goLive: Partial<Pick<GoLive, 'notifications'>>, i: Pick<Incident, 'priority' | 'status' | 'lastUpdateAt'>): string | undefined {
+  if (i.status !== 'open' || !isMajor(i)) return undefined;
+  const c = goLive.notifications?.incidentUpdateMinutes ?? { p1: 60, p2: 120 };
+  return new Date(Date.parse(i.lastUpdateAt) + (i.priority === 1 ? c.p1 : c.p2) * 60_000).toISOString();
+}
+
+/** "ingen uppdatering sedan 21:40" when an open P1/P2 is past its cadence at `now`, else undefined. */
+export function noUpdateSince(goLive: Pick<GoLive, 'timeZone'> & Partial<Pick<GoLive, 'notifications'>>, i: Pick<Incident, 'priority' | 'status' | 'lastUpdateAt'>, now: string): Texts | undefined {
+  const due = updateDueAt(goLive, i);
+  if (!due || due > now) return undefined;
+  const when = localWhen(goLive.timeZone, i.lastUpdateAt, now);
+  return { sv: `ingen uppdatering sedan ${when.sv}`, en: `no update since ${when.en}` };
+}
+
 /** What an incident announcement asks the notifier for (the port's request minus go-live id and time). */
 export interface IncidentNotice {
   kind: 'incidentOpened' | 'incidentRaised' | 'incidentClosed';

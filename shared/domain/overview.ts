@@ -4,7 +4,7 @@ import type { Colour } from './colour';
 import { colourRank } from './colour';
 import type { GoLive } from './golive';
 import type { Incident } from './incident';
-import { isMajor } from './incident';
+import { isMajor, noUpdateSince, updateDueAt } from './incident';
 import { isInsideReportingDay, staleBefore } from './reporting-time';
 import type { UnitStatus } from './unit-report';
 
@@ -56,7 +56,12 @@ export interface Overview {
   forvaltningar: ForvaltningOverview[];
   units: { total: number } & Record<Colour | 'missing' | 'stale', number>;
   /** Open incidents of priority 1 and 2, highest priority then oldest first (R9.2). */
-  majorIncidents: Pick<Incident, 'id' | 'title' | 'priority' | 'openedAt' | 'lastUpdateAt' | 'incidentManagerId' | 'sdReference'>[];
+  majorIncidents: (Pick<Incident, 'id' | 'title' | 'priority' | 'openedAt' | 'lastUpdateAt' | 'incidentManagerId' | 'sdReference'> & {
+    /** When IM's next update is due (the go-live's cadence). */
+    updateDueAt: string | null;
+    /** "ingen uppdatering sedan 21:40" once it is past due, else null. */
+    noUpdateSince: { sv: string; en: string } | null;
+  })[];
   /** The next meeting of each forum, an ongoing one included (R5, R10.1); present when the calendar was computed. */
   nextMeetings?: OverviewCalendar['nextMeetings'];
   /** Units overdue at the latest check point (R3.3) and areas past the DSL deadline (R4.4). */
@@ -130,7 +135,7 @@ export function buildOverview(
   const majorIncidents = data.openIncidents
     .filter((i) => i.status === 'open' && isMajor(i))
     .sort((a, b) => a.priority - b.priority || a.openedAt.localeCompare(b.openedAt))
-    .map(({ id, title, priority, openedAt, lastUpdateAt, incidentManagerId, sdReference }) => ({
+    .map(({ id, title, priority, openedAt, lastUpdateAt, incidentManagerId, sdReference, status }) => ({
       id,
       title,
       priority,
@@ -138,6 +143,9 @@ export function buildOverview(
       lastUpdateAt,
       incidentManagerId,
       sdReference,
+      // IM's update cadence (R9, issue 15 item 2): when the next update is due, and the words DSL sees when it is late.
+      updateDueAt: updateDueAt(goLive, { priority, status, lastUpdateAt }) ?? null,
+      noUpdateSince: noUpdateSince(goLive, { priority, status, lastUpdateAt }, now.toISOString()) ?? null,
     }));
 
   return {

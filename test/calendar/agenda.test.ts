@@ -143,7 +143,8 @@ describe('DSL agenda (R6.1, R6.2)', () => {
         ],
       }),
     );
-    expect(texts(a, 'incidents')).toEqual(['P1 Inloggning – öppnad 08:10', 'P2 Lab-svar (SD-9) – öppnad 07:00 – ingen uppdatering sedan förra mötet']);
+    // Past IM's update cadence (60 min for P1, 120 for P2; issue 15 item 2) the agenda says since when.
+    expect(texts(a, 'incidents')).toEqual(['P1 Inloggning – öppnad 08:10 – ingen uppdatering sedan 08:10', 'P2 Lab-svar (SD-9) – öppnad 07:00 – ingen uppdatering sedan 07:00']);
   });
 
   it('overdue decisions head the agenda (R8.4)', () => {

@@ -11,7 +11,8 @@ import {
   reminderRulesFor,
 } from '../../domain/calendar-actions';
 import type { Notice } from '../../domain/calendar-notices';
-import { agendaNotice, areaDeadlineNotices, areaReminderNotices, checkpointNotices, incidentReminderNotices } from '../../domain/calendar-notices';
+import { agendaNotice, areaDeadlineNotices, areaReminderNotices, checkpointNotices, incidentCadenceNotices, incidentReminderNotices } from '../../domain/calendar-notices';
+import { isMajor } from '../../domain/incident';
 import type { GoLive } from '../../domain/golive';
 import type { Meeting } from '../../domain/meetings';
 import { dayOf, meetingsBetween, previousMeeting } from '../../domain/meetings';
@@ -124,6 +125,27 @@ export async function tickGoLive(s: TickServices, goLiveId: string, now: Date, o
       opts.log?.('warn', `calendar action ${goLiveId}/${a.actionId} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+  // IM's update cadence (R9, issue 15 item 2): each reminder due in (from, now] is claimed
+  // like any action, so a repeated or doubled tick sends it once.
+  try {
+    const open = (await s.repo.listIncidents(goLiveId)).filter((i) => i.status === 'open' && isMajor(i));
+    for (const n of incidentCadenceNotices(goLive, open, from.toISOString(), now.toISOString())) {
+      const d = n.data as { dueAt: string; nextDueAt: string };
+      const a: DueAction = { actionId: n.dedupeKey, kind: 'incidentReminder', dueAt: d.dueAt, usefulUntil: d.nextDueAt };
+      const outcome = await run.perform(a, [n]);
+      if (outcome.kind === 'ran') {
+        result.ran.push(a.actionId);
+        result.notifications += outcome.notifications;
+      } else if (outcome.kind === 'inProgress') {
+        result.inProgress.push(a.actionId);
+        processedUpTo = Math.min(processedUpTo, Date.parse(a.dueAt) - 1);
+      } else result.alreadyDone.push(a.actionId);
+    }
+  } catch (e) {
+    // The cursor stays, so the next tick looks at the same interval again.
+    processedUpTo = from.getTime();
+    result.failed.push({ actionId: 'incidentCadence', error: e instanceof Error ? e.message : String(e) });
+  }
   if (processedUpTo > from.getTime()) await advanceCursor(s, goLiveId, new Date(processedUpTo), now, cursor);
   return result;
 }
@@ -201,7 +223,8 @@ class Runner {
     }
   }
 
-  async perform(a: DueAction): Promise<Outcome> {
+  /** Claims and sends; `given` notices instead of what the action's kind says (IM's cadence). */
+  async perform(a: DueAction, given?: Notice[]): Promise<Outcome> {
     const mine = this.record(a, 'claimed');
     const claim = await this.s.repo.claimDispatch(mine);
     let current = claim.value;
@@ -219,7 +242,7 @@ class Runner {
       }
     } else if (!claim.created && claim.value.state !== 'claimed') return { kind: 'alreadyDone' };
 
-    const notices = await this.notices(a);
+    const notices = given ?? (await this.notices(a));
     const sent: NonNullable<DispatchRecord['notifications']> = [];
     for (const n of notices) {
       const r = await this.s.notifier.enqueue({ ...n, goLiveId: this.goLive.id, createdAt: this.now.toISOString() });
