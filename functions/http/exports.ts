@@ -96,12 +96,12 @@ defineExport({
   name: 'exportDecisions',
   file: 'decisions',
   summary: 'Beslutsloggen (R8.5) som XLSX eller CSV / the decision log',
-  build: ({ services, goLiveId, format, lang }) => exportDecisions(services, { goLiveId, format, lang }),
+  build: ({ services, goLiveId, format, lang, query }) => exportDecisions(services, { goLiveId, format, lang, ...(delimiterOf(query) ? { delimiter: delimiterOf(query)! } : {}) }),
 });
 
 defineExport({
   name: 'exportChallenges',
   file: 'challenges',
   summary: 'Utmaningarna med tidslinjer som XLSX (två blad) eller CSV (R7) / the challenges with their timelines',
-  build: ({ services, goLiveId, format, lang }) => exportChallenges(services, { goLiveId, format, lang }),
+  build: ({ services, goLiveId, format, lang, query }) => exportChallenges(services, { goLiveId, format, lang, ...(delimiterOf(query) ? { delimiter: delimiterOf(query)! } : {}) }),
 });

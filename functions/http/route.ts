@@ -6,7 +6,6 @@ import type { Services } from '../../shared/composition';
 import { ACCESS_MATRIX } from '../../shared/domain/access';
 import type { GoLive } from '../../shared/domain/golive';
 import type { Versioned } from '../../shared/ports/repository.port';
-import { findPersonalIdentityNumbers } from '../../shared/domain/personnummer';
 import type { Principal } from '../../shared/domain/principal';
 import { authorize } from '../../shared/domain/principal';
 import { authenticate, parseMachineKeys, type MachineKey } from '../../shared/http/auth';
@@ -15,6 +14,7 @@ import { getServices } from '../../shared/composition';
 import type { RouteDoc } from '../../shared/http/openapi';
 import type { Lang, ProblemResponse } from '../../shared/http/problem';
 import { fieldIssues, problem, problemFromError, validationProblem } from '../../shared/http/problem';
+import { inspectBody, inspectRequestTexts, showablePath, unsafeTextsProblem } from '../../shared/http/text-guard';
 
 /** Bodies above this are refused with 413 before parsing (the brief's limit for every write). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -140,7 +140,9 @@ async function readJson(request: HttpRequest, lang: Lang, instance: string): Pro
   if (bytes.length === 0)
     return { ok: false, response: validationProblem([{ field: 'body', message: { sv: 'kropp saknas', en: 'body is missing' } }], lang, instance) };
   try {
-    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    // A UTF-8 byte-order mark (Windows tools write one) is not part of the JSON text (RFC 8259 §8.1 lets a parser ignore it).
+    const text = bytes.toString('utf8');
+    const value: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     if (depthOf(value) > MAX_JSON_DEPTH)
       return {
         ok: false,
@@ -190,8 +192,9 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
         status: response.status ?? 200,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         invocationId: context.invocationId,
-        ...(params.goLiveId ? { goLiveId: params.goLiveId } : {}),
-        ...(params.challengeId ? { challengeId: params.challengeId } : {}),
+        // Ids with an identity number or control characters in them are refused, and not logged.
+        ...(params.goLiveId && showablePath(params.goLiveId) ? { goLiveId: params.goLiveId } : {}),
+        ...(params.challengeId && showablePath(params.challengeId) ? { challengeId: params.challengeId } : {}),
         principal: request.headers.has('x-functions-key') ? 'machine' : request.headers.has('x-ms-client-principal') || request.headers.has('x-dev-user') ? 'user' : 'anonymous',
       };
       if (entry.status >= 500) context.error(JSON.stringify(entry));
@@ -202,7 +205,15 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
 
   async function handle(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     const lang = languageOf(request);
-    const instance = new URL(request.url).pathname;
+    const path = new URL(request.url).pathname;
+    const instance = showablePath(path) ?? '';
+    // No patient data, no hidden characters: path ids, query and Idempotency-Key before anything else sees them.
+    const inUrl = unsafeTextsProblem(
+      inspectRequestTexts([...Object.entries(request.params), ...request.query.entries(), ['Idempotency-Key', request.headers.get('idempotency-key') ?? undefined]]),
+      lang,
+      instance,
+    );
+    if (inUrl) return asResponse(inUrl);
     try {
       const issues = [];
       const error = lang === 'sv' ? sv : en;
@@ -251,20 +262,9 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
       if (doc.body) {
         const read = await readJson(request, lang, instance);
         if (!read.ok) return asResponse(read.response);
-        // No patient data: refuse identity numbers before anything is parsed, stored or logged.
-        const pnr = findPersonalIdentityNumbers(read.value);
-        if (pnr.length)
-          return asResponse(
-            problem(
-              'DATA.PERSONAL_IDENTITY_NUMBER',
-              {
-                sv: 'Texten innehåller ett personnummer eller samordningsnummer. Ta bort det och skicka igen – Driftpuls får inte innehålla patientuppgifter.',
-                en: 'The text contains a Swedish personal identity or coordination number. Remove it and send again – Driftpuls must not hold patient data.',
-              },
-              lang,
-              { instance, issues: pnr.map((field) => ({ field, message: { sv: 'innehåller ett personnummer', en: 'contains a personal identity number' } })) },
-            ),
-          );
+        // No patient data, no hidden characters: refused before anything is parsed, stored or logged.
+        const unsafe = unsafeTextsProblem(inspectBody(read.value), lang, instance);
+        if (unsafe) return asResponse(unsafe);
         const r = doc.body.safeParse(read.value, { error });
         if (r.success) body = r.data;
         else issues.push(...fieldIssues(r.error));

@@ -323,11 +323,27 @@ export function parseColourCell(cell: Cell): Parsed<Colour> {
 export const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
 
 /**
- * Text for a CSV cell that no spreadsheet will run as a formula: a leading apostrophe
- * before `= + - @`, tab or CR, and before apostrophes already in that position, so
- * `unneutraliseText` gives back exactly what was written.
+ * True when a spreadsheet could read `s` as a formula: after any apostrophes, its first
+ * character is `= + - @`, tab or CR, also in a compatibility form NFKC folds to one of them
+ * (full-width `＝ ＋ － ＠`, small `﹦ ﹢ ﹣ ﹫`, superscript `⁼ ⁺`), which some spreadsheets
+ * and input methods turn into the ASCII sign (issue 13 item 14).
  */
-export const neutraliseText = (s: string): string => (/^'*[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+function formulaAfterQuotes(s: string): boolean {
+  let i = 0;
+  while (s[i] === "'") i++;
+  const ch = s[i];
+  if (ch === undefined) return false;
+  if (FORMULA_TRIGGER.test(ch)) return true;
+  return ch.charCodeAt(0) > 0x7f && FORMULA_TRIGGER.test(ch.normalize('NFKC'));
+}
+
+/**
+ * Text for a CSV cell that no spreadsheet will run as a formula: a leading apostrophe
+ * before `= + - @`, tab or CR (or a full-width or other NFKC form of them), and before
+ * apostrophes already in that position, so `unneutraliseText` gives back exactly what was
+ * written.
+ */
+export const neutraliseText = (s: string): string => (formulaAfterQuotes(s) ? `'${s}` : s);
 
 /** Undoes `neutraliseText` (CSV imports of our own exports). */
-export const unneutraliseText = (s: string): string => (/^'+[=+\-@\t\r]/.test(s) ? s.slice(1) : s);
+export const unneutraliseText = (s: string): string => (s.startsWith("'") && formulaAfterQuotes(s) ? s.slice(1) : s);

@@ -107,7 +107,7 @@ export function containsPersonalIdentityNumber(text: string): boolean {
   const n = normaliseForGuard(text);
   if (cannotHold(n)) return false;
   for (const m of n.matchAll(CANDIDATE)) {
-    const [whole, cc, yy, mm, dd, sep, serial, check] = m;
+    const [whole, cc, yy = '', mm = '', dd = '', sep, serial = '', check = ''] = m;
     let year: number;
     if (cc !== undefined) {
       const century = Number(cc);

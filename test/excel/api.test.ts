@@ -165,6 +165,18 @@ describe('exports (R3.4, R4)', () => {
     expect(back.json.summary).toMatchObject({ rows: 4, alreadyStored: 4, stored: 0 });
   });
 
+  it('every CSV export takes ?delimiter=comma, the decision log and the challenges too (issue 13 item 14)', async () => {
+    for (const [file, first] of [
+      ['decisions', 'Beslutat,Nivå,Utmaning'],
+      ['challenges', 'Lyft,Färg,Utmaning'],
+      ['unit-reports', 'Id,Datum,Tid'],
+      ['area-reports', 'Id,Datum,Tid'],
+    ]) {
+      const r = await send('GET', `${G}/exports/${file}.csv?delimiter=comma`);
+      expect([file, r.status, r.bytes.toString('utf8').split('\r\n')[0]!.slice(1, first!.length + 1)]).toEqual([file, 200, first]);
+    }
+  });
+
   it('filters with since, and answers 404 for a format it does not make', async () => {
     const since = await send('GET', `${G}/exports/unit-reports.csv?since=2026-11-27T11:00:00Z`);
     expect(since.bytes.toString('utf8').trim().split('\r\n')).toHaveLength(3);
@@ -205,5 +217,14 @@ describe('templates and the organisation', () => {
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ createsGoLive: true, written: true, summary: { units: { create: 2 } } });
     expect((await send('GET', '/golives/vag-3')).json.forvaltningar).toEqual([{ id: 'sjukhuset', name: 'Sjukhuset', units: [{ id: 'akuten', name: 'Akuten' }, { id: 'avdelning-3', name: 'Avdelning 3' }] }]);
+  });
+
+  it('refuses a personnummer in ?name= (en dash, full-width digits) and creates nothing (issue 13 item 1, R-guard)', async () => {
+    const body = 'Förvaltning;Enhet\nSjukhuset;Akuten\n';
+    for (const name of ['Våg 121212\u20131212', 'Våg \uFF11\uFF12\uFF11\uFF12\uFF11\uFF12-\uFF11\uFF12\uFF11\uFF12']) {
+      const r = await send('POST', `/golives/vag-9/imports/organisation?name=${encodeURIComponent(name)}&startDate=2027-02-05`, body, { 'content-type': 'text/csv' });
+      expect([r.status, r.json.code, r.json.errors]).toEqual([400, 'DATA.PERSONAL_IDENTITY_NUMBER', [{ field: 'name', message: expect.any(String) }]]);
+    }
+    expect((await send('GET', '/golives/vag-9')).status).toBe(404);
   });
 });

@@ -55,6 +55,25 @@ describe('the generic export: rows and columns to CSV', () => {
   });
 });
 
+describe('texts no spreadsheet misreads (issue 13 item 14)', () => {
+  const hostile: Row[] = [
+    { at: '2026-11-27T08:15:00.000Z', text: '\uFF1D1+1', n: 1, ok: true },
+    { at: '2026-11-27T08:15:00.000Z', text: 'före\u0000efter \u202Egnisrev\u202C slut\u0007', n: 2, ok: true },
+  ];
+  it('CSV: a full-width ＝ gets an apostrophe; NUL, bidi overrides and other controls are left out', async () => {
+    const lines = (await writeCsv({ name: { sv: 'B', en: 'S' }, columns, rows: hostile }, opts)).toString('utf8').split('\r\n');
+    expect(lines[1]!.split(';')[3]).toBe("'\uFF1D1+1");
+    expect(lines[2]!.split(';')[3]).toBe('föreefter gnisrev slut');
+  });
+  it('XLSX: text cells without the control characters', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await writeXlsx([sheet({ name: { sv: 'B', en: 'S' }, columns, rows: hostile })], opts)) as unknown as ExcelJS.Buffer);
+    const ws = wb.worksheets[0]!;
+    expect([ws.getCell('D2').type, ws.getCell('D2').value]).toEqual([ExcelJS.ValueType.String, '\uFF1D1+1']);
+    expect(ws.getCell('D3').value).toBe('föreefter gnisrev slut');
+  });
+});
+
 describe('the generic export: XLSX', () => {
   it('writes text as text cells (never formulas), dates and times as date cells, and one sheet per table', async () => {
     const bytes = await writeXlsx([sheet({ name: { sv: 'Rapporter: alla', en: 'Reports' }, columns, rows }), sheet({ name: { sv: 'Tom', en: 'Empty' }, columns, rows: [] })], opts);

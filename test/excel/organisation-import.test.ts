@@ -186,3 +186,43 @@ describe('organisation import (R1, R2)', () => {
     }
   });
 });
+
+describe('no patient data and no hidden characters in the organisation (issue 13 items 1 and 14, R-guard)', () => {
+  it('refuses identity numbers in person ids, names and e-mails, and control characters, naming the field, never the value', async () => {
+    await s.repo.saveGoLive(excelGoLive('vag-1'), null);
+    const people = [
+      ['Person-id', 'Namn', 'E-post', 'Roller'],
+      ['19121212-1212', 'Id Personnummer', '', 'IM'],
+      ['', 'Namn 121212\u20131212', '', 'IM'],
+      ['', 'E-post Personnummer', '191212121212@example.org', 'IM'],
+      ['', 'Dold\u202Etext', '', 'IM'],
+      ['', 'Bra Person', 'bra@example.org', 'IM'],
+    ];
+    const r = await run('vag-1', await xlsxUpload([{ name: 'Personer', rows: people }]));
+    expect(r.issues.map((i) => [i.row, i.field, i.value])).toEqual([
+      [2, 'people.id', undefined],
+      [3, 'people.name', undefined],
+      [4, 'people.email', undefined],
+      [5, 'people.name', undefined],
+    ]);
+    expect(r.issues.map((i) => i.problem.en.split(' – ')[0])).toEqual([
+      'contains a personal identity or coordination number',
+      'contains a personal identity or coordination number',
+      'contains a personal identity or coordination number',
+      'contains control characters (e.g. NUL or characters that reverse the writing direction)',
+    ]);
+    const stored = JSON.stringify(await goLive('vag-1'));
+    expect(stored).not.toMatch(/1212|\u202E/);
+    expect((await goLive('vag-1')).people.map((p) => p.name)).toEqual(['Bra Person']);
+  });
+
+  it('refuses them in förvaltning and unit names of a CSV too', async () => {
+    await s.repo.saveGoLive(excelGoLive('vag-1'), null);
+    const r = await run('vag-1', csvUpload('Förvaltning;Enhet\nKirurgi;Avd 121212 1212\nKirurgi\u0000;Avd 2\n'));
+    expect(r.issues.map((i) => [i.row, i.field, i.value])).toEqual([
+      [2, 'units.name', undefined],
+      [3, 'forvaltningar.name', undefined],
+    ]);
+    expect(JSON.stringify(await goLive('vag-1'))).not.toMatch(/1212|\u0000/);
+  });
+});

@@ -95,7 +95,7 @@ describe('a file with bad rows gives the exact row errors', () => {
       'Rad 7, kolumn E (Förklaring): förklaring saknas (varför har enheten den här färgen?)',
       "Rad 8, kolumn C (Enhet): enheten 'Mottagningen' finns i flera förvaltningar (Kirurgi och Medicin): ange enhetens id, eller lägg till kolumnen Förvaltning",
       'Rad 9, kolumn B (Tid): tidpunkten 2026-11-28T08:15:00.000Z ligger i framtiden',
-      'Rad 10, kolumn E (Förklaring): innehåller ett personnummer – Driftpuls får inte innehålla patientuppgifter',
+      'Rad 10, kolumn E (Förklaring): innehåller ett personnummer eller samordningsnummer – Driftpuls får inte innehålla patientuppgifter',
       'Rad 11, kolumn E (Förklaring): exempelraden från mallen: skriv över den eller ta bort den',
     ]);
   });
@@ -103,7 +103,7 @@ describe('a file with bad rows gives the exact row errors', () => {
   it('and in English, with the structured fields beside the message', async () => {
     const r = renderUnitReportImport(await run(csvUpload(BAD.join('\n')), { dryRun: true }), 'en');
     expect(r.errors[3]).toEqual({ sheet: 'CSV', row: 7, column: 'D', header: 'Färg', field: 'colour', value: 'blå', message: "Row 7, column D (Färg): unknown colour 'blå' (use Green, Yellow or Red)" });
-    expect(r.errors[7]).toEqual({ sheet: 'CSV', row: 10, column: 'E', header: 'Förklaring', field: 'explanation', message: 'Row 10, column E (Förklaring): contains a personal identity number – Driftpuls must not hold patient data' });
+    expect(r.errors[7]).toEqual({ sheet: 'CSV', row: 10, column: 'E', header: 'Förklaring', field: 'explanation', message: 'Row 10, column E (Förklaring): contains a personal identity or coordination number – Driftpuls must not hold patient data' });
     expect(r.file).toMatchObject({ headerRow: 3, delimiter: ';' });
   });
 
@@ -226,3 +226,39 @@ describe('ids from an Id column (our own exports)', () => {
     ]);
   });
 });
+
+describe('no patient data and no hidden characters by any column (issue 13 items 1 and 14, R-guard)', () => {
+  const HEAD = 'Id;Datum;Tid;Enhet;Färg;Förklaring;Rapportör;Rapportör-id';
+  const rows = [
+    HEAD,
+    '191212121212;2026-11-27;09:00;avd-12;Grön;Id-kolumnen;;', // Id: a valid slug, and a personnummer
+    ';2026-11-27;09:05;avd-12;Grön;Rapportör-id-kolumnen;Rut;121212-1212', // Rapportör-id
+    ';2026-11-27;09:10;avd-12;Grön;Rapportören;Rut 121212\u20131212;', // en dash in the reporter name
+    ';2026-11-27;09:15;avd-12;Grön;Förklaring pnr １２１２１２－１２１２;', // full-width
+    ';2026-11-27;09:20;avd-12;Grön;Förklaring med \u202Eomvänd\u202C text;', // a bidi override
+    ';2026-11-27;09:25;avd-12;Grön;NUL\u0000här;',
+    ';2026-11-27;09:30;avd-12;Grön;Bra rad;Rut;rut',
+  ];
+
+  it('refuses each such cell, naming row, column and field and never showing the value; stores only the good row', async () => {
+    const r = await run(csvUpload(rows.join('\n')));
+    expect(r.issues.map((i) => [i.row, i.field, i.value, i.problem.sv.split(' – ')[0]])).toEqual([
+      [2, 'id', undefined, 'innehåller ett personnummer eller samordningsnummer'],
+      [3, 'reporter.personId', undefined, 'innehåller ett personnummer eller samordningsnummer'],
+      [4, 'reporter.name', undefined, 'innehåller ett personnummer eller samordningsnummer'],
+      [5, 'explanation', undefined, 'innehåller ett personnummer eller samordningsnummer'],
+      [6, 'explanation', undefined, 'innehåller styrtecken (t.ex. NUL eller tecken som vänder skrivriktningen)'],
+      [7, 'explanation', undefined, 'innehåller styrtecken (t.ex. NUL eller tecken som vänder skrivriktningen)'],
+    ]);
+    expect((await stored()).map((x) => x.explanation)).toEqual(['Bra rad']);
+    expect(JSON.stringify(renderUnitReportImport(r, 'sv'))).not.toMatch(/1212|\u202E|\u0000/);
+  });
+
+  it('an XLSX number cell holding a personnummer is refused too', async () => {
+    const upload = await xlsxUpload([{ name: 'Status', rows: [['Datum', 'Tid', 'Enhet', 'Färg', 'Förklaring', 'Rapportör-id'], [serial(2026, 11, 27), '09:00', 'avd-12', 'Grön', 'ok', 191212121212]] }]);
+    const r = await run(upload);
+    expect(r.issues.map((i) => [i.field, i.value])).toEqual([['reporter.personId', undefined]]);
+    expect(await stored()).toEqual([]);
+  });
+});
+

@@ -112,6 +112,14 @@ describe('bad input: the right status, a problem body, nothing stored', () => {
     ['an unknown incident', () => api.post(`${G}/incidents/finns-inte/updates`, { text: 'x' }), 404, 'INCIDENT.NOT_FOUND', undefined],
     ['a body over 64 KiB', () => api.post(`${G}/units/akuten/reports`, { colour: 'green', explanation: 'x'.repeat(70 * 1024) }), 413, 'HTTP.TOO_LARGE', undefined],
     ['not JSON', () => api.raw('POST', `${G}/units/akuten/reports`, 'colour=green', 'application/x-www-form-urlencoded'), 415, 'HTTP.UNSUPPORTED_MEDIA', undefined],
+    // No patient data by any door (issue 13 item 1, R-guard): body, path id, query string, header.
+    ['a personnummer with an en dash in the body', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'Patient 121212\u20131212 fick fel dos' }), 400, 'DATA.PERSONAL_IDENTITY_NUMBER', ['explanation']],
+    ['a personnummer as a path id', () => api.post('/golives/19121212-1212/units/akuten/reports', { colour: 'gul', explanation: 'x' }), 400, 'DATA.PERSONAL_IDENTITY_NUMBER', ['goLiveId']],
+    ['a personnummer in the query string', () => api.post(`${G}/units/akuten/reports?ref=121212-1212`, { colour: 'gul', explanation: 'x' }), 400, 'DATA.PERSONAL_IDENTITY_NUMBER', ['ref']],
+    ['a personnummer as the Idempotency-Key', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x' }, { 'idempotency-key': 'pnr 121212-1212' }), 400, 'DATA.PERSONAL_IDENTITY_NUMBER', ['Idempotency-Key']],
+    // Control characters (issue 13 item 14): refused, naming the field.
+    ['a NUL in a text', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'före\u0000efter' }), 400, 'DATA.FORBIDDEN_CHARACTERS', ['explanation']],
+    ['a bidi override in a text', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x', reporter: { name: 'Rut \u202Egnisrev' } }), 400, 'DATA.FORBIDDEN_CHARACTERS', ['reporter.name']],
   ];
 
   it.each(cases)('%s', async (_name, send, status, code, fields) => {
@@ -124,6 +132,21 @@ describe('bad input: the right status, a problem body, nothing stored', () => {
     expect(JSON.stringify(r.json)).not.toMatch(/\bat .*\.(ts|js):\d+/); // no stack trace
     if (fields) expect(r.json.errors.map((e: { field: string }) => e.field).sort()).toEqual(fields);
     expect(await unitReports('akuten')).toEqual(before);
+    expect(JSON.stringify(r.json)).not.toMatch(/1212|\u0000|\u202E/); // the refused text is never echoed
+  });
+
+  it('a JSON body with a UTF-8 byte-order mark is read as JSON (issue 13 item 14)', async () => {
+    const r = await api.raw('POST', `${G}/units/akuten/reports`, '\uFEFF{"colour":"gul","explanation":"Med BOM"}', 'application/json');
+    expect(r.status).toBe(201);
+    expect(r.json.explanation).toBe('Med BOM');
+  });
+
+  it('a go-live whose id is a personnummer is never created', async () => {
+    const r = await api.put('/golives/121212-1212', org);
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ code: 'DATA.PERSONAL_IDENTITY_NUMBER', errors: [{ field: 'goLiveId' }] });
+    expect(r.json.instance).toBeUndefined();
+    expect((await api.get('/golives/121212-1212')).status).toBe(400);
   });
 
   it('speaks Swedish by default and English on request', async () => {

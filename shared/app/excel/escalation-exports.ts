@@ -3,6 +3,7 @@ import type { Challenge, DecisionRecord, TimelineEntry } from '../../domain/chal
 import { DECISION_LEVEL_LABELS } from '../../domain/challenge';
 import type { Texts } from '../../domain/errors';
 import { decisionLog } from '../challenges';
+import type { CsvDelimiter } from './csv';
 import { requireGoLive } from '../golives';
 import type { ExportColumn, ExportFile, ExportFormat } from './export';
 import { exportFile, sheet } from './export';
@@ -70,6 +71,8 @@ export interface EscalationExportCommand {
   goLiveId: string;
   format: ExportFormat;
   lang: 'sv' | 'en';
+  /** CSV: `;` (default) or `,` (`?delimiter=comma`). */
+  delimiter?: CsvDelimiter;
 }
 
 /** The decision log (R8.5) as XLSX or CSV. */
@@ -79,6 +82,7 @@ export async function exportDecisions(s: Pick<AppPorts, 'repo'>, cmd: Escalation
   return exportFile(cmd.format, `${goLive.id}-${cmd.lang === 'sv' ? 'beslutslogg' : 'decision-log'}`, [sheet({ name: t('Beslutslogg', 'Decision log'), columns: decisionColumns(cmd.lang), rows })], {
     lang: cmd.lang,
     timeZone: goLive.timeZone,
+    ...(cmd.delimiter ? { delimiter: cmd.delimiter } : {}),
   });
 }
 
@@ -91,6 +95,6 @@ export async function exportChallenges(s: Pick<AppPorts, 'repo'>, cmd: Escalatio
     cmd.format,
     `${goLive.id}-${cmd.lang === 'sv' ? 'utmaningar' : 'challenges'}`,
     [sheet({ name: t('Utmaningar', 'Challenges'), columns: challengeColumns(cmd.lang), rows: challenges }), sheet({ name: t('Tidslinje', 'Timeline'), columns: timelineColumns, rows: timeline })],
-    { lang: cmd.lang, timeZone: goLive.timeZone },
+    { lang: cmd.lang, timeZone: goLive.timeZone, ...(cmd.delimiter ? { delimiter: cmd.delimiter } : {}) },
   );
 }

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Texts } from '../../domain/errors';
 import { formatLocalDate, formatLocalTime, instantToLocal, neutraliseText, wallClockToExcelSerial } from '../../domain/import-cells';
+import { stripForbiddenCharacters } from '../../domain/text-hygiene';
 import type { CsvDelimiter } from './csv';
 import { csvLine } from './csv';
 import { CONTENT_TYPES } from './upload';
@@ -17,9 +18,10 @@ import { CONTENT_TYPES } from './upload';
  *   ];
  *   const file = await exportFile('xlsx', `${goLive.id}-beslutslogg`, [{ name: { sv: 'Beslutslogg', en: 'Decision log' }, columns, rows }], { lang, timeZone: goLive.timeZone });
  *
- * Text never becomes a formula: in CSV a text starting with = + - @, tab or CR gets a leading
- * apostrophe (OWASP "CSV injection"); in XLSX every text is written as a text cell, and no
- * cell is ever written as a formula.
+ * Text never becomes a formula: in CSV a text starting with = + - @, tab or CR (or their
+ * full-width forms, ＝ …) gets a leading apostrophe (OWASP "CSV injection"); in XLSX every
+ * text is written as a text cell, and no cell is ever written as a formula. Control
+ * characters (NUL, bidi overrides …) are left out of both.
  */
 
 export type ExportFormat = keyof typeof CONTENT_TYPES;
@@ -87,7 +89,7 @@ export function csvText(type: ExportColumnType, v: ExportValue, opts: ExportOpti
     }
     case 'instant':
     case 'text':
-      return neutraliseText(String(v));
+      return neutraliseText(stripForbiddenCharacters(String(v)));
   }
 }
 
@@ -118,7 +120,8 @@ export function xlsxValue(type: ExportColumnType, v: ExportValue, opts: ExportOp
     case 'instant':
     case 'text':
       // A string is a text cell in exceljs; formulas need { formula }, which is never written.
-      return String(v);
+      // Control characters stored before they were refused are left out (docs/access.md, "Clean texts").
+      return stripForbiddenCharacters(String(v));
   }
 }
 

@@ -3,6 +3,7 @@ import type { Cell } from '../../domain/import-cells';
 import { cellText, isEmptyCell } from '../../domain/import-cells';
 import type { ColumnMatch, ColumnSpec } from '../../domain/import-columns';
 import { columnLetter, matchColumns } from '../../domain/import-columns';
+import { TEXT_PROBLEM_TEXTS, textProblem } from '../../domain/text-hygiene';
 import type { Sheet, SheetRow } from './upload';
 import { UploadError } from './upload';
 
@@ -167,11 +168,21 @@ export interface FieldCell {
   unreadable?: Texts;
 }
 
+/**
+ * The cell of `field` in `row`. Every cell an import stores passes here, so this is where the
+ * text guard (shared/domain/text-hygiene.ts) refuses a cell with an identity number or control
+ * characters: it comes back `unreadable`, and a row error for it never shows its value.
+ */
 export function fieldCell<F extends string>(table: FoundTable<F>, row: SheetRow, field: F): FieldCell {
   const column = table.match.columns[field];
   if (column === undefined) return { cell: null };
-  const unreadable = row.unreadable?.get(column);
-  return { cell: row.cells[column] ?? null, column, header: table.headers[column], ...(unreadable ? { unreadable } : {}) };
+  const cell = row.cells[column] ?? null;
+  let unreadable = row.unreadable?.get(column);
+  if (!unreadable && (typeof cell === 'string' || typeof cell === 'number')) {
+    const refused = textProblem(typeof cell === 'string' ? cell : cellText(cell));
+    if (refused) unreadable = TEXT_PROBLEM_TEXTS[refused];
+  }
+  return { cell, column, header: table.headers[column], ...(unreadable ? { unreadable } : {}) };
 }
 
 /** Texts listing labels: "Datum, Enhet och Färg". */

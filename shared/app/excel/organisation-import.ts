@@ -228,11 +228,12 @@ class Draft {
     const fName = cell('forvaltning');
     const uId = cell('unitId');
     const uName = cell('unit');
-    const text = (fc: FieldCell) => (fc.unreadable ? (issue(fc, 'cell', fc.unreadable), '') : cellText(fc.cell));
-    const forvIdText = text(fId).toLowerCase();
-    const forvName = text(fName);
-    const unitIdText = text(uId).toLowerCase();
-    const unitName = text(uName);
+    // An unreadable cell (or one the text guard refuses) is named by its field, never shown.
+    const text = (fc: FieldCell, field: string) => (fc.unreadable ? (issue(fc, field, fc.unreadable, false), '') : cellText(fc.cell));
+    const forvIdText = text(fId, 'forvaltningar.id').toLowerCase();
+    const forvName = text(fName, 'forvaltningar.name');
+    const unitIdText = text(uId, 'units.id').toLowerCase();
+    const unitName = text(uName, 'units.name');
     if (issues.length) return;
 
     if (forvIdText === EXAMPLE_FORVALTNING.id || sameName(forvName, EXAMPLE_FORVALTNING.name.sv) || sameName(forvName, EXAMPLE_FORVALTNING.name.en))
@@ -307,17 +308,17 @@ class Draft {
       forvaltning: cell('forvaltning'),
       fvis: cell('fvisLead'),
     };
-    const text = (fc: FieldCell) => (fc.unreadable ? (issue(fc, 'cell', fc.unreadable), '') : cellText(fc.cell));
+    const text = (fc: FieldCell, field: string) => (fc.unreadable ? (issue(fc, field, fc.unreadable, false), '') : cellText(fc.cell));
     const v = {
-      id: text(c.id).toLowerCase(),
-      name: text(c.name),
-      email: text(c.email),
-      oid: text(c.oid),
-      roles: text(c.roles),
-      units: text(c.units),
-      areas: text(c.areas),
-      forvaltning: text(c.forvaltning),
-      fvis: text(c.fvis),
+      id: text(c.id, 'people.id').toLowerCase(),
+      name: text(c.name, 'people.name'),
+      email: text(c.email, 'people.email'),
+      oid: text(c.oid, 'people.entraObjectId'),
+      roles: text(c.roles, 'people.roles'),
+      units: text(c.units, 'people.unitIds'),
+      areas: text(c.areas, 'people.areaIds'),
+      forvaltning: text(c.forvaltning, 'people.forvaltningId'),
+      fvis: text(c.fvis, 'forvaltningar.fvisLeadId'),
     };
     if (issues.length) return;
     if (sameName(v.name, EXAMPLE_PERSON.sv) || sameName(v.name, EXAMPLE_PERSON.en))

@@ -10,7 +10,6 @@ import { cellText, isEmptyCell, localToInstant, parseColourCell, parseDateCell, 
 import type { UnitReportField } from '../../domain/import-columns';
 import { columnLetter, UNIT_REPORT_COLUMNS } from '../../domain/import-columns';
 import { sameName } from '../../domain/import-organisation';
-import { containsPersonalIdentityNumber } from '../../domain/personnummer';
 import type { Reporter, UnitReport } from '../../domain/unit-report';
 import { requireGoLive } from '../golives';
 import { unitReportHistory } from './history';
@@ -413,9 +412,7 @@ function parseRow(table: FoundTable<UnitReportField>, row: Parameters<typeof fie
       issue(expl, 'explanation', { sv: `förklaringen är ${text.length} tecken, högst ${EXPLANATION_MAX}`, en: `the explanation is ${text.length} characters, at most ${EXPLANATION_MAX}` }, false);
     else if (text === TEMPLATE_EXAMPLE_EXPLANATION.sv || text === TEMPLATE_EXAMPLE_EXPLANATION.en)
       issue(expl, 'explanation', { sv: 'exempelraden från mallen: skriv över den eller ta bort den', en: 'the example row from the template: overwrite it or delete it' }, false);
-    else if (containsPersonalIdentityNumber(text))
-      issue(expl, 'explanation', { sv: 'innehåller ett personnummer – Driftpuls får inte innehålla patientuppgifter', en: 'contains a personal identity number – Driftpuls must not hold patient data' }, false);
-    else explanation = text;
+    else explanation = text; // identity numbers and control characters: refused by fieldCell
   }
 
   let reporter: Reporter | undefined;
@@ -425,8 +422,6 @@ function parseRow(table: FoundTable<UnitReportField>, row: Parameters<typeof fie
     const name = cellText(who.cell);
     const personId = cellText(whoId.cell);
     if (name.length > REPORTER_MAX) issue(who, 'reporter.name', { sv: `högst ${REPORTER_MAX} tecken`, en: `at most ${REPORTER_MAX} characters` }, false);
-    else if (name && containsPersonalIdentityNumber(name))
-      issue(who, 'reporter.name', { sv: 'innehåller ett personnummer', en: 'contains a personal identity number' }, false);
     if (personId && !Slug.safeParse(personId).success)
       issue(whoId, 'reporter.personId', { sv: 'ett person-id har bara a–z, 0–9 och bindestreck', en: 'a person id has only a–z, 0–9 and hyphens' });
     if (!failed && (name || personId)) reporter = { ...(personId ? { personId } : {}), ...(name ? { name } : {}) };
