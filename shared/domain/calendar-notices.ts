@@ -16,7 +16,7 @@ import type { Forum } from './schedule';
  * dedupe keys are deterministic, so a notice asked for twice is stored once.
  */
 
-export type CalendarNoticeKind = 'unitReportReminder' | 'unitOverdueSummary' | 'areaReportReminder' | 'areaReportOverdue' | 'incidentUpdateReminder' | 'agenda';
+export type CalendarNoticeKind = 'unitReportReminder' | 'unitOverdueSummary' | 'areaReportReminder' | 'areaReportOverdue' | 'incidentUpdateReminder' | 'agenda' | 'digest';
 
 export interface Notice {
   kind: CalendarNoticeKind;
@@ -32,6 +32,8 @@ export interface Notice {
   urgent?: boolean;
   /** See the notifier port: a reminder of something already told, held at night. */
   repeat?: boolean;
+  /** Limits the channels (a digest is e-mail only). */
+  channels?: ('email' | 'teamsChannel' | 'teamsActivity')[];
 }
 
 type G = Pick<GoLive, 'id' | 'timeZone' | 'people' | 'forvaltningar'>;

@@ -83,8 +83,16 @@ export interface EnqueueResult {
   unresolved?: { personId: string; reason: 'noEmail' | 'unknownPerson' }[];
 }
 
+/** The notices a person chose to get in a digest, made in [since, until) (issue 15 item 7). */
+export interface DigestGroup {
+  personId: string;
+  items: { id: string; kind: NotificationKind; subject: Texts; link: string; createdAt: string }[];
+}
+
 /** The notification port every sender in the app uses (calendar reminders, agendas, escalation). */
 export interface Notifier {
   /** Stores the notification in the outbox (idempotent by `dedupeKey`); delivery happens after. */
   enqueue(request: NotificationRequest): Promise<EnqueueResult>;
+  /** What was folded into digests in [since, until), per person, oldest first; absent when the notifier keeps no outbox. */
+  digestItems?(goLiveId: string, since: string, until: string): Promise<DigestGroup[]>;
 }

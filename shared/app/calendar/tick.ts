@@ -18,6 +18,7 @@ import type { Meeting } from '../../domain/meetings';
 import { dayOf, meetingsBetween, previousMeeting } from '../../domain/meetings';
 import type { StatusSnapshot, Versioned } from '../../ports/repository.port';
 import { StoreConflictError } from '../../ports/repository.port';
+import { digestRequests } from '../notifications/digest';
 import type { AgendaSources } from './agenda';
 import { agendaContext, agendaFrom } from './agenda';
 
@@ -298,7 +299,16 @@ class Runner {
       case 'agenda': {
         const m = this.meeting(a.meetingId);
         const ctx = await agendaContext(this.s, goLive.id, m.id, this.opts.agendaSources, snap);
-        return [agendaNotice(goLive, m, { sv: agendaFrom(ctx, this.now, 'sv'), en: agendaFrom(ctx, this.now, 'en') })];
+        const out: Notice[] = [agendaNotice(goLive, m, { sv: agendaFrom(ctx, this.now, 'sv'), en: agendaFrom(ctx, this.now, 'en') })];
+        // Issue 15 item 7: with each scheduled DSL's agenda, the digest of those who chose one,
+        // covering [the previous DSL's agenda time, now).
+        if (m.forum === 'DSL' && m.source === 'schedule' && this.s.notifier.digestItems) {
+          const prev = previousMeeting(goLive, 'DSL', new Date(m.start), { scheduledOnly: true });
+          const since = prev ? new Date(Date.parse(prev.start) - reminderRulesFor(goLive, prev.start).agendaMinutesBefore * 60_000).toISOString() : goLive.createdAt;
+          const groups = await this.s.notifier.digestItems(goLive.id, since, this.now.toISOString());
+          out.push(...(digestRequests(goLive, m, groups, this.now.toISOString()) as Notice[]));
+        }
+        return out;
       }
     }
   }

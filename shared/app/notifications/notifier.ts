@@ -6,7 +6,7 @@ import { pages } from '../../domain/pages';
 import { quietNightAt } from '../../domain/quiet-night';
 import { Instant, Slug } from '../../domain/ids';
 import type { Clock } from '../../ports/clock.port';
-import type { EnqueueResult, NotificationKind, NotificationRequest, Notifier } from '../../ports/notifier.port';
+import type { DigestGroup, EnqueueResult, NotificationKind, NotificationRequest, Notifier } from '../../ports/notifier.port';
 import type { Channel, OutboxNotification, OutboxStore } from '../../ports/outbox.port';
 import { CHANNELS, FORUMS, NOTIFICATION_KINDS } from '../../ports/outbox.port';
 import type { Repository } from '../../ports/repository.port';
@@ -102,6 +102,18 @@ export class OutboxNotifier implements Notifier {
       dispatcher: Dispatcher;
     },
   ) {}
+
+  async digestItems(goLiveId: string, since: string, until: string): Promise<DigestGroup[]> {
+    const groups = new Map<string, DigestGroup>();
+    const made = (await this.deps.outbox.list(goLiveId, { since, limit: 1000 })).filter((n) => n.createdAt < until && n.digestFor?.length);
+    for (const n of made.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)))
+      for (const personId of n.digestFor!) {
+        const g = groups.get(personId) ?? { personId, items: [] };
+        g.items.push({ id: n.id, kind: n.kind, subject: n.subject, link: n.link, createdAt: n.createdAt });
+        groups.set(personId, g);
+      }
+    return [...groups.values()];
+  }
 
   async enqueue(request: NotificationRequest): Promise<EnqueueResult> {
     const parsed = NotificationRequestSchema.safeParse(request);
