@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { HttpHandler } from '@azure/functions';
 import type { LocalRuntime } from '../../local/runtime';
 import { startLocalRuntime } from '../../local/runtime';
-import { compileRoute, isLoopbackHost, matchRoute } from '../../local/http-host';
+import net from 'node:net';
+import { compileRoute, HttpHost, isLoopbackHost, matchRoute } from '../../local/http-host';
 import { captureApp } from './capture';
 
 /*
@@ -270,3 +271,68 @@ describe('binding', () => {
     await expect(startLocalRuntime({ registry, port: 0, host: '0.0.0.0', demo: false, settings: {} })).rejects.toThrow(/--allow-remote/);
   });
 });
+
+describe('answers Node would give bare, as problem documents (issue 13 item 14)', () => {
+  /** Timers the test fires by hand: no test waits on the wall clock. */
+  const pending: (() => void)[] = [];
+  let host: HttpHost;
+  let port: number;
+  beforeAll(async () => {
+    host = new HttpHost({
+      registry,
+      setTimer: (fn) => {
+        pending.push(fn);
+        return () => {
+          const i = pending.indexOf(fn);
+          if (i >= 0) pending.splice(i, 1);
+        };
+      },
+    });
+    port = Number(new URL(await host.listen({ port: 0, host: '127.0.0.1' })).port);
+  });
+  afterAll(() => host.close(100));
+
+  /** Writes raw bytes on a socket and reads what comes back until the server closes it. */
+  function rawSocket(bytes: string, onWritten?: () => Promise<void>): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (c) => chunks.push(c));
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      socket.on('error', reject);
+      socket.write(bytes, () => void onWritten?.());
+    });
+  }
+  const parse = (answer: string) => {
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    return { status: Number(head.split(' ')[1]), head: head.toLowerCase(), json: JSON.parse(body) as { status: number; code: string } };
+  };
+
+  it('a body shorter than its Content-Length: 408 problem+json once it stalls, and the connection closes', async () => {
+    const answer = await rawSocket(
+      'POST /api/golives/g/units/u/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"colour":',
+      async () => {
+        // The host arms its timer when it starts reading the body; fire it as soon as it is there.
+        for (let i = 0; i < 200 && pending.length === 0; i++) await new Promise((r) => setImmediate(r));
+        pending.shift()?.();
+      },
+    );
+    const r = parse(answer);
+    expect(r.status).toBe(408);
+    expect(r.head).toContain('content-type: application/problem+json');
+    expect(r.json).toMatchObject({ status: 408, code: 'HTTP.REQUEST_TIMEOUT' });
+  });
+
+  it('a request Node cannot parse: 400 problem+json', async () => {
+    const r = parse(await rawSocket('THIS IS NOT HTTP\r\n\r\n'));
+    expect([r.status, r.json.code]).toEqual([400, 'HTTP.BAD_REQUEST']);
+    expect(r.head).toContain('content-type: application/problem+json');
+  });
+
+  it('headers over Node’s limit: 431 problem+json', async () => {
+    const r = parse(await rawSocket(`GET /api/defaultRoute HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    expect([r.status, r.json.code]).toEqual([431, 'HTTP.HEADERS_TOO_LARGE']);
+    expect(r.head).toContain('content-type: application/problem+json');
+  });
+});
+
