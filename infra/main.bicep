@@ -42,8 +42,10 @@ param resourceGroupName string = ''
 ])
 param instanceMemoryMB int = 2048
 
-@description('Upper bound on instances: a cost ceiling. A 2,000-unit region needs a handful.')
-@minValue(1)
+// Flex Consumption refuses a maximum below 40 (documented range 40–1000): the cost ceiling
+// cannot be lower than that, so a smaller value fails the deployment, not the bill.
+@description('Upper bound on instances: a cost ceiling (Flex Consumption allows 40–1000). A 2,000-unit region needs a handful.')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
@@ -51,6 +53,15 @@ param maximumInstanceCount int = 40
 @minValue(0)
 @maxValue(10)
 param alwaysReadyInstances int = 0
+
+// Durable Functions on Flex Consumption (Azure Storage backend): the documented recommendation
+// is an always-ready instance for the `durable` group, so orchestration and activity queues are
+// polled while nothing else runs (escalation timers of R7 fire on time), with the queue polling
+// interval at most 10 s (host.json maxQueuePollingInterval). ~$21 a month; docs/deploy.md.
+@description('Always-ready instances for the durable group (orchestrations, activities). 1 recommended.')
+@minValue(0)
+@maxValue(10)
+param durableAlwaysReadyInstances int = 1
 
 @description('Public base URL of links people receive (a custom domain); default https://<function app>.azurewebsites.net.')
 param publicBaseUrl string = ''
@@ -119,6 +130,17 @@ param teamsAppId string = ''
 @description('Key Vault purge protection. Keep on in production; off lets `azd down --purge` free the name of a test environment.')
 param keyVaultPurgeProtection bool = true
 
+// With purge protection, `azd down` leaves the vault soft-deleted for 90 days and its name
+// taken, so the next `azd up` of the same environment could not create it. Two ways back:
+// recover the deleted vault with its secrets (KEY_VAULT_RECOVER=true for one provision), or
+// give the environment a new vault name (KEY_VAULT_NAME_SALT, any new word). docs/deploy.md.
+@description('Part of the Key Vault name: change it to get a new vault when the old name is held by a soft-deleted vault.')
+@maxLength(16)
+param keyVaultNameSalt string = ''
+
+@description('True for one provision after azd down: recover the soft-deleted vault of this name (with its secrets) instead of creating it.')
+param keyVaultRecover bool = false
+
 // --- E-mail (Azure Communication Services) -----------------------------------------------
 
 @description('Data location of the Communication Services resources (a geography; Sweden is not offered, Europe is).')
@@ -130,8 +152,10 @@ param customEmailDomain string = ''
 @description('Set true after the custom domain\'s DNS records are verified: links it and sends from it.')
 param customEmailDomainVerified bool = false
 
-@description('Sender user name on the custom domain.')
-param emailSenderUsername string = 'driftpuls'
+// DoNotReply exists on every domain from the start; another sender user name on a custom
+// domain is refused until the domain's sending limits are raised (a support request).
+@description('Sender user name on the custom domain. DoNotReply works at once; another name only after a quota increase.')
+param emailSenderUsername string = 'DoNotReply'
 
 // Communication Services starts every subscription in a sandbox: 5 mails a minute and 10 an hour
 // from the Azure managed domain, 30 and 100 from a custom domain. More needs a custom domain and
@@ -152,6 +176,7 @@ param alertEmail string = ''
 
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var keyVaultToken = empty(keyVaultNameSalt) ? resourceToken : toLower(uniqueString(subscription().id, environmentName, location, keyVaultNameSalt))
 var tags = { 'azd-env-name': environmentName }
 var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
@@ -275,10 +300,11 @@ module keyVault './app/keyvault.bicep' = {
   name: 'keyvault'
   scope: rg
   params: {
-    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    name: '${abbrs.keyVaultVaults}${keyVaultToken}'
     location: location
     tags: tags
     enablePurgeProtection: keyVaultPurgeProtection
+    recoverSoftDeleted: keyVaultRecover
     logAnalyticsWorkspaceId: logAnalytics.outputs.resourceId
     machineKeys: machineKeys
     teamsWebhookDsl: teamsWebhookDsl
@@ -319,6 +345,7 @@ module api './app/api.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     alwaysReadyInstances: alwaysReadyInstances
+    durableAlwaysReadyInstances: durableAlwaysReadyInstances
     durableTaskHubName: durableTaskHub
     identityId: apiUserAssignedIdentity.outputs.resourceId
     identityClientId: apiUserAssignedIdentity.outputs.clientId

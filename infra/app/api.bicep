@@ -18,6 +18,7 @@ param deploymentStorageContainerName string
 param instanceMemoryMB int = 2048
 param maximumInstanceCount int = 40
 param alwaysReadyInstances int = 0
+param durableAlwaysReadyInstances int = 1
 @description('Durable Functions task hub name (host.json %DURABLE_TASK_HUB%).')
 param durableTaskHubName string
 param identityId string
@@ -130,14 +131,25 @@ module api 'br/public:avm/res/web/site:0.15.1' = {
         }
       }
       scaleAndConcurrency: {
-        alwaysReady: alwaysReadyInstances > 0
-          ? [
-              {
-                name: 'http'
-                instanceCount: alwaysReadyInstances
-              }
-            ]
-          : []
+        // Per-function groups: `http` (HTTP triggers), `durable` (orchestrations, activities).
+        alwaysReady: concat(
+          alwaysReadyInstances > 0
+            ? [
+                {
+                  name: 'http'
+                  instanceCount: alwaysReadyInstances
+                }
+              ]
+            : [],
+          durableAlwaysReadyInstances > 0
+            ? [
+                {
+                  name: 'durable'
+                  instanceCount: durableAlwaysReadyInstances
+                }
+              ]
+            : []
+        )
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
       }

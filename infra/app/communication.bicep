@@ -12,7 +12,8 @@ param dataLocation string
 param customDomain string = ''
 @description('True once the custom domain\'s DNS records are verified (Azure portal or az communication email domain initiate-verification).')
 param customDomainVerified bool = false
-param senderUsername string = 'driftpuls'
+@description('DoNotReply exists on every domain; another user name needs raised sending limits first.')
+param senderUsername string = 'DoNotReply'
 param senderDisplayName string = 'Driftpuls'
 param logAnalyticsWorkspaceId string
 
@@ -50,7 +51,11 @@ resource customEmailDomain 'Microsoft.Communication/emailServices/domains@2023-0
   }
 }
 
-resource customSender 'Microsoft.Communication/emailServices/domains/senderUsernames@2023-04-01' = if (!empty(customDomain)) {
+// Only for a user name other than the built-in DoNotReply (refused on a custom domain until
+// its quota is raised, so by default nothing is created here).
+var extraSender = !empty(customDomain) && toLower(senderUsername) != 'donotreply'
+
+resource customSender 'Microsoft.Communication/emailServices/domains/senderUsernames@2023-04-01' = if (extraSender) {
   parent: customEmailDomain
   name: senderUsername
   properties: {

@@ -11,6 +11,8 @@ param name string
 param location string
 param tags object = {}
 param enablePurgeProtection bool = true
+@description('Recover the soft-deleted vault of this name (after azd down) instead of creating a new one.')
+param recoverSoftDeleted bool = false
 param logAnalyticsWorkspaceId string
 
 @secure()
@@ -32,6 +34,9 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
       family: 'A'
       name: 'standard'
     }
+    // 'recover' brings back a soft-deleted vault of this name with its secrets; it fails when
+    // there is none, so it is set for one provision only (KEY_VAULT_RECOVER=true).
+    createMode: recoverSoftDeleted ? 'recover' : 'default'
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
