@@ -77,11 +77,19 @@ var authSettings = {
         clientSecretSettingName: 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID'
         openIdIssuer: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
       }
+      // Tokens for this app only: the audience is this registration, and so is the client
+      // that asked for the token (allowedApplications), so a token another app of the tenant
+      // obtained is refused.
       validation: {
         allowedAudiences: [
           'api://${authClientId}'
           authClientId
         ]
+        defaultAuthorizationPolicy: {
+          allowedApplications: [
+            authClientId
+          ]
+        }
       }
     }
   }

@@ -20,6 +20,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 roles_file="$here/../entra/app-roles.json"
 graph_app_id='00000003-0000-0000-c000-000000000000'
+delegated_file="$here/../entra/graph-delegated.json"
 fic_name='driftpuls-managed-identity'
 
 die() { echo "entra-app.sh: $*" >&2; exit 1; }
@@ -44,6 +45,13 @@ create() {
     --enable-id-token-issuance true \
     --app-roles "@$roles_file"
   az ad sp show --id "$app_id" >/dev/null 2>&1 || az ad sp create --id "$app_id" >/dev/null
+  # Sign-in asks for openid profile email User.Read (delegated, Microsoft Graph): declared here
+  # so an administrator can consent for the tenant where user consent is restricted, instead
+  # of the first sign-in being blocked. Ids in infra/entra/graph-delegated.json.
+  local scopes
+  scopes="$(node -e "console.log(require(process.argv[1]).map((p) => p.id + '=Scope').join(' '))" "$delegated_file")"
+  # shellcheck disable=SC2086
+  az ad app permission add --id "$app_id" --api "$graph_app_id" --api-permissions $scopes 2>/dev/null || true
   # Sign-in for everyone in the tenant; what they may do is decided by the go-live's people
   # list and the app roles (shared/domain/access.ts). ASSIGNMENT_REQUIRED=true admits only
   # people or groups assigned a role.
@@ -86,7 +94,7 @@ link() {
   fi
   cat <<EOF
 Linked. Still to do, by a Privileged Role Administrator or Global Administrator:
-  az ad app permission admin-consent --id $app_id      # TeamsActivity.Send
+  az ad app permission admin-consent --id $app_id      # TeamsActivity.Send; openid profile email User.Read
 Then assign people or groups to app roles (Enterprise applications > Driftpuls > Users and groups).
 EOF
 }
