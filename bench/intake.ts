@@ -11,6 +11,7 @@ import { regionGoLive, reporterEmail, reporterId, unitId } from './lib/region';
 import type { PartResult, TargetCheck } from './lib/result';
 import { runPart } from './lib/result';
 import { cpuMicrosPerCall, max, median, min, ms, num, ratio } from './lib/stats';
+import { synchronousCost } from './synchronous';
 
 /*
  * Part 1 — status intake. 200 reporters post unit reports at once, each for its own unit and
@@ -223,6 +224,11 @@ async function main(): Promise<PartResult> {
     }
   }
   tables.push({ title: 'Where the time goes: CPU per call, measured in this process on the same machine', header: ['step', 'CPU µs per call', 'calls per unit report'], rows: parts });
+  // --- EMBEDDED_SYNCHRONOUS NORMAL vs FULL (issue 13 item 8): bench/synchronous.ts, one table and one note ---
+  const synchronous = await synchronousCost();
+  tables.push(synchronous.table);
+  notes.push(synchronous.note);
+  // --- end EMBEDDED_SYNCHRONOUS ---
   return {
     part: 'intake',
     title: '1. Status intake (200 concurrent reporters)',

@@ -1,17 +1,23 @@
 import { z } from 'zod';
+import { isStoreDamaged } from '../../shared/ports/repository.port';
 import { APP_VERSION } from '../../shared/version';
 import { HEARTBEAT_MARKER } from '../timers/heartbeat';
-import { defineRoute } from './route';
+import { defineRoute, type RouteResult } from './route';
 
 const Health = z.object({
-  /** `degraded`: the app runs, but what needs `unresolvedSettings` fails until they resolve. */
-  status: z.enum(['ok', 'degraded']),
+  /**
+   * `degraded`: the app runs, but what needs `unresolvedSettings` fails until they resolve;
+   * `damaged`: the store is damaged and every request answers 503 (issue 13), see `problem`.
+   */
+  status: z.enum(['ok', 'degraded', 'damaged']),
   /** App settings whose Key Vault reference did not resolve (issue 18, item 6). */
   unresolvedSettings: z.array(z.string()),
   version: z.string(),
   store: z.enum(['embedded', 'cosmos']),
   now: z.string(),
   lastHeartbeat: z.string().nullable(),
+  /** Why the store is damaged (status `damaged`, answered with 503). */
+  problem: z.string().optional(),
 });
 
 defineRoute(
@@ -22,10 +28,30 @@ defineRoute(
     summary: 'Lever appen och når den lagringen? Senaste timerslag. / Is the app up and its store reachable? Last timer tick.',
     tag: 'operations',
     responses: { 200: { description: 'OK', schema: Health } },
+    problems: { 503: 'Lagringen svarar inte eller är skadad (status `damaged`) / the store is unavailable or damaged' },
   },
-  async ({ services }) => {
-    // A read proves the store answers; a failure becomes 503 through the problem mapping.
-    const beat = await services.repo.getMarker(HEARTBEAT_MARKER);
+  async ({ services }): Promise<RouteResult> => {
+    // A read proves the store answers; unavailable becomes 503 through the problem mapping,
+    // a damaged store (issue 13) a 503 that says so, whatever the store.
+    let beat: Awaited<ReturnType<typeof services.repo.getMarker>>;
+    try {
+      beat = await services.repo.getMarker(HEARTBEAT_MARKER);
+    } catch (e) {
+      if (!isStoreDamaged(e)) throw e;
+      return {
+        status: 503,
+        json: Health.parse({
+          status: 'damaged',
+          unresolvedSettings: [...(services.config.unresolved ?? [])],
+          version: APP_VERSION,
+          store: services.config.COSMOS_ENDPOINT ? 'cosmos' : 'embedded',
+          now: services.clock.now().toISOString(),
+          lastHeartbeat: null,
+          problem: e.message,
+        }),
+        headers: { 'cache-control': 'no-store', 'retry-after': String(e.retryAfterSeconds) },
+      };
+    }
     const unresolved = [...(services.config.unresolved ?? [])];
     return {
       status: 200,

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { DomainErrorCode, FieldIssue, Texts } from '../domain/errors';
 import { DomainError } from '../domain/errors';
-import { StoreConflictError, StoreUnavailableError } from '../ports/repository.port';
+import { isStoreDamaged, StoreConflictError, StoreUnavailableError } from '../ports/repository.port';
 
 import type { Lang } from '../domain/lang';
 export type { Lang };
@@ -23,7 +23,7 @@ export interface ProblemResponse {
   body: string;
 }
 
-type EdgeCode = 'HTTP.BAD_JSON' | 'HTTP.UNSUPPORTED_MEDIA' | 'HTTP.TOO_LARGE' | 'AUTH.UNAUTHENTICATED' | 'AUTH.FORBIDDEN' | 'DATA.PERSONAL_IDENTITY_NUMBER' | 'DATA.FORBIDDEN_CHARACTERS' | 'INTERNAL';
+type EdgeCode = 'STORE.DAMAGED' | 'HTTP.BAD_JSON' | 'HTTP.UNSUPPORTED_MEDIA' | 'HTTP.TOO_LARGE' | 'AUTH.UNAUTHENTICATED' | 'AUTH.FORBIDDEN' | 'DATA.PERSONAL_IDENTITY_NUMBER' | 'DATA.FORBIDDEN_CHARACTERS' | 'INTERNAL';
 
 const STATUS: Record<DomainErrorCode | EdgeCode, number> = {
   'GOLIVE.NOT_FOUND': 404,
@@ -37,6 +37,7 @@ const STATUS: Record<DomainErrorCode | EdgeCode, number> = {
   'VALIDATION.FAILED': 400,
   'CONFLICT.CONCURRENT_UPDATE': 409,
   'STORE.UNAVAILABLE': 503,
+  'STORE.DAMAGED': 503,
   'MEETING.NOT_FOUND': 404,
   'MEETING.FORUM_MEMBER_REQUIRED': 403,
   'PERSON.NOT_FOUND': 404,
@@ -107,6 +108,16 @@ export function problemFromError(e: unknown, lang: Lang, instance?: string): Pro
       instance,
       retryAfterSeconds: e.retryAfterSeconds,
     });
+  if (isStoreDamaged(e))
+    return problem(
+      'STORE.DAMAGED',
+      {
+        sv: 'Lagringen är skadad och tar inte emot något förrän den har lagats. Inget har sparats. Kontakta driften.',
+        en: 'Storage is damaged and takes nothing until it is repaired. Nothing was stored. Contact operations.',
+      },
+      lang,
+      { instance, retryAfterSeconds: e.retryAfterSeconds },
+    );
   if (e instanceof StoreConflictError)
     return problem('CONFLICT.CONCURRENT_UPDATE', { sv: 'Samtidig ändring. Försök igen.', en: 'Concurrent change. Try again.' }, lang, { instance });
   return problem('INTERNAL', { sv: 'Något gick fel hos oss. Felet är loggat.', en: 'Something went wrong on our side. The error is logged.' }, lang, { instance });

@@ -183,3 +183,24 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/**
+ * The store is damaged (a failed integrity check at start, its WAL or database file deleted
+ * or replaced while open, a corrupt page, an I/O error on write or sync): not transient, so
+ * not retried. Every call answers this until an operator repairs the store and restarts;
+ * HTTP maps it to 503 and /api/health reports `damaged` (issue 13).
+ */
+export class StoreDamagedError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 60,
+  ) {
+    super(message);
+    this.name = 'StoreDamagedError';
+  }
+}
+
+/** By name as well as class: a module loaded twice (test registries, bundles) still counts. */
+export const isStoreDamaged = (e: unknown): e is StoreDamagedError =>
+  e instanceof StoreDamagedError || (e instanceof Error && e.name === 'StoreDamagedError' && typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');
+

@@ -12,17 +12,37 @@ import { AdHocMeeting } from '../../domain/meetings';
 import { Note, type NoteKind } from '../../domain/notes';
 import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
 import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
-import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
+import { HISTORY_PAGE_MAX, StoreConflictError, StoreDamagedError, StoreUnavailableError } from '../../ports/repository.port';
 import { VersionCache } from '../version-cache';
 
 export interface SqliteRepositoryOptions {
   /**
-   * NORMAL (WAL) keeps every committed write through a process crash (kill -9); FULL also
-   * through power loss, at roughly half the write throughput.
+   * FULL (the default) syncs the WAL at every commit, so an acknowledged write survives power
+   * loss and a file system that goes read-only (the sync fails before the answer); NORMAL
+   * keeps every committed write through a process crash (kill -9) only. Costs in bench/README.md.
    */
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a write waits for another process's lock before giving up. */
   busyTimeoutMs?: number;
+  /**
+   * Test hook (shared/adapters/faults/sqlite-faults.ts): called before each call reaches
+   * SQLite and may throw an error shaped like SQLite's (e.g. SQLITE_IOERR_WRITE of a file
+   * system gone read-only). Never set outside tests.
+   */
+  faults?: (operation: string) => void;
+}
+
+/** SQLite result codes that mean the file or the disk under it is damaged, not busy (issue 13). */
+const DAMAGE = /^SQLITE_(CORRUPT|NOTADB|IOERR|READONLY|CANTOPEN)/;
+
+/** Device and inode of a file, or undefined when it is gone. */
+function identity(file: string): string | undefined {
+  try {
+    const st = fs.statSync(file);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
 }
 
 type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'challenge' | 'marker' | 'note' | CalendarDocType;
@@ -75,6 +95,12 @@ export class SqliteRepository implements Repository {
   /** Go-lives as parsed last, by version: a read checks the `etag` column and parses only a changed document (issue 17). */
   private readonly goLives = new VersionCache<GoLive>();
 
+  /** Why the store is damaged, once it is: every later call answers StoreDamagedError (latched until restart). */
+  private damage: string | undefined;
+  /** Device:inode of the database and its WAL as opened, to notice either being deleted or replaced. */
+  private files: { db: string; dbId: string | undefined; wal: string; walId: string | undefined } | undefined;
+  private faults: ((operation: string) => void) | undefined;
+
   private constructor(private readonly db: Database.Database) {
     this.stmt = prepareStatements(db);
     // One read transaction, so the go-live and the statuses are of the same moment.
@@ -93,24 +119,86 @@ export class SqliteRepository implements Repository {
   }
 
   /** Opens (and creates, with its folder) the database file; `:memory:` gives a throwaway store. */
+  /**
+   * Opens (and creates, with its folder) the database file; `:memory:` gives a throwaway store.
+   * A file that fails SQLite's quick check (or cannot be read as a database at all) opens as
+   * a damaged store: it answers StoreDamagedError to every call instead of serving on.
+   */
   static open(filePath: string, opts: SqliteRepositoryOptions = {}): SqliteRepository {
-    if (filePath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
+    const onDisk = filePath !== ':memory:';
+    if (onDisk) fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
     const db = new Database(filePath);
+    let repo: SqliteRepository;
     try {
       db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${opts.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+      db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
       db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
+      const check = onDisk ? quickCheck(db) : 'ok';
+      if (check !== 'ok') return SqliteRepository.damaged(db, `integrity check at start failed: ${check}`);
       migrate(db);
       migrateHistoryIndex(db);
-      return new SqliteRepository(db);
+      repo = new SqliteRepository(db);
     } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && DAMAGE.test(code)) return SqliteRepository.damaged(db, `cannot open: ${(err as Error).message}`);
       db.close();
+      throw err;
+    }
+    repo.faults = opts.faults;
+    if (onDisk) {
+      const file = path.resolve(filePath);
+      repo.files = { db: file, dbId: identity(file), wal: `${file}-wal`, walId: identity(`${file}-wal`) };
+    }
+    return repo;
+  }
+
+  /** A store that refuses every call, saying why (its prepared statements are never used). */
+  private static damaged(db: Database.Database, reason: string): SqliteRepository {
+    const repo = Object.create(SqliteRepository.prototype) as SqliteRepository;
+    Object.assign(repo, { db, damage: reason });
+    console.error(`[store] embedded store damaged: ${reason}`);
+    return repo;
+  }
+
+  /**
+   * Runs one call against SQLite: refuses at once when the store is damaged, checks that the
+   * database and WAL files are still the ones opened (a deleted WAL silently loses every
+   * write after it), and maps SQLite's errors: busy/locked/full are the store being briefly
+   * unavailable (503, retried); corrupt, I/O, read-only are damage (503, latched).
+   */
+  private guard<T>(operation: string, fn: () => T): T {
+    if (this.damage) throw new StoreDamagedError(`embedded store damaged: ${this.damage}`);
+    const f = this.files;
+    if (f) {
+      const dbId = identity(f.db);
+      const walId = identity(f.wal);
+      if (dbId !== f.dbId) this.markDamaged(dbId === undefined ? `database file ${f.db} was deleted while open` : `database file ${f.db} was replaced while open`);
+      else if (f.walId !== undefined && walId !== f.walId) this.markDamaged(walId === undefined ? `WAL file ${f.wal} was deleted while open` : `WAL file ${f.wal} was replaced while open`);
+      else if (f.walId === undefined) f.walId = walId;
+      if (this.damage) throw new StoreDamagedError(`embedded store damaged: ${this.damage}`);
+    }
+    try {
+      this.faults?.(operation);
+      return fn();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && DAMAGE.test(code)) {
+        this.markDamaged(`${code}: ${(err as Error).message}`);
+        throw new StoreDamagedError(`embedded store damaged: ${this.damage}`);
+      }
+      if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL)/.test(code)) throw new StoreUnavailableError(`embedded store: ${(err as Error).message}`, 1);
       throw err;
     }
   }
 
+  private markDamaged(reason: string): void {
+    if (this.damage) return;
+    this.damage = reason;
+    console.error(`[store] embedded store damaged: ${reason}; every call answers 503 until it is repaired and the app restarted`);
+  }
+
   async getGoLive(goLiveId: string): Promise<Versioned<GoLive> | undefined> {
-    return guard(() => this.readGoLive(goLiveId));
+    return this.guard('getGoLive', () => this.readGoLive(goLiveId));
   }
 
   /**
@@ -132,7 +220,7 @@ export class SqliteRepository implements Repository {
   }
 
   async saveGoLive(goLive: GoLive, expectedEtag?: string | null): Promise<Versioned<GoLive>> {
-    return guard(() => {
+    return this.guard('saveGoLive', () => {
       const doc = write(goLive.id, docId('golive', goLive.id), 'golive', goLive, null, null);
       if (expectedEtag === null) {
         if (this.stmt.insertIfAbsent.run(doc).changes === 0) throw new StoreConflictError(`go-live '${goLive.id}' already exists`);
@@ -146,34 +234,34 @@ export class SqliteRepository implements Repository {
   }
 
   async listGoLives(): Promise<{ id: string; name: string }[]> {
-    return guard(() => z.array(GoLiveListRow).parse(this.stmt.listGoLives.all()));
+    return this.guard('listGoLives', () => z.array(GoLiveListRow).parse(this.stmt.listGoLives.all()));
   }
 
   async addUnitReport(report: UnitReport): Promise<CreateResult<UnitReport>> {
     // IMMEDIATE takes the write lock up front: a deferred transaction that reads the status
     // and then writes fails at once with SQLITE_BUSY if another process wrote in between,
     // instead of waiting out busy_timeout. The same holds for area reports.
-    return guard(() => this.addUnitReportTx.immediate(report));
+    return this.guard('addUnitReport', () => this.addUnitReportTx.immediate(report));
   }
 
   async listUnitReports(goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]> {
-    return guard(() => this.list(UnitReport, goLiveId, 'unitReport', unitId, limit));
+    return this.guard('listUnitReports', () => this.list(UnitReport, goLiveId, 'unitReport', unitId, limit));
   }
 
   async addAreaReport(report: AreaReport): Promise<CreateResult<AreaReport>> {
-    return guard(() => this.addAreaReportTx.immediate(report));
+    return this.guard('addAreaReport', () => this.addAreaReportTx.immediate(report));
   }
 
   async listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
-    return guard(() => this.list(AreaReport, goLiveId, 'areaReport', areaId, limit));
+    return this.guard('listAreaReports', () => this.list(AreaReport, goLiveId, 'areaReport', areaId, limit));
   }
 
   async listUnitReportsByGoLive(goLiveId: string, query: HistoryQuery = {}): Promise<UnitReport[]> {
-    return guard(() => this.history(UnitReport, goLiveId, 'unitReport', query));
+    return this.guard('listUnitReportsByGoLive', () => this.history(UnitReport, goLiveId, 'unitReport', query));
   }
 
   async listAreaReportsByGoLive(goLiveId: string, query: HistoryQuery = {}): Promise<AreaReport[]> {
-    return guard(() => this.history(AreaReport, goLiveId, 'areaReport', query));
+    return this.guard('listAreaReportsByGoLive', () => this.history(AreaReport, goLiveId, 'areaReport', query));
   }
 
   private addUnitReportsTx?: Database.Transaction<(reports: readonly UnitReport[]) => CreateResult<UnitReport>[]>;
@@ -181,7 +269,7 @@ export class SqliteRepository implements Repository {
   async addUnitReports(reports: readonly UnitReport[]): Promise<CreateResult<UnitReport>[]> {
     // One transaction for the batch: a commit per report is most of the cost of a large import.
     this.addUnitReportsTx ??= this.db.transaction((rs: readonly UnitReport[]) => rs.map((r) => this.storeUnitReport(r)));
-    return guard(() => this.addUnitReportsTx!.immediate(reports));
+    return this.guard('addUnitReports', () => this.addUnitReportsTx!.immediate(reports));
   }
 
   /** A report and, if it is newer, the unit's status; inside the caller's transaction. */
@@ -212,15 +300,15 @@ export class SqliteRepository implements Repository {
   }
 
   async createIncident(incident: Incident): Promise<CreateResult<Incident>> {
-    return guard(() => this.insertIfAbsent(Incident, incident, this.incidentDoc(incident)));
+    return this.guard('createIncident', () => this.insertIfAbsent(Incident, incident, this.incidentDoc(incident)));
   }
 
   async getIncident(goLiveId: string, incidentId: string): Promise<Versioned<Incident> | undefined> {
-    return guard(() => this.read(Incident, goLiveId, docId('incident', incidentId)));
+    return this.guard('getIncident', () => this.read(Incident, goLiveId, docId('incident', incidentId)));
   }
 
   async replaceIncident(incident: Incident, etag: string): Promise<Versioned<Incident>> {
-    return guard(() => {
+    return this.guard('replaceIncident', () => {
       const doc = this.incidentDoc(incident);
       if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0)
         throw new StoreConflictError(`incident '${incident.id}' changed or does not exist`);
@@ -229,21 +317,21 @@ export class SqliteRepository implements Repository {
   }
 
   async listIncidents(goLiveId: string): Promise<Incident[]> {
-    return guard(() => this.stmt.listByType.all(goLiveId, 'incident').map((row) => parseBody(Incident, row)));
+    return this.guard('listIncidents', () => this.stmt.listByType.all(goLiveId, 'incident').map((row) => parseBody(Incident, row)));
   }
 
   // --- challenges (R7, R8): one document each, their decisions inside ---
 
   async createChallenge(challenge: Challenge): Promise<CreateResult<Challenge>> {
-    return guard(() => this.insertIfAbsent(Challenge, challenge, this.challengeDoc(challenge)));
+    return this.guard('createChallenge', () => this.insertIfAbsent(Challenge, challenge, this.challengeDoc(challenge)));
   }
 
   async getChallenge(goLiveId: string, challengeId: string): Promise<Versioned<Challenge> | undefined> {
-    return guard(() => this.read(Challenge, goLiveId, docId('challenge', challengeId)));
+    return this.guard('getChallenge', () => this.read(Challenge, goLiveId, docId('challenge', challengeId)));
   }
 
   async replaceChallenge(challenge: Challenge, etag: string): Promise<Versioned<Challenge>> {
-    return guard(() => {
+    return this.guard('replaceChallenge', () => {
       const doc = this.challengeDoc(challenge);
       if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0)
         throw new StoreConflictError(`challenge '${challenge.id}' changed or does not exist`);
@@ -252,7 +340,7 @@ export class SqliteRepository implements Repository {
   }
 
   async listChallenges(goLiveId: string): Promise<Challenge[]> {
-    return guard(() => this.stmt.listByType.all(goLiveId, 'challenge').map((row) => parseBody(Challenge, row)));
+    return this.guard('listChallenges', () => this.stmt.listByType.all(goLiveId, 'challenge').map((row) => parseBody(Challenge, row)));
   }
 
   private challengeDoc(c: Challenge): DocWrite {
@@ -260,7 +348,7 @@ export class SqliteRepository implements Repository {
   }
 
   async getStatusSnapshot(goLiveId: string): Promise<StatusSnapshot | undefined> {
-    return guard(() => this.snapshotTx(goLiveId));
+    return this.guard('getStatusSnapshot', () => this.snapshotTx(goLiveId));
   }
 
   private snapshot(goLiveId: string): StatusSnapshot | undefined {
@@ -287,33 +375,33 @@ export class SqliteRepository implements Repository {
   }
 
   async putMarker(marker: RuntimeMarker): Promise<void> {
-    guard(() => this.stmt.upsert.run(write(RUNTIME_PARTITION, docId('marker', marker.name), 'marker', marker, null, null)));
+    this.guard('putMarker', () => this.stmt.upsert.run(write(RUNTIME_PARTITION, docId('marker', marker.name), 'marker', marker, null, null)));
   }
 
   async getMarker(name: string): Promise<RuntimeMarker | undefined> {
-    return guard(() => this.read(RuntimeMarkerDoc, RUNTIME_PARTITION, docId('marker', name))?.value);
+    return this.guard('getMarker', () => this.read(RuntimeMarkerDoc, RUNTIME_PARTITION, docId('marker', name))?.value);
   }
 
   // --- the go-live calendar: ad-hoc meetings by start, the tick cursor, dispatch claims by due time ---
 
   async createMeeting(meeting: AdHocMeeting): Promise<CreateResult<AdHocMeeting>> {
-    return guard(() => this.insertIfAbsent(AdHocMeeting, meeting, write(meeting.goLiveId, docId('meeting', meeting.id), 'meeting', meeting, meeting.forum, meeting.start)));
+    return this.guard('createMeeting', () => this.insertIfAbsent(AdHocMeeting, meeting, write(meeting.goLiveId, docId('meeting', meeting.id), 'meeting', meeting, meeting.forum, meeting.start)));
   }
 
   async getMeeting(goLiveId: string, meetingId: string): Promise<AdHocMeeting | undefined> {
-    return guard(() => this.read(AdHocMeeting, goLiveId, docId('meeting', meetingId))?.value);
+    return this.guard('getMeeting', () => this.read(AdHocMeeting, goLiveId, docId('meeting', meetingId))?.value);
   }
 
   async listMeetings(goLiveId: string, range: { from: string; to: string }): Promise<AdHocMeeting[]> {
-    return guard(() => this.byTime(AdHocMeeting, goLiveId, 'meeting', range));
+    return this.guard('listMeetings', () => this.byTime(AdHocMeeting, goLiveId, 'meeting', range));
   }
 
   async getTickCursor(goLiveId: string): Promise<Versioned<TickCursor> | undefined> {
-    return guard(() => this.read(TickCursor, goLiveId, docId('tickCursor', 'calendar')));
+    return this.guard('getTickCursor', () => this.read(TickCursor, goLiveId, docId('tickCursor', 'calendar')));
   }
 
   async saveTickCursor(cursor: TickCursor, expectedEtag: string | null): Promise<Versioned<TickCursor>> {
-    return guard(() => {
+    return this.guard('saveTickCursor', () => {
       const doc = write(cursor.goLiveId, docId('tickCursor', 'calendar'), 'tickCursor', cursor, null, null);
       const changed = expectedEtag === null ? this.stmt.insertIfAbsent.run(doc).changes : this.stmt.replaceIfMatch.run({ ...doc, expected: expectedEtag }).changes;
       if (changed === 0) throw new StoreConflictError(`tick cursor of '${cursor.goLiveId}' changed`);
@@ -322,7 +410,7 @@ export class SqliteRepository implements Repository {
   }
 
   async claimDispatch(record: DispatchRecord): Promise<CreateResult<DispatchRecord> & { etag: string }> {
-    return guard(() => {
+    return this.guard('claimDispatch', () => {
       const doc = this.dispatchDoc(record);
       if (this.stmt.insertIfAbsent.run(doc).changes > 0) return { value: record, created: true, etag: doc.etag };
       const stored = this.read(DispatchRecord, doc.pk, doc.id);
@@ -332,7 +420,7 @@ export class SqliteRepository implements Repository {
   }
 
   async updateDispatch(record: DispatchRecord, etag: string): Promise<Versioned<DispatchRecord>> {
-    return guard(() => {
+    return this.guard('updateDispatch', () => {
       const doc = this.dispatchDoc(record);
       if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0) throw new StoreConflictError(`dispatch '${record.actionId}' changed or does not exist`);
       return { value: record, etag: doc.etag };
@@ -340,7 +428,7 @@ export class SqliteRepository implements Repository {
   }
 
   async listDispatches(goLiveId: string, range: { from: string; to: string }): Promise<DispatchRecord[]> {
-    return guard(() => this.byTime(DispatchRecord, goLiveId, 'dispatch', range));
+    return this.guard('listDispatches', () => this.byTime(DispatchRecord, goLiveId, 'dispatch', range));
   }
 
   private byTimeStmt?: Database.Statement<{ pk: string; type: DocType; from: string; to: string }, DocRow>;
@@ -360,15 +448,15 @@ export class SqliteRepository implements Repository {
   // --- notes (R6.5, R8.5, R11): `ref` = kind, `sort_key` = at ---
 
   async createNote(note: Note): Promise<CreateResult<Note>> {
-    return guard(() => this.insertIfAbsent(Note, note, this.noteDoc(note)));
+    return this.guard('createNote', () => this.insertIfAbsent(Note, note, this.noteDoc(note)));
   }
 
   async getNote(goLiveId: string, kind: NoteKind, id: string): Promise<Versioned<Note> | undefined> {
-    return guard(() => this.read(Note, goLiveId, docId('note', `${kind}:${id}`)));
+    return this.guard('getNote', () => this.read(Note, goLiveId, docId('note', `${kind}:${id}`)));
   }
 
   async replaceNote(note: Note, etag: string): Promise<Versioned<Note>> {
-    return guard(() => {
+    return this.guard('replaceNote', () => {
       const doc = this.noteDoc(note);
       if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0) throw new StoreConflictError(`note '${note.kind}:${note.id}' changed or does not exist`);
       return { value: note, etag: doc.etag };
@@ -376,7 +464,7 @@ export class SqliteRepository implements Repository {
   }
 
   async listNotes(goLiveId: string, kind: NoteKind): Promise<Note[]> {
-    return guard(() => this.stmt.listByRef.all(goLiveId, 'note', kind, Number.MAX_SAFE_INTEGER).map((row) => parseBody(Note, row)).reverse());
+    return this.guard('listNotes', () => this.stmt.listByRef.all(goLiveId, 'note', kind, Number.MAX_SAFE_INTEGER).map((row) => parseBody(Note, row)).reverse());
   }
 
   private noteDoc(n: Note): DocWrite {
@@ -492,14 +580,16 @@ function parseBody<T>(schema: z.ZodType<T>, row: { body: string }): T {
   return schema.parse(JSON.parse(row.body));
 }
 
-/** Lock timeouts and a full disk are the store being unavailable, not a bug in the caller. */
-function guard<T>(fn: () => T): T {
+/** SQLite's quick check: 'ok', or the first problems it found. */
+function quickCheck(db: Database.Database): string {
+  let rows: { quick_check: string }[];
   try {
-    return fn();
+    rows = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR)/.test(code))
-      throw new StoreUnavailableError(`embedded store: ${(err as Error).message}`, 1);
+    if (typeof code === 'string' && DAMAGE.test(code)) return `${code}: ${(err as Error).message}`;
     throw err;
   }
+  const found = rows.map((r) => r.quick_check);
+  return found.length === 1 && found[0] === 'ok' ? 'ok' : found.join('; ');
 }

@@ -41,7 +41,7 @@ export class SqliteOutbox implements OutboxStore {
     const db = new Database(filePath);
     try {
       db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${opts.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+      db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
       db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
       db.exec(`
         CREATE TABLE IF NOT EXISTS notifications (

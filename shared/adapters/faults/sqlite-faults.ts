@@ -1,0 +1,44 @@
+/**
+ * Faults of the disk under the embedded store, for tests (issue 13): what SQLite reports
+ * when the file system goes read-only or a page turns out corrupt, raised where the adapter
+ * calls SQLite (`SqliteRepositoryOptions.faults`). Used where the real thing cannot be had
+ * in a test (remounting read-only needs privileges a test does not have). Never wired in Azure.
+ */
+
+/** An error shaped like better-sqlite3's SqliteError: a message and SQLite's extended result code. */
+export class InjectedSqliteError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'SqliteError';
+  }
+}
+
+const WRITES = /^(save|add|create|replace|put|claim|update)/;
+
+export type DiskFault = 'readOnly' | 'corruptPage';
+
+/** A switchable fault: `hook` goes into `SqliteRepository.open(…, { faults })`, `set` turns a fault on. */
+export function diskFaults(): { hook: (operation: string) => void; set(fault: DiskFault | undefined): void; hits: () => number } {
+  let fault: DiskFault | undefined;
+  let hits = 0;
+  return {
+    hook(operation) {
+      if (fault === 'readOnly' && WRITES.test(operation)) {
+        hits++;
+        // What a WAL append or its sync answers once the file system is remounted read-only.
+        throw new InjectedSqliteError('disk I/O error', 'SQLITE_IOERR_WRITE');
+      }
+      if (fault === 'corruptPage') {
+        hits++;
+        throw new InjectedSqliteError('database disk image is malformed', 'SQLITE_CORRUPT');
+      }
+    },
+    set(f) {
+      fault = f;
+    },
+    hits: () => hits,
+  };
+}
