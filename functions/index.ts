@@ -19,6 +19,7 @@ import './http/day-picture';
 import './http/board';
 import './http/notifications';
 import './http/challenges';
+import './http/csl';
 import './http/openapi';
 import './timers/heartbeat';
 import './timers/tick';

@@ -96,6 +96,9 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   resolveChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
   withdrawChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
   listDecisions: { kind: 'member' },
+  // CSL's qualitative assessment per förvaltning (R11.1): the CSL chair and representatives note it.
+  postCslAssessment: { kind: 'roles', roles: ['cslChair', 'cslRepresentative', ...LEADS] },
+  listCslAssessments: { kind: 'member' },
   exportDecisions: { kind: 'member' },
   exportChallenges: { kind: 'member' },
 };

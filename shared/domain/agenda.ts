@@ -7,6 +7,8 @@ import { isMajor, noUpdateSince } from './incident';
 import type { Meeting } from './meetings';
 import type { Trend } from './overview';
 import { TREND_ARROWS, trendOf } from './overview';
+import { ReportingRules } from './golive';
+import { reportingMinutesBetween } from './reporting-time';
 import { FORUM_NAMES } from './schedule';
 import type { Forum } from './schedule';
 import type { UnitStatus } from './unit-report';
@@ -83,7 +85,7 @@ export interface AgendaDecision {
 }
 
 export interface AgendaInput {
-  goLive: Pick<GoLive, 'id' | 'timeZone' | 'areas' | 'forvaltningar' | 'people'>;
+  goLive: Pick<GoLive, 'id' | 'timeZone' | 'areas' | 'forvaltningar' | 'people'> & Partial<Pick<GoLive, 'reporting'>>;
   meeting: Meeting;
   /** The previous meeting of the same forum (R6.2 "since the previous DSL", R6.3 "since the previous CSL"). */
   previous?: Pick<Meeting, 'id' | 'start'>;
@@ -105,6 +107,17 @@ export interface AgendaInput {
   decisions?: readonly AgendaDecision[];
   /** Each area's latest report (problems with the three questions, points 8, 9, 11), when read. */
   areaReports?: readonly AgendaAreaReport[];
+  /** CSL's latest qualitative assessment per förvaltning (R11.1), for CSL's round the table and DSL point 10. */
+  cslAssessments?: readonly CslAssessment[];
+}
+
+/** CSL's qualitative assessment of a förvaltning's obstacles and risks, agreed with its rollout organisation (R11.1). */
+export interface CslAssessment {
+  forvaltningId: string;
+  text: string;
+  agreedWith?: string;
+  at: string;
+  by: string;
 }
 
 export interface AgendaItem {
@@ -154,6 +167,8 @@ export interface AgendaRendering {
   title: string;
   sections: { title: string; items: string[] }[];
 }
+
+const DEFAULT_REPORTING = ReportingRules.parse({});
 
 type T = { sv: string; en: string };
 const t = (sv: string, en: string): T => ({ sv, en });
@@ -354,6 +369,11 @@ function dslSections(ctx: Ctx): AgendaSection[] {
   const yellowUnits = input.unitStatuses.filter((u) => u.colour === 'yellow').length;
   const cslInfo: AgendaItem[] =
     redUnits + yellowUnits > 0 ? [{ text: tx(t(`Vårdenheter just nu: ${redUnits} röda, ${yellowUnits} gula (R3).`, `Care units now: ${redUnits} red, ${yellowUnits} yellow (R3).`)) }] : [];
+  // R11.1: CSL's qualitative assessment per förvaltning reaches DSL under point 10.
+  for (const f of input.goLive.forvaltningar) {
+    const a = (input.cslAssessments ?? []).find((x) => x.forvaltningId === f.id);
+    if (a) cslInfo.push(assessmentItem(ctx, a, f.name, true));
+  }
 
   // Points 8, 9 and 11 from what the areas reported since the previous DSL (R6.1).
   const fresher = (input.areaReports ?? []).filter((r) => since === undefined || r.reportedAt >= since);
@@ -446,6 +466,12 @@ function dslEvents(ctx: Ctx, status: Map<string, AreaStatus>, before: (areaId: s
   return out;
 }
 
+function assessmentItem(ctx: Ctx, a: CslAssessment, forvaltning: string, named: boolean): AgendaItem {
+  const { tx } = ctx;
+  const head = `${named ? `${forvaltning} – ` : ''}${tx(t('CSL:s bedömning', "CSL's assessment"))} (${a.by}, ${ctx.time(a.at)}${a.agreedWith ? `, ${tx(t('förankrad med', 'agreed with'))} ${a.agreedWith}` : ''})`;
+  return { text: `${head}: ${a.text}`, ref: { type: 'forvaltning', id: a.forvaltningId } };
+}
+
 function incidentItem(ctx: Ctx, i: Incident): AgendaItem {
   const { tx, since } = ctx;
   const last = i.updates.at(-1);
@@ -464,6 +490,8 @@ function cslSections(ctx: Ctx): AgendaSection[] {
   const { input, tx, since } = ctx;
   const status = new Map(input.unitStatuses.map((s) => [s.unitId, s]));
   const people = input.goLive.people;
+  const rules = input.goLive.reporting ?? DEFAULT_REPORTING;
+  const assessments = new Map((input.cslAssessments ?? []).map((a) => [a.forvaltningId, a]));
   const sections: AgendaSection[] = [
     ...overdueDecisionsSection(ctx, ['CSL'], false),
     {
@@ -506,7 +534,20 @@ function cslSections(ctx: Ctx): AgendaSection[] {
     }
     items.sort((a, b) => (a.colour === b.colour ? 0 : a.colour === 'red' ? -1 : 1));
     if (missing.length) items.push({ text: `${tx(t('Saknar rapport', 'No report'))}: ${missing.join(', ')}`, ref: { type: 'forvaltning', id: f.id } });
+    // R3.3: a colour older than the stale limit (in reporting time) is not shown as current.
+    const stale = f.units.filter((u) => {
+      const st = status.get(u.id);
+      return st !== undefined && reportingMinutesBetween(new Date(st.reportedAt), input.now, input.goLive.timeZone, rules) > rules.staleAfterMinutes;
+    });
+    if (stale.length)
+      items.push({
+        text: `${tx(t('Inaktuell rapport', 'Stale report'))}: ${stale.map((u) => `${u.name} (${tx(COLOUR[status.get(u.id)!.colour])} ${ctx.time(status.get(u.id)!.reportedAt)})`).join(', ')}`,
+        ref: { type: 'forvaltning', id: f.id },
+      });
     const reps = people.filter((p) => p.roles.includes('cslRepresentative') && p.forvaltningId === f.id).map((p) => p.name);
+    if (!reps.length) items.push({ text: tx(t('Ingen CSL-representant för förvaltningen', 'No CSL representative for this förvaltning')), ref: { type: 'forvaltning', id: f.id } });
+    const assessment = assessments.get(f.id);
+    if (assessment) items.unshift(assessmentItem(ctx, assessment, f.name, false));
     const head = tx(t(`röd ${counts.red}, gul ${counts.yellow}, grön ${counts.green}, saknas ${counts.missing}`, `red ${counts.red}, yellow ${counts.yellow}, green ${counts.green}, missing ${counts.missing}`));
     sections.push({
       key: `forvaltning:${f.id}`,

@@ -19,7 +19,8 @@ export type DomainErrorCode =
   | 'PERSON.NOT_FOUND'
   | 'PERSON.OBJECT_ID_TAKEN'
   | 'GOLIVE.WOULD_DROP_ORGANISATION'
-  | 'DECISION.NOT_AUTHORISED';
+  | 'DECISION.NOT_AUTHORISED'
+  | 'FORVALTNING.NOT_FOUND';
 
 /** A text a person may read: Swedish first, English available. */
 export interface Texts {
@@ -53,6 +54,7 @@ const WHAT: Record<Extract<DomainErrorCode, `${string}.NOT_FOUND`>, Texts> = {
   'CHALLENGE.NOT_FOUND': { sv: 'Utmaningen', en: 'Challenge' },
   'MEETING.NOT_FOUND': { sv: 'Mötet', en: 'Meeting' },
   'PERSON.NOT_FOUND': { sv: 'Personen', en: 'Person' },
+  'FORVALTNING.NOT_FOUND': { sv: 'Förvaltningen', en: 'Förvaltning' },
 };
 
 export const notFound = (code: keyof typeof WHAT, id: string) =>

@@ -1,6 +1,7 @@
 import type { AppPorts } from '../../ports/app.port';
 import { escalationAgendaSources } from '../challenges';
-import type { Agenda, AgendaAreaReport, AgendaChallenge, AgendaDecision, Lang } from '../../domain/agenda';
+import { latestCslAssessments } from '../csl';
+import type { Agenda, AgendaAreaReport, AgendaChallenge, AgendaDecision, CslAssessment, Lang } from '../../domain/agenda';
 import { buildAgenda } from '../../domain/agenda';
 import type { Colour } from '../../domain/colour';
 import { notFound } from '../../domain/errors';
@@ -57,6 +58,8 @@ export interface AgendaContext {
   decisions?: AgendaDecision[];
   /** Each area's latest report (DSL). */
   areaReports?: AgendaAreaReport[];
+  /** CSL's latest assessment per förvaltning (CSL, DSL point 10; R11.1). */
+  cslAssessments?: CslAssessment[];
 }
 
 /**
@@ -90,6 +93,7 @@ export async function agendaContext(s: S, goLiveId: string, meetingId: string, s
     });
     ctx.unitColoursAtPrevious = new Map(entries.filter((e): e is readonly [string, Colour | null] => e[1] !== undefined));
   }
+  if (meeting.forum !== 'LGV') ctx.cslAssessments = await latestCslAssessments(s, goLiveId, s.clock.now().toISOString());
   const since = previous?.start;
   const [challenges, decisions] = await Promise.all([sources.challenges?.(goLive, meeting, since), sources.decisions?.(goLive, meeting, since)]);
   if (challenges) ctx.challenges = challenges;
@@ -113,6 +117,7 @@ export function agendaFrom(ctx: AgendaContext, now: Date, lang: Lang): Agenda {
     ...(ctx.challenges ? { challenges: ctx.challenges } : {}),
     ...(ctx.decisions ? { decisions: ctx.decisions } : {}),
     ...(ctx.areaReports ? { areaReports: ctx.areaReports } : {}),
+    ...(ctx.cslAssessments?.length ? { cslAssessments: ctx.cslAssessments } : {}),
   });
 }
 
