@@ -42,7 +42,7 @@ describe('Friday, day 0', () => {
   beforeAll(async () => {
     api = await startApi({ start: new Date(now.t).toISOString() });
     expect((await api.put(G, org())).status).toBe(201);
-    const ok = (r: { status: number; text: string }, want: number) => {
+    const ok = <R extends { status: number; text: string }>(r: R, want: number): R => {
       if (r.status !== want) throw new Error(`${r.status} ${r.text}`);
       return r;
     };
