@@ -240,7 +240,12 @@ export function buildAgenda(input: AgendaInput): Agenda {
       return d.toFormat(sameDay ? 'HH:mm' : 'd/M HH:mm');
     },
   };
-  const sections = meeting.forum === 'DSL' ? dslSections(ctx) : meeting.forum === 'CSL' ? cslSections(ctx) : lgvSections(ctx);
+  const forumSections = meeting.forum === 'DSL' ? dslSections(ctx) : meeting.forum === 'CSL' ? cslSections(ctx) : lgvSections(ctx);
+  // R5.1, issue 15 item 9: an extra meeting's agenda opens with why it was called.
+  const sections: AgendaSection[] =
+    meeting.source === 'adHoc' && meeting.reason
+      ? [{ key: 'reason', title: lang === 'sv' ? 'Varför mötet kallats' : 'Why the meeting was called', prompts: [], items: [{ text: meeting.reason }] }, ...forumSections]
+      : forumSections;
   const kind = meeting.source === 'adHoc' ? (lang === 'sv' ? 'extra möte' : 'extra meeting') : lang === 'sv' ? 'dagordning' : 'agenda';
   return {
     goLiveId: goLive.id,

@@ -7,7 +7,13 @@ import type { AdHocMeeting, AdHocMeetingInput, Meeting } from '../../domain/meet
 import { adHocToMeeting, localDateOfDay, meetingById, meetingsBetween, nextMeeting, participantsOf, previousMeeting, scheduledDayRange } from '../../domain/meetings';
 import type { Forum } from '../../domain/schedule';
 import { FORUMS } from '../../domain/schedule';
+import { reminderRulesFor } from '../../domain/calendar-actions';
+import { agendaNotice } from '../../domain/calendar-notices';
+import type { Texts } from '../../domain/errors';
+import { clockTime, localWhen } from '../../domain/local-time';
+import { pages } from '../../domain/pages';
 import { requireGoLive } from '../golives';
+import { agendaContext, agendaFrom } from './agenda';
 import { assertSameRequest, recordId, requestHash } from '../idempotency';
 import type { WriteResult } from '../reports';
 
@@ -94,7 +100,7 @@ export async function nextMeetings(s: Repo, goLive: GoLive, now: Date): Promise<
  * person rather than an administrator) must include a participant role of the forum or a lead.
  */
 export async function createAdHocMeeting(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: Pick<AppPorts, 'repo' | 'clock'> & Partial<Pick<AppPorts, 'notifier'>>,
   cmd: { goLiveId: string; input: AdHocMeetingInput; idempotencyKey?: string; actor?: Actor; callerRoles?: ReadonlySet<Role> },
 ): Promise<WriteResult<MeetingView>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -124,5 +130,61 @@ export async function createAdHocMeeting(
   };
   const result = await s.repo.createMeeting(meeting);
   if (!result.created) assertSameRequest(result.value, hash);
-  return { value: viewOf(goLive, adHocToMeeting(goLive, result.value)), created: result.created };
+  const called = adHocToMeeting(goLive, result.value);
+  // Issue 15 item 9: announced when called (a replay announces under the same key, so once).
+  if (s.notifier) await announceMeeting({ repo: s.repo, clock: s.clock, notifier: s.notifier }, goLive, called, now);
+  return { value: viewOf(goLive, called), created: result.created };
+}
+
+/**
+ * R5.1, issue 15 item 9: an extra meeting is announced when it is called — to its
+ * participants (e-mail, Teams activity) and the forum's channel — with time, place (its page
+ * in Driftpuls, the meeting room) and reason. One called less than the agenda lead (10
+ * minutes) ahead gets its agenda at once, under the key the calendar tick would use.
+ */
+async function announceMeeting(s: Pick<AppPorts, 'repo' | 'clock' | 'notifier'>, goLive: GoLive, m: Meeting, now: Date): Promise<void> {
+  const at = now.toISOString();
+  const when = localWhen(goLive.timeZone, m.start, at);
+  const end = clockTime(goLive.timeZone, m.end);
+  const kl = (t: string) => (/^\d/.test(t) ? `kl. ${t}` : t);
+  const by = m.createdBy?.name ?? m.createdBy?.id;
+  const reason: Texts = m.reason ? { sv: m.reason, en: m.reason } : { sv: '(ingen anledning angiven)', en: '(no reason given)' };
+  await s.notifier.enqueue({
+    goLiveId: goLive.id,
+    kind: 'meetingCalled',
+    dedupeKey: `meetingCalled:${m.id}`,
+    recipients: { roles: [...m.participantRoles], forums: [m.forum] },
+    subject: { sv: `${m.forum} ${kl(when.sv)}`, en: `${m.forum} ${/^\d/.test(when.en) ? `at ${when.en}` : when.en}` },
+    text: {
+      sv: `Ett extra ${m.forum}-möte är kallat${by ? ` av ${by}` : ''}: ${when.sv}–${end}.\n\nAnledning: ${reason.sv}\n\nPlats: mötesrummet i Driftpuls (länken nedan).`,
+      en: `An extra ${m.forum} meeting has been called${by ? ` by ${by}` : ''}: ${when.en}–${end}.\n\nReason: ${reason.en}\n\nPlace: the meeting room in Driftpuls (the link below).`,
+    },
+    link: pages.meeting(goLive.id, m.id),
+    about: { type: 'meeting', id: m.id },
+    data: { meetingId: m.id, forum: m.forum, start: m.start, end: m.end, facts: [{ label: { sv: 'Anledning', en: 'Reason' }, value: reason }] },
+    createdAt: at,
+  });
+  const lead = reminderRulesFor(goLive, m.start).agendaMinutesBefore * 60_000;
+  if (Date.parse(m.start) - now.getTime() <= lead && Date.parse(m.end) > now.getTime()) {
+    // Claimed as the tick's own action, so the tick finds it done and does not ask again.
+    const claim = await s.repo.claimDispatch({
+      goLiveId: goLive.id,
+      actionId: `agenda:${m.id}`,
+      kind: 'agenda',
+      dueAt: at,
+      usefulUntil: m.end,
+      meetingId: m.id,
+      state: 'done',
+      claimedAt: at,
+      completedAt: at,
+      claimToken: `meetingCalled:${m.id}`,
+      attempts: 1,
+      notificationCount: 1,
+      notifications: [{ dedupeKey: `agenda:${m.id}`, kind: 'agenda', created: true }],
+    });
+    if (!claim.created && claim.value.claimToken !== `meetingCalled:${m.id}`) return;
+    const ctx = await agendaContext(s, goLive.id, m.id);
+    const n = agendaNotice(goLive, m, { sv: agendaFrom(ctx, now, 'sv'), en: agendaFrom(ctx, now, 'en') });
+    await s.notifier.enqueue({ ...n, goLiveId: goLive.id, createdAt: at });
+  }
 }
