@@ -1,3 +1,4 @@
+import { YIELD_EVERY, yieldToEventLoop } from './cooperative';
 import { createHash } from 'node:crypto';
 import type { AppPorts } from '../../ports/app.port';
 import type { Actor } from '../../domain/audit';
@@ -138,6 +139,7 @@ export async function importUnitReports(
   const rowsWithErrors = new Set<number>();
   for await (const row of table.rows) {
     rows++;
+    if (rows % YIELD_EVERY === 0) await yieldToEventLoop();
     const before = issues.length;
     const c = parseRow(table, row, { goLive, resolver, date1904: workbook.date1904(), now, issues });
     if (issues.length > before) rowsWithErrors.add(row.number);
@@ -149,7 +151,8 @@ export async function importUnitReports(
   const items: UnitReportImportItem[] = [];
   const firstById = new Map<string, Candidate>();
   const unique: Candidate[] = [];
-  for (const c of candidates) {
+  for (const [n, c] of candidates.entries()) {
+    if (n % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
     const first = firstById.get(c.id);
     if (!first) {
       firstById.set(c.id, c);
@@ -172,7 +175,8 @@ export async function importUnitReports(
     for await (const r of unitReportHistory(s.repo, goLive.id, since)) if (wanted.has(r.id)) stored.set(r.id, r);
   }
   const toWrite: Candidate[] = [];
-  for (const c of unique) {
+  for (const [n, c] of unique.entries()) {
+    if (n % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
     const existing = stored.get(c.id);
     if (!existing) toWrite.push(c);
     else if (sameContent(existing, toFields(c))) items.push({ row: c.row, outcome: 'alreadyStored', report: view(c) });
@@ -201,6 +205,7 @@ export async function importUnitReports(
         const batch = group.slice(i, i + WRITE_BATCH);
         const results = await s.repo.addUnitReports(batch.map((c) => toReport(goLive.id, c, receivedAt, cmd.actor)));
         results.forEach((result, k) => settle(batch[k]!, result));
+        await yieldToEventLoop();
       }
     });
   }
