@@ -4,7 +4,7 @@ import { importOrganisation } from '../../shared/app/excel/organisation-import';
 import { OrganisationImportAnswer, renderOrganisationImport, renderUnitReportImport, UnitReportImportAnswer } from '../../shared/app/excel/render';
 import { importUnitReports } from '../../shared/app/excel/unit-report-import';
 import type { Upload } from '../../shared/app/excel/upload';
-import { readUpload, UploadError } from '../../shared/app/excel/upload';
+import { readUpload, UNSUPPORTED as UNSUPPORTED_UPLOAD, UPLOAD_CONTENT_TYPES, UploadError } from '../../shared/app/excel/upload';
 import type { Texts } from '../../shared/domain/errors';
 import type { Lang } from '../../shared/http/problem';
 import { problem } from '../../shared/http/problem';
@@ -88,7 +88,7 @@ defineRoute(
     tag: 'excel',
     params: GoLiveParams,
     query: ImportQuery,
-    rawBody: { maxBytes: IMPORT_MAX_BYTES },
+    rawBody: { maxBytes: IMPORT_MAX_BYTES, contentTypes: UPLOAD_CONTENT_TYPES, unsupported: UNSUPPORTED_UPLOAD },
     responses: {
       200: { description: 'Importrapport: sammanfattning, radfel, vad som sparades (eller skulle sparas) / import report', schema: UnitReportImportAnswer },
       422: { description: 'all-or-nothing och rader med fel: inget sparades (problem + importrapport) / nothing stored', contentType: 'application/problem+json' },
@@ -114,7 +114,7 @@ defineRoute(
     tag: 'excel',
     params: GoLiveParams,
     query: OrganisationQuery,
-    rawBody: { maxBytes: IMPORT_MAX_BYTES },
+    rawBody: { maxBytes: IMPORT_MAX_BYTES, contentTypes: UPLOAD_CONTENT_TYPES, unsupported: UNSUPPORTED_UPLOAD },
     responses: {
       200: { description: 'Importrapport: ändringar, radfel / import report', schema: OrganisationImportAnswer },
       422: { description: 'all-or-nothing och rader med fel: inget sparades / nothing stored', contentType: 'application/problem+json' },

@@ -27,6 +27,10 @@ export const MAX_BODY_BYTES = 64 * 1024;
  */
 export interface RawBodyOptions {
   maxBytes: number;
+  /** The Content-Types (without parameters) the route takes; anything else is a 415 (issue 13). */
+  contentTypes: readonly string[];
+  /** What the 415 says. */
+  unsupported: { sv: string; en: string };
 }
 
 /** The body of a `rawBody` route. */
@@ -111,16 +115,46 @@ const keysFor = (source: string | undefined): MachineKey[] => {
 const actorOf = (p: Principal): Actor | undefined =>
   p.kind === 'user' ? { kind: 'user', id: p.id, ...(p.name ? { name: p.name } : {}) } : p.kind === 'machine' ? { kind: 'machine', id: p.id } : undefined;
 
+/** `Text/CSV; charset=utf-8` → `text/csv`; '' when absent. */
+const baseType = (contentType: string | undefined): string => (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A write a browser sent for a page of another site (issue 13): `Sec-Fetch-Site` other than
+ * `same-origin` or `none` (typed or bookmarked), or, from browsers without it, an `Origin`
+ * that is neither this request's origin nor PUBLIC_BASE_URL's. Clients that send neither
+ * (curl, Power Automate, scripts) are not browsers acting for another site.
+ */
+export function isCrossSiteWrite(method: string, headers: { get(name: string): string | null }, requestUrl: string, publicBaseUrl: string): boolean {
+  if (SAFE_METHODS.has(method.toUpperCase())) return false;
+  const site = headers.get('sec-fetch-site')?.trim().toLowerCase();
+  if (site) return site !== 'same-origin' && site !== 'none';
+  const origin = headers.get('origin')?.trim();
+  if (!origin) return false;
+  const originOf = (u: string) => {
+    try {
+      return new URL(u).origin;
+    } catch {
+      return undefined;
+    }
+  };
+  return origin !== originOf(requestUrl) && origin !== originOf(publicBaseUrl);
+}
+
 const kibOrMib = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);
 
 /** The body as bytes, refused with 413 past `maxBytes` (declared or actual). */
-async function readRaw(request: HttpRequest, maxBytes: number, lang: Lang, instance: string): Promise<{ ok: true; value: RawBody } | { ok: false; response: ProblemResponse }> {
+async function readRaw(request: HttpRequest, options: RawBodyOptions, lang: Lang, instance: string): Promise<{ ok: true; value: RawBody } | { ok: false; response: ProblemResponse }> {
+  const maxBytes = options.maxBytes;
   const tooLarge = () =>
     problem('HTTP.TOO_LARGE', { sv: `Kroppen får vara högst ${kibOrMib(maxBytes)}.`, en: `The body may be at most ${kibOrMib(maxBytes)}.` }, lang, { instance });
   if (Number(request.headers.get('content-length') ?? '0') > maxBytes) return { ok: false, response: tooLarge() };
+  const contentType = request.headers.get('content-type') ?? undefined;
+  if (!options.contentTypes.includes(baseType(contentType)))
+    return { ok: false, response: problem('HTTP.UNSUPPORTED_MEDIA', options.unsupported, lang, { instance, issues: [{ field: 'file', message: options.unsupported }] }) };
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > maxBytes) return { ok: false, response: tooLarge() };
-  const contentType = request.headers.get('content-type') ?? undefined;
   return { ok: true, value: { bytes, ...(contentType ? { contentType } : {}) } };
 }
 
@@ -132,7 +166,8 @@ async function readJson(request: HttpRequest, lang: Lang, instance: string): Pro
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > MAX_BODY_BYTES) return { ok: false, response: tooLarge() };
   const type = request.headers.get('content-type')?.toLowerCase() ?? '';
-  if (bytes.length > 0 && type && !/^application\/([\w.+-]+\+)?json\b/.test(type))
+  // Missing counts as wrong: a page on another site can send text/plain or a form without asking (issue 13).
+  if (bytes.length > 0 && !/^application\/([\w.+-]+\+)?json\b/.test(type))
     return {
       ok: false,
       response: problem('HTTP.UNSUPPORTED_MEDIA', { sv: 'Skicka JSON (Content-Type: application/json).', en: 'Send JSON (Content-Type: application/json).' }, lang, { instance }),
@@ -241,6 +276,20 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
           ),
         );
       const principal = auth.principal;
+      // The sign-in cookie (or, locally, the default dev principal) rides along with any page's
+      // request; a key does not. So a browser write for another site is refused (issue 13).
+      if (principal.kind !== 'machine' && isCrossSiteWrite(request.method, request.headers, request.url, config.PUBLIC_BASE_URL))
+        return asResponse(
+          problem(
+            'AUTH.CROSS_SITE',
+            {
+              sv: 'Ändringar tas bara emot från Driftpuls egna sidor. Öppna Driftpuls direkt och försök igen.',
+              en: "Changes are accepted only from Driftpuls' own pages. Open Driftpuls directly and try again.",
+            },
+            lang,
+            { instance },
+          ),
+        );
       const access = ACCESS_MATRIX[doc.name]!;
       if (access.kind !== 'public') {
         if (issues.length) return asResponse(validationProblem(issues, lang, instance));
@@ -272,7 +321,7 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
       if (issues.length) return asResponse(validationProblem(issues, lang, instance));
       let raw: RawBody | undefined;
       if (doc.rawBody) {
-        const read = await readRaw(request, doc.rawBody.maxBytes, lang, instance);
+        const read = await readRaw(request, doc.rawBody, lang, instance);
         if (!read.ok) return asResponse(read.response);
         raw = read.value;
       }

@@ -66,7 +66,22 @@ export interface Workbook {
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 
-const UNSUPPORTED: Texts = {
+/**
+ * What an import request may declare as its Content-Type (issue 13): the file types, or
+ * multipart/form-data with one file. Not text/plain, a form's urlencoded body or none: those
+ * a page on another site can send without asking.
+ */
+export const UPLOAD_CONTENT_TYPES = [
+  'multipart/form-data',
+  'text/csv',
+  'application/csv',
+  'text/comma-separated-values',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/octet-stream',
+] as const;
+
+export const UNSUPPORTED: Texts = {
   sv: 'Skicka en CSV- eller XLSX-fil: Content-Type text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, eller multipart/form-data med en fil.',
   en: 'Send a CSV or XLSX file: Content-Type text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, or multipart/form-data with one file.',
 };
