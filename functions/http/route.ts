@@ -15,6 +15,7 @@ import type { RouteDoc } from '../../shared/http/openapi';
 import type { Lang, ProblemResponse } from '../../shared/http/problem';
 import { fieldIssues, problem, problemFromError, validationProblem } from '../../shared/http/problem';
 import { inspectBody, inspectRequestTexts, showablePath, unsafeTextsProblem } from '../../shared/http/text-guard';
+import { instantsOutsideGoLive } from '../../shared/http/time-guard';
 
 /** Bodies above this are refused with 413 before parsing (the brief's limit for every write). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -314,6 +315,8 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
         // No patient data, no hidden characters: refused before anything is parsed, stored or logged.
         const unsafe = unsafeTextsProblem(inspectBody(read.value), lang, instance);
         if (unsafe) return asResponse(unsafe);
+        // Instants within a year of the go-live's start, naming the field (issue 13 item 12).
+        issues.push(...(await instantsOutsideGoLive(read.value, (params as Record<string, unknown>).goLiveId, handlerServices.repo)));
         const r = doc.body.safeParse(read.value, { error });
         if (r.success) body = r.data;
         else issues.push(...fieldIssues(r.error));

@@ -117,6 +117,9 @@ describe('bad input: the right status, a problem body, nothing stored', () => {
     ['a personnummer as a path id', () => api.post('/golives/19121212-1212/units/akuten/reports', { colour: 'gul', explanation: 'x' }), 400, 'DATA.PERSONAL_IDENTITY_NUMBER', ['goLiveId']],
     ['a personnummer in the query string', () => api.post(`${G}/units/akuten/reports?ref=121212-1212`, { colour: 'gul', explanation: 'x' }), 400, 'DATA.PERSONAL_IDENTITY_NUMBER', ['ref']],
     ['a personnummer as the Idempotency-Key', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x' }, { 'idempotency-key': 'pnr 121212-1212' }), 400, 'DATA.PERSONAL_IDENTITY_NUMBER', ['Idempotency-Key']],
+    // Time bounds (issue 13 item 12): instants within a year of the go-live's start (2026-11-27).
+    ['an instant in year 0000', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x', reportedAt: '0000-01-01T00:00:00Z' }), 400, 'VALIDATION.FAILED', ['reportedAt']],
+    ['an instant over a year before the start', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x', reportedAt: '2025-11-20T08:00:00Z' }), 400, 'VALIDATION.FAILED', ['reportedAt']],
     // Control characters (issue 13 item 14): refused, naming the field.
     ['a NUL in a text', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'före\u0000efter' }), 400, 'DATA.FORBIDDEN_CHARACTERS', ['explanation']],
     ['a bidi override in a text', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x', reporter: { name: 'Rut \u202Egnisrev' } }), 400, 'DATA.FORBIDDEN_CHARACTERS', ['reporter.name']],
