@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CslAssessmentInput, CslAssessmentRecord, listCslAssessments, recordCslAssessment } from '../../shared/app/csl';
+import { markCommunicated } from '../../shared/app/challenges';
 import { Slug } from '../../shared/domain/ids';
 import { GoLiveParams } from './params';
 import { created, defineRoute } from './route';
@@ -35,4 +36,22 @@ defineRoute(
     responses: { 200: { description: 'Bedömningarna / the assessments', schema: z.object({ items: z.array(CslAssessmentRecord) }) } },
   },
   async ({ params, services }) => ({ status: 200, json: { items: await listCslAssessments(services, params.goLiveId) } }),
+);
+
+defineRoute(
+  {
+    name: 'markCommunicated',
+    method: 'POST',
+    route: 'golives/{goLiveId}/decisions/{decisionId}/communicated',
+    summary: 'CSL-representanten har kommunicerat det ändrade arbetssättet i förvaltningen (R11.4) / a changed work practice communicated in a förvaltning',
+    tag: 'csl',
+    params: GoLiveParams.extend({ decisionId: z.string().min(1).max(120) }),
+    body: z.object({ forvaltningId: Slug }),
+    idempotent: true,
+    responses: { 201: { description: 'Markerat / marked', schema: z.object({ decisionId: z.string(), forvaltningId: z.string() }) } },
+  },
+  async ({ params, body, services, actor }) => {
+    const r = await markCommunicated(services, { goLiveId: params.goLiveId, decisionId: params.decisionId, forvaltningId: body.forvaltningId, actor });
+    return created({ decisionId: params.decisionId, forvaltningId: body.forvaltningId }, r.created);
+  },
 );

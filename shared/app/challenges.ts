@@ -129,7 +129,10 @@ function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: str
           c,
           'decisionMade',
           `decisionMade:${c.id}:${r.id}`,
-          { roles: ['goLiveCoordinator', 'goLiveLead'], personIds: coordinators, forums: ['DSL'] },
+          // R11.4: a changed work practice also goes to the CSL channel and representatives, who bring it into the units.
+          r.level === 'workPractice'
+            ? { roles: ['goLiveCoordinator', 'goLiveLead', 'cslRepresentative', 'cslChair'], personIds: coordinators, forums: ['DSL', 'CSL'] }
+            : { roles: ['goLiveCoordinator', 'goLiveLead'], personIds: coordinators, forums: ['DSL'] },
           { sv: `${title}${r.late ? ' (försenat)' : ''}`, en: `${title}${r.late ? ' (late)' : ''}` },
           { sv: `${r.decision}\nVarför: ${r.rationale}\nBeslutat av: ${r.decidedBy}`, en: `${r.decision}\nWhy: ${r.rationale}\nDecided by: ${r.decidedBy}` },
           now,
@@ -485,7 +488,10 @@ export async function recordStandaloneDecision(
       goLiveId: goLive.id,
       kind: 'decisionMade',
       dedupeKey: `decisionMade:standalone:${id}`,
-      recipients: { roles: ['goLiveCoordinator', 'goLiveLead'], forums: [DECISION_FORUM[record.level] === 'CSL' ? 'CSL' : 'DSL'] },
+      recipients:
+        record.level === 'workPractice'
+          ? { roles: ['goLiveCoordinator', 'goLiveLead', 'cslRepresentative', 'cslChair'], forums: ['DSL', 'CSL'] }
+          : { roles: ['goLiveCoordinator', 'goLiveLead'], forums: [DECISION_FORUM[record.level] === 'CSL' ? 'CSL' : 'DSL'] },
       subject: { sv: `Beslut (${DECISION_LEVEL_LABELS[record.level].sv}): ${record.question}`, en: `Decision (${DECISION_LEVEL_LABELS[record.level].en}): ${record.question}` },
       text: { sv: `${record.decision}\nVarför: ${record.rationale}\nBeslutat av: ${record.decidedBy}`, en: `${record.decision}\nWhy: ${record.rationale}\nDecided by: ${record.decidedBy}` },
       link: `/api/golives/${goLive.id}/decisions`,
@@ -560,4 +566,28 @@ export function escalationAgendaSources(s: Pick<AppPorts, 'repo'>) {
       return rows.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.d.deadline ?? '').localeCompare(b.d.deadline ?? '')).map((r) => r.d);
     },
   };
+}
+
+/**
+ * R11.4: a CSL representative (or the chair) marks that a changed work practice has been
+ * communicated into a förvaltning's units. Idempotent: marking again changes nothing.
+ */
+export async function markCommunicated(s: Pick<AppPorts, 'repo' | 'clock'>, cmd: { goLiveId: string; decisionId: string; forvaltningId: string; actor?: Actor }): Promise<{ created: boolean }> {
+  const goLive = await requireGoLive(s, cmd.goLiveId);
+  if (!goLive.forvaltningar.some((f) => f.id === cmd.forvaltningId)) throw invalidField('forvaltningId', { sv: `okänd förvaltning '${cmd.forvaltningId}'`, en: `unknown förvaltning '${cmd.forvaltningId}'` });
+  const d = (await decisionLog(s, goLive.id)).find((x) => x.id === cmd.decisionId);
+  if (!d || d.level !== 'workPractice') throw invalidField('decisionId', { sv: 'inget beslut om ändrat arbetssätt med det id:t', en: 'no changed-work-practice decision with that id' });
+  const at = s.clock.now().toISOString();
+  const r = await s.repo.createNote({ id: `${cmd.decisionId}~${cmd.forvaltningId}`, goLiveId: goLive.id, kind: 'communicated', at, data: { decisionId: cmd.decisionId, forvaltningId: cmd.forvaltningId, at, ...(cmd.actor ? { by: cmd.actor } : {}) } });
+  return { created: r.created };
+}
+
+/** Changed work practices decided and the förvaltningar where they are not yet communicated (DSL point 9, R11.4). */
+export async function workPracticesOutstanding(s: Pick<AppPorts, 'repo'>, goLive: GoLive): Promise<{ id: string; text: string; outstanding: string[] }[]> {
+  const log = (await decisionLog(s, goLive.id)).filter((d) => d.level === 'workPractice');
+  if (!log.length) return [];
+  const done = new Set((await s.repo.listNotes(goLive.id, 'communicated')).map((n) => n.id));
+  return log
+    .map((d) => ({ id: d.id, text: d.decision, outstanding: goLive.forvaltningar.filter((f) => !done.has(`${d.id}~${f.id}`)).map((f) => f.name) }))
+    .filter((w) => w.outstanding.length > 0);
 }

@@ -99,6 +99,8 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   // CSL's qualitative assessment per förvaltning (R11.1): the CSL chair and representatives note it.
   postCslAssessment: { kind: 'roles', roles: ['cslChair', 'cslRepresentative', ...LEADS] },
   listCslAssessments: { kind: 'member' },
+  // R11.4: the CSL representatives bring changed work practices into the units and mark it.
+  markCommunicated: { kind: 'roles', roles: ['cslRepresentative', 'cslChair', ...LEADS] },
   exportDecisions: { kind: 'member' },
   exportChallenges: { kind: 'member' },
 };

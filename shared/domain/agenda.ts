@@ -107,6 +107,8 @@ export interface AgendaInput {
   decisions?: readonly AgendaDecision[];
   /** Each area's latest report (problems with the three questions, points 8, 9, 11), when read. */
   areaReports?: readonly AgendaAreaReport[];
+  /** Changed work practices not yet communicated in every förvaltning (R11.4): DSL point 9 until marked. */
+  workPractices?: readonly { id: string; text: string; outstanding: readonly string[] }[];
   /** CSL's latest qualitative assessment per förvaltning (R11.1), for CSL's round the table and DSL point 10. */
   cslAssessments?: readonly CslAssessment[];
 }
@@ -398,7 +400,14 @@ function dslSections(ctx: Ctx): AgendaSection[] {
       green.push({ text: `${c.title} – ${tx(t('löst', 'resolved'))}`, colour: 'green', ref: { type: 'challenge', id: c.id } });
   green.push(...said('greenReflections').map((i) => ({ ...i, colour: 'green' as const })));
 
-  const points: AgendaItem[][] = [earlier(red), fresh(red), obstacles, prioritise(red), earlier(yellow), fresh(yellow), prioritise(yellow), said('runSchedule'), said('toCommunicate'), cslInfo, green];
+  const communicate = [
+    ...said('toCommunicate'),
+    ...(input.workPractices ?? []).map((w) => ({
+      text: `${tx(t('Ändrat arbetssätt', 'Changed work practice'))}: ${w.text} – ${tx(t('ej kommunicerat i', 'not yet communicated in'))}: ${w.outstanding.join(', ')}`,
+      ref: { type: 'decision' as const, id: w.id },
+    })),
+  ];
+  const points: AgendaItem[][] = [earlier(red), fresh(red), obstacles, prioritise(red), earlier(yellow), fresh(yellow), prioritise(yellow), said('runSchedule'), communicate, cslInfo, green];
   return [
     ...overdueDecisionsSection(ctx, 'all', false),
     { key: 'areas', title: tx(t('Leveransområdenas status och trend sedan förra DSL', 'Delivery areas: colour and trend since the previous DSL')), prompts: [], items: areaItems },

@@ -75,6 +75,14 @@ it('item 9: who may decide follows the level; others get 403 with the reason', a
   const chair = await api.post(`${G}/challenges/wp/decisions`, decision, as('carl'));
   expect(chair.status).toBe(200);
   expect(chair.json.decisions.at(-1)).toMatchObject({ level: 'workPractice', onBehalfOf: 'chiefMedicalOfficer' });
+  // R11.4 (item 12): DSL point 9 lists it until a CSL representative marks it communicated in each förvaltning.
+  const point9 = async () => ((await api.get(`${G}/meetings/dsl-2026-11-28T1000/agenda`)).json.sections.find((x: { key: string }) => x.key === 'point9').items as { text: string }[]).map((i) => i.text);
+  expect(await point9()).toEqual(['Ändrat arbetssätt: Ja, pappersremiss till fredag – ej kommunicerat i: Sjukhuset']);
+  const id = chair.json.decisions.at(-1).id as string;
+  expect((await api.post(`${G}/decisions/${id}/communicated`, { forvaltningId: 'f' }, as('ida'))).status).toBe(403);
+  expect((await api.post(`${G}/decisions/${id}/communicated`, { forvaltningId: 'f' }, as('frida'))).status).toBe(201);
+  expect((await api.post(`${G}/decisions/${id}/communicated`, { forvaltningId: 'f' }, as('frida'))).headers.get('idempotent-replayed')).toBe('true');
+  expect(await point9()).toEqual([]);
   // The coordinator records no LGV case (its liaison or the lead does).
   expect((await api.post(`${G}/decisions`, { level: 'lgv', question: 'q', decision: 'd', rationale: 'r', decidedBy: 'LGV' }, as('karl'))).status).toBe(403);
   expect((await api.post(`${G}/decisions`, { level: 'lgv', question: 'q', decision: 'd', rationale: 'r', decidedBy: 'LGV' }, as('lisa'))).status).toBe(201);

@@ -1,5 +1,5 @@
 import type { AppPorts } from '../../ports/app.port';
-import { escalationAgendaSources } from '../challenges';
+import { escalationAgendaSources, workPracticesOutstanding } from '../challenges';
 import { latestCslAssessments } from '../csl';
 import type { Agenda, AgendaAreaReport, AgendaChallenge, AgendaDecision, CslAssessment, Lang } from '../../domain/agenda';
 import { buildAgenda } from '../../domain/agenda';
@@ -60,6 +60,8 @@ export interface AgendaContext {
   areaReports?: AgendaAreaReport[];
   /** CSL's latest assessment per förvaltning (CSL, DSL point 10; R11.1). */
   cslAssessments?: CslAssessment[];
+  /** Changed work practices not yet communicated everywhere (DSL point 9; R11.4). */
+  workPractices?: { id: string; text: string; outstanding: string[] }[];
 }
 
 /**
@@ -93,6 +95,7 @@ export async function agendaContext(s: S, goLiveId: string, meetingId: string, s
     });
     ctx.unitColoursAtPrevious = new Map(entries.filter((e): e is readonly [string, Colour | null] => e[1] !== undefined));
   }
+  if (meeting.forum === 'DSL') ctx.workPractices = await workPracticesOutstanding(s, goLive);
   if (meeting.forum !== 'LGV') ctx.cslAssessments = await latestCslAssessments(s, goLiveId, s.clock.now().toISOString());
   const since = previous?.start;
   const [challenges, decisions] = await Promise.all([sources.challenges?.(goLive, meeting, since), sources.decisions?.(goLive, meeting, since)]);
@@ -118,6 +121,7 @@ export function agendaFrom(ctx: AgendaContext, now: Date, lang: Lang): Agenda {
     ...(ctx.decisions ? { decisions: ctx.decisions } : {}),
     ...(ctx.areaReports ? { areaReports: ctx.areaReports } : {}),
     ...(ctx.cslAssessments?.length ? { cslAssessments: ctx.cslAssessments } : {}),
+    ...(ctx.workPractices?.length ? { workPractices: ctx.workPractices } : {}),
   });
 }
 
