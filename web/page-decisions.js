@@ -3,7 +3,7 @@ import { h } from './dom.js';
 import { duration, when } from './format.js';
 import { lang, t } from './i18n.js';
 import { pageHref } from './links.js';
-import { DECIDING_FORUM, DECISION_LEVEL_LABELS } from './rules.js';
+import { LOG_LEVEL_FORUM, DECISION_LEVEL_LABELS } from './rules.js';
 
 /*
  * The decision log (R8.5) as a page: who decided what, when, at which level and why, and the
@@ -34,7 +34,7 @@ function render(ctx) {
   const q = f.q.value.trim().toLowerCase();
   const shown = state.items
     .filter((d) => !f.level.value || d.level === f.level.value)
-    .filter((d) => !f.forum.value || DECIDING_FORUM[d.level] === f.forum.value)
+    .filter((d) => !f.forum.value || LOG_LEVEL_FORUM[d.level] === f.forum.value)
     .filter((d) => !f.late.value || (f.late.value === 'late') === d.late)
     .filter((d) => !f.from.value || localDate(d.decidedAt, ctx.timeZone) >= f.from.value)
     .filter((d) => !f.to.value || localDate(d.decidedAt, ctx.timeZone) <= f.to.value)
@@ -58,7 +58,7 @@ function render(ctx) {
         h(
           'td',
           { 'data-label': t('colLevel') },
-          `${DECISION_LEVEL_LABELS[d.level]?.[lang()] ?? d.level} (${DECIDING_FORUM[d.level] ?? ''})`,
+          `${DECISION_LEVEL_LABELS[d.level]?.[lang()] ?? d.level} (${LOG_LEVEL_FORUM[d.level] ?? ''})`,
         ),
         h('td', { 'data-label': t('colDecision') }, h('strong', {}, d.decision), h('br'), `${t('why')}: ${d.rationale}`),
         h('td', { 'data-label': t('colBy') }, d.decidedBy),
@@ -149,7 +149,7 @@ export const decisionsPage = {
       ['', t('all')],
       ...Object.entries(DECISION_LEVEL_LABELS).map(([k, v]) => /** @type {[string, string]} */ ([k, v[lang()]])),
     ]);
-    fill(f.forum, [['', t('all')], ...[...new Set(Object.values(DECIDING_FORUM))].map((x) => /** @type {[string, string]} */ ([x, x]))]);
+    fill(f.forum, [['', t('all')], ...[...new Set(Object.values(LOG_LEVEL_FORUM))].map((x) => /** @type {[string, string]} */ ([x, x]))]);
     fill(f.late, [
       ['', t('all')],
       ['late', t('lateOnly')],

@@ -10,4 +10,4 @@ export declare const DECISION_LEVEL_LABELS: typeof import('../shared/domain/chal
 /** The pages' paths below the API base, from shared/domain/pages.ts: `{g}` the go-live, `{id}` the thing. */
 export declare const PAGE_PATHS: Record<keyof typeof import('../shared/domain/pages').pages, string>;
 export declare const ROLE_LABELS: typeof import('../shared/domain/golive').ROLE_LABELS;
-export declare const DECIDING_FORUM: typeof import('../shared/domain/challenge').DECIDING_FORUM;
+export declare const LOG_LEVEL_FORUM: typeof import('../shared/domain/challenge').LOG_LEVEL_FORUM;

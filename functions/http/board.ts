@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PROBLEM_SIZES, suggestAreaColour } from '../../shared/domain/area-report';
-import { DECIDING_FORUM, DECISION_LEVEL_LABELS } from '../../shared/domain/challenge';
+import { LOG_LEVEL_FORUM, DECISION_LEVEL_LABELS } from '../../shared/domain/challenge';
 import { COLOURS, UNIT_COLOUR_MEANING } from '../../shared/domain/colour';
 import { ROLE_LABELS } from '../../shared/domain/golive';
 import { pages } from '../../shared/domain/pages';
@@ -63,7 +63,7 @@ export function rulesModuleSource(): string {
     `export const UNIT_COLOUR_MEANING = ${JSON.stringify(UNIT_COLOUR_MEANING)};`,
     `export const DECISION_LEVEL_LABELS = ${JSON.stringify(DECISION_LEVEL_LABELS)};`,
     `export const ROLE_LABELS = ${JSON.stringify(ROLE_LABELS)};`,
-    `export const DECIDING_FORUM = ${JSON.stringify(DECIDING_FORUM)};`,
+    `export const LOG_LEVEL_FORUM = ${JSON.stringify(LOG_LEVEL_FORUM)};`,
     `export const suggestAreaColour = ${suggestAreaColour.toString()};`,
     '// The pages\' paths below the API base (shared/domain/pages.ts): `{g}` the go-live, `{id}` the thing.',
     `export const PAGE_PATHS = ${JSON.stringify(pagePaths())};`,

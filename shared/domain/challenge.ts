@@ -44,6 +44,9 @@ export const DECISION_LEVEL_LABELS: Record<LogLevel, Texts> = {
 /** Where an overdue decision is raised again at each meeting (R8.4). */
 export const DECIDING_FORUM: Record<DecisionLevel, 'DSL' | 'LGV' | 'CSL'> = { itd: 'DSL', lgv: 'LGV', workPractice: 'CSL', forvaltning: 'CSL' };
 
+/** The forum each entry of the decision log belongs to, for filtering the log by forum (R8.5, R11.5, R11.6). */
+export const LOG_LEVEL_FORUM: Record<LogLevel, 'DSL' | 'LGV' | 'CSL'> = { ...DECIDING_FORUM, dsl: 'DSL', coordination: 'DSL', csl: 'CSL' };
+
 /** The agenda's name for who decides, per level in the log. */
 export const DECISION_FORUM: Record<LogLevel, 'ITD' | 'LGV' | 'CSL' | 'DSL'> = { itd: 'ITD', lgv: 'LGV', workPractice: 'CSL', forvaltning: 'CSL', dsl: 'DSL', coordination: 'DSL', csl: 'CSL' };
 
