@@ -57,14 +57,18 @@ export function normaliseForGuard(text: string): string {
   return t;
 }
 
-/** Fewer than 10 ASCII digits and nothing non-ASCII: no identity number can be in it (the common case, decided fast). */
+/**
+ * Fewer than 10 characters that are or may become digits: no identity number can be in it
+ * (the common case, decided without normalising). Latin letters with diacritics (å, ä, ö, é …,
+ * U+00C0–U+024F) never become digits; any other non-ASCII character might, so it counts.
+ */
 function cannotHold(text: string): boolean {
   let digits = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x30 && c <= 0x39) {
+    if ((c >= 0x30 && c <= 0x39) || (c > 0x7f && (c < 0xc0 || c > 0x24f))) {
       if (++digits >= 10) return false;
-    } else if (c > 0x7f) return false;
+    }
   }
   return true;
 }
