@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteRepository } from '../shared/adapters/embedded/sqlite.repository';
 import type { GoLive } from '../shared/domain/golive';
 import { UnitReportInput } from '../shared/domain/unit-report';
-import type { LoadResult } from './lib/load';
+import type { KindResult, LoadResult } from './lib/load';
 import { runLoad } from './lib/load';
 import { DIST, MAIN, removeTmpDirs, startServer, tmpDir, type ServerChild } from './lib/procs';
-import { regionGoLive, reporterEmail, reporterId, unitId } from './lib/region';
+import { areaReportsOfDay, challenges, incidents, LAST_DAY, localInstant, PEOPLE, regionGoLive, reporterEmail, reporterId, unitId, unitReportsOfDay } from './lib/region';
+import { meetingsBetween } from '../shared/domain/meetings';
+import { GoLive as GoLiveSchema } from '../shared/domain/golive';
+import { authorize } from '../shared/domain/principal';
+import { ACCESS_MATRIX } from '../shared/domain/access';
+import { publicView } from '../functions/http/route';
 import type { PartResult, TargetCheck } from './lib/result';
 import { runPart } from './lib/result';
-import { cpuMicrosPerCall, max, median, min, ms, num, ratio } from './lib/stats';
+import { cpuMicrosPerCall, max, mb, median, min, ms, num, ratio } from './lib/stats';
 import { synchronousCost } from './synchronous';
 
 /*
@@ -145,10 +151,17 @@ async function attribution(): Promise<string[][]> {
     await repo.saveGoLive(goLive, null);
     const body = JSON.stringify(goLive);
     const n = units === 200 ? 300 : 30;
-    const read = await cpuMicrosPerCall(() => repo.getGoLive(GO_LIVE_ID), n);
-    const parse = await cpuMicrosPerCall(() => JSON.parse(body), n);
-    rows.push([`getGoLive, ${units} units (${num(body.length / 1024, 0)} KB): SELECT + JSON.parse + zod`, num(read, 0), 'route (authorisation) + use case: 2 per report']);
-    rows.push([`  of which JSON.parse alone`, num(parse, 0), '']);
+    const parse = await cpuMicrosPerCall(() => GoLiveSchema.parse(JSON.parse(body)), n);
+    const parseOnly = await cpuMicrosPerCall(() => JSON.parse(body), n);
+    await repo.getGoLive(GO_LIVE_ID);
+    const keptRead = await cpuMicrosPerCall(() => repo.getGoLive(GO_LIVE_ID), 3000);
+    rows.push([`getGoLive, ${units} units (${num(body.length / 1024, 0)} KB), unchanged: SELECT etag, the kept value`, num(keptRead, 1), '1 (authorisation; the use case gets the same read)']);
+    rows.push([`  the same after a change: SELECT + JSON.parse + zod (before issue 17: every read)`, num(parse, 0), '0 (once per change per instance)']);
+    rows.push([`    of which JSON.parse alone`, num(parseOnly, 0), '']);
+    const principal = { kind: 'user' as const, id: reporterId(units - 1), email: reporterEmail(units - 1), appRoles: [] };
+    const kept = (await repo.getGoLive(GO_LIVE_ID))!.value;
+    const access = ACCESS_MATRIX.postUnitReport!;
+    rows.push([`  authorize(): the reporter among ${num(kept.people.length, 0)} people (last in the list)`, num(await cpuMicrosPerCall(() => authorize(access, principal, kept, { unitId: unitId(units - 1) }), 3000), 1), '1']);
     if (units === 200) {
       const input = JSON.stringify({ colour: 'gul', explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.', reporter: { personId: reporterId(1) } });
       rows.push(['JSON.parse + UnitReportInput (zod) of the body', num(await cpuMicrosPerCall(() => UnitReportInput.parse(JSON.parse(input)), 3000), 1), '1 per report']);
@@ -158,16 +171,176 @@ async function attribution(): Promise<string[][]> {
         return repo.addUnitReport({ id: randomUUID(), goLiveId: GO_LIVE_ID, unitId: unitId(i++ % units), forvaltningId: 'forvaltning-0', colour: 'yellow', explanation: 'x', reportedAt: now, receivedAt: now, source: 'api', requestHash: 'h' });
       }, 3000);
       rows.push(['SqliteRepository.addUnitReport (report + status, one transaction)', num(write, 0), '1 per report']);
+      const stored = { id: randomUUID(), goLiveId: GO_LIVE_ID, unitId: unitId(1), forvaltningId: 'forvaltning-0', colour: 'yellow', explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.', reportedAt: new Date().toISOString(), receivedAt: new Date().toISOString(), source: 'api', requestHash: 'h' };
+      rows.push(['response body: publicView + JSON.stringify of the report', num(await cpuMicrosPerCall(() => JSON.stringify(publicView(stored)), 3000), 1), '1 per report']);
+      const entry = { event: 'http', route: 'postUnitReport', method: 'POST', status: 201, durationMs: 1.2, invocationId: randomUUID(), goLiveId: GO_LIVE_ID, principal: 'user' };
+      rows.push(['request log line: JSON.stringify of the entry (context.info then formats it)', num(await cpuMicrosPerCall(() => JSON.stringify(entry), 3000), 1), '1 per request']);
     }
     await repo.close();
   }
   return rows;
 }
 
+
+/** Resident set size of a process (`VmRSS` in /proc), bytes. */
+function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+interface SideBySide {
+  connections: number;
+  results: Record<'tiny' | 'region', LoadResult[]>;
+}
+
+/**
+ * Issue 17, item 2: the same host against a three-unit go-live and a region (2,000 units,
+ * 2,400 people), alternating round by round in one run, at 25 and at 200 connections.
+ */
+async function sideBySide(): Promise<{ runs: SideBySide[]; organisations: Record<'tiny' | 'region', string> }> {
+  const sizes = { tiny: 3, region: 2000 } as const;
+  const goLives = { tiny: regionGoLive({ id: GO_LIVE_ID, units: sizes.tiny }), region: regionGoLive({ id: GO_LIVE_ID, units: sizes.region }) };
+  const organisations = Object.fromEntries(
+    (['tiny', 'region'] as const).map((k) => [k, `${num(sizes[k], 0)} units, ${num(goLives[k].people.length, 0)} people (${num(Buffer.byteLength(JSON.stringify(goLives[k])) / 1024, 0)} KB)`]),
+  ) as Record<'tiny' | 'region', string>;
+  const servers = {} as Record<'tiny' | 'region', ServerChild>;
+  for (const k of ['tiny', 'region'] as const) servers[k] = await startPath('host', await seededDataDir(goLives[k], `pair-${k}`));
+  const runs: SideBySide[] = [];
+  try {
+    for (const connections of [25, 200]) {
+      const run: SideBySide = { connections, results: { tiny: [], region: [] } };
+      for (let round = 0; round < 2; round++) {
+        const order = round % 2 === 0 ? (['tiny', 'region'] as const) : (['region', 'tiny'] as const);
+        for (const k of order) {
+          const units = sizes[k];
+          const bodies = Array.from({ length: connections }, (_, c) =>
+            Buffer.from(JSON.stringify({ colour: COLOURS[c % 3], explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.', reporter: { personId: reporterId(c % units) } })),
+          );
+          const r = await runLoad({
+            origin: new URL(servers[k].url).origin,
+            connections,
+            warmupMs: 1500,
+            maxWarmupMs: 12_000,
+            durationMs: 4000,
+            maxRequests: 60_000,
+            expectStatus: 201,
+            serverPid: servers[k].pid,
+            request: (c) => ({
+              method: 'POST',
+              path: `/api/golives/${GO_LIVE_ID}/units/${unitId(c % units)}/reports`,
+              headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % units) },
+              body: bodies[c]!,
+            }),
+          });
+          run.results[k].push(r);
+          console.log(`  [side by side, ${connections} conn] round ${round + 1} ${k.padEnd(6)} ${num(r.rps, 0).padStart(6)} req/s  p50 ${ms(r.p50, 1)}  p99 ${ms(r.p99, 1)}  server ${num(r.serverCpuUsPerRequest ?? NaN, 0)} µs/req  errors ${r.errors}`);
+        }
+      }
+      runs.push(run);
+    }
+  } finally {
+    for (const k of ['tiny', 'region'] as const) await servers[k].stop();
+  }
+  return { runs, organisations };
+}
+
+type MixedKind = 'write' | 'overview' | 'agenda' | 'board';
+/** Per ten connections: five reporters writing, two overviews, one DSL agenda, two board pages. */
+const MIXED: MixedKind[] = ['write', 'write', 'write', 'write', 'write', 'overview', 'overview', 'agenda', 'board', 'board'];
+
+interface MixedResult {
+  result: LoadResult;
+  rssStartedMb: number;
+  rssIdleMb: number;
+  rssPeakMb: number;
+  rssAfterMb: number;
+  meetingId: string;
+}
+
+/**
+ * Issue 17, items 5 and 6: the local runtime with a region loaded (2,000 units with their day
+ * of reports, 500 challenges, 50 incidents) on the simulated clock at day 6, 16:40; RSS after
+ * start, idle after a warm-up, and sampled under 200 connections of mixed load.
+ */
+async function mixed(): Promise<MixedResult> {
+  const goLive = regionGoLive({ id: GO_LIVE_ID, units: 2000 });
+  const dir = tmpDir('mixed');
+  const repo = SqliteRepository.open(path.join(dir, 'driftpuls.sqlite'));
+  await repo.saveGoLive(goLive, null);
+  for (const c of challenges(goLive, 500)) await repo.createChallenge(c);
+  for (const i of incidents(goLive, 50)) await repo.createIncident(i);
+  await repo.addUnitReports(unitReportsOfDay(goLive, LAST_DAY));
+  for (const r of areaReportsOfDay(goLive, LAST_DAY)) await repo.addAreaReport(r);
+  await repo.close();
+  const now = localInstant(LAST_DAY, '16:40');
+  const dsl = meetingsBetween(goLive, localInstant(LAST_DAY, '00:00'), localInstant(LAST_DAY + 1, '00:00'), { forum: 'DSL' }).filter((m) => m.start <= now.toISOString());
+  const meetingId = dsl[dsl.length - 1]?.id;
+  if (!meetingId) throw new Error('no DSL meeting on day 6 before 16:40');
+  const server = await startServer([MAIN, '--port', '0', '--data-dir', dir, '--no-demo', '--clock', 'simulated', '--start', now.toISOString()], {
+    logFile: path.join(dir, 'mixed.log'),
+    listenPattern: /lyssnar på (http:\/\/\S+?)\/api\s/,
+  });
+  const origin = new URL(server.url).origin;
+  const rssStarted = rssOf(server.pid);
+  const lead = { 'x-dev-user': PEOPLE.lead.email };
+  const body = (c: number) => Buffer.from(JSON.stringify({ colour: COLOURS[c % 3], explanation: 'Läkemedelslistan laddar långsamt.', reporter: { personId: reporterId(c % 2000) } }));
+  const request = (c: number) => {
+    switch (MIXED[c % MIXED.length]!) {
+      case 'write':
+        return { method: 'POST', path: `/api/golives/${GO_LIVE_ID}/units/${unitId(c % 2000)}/reports`, headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % 2000) }, body: body(c) };
+      case 'overview':
+        return { method: 'GET', path: `/api/golives/${GO_LIVE_ID}/overview`, headers: lead };
+      case 'agenda':
+        return { method: 'GET', path: `/api/golives/${GO_LIVE_ID}/meetings/${encodeURIComponent(meetingId)}/agenda`, headers: lead };
+      case 'board':
+        return { method: 'GET', path: `/api/board/${GO_LIVE_ID}`, headers: lead };
+    }
+  };
+  try {
+    // Warm up every kind once, then let it settle: the idle figure.
+    for (let c = 0; c < MIXED.length; c++) {
+      const r = request(c);
+      const res = await fetch(origin + r.path, { method: r.method, headers: r.headers, body: r.body });
+      if (res.status >= 400) throw new Error(`${MIXED[c]}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+      await res.arrayBuffer().catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const rssIdle = rssOf(server.pid);
+    let peak = rssIdle;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssOf(server.pid) || 0)), 100);
+    const result = await runLoad({
+      origin,
+      connections: 200,
+      warmupMs: 2000,
+      maxWarmupMs: 15_000,
+      durationMs: 8000,
+      maxRequests: 100_000,
+      expectStatus: 200,
+      expectStatusOf: (c) => (MIXED[c % MIXED.length] === 'write' ? 201 : 200),
+      shedStatus: 503,
+      kindOf: (c) => MIXED[c % MIXED.length]!,
+      serverPid: server.pid,
+      request,
+    });
+    clearInterval(sampler);
+    const rssAfter = rssOf(server.pid);
+    console.log(`  [mixed] ${num(result.rps, 0)} req/s p99 ${ms(result.p99, 1)} shed ${result.shed} errors ${result.errors}${result.firstError ? ` (${result.firstError.slice(0, 120)})` : ''}; RSS started ${mb(rssStarted)}, idle ${mb(rssIdle)}, peak ${mb(peak)}`);
+    return { result, rssStartedMb: rssStarted / 2 ** 20, rssIdleMb: rssIdle / 2 ** 20, rssPeakMb: peak / 2 ** 20, rssAfterMb: rssAfter / 2 ** 20, meetingId };
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main(): Promise<PartResult> {
   const parts = await attribution();
   const runs = [];
   for (const s of SCENARIOS) runs.push(await runScenario(s));
+  const pair = await sideBySide();
+  const mix = await mixed();
   removeTmpDirs();
 
   const tables: PartResult['tables'] = [];
@@ -223,6 +396,58 @@ async function main(): Promise<PartResult> {
       );
     }
   }
+  // Issue 17, item 2: region against three units, side by side.
+  const medRps = (rs: LoadResult[]) => median(rs.map((r) => r.rps));
+  tables.push({
+    title: `Region (${pair.organisations.region}) against three units (${pair.organisations.tiny}), the same local runtime, alternating round by round in one run (median of 2 rounds of 4 s)`,
+    header: ['connections', 'go-live', 'req/s', 'p50', 'p99', 'server CPU µs/req', 'region ÷ three units (req/s)'],
+    rows: pair.runs.flatMap((r) =>
+      (['tiny', 'region'] as const).map((k) => [
+        String(r.connections),
+        k === 'tiny' ? '3 units' : '2,000 units',
+        num(medRps(r.results[k]), 0),
+        ms(med(r.results[k], (x) => x.p50), 1),
+        ms(med(r.results[k], (x) => x.p99), 1),
+        num(med(r.results[k], (x) => x.serverCpuUsPerRequest ?? NaN), 0),
+        k === 'region' ? ratio(medRps(r.results.region) / medRps(r.results.tiny)) : '',
+      ]),
+    ),
+  });
+  for (const r of pair.runs) {
+    const q = medRps(r.results.region) / medRps(r.results.tiny);
+    targets.push({ name: `intake at region scale vs three units, ${r.connections} connections`, target: '≥ 0.7×', measured: ratio(q), met: q >= 0.7 });
+  }
+  const tiny200 = pair.runs.find((r) => r.connections === 200)!.results.tiny;
+  targets.push(
+    { name: 'intake throughput, three units, 200 connections (side by side run)', target: '≥ 3,300 req/s', measured: `${num(medRps(tiny200), 0)} req/s`, met: medRps(tiny200) >= 3300 },
+    { name: 'intake p99, three units, 200 connections (side by side run)', target: '< 100 ms', measured: ms(med(tiny200, (x) => x.p99), 1), met: med(tiny200, (x) => x.p99) < 100 },
+  );
+
+  // Issue 17, items 5 and 6: mixed load and memory.
+  const m = mix.result;
+  const kinds = Object.entries(m.byKind ?? {}) as [string, KindResult][];
+  tables.push({
+    title: `Mixed load at 200 connections on the local runtime with a region loaded (2,000 units with a day of reports, 500 challenges, 50 incidents; per 10 connections 5 unit reports, 2 overviews, 1 DSL agenda, 2 board pages); one run of 8 s after a warm-up`,
+    header: ['request', 'answers in window', '503 (shed)', 'errors', 'p50', 'p99', 'max'],
+    rows: [
+      ...kinds.map(([name, k]) => [name, num(k.requests, 0), num(k.shed, 0), num(k.errors, 0), ms(k.p50, 1), ms(k.p99, 1), ms(k.max, 1)]),
+      ['all', `${num(m.requests, 0)} (${num(m.rps, 0)} req/s)`, num(m.shed, 0), num(m.errors, 0), ms(m.p50, 1), ms(m.p99, 1), ms(m.max, 1)],
+    ],
+  });
+  tables.push({
+    title: 'Memory of the local runtime (resident set size, /proc/<pid>/status VmRSS)',
+    header: ['moment', 'RSS'],
+    rows: [
+      ['started, region in the store, nothing read yet', `${num(mix.rssStartedMb, 0)} MB`],
+      ['idle, after every kind of request once (go-live kept parsed)', `${num(mix.rssIdleMb, 0)} MB`],
+      ['peak under the mixed load (sampled every 100 ms)', `${num(mix.rssPeakMb, 0)} MB`],
+      ['right after the mixed load', `${num(mix.rssAfterMb, 0)} MB`],
+    ],
+  });
+  targets.push({ name: 'mixed load, 200 connections: p99 wait of every request', target: '≤ 2 s', measured: `${ms(m.p99, 0)} (${num(m.shed, 0)} shed with 503 + Retry-After)`, met: m.p99 <= 2000 });
+  notes.push(
+    `Mixed load: ${num(m.shed, 0)} of ${num(m.requests, 0)} answers in the window were 503 with Retry-After (the host's load shedding: at most 64 invocations at once, at most 1 s in its queue; docs/local-runtime.md); a shed answer's latency is in the table too.`,
+  );
   tables.push({ title: 'Where the time goes: CPU per call, measured in this process on the same machine', header: ['step', 'CPU µs per call', 'calls per unit report'], rows: parts });
   // --- EMBEDDED_SYNCHRONOUS NORMAL vs FULL (issue 13 item 8): bench/synchronous.ts, one table and one note ---
   const synchronous = await synchronousCost();
@@ -241,7 +466,7 @@ async function main(): Promise<PartResult> {
       '† the window opened (after the longest warm-up allowed) before every connection had been answered once: those latencies are lower than steady state would give.',
       '"acknowledged but not stored" compares every 201 (warm-up included) with the reports in the store afterwards; it should be 0.',
     ],
-    data: runs.map(({ s, results, lost, organisation }) => ({ scenario: s.key, organisation, results, lost })),
+    data: { scenarios: runs.map(({ s, results, lost, organisation }) => ({ scenario: s.key, organisation, results, lost })), sideBySide: pair, mixed: mix },
   };
 }
 

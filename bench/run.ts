@@ -27,7 +27,7 @@ interface Part {
 
 const PARTS: Part[] = [
   { key: 'startup', script: 'startup.js', timeoutSeconds: 240 },
-  { key: 'intake', script: 'intake.js', timeoutSeconds: 300 },
+  { key: 'intake', script: 'intake.js', timeoutSeconds: 900 },
   // A 64 MB young generation, so one call's allocation is visible as heap growth.
   { key: 'region', script: 'region.js', nodeFlags: ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'], timeoutSeconds: 420 },
   { key: 'orchestrations', script: 'orchestrations.js', timeoutSeconds: 360 },

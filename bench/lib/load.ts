@@ -34,8 +34,23 @@ export interface LoadOptions {
   /** The request connection `conn` sends next. */
   request: (conn: number) => LoadRequest;
   expectStatus: number;
+  /** Mixed loads: the kind of request a connection sends (latencies are also reported per kind). */
+  kindOf?: (conn: number) => string;
+  /** Answers counted as shed load rather than errors (e.g. 503 with Retry-After). */
+  shedStatus?: number;
+  /** Mixed loads: the status a connection's request should get, when not `expectStatus`. */
+  expectStatusOf?: (conn: number) => number;
   /** The server's pid, to read its CPU time over the measured window. */
   serverPid?: number;
+}
+
+export interface KindResult {
+  requests: number;
+  shed: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 export interface LoadResult {
@@ -59,6 +74,10 @@ export interface LoadResult {
   serverCpuUsPerRequest?: number;
   /** CPU this (client) process used per measured request. */
   clientCpuUsPerRequest: number;
+  /** Answers with `shedStatus` inside the window (not errors). */
+  shed: number;
+  /** Per kind, when `kindOf` was given. */
+  byKind?: Record<string, KindResult>;
 }
 
 function assertLoopback(origin: string): URL {
@@ -73,6 +92,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const latencies = new Float64Array(o.maxRequests);
   let measured = 0;
   let timed = 0;
+  let shed = 0;
+  const kinds = new Map<string, { latencies: number[]; requests: number; shed: number; errors: number }>();
   let errors = 0;
   let okTotal = 0;
   let firstError: string | undefined;
@@ -135,11 +156,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     while (phase !== 'stop') {
       const t = performance.now();
       let ok = false;
+      let wasShed = false;
       let error: string | undefined;
       try {
         const res = await send(o.request(conn));
-        ok = res.status === o.expectStatus;
-        if (!ok) error = `${res.status} ${res.body.slice(0, 300)}`;
+        ok = res.status === (o.expectStatusOf ? o.expectStatusOf(conn) : o.expectStatus);
+        wasShed = !ok && o.shedStatus !== undefined && res.status === o.shedStatus;
+        if (!ok && !wasShed) error = `${res.status} ${res.body.slice(0, 300)}`;
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
@@ -154,10 +177,21 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         continue;
       }
       measured++;
-      if (t >= windowStart) latencies[timed++] = performance.now() - t;
-      if (!ok) {
+      const latency = performance.now() - t;
+      if (t >= windowStart) latencies[timed++] = latency;
+      if (wasShed) shed++;
+      else if (!ok) {
         errors++;
         firstError ??= error;
+      }
+      if (o.kindOf) {
+        const name = o.kindOf(conn);
+        let k = kinds.get(name);
+        if (!k) kinds.set(name, (k = { latencies: [], requests: 0, shed: 0, errors: 0 }));
+        k.requests++;
+        if (wasShed) k.shed++;
+        else if (!ok) k.errors++;
+        if (t >= windowStart) k.latencies.push(latency);
       }
     }
   };
@@ -188,5 +222,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     max: percentile(sorted, 100),
     ...(serverCpu0 !== undefined && serverCpu1 !== undefined ? { serverCpuUsPerRequest: ((serverCpu1 - serverCpu0) * 1000) / measured } : {}),
     clientCpuUsPerRequest: ((clientCpu1 - clientCpu0) * 1000) / measured,
+    shed,
+    ...(o.kindOf
+      ? {
+          byKind: Object.fromEntries(
+            [...kinds].map(([name, k]) => {
+              const l = Float64Array.from(k.latencies).sort();
+              return [name, { requests: k.requests, shed: k.shed, errors: k.errors, p50: percentile(l, 50), p99: percentile(l, 99), max: percentile(l, 100) }];
+            }),
+          ),
+        }
+      : {}),
   };
 }
