@@ -384,7 +384,10 @@ async function showDeadline(ctx) {
   if (!one.deadline || !level) return;
   const r = await ctx.api.get(`golives/${enc(ctx.goLiveId)}/decision-deadline?level=${enc(level)}`);
   one.deadline.textContent = r.ok
-    ? t('deadlineWillBe', { time: when(r.json.deadline, ctx.timeZone, ctx.now()), left: duration(between(ctx.now(), r.json.deadline)) })
+    ? t('deadlineWillBe', {
+        time: when(r.json.deadline, ctx.timeZone, r.json.requestedAt),
+        left: duration(between(r.json.requestedAt, r.json.deadline)),
+      })
     : '';
 }
 

@@ -686,8 +686,11 @@ export function renderMarkdown(agenda: Agenda): string {
 export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** A small, self-contained HTML page (`?format=html`); every piece of text is escaped. */
-export function renderHtml(agenda: Agenda): string {
+/**
+ * A small HTML page (`?format=html`); every piece of text is escaped. `stylesheet`: the pages'
+ * agenda styles (screen and A4 print, issue 16); without it the page stands alone (e-mail).
+ */
+export function renderHtml(agenda: Agenda, opts: { stylesheet?: string } = {}): string {
   const e = escapeHtml;
   const body: string[] = [`<h1>${e(agenda.title)}</h1>`, `<p class="when">${e(when(agenda))}</p>`];
   for (const s of agenda.sections) {
@@ -702,5 +705,6 @@ export function renderHtml(agenda: Agenda): string {
       );
     body.push('</section>');
   }
-  return `<!doctype html><html lang="${agenda.lang}"><head><meta charset="utf-8"><title>${e(agenda.title)}</title></head><body>${body.join('')}</body></html>`;
+  const head = `<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(agenda.title)}</title>${opts.stylesheet ? `<link rel="stylesheet" href="${e(opts.stylesheet)}">` : ''}`;
+  return `<!doctype html><html lang="${agenda.lang}"><head>${head}</head><body${opts.stylesheet ? ' class="agenda-doc"' : ''}>${body.join('')}</body></html>`;
 }
