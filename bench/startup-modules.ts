@@ -84,7 +84,7 @@ const ms = (ns: bigint) => Number(ns) / 1e6;
 const modulesBefore = Object.keys(loader._cache).length;
 const t0 = process.hrtime.bigint();
 // The worker provides @azure/functions-core before the app loads; so does the local runtime.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { FunctionRegistry, installCoreShim } = require(path.join(DIST, 'local', 'core-shim')) as typeof import('../local/core-shim');
 const registry = new FunctionRegistry({ log: () => undefined });
 installCoreShim(registry.coreApi);

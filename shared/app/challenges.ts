@@ -23,7 +23,6 @@ import { localWhen } from '../domain/local-time';
 import { meetingsBetween, nextMeeting } from '../domain/meetings';
 import { pages } from '../domain/pages';
 import type { NotificationKind, NotificationRequest, Recipients } from '../ports/notifier.port';
-import { getAgenda } from './calendar/agenda';
 import { requireGoLive } from './golives';
 import { assertSameRequest, recordId, requestHash } from './idempotency';
 import { retryOnConflict } from './retry-on-conflict';
@@ -201,6 +200,8 @@ export async function agendaPlace(s: S, goLive: GoLive, challengeId: string, now
   const adHoc = await s.repo.listMeetings(goLive.id, { from: now, to: new Date(at.getTime() + DEFAULT_ESCALATION_RULES.lookAheadHours * HOUR).toISOString() });
   const next = nextMeeting(goLive, 'DSL', at, { adHoc, startingAfter: true });
   if (!next) return undefined;
+  // Loaded when needed: the agenda reads this module's sources, so a static import would be a cycle.
+  const { getAgenda } = await import('./calendar/agenda');
   const texts: Partial<Texts> = {};
   for (const lang of ['sv', 'en'] as const) {
     const agenda = await getAgenda(s, goLive.id, next.id, lang);

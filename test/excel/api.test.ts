@@ -35,7 +35,7 @@ type Body = string | Buffer | Uint8Array | FormData;
 async function send(method: string, path: string, body?: Body, headers: Record<string, string> = {}) {
   const res = await fetch(api.url + path, { method, body: body ?? null, headers });
   const bytes = Buffer.from(await res.arrayBuffer());
-  let json: any;
+  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- any problem or import answer
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch {

@@ -101,6 +101,7 @@ describe('unit reports (R3)', () => {
 });
 
 describe('bad input: the right status, a problem body, nothing stored', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of every route
   const cases: [string, () => Promise<{ status: number; json: any; headers: Headers }>, number, string, string[] | undefined][] = [
     ['malformed JSON', () => api.raw('POST', `${G}/units/akuten/reports`, '{"colour": "grön",', 'application/json'), 400, 'HTTP.BAD_JSON', ['body']],
     ['wrong types', () => api.post(`${G}/units/akuten/reports`, { colour: 'blå', explanation: 42, reportedAt: 'igår' }), 400, 'VALIDATION.FAILED', ['colour', 'explanation', 'reportedAt']],

@@ -24,6 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of every route
 async function untilAccepted(send: () => Promise<{ status: number; headers: Headers; json: any }>) {
   const statuses: number[] = [];
   for (let attempt = 0; attempt < 30; attempt++) {

@@ -26,7 +26,7 @@ describe('infra/ and the code agree', () => {
   });
 
   it('azd deploys the api service to the Function App tagged for it, on Node 22 (functionAppConfig.runtime), as CI tests', () => {
-    expect(read('azure.yaml')).toMatch(/^services:\n  api:\n    project: \.\n    language: ts\n    host: function$/m);
+    expect(read('azure.yaml')).toMatch(/^services:\n {2}api:\n {4}project: \.\n {4}language: ts\n {4}host: function$/m);
     expect(read('infra/app/api.bicep')).toMatch(/^param serviceName string = 'api'$/m);
     expect(read('infra/main.bicep')).toMatch(/runtimeName: 'node'\n\s*runtimeVersion: '22'/);
     expect(read('infra/app/api.bicep')).toMatch(/runtime: \{\s*name: runtimeName\s*version: runtimeVersion\s*\}/);

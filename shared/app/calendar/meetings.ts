@@ -13,7 +13,6 @@ import type { Texts } from '../../domain/errors';
 import { clockTime, localWhen } from '../../domain/local-time';
 import { pages } from '../../domain/pages';
 import { requireGoLive } from '../golives';
-import { agendaContext, agendaFrom } from './agenda';
 import { assertSameRequest, recordId, requestHash } from '../idempotency';
 import type { WriteResult } from '../reports';
 
@@ -183,6 +182,8 @@ async function announceMeeting(s: Pick<AppPorts, 'repo' | 'clock' | 'notifier'>,
       notifications: [{ dedupeKey: `agenda:${m.id}`, kind: 'agenda', created: true }],
     });
     if (!claim.created && claim.value.claimToken !== `meetingCalled:${m.id}`) return;
+    // Loaded when needed: the agenda finds its meeting here, so a static import would be a cycle.
+    const { agendaContext, agendaFrom } = await import('./agenda');
     const ctx = await agendaContext(s, goLive.id, m.id);
     const n = agendaNotice(goLive, m, { sv: agendaFrom(ctx, now, 'sv'), en: agendaFrom(ctx, now, 'en') });
     await s.notifier.enqueue({ ...n, goLiveId: goLive.id, createdAt: at });
