@@ -6,9 +6,18 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const noClock = [
-  { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Take time from the injected clock (or context.df.currentUtcDateTime).' },
-  { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'No randomness here: ids come from the caller (or context.df.newGuid()).' },
-  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Take time from the injected clock (or context.df.currentUtcDateTime).' },
+  {
+    selector: "MemberExpression[object.name='Date'][property.name='now']",
+    message: 'Take time from the injected clock (or context.df.currentUtcDateTime).',
+  },
+  {
+    selector: "MemberExpression[object.name='Math'][property.name='random']",
+    message: 'No randomness here: ids come from the caller (or context.df.newGuid()).',
+  },
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message: 'Take time from the injected clock (or context.df.currentUtcDateTime).',
+  },
 ];
 
 export default tseslint.config(
@@ -33,12 +42,22 @@ export default tseslint.config(
   },
   { files: ['web/**/*.js'], languageOptions: { globals: { ...globals.browser }, sourceType: 'module' } },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
-  { files: ['shared/domain/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...noClock], 'no-restricted-globals': ['error', 'process'] } },
+  {
+    files: ['shared/domain/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...noClock], 'no-restricted-globals': ['error', 'process'] },
+  },
   {
     files: ['orchestrations/**/*.orchestrator.ts'],
     rules: {
       'no-restricted-syntax': ['error', ...noClock],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'os'], message: 'Orchestrators do I/O only through activities.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'os'], message: 'Orchestrators do I/O only through activities.' },
+          ],
+        },
+      ],
     },
   },
 );

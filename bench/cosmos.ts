@@ -13,7 +13,18 @@ import { captureApp } from './lib/app';
 import type { CosmosOp } from './lib/cosmos-sniffer';
 import { answerConditionalReads, sniff } from './lib/cosmos-sniffer';
 import { removeTmpDirs, tmpDir } from './lib/procs';
-import { areaReportsOfDay, challenges, incidents, LAST_DAY, localInstant, PEOPLE, regionGoLive, reporterEmail, unitId, unitReportsOfDay } from './lib/region';
+import {
+  areaReportsOfDay,
+  challenges,
+  incidents,
+  LAST_DAY,
+  localInstant,
+  PEOPLE,
+  regionGoLive,
+  reporterEmail,
+  unitId,
+  unitReportsOfDay,
+} from './lib/region';
 import type { PartResult, TargetCheck } from './lib/result';
 import { runPart } from './lib/result';
 import { QUERY_BASE_RU } from './lib/ru';
@@ -43,7 +54,11 @@ interface Row {
 
 async function mapLimited<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => { for (let i = next++; i < items.length; i = next++) await fn(items[i]!); }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let i = next++; i < items.length; i = next++) await fn(items[i]!);
+    }),
+  );
 }
 
 const kb = (bytes: number) => `${num(bytes / 1024, bytes < 10_240 ? 1 : 0)} KB`;
@@ -52,14 +67,20 @@ function describe(ops: CosmosOp[]): string {
   const groups = new Map<string, { n: number; bytes: number; docs: number }>();
   for (const o of ops) {
     if (o.kind === 'meta') continue;
-    const what = o.kind === 'query' ? `query → ${o.docType || 'nothing'}` : `${o.kind} ${o.docType}${o.status >= 400 ? ` (${o.status})` : ''}`;
+    const what =
+      o.kind === 'query' ? `query → ${o.docType || 'nothing'}` : `${o.kind} ${o.docType}${o.status >= 400 ? ` (${o.status})` : ''}`;
     const g = groups.get(what) ?? { n: 0, bytes: 0, docs: 0 };
     g.n++;
     g.bytes += o.kind === 'read' || o.kind === 'query' ? o.responseBytes : o.requestBytes;
     g.docs += o.documents;
     groups.set(what, g);
   }
-  return [...groups].map(([what, g]) => `${g.n > 1 ? `${g.n}× ` : ''}${what}${what.startsWith('query') ? ` (${num(g.docs, 0)} docs, ${kb(g.bytes)})` : ` ${kb(g.bytes / g.n)}`}`).join('; ');
+  return [...groups]
+    .map(
+      ([what, g]) =>
+        `${g.n > 1 ? `${g.n}× ` : ''}${what}${what.startsWith('query') ? ` (${num(g.docs, 0)} docs, ${kb(g.bytes)})` : ` ${kb(g.bytes / g.n)}`}`,
+    )
+    .join('; ');
 }
 
 async function main(): Promise<PartResult> {
@@ -70,7 +91,14 @@ async function main(): Promise<PartResult> {
   answerConditionalReads(server);
   sniff(server, (op) => ops.push(op));
 
-  Object.assign(process.env, { COSMOS_ENDPOINT: endpoint, COSMOS_KEY: EMULATOR_KEY, COSMOS_DATABASE: 'bench', COSMOS_CONTAINER: 'golives', MACHINE_KEYS: `bench-import:unit-reports:${MACHINE_SECRET}`, AUTH_MODE: 'dev' });
+  Object.assign(process.env, {
+    COSMOS_ENDPOINT: endpoint,
+    COSMOS_KEY: EMULATOR_KEY,
+    COSMOS_DATABASE: 'bench',
+    COSMOS_CONTAINER: 'golives',
+    MACHINE_KEYS: `bench-import:unit-reports:${MACHINE_SECRET}`,
+    AUTH_MODE: 'dev',
+  });
   const dataDir = tmpDir('cosmos');
   const registry = captureApp();
   configureServices({ notifications: { log: () => undefined } });
@@ -95,8 +123,18 @@ async function main(): Promise<PartResult> {
   console.log(`  seeded ${UNITS} units with their statuses, ${UNITS / 4} challenges, ${UNITS / 40} incidents in ${num(seedSeconds, 1)} s`);
   const meetingId = meetingsBetween(goLive, localInstant(LAST_DAY, '00:00'), NOW, { forum: 'DSL' }).at(-1)!.id;
 
-  const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; json: unknown }> => {
-    const send = () => fetch(`${rt.url}/golives/${G}${path}`, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const call = async (
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> => {
+    const send = () =>
+      fetch(`${rt.url}/golives/${G}${path}`, {
+        method,
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
     const res = await send().catch(() => send());
     const text = await res.text();
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
@@ -120,7 +158,9 @@ async function main(): Promise<PartResult> {
       await services.notifications.idle();
       const mine = ops.slice(before).filter((o) => o.kind !== 'meta' && o.kind !== 'queryPlan');
       plans += ops.slice(before).filter((o) => o.kind === 'queryPlan').length;
-      const d = Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, v - s0[k as keyof CosmosOperationStats]])) as unknown as CosmosOperationStats;
+      const d = Object.fromEntries(
+        Object.entries(stats).map(([k, v]) => [k, v - s0[k as keyof CosmosOperationStats]]),
+      ) as unknown as CosmosOperationStats;
       const shape = describe(mine).replace(/[\d.,]+ KB/g, '');
       if (rep === 1) {
         rows.push({ name, via, ops: mine, stats: d });
@@ -132,35 +172,78 @@ async function main(): Promise<PartResult> {
 
   const reporter = as(reporterEmail(0));
   const report = { colour: 'gul', explanation: 'Läkemedelslistan laddar långsamt.' };
-  await measure('unit report (POST …/units/{unitId}/reports), signed in as the unit\'s reporter', 'HTTP route', () => call('POST', `/units/${unitId(0)}/reports`, reporter, report));
-  await measure('unit report, machine key (scope unit-reports)', 'HTTP route', () => call('POST', `/units/${unitId(1)}/reports`, { 'x-functions-key': MACHINE_SECRET }, report));
-  await measure('submitUnitReport', 'use case', () => submitUnitReport(services, { goLiveId: G, unitId: unitId(2), input: { colour: 'yellow', explanation: 'x' } }));
+  await measure("unit report (POST …/units/{unitId}/reports), signed in as the unit's reporter", 'HTTP route', () =>
+    call('POST', `/units/${unitId(0)}/reports`, reporter, report),
+  );
+  await measure('unit report, machine key (scope unit-reports)', 'HTTP route', () =>
+    call('POST', `/units/${unitId(1)}/reports`, { 'x-functions-key': MACHINE_SECRET }, report),
+  );
+  await measure('submitUnitReport', 'use case', () =>
+    submitUnitReport(services, { goLiveId: G, unitId: unitId(2), input: { colour: 'yellow', explanation: 'x' } }),
+  );
   await measure('overview (GET …/overview)', 'HTTP route', () => call('GET', '/overview', reporter));
   await measure('getOverview', 'use case', () => getOverview(services, G));
   await measure('day picture (GET …/day)', 'HTTP route', () => call('GET', '/day', reporter));
-  await measure(`DSL agenda (GET …/meetings/${meetingId}/agenda)`, 'HTTP route', () => call('GET', `/meetings/${meetingId}/agenda`, reporter));
+  await measure(`DSL agenda (GET …/meetings/${meetingId}/agenda)`, 'HTTP route', () =>
+    call('GET', `/meetings/${meetingId}/agenda`, reporter),
+  );
   await measure('getAgenda (DSL)', 'use case', () => getAgenda(services, G, meetingId, 'sv'));
   await measure('go-live (GET /golives/{id})', 'HTTP route', () => call('GET', '', reporter));
-  await measure('a unit\'s last 10 reports (GET …/reports?limit=10)', 'HTTP route', () => call('GET', `/units/${unitId(0)}/reports?limit=10`, reporter));
+  await measure("a unit's last 10 reports (GET …/reports?limit=10)", 'HTTP route', () =>
+    call('GET', `/units/${unitId(0)}/reports?limit=10`, reporter),
+  );
   const coordinator = as(PEOPLE.areaCoordinator('teknik').email);
   await measure('area report (POST …/areas/{areaId}/reports)', 'HTTP route', () =>
-    call('POST', '/areas/teknik/reports', coordinator, { summary: 'Utskrifter fungerar inte.', problems: [{ title: 'Remissutskrift', size: 'stor', situation: { facts: 'Skrivarkön fastnar.' }, actions: 'Ny drivrutin testas.', obstacles: 'Beslut behövs om utrullning.' }] }),
+    call('POST', '/areas/teknik/reports', coordinator, {
+      summary: 'Utskrifter fungerar inte.',
+      problems: [
+        {
+          title: 'Remissutskrift',
+          size: 'stor',
+          situation: { facts: 'Skrivarkön fastnar.' },
+          actions: 'Ny drivrutin testas.',
+          obstacles: 'Beslut behövs om utrullning.',
+        },
+      ],
+    }),
   );
   const im = as(PEOPLE.incidentManager.email);
-  await measure('incident (POST …/incidents)', 'HTTP route', (rep) => call('POST', '/incidents', im, { id: `bench-inc-${rep}`, title: 'Inloggning misslyckas', priority: 2 }));
-  await measure('incident update (POST …/incidents/{id}/updates)', 'HTTP route', (rep) => call('POST', `/incidents/bench-inc-${rep}/updates`, im, { text: 'Ny drivrutin utrullad till hälften av klienterna.' }));
+  await measure('incident (POST …/incidents)', 'HTTP route', (rep) =>
+    call('POST', '/incidents', im, { id: `bench-inc-${rep}`, title: 'Inloggning misslyckas', priority: 2 }),
+  );
+  await measure('incident update (POST …/incidents/{id}/updates)', 'HTTP route', (rep) =>
+    call('POST', `/incidents/bench-inc-${rep}/updates`, im, { text: 'Ny drivrutin utrullad till hälften av klienterna.' }),
+  );
   const raised: string[] = [];
-  await measure('raise a challenge (POST …/challenges), with its escalation\'s first turn', 'HTTP route', async (rep) => {
-    const r = await call('POST', '/challenges', coordinator, { id: `bench-ch-${rep}`, title: 'Remissutskrift fungerar inte', colour: 'röd', areaId: 'teknik', needFromOthers: 'Beslut om ny drivrutin' });
+  await measure("raise a challenge (POST …/challenges), with its escalation's first turn", 'HTTP route', async (rep) => {
+    const r = await call('POST', '/challenges', coordinator, {
+      id: `bench-ch-${rep}`,
+      title: 'Remissutskrift fungerar inte',
+      colour: 'röd',
+      areaId: 'teknik',
+      needFromOthers: 'Beslut om ny drivrutin',
+    });
     raised[rep] = (r.json as { id: string }).id;
   });
   const lead = as(PEOPLE.lead.email);
-  await measure('triage (POST …/triage), with the escalation turn it causes', 'HTTP route', (rep) => call('POST', `/challenges/${raised[rep]}/triage`, lead, { decision: 'startTeam', participants: ['Teknik'] }));
-  await measure('decision request (POST …/decision-requests), with the escalation turn', 'HTTP route', (rep) => call('POST', `/challenges/${raised[rep]}/decision-requests`, lead, { level: 'itd', question: 'Fler tekniker?' }));
-  await measure('decision (POST …/decisions), with the escalation turn', 'HTTP route', (rep) => call('POST', `/challenges/${raised[rep]}/decisions`, as(PEOPLE.itd.email), { decision: 'Ja', rationale: 'Kön växer', decidedBy: 'Ida ITD' }));
+  await measure('triage (POST …/triage), with the escalation turn it causes', 'HTTP route', (rep) =>
+    call('POST', `/challenges/${raised[rep]}/triage`, lead, { decision: 'startTeam', participants: ['Teknik'] }),
+  );
+  await measure('decision request (POST …/decision-requests), with the escalation turn', 'HTTP route', (rep) =>
+    call('POST', `/challenges/${raised[rep]}/decision-requests`, lead, { level: 'itd', question: 'Fler tekniker?' }),
+  );
+  await measure('decision (POST …/decisions), with the escalation turn', 'HTTP route', (rep) =>
+    call('POST', `/challenges/${raised[rep]}/decisions`, as(PEOPLE.itd.email), {
+      decision: 'Ja',
+      rationale: 'Kön växer',
+      decidedBy: 'Ida ITD',
+    }),
+  );
 
   const docSizes = new Map<string, number>();
-  for (const o of ops) if ((o.kind === 'create' || o.kind === 'replace' || o.kind === 'upsert') && o.status < 300) docSizes.set(o.docType, Math.max(docSizes.get(o.docType) ?? 0, o.requestBytes));
+  for (const o of ops)
+    if ((o.kind === 'create' || o.kind === 'replace' || o.kind === 'upsert') && o.status < 300)
+      docSizes.set(o.docType, Math.max(docSizes.get(o.docType) ?? 0, o.requestBytes));
   await rt.close();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
@@ -198,7 +281,12 @@ async function main(): Promise<PartResult> {
     {
       name: 'the go-live document read whole on a hot path (unit report, overview, DSL agenda; second run)',
       target: 'never (304 to a conditional read)',
-      measured: hot.map((r) => `${r.name.split(' (')[0]}: ${r.ops.filter((o) => o.kind === 'read' && o.docType === 'golive' && o.status === 200).length} whole, ${r.ops.filter((o) => o.kind === 'read' && o.status === 304).length} × 304`).join('; '),
+      measured: hot
+        .map(
+          (r) =>
+            `${r.name.split(' (')[0]}: ${r.ops.filter((o) => o.kind === 'read' && o.docType === 'golive' && o.status === 200).length} whole, ${r.ops.filter((o) => o.kind === 'read' && o.status === 304).length} × 304`,
+        )
+        .join('; '),
       met: hot.every((r) => !r.ops.some((o) => o.kind === 'read' && o.docType === 'golive' && o.status === 200)),
     },
     {

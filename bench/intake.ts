@@ -8,7 +8,19 @@ import { UnitReportInput } from '../shared/domain/unit-report';
 import type { KindResult, LoadResult } from './lib/load';
 import { runLoad } from './lib/load';
 import { DIST, MAIN, removeTmpDirs, startServer, tmpDir, type ServerChild } from './lib/procs';
-import { areaReportsOfDay, challenges, incidents, LAST_DAY, localInstant, PEOPLE, regionGoLive, reporterEmail, reporterId, unitId, unitReportsOfDay } from './lib/region';
+import {
+  areaReportsOfDay,
+  challenges,
+  incidents,
+  LAST_DAY,
+  localInstant,
+  PEOPLE,
+  regionGoLive,
+  reporterEmail,
+  reporterId,
+  unitId,
+  unitReportsOfDay,
+} from './lib/region';
 import { meetingsBetween } from '../shared/domain/meetings';
 import { GoLive as GoLiveSchema } from '../shared/domain/golive';
 import { authorize } from '../shared/domain/principal';
@@ -48,11 +60,44 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { key: 'small', title: '200 connections', units: 200, connections: 200, rounds: 3, warmupMs: 1500, maxWarmupMs: 12_000, durationMs: 4000, maxRequests: 60_000, paths: ['host', 'direct', 'bare'] },
+  {
+    key: 'small',
+    title: '200 connections',
+    units: 200,
+    connections: 200,
+    rounds: 3,
+    warmupMs: 1500,
+    maxWarmupMs: 12_000,
+    durationMs: 4000,
+    maxRequests: 60_000,
+    paths: ['host', 'direct', 'bare'],
+  },
   // The same load against an organisation of three units: what the host itself costs when the domain is cheap.
-  { key: 'tiny', title: '200 connections (the host\'s own cost, with little domain work)', units: 3, connections: 200, rounds: 3, warmupMs: 1500, maxWarmupMs: 12_000, durationMs: 4000, maxRequests: 60_000, paths: ['host', 'direct', 'bare'] },
+  {
+    key: 'tiny',
+    title: "200 connections (the host's own cost, with little domain work)",
+    units: 3,
+    connections: 200,
+    rounds: 3,
+    warmupMs: 1500,
+    maxWarmupMs: 12_000,
+    durationMs: 4000,
+    maxRequests: 60_000,
+    paths: ['host', 'direct', 'bare'],
+  },
   // 25 connections: at about ten answers a second, 200 would each wait longer than the window, so no steady state is measured.
-  { key: 'region', title: 'region-sized, 25 connections', units: 2000, connections: 25, rounds: 1, warmupMs: 3000, maxWarmupMs: 12_000, durationMs: 6000, maxRequests: 20_000, paths: ['host', 'direct'] },
+  {
+    key: 'region',
+    title: 'region-sized, 25 connections',
+    units: 2000,
+    connections: 25,
+    rounds: 1,
+    warmupMs: 3000,
+    maxWarmupMs: 12_000,
+    durationMs: 6000,
+    maxRequests: 20_000,
+    paths: ['host', 'direct'],
+  },
 ];
 
 const GO_LIVE_ID = 'bench';
@@ -69,8 +114,14 @@ async function seededDataDir(goLive: GoLive, name: string): Promise<string> {
 function startPath(p: PathName, dataDir: string): Promise<ServerChild> {
   const logFile = path.join(dataDir, `${p}.log`);
   if (p === 'host')
-    return startServer([MAIN, '--port', '0', '--data-dir', dataDir, '--no-demo'], { logFile, listenPattern: /lyssnar på (http:\/\/\S+?)\/api\s/ });
-  return startServer([path.join(DIST, 'bench', 'servers', `${p}.js`), '--port', '0', '--data-dir', dataDir], { logFile, listenPattern: /listening on (http:\/\/\S+)/ });
+    return startServer([MAIN, '--port', '0', '--data-dir', dataDir, '--no-demo'], {
+      logFile,
+      listenPattern: /lyssnar på (http:\/\/\S+?)\/api\s/,
+    });
+  return startServer([path.join(DIST, 'bench', 'servers', `${p}.js`), '--port', '0', '--data-dir', dataDir], {
+    logFile,
+    listenPattern: /listening on (http:\/\/\S+)/,
+  });
 }
 
 function storedReports(dataDir: string): number {
@@ -82,7 +133,9 @@ function storedReports(dataDir: string): number {
   }
 }
 
-async function runScenario(s: Scenario): Promise<{ s: Scenario; results: Record<PathName, LoadResult[]>; lost: Record<PathName, number>; organisation: string }> {
+async function runScenario(
+  s: Scenario,
+): Promise<{ s: Scenario; results: Record<PathName, LoadResult[]>; lost: Record<PathName, number>; organisation: string }> {
   const goLive = regionGoLive({ id: GO_LIVE_ID, units: s.units });
   const organisation = `go-live of ${num(s.units, 0)} units and ${num(goLive.people.length, 0)} people (${num(Buffer.byteLength(JSON.stringify(goLive)) / 1024, 0)} KB)`;
   const dirs = {} as Record<PathName, string>;
@@ -92,7 +145,13 @@ async function runScenario(s: Scenario): Promise<{ s: Scenario; results: Record<
     servers[p] = await startPath(p, dirs[p]);
   }
   const bodies = Array.from({ length: s.connections }, (_, c) =>
-    Buffer.from(JSON.stringify({ colour: COLOURS[c % 3], explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.', reporter: { personId: reporterId(c % s.units) } })),
+    Buffer.from(
+      JSON.stringify({
+        colour: COLOURS[c % 3],
+        explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.',
+        reporter: { personId: reporterId(c % s.units) },
+      }),
+    ),
   );
   const results = Object.fromEntries(s.paths.map((p) => [p, [] as LoadResult[]])) as Record<PathName, LoadResult[]>;
   const acknowledged = Object.fromEntries(s.paths.map((p) => [p, 0])) as Record<PathName, number>;
@@ -155,32 +214,90 @@ async function attribution(): Promise<string[][]> {
     const parseOnly = await cpuMicrosPerCall(() => JSON.parse(body), n);
     await repo.getGoLive(GO_LIVE_ID);
     const keptRead = await cpuMicrosPerCall(() => repo.getGoLive(GO_LIVE_ID), 3000);
-    rows.push([`getGoLive, ${units} units (${num(body.length / 1024, 0)} KB), unchanged: SELECT etag, the kept value`, num(keptRead, 1), '1 (authorisation; the use case gets the same read)']);
-    rows.push([`  the same after a change: SELECT + JSON.parse + zod (before issue 17: every read)`, num(parse, 0), '0 (once per change per instance)']);
+    rows.push([
+      `getGoLive, ${units} units (${num(body.length / 1024, 0)} KB), unchanged: SELECT etag, the kept value`,
+      num(keptRead, 1),
+      '1 (authorisation; the use case gets the same read)',
+    ]);
+    rows.push([
+      `  the same after a change: SELECT + JSON.parse + zod (before issue 17: every read)`,
+      num(parse, 0),
+      '0 (once per change per instance)',
+    ]);
     rows.push([`    of which JSON.parse alone`, num(parseOnly, 0), '']);
     const principal = { kind: 'user' as const, id: reporterId(units - 1), email: reporterEmail(units - 1), appRoles: [] };
     const kept = (await repo.getGoLive(GO_LIVE_ID))!.value;
     const access = ACCESS_MATRIX.postUnitReport!;
-    rows.push([`  authorize(): the reporter among ${num(kept.people.length, 0)} people (last in the list)`, num(await cpuMicrosPerCall(() => authorize(access, principal, kept, { unitId: unitId(units - 1) }), 3000), 1), '1']);
+    rows.push([
+      `  authorize(): the reporter among ${num(kept.people.length, 0)} people (last in the list)`,
+      num(await cpuMicrosPerCall(() => authorize(access, principal, kept, { unitId: unitId(units - 1) }), 3000), 1),
+      '1',
+    ]);
     if (units === 200) {
-      const input = JSON.stringify({ colour: 'gul', explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.', reporter: { personId: reporterId(1) } });
-      rows.push(['JSON.parse + UnitReportInput (zod) of the body', num(await cpuMicrosPerCall(() => UnitReportInput.parse(JSON.parse(input)), 3000), 1), '1 per report']);
+      const input = JSON.stringify({
+        colour: 'gul',
+        explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.',
+        reporter: { personId: reporterId(1) },
+      });
+      rows.push([
+        'JSON.parse + UnitReportInput (zod) of the body',
+        num(await cpuMicrosPerCall(() => UnitReportInput.parse(JSON.parse(input)), 3000), 1),
+        '1 per report',
+      ]);
       let i = 0;
       const write = await cpuMicrosPerCall(() => {
         const now = new Date().toISOString();
-        return repo.addUnitReport({ id: randomUUID(), goLiveId: GO_LIVE_ID, unitId: unitId(i++ % units), forvaltningId: 'forvaltning-0', colour: 'yellow', explanation: 'x', reportedAt: now, receivedAt: now, source: 'api', requestHash: 'h' });
+        return repo.addUnitReport({
+          id: randomUUID(),
+          goLiveId: GO_LIVE_ID,
+          unitId: unitId(i++ % units),
+          forvaltningId: 'forvaltning-0',
+          colour: 'yellow',
+          explanation: 'x',
+          reportedAt: now,
+          receivedAt: now,
+          source: 'api',
+          requestHash: 'h',
+        });
       }, 3000);
       rows.push(['SqliteRepository.addUnitReport (report + status, one transaction)', num(write, 0), '1 per report']);
-      const stored = { id: randomUUID(), goLiveId: GO_LIVE_ID, unitId: unitId(1), forvaltningId: 'forvaltning-0', colour: 'yellow', explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.', reportedAt: new Date().toISOString(), receivedAt: new Date().toISOString(), source: 'api', requestHash: 'h' };
-      rows.push(['response body: publicView + JSON.stringify of the report', num(await cpuMicrosPerCall(() => JSON.stringify(publicView(stored)), 3000), 1), '1 per report']);
-      const entry = { event: 'http', route: 'postUnitReport', method: 'POST', status: 201, durationMs: 1.2, invocationId: randomUUID(), goLiveId: GO_LIVE_ID, principal: 'user' };
-      rows.push(['request log line: JSON.stringify of the entry (context.info then formats it)', num(await cpuMicrosPerCall(() => JSON.stringify(entry), 3000), 1), '1 per request']);
+      const stored = {
+        id: randomUUID(),
+        goLiveId: GO_LIVE_ID,
+        unitId: unitId(1),
+        forvaltningId: 'forvaltning-0',
+        colour: 'yellow',
+        explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.',
+        reportedAt: new Date().toISOString(),
+        receivedAt: new Date().toISOString(),
+        source: 'api',
+        requestHash: 'h',
+      };
+      rows.push([
+        'response body: publicView + JSON.stringify of the report',
+        num(await cpuMicrosPerCall(() => JSON.stringify(publicView(stored)), 3000), 1),
+        '1 per report',
+      ]);
+      const entry = {
+        event: 'http',
+        route: 'postUnitReport',
+        method: 'POST',
+        status: 201,
+        durationMs: 1.2,
+        invocationId: randomUUID(),
+        goLiveId: GO_LIVE_ID,
+        principal: 'user',
+      };
+      rows.push([
+        'request log line: JSON.stringify of the entry (context.info then formats it)',
+        num(await cpuMicrosPerCall(() => JSON.stringify(entry), 3000), 1),
+        '1 per request',
+      ]);
     }
     await repo.close();
   }
   return rows;
 }
-
 
 /** Resident set size of a process (`VmRSS` in /proc), bytes. */
 function rssOf(pid: number): number {
@@ -203,9 +320,15 @@ interface SideBySide {
  */
 async function sideBySide(): Promise<{ runs: SideBySide[]; organisations: Record<'tiny' | 'region', string> }> {
   const sizes = { tiny: 3, region: 2000 } as const;
-  const goLives = { tiny: regionGoLive({ id: GO_LIVE_ID, units: sizes.tiny }), region: regionGoLive({ id: GO_LIVE_ID, units: sizes.region }) };
+  const goLives = {
+    tiny: regionGoLive({ id: GO_LIVE_ID, units: sizes.tiny }),
+    region: regionGoLive({ id: GO_LIVE_ID, units: sizes.region }),
+  };
   const organisations = Object.fromEntries(
-    (['tiny', 'region'] as const).map((k) => [k, `${num(sizes[k], 0)} units, ${num(goLives[k].people.length, 0)} people (${num(Buffer.byteLength(JSON.stringify(goLives[k])) / 1024, 0)} KB)`]),
+    (['tiny', 'region'] as const).map((k) => [
+      k,
+      `${num(sizes[k], 0)} units, ${num(goLives[k].people.length, 0)} people (${num(Buffer.byteLength(JSON.stringify(goLives[k])) / 1024, 0)} KB)`,
+    ]),
   ) as Record<'tiny' | 'region', string>;
   const servers = {} as Record<'tiny' | 'region', ServerChild>;
   for (const k of ['tiny', 'region'] as const) servers[k] = await startPath('host', await seededDataDir(goLives[k], `pair-${k}`));
@@ -218,7 +341,13 @@ async function sideBySide(): Promise<{ runs: SideBySide[]; organisations: Record
         for (const k of order) {
           const units = sizes[k];
           const bodies = Array.from({ length: connections }, (_, c) =>
-            Buffer.from(JSON.stringify({ colour: COLOURS[c % 3], explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.', reporter: { personId: reporterId(c % units) } })),
+            Buffer.from(
+              JSON.stringify({
+                colour: COLOURS[c % 3],
+                explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.',
+                reporter: { personId: reporterId(c % units) },
+              }),
+            ),
           );
           const r = await runLoad({
             origin: new URL(servers[k].url).origin,
@@ -237,7 +366,9 @@ async function sideBySide(): Promise<{ runs: SideBySide[]; organisations: Record
             }),
           });
           run.results[k].push(r);
-          console.log(`  [side by side, ${connections} conn] round ${round + 1} ${k.padEnd(6)} ${num(r.rps, 0).padStart(6)} req/s  p50 ${ms(r.p50, 1)}  p99 ${ms(r.p99, 1)}  server ${num(r.serverCpuUsPerRequest ?? NaN, 0)} µs/req  errors ${r.errors}`);
+          console.log(
+            `  [side by side, ${connections} conn] round ${round + 1} ${k.padEnd(6)} ${num(r.rps, 0).padStart(6)} req/s  p50 ${ms(r.p50, 1)}  p99 ${ms(r.p99, 1)}  server ${num(r.serverCpuUsPerRequest ?? NaN, 0)} µs/req  errors ${r.errors}`,
+          );
         }
       }
       runs.push(run);
@@ -277,21 +408,38 @@ async function mixed(): Promise<MixedResult> {
   for (const r of areaReportsOfDay(goLive, LAST_DAY)) await repo.addAreaReport(r);
   await repo.close();
   const now = localInstant(LAST_DAY, '16:40');
-  const dsl = meetingsBetween(goLive, localInstant(LAST_DAY, '00:00'), localInstant(LAST_DAY + 1, '00:00'), { forum: 'DSL' }).filter((m) => m.start <= now.toISOString());
+  const dsl = meetingsBetween(goLive, localInstant(LAST_DAY, '00:00'), localInstant(LAST_DAY + 1, '00:00'), { forum: 'DSL' }).filter(
+    (m) => m.start <= now.toISOString(),
+  );
   const meetingId = dsl[dsl.length - 1]?.id;
   if (!meetingId) throw new Error('no DSL meeting on day 6 before 16:40');
-  const server = await startServer([MAIN, '--port', '0', '--data-dir', dir, '--no-demo', '--clock', 'simulated', '--start', now.toISOString()], {
-    logFile: path.join(dir, 'mixed.log'),
-    listenPattern: /lyssnar på (http:\/\/\S+?)\/api\s/,
-  });
+  const server = await startServer(
+    [MAIN, '--port', '0', '--data-dir', dir, '--no-demo', '--clock', 'simulated', '--start', now.toISOString()],
+    {
+      logFile: path.join(dir, 'mixed.log'),
+      listenPattern: /lyssnar på (http:\/\/\S+?)\/api\s/,
+    },
+  );
   const origin = new URL(server.url).origin;
   const rssStarted = rssOf(server.pid);
   const lead = { 'x-dev-user': PEOPLE.lead.email };
-  const body = (c: number) => Buffer.from(JSON.stringify({ colour: COLOURS[c % 3], explanation: 'Läkemedelslistan laddar långsamt.', reporter: { personId: reporterId(c % 2000) } }));
+  const body = (c: number) =>
+    Buffer.from(
+      JSON.stringify({
+        colour: COLOURS[c % 3],
+        explanation: 'Läkemedelslistan laddar långsamt.',
+        reporter: { personId: reporterId(c % 2000) },
+      }),
+    );
   const request = (c: number) => {
     switch (MIXED[c % MIXED.length]!) {
       case 'write':
-        return { method: 'POST', path: `/api/golives/${GO_LIVE_ID}/units/${unitId(c % 2000)}/reports`, headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % 2000) }, body: body(c) };
+        return {
+          method: 'POST',
+          path: `/api/golives/${GO_LIVE_ID}/units/${unitId(c % 2000)}/reports`,
+          headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % 2000) },
+          body: body(c),
+        };
       case 'overview':
         return { method: 'GET', path: `/api/golives/${GO_LIVE_ID}/overview`, headers: lead };
       case 'agenda':
@@ -328,8 +476,17 @@ async function mixed(): Promise<MixedResult> {
     });
     clearInterval(sampler);
     const rssAfter = rssOf(server.pid);
-    console.log(`  [mixed] ${num(result.rps, 0)} req/s p99 ${ms(result.p99, 1)} shed ${result.shed} errors ${result.errors}${result.firstError ? ` (${result.firstError.slice(0, 120)})` : ''}; RSS started ${mb(rssStarted)}, idle ${mb(rssIdle)}, peak ${mb(peak)}`);
-    return { result, rssStartedMb: rssStarted / 2 ** 20, rssIdleMb: rssIdle / 2 ** 20, rssPeakMb: peak / 2 ** 20, rssAfterMb: rssAfter / 2 ** 20, meetingId };
+    console.log(
+      `  [mixed] ${num(result.rps, 0)} req/s p99 ${ms(result.p99, 1)} shed ${result.shed} errors ${result.errors}${result.firstError ? ` (${result.firstError.slice(0, 120)})` : ''}; RSS started ${mb(rssStarted)}, idle ${mb(rssIdle)}, peak ${mb(peak)}`,
+    );
+    return {
+      result,
+      rssStartedMb: rssStarted / 2 ** 20,
+      rssIdleMb: rssIdle / 2 ** 20,
+      rssPeakMb: peak / 2 ** 20,
+      rssAfterMb: rssAfter / 2 ** 20,
+      meetingId,
+    };
   } finally {
     await server.stop();
   }
@@ -355,17 +512,38 @@ async function main(): Promise<PartResult> {
       return [
         LABEL[p],
         `${num(rps(p), 0)}${spread}`,
-        ms(med(rs, (r) => r.p50), 1) + (rs.some((r) => !r.steady) ? ' †' : ''),
-        ms(med(rs, (r) => r.p99), 1) + (rs.some((r) => !r.steady) ? ' †' : ''),
-        num(med(rs, (r) => r.serverCpuUsPerRequest ?? NaN), 0),
-        num(med(rs, (r) => r.clientCpuUsPerRequest), 0),
+        ms(
+          med(rs, (r) => r.p50),
+          1,
+        ) + (rs.some((r) => !r.steady) ? ' †' : ''),
+        ms(
+          med(rs, (r) => r.p99),
+          1,
+        ) + (rs.some((r) => !r.steady) ? ' †' : ''),
+        num(
+          med(rs, (r) => r.serverCpuUsPerRequest ?? NaN),
+          0,
+        ),
+        num(
+          med(rs, (r) => r.clientCpuUsPerRequest),
+          0,
+        ),
         p === 'host' ? '1.00×' : ratio(rps(p) / rps('host')),
         `${rs.reduce((n, r) => n + r.errors, 0)} / ${lost[p]}`,
       ];
     });
     tables.push({
       title: `Status intake, ${organisation}, ${s.title}; ${s.rounds > 1 ? `median of ${s.rounds} rounds of` : 'one round of'} ${s.durationMs / 1000} s, after a warm-up of at least ${s.warmupMs / 1000} s and one answer per connection`,
-      header: ['server', 'req/s (range)', 'p50', 'p99', 'server CPU µs/req', 'client CPU µs/req', 'req/s vs host', 'errors / acknowledged but not stored'],
+      header: [
+        'server',
+        'req/s (range)',
+        'p50',
+        'p99',
+        'server CPU µs/req',
+        'client CPU µs/req',
+        'req/s vs host',
+        'errors / acknowledged but not stored',
+      ],
       rows,
     });
     if (s.key === 'region')
@@ -385,7 +563,12 @@ async function main(): Promise<PartResult> {
       const vsDirect = rps('direct') / hostRps;
       const cpuVsDirect = med(host, (r) => r.serverCpuUsPerRequest ?? NaN) / med(results.direct, (r) => r.serverCpuUsPerRequest ?? NaN);
       targets.push(
-        { name: 'intake throughput, local runtime, 200 connections', target: '≥ 3,300 req/s', measured: `${num(hostRps, 0)} req/s`, met: hostRps >= 3300 },
+        {
+          name: 'intake throughput, local runtime, 200 connections',
+          target: '≥ 3,300 req/s',
+          measured: `${num(hostRps, 0)} req/s`,
+          met: hostRps >= 3300,
+        },
         { name: 'intake p99, local runtime, 200 connections', target: '< 100 ms', measured: ms(p99, 1), met: p99 < 100 },
         {
           name: 'local runtime vs direct invocation',
@@ -406,21 +589,48 @@ async function main(): Promise<PartResult> {
         String(r.connections),
         k === 'tiny' ? '3 units' : '2,000 units',
         num(medRps(r.results[k]), 0),
-        ms(med(r.results[k], (x) => x.p50), 1),
-        ms(med(r.results[k], (x) => x.p99), 1),
-        num(med(r.results[k], (x) => x.serverCpuUsPerRequest ?? NaN), 0),
+        ms(
+          med(r.results[k], (x) => x.p50),
+          1,
+        ),
+        ms(
+          med(r.results[k], (x) => x.p99),
+          1,
+        ),
+        num(
+          med(r.results[k], (x) => x.serverCpuUsPerRequest ?? NaN),
+          0,
+        ),
         k === 'region' ? ratio(medRps(r.results.region) / medRps(r.results.tiny)) : '',
       ]),
     ),
   });
   for (const r of pair.runs) {
     const q = medRps(r.results.region) / medRps(r.results.tiny);
-    targets.push({ name: `intake at region scale vs three units, ${r.connections} connections`, target: '≥ 0.7×', measured: ratio(q), met: q >= 0.7 });
+    targets.push({
+      name: `intake at region scale vs three units, ${r.connections} connections`,
+      target: '≥ 0.7×',
+      measured: ratio(q),
+      met: q >= 0.7,
+    });
   }
   const tiny200 = pair.runs.find((r) => r.connections === 200)!.results.tiny;
   targets.push(
-    { name: 'intake throughput, three units, 200 connections (side by side run)', target: '≥ 3,300 req/s', measured: `${num(medRps(tiny200), 0)} req/s`, met: medRps(tiny200) >= 3300 },
-    { name: 'intake p99, three units, 200 connections (side by side run)', target: '< 100 ms', measured: ms(med(tiny200, (x) => x.p99), 1), met: med(tiny200, (x) => x.p99) < 100 },
+    {
+      name: 'intake throughput, three units, 200 connections (side by side run)',
+      target: '≥ 3,300 req/s',
+      measured: `${num(medRps(tiny200), 0)} req/s`,
+      met: medRps(tiny200) >= 3300,
+    },
+    {
+      name: 'intake p99, three units, 200 connections (side by side run)',
+      target: '< 100 ms',
+      measured: ms(
+        med(tiny200, (x) => x.p99),
+        1,
+      ),
+      met: med(tiny200, (x) => x.p99) < 100,
+    },
   );
 
   // Issue 17, items 5 and 6: mixed load and memory.
@@ -444,11 +654,20 @@ async function main(): Promise<PartResult> {
       ['right after the mixed load', `${num(mix.rssAfterMb, 0)} MB`],
     ],
   });
-  targets.push({ name: 'mixed load, 200 connections: p99 wait of every request', target: '≤ 2 s', measured: `${ms(m.p99, 0)} (${num(m.shed, 0)} shed with 503 + Retry-After)`, met: m.p99 <= 2000 });
+  targets.push({
+    name: 'mixed load, 200 connections: p99 wait of every request',
+    target: '≤ 2 s',
+    measured: `${ms(m.p99, 0)} (${num(m.shed, 0)} shed with 503 + Retry-After)`,
+    met: m.p99 <= 2000,
+  });
   notes.push(
     `Mixed load: ${num(m.shed, 0)} of ${num(m.requests, 0)} answers in the window were 503 with Retry-After (the host's load shedding: at most 64 invocations at once, at most 1 s in its queue; docs/local-runtime.md); a shed answer's latency is in the table too.`,
   );
-  tables.push({ title: 'Where the time goes: CPU per call, measured in this process on the same machine', header: ['step', 'CPU µs per call', 'calls per unit report'], rows: parts });
+  tables.push({
+    title: 'Where the time goes: CPU per call, measured in this process on the same machine',
+    header: ['step', 'CPU µs per call', 'calls per unit report'],
+    rows: parts,
+  });
   // --- EMBEDDED_SYNCHRONOUS NORMAL vs FULL (issue 13 item 8): bench/synchronous.ts, one table and one note ---
   const synchronous = await synchronousCost();
   tables.push(synchronous.table);
@@ -466,7 +685,11 @@ async function main(): Promise<PartResult> {
       '† the window opened (after the longest warm-up allowed) before every connection had been answered once: those latencies are lower than steady state would give.',
       '"acknowledged but not stored" compares every 201 (warm-up included) with the reports in the store afterwards; it should be 0.',
     ],
-    data: { scenarios: runs.map(({ s, results, lost, organisation }) => ({ scenario: s.key, organisation, results, lost })), sideBySide: pair, mixed: mix },
+    data: {
+      scenarios: runs.map(({ s, results, lost, organisation }) => ({ scenario: s.key, organisation, results, lost })),
+      sideBySide: pair,
+      mixed: mix,
+    },
   };
 }
 

@@ -78,7 +78,16 @@ async function main(): Promise<PartResult> {
   // escalation alone.
   const yearly = '0 0 0 1 1 *';
   const settings = { ...process.env, HEARTBEAT_SCHEDULE: yearly, SCHEDULE_TICK: yearly, NOTIFY_SCHEDULE: yearly };
-  const rt = await startLocalRuntime({ port: 0, clock: 'simulated', start: START, demo: false, dataDir, registry, settings, log: () => undefined });
+  const rt = await startLocalRuntime({
+    port: 0,
+    clock: 'simulated',
+    start: START,
+    demo: false,
+    dataDir,
+    registry,
+    settings,
+    log: () => undefined,
+  });
   const clock = rt.clock;
   if (!(clock instanceof SimulatedClock)) throw new Error('expected the simulated clock');
   const durable = rt.durable;
@@ -93,11 +102,17 @@ async function main(): Promise<PartResult> {
     const instanceId = escalationInstanceId(GO_LIVE, challengeId);
     const status = durable.getStatus(instanceId);
     const running = status && ['Running', 'Pending', 'ContinuedAsNew'].includes(status.runtimeStatus);
-    if (!running && (start || !status)) durable.startNew(ESCALATION_ORCHESTRATOR, { instanceId, input: { goLiveId: GO_LIVE, challengeId } });
+    if (!running && (start || !status))
+      durable.startNew(ESCALATION_ORCHESTRATOR, { instanceId, input: { goLiveId: GO_LIVE, challengeId } });
     else if (running) durable.raiseEvent(instanceId, EVENTS.changed, { at: new Date(0).toISOString() });
   };
   const raise = async (id: string, colour: string, areaId: string): Promise<string> => {
-    const r = await raiseChallenge(services, { goLiveId: GO_LIVE, input: ChallengeInput.parse({ id, title: `Utmaning ${id}`, colour, areaId, needFromOthers: 'Beslut om ny drivrutin' }), idempotencyKey: `raise-${id}`, actor });
+    const r = await raiseChallenge(services, {
+      goLiveId: GO_LIVE,
+      input: ChallengeInput.parse({ id, title: `Utmaning ${id}`, colour, areaId, needFromOthers: 'Beslut om ny drivrutin' }),
+      idempotencyKey: `raise-${id}`,
+      actor,
+    });
     signal(r.value.id, true);
     return r.value.id;
   };
@@ -114,7 +129,13 @@ async function main(): Promise<PartResult> {
     await durable.settle();
     const seconds = (performance.now() - t) / 1000;
     const during = invocations.slice(before);
-    phases.push({ name, seconds, requests, episodes: during.filter((i) => i.kind === 'episode').length, activities: during.filter((i) => i.kind === 'activity').length });
+    phases.push({
+      name,
+      seconds,
+      requests,
+      episodes: during.filter((i) => i.kind === 'episode').length,
+      activities: during.filter((i) => i.kind === 'activity').length,
+    });
     const p = phases[phases.length - 1]!;
     console.log(`  ${name}: ${num(seconds, 1)} s, ${p.episodes} episodes, ${p.activities} activities`);
   };
@@ -122,17 +143,39 @@ async function main(): Promise<PartResult> {
   const ids: string[] = [];
   const areas = ['teknik', 'support', 'cosmic', 'cambio', 'behorigheter'];
   await phase(`raise ${CHALLENGES} challenges (raiseChallenge, start the instance)`, CHALLENGES, () =>
-    mapLimited(Array.from({ length: CHALLENGES }), CONCURRENCY, async (_, i) => void (ids[i] = await raise(`u-${i}`, i % 3 ? 'gul' : 'röd', areas[i % areas.length]!))),
+    mapLimited(
+      Array.from({ length: CHALLENGES }),
+      CONCURRENCY,
+      async (_, i) => void (ids[i] = await raise(`u-${i}`, i % 3 ? 'gul' : 'röd', areas[i % areas.length]!)),
+    ),
   );
   await phase('triage, start a team', CHALLENGES, () =>
-    mapLimited(ids, CONCURRENCY, (id) => command(id, { type: 'triage', input: TriageInput.parse({ decision: 'startTeam', priority: 1, participants: ['Teknik', 'Support'] }) }, `triage-${id}`)),
+    mapLimited(ids, CONCURRENCY, (id) =>
+      command(
+        id,
+        { type: 'triage', input: TriageInput.parse({ decision: 'startTeam', priority: 1, participants: ['Teknik', 'Support'] }) },
+        `triage-${id}`,
+      ),
+    ),
   );
   await phase('ask ITD for a decision', CHALLENGES, () =>
-    mapLimited(ids, CONCURRENCY, (id) => command(id, { type: 'decisionRequest', input: DecisionRequestInput.parse({ level: 'itd', question: 'Kalla in fyra extra tekniker?' }) }, `request-${id}`)),
+    mapLimited(ids, CONCURRENCY, (id) =>
+      command(
+        id,
+        { type: 'decisionRequest', input: DecisionRequestInput.parse({ level: 'itd', question: 'Kalla in fyra extra tekniker?' }) },
+        `request-${id}`,
+      ),
+    ),
   );
   await phase('clock +2 h: decisions overdue, reminders at the next DSL', 0, async () => void (await clock.advanceBy(2 * 3600_000)));
   await phase('decide', CHALLENGES, () =>
-    mapLimited(ids, CONCURRENCY, (id) => command(id, { type: 'decision', input: DecisionInput.parse({ decision: 'Ja, från 11:00', rationale: 'Kön växer', decidedBy: 'Ida ITD' }) }, `decision-${id}`)),
+    mapLimited(ids, CONCURRENCY, (id) =>
+      command(
+        id,
+        { type: 'decision', input: DecisionInput.parse({ decision: 'Ja, från 11:00', rationale: 'Kön växer', decidedBy: 'Ida ITD' }) },
+        `decision-${id}`,
+      ),
+    ),
   );
   await phase('durable host alone: challengeChanged raised to every instance, nothing else', 0, async () => {
     for (const id of ids) durable.raiseEvent(escalationInstanceId(GO_LIVE, id), EVENTS.changed, { at: clock.now().toISOString() });
@@ -146,10 +189,15 @@ async function main(): Promise<PartResult> {
   // Replay cost: a challenge that lived through two events against one that lived through 200.
   const short = await raise('kort', 'röd', 'teknik');
   const long = await raise('lang', 'röd', 'teknik');
-  for (const id of [short, long]) await command(id, { type: 'triage', input: TriageInput.parse({ decision: 'startTeam', participants: ['Teknik'] }) }, `triage-${id}`);
+  for (const id of [short, long])
+    await command(id, { type: 'triage', input: TriageInput.parse({ decision: 'startTeam', participants: ['Teknik'] }) }, `triage-${id}`);
   await durable.settle();
   for (let e = 0; e < LONG_LIVED_EVENTS; e++) {
-    await command(long, { type: 'update', input: ChallengeUpdateInput.parse({ note: `Uppdatering ${e}`, actions: `Åtgärd ${e}` }) }, `update-${e}`);
+    await command(
+      long,
+      { type: 'update', input: ChallengeUpdateInput.parse({ note: `Uppdatering ${e}`, actions: `Åtgärd ${e}` }) },
+      `update-${e}`,
+    );
     await durable.settle();
   }
   const turn = { [short]: [] as number[], [long]: [] as number[] };
@@ -166,7 +214,8 @@ async function main(): Promise<PartResult> {
 
   // The contrast: the same turns in one execution, so every episode replays all of them.
   const loops = { short: 'ohne-continue-as-new-kort', long: 'ohne-continue-as-new-lang' };
-  for (const id of Object.values(loops)) durable.startNew(WITHOUT_CONTINUE_AS_NEW, { instanceId: id, input: { goLiveId: GO_LIVE, challengeId: short } });
+  for (const id of Object.values(loops))
+    durable.startNew(WITHOUT_CONTINUE_AS_NEW, { instanceId: id, input: { goLiveId: GO_LIVE, challengeId: short } });
   await durable.settle();
   const signalLoop = async (id: string): Promise<number> => {
     const t = performance.now();
@@ -178,7 +227,8 @@ async function main(): Promise<PartResult> {
   for (let e = 0; e < LONG_LIVED_EVENTS; e++) await signalLoop(loops.long);
   const loopTurn = { [loops.short]: [] as number[], [loops.long]: [] as number[] };
   const loopStart = invocations.length;
-  for (let k = 0; k < REPLAY_TURNS; k++) for (const id of k % 2 ? [loops.short, loops.long] : [loops.long, loops.short]) loopTurn[id]!.push(await signalLoop(id));
+  for (let k = 0; k < REPLAY_TURNS; k++)
+    for (const id of k % 2 ? [loops.short, loops.long] : [loops.long, loops.short]) loopTurn[id]!.push(await signalLoop(id));
   const loopReplays = (id: string) => invocations.slice(loopStart).filter((i) => i.kind === 'episode' && i.instanceId === id);
   const loopMs = (id: string) => median(loopReplays(id).map((i) => i.ms));
   const loopHistory = (id: string) => Math.max(...loopReplays(id).map((i) => i.historyEvents ?? 0));
@@ -208,7 +258,12 @@ async function main(): Promise<PartResult> {
       measured: `${ratio(replayRatio)} (${ms(replayMs(long), 2)} vs ${ms(replayMs(short), 2)}); a whole turn ${ratio(turnRatio)}`,
       met: replayRatio <= 2,
     },
-    { name: `every challenge decided after the walk`, target: `${CHALLENGES}`, measured: `${decided} decided, ${overdue} noticed overdue`, met: decided === CHALLENGES },
+    {
+      name: `every challenge decided after the walk`,
+      target: `${CHALLENGES}`,
+      measured: `${decided} decided, ${overdue} noticed overdue`,
+      met: decided === CHALLENGES,
+    },
   ];
   return {
     part: 'orchestrations',
@@ -218,26 +273,93 @@ async function main(): Promise<PartResult> {
         title: `${CHALLENGES} challenges walked from raise to decision (use cases ${CONCURRENCY} at a time, each followed by its signal; a phase ends when the durable host has settled)`,
         header: ['phase', 'wall', 'use-case calls', 'orchestrator episodes', 'activities', 'episodes/s'],
         rows: [
-          ...phases.map((p) => [p.name, `${num(p.seconds, 1)} s`, num(p.requests, 0), num(p.episodes, 0), num(p.activities, 0), num(p.episodes / p.seconds, 0)]),
-          ['**walk, raise to decision**', `${num(walkSeconds, 1)} s`, num(walk.reduce((s, p) => s + p.requests, 0), 0), num(walkEpisodes, 0), num(walk.reduce((s, p) => s + p.activities, 0), 0), num(walkEpisodes / walkSeconds, 0)],
+          ...phases.map((p) => [
+            p.name,
+            `${num(p.seconds, 1)} s`,
+            num(p.requests, 0),
+            num(p.episodes, 0),
+            num(p.activities, 0),
+            num(p.episodes / p.seconds, 0),
+          ]),
+          [
+            '**walk, raise to decision**',
+            `${num(walkSeconds, 1)} s`,
+            num(
+              walk.reduce((s, p) => s + p.requests, 0),
+              0,
+            ),
+            num(walkEpisodes, 0),
+            num(
+              walk.reduce((s, p) => s + p.activities, 0),
+              0,
+            ),
+            num(walkEpisodes / walkSeconds, 0),
+          ],
         ],
       },
       {
-        title: 'Cost of one invocation (callback time: the library\'s replay plus the orchestrator, or the activity)',
+        title: "Cost of one invocation (callback time: the library's replay plus the orchestrator, or the activity)",
         header: ['what', 'count', 'median', 'p90', 'p99'],
         rows: [
-          ['orchestrator episode, whole run', num(episodes.length, 0), ms(median(episodes.map((i) => i.ms)), 2), ms(percentile(sorted(episodes.map((i) => i.ms)), 90), 2), ms(percentile(sorted(episodes.map((i) => i.ms)), 99), 2)],
-          ['activity (plan or deadline), whole run', num(activities.length, 0), ms(median(activities.map((i) => i.ms)), 2), ms(percentile(sorted(activities.map((i) => i.ms)), 90), 2), ms(percentile(sorted(activities.map((i) => i.ms)), 99), 2)],
+          [
+            'orchestrator episode, whole run',
+            num(episodes.length, 0),
+            ms(median(episodes.map((i) => i.ms)), 2),
+            ms(percentile(sorted(episodes.map((i) => i.ms)), 90), 2),
+            ms(percentile(sorted(episodes.map((i) => i.ms)), 99), 2),
+          ],
+          [
+            'activity (plan or deadline), whole run',
+            num(activities.length, 0),
+            ms(median(activities.map((i) => i.ms)), 2),
+            ms(percentile(sorted(activities.map((i) => i.ms)), 90), 2),
+            ms(percentile(sorted(activities.map((i) => i.ms)), 99), 2),
+          ],
         ],
       },
       {
         title: `Replay cost: ${REPLAY_TURNS} turns each (a change signalled, the durable host settled), in alternation`,
-        header: ['instance', 'events lived', 'history replayed per episode (max events)', 'episode median', 'whole turn median (episodes + activity + store)', 'challenge document'],
+        header: [
+          'instance',
+          'events lived',
+          'history replayed per episode (max events)',
+          'episode median',
+          'whole turn median (episodes + activity + store)',
+          'challenge document',
+        ],
         rows: [
-          [`short history (${short})`, num(shortChallenge.timeline.length, 0), num(historyOf(short), 0), ms(replayMs(short), 2), ms(median(turn[short]!), 2), `${num(Buffer.byteLength(JSON.stringify(shortChallenge)) / 1024, 1)} KB`],
-          [`lived through ${LONG_LIVED_EVENTS} updates (${long})`, num(longChallenge.timeline.length, 0), num(historyOf(long), 0), ms(replayMs(long), 2), ms(median(turn[long]!), 2), `${num(Buffer.byteLength(JSON.stringify(longChallenge)) / 1024, 1)} KB`],
-          ['without continueAsNew (bench-only orchestrator, the same turns in one execution), 2 events before', `2–${2 + REPLAY_TURNS} (each measured turn adds one)`, num(loopHistory(loops.short), 0), ms(loopMs(loops.short), 2), ms(median(loopTurn[loops.short]!), 2), '1.0 KB'],
-          [`without continueAsNew, ${LONG_LIVED_EVENTS} events before`, `${LONG_LIVED_EVENTS}–${LONG_LIVED_EVENTS + REPLAY_TURNS}`, num(loopHistory(loops.long), 0), ms(loopMs(loops.long), 2), ms(median(loopTurn[loops.long]!), 2), '1.0 KB'],
+          [
+            `short history (${short})`,
+            num(shortChallenge.timeline.length, 0),
+            num(historyOf(short), 0),
+            ms(replayMs(short), 2),
+            ms(median(turn[short]!), 2),
+            `${num(Buffer.byteLength(JSON.stringify(shortChallenge)) / 1024, 1)} KB`,
+          ],
+          [
+            `lived through ${LONG_LIVED_EVENTS} updates (${long})`,
+            num(longChallenge.timeline.length, 0),
+            num(historyOf(long), 0),
+            ms(replayMs(long), 2),
+            ms(median(turn[long]!), 2),
+            `${num(Buffer.byteLength(JSON.stringify(longChallenge)) / 1024, 1)} KB`,
+          ],
+          [
+            'without continueAsNew (bench-only orchestrator, the same turns in one execution), 2 events before',
+            `2–${2 + REPLAY_TURNS} (each measured turn adds one)`,
+            num(loopHistory(loops.short), 0),
+            ms(loopMs(loops.short), 2),
+            ms(median(loopTurn[loops.short]!), 2),
+            '1.0 KB',
+          ],
+          [
+            `without continueAsNew, ${LONG_LIVED_EVENTS} events before`,
+            `${LONG_LIVED_EVENTS}–${LONG_LIVED_EVENTS + REPLAY_TURNS}`,
+            num(loopHistory(loops.long), 0),
+            ms(loopMs(loops.long), 2),
+            ms(median(loopTurn[loops.long]!), 2),
+            '1.0 KB',
+          ],
         ],
       },
     ],
@@ -245,8 +367,8 @@ async function main(): Promise<PartResult> {
     notes: [
       `Episodes/s over the walk include the use cases that move the challenges (go-live and challenge reads, the challenge write, notifications to the outbox); "durable host alone" (${num(alone.episodes / alone.seconds, 0)} episodes/s) is the host with nothing else running.`,
       `Without continueAsNew the 200-event instance replays ${num(loopHistory(loops.long), 0)} history events per episode and an episode costs ${ratio(loopMs(loops.long) / loopMs(loops.short))} the 2-event one (a whole turn ${ratio(median(loopTurn[loops.long]!) / median(loopTurn[loops.short]!))}); with it, ${ratio(replayRatio)}.`,
-      'Each turn of the escalation is three episodes (the event, then continueAsNew starts a new execution, then the plan activity\'s result) and one activity; the orchestrator replays at most the events of its current execution.',
-      'The app\'s minute timers are set to once a year for this part (settings HEARTBEAT_SCHEDULE, SCHEDULE_TICK, NOTIFY_SCHEDULE), so moving the clock two hours fires only the escalation\'s own timers.',
+      "Each turn of the escalation is three episodes (the event, then continueAsNew starts a new execution, then the plan activity's result) and one activity; the orchestrator replays at most the events of its current execution.",
+      "The app's minute timers are set to once a year for this part (settings HEARTBEAT_SCHEDULE, SCHEDULE_TICK, NOTIFY_SCHEDULE), so moving the clock two hours fires only the escalation's own timers.",
       `What does grow with a challenge's life is its document (timeline): the plan activity reads it, so a whole turn costs a little more for the long-lived one; the replayed history does not. Durable store after the run: ${num(durableBytes / 1024 / 1024, 1)} MB.`,
     ],
     data: {

@@ -134,10 +134,16 @@ async function size(units: number): Promise<Row[]> {
   fs.copyFileSync(oneDayFile, weekFile);
   t = performance.now();
   const week = SqliteRepository.open(weekFile);
-  const olderReports = await loadDays(week, goLive, Array.from({ length: LAST_DAY - FIRST_DAY }, (_, i) => FIRST_DAY + i));
+  const olderReports = await loadDays(
+    week,
+    goLive,
+    Array.from({ length: LAST_DAY - FIRST_DAY }, (_, i) => FIRST_DAY + i),
+  );
   await week.close();
   const weekSeconds = (performance.now() - t) / 1000;
-  console.log(`  ${units} units: ${num(dayReports, 0)} + ${num(olderReports, 0)} unit reports loaded in ${num(oneDaySeconds, 1)} + ${num(weekSeconds, 1)} s; measuring…`);
+  console.log(
+    `  ${units} units: ${num(dayReports, 0)} + ${num(olderReports, 0)} unit reports loaded in ${num(oneDaySeconds, 1)} + ${num(weekSeconds, 1)} s; measuring…`,
+  );
 
   const meetingId = dslMeeting(goLive);
   const stores = [
@@ -168,8 +174,20 @@ async function size(units: number): Promise<Row[]> {
   const rows: Row[] = [];
   for (const st of stores) {
     await st.repo.close();
-    rows.push({ units, days: st.days, reports: st.reports, challenges: cs.length, incidents: is.length, storeBytes: storeBytes(st.file), loadSeconds: st.loadSeconds, m: st.m, meetingId });
-    console.log(`    ${st.days} day(s): overview ${ms(median(st.m.overview.wall), 1)}, DSL agenda ${ms(median(st.m.agenda.wall), 1)} (median of ${RUNS})`);
+    rows.push({
+      units,
+      days: st.days,
+      reports: st.reports,
+      challenges: cs.length,
+      incidents: is.length,
+      storeBytes: storeBytes(st.file),
+      loadSeconds: st.loadSeconds,
+      m: st.m,
+      meetingId,
+    });
+    console.log(
+      `    ${st.days} day(s): overview ${ms(median(st.m.overview.wall), 1)}, DSL agenda ${ms(median(st.m.agenda.wall), 1)} (median of ${RUNS})`,
+    );
   }
   return rows;
 }
@@ -181,7 +199,14 @@ async function main(): Promise<PartResult> {
 
   const wall = (m: Measure) => median(m.wall);
   const cpu = (m: Measure) => median(m.cpu);
-  const cell = (m: Measure) => `${ms(wall(m), 1)} (p90 ${ms(percentile([...m.wall].sort((a, b) => a - b), 90), 1)})`;
+  const cell = (m: Measure) =>
+    `${ms(wall(m), 1)} (p90 ${ms(
+      percentile(
+        [...m.wall].sort((a, b) => a - b),
+        90,
+      ),
+      1,
+    )})`;
   const alloc = (m: Measure) => `${mb(m.allocatedBytes)}${m.gcDuringAllocation ? '*' : ''}`;
   const find = (units: number, days: number) => rows.find((r) => r.units === units && r.days === days)!;
   const big = find(2000, 8).m;
@@ -192,8 +217,18 @@ async function main(): Promise<PartResult> {
   const historyRatio = Math.max(cpu(big.overview) / cpu(bigOneDay.overview), cpu(big.agenda) / cpu(bigOneDay.agenda));
 
   const targets: TargetCheck[] = [
-    { name: 'overview, 2,000 units, 8 days, embedded store', target: '< 50 ms', measured: `${ms(wall(big.overview), 1)} (CPU ${ms(cpu(big.overview), 1)})`, met: wall(big.overview) < 50 },
-    { name: 'DSL agenda, 2,000 units, 8 days, embedded store', target: '< 100 ms', measured: `${ms(wall(big.agenda), 1)} (CPU ${ms(cpu(big.agenda), 1)})`, met: wall(big.agenda) < 100 },
+    {
+      name: 'overview, 2,000 units, 8 days, embedded store',
+      target: '< 50 ms',
+      measured: `${ms(wall(big.overview), 1)} (CPU ${ms(cpu(big.overview), 1)})`,
+      met: wall(big.overview) < 50,
+    },
+    {
+      name: 'DSL agenda, 2,000 units, 8 days, embedded store',
+      target: '< 100 ms',
+      measured: `${ms(wall(big.agenda), 1)} (CPU ${ms(cpu(big.agenda), 1)})`,
+      met: wall(big.agenda) < 100,
+    },
     {
       name: 'cost does not grow with history (8 days ÷ 1 day, 2,000 units)',
       target: '≤ 1.25× CPU',
@@ -208,7 +243,21 @@ async function main(): Promise<PartResult> {
     tables: [
       {
         title: `Median wall time of ${RUNS} runs after ${WARMUP} warm-up runs (p90 in brackets); CPU = this process's CPU time per call; allocated = heap grown during one call`,
-        header: ['units', 'history', 'unit reports stored', 'challenges / incidents', 'store', 'status snapshot read', 'overview (getOverview)', 'overview CPU', 'overview allocated', 'DSL agenda (getAgenda)', 'agenda CPU', 'agenda allocated', 'agenda JSON'],
+        header: [
+          'units',
+          'history',
+          'unit reports stored',
+          'challenges / incidents',
+          'store',
+          'status snapshot read',
+          'overview (getOverview)',
+          'overview CPU',
+          'overview allocated',
+          'DSL agenda (getAgenda)',
+          'agenda CPU',
+          'agenda allocated',
+          'agenda JSON',
+        ],
         rows: rows.map((r) => [
           num(r.units, 0),
           `${r.days} day${r.days > 1 ? 's' : ''}`,
@@ -229,9 +278,24 @@ async function main(): Promise<PartResult> {
         title: 'How the cost grows (ratios of median CPU time per call; both stores of a size measured in alternation)',
         header: ['comparison', 'overview', 'DSL agenda', 'status snapshot read'],
         rows: [
-          ['8 days ÷ 1 day of history, 2,000 units', grow(big, bigOneDay, 'overview'), grow(big, bigOneDay, 'agenda'), grow(big, bigOneDay, 'snapshot')],
-          ['8 days ÷ 1 day of history, 500 units', grow(small, smallOneDay, 'overview'), grow(small, smallOneDay, 'agenda'), grow(small, smallOneDay, 'snapshot')],
-          ['2,000 ÷ 500 units (and 4× the open items), 8 days', grow(big, small, 'overview'), grow(big, small, 'agenda'), grow(big, small, 'snapshot')],
+          [
+            '8 days ÷ 1 day of history, 2,000 units',
+            grow(big, bigOneDay, 'overview'),
+            grow(big, bigOneDay, 'agenda'),
+            grow(big, bigOneDay, 'snapshot'),
+          ],
+          [
+            '8 days ÷ 1 day of history, 500 units',
+            grow(small, smallOneDay, 'overview'),
+            grow(small, smallOneDay, 'agenda'),
+            grow(small, smallOneDay, 'snapshot'),
+          ],
+          [
+            '2,000 ÷ 500 units (and 4× the open items), 8 days',
+            grow(big, small, 'overview'),
+            grow(big, small, 'agenda'),
+            grow(big, small, 'snapshot'),
+          ],
         ],
       },
       {
@@ -239,13 +303,33 @@ async function main(): Promise<PartResult> {
         header: ['piece', 'CPU', 'share'],
         rows: [
           ['getOverview, whole use case', ms(cpu(big.overview), 1), '100 %'],
-          ['  status snapshot read (go-live version check + 2,000 unit statuses + areas + open incidents and challenges, zod-parsed)', ms(cpu(big.snapshot), 1), `${num((100 * cpu(big.snapshot)) / cpu(big.overview), 0)} %`],
-          ['  buildOverview without the calendar (roll-up; staleness is one instant per call)', ms(cpu(big.build) - cpu(big.snapshot), 1), `${num((100 * (cpu(big.build) - cpu(big.snapshot))) / cpu(big.overview), 0)} %`],
-          ['  the rest: what getOverview adds around the roll-up (calendar: next meetings, overdue reporters; escalation: open challenges)', ms(cpu(big.overview) - cpu(big.build), 1), `${num((100 * (cpu(big.overview) - cpu(big.build))) / cpu(big.overview), 0)} %`],
+          [
+            '  status snapshot read (go-live version check + 2,000 unit statuses + areas + open incidents and challenges, zod-parsed)',
+            ms(cpu(big.snapshot), 1),
+            `${num((100 * cpu(big.snapshot)) / cpu(big.overview), 0)} %`,
+          ],
+          [
+            '  buildOverview without the calendar (roll-up; staleness is one instant per call)',
+            ms(cpu(big.build) - cpu(big.snapshot), 1),
+            `${num((100 * (cpu(big.build) - cpu(big.snapshot))) / cpu(big.overview), 0)} %`,
+          ],
+          [
+            '  the rest: what getOverview adds around the roll-up (calendar: next meetings, overdue reporters; escalation: open challenges)',
+            ms(cpu(big.overview) - cpu(big.build), 1),
+            `${num((100 * (cpu(big.overview) - cpu(big.build))) / cpu(big.overview), 0)} %`,
+          ],
           ['getAgenda (DSL), whole use case', ms(cpu(big.agenda), 1), '100 %'],
           ['  status snapshot read', ms(cpu(big.snapshot), 1), `${num((100 * cpu(big.snapshot)) / cpu(big.agenda), 0)} %`],
-          ['  listChallenges (500 challenges, zod-parsed), twice: challenge and decision sections', ms(2 * cpu(big.challenges), 1), `${num((200 * cpu(big.challenges)) / cpu(big.agenda), 0)} %`],
-          ['  the rest: meetings, area histories, building the sections', ms(cpu(big.agenda) - cpu(big.snapshot) - 2 * cpu(big.challenges), 1), `${num((100 * (cpu(big.agenda) - cpu(big.snapshot) - 2 * cpu(big.challenges))) / cpu(big.agenda), 0)} %`],
+          [
+            '  listChallenges (500 challenges, zod-parsed), twice: challenge and decision sections',
+            ms(2 * cpu(big.challenges), 1),
+            `${num((200 * cpu(big.challenges)) / cpu(big.agenda), 0)} %`,
+          ],
+          [
+            '  the rest: meetings, area histories, building the sections',
+            ms(cpu(big.agenda) - cpu(big.snapshot) - 2 * cpu(big.challenges), 1),
+            `${num((100 * (cpu(big.agenda) - cpu(big.snapshot) - 2 * cpu(big.challenges))) / cpu(big.agenda), 0)} %`,
+          ],
         ],
       },
     ],
@@ -254,7 +338,7 @@ async function main(): Promise<PartResult> {
       `Agenda: the DSL meeting ${b.meetingId} at ${NOW.toISOString()} (day 6, 16:40 local), with its previous DSL, so it reads each area's last 50 reports for the trend, and the challenges twice (challenge and decision sections).`,
       `Data is loaded straight through SqliteRepository (addUnitReport per report, so every current status is written as the API writes it): ${num(b.reports, 0)} unit reports took ${num(b.loadSeconds, 0)} s. The use cases run through the retrying repository as in the app.`,
       '"*" after an allocation: a garbage collection ran during that call, so the figure is a lower bound.',
-      'Wall time includes waiting for a core when other processes run; CPU time is this process\'s own work. On an idle machine wall ≈ CPU.',
+      "Wall time includes waiting for a core when other processes run; CPU time is this process's own work. On an idle machine wall ≈ CPU.",
     ],
     data: rows,
   };

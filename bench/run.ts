@@ -29,7 +29,12 @@ const PARTS: Part[] = [
   { key: 'startup', script: 'startup.js', timeoutSeconds: 240 },
   { key: 'intake', script: 'intake.js', timeoutSeconds: 900 },
   // A 64 MB young generation, so one call's allocation is visible as heap growth.
-  { key: 'region', script: 'region.js', nodeFlags: ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'], timeoutSeconds: 420 },
+  {
+    key: 'region',
+    script: 'region.js',
+    nodeFlags: ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'],
+    timeoutSeconds: 420,
+  },
   { key: 'orchestrations', script: 'orchestrations.js', timeoutSeconds: 360 },
   { key: 'cosmos', script: 'cosmos.js', timeoutSeconds: 240 },
 ];
@@ -39,7 +44,10 @@ const ORDER = ['intake', 'region', 'orchestrations', 'cosmos', 'startup'];
 function runOne(part: Part, outFile: string): Promise<PartResult> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...(part.nodeFlags ?? []), path.join(DIST, 'bench', part.script), '--out', outFile], { cwd: ROOT, stdio: 'inherit' });
+    const child = spawn(process.execPath, [...(part.nodeFlags ?? []), path.join(DIST, 'bench', part.script), '--out', outFile], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), part.timeoutSeconds * 1000);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
@@ -49,8 +57,16 @@ function runOne(part: Part, outFile: string): Promise<PartResult> {
         resolve({ ...r, wallSeconds: seconds });
         return;
       }
-      const why = signal === 'SIGKILL' ? `did not finish within ${part.timeoutSeconds} s` : `exited with ${code ?? signal} without a result`;
-      resolve({ part: part.key, title: part.key, tables: [], targets: [{ name: `${part.key} ran`, target: 'completes', measured: why, met: false }], notes: [], wallSeconds: seconds });
+      const why =
+        signal === 'SIGKILL' ? `did not finish within ${part.timeoutSeconds} s` : `exited with ${code ?? signal} without a result`;
+      resolve({
+        part: part.key,
+        title: part.key,
+        tables: [],
+        targets: [{ name: `${part.key} ran`, target: 'completes', measured: why, met: false }],
+        notes: [],
+        wallSeconds: seconds,
+      });
     });
   });
 }
@@ -73,13 +89,17 @@ async function main(): Promise<void> {
     console.error(`Unknown part(s): ${unknown.join(', ')}. Parts: ${PARTS.map((p) => p.key).join(', ')}`);
     process.exit(2);
   }
-  const parts = PARTS.filter((p) => wanted.length === 0 || wanted.includes(p.key)).sort((a, b) => ORDER.indexOf(a.key) - ORDER.indexOf(b.key));
+  const parts = PARTS.filter((p) => wanted.length === 0 || wanted.includes(p.key)).sort(
+    (a, b) => ORDER.indexOf(a.key) - ORDER.indexOf(b.key),
+  );
   const machine = machineInfo();
   const startedAt = new Date();
   const rev = revision();
   const t0 = performance.now();
   console.log(`Driftpuls benchmarks: ${parts.map((p) => p.key).join(', ')}`);
-  console.log(`${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}; load average ${machine.loadAverage.join(' ')}`);
+  console.log(
+    `${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}; load average ${machine.loadAverage.join(' ')}`,
+  );
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftpuls-bench-run-'));
   const results: PartResult[] = [];
@@ -105,21 +125,32 @@ async function main(): Promise<void> {
         ['Node', machine.node],
         ['OS', machine.os],
         ['load average (1, 5, 15 min) before / after', `${machine.loadAverage.join(', ')} / ${loadAfter.join(', ')}`],
-        ['wall time of the run', `${num(totalSeconds / 60, 1)} min (${results.map((r) => `${r.part} ${num(r.wallSeconds ?? 0, 0)} s`).join(', ')})`],
+        [
+          'wall time of the run',
+          `${num(totalSeconds / 60, 1)} min (${results.map((r) => `${r.part} ${num(r.wallSeconds ?? 0, 0)} s`).join(', ')})`,
+        ],
       ],
     ),
     '',
     '## Targets',
     '',
-    table(['part', 'target', 'wanted', 'measured', 'met'], targets.map((t) => [t.part, t.name, t.target, t.measured, t.met ? 'yes' : '**NO**'])),
+    table(
+      ['part', 'target', 'wanted', 'measured', 'met'],
+      targets.map((t) => [t.part, t.name, t.target, t.measured, t.met ? 'yes' : '**NO**']),
+    ),
     '',
     ...results.map(renderPart),
   ].join('\n');
   console.log(`\n\n${report}`);
   fs.mkdirSync(path.join(DIST, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(DIST, 'bench', 'last-run.md'), report);
-  fs.writeFileSync(path.join(DIST, 'bench', 'last-run.json'), JSON.stringify({ machine, revision: rev, startedAt, totalSeconds, loadAfter, results }, null, 2));
-  console.log(`\nWritten to ${path.relative(ROOT, path.join(DIST, 'bench', 'last-run.md'))} (and last-run.json). ${targets.filter((t) => !t.met).length} of ${targets.length} targets missed.`);
+  fs.writeFileSync(
+    path.join(DIST, 'bench', 'last-run.json'),
+    JSON.stringify({ machine, revision: rev, startedAt, totalSeconds, loadAfter, results }, null, 2),
+  );
+  console.log(
+    `\nWritten to ${path.relative(ROOT, path.join(DIST, 'bench', 'last-run.md'))} (and last-run.json). ${targets.filter((t) => !t.met).length} of ${targets.length} targets missed.`,
+  );
   // Targets are reported, not asserted: a missed target is a finding, not a failed run. A part that crashed is.
   process.exit(results.some((r) => r.targets.some((t) => t.name.endsWith(' ran') && !t.met)) ? 1 : 0);
 }

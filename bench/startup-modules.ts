@@ -84,7 +84,7 @@ const ms = (ns: bigint) => Number(ns) / 1e6;
 const modulesBefore = Object.keys(loader._cache).length;
 const t0 = process.hrtime.bigint();
 // The worker provides @azure/functions-core before the app loads; so does the local runtime.
- 
+
 const { FunctionRegistry, installCoreShim } = require(path.join(DIST, 'local', 'core-shim')) as typeof import('../local/core-shim');
 const registry = new FunctionRegistry({ log: () => undefined });
 installCoreShim(registry.coreApi);
@@ -92,7 +92,15 @@ const tShim = process.hrtime.bigint();
 phase = 'telemetry';
 if (variant === 'app+telemetry') {
   // What startTelemetry() requires in Azure (APPLICATIONINSIGHTS_CONNECTION_STRING set); loaded, not started.
-  for (const m of ['@azure/monitor-opentelemetry', '@azure/functions-opentelemetry-instrumentation', '@opentelemetry/instrumentation', '@opentelemetry/api', '@opentelemetry/api-logs', '@azure/identity']) require(m);
+  for (const m of [
+    '@azure/monitor-opentelemetry',
+    '@azure/functions-opentelemetry-instrumentation',
+    '@opentelemetry/instrumentation',
+    '@opentelemetry/api',
+    '@opentelemetry/api-logs',
+    '@azure/identity',
+  ])
+    require(m);
 }
 const tTelemetry = process.hrtime.bigint();
 phase = 'app';
@@ -104,7 +112,13 @@ require(path.join(DIST, 'shared', 'adapters', 'cosmos', 'cosmos.repository'));
 require('@azure/identity');
 const tFirst = process.hrtime.bigint();
 
-const byOwner = [...selfNs.keys()].map((o) => ({ owner: o, selfMs: ms(selfNs.get(o)!), files: files.get(o)!, entryMs: ms(entryNs.get(o) ?? 0n), phase: firstPhase.get(o) ?? '' }));
+const byOwner = [...selfNs.keys()].map((o) => ({
+  owner: o,
+  selfMs: ms(selfNs.get(o)!),
+  files: files.get(o)!,
+  entryMs: ms(entryNs.get(o) ?? 0n),
+  phase: firstPhase.get(o) ?? '',
+}));
 const out = {
   mode,
   variant,

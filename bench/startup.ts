@@ -19,15 +19,21 @@ const RUNS = 5;
 
 function get(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject);
+    http
+      .get(url, { agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', reject);
   });
 }
 
 /** Spawns, waits for the line naming the URL, then asks `probe` until it answers 200. */
-async function timeToFirstAnswer(args: string[], urlPattern: RegExp, probe: string): Promise<{ listenMs: number; answerMs: number; firstRequestMs: number }> {
+async function timeToFirstAnswer(
+  args: string[],
+  urlPattern: RegExp,
+  probe: string,
+): Promise<{ listenMs: number; answerMs: number; firstRequestMs: number }> {
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   try {
@@ -68,8 +74,16 @@ interface ModuleLoad {
 function moduleLoad(mode: 'plain' | 'hooked', variant: 'app' | 'app+telemetry'): Promise<ModuleLoad> {
   const out = path.join(tmpDir('modules'), 'out.json');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(DIST, 'bench', 'startup-modules.js'), mode, variant, '--out', out], { cwd: ROOT, env: childEnv(), stdio: 'inherit' });
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(fs.readFileSync(out, 'utf8')) as ModuleLoad) : reject(new Error(`startup-modules exited with ${code}`))));
+    const child = spawn(process.execPath, [path.join(DIST, 'bench', 'startup-modules.js'), mode, variant, '--out', out], {
+      cwd: ROOT,
+      env: childEnv(),
+      stdio: 'inherit',
+    });
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(fs.readFileSync(out, 'utf8')) as ModuleLoad)
+        : reject(new Error(`startup-modules exited with ${code}`)),
+    );
   });
 }
 
@@ -80,11 +94,18 @@ async function main(): Promise<PartResult> {
   const host: Awaited<ReturnType<typeof timeToFirstAnswer>>[] = [];
   for (let i = 0; i < RUNS; i++) {
     bare.push(await timeToFirstAnswer(['-e', BARE_SERVER], /listening on (http:\/\/\S+)/, '/'));
-    host.push(await timeToFirstAnswer([MAIN, '--port', '0', '--data-dir', tmpDir('startup'), '--no-demo'], /lyssnar på (http:\/\/\S+?\/api)\s/, '/health'));
+    host.push(
+      await timeToFirstAnswer(
+        [MAIN, '--port', '0', '--data-dir', tmpDir('startup'), '--no-demo'],
+        /lyssnar på (http:\/\/\S+?\/api)\s/,
+        '/health',
+      ),
+    );
     console.log(`  run ${i + 1}: bare server answers after ${ms(bare[i]!.answerMs, 0)}, local runtime after ${ms(host[i]!.answerMs, 0)}`);
   }
   const loads: Record<'app' | 'app+telemetry', ModuleLoad[]> = { app: [], 'app+telemetry': [] };
-  for (let i = 0; i < RUNS; i++) for (const v of ['app', 'app+telemetry'] as const) if (v === 'app' || i < 3) loads[v].push(await moduleLoad('plain', v));
+  for (let i = 0; i < RUNS; i++)
+    for (const v of ['app', 'app+telemetry'] as const) if (v === 'app' || i < 3) loads[v].push(await moduleLoad('plain', v));
   const hooked = await moduleLoad('hooked', 'app+telemetry');
   removeTmpDirs();
 
@@ -101,18 +122,41 @@ async function main(): Promise<PartResult> {
         title: `Process start to first answered request, median of ${RUNS} (fresh data folder each time)`,
         header: ['what', 'median', 'range'],
         rows: [
-          row('bare node:http server (`node -e`): spawn → first answer (Node\'s own boot)', bare.map((r) => r.answerMs)),
-          row('local runtime (`node dist/local/main.js --no-demo`): spawn → "lyssnar på" line', host.map((r) => r.listenMs)),
-          row('local runtime: spawn → first answered request (GET /api/health, 200)', host.map((r) => r.answerMs)),
-          row('  of which the first request itself (opens the store)', host.map((r) => r.firstRequestMs)),
+          row(
+            "bare node:http server (`node -e`): spawn → first answer (Node's own boot)",
+            bare.map((r) => r.answerMs),
+          ),
+          row(
+            'local runtime (`node dist/local/main.js --no-demo`): spawn → "lyssnar på" line',
+            host.map((r) => r.listenMs),
+          ),
+          row(
+            'local runtime: spawn → first answered request (GET /api/health, 200)',
+            host.map((r) => r.answerMs),
+          ),
+          row(
+            '  of which the first request itself (opens the store)',
+            host.map((r) => r.firstRequestMs),
+          ),
         ],
       },
       {
-        title: 'Loading the compiled function modules in a fresh process (`require("dist/functions/index")` behind the core-module shim), median',
+        title:
+          'Loading the compiled function modules in a fresh process (`require("dist/functions/index")` behind the core-module shim), median',
         header: ['what', 'median', 'modules loaded', 'functions registered'],
         rows: [
-          ['app as deployed, telemetry off (no APPLICATIONINSIGHTS_CONNECTION_STRING)', ms(appLoad, 0), num(median(loads.app.map((l) => l.modulesLoaded)), 0), String(loads.app[0]!.functions)],
-          ['+ the telemetry packages startTelemetry() requires in Azure', ms(telemetryLoad, 0), num(median(loads['app+telemetry'].map((l) => l.modulesLoaded)) - median(loads.app.map((l) => l.modulesLoaded)), 0), ''],
+          [
+            'app as deployed, telemetry off (no APPLICATIONINSIGHTS_CONNECTION_STRING)',
+            ms(appLoad, 0),
+            num(median(loads.app.map((l) => l.modulesLoaded)), 0),
+            String(loads.app[0]!.functions),
+          ],
+          [
+            '+ the telemetry packages startTelemetry() requires in Azure',
+            ms(telemetryLoad, 0),
+            num(median(loads['app+telemetry'].map((l) => l.modulesLoaded)) - median(loads.app.map((l) => l.modulesLoaded)), 0),
+            '',
+          ],
           ['+ what the first request loads lazily in Azure (Cosmos adapter and SDK, @azure/identity)', ms(lazy, 0), '', ''],
           ['= module loading a cold start pays in Azure', ms(appLoad + telemetryLoad + lazy, 0), '', ''],
         ],
@@ -126,7 +170,7 @@ async function main(): Promise<PartResult> {
     targets: [],
     notes: [
       'Module loading is CPU-bound and single-threaded: on a Flex Consumption instance it is paid once per cold start, before the first invocation; `ALWAYS_READY_INSTANCES=1` keeps one instance warm.',
-      'The local runtime\'s start also loads its own host (HTTP, timers, durable host with its SQLite file) and opens the embedded store, which Azure does not.',
+      "The local runtime's start also loads its own host (HTTP, timers, durable host with its SQLite file) and opens the embedded store, which Azure does not.",
     ],
     data: { bare, host, loads, hooked: hooked.byOwner },
   };

@@ -22,7 +22,18 @@ const MODES: Mode[] = ['NORMAL', 'FULL'];
 
 const report = (i: number): UnitReport => {
   const now = new Date().toISOString();
-  return { id: randomUUID(), goLiveId: GO_LIVE_ID, unitId: unitId(i % UNITS), forvaltningId: 'forvaltning-0', colour: 'yellow', explanation: 'Läkemedelslistan laddar långsamt.', reportedAt: now, receivedAt: now, source: 'api', requestHash: 'h' } as UnitReport;
+  return {
+    id: randomUUID(),
+    goLiveId: GO_LIVE_ID,
+    unitId: unitId(i % UNITS),
+    forvaltningId: 'forvaltning-0',
+    colour: 'yellow',
+    explanation: 'Läkemedelslistan laddar långsamt.',
+    reportedAt: now,
+    receivedAt: now,
+    source: 'api',
+    requestHash: 'h',
+  } as UnitReport;
 };
 
 async function open(mode: Mode): Promise<SqliteRepository> {
@@ -69,7 +80,13 @@ export async function synchronousCost(rounds = 5): Promise<{ table: PartResult['
   return {
     table: {
       title: `EMBEDDED_SYNCHRONOUS at intake, store level: SqliteRepository on a go-live of ${UNITS} units, median of ${rounds} alternating rounds (wall time, one process)`,
-      header: ['synchronous', 'addUnitReport µs (1 per commit)', 'reports/s', 'addUnitReports µs per report (1,000 per commit)', 'reports/s'],
+      header: [
+        'synchronous',
+        'addUnitReport µs (1 per commit)',
+        'reports/s',
+        'addUnitReports µs per report (1,000 per commit)',
+        'reports/s',
+      ],
       rows,
     },
     note: `FULL syncs the WAL at every commit: ${num(m(single.FULL) - m(single.NORMAL), 0)} µs more per single report (${num(m(single.FULL) / m(single.NORMAL), 2)}× NORMAL) on this machine's disk; an import's page of 1,000 reports shares one sync, so there the difference is ${num(m(batch.FULL) / m(batch.NORMAL), 2)}×. What FULL buys: with NORMAL, 70 of 1,045 acknowledged writes were lost when the file system went read-only (issue 13); with FULL, 0.`,

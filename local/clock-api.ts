@@ -21,7 +21,8 @@ const badRequest = (sv: string, en: string): HostHttpError => new HostHttpError(
 export function parseAdvanceBy(value: string | number): number {
   if (typeof value === 'number') return value * 60_000;
   const d = Duration.fromISO(value);
-  if (!d.isValid) throw badRequest(`"${value}" är ingen ISO 8601-varaktighet (t.ex. PT15M).`, `"${value}" is not an ISO 8601 duration (e.g. PT15M).`);
+  if (!d.isValid)
+    throw badRequest(`"${value}" är ingen ISO 8601-varaktighet (t.ex. PT15M).`, `"${value}" is not an ISO 8601 duration (e.g. PT15M).`);
   return d.as('milliseconds');
 }
 
@@ -47,10 +48,17 @@ export function clockRoutes(clock: SimulatedClock): HostRoute[] {
           }
           try {
             // Due timers run inside the advance, so the answer comes after they have fired.
-            const now = 'advanceTo' in result.data ? await clock.advanceTo(new Date(result.data.advanceTo)) : await clock.advanceBy(parseAdvanceBy(result.data.advanceBy));
+            const now =
+              'advanceTo' in result.data
+                ? await clock.advanceTo(new Date(result.data.advanceTo))
+                : await clock.advanceBy(parseAdvanceBy(result.data.advanceBy));
             return { status: 200, json: { now: now.toISOString() } };
           } catch (e) {
-            if (e instanceof ClockBackwardsError) throw new HostHttpError(409, 'CLOCK.BACKWARDS', { sv: `Klockan kan inte gå bakåt: den står på ${clock.now().toISOString()}.`, en: e.message });
+            if (e instanceof ClockBackwardsError)
+              throw new HostHttpError(409, 'CLOCK.BACKWARDS', {
+                sv: `Klockan kan inte gå bakåt: den står på ${clock.now().toISOString()}.`,
+                en: e.message,
+              });
             throw e;
           }
         },

@@ -130,7 +130,9 @@ export class SimulatedClock implements LocalClock {
   async #advance(target: number): Promise<Date> {
     if (Number.isNaN(target)) throw new ClockError('Cannot advance the clock to an invalid time.');
     if (target < this.#now) {
-      throw new ClockBackwardsError(`The simulated clock cannot go backwards (from ${this.now().toISOString()} to ${new Date(target).toISOString()}).`);
+      throw new ClockBackwardsError(
+        `The simulated clock cannot go backwards (from ${this.now().toISOString()} to ${new Date(target).toISOString()}).`,
+      );
     }
     let spins = 0;
     let lastInstant = Number.NaN;

@@ -216,7 +216,9 @@ export class FunctionRegistry {
 
   get programmingModel(): ProgrammingModel {
     if (!this.#programmingModel) {
-      throw new Error('No programming model was set: the app never loaded @azure/functions (or loaded it before the core shim was installed).');
+      throw new Error(
+        'No programming model was set: the app never loaded @azure/functions (or loaded it before the core shim was installed).',
+      );
     }
     return this.#programmingModel;
   }
@@ -249,7 +251,14 @@ export class FunctionRegistry {
     this.log(entry);
     const hooks = this.hooks('log');
     if (hooks.length === 0) return;
-    const context = { hookData: {}, appHookData: this.appHookData, level: entry.level, category: entry.category, message: entry.message, invocationContext };
+    const context = {
+      hookData: {},
+      appHookData: this.appHookData,
+      level: entry.level,
+      category: entry.category,
+      message: entry.message,
+      invocationContext,
+    };
     for (const hook of hooks) {
       try {
         hook(context);
@@ -268,7 +277,11 @@ export class FunctionRegistry {
       setProgrammingModel(model: ProgrammingModel): void {
         const previous = registry.#programmingModel;
         if (previous && (previous.name !== model.name || previous.version !== model.version)) {
-          registry.emitLog({ level: 'warning', category: 'system', message: `Programming model "${previous.name}" v${previous.version} replaced by "${model.name}" v${model.version}.` });
+          registry.emitLog({
+            level: 'warning',
+            category: 'system',
+            message: `Programming model "${previous.name}" v${previous.version} replaced by "${model.name}" v${model.version}.`,
+          });
         }
         registry.#programmingModel = model;
       },
@@ -300,7 +313,8 @@ export class FunctionRegistry {
 
   #register(metadata: FunctionMetadata, callback: FunctionCallback): Disposable {
     if (this.#locked) throw new CoreSystemError('A function can only be registered during app startup.');
-    if (!metadata?.name || typeof callback !== 'function') throw new CoreSystemError('registerFunction needs metadata with a name and a callback.');
+    if (!metadata?.name || typeof callback !== 'function')
+      throw new CoreSystemError('registerFunction needs metadata with a name and a callback.');
     const key = metadata.name.toLowerCase();
     // The host rejects duplicate names (case-insensitively) when it indexes the app; failing here names the culprit.
     if (this.functions.has(key)) throw new CoreSystemError(`A function named "${metadata.name}" is already registered.`);

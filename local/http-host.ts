@@ -169,7 +169,12 @@ export interface HostRoute {
 export interface HostMount {
   /** Absolute path it owns, with everything below it; matched case-insensitively. */
   path: string;
-  handle(req: { method: string; url: URL; headers: Record<string, string>; body: Buffer }): Promise<{ status: number; headers?: Record<string, string>; json?: unknown }>;
+  handle(req: {
+    method: string;
+    url: URL;
+    headers: Record<string, string>;
+    body: Buffer;
+  }): Promise<{ status: number; headers?: Record<string, string>; json?: unknown }>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,7 +222,10 @@ function parseParam(inner: string): RouteParam & { catchAll: boolean; hasDefault
 
 /** Compiles an ASP.NET-style route template (`golives/{goLiveId}/units/{unitId:int?}`). */
 export function compileRoute(template: string): CompiledRoute {
-  const segments = template.replace(/^\/+|\/+$/g, '').split('/').filter((s) => s.length > 0);
+  const segments = template
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .filter((s) => s.length > 0);
   const params: RouteParam[] = [];
   const precedence: number[] = [];
   let source = '';
@@ -309,7 +317,10 @@ interface FunctionRoute {
 export function functionRoutes(registry: FunctionRegistry): FunctionRoute[] {
   const routes = registry.byTrigger('httpTrigger').map((fn, order) => {
     const template = typeof fn.trigger.route === 'string' && fn.trigger.route.trim() !== '' ? fn.trigger.route : fn.name;
-    const methods = Array.isArray(fn.trigger.methods) && fn.trigger.methods.length > 0 ? new Set(fn.trigger.methods.map((m) => String(m).toUpperCase())) : undefined;
+    const methods =
+      Array.isArray(fn.trigger.methods) && fn.trigger.methods.length > 0
+        ? new Set(fn.trigger.methods.map((m) => String(m).toUpperCase()))
+        : undefined;
     return { fn, route: compileRoute(template), methods, order };
   });
   routes.sort((a, b) => comparePrecedence(a.route.precedence, b.route.precedence) || a.order - b.order);
@@ -557,8 +568,21 @@ export class HttpHost {
         // No one to answer, and nothing went wrong on our side.
         res.destroy();
       } else {
-        this.#registry.emitLog({ level: 'error', category: 'system', message: `${method} ${url.pathname} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });
-        this.#sendProblem(req, res, new HostHttpError(500, 'INTERNAL', { sv: 'Något gick fel hos oss. Felet är loggat.', en: 'Something went wrong on our side. The error is logged.' }), lang, url);
+        this.#registry.emitLog({
+          level: 'error',
+          category: 'system',
+          message: `${method} ${url.pathname} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+        });
+        this.#sendProblem(
+          req,
+          res,
+          new HostHttpError(500, 'INTERNAL', {
+            sv: 'Något gick fel hos oss. Felet är loggat.',
+            en: 'Something went wrong on our side. The error is logged.',
+          }),
+          lang,
+          url,
+        );
       }
     } finally {
       if (this.#accessLog) {
@@ -575,13 +599,23 @@ export class HttpHost {
       const body = await this.#body(req);
       const result = await mount.handle({ method, url, headers: flattenHeaders(req.headers), body });
       const json = result.json === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(result.json));
-      this.#send(req, res, result.status, { ...(json.length ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...result.headers }, json);
+      this.#send(
+        req,
+        res,
+        result.status,
+        { ...(json.length ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...result.headers },
+        json,
+      );
       return;
     }
 
     const path = this.#belowPrefix(url.pathname);
     // Built only when needed: an Error captures a stack, which is not free on every request.
-    const notFound = (): HostHttpError => new HostHttpError(404, 'HTTP.NOT_FOUND', { sv: `Det finns ingen funktion på ${url.pathname}.`, en: `No function answers ${url.pathname}.` });
+    const notFound = (): HostHttpError =>
+      new HostHttpError(404, 'HTTP.NOT_FOUND', {
+        sv: `Det finns ingen funktion på ${url.pathname}.`,
+        en: `No function answers ${url.pathname}.`,
+      });
     if (path === undefined) throw notFound();
 
     for (const hr of this.#hostRoutes) {
@@ -641,7 +675,10 @@ export class HttpHost {
     return new HostHttpError(
       503,
       'HTTP.OVERLOADED',
-      { sv: 'Servern har för mycket att göra just nu. Försök igen om en sekund.', en: 'The server is too busy right now. Try again in a second.' },
+      {
+        sv: 'Servern har för mycket att göra just nu. Försök igen om en sekund.',
+        en: 'The server is too busy right now. Try again in a second.',
+      },
       { 'retry-after': seconds },
     );
   }
@@ -660,7 +697,10 @@ export class HttpHost {
     return new HostHttpError(
       405,
       'HTTP.METHOD_NOT_ALLOWED',
-      { sv: `${method} stöds inte på ${url.pathname}. Tillåtna metoder: ${allow}.`, en: `${method} is not supported on ${url.pathname}. Allowed: ${allow}.` },
+      {
+        sv: `${method} stöds inte på ${url.pathname}. Tillåtna metoder: ${allow}.`,
+        en: `${method} is not supported on ${url.pathname}. Allowed: ${allow}.`,
+      },
       { allow },
     );
   }
@@ -682,7 +722,12 @@ export class HttpHost {
     }
     const size = limit >= 1024 * 1024 ? `${limit / (1024 * 1024)} MiB` : `${limit / 1024} KiB`;
     // The rest of the body is never read, so the connection cannot be reused.
-    throw new HostHttpError(413, 'HTTP.TOO_LARGE', { sv: `Kroppen får vara högst ${size}.`, en: `The body may be at most ${size}.` }, { connection: 'close' });
+    throw new HostHttpError(
+      413,
+      'HTTP.TOO_LARGE',
+      { sv: `Kroppen får vara högst ${size}.`, en: `The body may be at most ${size}.` },
+      { connection: 'close' },
+    );
   }
 
   #sendProblem(req: http.IncomingMessage, res: http.ServerResponse, e: HostHttpError, lang: Lang, url: URL): void {
@@ -694,10 +739,22 @@ export class HttpHost {
       instance: url.pathname,
       code: e.code,
     };
-    this.#send(req, res, e.status, { 'content-type': 'application/problem+json; charset=utf-8', 'content-language': lang, ...e.headers }, Buffer.from(JSON.stringify(problem)));
+    this.#send(
+      req,
+      res,
+      e.status,
+      { 'content-type': 'application/problem+json; charset=utf-8', 'content-language': lang, ...e.headers },
+      Buffer.from(JSON.stringify(problem)),
+    );
   }
 
-  #send(req: http.IncomingMessage, res: http.ServerResponse, status: number, headers: Record<string, string | string[]>, body: Buffer): void {
+  #send(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    status: number,
+    headers: Record<string, string | string[]>,
+    body: Buffer,
+  ): void {
     if (res.headersSent) {
       res.destroy();
       return;
@@ -738,4 +795,3 @@ export function clientErrorAnswer(err: NodeJS.ErrnoException, socket: Duplex): v
     ]),
   );
 }
-

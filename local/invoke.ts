@@ -43,7 +43,11 @@ export interface InvocationInput {
  * Runs preInvocation hooks, the handler, postInvocation hooks and the response conversion.
  * Throws what the handler threw (after the postInvocation hooks saw it), as the worker does.
  */
-export async function invokeFunction(registry: FunctionRegistry, fn: RegisteredFunction, input: InvocationInput): Promise<RpcInvocationResponse> {
+export async function invokeFunction(
+  registry: FunctionRegistry,
+  fn: RegisteredFunction,
+  input: InvocationInput,
+): Promise<RpcInvocationResponse> {
   const invocationId = randomUUID();
   const inputData: RpcParameterBinding[] = [{ name: fn.triggerName, data: input.trigger }];
   for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
@@ -59,7 +63,8 @@ export async function invokeFunction(registry: FunctionRegistry, fn: RegisteredF
     invocationId,
     request: { invocationId, functionId: fn.functionId, inputData, triggerMetadata: input.triggerMetadata },
     metadata: fn.metadata,
-    log: (level, category, message) => registry.emitLog({ level, category, message, functionName: fn.name, invocationId }, invocationContext),
+    log: (level, category, message) =>
+      registry.emitLog({ level, category, message, functionName: fn.name, invocationId }, invocationContext),
   };
 
   const model = registry.programmingModel.getInvocationModel(coreCtx);
@@ -68,7 +73,13 @@ export async function invokeFunction(registry: FunctionRegistry, fn: RegisteredF
   invocationContext = context;
   const hookData: Record<string, unknown> = {};
 
-  const pre = { hookData, appHookData: registry.appHookData, invocationContext: context, functionCallback: fn.callback, inputs: args.inputs };
+  const pre = {
+    hookData,
+    appHookData: registry.appHookData,
+    invocationContext: context,
+    functionCallback: fn.callback,
+    inputs: args.inputs,
+  };
   if (registry.hooks('preInvocation').length > 0) {
     coreCtx.state = 'preInvocationHooks';
     try {
@@ -78,7 +89,14 @@ export async function invokeFunction(registry: FunctionRegistry, fn: RegisteredF
     }
   }
 
-  const post: { hookData: Record<string, unknown>; appHookData: Record<string, unknown>; invocationContext: unknown; inputs: unknown[]; result: unknown; error: unknown } = {
+  const post: {
+    hookData: Record<string, unknown>;
+    appHookData: Record<string, unknown>;
+    invocationContext: unknown;
+    inputs: unknown[];
+    result: unknown;
+    error: unknown;
+  } = {
     hookData,
     appHookData: registry.appHookData,
     invocationContext: context,
@@ -190,7 +208,8 @@ function serializeCookie(c: RpcHttpCookie): string {
   if (c.domain?.value) parts.push(`Domain=${c.domain.value}`);
   if (c.path?.value) parts.push(`Path=${c.path.value}`);
   const expires = c.expires?.value;
-  if (expires && typeof expires.seconds === 'number') parts.push(`Expires=${new Date(expires.seconds * 1000 + Math.floor((expires.nanos ?? 0) / 1e6)).toUTCString()}`);
+  if (expires && typeof expires.seconds === 'number')
+    parts.push(`Expires=${new Date(expires.seconds * 1000 + Math.floor((expires.nanos ?? 0) / 1e6)).toUTCString()}`);
   if (typeof c.maxAge?.value === 'number') parts.push(`Max-Age=${Math.trunc(c.maxAge.value)}`);
   if (c.secure?.value) parts.push('Secure');
   if (c.httpOnly?.value) parts.push('HttpOnly');

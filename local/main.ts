@@ -67,7 +67,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   if (values.start !== undefined) {
     if (clock !== 'simulated') throw new UsageError('--start gäller bara med --clock=simulated.');
     start = new Date(values.start);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(values.start) || Number.isNaN(start.getTime())) throw new UsageError(`--start måste vara en ISO-tid, inte "${values.start}".`);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(values.start) || Number.isNaN(start.getTime()))
+      throw new UsageError(`--start måste vara en ISO-tid, inte "${values.start}".`);
   }
 
   return {
@@ -144,7 +145,9 @@ async function main(): Promise<number | undefined> {
   // One write, so a reader of stdout sees the listing together with the URL line.
   console.log(runtime.describe().join('\n'));
   if (cli.allowRemote && !(await isLoopbackHost(cli.host))) {
-    console.warn(`VARNING: ${cli.host} nås från andra datorer och det finns ingen inloggning ännu. Alla som når adressen kan läsa och ändra data.`);
+    console.warn(
+      `VARNING: ${cli.host} nås från andra datorer och det finns ingen inloggning ännu. Alla som når adressen kan läsa och ändra data.`,
+    );
   }
 
   let stopping = false;

@@ -192,9 +192,16 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     if (registry.hasProgrammingModel) {
       const capabilities = (await registry.programmingModel.getCapabilities?.({})) ?? {};
       // With streaming the library waits for each request on its own proxy server, which this host does not feed.
-      if (capabilities.HttpUri) throw new Error('The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local runtime does not support.');
+      if (capabilities.HttpUri)
+        throw new Error(
+          'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local runtime does not support.',
+        );
     }
-    await registry.runHooks('appStart', { hookData: registry.appLevelHookData, appHookData: registry.appHookData, functionAppDirectory: appRoot ?? process.cwd() });
+    await registry.runHooks('appStart', {
+      hookData: registry.appLevelHookData,
+      appHookData: registry.appHookData,
+      functionAppDirectory: appRoot ?? process.cwd(),
+    });
     appStarted = true;
     registry.lock();
 
@@ -210,8 +217,16 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     if (usesDurable(registry)) {
       const d = (durable = new DurableHost({ registry, clock, ...durableStoreOptions(), taskHub: readTaskHub(appRoot, settings) }));
       // As the extension does: the binding value points clients at this host's Durable HTTP API.
-      const clientInput = (): { json: string } => ({ json: JSON.stringify(durableClientBindingData(new URL(httpHost!.url).origin, d.taskHub)) });
-      setDefaultExtraInputs(registry, new Map([['durableclient', clientInput], ['orchestrationclient', clientInput]]));
+      const clientInput = (): { json: string } => ({
+        json: JSON.stringify(durableClientBindingData(new URL(httpHost!.url).origin, d.taskHub)),
+      });
+      setDefaultExtraInputs(
+        registry,
+        new Map([
+          ['durableclient', clientInput],
+          ['orchestrationclient', clientInput],
+        ]),
+      );
     }
 
     httpHost = new HttpHost({
@@ -248,7 +263,15 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   }
 }
 
-function describe(url: string, prefix: string, clock: LocalClock, registry: FunctionRegistry, httpHost: HttpHost, timers: TimerHost, durable: DurableHost | undefined): string[] {
+function describe(
+  url: string,
+  prefix: string,
+  clock: LocalClock,
+  registry: FunctionRegistry,
+  httpHost: HttpHost,
+  timers: TimerHost,
+  durable: DurableHost | undefined,
+): string[] {
   const p = prefix ? `/${prefix}` : '';
   const origin = new URL(url).origin;
   const lines = [`Driftpuls lokal körning lyssnar på ${url} (health: ${p}/health)`];
@@ -261,7 +284,9 @@ function describe(url: string, prefix: string, clock: LocalClock, registry: Func
   const width = Math.max(0, ...[...registry.functions.values()].map((f) => f.name.length));
   for (const r of httpHost.routes()) lines.push(`  ${r.name.padEnd(width)}  [${r.methods.join(',')}] ${origin}${r.path}`);
   for (const t of timers.list()) {
-    const detail = t.error ? `I FEL: ${t.error}` : `${t.expression}${t.expression !== t.schedule ? ` (${t.schedule})` : ''}, nästa ${t.next?.toISOString()}`;
+    const detail = t.error
+      ? `I FEL: ${t.error}`
+      : `${t.expression}${t.expression !== t.schedule ? ` (${t.schedule})` : ''}, nästa ${t.next?.toISOString()}`;
     lines.push(`  ${t.name.padEnd(width)}  timer ${detail}`);
   }
   const durableKinds: Record<string, string> = {

@@ -52,7 +52,8 @@ export function validateSchedule(expression: string): void {
   if (/^\d+(\.\d+)?:\d{2}(:\d{2})?$/.test(expression.trim())) {
     throw new Error(`TimeSpan schedules ("${expression}") only run on App Service plans; use a six-field NCRONTAB expression.`);
   }
-  if (fields.length !== 6) throw new Error(`The schedule "${expression}" must have six fields ({second} {minute} {hour} {day} {month} {day-of-week}).`);
+  if (fields.length !== 6)
+    throw new Error(`The schedule "${expression}" must have six fields ({second} {minute} {hour} {day} {month} {day-of-week}).`);
   CronExpressionParser.parse(expression, { tz: 'UTC' });
 }
 
@@ -82,7 +83,12 @@ export class TimerHost {
         state.expression = expression;
       } catch (e) {
         state.error = e instanceof Error ? e.message : String(e);
-        this.#registry.emitLog({ level: 'error', category: 'system', functionName: fn.name, message: `The function is in error and will not run: ${state.error}` });
+        this.#registry.emitLog({
+          level: 'error',
+          category: 'system',
+          functionName: fn.name,
+          message: `The function is in error and will not run: ${state.error}`,
+        });
       }
       return { fn, state };
     });
@@ -159,7 +165,12 @@ export class TimerHost {
       });
     } catch (e) {
       ok = false;
-      this.#registry.emitLog({ level: 'error', category: 'system', functionName: fn.name, message: `Timer invocation failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });
+      this.#registry.emitLog({
+        level: 'error',
+        category: 'system',
+        functionName: fn.name,
+        message: `Timer invocation failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      });
     }
     state.last = occurrence;
     if (advance) {

@@ -11,7 +11,10 @@ const NotificationSettings = {
   /** ACS resource endpoint (https://<name>.<region>.communication.azure.com); the app's managed identity signs in. */
   ACS_ENDPOINT: z.url().optional(),
   /** ACS connection string (`endpoint=…;accesskey=…`): local servers and tests only; in Azure use ACS_ENDPOINT. */
-  ACS_CONNECTION_STRING: z.string().regex(/endpoint=[^;]+;\s*accesskey=[^;]+/i, { message: 'expected endpoint=…;accesskey=…' }).optional(),
+  ACS_CONNECTION_STRING: z
+    .string()
+    .regex(/endpoint=[^;]+;\s*accesskey=[^;]+/i, { message: 'expected endpoint=…;accesskey=…' })
+    .optional(),
   /** Sender address on a domain connected to the ACS resource, e.g. DoNotReply@driftpuls.example.se. */
   ACS_SENDER: z.email().optional(),
   /** ACS e-mail rate limit: mails per minute (a new resource allows about 30). */
@@ -42,11 +45,16 @@ type NotificationConfig = z.output<z.ZodObject<typeof NotificationSettings>>;
 function checkNotificationSettings(c: NotificationConfig, ctx: z.RefinementCtx, unresolved: ReadonlySet<string>): void {
   const need = (setting: keyof NotificationConfig, because: string) => {
     // An unresolved Key Vault reference is reported by health; only its sender fails (degrade).
-    if (c[setting] === undefined && !unresolved.has(setting)) ctx.addIssue({ code: 'custom', path: [setting], message: `${setting} is required when ${because}` });
+    if (c[setting] === undefined && !unresolved.has(setting))
+      ctx.addIssue({ code: 'custom', path: [setting], message: `${setting} is required when ${because}` });
   };
   if (c.NOTIFY_EMAIL === 'acs') {
     if (!c.ACS_ENDPOINT && !c.ACS_CONNECTION_STRING)
-      ctx.addIssue({ code: 'custom', path: ['ACS_ENDPOINT'], message: 'ACS_ENDPOINT (or, for local servers, ACS_CONNECTION_STRING) is required when NOTIFY_EMAIL=acs' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ACS_ENDPOINT'],
+        message: 'ACS_ENDPOINT (or, for local servers, ACS_CONNECTION_STRING) is required when NOTIFY_EMAIL=acs',
+      });
     need('ACS_SENDER', 'NOTIFY_EMAIL=acs');
   }
   if (c.NOTIFY_TEAMS_WEBHOOK === 'on') {
@@ -66,62 +74,65 @@ function checkNotificationSettings(c: NotificationConfig, ctx: z.RefinementCtx, 
  * Names match the app settings in infra/ (a test keeps the two in step).
  */
 const ConfigObject = z.object({
-    /** Cosmos DB account endpoint; set → Cosmos is the store, unset → the embedded store. */
-    COSMOS_ENDPOINT: z.url().optional(),
-    /** Key for local Cosmos servers only; in Azure the managed identity is used. */
-    COSMOS_KEY: z.string().min(1).optional(),
-    COSMOS_DATABASE: z.string().min(1).default('driftpuls'),
-    COSMOS_CONTAINER: z.string().min(1).default('golives'),
-    /** Folder of the embedded store (SQLite file). */
-    DRIFTPULS_DATA_DIR: z.string().min(1).default('.data'),
-    /**
-     * SQLite durability: FULL (the default) syncs every commit, so an acknowledged write
-     * survives power loss and a file system gone read-only; NORMAL (WAL) survives a process
-     * crash such as kill -9 only (issue 13: 70 of 1,045 acknowledged writes lost). Costs in bench/README.md.
-     */
-    EMBEDDED_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
-    /** NCRONTAB schedule of the heartbeat timer (UTC, six fields). */
-    HEARTBEAT_SCHEDULE: z.string().min(1).default('0 */1 * * * *'),
-    /**
-     * NCRONTAB schedule of the calendar tick (UTC, six fields): each tick sends the reminders
-     * and agendas that fell due since the last (R3.3, R4.4, R6.5, R9.1). Every minute, so a
-     * reminder is at most a minute late; the go-live's local times are computed in code.
-     */
-    SCHEDULE_TICK: z.string().min(1).default('0 */1 * * * *'),
-    /**
-     * Who callers are: `appservice` trusts `x-ms-client-principal` from App Service
-     * Authentication (Azure); `dev` accepts a developer principal and is refused in Azure.
-     */
-    AUTH_MODE: z.enum(['appservice', 'dev']).default('dev'),
-    /**
-     * The Entra app registration (client id) and tenant whose sign-ins the app accepts: a
-     * principal whose audience or issuer is another is refused. Required with AUTH_MODE=appservice.
-     */
-    AUTH_CLIENT_ID: z.string().trim().min(1).optional(),
-    AUTH_TENANT_ID: z
-      .string()
-      .trim()
-      .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, { message: 'the tenant id (a GUID)' })
-      .optional(),
-    /** Machine keys for imports and Power Automate: `name:scope:secret;…` (Key Vault in Azure). */
-    MACHINE_KEYS: z
-      .string()
-      .optional()
-      .refine((v) => v === undefined || /^([^:;]+:[^:;]+:[^;]{16,})(;[^:;]+:[^:;]+:[^;]{16,})*;?$/.test(v.trim()), {
-        message: 'MACHINE_KEYS must be name:scope:secret entries separated by ; (secret ≥ 16 characters)',
-      }),
-    /** Public base URL of the app, used in links people receive. */
-    PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:7071'),
-    ...NotificationSettings,
+  /** Cosmos DB account endpoint; set → Cosmos is the store, unset → the embedded store. */
+  COSMOS_ENDPOINT: z.url().optional(),
+  /** Key for local Cosmos servers only; in Azure the managed identity is used. */
+  COSMOS_KEY: z.string().min(1).optional(),
+  COSMOS_DATABASE: z.string().min(1).default('driftpuls'),
+  COSMOS_CONTAINER: z.string().min(1).default('golives'),
+  /** Folder of the embedded store (SQLite file). */
+  DRIFTPULS_DATA_DIR: z.string().min(1).default('.data'),
+  /**
+   * SQLite durability: FULL (the default) syncs every commit, so an acknowledged write
+   * survives power loss and a file system gone read-only; NORMAL (WAL) survives a process
+   * crash such as kill -9 only (issue 13: 70 of 1,045 acknowledged writes lost). Costs in bench/README.md.
+   */
+  EMBEDDED_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
+  /** NCRONTAB schedule of the heartbeat timer (UTC, six fields). */
+  HEARTBEAT_SCHEDULE: z.string().min(1).default('0 */1 * * * *'),
+  /**
+   * NCRONTAB schedule of the calendar tick (UTC, six fields): each tick sends the reminders
+   * and agendas that fell due since the last (R3.3, R4.4, R6.5, R9.1). Every minute, so a
+   * reminder is at most a minute late; the go-live's local times are computed in code.
+   */
+  SCHEDULE_TICK: z.string().min(1).default('0 */1 * * * *'),
+  /**
+   * Who callers are: `appservice` trusts `x-ms-client-principal` from App Service
+   * Authentication (Azure); `dev` accepts a developer principal and is refused in Azure.
+   */
+  AUTH_MODE: z.enum(['appservice', 'dev']).default('dev'),
+  /**
+   * The Entra app registration (client id) and tenant whose sign-ins the app accepts: a
+   * principal whose audience or issuer is another is refused. Required with AUTH_MODE=appservice.
+   */
+  AUTH_CLIENT_ID: z.string().trim().min(1).optional(),
+  AUTH_TENANT_ID: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, { message: 'the tenant id (a GUID)' })
+    .optional(),
+  /** Machine keys for imports and Power Automate: `name:scope:secret;…` (Key Vault in Azure). */
+  MACHINE_KEYS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || /^([^:;]+:[^:;]+:[^;]{16,})(;[^:;]+:[^:;]+:[^;]{16,})*;?$/.test(v.trim()), {
+      message: 'MACHINE_KEYS must be name:scope:secret entries separated by ; (secret ≥ 16 characters)',
+    }),
+  /** Public base URL of the app, used in links people receive. */
+  PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:7071'),
+  ...NotificationSettings,
 });
 
 function withChecks(unresolved: ReadonlySet<string>) {
   return ConfigObject.superRefine((c, ctx) => {
     if (c.AUTH_MODE === 'appservice') {
-      if (!c.AUTH_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['AUTH_CLIENT_ID'], message: 'AUTH_CLIENT_ID is required when AUTH_MODE=appservice' });
-      if (!c.AUTH_TENANT_ID) ctx.addIssue({ code: 'custom', path: ['AUTH_TENANT_ID'], message: 'AUTH_TENANT_ID is required when AUTH_MODE=appservice' });
+      if (!c.AUTH_CLIENT_ID)
+        ctx.addIssue({ code: 'custom', path: ['AUTH_CLIENT_ID'], message: 'AUTH_CLIENT_ID is required when AUTH_MODE=appservice' });
+      if (!c.AUTH_TENANT_ID)
+        ctx.addIssue({ code: 'custom', path: ['AUTH_TENANT_ID'], message: 'AUTH_TENANT_ID is required when AUTH_MODE=appservice' });
     }
-    if (c.COSMOS_KEY && !c.COSMOS_ENDPOINT) ctx.addIssue({ code: 'custom', path: ['COSMOS_ENDPOINT'], message: 'COSMOS_KEY is set but COSMOS_ENDPOINT is not' });
+    if (c.COSMOS_KEY && !c.COSMOS_ENDPOINT)
+      ctx.addIssue({ code: 'custom', path: ['COSMOS_ENDPOINT'], message: 'COSMOS_KEY is set but COSMOS_ENDPOINT is not' });
     checkNotificationSettings(c, ctx, unresolved);
   });
 }
@@ -146,7 +157,10 @@ export class ConfigError extends Error {
 /** Parses the environment; throws one error naming every bad setting. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const set = Object.entries(env).filter(([, v]) => v !== undefined && v !== '') as [string, string][];
-  const unresolved = set.filter(([, v]) => KEY_VAULT_REFERENCE.test(v)).map(([k]) => k).sort();
+  const unresolved = set
+    .filter(([, v]) => KEY_VAULT_REFERENCE.test(v))
+    .map(([k]) => k)
+    .sort();
   const cleaned = Object.fromEntries(set.filter(([, v]) => !KEY_VAULT_REFERENCE.test(v)));
   const result = withChecks(new Set(unresolved)).safeParse(cleaned);
   if (!result.success) {

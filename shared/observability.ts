@@ -13,17 +13,20 @@ let state: TelemetryState | undefined;
 export function startTelemetry(env: Record<string, string | undefined> = process.env): TelemetryState {
   if (state) return state;
   if (!env.APPLICATIONINSIGHTS_CONNECTION_STRING || env.OTEL_ENABLED === 'false') return (state = 'off');
-   
+
   const { useAzureMonitor } = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
-  const { AzureFunctionsInstrumentation } = require('@azure/functions-opentelemetry-instrumentation') as typeof import('@azure/functions-opentelemetry-instrumentation');
+  const { AzureFunctionsInstrumentation } =
+    require('@azure/functions-opentelemetry-instrumentation') as typeof import('@azure/functions-opentelemetry-instrumentation');
   const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
   const { trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const { logs } = require('@opentelemetry/api-logs') as typeof import('@opentelemetry/api-logs');
-   
+
   const { ManagedIdentityCredential } = require('@azure/identity') as typeof import('@azure/identity');
   // Application Insights has local auth off (infra/): the exporter signs in as the app's user-assigned identity.
   const credential = env.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: env.AZURE_CLIENT_ID }) : undefined;
-  useAzureMonitor({ azureMonitorExporterOptions: { connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING, ...(credential ? { credential } : {}) } });
+  useAzureMonitor({
+    azureMonitorExporterOptions: { connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING, ...(credential ? { credential } : {}) },
+  });
   registerInstrumentations({
     tracerProvider: trace.getTracerProvider(),
     loggerProvider: logs.getLoggerProvider(),

@@ -11,13 +11,18 @@ const ROOT = path.resolve(__dirname, '..');
 function files(dir: string): string[] {
   const abs = path.join(ROOT, dir);
   if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(abs, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(dir, f));
 }
 
 const importsOf = (file: string): string[] =>
-  [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|require\(['"]([^'"]+)['"]\)|import\(['"]([^'"]+)['"]\)/g)].map(
-    (m) => m[1] ?? m[2] ?? m[3]!,
-  );
+  [
+    ...fs
+      .readFileSync(path.join(ROOT, file), 'utf8')
+      .matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|require\(['"]([^'"]+)['"]\)|import\(['"]([^'"]+)['"]\)/g),
+  ].map((m) => m[1] ?? m[2] ?? m[3]!);
 
 const source = (file: string) =>
   fs

@@ -13,12 +13,21 @@ export const uniqueId = (prefix: string): string => `${prefix}-${(++sequence).to
 const AT = '2026-11-27T08:00:00.000Z';
 
 /** A go-live with two förvaltningar and three units; `input` goes through `GoLiveInput` like a PUT body. */
-export function makeGoLive(overrides: Partial<Pick<GoLive, 'id' | 'createdAt' | 'updatedAt'>> & { input?: Partial<GoLiveInput> } = {}): GoLive {
+export function makeGoLive(
+  overrides: Partial<Pick<GoLive, 'id' | 'createdAt' | 'updatedAt'>> & { input?: Partial<GoLiveInput> } = {},
+): GoLive {
   const input = GoLiveInput.parse({
     name: 'Driftsättning Cosmic våg 1',
     startDate: '2026-11-27',
     forvaltningar: [
-      { id: 'kirurgi', name: 'Kirurgi', units: [{ id: 'avd-12', name: 'Avdelning 12' }, { id: 'avd-14', name: 'Avdelning 14' }] },
+      {
+        id: 'kirurgi',
+        name: 'Kirurgi',
+        units: [
+          { id: 'avd-12', name: 'Avdelning 12' },
+          { id: 'avd-14', name: 'Avdelning 14' },
+        ],
+      },
       { id: 'medicin', name: 'Medicin', units: [{ id: 'akuten', name: 'Akutmottagningen' }] },
     ],
     ...overrides.input,

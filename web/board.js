@@ -72,7 +72,11 @@ function alert(message, link) {
 
 /** @param {number} status */
 function alertFor(status) {
-  if (status === 401) alert(t('signIn'), { href: `/.auth/login/aad?post_login_redirect_uri=${encodeURIComponent(location.pathname + location.hash)}`, text: t('signInLink') });
+  if (status === 401)
+    alert(t('signIn'), {
+      href: `/.auth/login/aad?post_login_redirect_uri=${encodeURIComponent(location.pathname + location.hash)}`,
+      text: t('signInLink'),
+    });
   else if (status === 403) alert(t('forbidden'));
   else if (status === 404) alert(t('goLiveMissing'));
 }
@@ -80,7 +84,8 @@ function alertFor(status) {
 function showView() {
   const wanted = location.hash.replace(/^#/, '');
   const view = VIEWS.includes(wanted) ? wanted : 'lagesbild';
-  for (const el of document.querySelectorAll('main [data-view]')) /** @type {HTMLElement} */ (el).hidden = el.getAttribute('data-view') !== view;
+  for (const el of document.querySelectorAll('main [data-view]'))
+    /** @type {HTMLElement} */ (el).hidden = el.getAttribute('data-view') !== view;
   for (const a of document.querySelectorAll('[data-view-link]')) {
     if (a.getAttribute('data-view-link') === view) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -182,7 +187,8 @@ function applyLang() {
 
 async function start() {
   // The pages people work in (issue 16): challenges, incidents, the decision log.
-  for (const a of document.querySelectorAll('[data-nav]')) a.setAttribute('href', pageHref(/** @type {import('./links.js').PageName} */ (a.getAttribute('data-nav') ?? 'board'), goLiveId));
+  for (const a of document.querySelectorAll('[data-nav]'))
+    a.setAttribute('href', pageHref(/** @type {import('./links.js').PageName} */ (a.getAttribute('data-nav') ?? 'board'), goLiveId));
   setLang(initialLang());
   applyLang();
   showView();

@@ -39,7 +39,12 @@ export function renderDayChart(root, day) {
       w.state === 'closed' ? null : s('tspan', { dx: 8, class: 'chart-state' }, t(w.state === 'open' ? 'windowOpen' : 'windowUpcoming')),
     );
     if (!w.counts) {
-      return s('g', { class: 'row upcoming', 'data-checkpoint': w.checkpoint }, label, s('rect', { x: 1, y, width: barW, height: barH, rx: 4, class: 'seg-upcoming' }));
+      return s(
+        'g',
+        { class: 'row upcoming', 'data-checkpoint': w.checkpoint },
+        label,
+        s('rect', { x: 1, y, width: barW, height: barH, rx: 4, class: 'seg-upcoming' }),
+      );
     }
     const counts = w.counts;
     const numbers = s(
@@ -54,7 +59,14 @@ export function renderDayChart(root, day) {
       x += wSeg;
       return g;
     });
-    return s('g', { class: `row ${w.state}`, 'data-checkpoint': w.checkpoint }, label, numbers, ...segs, s('rect', { x: 1, y, width: barW, height: barH, class: 'bar-frame' }));
+    return s(
+      'g',
+      { class: `row ${w.state}`, 'data-checkpoint': w.checkpoint },
+      label,
+      numbers,
+      ...segs,
+      s('rect', { x: 1, y, width: barW, height: barH, class: 'bar-frame' }),
+    );
   });
   const height = day.windows.length * rowH;
 
@@ -84,7 +96,11 @@ export function renderDayChart(root, day) {
         h(
           'tr',
           { 'data-checkpoint': w.checkpoint },
-          h('th', { scope: 'row' }, `${w.checkpoint} (${t('window', { from: clock(w.from, day.timeZone), to: clock(w.to, day.timeZone) })})`),
+          h(
+            'th',
+            { scope: 'row' },
+            `${w.checkpoint} (${t('window', { from: clock(w.from, day.timeZone), to: clock(w.to, day.timeZone) })})`,
+          ),
           ...SHADES.map((k) => h('td', { 'data-shade': k }, w.counts ? w.counts[k] : '–')),
         ),
       ),

@@ -19,7 +19,13 @@ export const isColour = (c) => c === 'green' || c === 'yellow' || c === 'red';
  * @param {string} [label] instead of the colour's word
  */
 export function badge(shade, label) {
-  return h('span', { class: `badge c-${shade}` }, h('span', { class: 'sym', 'aria-hidden': 'true' }, SYMBOL[shade]), ' ', label ?? t(shade));
+  return h(
+    'span',
+    { class: `badge c-${shade}` },
+    h('span', { class: 'sym', 'aria-hidden': 'true' }, SYMBOL[shade]),
+    ' ',
+    label ?? t(shade),
+  );
 }
 
 /** @param {Shade} shade */

@@ -172,7 +172,8 @@ export function wireSubmit(ctx, form, spec) {
     }
     if (Array.isArray(problem.errors) && problem.errors.length) return showErrors(form, problem.errors, problem.detail);
     status.className = 'form-status error';
-    status.textContent = reply.status === 404 && problem.code === 'HTTP.NOT_FOUND' ? t('routeMissing') : (problem.detail ?? `HTTP ${reply.status}`);
+    status.textContent =
+      reply.status === 404 && problem.code === 'HTTP.NOT_FOUND' ? t('routeMissing') : (problem.detail ?? `HTTP ${reply.status}`);
   });
 }
 
@@ -253,8 +254,16 @@ export function setupUnitForm(ctx) {
   const units = new Map(ctx.goLive.forvaltningar.flatMap((f) => f.units.map((u) => [u.id, u.name])));
 
   const relabel = () => {
-    fillSelect(select, t('chooseUnit'), ctx.goLive.forvaltningar.map((f) => h('optgroup', { label: f.name }, ...f.units.map((u) => h('option', { value: u.id }, u.name)))));
-    renderColourOptions(colours, 'colour', COLOURS.map((c) => ({ value: c, shade: c, text: UNIT_COLOUR_MEANING[c][lang()] })));
+    fillSelect(
+      select,
+      t('chooseUnit'),
+      ctx.goLive.forvaltningar.map((f) => h('optgroup', { label: f.name }, ...f.units.map((u) => h('option', { value: u.id }, u.name)))),
+    );
+    renderColourOptions(
+      colours,
+      'colour',
+      COLOURS.map((c) => ({ value: c, shade: c, text: UNIT_COLOUR_MEANING[c][lang()] })),
+    );
   };
   relabel();
   remember(select, `driftpuls.${ctx.goLiveId}.unit`);
@@ -270,7 +279,12 @@ export function setupUnitForm(ctx) {
       path: `golives/${encodeURIComponent(ctx.goLiveId)}/units/${encodeURIComponent(select.value)}/reports`,
       body: { colour: chosen(colours), explanation: text(explanation.value), ...reporterOf(reporter.value) },
     }),
-    success: (r) => t('sentUnit', { unit: units.get(r.unitId) ?? r.unitId, colour: colourWord(r.colour), time: clock(r.reportedAt, ctx.goLive.timeZone) }),
+    success: (r) =>
+      t('sentUnit', {
+        unit: units.get(r.unitId) ?? r.unitId,
+        colour: colourWord(r.colour),
+        time: clock(r.reportedAt, ctx.goLive.timeZone),
+      }),
     after: () => {
       saveName();
       for (const input of colours.querySelectorAll('input')) input.checked = false;
@@ -443,7 +457,12 @@ export function setupAreaForm(ctx) {
         },
       };
     },
-    success: (r) => t('sentArea', { area: areas.get(r.areaId) ?? r.areaId, colour: colourWord(r.colour), time: clock(r.reportedAt, ctx.goLive.timeZone) }),
+    success: (r) =>
+      t('sentArea', {
+        area: areas.get(r.areaId) ?? r.areaId,
+        colour: colourWord(r.colour),
+        time: clock(r.reportedAt, ctx.goLive.timeZone),
+      }),
     after: () => {
       saveName();
       summary.value = '';
@@ -489,9 +508,19 @@ export function setupChallengeForm(ctx) {
     ],
     request: () => ({
       path: `golives/${encodeURIComponent(ctx.goLiveId)}/challenges`,
-      body: { title: text(title.value), colour: chosen(colours), areaId: select.value, needFromOthers: text(need.value), ideas: text(ideas.value) },
+      body: {
+        title: text(title.value),
+        colour: chosen(colours),
+        areaId: select.value,
+        needFromOthers: text(need.value),
+        ideas: text(ideas.value),
+      },
     }),
-    success: (r) => t('sentChallenge', { title: r?.title ?? text(title.value), time: clock(r?.raisedAt ?? r?.createdAt ?? new Date().toISOString(), ctx.goLive.timeZone) }),
+    success: (r) =>
+      t('sentChallenge', {
+        title: r?.title ?? text(title.value),
+        time: clock(r?.raisedAt ?? r?.createdAt ?? new Date().toISOString(), ctx.goLive.timeZone),
+      }),
     after: () => {
       title.value = '';
       need.value = '';

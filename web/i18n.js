@@ -135,7 +135,8 @@ const sv = {
   areaYellow: 'En stor eller flera mindre incidenter',
   areaRed: 'En mycket stor eller flera stora incidenter',
   challengeFormTitle: 'Lyft en utmaning (R7)',
-  challengeFormHint: 'Ett rött eller gult problem som området inte klarar själv. Berätta vad ni behöver från andra och era idéer om lösning.',
+  challengeFormHint:
+    'Ett rött eller gult problem som området inte klarar själv. Berätta vad ni behöver från andra och era idéer om lösning.',
   challengeTitle: 'Rubrik',
   challengeColourLegend: 'Färg',
   challengeRed: 'Stor påverkan',
@@ -633,5 +634,6 @@ export function tn(key, n) {
  */
 export function translate(root = document) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(/** @type {TextKey} */ (el.getAttribute('data-i18n')));
-  for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(/** @type {TextKey} */ (el.getAttribute('data-i18n-label'))));
+  for (const el of root.querySelectorAll('[data-i18n-label]'))
+    el.setAttribute('aria-label', t(/** @type {TextKey} */ (el.getAttribute('data-i18n-label'))));
 }

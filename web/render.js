@@ -64,7 +64,8 @@ export function safeHref(v) {
 }
 
 const CLOSED = new Set(['closed', 'resolved', 'done', 'decided', 'cancelled', 'withdrawn']);
-const isClosed = (/** @type {Record<string, any>} */ x) => CLOSED.has(String(x.status ?? x.state ?? '').toLowerCase()) || x.closedAt || x.decidedAt;
+const isClosed = (/** @type {Record<string, any>} */ x) =>
+  CLOSED.has(String(x.status ?? x.state ?? '').toLowerCase()) || x.closedAt || x.decidedAt;
 
 /**
  * Open challenges: the overview's own field when it has one, else the challenges API's list.
@@ -119,7 +120,14 @@ export function decisionsOf(ov, listed) {
     .map((d) => {
       const deadline = str(d.deadline) ?? str(d.deadlineAt) ?? str(d.dueAt) ?? str(d.due);
       const overdue = typeof d.overdue === 'boolean' ? d.overdue : deadline !== null && Date.parse(deadline) < Date.parse(now);
-      return { id: String(d.id ?? ''), title: str(d.title) ?? str(d.question) ?? str(d.subject) ?? '', deadline, overdue, forum: str(d.forum) ?? str(d.decidedBy) ?? str(d.kind) ?? '', challengeId: str(d.challengeId) };
+      return {
+        id: String(d.id ?? ''),
+        title: str(d.title) ?? str(d.question) ?? str(d.subject) ?? '',
+        deadline,
+        overdue,
+        forum: str(d.forum) ?? str(d.decidedBy) ?? str(d.kind) ?? '',
+        challengeId: str(d.challengeId),
+      };
     })
     .sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.deadline ?? '9').localeCompare(b.deadline ?? '9'));
 }
@@ -134,7 +142,10 @@ export function meetingsOf(ov, apiBase) {
   let items = listOf(raw, ['items', 'meetings']);
   // Also `{ DSL: {...}, CSL: {...} }`, keyed by forum.
   const o = obj(raw);
-  if (items.length === 0 && o) items = Object.entries(o).filter(([, v]) => obj(v)).map(([forum, v]) => ({ forum, ...v }));
+  if (items.length === 0 && o)
+    items = Object.entries(o)
+      .filter(([, v]) => obj(v))
+      .map(([forum, v]) => ({ forum, ...v }));
   return items
     .map((m) => {
       const id = str(m.id) ?? str(m.meetingId);
@@ -144,8 +155,16 @@ export function meetingsOf(ov, apiBase) {
         safeHref(m.agendaHref) ??
         safeHref(obj(m.links)?.agenda) ??
         safeHref(agenda?.url) ??
-        (id ? `${apiBase}golives/${encodeURIComponent(ov.goLiveId)}/meetings/${encodeURIComponent(id)}/agenda?format=html&lang=${lang()}` : null);
-      return { forum: str(m.forum) ?? '', startsAt: str(m.startsAt) ?? str(m.start) ?? str(m.at) ?? '', inProgress: m.inProgress === true, agendaHref: href, meetingId: id ? String(id) : null };
+        (id
+          ? `${apiBase}golives/${encodeURIComponent(ov.goLiveId)}/meetings/${encodeURIComponent(id)}/agenda?format=html&lang=${lang()}`
+          : null);
+      return {
+        forum: str(m.forum) ?? '',
+        startsAt: str(m.startsAt) ?? str(m.start) ?? str(m.at) ?? '',
+        inProgress: m.inProgress === true,
+        agendaHref: href,
+        meetingId: id ? String(id) : null,
+      };
     })
     .filter((m) => m.startsAt !== '')
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
@@ -166,7 +185,8 @@ export function overdueUnits(ov, day) {
   const closed = day?.windows.filter((w) => w.state === 'closed').at(-1);
   for (const f of ov.forvaltningar)
     for (const u of f.units)
-      if (closed?.missingUnitIds.includes(u.unitId) && !(u.reportedAt && Date.parse(u.reportedAt) > Date.parse(closed.to))) overdue.add(u.unitId);
+      if (closed?.missingUnitIds.includes(u.unitId) && !(u.reportedAt && Date.parse(u.reportedAt) > Date.parse(closed.to)))
+        overdue.add(u.unitId);
   return overdue;
 }
 
@@ -194,7 +214,14 @@ const empty = (root, text) => root.replaceChildren(h('li', { class: 'empty' }, t
 export function renderSummary(root, ov, derived) {
   const u = ov.units;
   /** @param {string} cls @param {string} symbol @param {number} n @param {string} label */
-  const item = (cls, symbol, n, label) => h('li', { class: `stat ${cls}` }, h('span', { class: 'sym', 'aria-hidden': 'true' }, symbol), h('span', { class: 'n' }, n), h('span', { class: 'label' }, label));
+  const item = (cls, symbol, n, label) =>
+    h(
+      'li',
+      { class: `stat ${cls}` },
+      h('span', { class: 'sym', 'aria-hidden': 'true' }, symbol),
+      h('span', { class: 'n' }, n),
+      h('span', { class: 'label' }, label),
+    );
   const next = derived.meetings[0];
   const overdueDecisions = derived.decisions.filter((d) => d.overdue).length;
   root.replaceChildren(
@@ -208,7 +235,9 @@ export function renderSummary(root, ov, derived) {
     h('li', { class: `stat info${ov.majorIncidents.length ? ' alerting' : ''}` }, t('summaryIncidents', { n: ov.majorIncidents.length })),
     h('li', { class: 'stat info' }, tn('summaryChallenges', derived.challenges.length)),
     h('li', { class: `stat info${overdueDecisions ? ' alerting' : ''}` }, tn('summaryDecisions', derived.decisions.length)),
-    ...(next ? [h('li', { class: 'stat info' }, t('summaryNext', { forum: next.forum, time: when(next.startsAt, ov.timeZone, ov.generatedAt) }))] : []),
+    ...(next
+      ? [h('li', { class: 'stat info' }, t('summaryNext', { forum: next.forum, time: when(next.startsAt, ov.timeZone, ov.generatedAt) }))]
+      : []),
   );
 }
 
@@ -227,7 +256,12 @@ export function renderAreas(root, ov, overdue) {
       return h(
         'li',
         { class: `area ${colour ? `c-${colour}-edge` : 'c-missing-edge'}`, 'data-area': a.areaId },
-        h('div', { class: 'area-head' }, colour ? badge(colour) : badge('missing', t('notReported')), h('strong', { class: 'area-name' }, a.name)),
+        h(
+          'div',
+          { class: 'area-head' },
+          colour ? badge(colour) : badge('missing', t('notReported')),
+          h('strong', { class: 'area-name' }, a.name),
+        ),
         h(
           'div',
           { class: 'area-body' },
@@ -235,8 +269,12 @@ export function renderAreas(root, ov, overdue) {
             ? h(
                 'div',
                 { class: 'area-meta' },
-                overdue.has(a.areaId) ? h('span', { class: 'mark', title: t('areaOverdueLong') }, `${OVERDUE_SYMBOL} ${t('overdue')}`) : null,
-                trend ? h('span', { class: `trend trend-${trend}`, title: t('trendTitle') }, t(/** @type {any} */ (`trend_${trend}`))) : null,
+                overdue.has(a.areaId)
+                  ? h('span', { class: 'mark', title: t('areaOverdueLong') }, `${OVERDUE_SYMBOL} ${t('overdue')}`)
+                  : null,
+                trend
+                  ? h('span', { class: `trend trend-${trend}`, title: t('trendTitle') }, t(/** @type {any} */ (`trend_${trend}`)))
+                  : null,
                 a.reportedAt ? h('span', {}, t('reportedAt', { time: when(a.reportedAt, ov.timeZone, ov.generatedAt) })) : null,
                 a.openProblems ? h('span', {}, tn('openProblems', a.openProblems)) : null,
               )
@@ -271,7 +309,11 @@ export function renderUnits(root, ov, overdue) {
             'span',
             { class: 'counts' },
             ...['green', 'yellow', 'red', 'missing'].map((k) =>
-              h('span', { class: `count c-${k}-text`, title: t(/** @type {any} */ (k)) }, `${SYMBOL[/** @type {keyof typeof SYMBOL} */ (k)]} ${c[k] ?? 0}`),
+              h(
+                'span',
+                { class: `count c-${k}-text`, title: t(/** @type {any} */ (k)) },
+                `${SYMBOL[/** @type {keyof typeof SYMBOL} */ (k)]} ${c[k] ?? 0}`,
+              ),
             ),
           ),
         ),
@@ -284,7 +326,12 @@ export function renderUnits(root, ov, overdue) {
             const marks = [u.stale ? 'stale' : '', isOverdue ? 'overdue' : ''].filter(Boolean).join(' ');
             return h(
               'li',
-              { class: `tile c-${colour ?? 'missing'} ${marks}`.trim(), 'data-unit': u.unitId, 'data-colour': colour ?? 'missing', title: u.explanation ?? undefined },
+              {
+                class: `tile c-${colour ?? 'missing'} ${marks}`.trim(),
+                'data-unit': u.unitId,
+                'data-colour': colour ?? 'missing',
+                title: u.explanation ?? undefined,
+              },
               h('span', { class: 'tile-name' }, u.name),
               h(
                 'span',
@@ -325,7 +372,9 @@ export function renderIncidents(root, ov) {
           i.sdReference ? `${i.sdReference} · ` : '',
           t('opened', { time: when(i.openedAt, ov.timeZone, ov.generatedAt) }),
           ` (${t('ago', { d: duration(between(i.openedAt, ov.generatedAt)) })})`,
-          i.lastUpdateAt && i.lastUpdateAt !== i.openedAt ? ` · ${t('lastUpdate', { time: when(i.lastUpdateAt, ov.timeZone, ov.generatedAt) })}` : '',
+          i.lastUpdateAt && i.lastUpdateAt !== i.openedAt
+            ? ` · ${t('lastUpdate', { time: when(i.lastUpdateAt, ov.timeZone, ov.generatedAt) })}`
+            : '',
         ),
       ),
     ),
@@ -347,7 +396,11 @@ export function renderChallenges(root, ov, challenges) {
         { class: 'item challenge', 'data-challenge': c.id },
         badge(c.colour),
         h('a', { class: 'item-title', href: pageHref('challenge', ov.goLiveId, c.id) }, c.title),
-        h('span', { class: 'item-meta' }, [c.area, c.raisedAt ? t('age', { d: duration(between(c.raisedAt, ov.generatedAt)) }) : ''].filter(Boolean).join(' · ')),
+        h(
+          'span',
+          { class: 'item-meta' },
+          [c.area, c.raisedAt ? t('age', { d: duration(between(c.raisedAt, ov.generatedAt)) }) : ''].filter(Boolean).join(' · '),
+        ),
       ),
     ),
   );
@@ -367,9 +420,19 @@ export function renderDecisions(root, ov, decisions) {
       return h(
         'li',
         { class: `item decision${d.overdue ? ' overdue' : ''}` },
-        d.overdue ? h('span', { class: 'flag' }, `${OVERDUE_SYMBOL} ${t('overdueBy', { d: duration(left) })}`) : Number.isFinite(left) ? h('span', { class: 'flag calm' }, t('left', { d: duration(left) })) : null,
-        d.challengeId ? h('a', { class: 'item-title', href: pageHref('challenge', ov.goLiveId, d.challengeId) }, d.title) : h('span', { class: 'item-title' }, d.title),
-        h('span', { class: 'item-meta' }, [d.forum, d.deadline ? t('deadline', { time: when(d.deadline, ov.timeZone, ov.generatedAt) }) : ''].filter(Boolean).join(' · ')),
+        d.overdue
+          ? h('span', { class: 'flag' }, `${OVERDUE_SYMBOL} ${t('overdueBy', { d: duration(left) })}`)
+          : Number.isFinite(left)
+            ? h('span', { class: 'flag calm' }, t('left', { d: duration(left) }))
+            : null,
+        d.challengeId
+          ? h('a', { class: 'item-title', href: pageHref('challenge', ov.goLiveId, d.challengeId) }, d.title)
+          : h('span', { class: 'item-title' }, d.title),
+        h(
+          'span',
+          { class: 'item-meta' },
+          [d.forum, d.deadline ? t('deadline', { time: when(d.deadline, ov.timeZone, ov.generatedAt) }) : ''].filter(Boolean).join(' · '),
+        ),
       );
     }),
   );
@@ -399,4 +462,3 @@ export function renderMeetings(root, ov, meetings) {
     ),
   );
 }
-

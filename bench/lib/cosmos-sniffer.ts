@@ -46,7 +46,8 @@ function classify(req: http.IncomingMessage): { kind: OpKind; id?: string } {
       // The SDK asks the gateway for a query plan before a query; Azure answers it without
       // touching documents, while the test server runs the query for it too.
       if (isTrue(req.headers['x-ms-cosmos-is-query-plan-request'])) return { kind: 'queryPlan' };
-      if (isTrue(req.headers['x-ms-documentdb-isquery']) || req.headers['content-type'] === 'application/query+json') return { kind: 'query' };
+      if (isTrue(req.headers['x-ms-documentdb-isquery']) || req.headers['content-type'] === 'application/query+json')
+        return { kind: 'query' };
       if (isTrue(req.headers['x-ms-documentdb-is-upsert'])) return { kind: 'upsert' };
       return { kind: 'create' };
     default:
@@ -98,7 +99,15 @@ export function sniff(server: http.Server, sink: (op: CosmosOp) => void): void {
           // Not JSON: an error page; the status says enough.
         }
       }
-      sink({ kind, status: res.statusCode, requestBytes, responseBytes: body.length, documents, docType, ru: estimate(kind, res.statusCode, requestBytes, body.length) });
+      sink({
+        kind,
+        status: res.statusCode,
+        requestBytes,
+        responseBytes: body.length,
+        documents,
+        docType,
+        ru: estimate(kind, res.statusCode, requestBytes, body.length),
+      });
     });
   });
 }

@@ -82,7 +82,8 @@ export interface LoadResult {
 
 function assertLoopback(origin: string): URL {
   const u = new URL(origin);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) throw new Error(`The load generator only talks to loopback, not ${u.hostname}.`);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname))
+    throw new Error(`The load generator only talks to loopback, not ${u.hostname}.`);
   return u;
 }
 
@@ -122,12 +123,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...req.headers };
       if (req.body) headers['content-length'] = String(req.body.length);
-      const r = http.request({ agent, hostname: target.hostname, port: target.port, method: req.method, path: req.path, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const r = http.request(
+        { agent, hostname: target.hostname, port: target.port, method: req.method, path: req.path, headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       r.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })));
       r.end(req.body);
     });
@@ -168,7 +172,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       }
       if (ok) okTotal++;
       completions++;
-      if (phase === 'warmup' && completions >= (o.warmupMinCompletions ?? o.connections) && performance.now() - started >= o.warmupMs) startMeasuring();
+      if (phase === 'warmup' && completions >= (o.warmupMinCompletions ?? o.connections) && performance.now() - started >= o.warmupMs)
+        startMeasuring();
       // Throughput counts every answer inside the window, whenever its request was sent; latency
       // only requests sent inside it too, so a straggler from the warm-up does not pose as p99.
       if (phase !== 'measure') continue;
@@ -196,10 +201,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     }
   };
 
-  const warmupTimer = setTimeout(() => {
-    steady = false;
-    startMeasuring();
-  }, Math.max(o.warmupMs, o.maxWarmupMs ?? 30_000));
+  const warmupTimer = setTimeout(
+    () => {
+      steady = false;
+      startMeasuring();
+    },
+    Math.max(o.warmupMs, o.maxWarmupMs ?? 30_000),
+  );
   await Promise.all(Array.from({ length: o.connections }, (_, c) => loop(c)));
   clearTimeout(warmupTimer);
   clearTimeout(stopTimer);
@@ -220,7 +228,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     p90: percentile(sorted, 90),
     p99: percentile(sorted, 99),
     max: percentile(sorted, 100),
-    ...(serverCpu0 !== undefined && serverCpu1 !== undefined ? { serverCpuUsPerRequest: ((serverCpu1 - serverCpu0) * 1000) / measured } : {}),
+    ...(serverCpu0 !== undefined && serverCpu1 !== undefined
+      ? { serverCpuUsPerRequest: ((serverCpu1 - serverCpu0) * 1000) / measured }
+      : {}),
     clientCpuUsPerRequest: ((clientCpu1 - clientCpu0) * 1000) / measured,
     shed,
     ...(o.kindOf
@@ -228,7 +238,17 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           byKind: Object.fromEntries(
             [...kinds].map(([name, k]) => {
               const l = Float64Array.from(k.latencies).sort();
-              return [name, { requests: k.requests, shed: k.shed, errors: k.errors, p50: percentile(l, 50), p99: percentile(l, 99), max: percentile(l, 100) }];
+              return [
+                name,
+                {
+                  requests: k.requests,
+                  shed: k.shed,
+                  errors: k.errors,
+                  p50: percentile(l, 50),
+                  p99: percentile(l, 99),
+                  max: percentile(l, 100),
+                },
+              ];
             }),
           ),
         }

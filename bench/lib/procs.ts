@@ -32,7 +32,8 @@ process.on('exit', removeTmpDirs);
 export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('npm_')) env[k] = v;
-  for (const k of ['PORT', 'HOST', 'DRIFTPULS_DATA_DIR', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'MACHINE_KEYS', 'NODE_OPTIONS']) delete env[k];
+  for (const k of ['PORT', 'HOST', 'DRIFTPULS_DATA_DIR', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'MACHINE_KEYS', 'NODE_OPTIONS'])
+    delete env[k];
   return { ...env, COSMOS_ENDPOINT: '', COSMOS_KEY: '', AUTH_MODE: 'dev', ...extra };
 }
 
@@ -48,9 +49,16 @@ export interface ServerChild {
  * Starts a server process whose output goes to a file (not a pipe: neither process should
  * spend time on the other's log lines) and waits for the line that says where it listens.
  */
-export async function startServer(args: string[], opts: { env?: NodeJS.ProcessEnv; logFile: string; listenPattern: RegExp; timeoutMs?: number; nodeFlags?: string[] }): Promise<ServerChild> {
+export async function startServer(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; logFile: string; listenPattern: RegExp; timeoutMs?: number; nodeFlags?: string[] },
+): Promise<ServerChild> {
   const fd = fs.openSync(opts.logFile, 'w');
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...args], { cwd: ROOT, env: childEnv(opts.env), stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...args], {
+    cwd: ROOT,
+    env: childEnv(opts.env),
+    stdio: ['ignore', fd, fd],
+  });
   fs.closeSync(fd);
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));

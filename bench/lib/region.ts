@@ -2,7 +2,14 @@ import { DateTime } from 'luxon';
 import type { AreaReport } from '../../shared/domain/area-report';
 import { AreaReportInput, suggestAreaColour } from '../../shared/domain/area-report';
 import type { Challenge, ChallengeEvent } from '../../shared/domain/challenge';
-import { applyEvent, DecisionInput, DecisionRequestInput, TriageInput, ChallengeUpdateInput, CloseInput } from '../../shared/domain/challenge';
+import {
+  applyEvent,
+  DecisionInput,
+  DecisionRequestInput,
+  TriageInput,
+  ChallengeUpdateInput,
+  CloseInput,
+} from '../../shared/domain/challenge';
 import type { Colour } from '../../shared/domain/colour';
 import type { GoLive } from '../../shared/domain/golive';
 import { DEFAULT_AREAS, GoLive as GoLiveSchema, GoLiveInput } from '../../shared/domain/golive';
@@ -55,12 +62,19 @@ export function regionGoLive(opts: { id: string; units: number; people?: number 
   const forvaltningar = [];
   for (let f = 0; f * 100 < opts.units; f++) {
     const units = [];
-    for (let i = f * 100; i < Math.min(opts.units, (f + 1) * 100); i++) units.push({ id: unitId(i), name: `Vårdenhet ${i} – avdelning för specialiserad vård` });
+    for (let i = f * 100; i < Math.min(opts.units, (f + 1) * 100); i++)
+      units.push({ id: unitId(i), name: `Vårdenhet ${i} – avdelning för specialiserad vård` });
     forvaltningar.push({ id: `forvaltning-${f}`, name: `Förvaltning ${f} – Region Exempel`, units });
   }
   const people: Record<string, unknown>[] = [];
   for (let i = 0; i < opts.units; i++)
-    people.push({ id: reporterId(i), name: `Rapportör ${i} Efternamnsson`, email: reporterEmail(i), roles: ['unitReporter'], unitIds: [unitId(i)] });
+    people.push({
+      id: reporterId(i),
+      name: `Rapportör ${i} Efternamnsson`,
+      email: reporterEmail(i),
+      roles: ['unitReporter'],
+      unitIds: [unitId(i)],
+    });
   people.push({ id: PEOPLE.lead.id, name: 'Anna Ledare', email: PEOPLE.lead.email, roles: ['goLiveLead'] });
   people.push({ id: PEOPLE.coordinator.id, name: 'Karl Koordinator', email: PEOPLE.coordinator.email, roles: ['goLiveCoordinator'] });
   people.push({ id: PEOPLE.incidentManager.id, name: 'Ines IM', email: PEOPLE.incidentManager.email, roles: ['incidentManager'] });
@@ -79,7 +93,13 @@ export function regionGoLive(opts: { id: string; units: number; people?: number 
       areaIds: i % 3 === 0 ? [] : [DEFAULT_AREAS[i % DEFAULT_AREAS.length]!.id],
       ...(i % 3 === 0 ? { forvaltningId: forvaltningar[i % forvaltningar.length]!.id } : {}),
     });
-  const input = GoLiveInput.parse({ name: `Region Exempel, ${opts.units} enheter`, startDate: START_DATE, timeZone: TIME_ZONE, forvaltningar, people });
+  const input = GoLiveInput.parse({
+    name: `Region Exempel, ${opts.units} enheter`,
+    startDate: START_DATE,
+    timeZone: TIME_ZONE,
+    forvaltningar,
+    people,
+  });
   return GoLiveSchema.parse({ ...input, id: opts.id, createdAt: '2026-11-01T08:00:00.000Z', updatedAt: '2026-11-01T08:00:00.000Z' });
 }
 
@@ -152,7 +172,18 @@ export function areaReportsOfDay(g: GoLive, day: number, seed = 1): AreaReport[]
       const suggested = suggestAreaColour(input.problems);
       const at = localInstant(day, t).toISOString();
       const reportId = `ar-${a.id}-d${day + 10}-${k}`;
-      out.push({ id: reportId, goLiveId: g.id, areaId: a.id, colour: suggested, suggestedColour: suggested, summary: input.summary, problems: input.problems, reportedAt: at, receivedAt: at, requestHash: `h-${reportId}` });
+      out.push({
+        id: reportId,
+        goLiveId: g.id,
+        areaId: a.id,
+        colour: suggested,
+        suggestedColour: suggested,
+        summary: input.summary,
+        problems: input.problems,
+        reportedAt: at,
+        receivedAt: at,
+        requestHash: `h-${reportId}`,
+      });
     }
   return out;
 }
@@ -214,12 +245,50 @@ export function challenges(g: GoLive, n: number, seed = 1): Challenge[] {
       timeline: [{ id: `raise:utmaning-${i}`, type: 'raised', at: raisedAt.toISOString(), by, data: { colour: 'red', areaId } }],
       requestHash: `h-utmaning-${i}`,
     };
-    const apply = (event: ChallengeEvent, minutes: number, id: string) => (c = applyEvent(c, event, { eventId: `${id}-${i}`, now: at(minutes), by }).challenge);
+    const apply = (event: ChallengeEvent, minutes: number, id: string) =>
+      (c = applyEvent(c, event, { eventId: `${id}-${i}`, now: at(minutes), by }).challenge);
     const stage = r();
-    if (stage > 0.3) apply({ type: 'triage', input: TriageInput.parse({ decision: 'startTeam', priority: 1 + (i % 9), participants: ['Teknik', 'Support'] }) }, 60, 'triage');
-    if (stage > 0.3) apply({ type: 'update', input: ChallengeUpdateInput.parse({ facts: 'Skrivarkön fastnar sedan 08:10.', actions: 'Ny drivrutin testas.', obstacles: 'Beslut behövs.' }) }, 70, 'update');
-    if (stage > 0.5) apply({ type: 'decisionRequest', input: DecisionRequestInput.parse({ level: (['itd', 'lgv', 'workPractice'] as const)[i % 3], question: 'Kalla in fyra extra tekniker?' }), deadline: at(180) }, 90, 'request');
-    if (stage > 0.7) apply({ type: 'decision', input: DecisionInput.parse({ decision: 'Ja, från 11:00', rationale: 'Kön i SD+ växer', decidedBy: 'Ida ITD' }) }, 150, 'decision');
+    if (stage > 0.3)
+      apply(
+        { type: 'triage', input: TriageInput.parse({ decision: 'startTeam', priority: 1 + (i % 9), participants: ['Teknik', 'Support'] }) },
+        60,
+        'triage',
+      );
+    if (stage > 0.3)
+      apply(
+        {
+          type: 'update',
+          input: ChallengeUpdateInput.parse({
+            facts: 'Skrivarkön fastnar sedan 08:10.',
+            actions: 'Ny drivrutin testas.',
+            obstacles: 'Beslut behövs.',
+          }),
+        },
+        70,
+        'update',
+      );
+    if (stage > 0.5)
+      apply(
+        {
+          type: 'decisionRequest',
+          input: DecisionRequestInput.parse({
+            level: (['itd', 'lgv', 'workPractice'] as const)[i % 3],
+            question: 'Kalla in fyra extra tekniker?',
+          }),
+          deadline: at(180),
+        },
+        90,
+        'request',
+      );
+    if (stage > 0.7)
+      apply(
+        {
+          type: 'decision',
+          input: DecisionInput.parse({ decision: 'Ja, från 11:00', rationale: 'Kön i SD+ växer', decidedBy: 'Ida ITD' }),
+        },
+        150,
+        'decision',
+      );
     if (stage > 0.85) apply({ type: 'resolve', input: CloseInput.parse({ reason: 'Drivrutinen utrullad' }) }, 240, 'resolve');
     out.push(c);
   }

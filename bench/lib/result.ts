@@ -60,7 +60,21 @@ export function runPart(part: string, title: string, main: () => Promise<PartRes
     },
     (e: unknown) => {
       console.error(`${part} failed:`, e);
-      report({ part, title, tables: [], targets: [{ name: `${part} ran`, target: 'completes', measured: 'crashed', met: false, note: String(e instanceof Error ? (e.stack ?? e.message) : e) }], notes: [] });
+      report({
+        part,
+        title,
+        tables: [],
+        targets: [
+          {
+            name: `${part} ran`,
+            target: 'completes',
+            measured: 'crashed',
+            met: false,
+            note: String(e instanceof Error ? (e.stack ?? e.message) : e),
+          },
+        ],
+        notes: [],
+      });
       process.exit(1);
     },
   );

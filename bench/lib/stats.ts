@@ -53,7 +53,11 @@ export function table(header: string[], rows: string[][]): string {
  * CPU time (user + system, this process) per call, in microseconds: less disturbed than wall
  * time when other processes share the cores.
  */
-export async function cpuMicrosPerCall(fn: () => Promise<unknown> | unknown, calls: number, warmup = Math.ceil(calls / 5)): Promise<number> {
+export async function cpuMicrosPerCall(
+  fn: () => Promise<unknown> | unknown,
+  calls: number,
+  warmup = Math.ceil(calls / 5),
+): Promise<number> {
   for (let i = 0; i < warmup; i++) await fn();
   const before = process.cpuUsage();
   for (let i = 0; i < calls; i++) await fn();

@@ -46,10 +46,18 @@ async function main(): Promise<void> {
         params: { goLiveId: decodeURIComponent(m[1]!), unitId: decodeURIComponent(m[2]!) },
         body: { bytes: body },
       });
-      const context = new InvocationContext({ invocationId: randomUUID(), functionName: fn.name, logHandler, options: { trigger: { type: 'httpTrigger', name: fn.triggerName } } });
+      const context = new InvocationContext({
+        invocationId: randomUUID(),
+        functionName: fn.name,
+        logHandler,
+        options: { trigger: { type: 'httpTrigger', name: fn.triggerName } },
+      });
       const out = await handler(request, context);
-      const payload = typeof out.body === 'string' ? Buffer.from(out.body) : out.body instanceof Uint8Array ? Buffer.from(out.body) : Buffer.alloc(0);
-      res.writeHead(out.status ?? 200, { ...(out.headers as Record<string, string>), 'content-length': String(payload.length) }).end(payload);
+      const payload =
+        typeof out.body === 'string' ? Buffer.from(out.body) : out.body instanceof Uint8Array ? Buffer.from(out.body) : Buffer.alloc(0);
+      res
+        .writeHead(out.status ?? 200, { ...(out.headers as Record<string, string>), 'content-length': String(payload.length) })
+        .end(payload);
     })().catch((e: unknown) => {
       res.writeHead(500).end(String(e));
     });

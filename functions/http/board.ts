@@ -65,7 +65,7 @@ export function rulesModuleSource(): string {
     `export const ROLE_LABELS = ${JSON.stringify(ROLE_LABELS)};`,
     `export const LOG_LEVEL_FORUM = ${JSON.stringify(LOG_LEVEL_FORUM)};`,
     `export const suggestAreaColour = ${suggestAreaColour.toString()};`,
-    '// The pages\' paths below the API base (shared/domain/pages.ts): `{g}` the go-live, `{id}` the thing.',
+    "// The pages' paths below the API base (shared/domain/pages.ts): `{g}` the go-live, `{id}` the thing.",
     `export const PAGE_PATHS = ${JSON.stringify(pagePaths())};`,
     '',
   ].join('\n');
@@ -74,8 +74,13 @@ export function rulesModuleSource(): string {
   for (let v = 0; v <= 3; v++)
     for (let l = 0; l <= 3; l++)
       for (let s = 0; s <= 3; s++) {
-        const problems = [...Array<{ size: 'veryLarge' }>(v).fill({ size: 'veryLarge' }), ...Array<{ size: 'large' }>(l).fill({ size: 'large' }), ...Array<{ size: 'small' }>(s).fill({ size: 'small' })];
-        if (standalone(problems) !== suggestAreaColour(problems)) throw new Error('suggestAreaColour is not self-contained: it cannot be shipped to the browser');
+        const problems = [
+          ...Array<{ size: 'veryLarge' }>(v).fill({ size: 'veryLarge' }),
+          ...Array<{ size: 'large' }>(l).fill({ size: 'large' }),
+          ...Array<{ size: 'small' }>(s).fill({ size: 'small' }),
+        ];
+        if (standalone(problems) !== suggestAreaColour(problems))
+          throw new Error('suggestAreaColour is not self-contained: it cannot be shipped to the browser');
       }
   return src;
 }
@@ -159,7 +164,11 @@ defineRoute(
       const instance = new URL(request.url).pathname;
       const detail = lang === 'sv' ? `Filen '${params.file}' finns inte.` : `The file '${params.file}' does not exist.`;
       const title = lang === 'sv' ? 'Hittades inte' : 'Not found';
-      return { status: 404, json: { type: 'about:blank', title, status: 404, detail, instance, code: 'HTTP.NOT_FOUND' }, headers: { 'content-type': 'application/problem+json; charset=utf-8', 'content-language': lang } };
+      return {
+        status: 404,
+        json: { type: 'about:blank', title, status: 404, detail, instance, code: 'HTTP.NOT_FOUND' },
+        headers: { 'content-type': 'application/problem+json; charset=utf-8', 'content-language': lang },
+      };
     }
     return cached(a, request.headers.get('if-none-match'));
   },
@@ -174,17 +183,69 @@ defineRoute(
 let pageTemplate: string | undefined;
 
 const PAGE_ROUTES = [
-  { name: 'getChallengesPage', page: 'challenges', route: 'board/{goLiveId}/challenges', id: undefined, summary: 'Utmaningarna (R7) / the challenges' },
-  { name: 'getChallengePage', page: 'challenge', route: 'board/{goLiveId}/challenges/{challengeId}', id: 'challengeId', summary: 'En utmaning med tidslinje och åtgärder (R7, R8) / one challenge' },
-  { name: 'getMeetingPage', page: 'meeting', route: 'board/{goLiveId}/meetings/{meetingId}', id: 'meetingId', summary: 'Mötesläge: dagordningen live (R5, R6) / meeting mode' },
-  { name: 'getIncidentsPage', page: 'incidents', route: 'board/{goLiveId}/incidents', id: undefined, summary: 'Incidenterna (R9) / the incidents' },
-  { name: 'getIncidentPage', page: 'incident', route: 'board/{goLiveId}/incidents/{incidentId}', id: 'incidentId', summary: 'En incident (R9) / one incident' },
-  { name: 'getDecisionsPage', page: 'decisions', route: 'board/{goLiveId}/decisions', id: undefined, summary: 'Beslutsloggen (R8.5) / the decision log' },
-  { name: 'getAreaPage', page: 'area', route: 'board/{goLiveId}/areas/{areaId}', id: 'areaId', summary: 'Ett leveransområde (R4) / one delivery area' },
-  { name: 'getUnitPage', page: 'unit', route: 'board/{goLiveId}/units/{unitId}', id: 'unitId', summary: 'En vårdenhet (R3) / one care unit' },
+  {
+    name: 'getChallengesPage',
+    page: 'challenges',
+    route: 'board/{goLiveId}/challenges',
+    id: undefined,
+    summary: 'Utmaningarna (R7) / the challenges',
+  },
+  {
+    name: 'getChallengePage',
+    page: 'challenge',
+    route: 'board/{goLiveId}/challenges/{challengeId}',
+    id: 'challengeId',
+    summary: 'En utmaning med tidslinje och åtgärder (R7, R8) / one challenge',
+  },
+  {
+    name: 'getMeetingPage',
+    page: 'meeting',
+    route: 'board/{goLiveId}/meetings/{meetingId}',
+    id: 'meetingId',
+    summary: 'Mötesläge: dagordningen live (R5, R6) / meeting mode',
+  },
+  {
+    name: 'getIncidentsPage',
+    page: 'incidents',
+    route: 'board/{goLiveId}/incidents',
+    id: undefined,
+    summary: 'Incidenterna (R9) / the incidents',
+  },
+  {
+    name: 'getIncidentPage',
+    page: 'incident',
+    route: 'board/{goLiveId}/incidents/{incidentId}',
+    id: 'incidentId',
+    summary: 'En incident (R9) / one incident',
+  },
+  {
+    name: 'getDecisionsPage',
+    page: 'decisions',
+    route: 'board/{goLiveId}/decisions',
+    id: undefined,
+    summary: 'Beslutsloggen (R8.5) / the decision log',
+  },
+  {
+    name: 'getAreaPage',
+    page: 'area',
+    route: 'board/{goLiveId}/areas/{areaId}',
+    id: 'areaId',
+    summary: 'Ett leveransområde (R4) / one delivery area',
+  },
+  {
+    name: 'getUnitPage',
+    page: 'unit',
+    route: 'board/{goLiveId}/units/{unitId}',
+    id: 'unitId',
+    summary: 'En vårdenhet (R3) / one care unit',
+  },
 ] as const;
 
-const ThingId = z.string().min(1).max(120).regex(/^[^/\\<>"']+$/, { message: 'ogiltigt id / invalid id' });
+const ThingId = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[^/\\<>"']+$/, { message: 'ogiltigt id / invalid id' });
 
 for (const p of PAGE_ROUTES)
   defineRoute(

@@ -20,7 +20,11 @@ defineRoute(
   },
   async ({ params, query, services, request }) => {
     const feed = await calendarFeed(services, params.goLiveId, query.forum);
-    const headers = { etag: feed.etag, 'cache-control': 'private, max-age=300', 'content-disposition': `inline; filename="${params.goLiveId}${query.forum ? `-${query.forum.toLowerCase()}` : ''}.ics"` };
+    const headers = {
+      etag: feed.etag,
+      'cache-control': 'private, max-age=300',
+      'content-disposition': `inline; filename="${params.goLiveId}${query.forum ? `-${query.forum.toLowerCase()}` : ''}.ics"`,
+    };
     if (request.headers.get('if-none-match') === feed.etag) return { status: 304, headers };
     return { status: 200, text: feed.body, contentType: 'text/calendar; charset=utf-8', headers };
   },
@@ -42,7 +46,9 @@ defineRoute(
     await requireGoLive(services, params.goLiveId);
     const to = query.to ?? new Date(services.clock.now().getTime() + 24 * 3600_000).toISOString();
     const from = query.from ?? new Date(Date.parse(to) - 8 * 24 * 3600_000).toISOString();
-    const items = (await services.repo.listDispatches(params.goLiveId, { from, to })).filter((d) => !query.state || d.state === query.state);
+    const items = (await services.repo.listDispatches(params.goLiveId, { from, to })).filter(
+      (d) => !query.state || d.state === query.state,
+    );
     return { status: 200, json: { from, to, items } };
   },
 );

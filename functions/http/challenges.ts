@@ -11,7 +11,17 @@ import {
   requireChallenge,
   type ChallengeCommand,
 } from '../../shared/app/challenges';
-import { Challenge, ChallengeInput, ChallengeUpdateInput, CloseInput, DecisionInput, DecisionRecord, DecisionRequestInput, StandaloneDecisionInput, TriageInput } from '../../shared/domain/challenge';
+import {
+  Challenge,
+  ChallengeInput,
+  ChallengeUpdateInput,
+  CloseInput,
+  DecisionInput,
+  DecisionRecord,
+  DecisionRequestInput,
+  StandaloneDecisionInput,
+  TriageInput,
+} from '../../shared/domain/challenge';
 import { requireGoLive } from '../../shared/app/golives';
 import type { Role } from '../../shared/domain/golive';
 import { membershipOf, type Principal } from '../../shared/domain/principal';
@@ -104,10 +114,17 @@ defineRoute(
     summary: 'Utmaningar, filtrerbara på färg, läge och område / challenges by colour, state and area',
     tag: 'challenges',
     params: GoLiveParams,
-    query: z.object({ colour: z.enum(['red', 'yellow']).optional(), state: z.enum(['open', 'raised', 'triaged', 'resolved', 'withdrawn']).optional(), areaId: Slug.optional() }),
+    query: z.object({
+      colour: z.enum(['red', 'yellow']).optional(),
+      state: z.enum(['open', 'raised', 'triaged', 'resolved', 'withdrawn']).optional(),
+      areaId: Slug.optional(),
+    }),
     responses: { 200: { description: 'Utmaningarna / the challenges', schema: z.object({ items: z.array(PublicChallenge) }) } },
   },
-  async ({ params, query, services }) => ({ status: 200, json: { items: publicView(await listChallenges(services, params.goLiveId, query)) } }),
+  async ({ params, query, services }) => ({
+    status: 200,
+    json: { items: publicView(await listChallenges(services, params.goLiveId, query)) },
+  }),
 );
 
 defineRoute(
@@ -115,20 +132,48 @@ defineRoute(
     name: 'getChallenge',
     method: 'GET',
     route: 'golives/{goLiveId}/challenges/{challengeId}',
-    summary: 'En utmaning: läge, tidslinje, väntande beslut och dess tidsgräns / a challenge: state, timeline, pending decision and deadline',
+    summary:
+      'En utmaning: läge, tidslinje, väntande beslut och dess tidsgräns / a challenge: state, timeline, pending decision and deadline',
     tag: 'challenges',
     params: ChallengeParams,
     responses: { 200: { description: 'Utmaningen / the challenge', schema: PublicChallenge } },
   },
-  async ({ params, services }) => ({ status: 200, json: publicView((await requireChallenge(services, params.goLiveId, params.challengeId)).value) }),
+  async ({ params, services }) => ({
+    status: 200,
+    json: publicView((await requireChallenge(services, params.goLiveId, params.challengeId)).value),
+  }),
 );
 
 /** The six ways a person moves a challenge (R7.2–R7.4, R8); each answers 409 when it does not fit. */
 const COMMANDS = [
-  { name: 'triageChallenge', path: 'triage', type: 'triage', body: TriageInput, summary: 'DSL prioriterar: starta team eller vänta (R7.2, R7.3) / DSL triage: start a team or wait' },
-  { name: 'requestDecision', path: 'decision-requests', type: 'decisionRequest', body: DecisionRequestInput, summary: 'Beslut behövs: ITD, LGV eller arbetssätt, med tidsgräns (R8) / request a decision' },
-  { name: 'recordDecision', path: 'decisions', type: 'decision', body: DecisionInput, summary: 'Beslutet: vem, när, vad och varför (R8.5) / the decision' },
-  { name: 'updateChallenge', path: 'updates', type: 'update', body: ChallengeUpdateInput, summary: 'Uppdatering: färg, åtgärder, fakta och antaganden / an update' },
+  {
+    name: 'triageChallenge',
+    path: 'triage',
+    type: 'triage',
+    body: TriageInput,
+    summary: 'DSL prioriterar: starta team eller vänta (R7.2, R7.3) / DSL triage: start a team or wait',
+  },
+  {
+    name: 'requestDecision',
+    path: 'decision-requests',
+    type: 'decisionRequest',
+    body: DecisionRequestInput,
+    summary: 'Beslut behövs: ITD, LGV eller arbetssätt, med tidsgräns (R8) / request a decision',
+  },
+  {
+    name: 'recordDecision',
+    path: 'decisions',
+    type: 'decision',
+    body: DecisionInput,
+    summary: 'Beslutet: vem, när, vad och varför (R8.5) / the decision',
+  },
+  {
+    name: 'updateChallenge',
+    path: 'updates',
+    type: 'update',
+    body: ChallengeUpdateInput,
+    summary: 'Uppdatering: färg, åtgärder, fakta och antaganden / an update',
+  },
   { name: 'resolveChallenge', path: 'resolve', type: 'resolve', body: CloseInput, summary: 'Löst / resolved' },
   { name: 'withdrawChallenge', path: 'withdraw', type: 'withdraw', body: CloseInput, summary: 'Återkallad / withdrawn' },
 ] as const;
@@ -159,12 +204,20 @@ for (const c of COMMANDS)
       });
       // Replays too (R7, R8): the first attempt may have stored the event and lost the signal.
       await signal(context, params.goLiveId, params.challengeId);
-      return { status: 200, json: publicView(r.challenge), ...(r.effect.kind === 'none' ? { headers: { 'idempotent-replayed': 'true' } } : {}) };
+      return {
+        status: 200,
+        json: publicView(r.challenge),
+        ...(r.effect.kind === 'none' ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+      };
     },
   );
 
 /** A person's roles in the go-live, for rules the matrix narrows by data (who may decide at a level); none for administrators and keys. */
-async function callerRolesOf(services: Parameters<typeof requireGoLive>[0], principal: Principal, goLiveId: string): Promise<ReadonlySet<Role> | undefined> {
+async function callerRolesOf(
+  services: Parameters<typeof requireGoLive>[0],
+  principal: Principal,
+  goLiveId: string,
+): Promise<ReadonlySet<Role> | undefined> {
   if (principal.kind !== 'user') return undefined;
   const m = membershipOf(principal, await requireGoLive(services, goLiveId));
   return m.admin ? undefined : m.roles;
@@ -185,7 +238,13 @@ defineRoute(
   },
   async ({ params, body, idempotencyKey, services, actor, principal }) => {
     const callerRoles = await callerRolesOf(services, principal, params.goLiveId);
-    const r = await recordStandaloneDecision(services, { goLiveId: params.goLiveId, input: body, idempotencyKey, actor, ...(callerRoles ? { callerRoles } : {}) });
+    const r = await recordStandaloneDecision(services, {
+      goLiveId: params.goLiveId,
+      input: body,
+      idempotencyKey,
+      actor,
+      ...(callerRoles ? { callerRoles } : {}),
+    });
     return created(r.value, r.created, `/api/golives/${params.goLiveId}/decisions`);
   },
 );
@@ -202,7 +261,8 @@ defineRoute(
     responses: { 200: { description: 'Beslutsloggen / the decision log', schema: z.object({ items: z.array(DecisionRecord) }) } },
   },
   async ({ params, query, services, lang }) => {
-    if (query.format !== 'json') return fileResult(await exportDecisions(services, { goLiveId: params.goLiveId, format: query.format, lang }));
+    if (query.format !== 'json')
+      return fileResult(await exportDecisions(services, { goLiveId: params.goLiveId, format: query.format, lang }));
     const items = await decisionLog(services, params.goLiveId);
     return { status: 200, json: { items } };
   },

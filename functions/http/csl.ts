@@ -12,7 +12,8 @@ defineRoute(
     name: 'postCslAssessment',
     method: 'POST',
     route: 'golives/{goLiveId}/forvaltningar/{forvaltningId}/assessments',
-    summary: 'CSL:s kvalitativa bedömning av en förvaltning, förankrad med dess införandeorganisation (R11.1) / CSL assessment of a förvaltning',
+    summary:
+      'CSL:s kvalitativa bedömning av en förvaltning, förankrad med dess införandeorganisation (R11.1) / CSL assessment of a förvaltning',
     tag: 'csl',
     params: ForvaltningParams,
     body: CslAssessmentInput,
@@ -20,7 +21,13 @@ defineRoute(
     responses: { 201: { description: 'Bedömningen, med vem och när / the assessment with who and when', schema: CslAssessmentRecord } },
   },
   async ({ params, body, idempotencyKey, services, actor }) => {
-    const r = await recordCslAssessment(services, { goLiveId: params.goLiveId, forvaltningId: params.forvaltningId, input: body, idempotencyKey, actor });
+    const r = await recordCslAssessment(services, {
+      goLiveId: params.goLiveId,
+      forvaltningId: params.forvaltningId,
+      input: body,
+      idempotencyKey,
+      actor,
+    });
     return created(r.value, r.created, `/api/golives/${params.goLiveId}/csl/assessments`);
   },
 );
@@ -43,7 +50,8 @@ defineRoute(
     name: 'markCommunicated',
     method: 'POST',
     route: 'golives/{goLiveId}/decisions/{decisionId}/communicated',
-    summary: 'CSL-representanten har kommunicerat det ändrade arbetssättet i förvaltningen (R11.4) / a changed work practice communicated in a förvaltning',
+    summary:
+      'CSL-representanten har kommunicerat det ändrade arbetssättet i förvaltningen (R11.4) / a changed work practice communicated in a förvaltning',
     tag: 'csl',
     params: GoLiveParams.extend({ decisionId: z.string().min(1).max(120) }),
     body: z.object({ forvaltningId: Slug }),
@@ -51,7 +59,12 @@ defineRoute(
     responses: { 201: { description: 'Markerat / marked', schema: z.object({ decisionId: z.string(), forvaltningId: z.string() }) } },
   },
   async ({ params, body, services, actor }) => {
-    const r = await markCommunicated(services, { goLiveId: params.goLiveId, decisionId: params.decisionId, forvaltningId: body.forvaltningId, actor });
+    const r = await markCommunicated(services, {
+      goLiveId: params.goLiveId,
+      decisionId: params.decisionId,
+      forvaltningId: body.forvaltningId,
+      actor,
+    });
     return created({ decisionId: params.decisionId, forvaltningId: body.forvaltningId }, r.created);
   },
 );

@@ -47,7 +47,12 @@ const FORMATS: readonly string[] = ['xlsx', 'csv'] satisfies ExportFormat[];
  * checked here rather than by the params schema, so an unknown one answers 404 after the
  * access check, as an unknown file would.
  */
-export function defineExport(opts: { name: string; file: string; summary: string; build: (req: ExportRequest) => Promise<ExportFile> }): void {
+export function defineExport(opts: {
+  name: string;
+  file: string;
+  summary: string;
+  build: (req: ExportRequest) => Promise<ExportFile>;
+}): void {
   defineRoute(
     {
       name: opts.name,
@@ -62,10 +67,20 @@ export function defineExport(opts: { name: string; file: string; summary: string
     async ({ params, query, lang, services, request }) => {
       const format = params.format.toLowerCase();
       if (!FORMATS.includes(format)) {
-        const detail = lang === 'sv' ? `Exporten finns som .xlsx och .csv, inte .${params.format}.` : `The export exists as .xlsx and .csv, not .${params.format}.`;
+        const detail =
+          lang === 'sv'
+            ? `Exporten finns som .xlsx och .csv, inte .${params.format}.`
+            : `The export exists as .xlsx and .csv, not .${params.format}.`;
         return {
           status: 404,
-          json: { type: 'urn:driftpuls:problem:export.unknown_format', title: lang === 'sv' ? 'Hittades inte' : 'Not found', status: 404, detail, instance: new URL(request.url).pathname, code: 'EXPORT.UNKNOWN_FORMAT' },
+          json: {
+            type: 'urn:driftpuls:problem:export.unknown_format',
+            title: lang === 'sv' ? 'Hittades inte' : 'Not found',
+            status: 404,
+            detail,
+            instance: new URL(request.url).pathname,
+            code: 'EXPORT.UNKNOWN_FORMAT',
+          },
           headers: { 'content-type': 'application/problem+json; charset=utf-8', 'content-language': lang },
         };
       }
@@ -79,9 +94,16 @@ const delimiterOf = (q: ExportQuery) => (q.delimiter === 'comma' ? ',' : q.delim
 defineExport({
   name: 'exportUnitReports',
   file: 'unit-reports',
-  summary: 'Enhetsrapporternas historik som XLSX eller CSV, äldst först; kan importeras igen (R3.4) / the unit report history; imports back',
+  summary:
+    'Enhetsrapporternas historik som XLSX eller CSV, äldst först; kan importeras igen (R3.4) / the unit report history; imports back',
   build: ({ services, goLiveId, format, lang, query }) =>
-    exportUnitReports(services, { goLiveId, format, lang, ...(query.since ? { since: query.since } : {}), ...(delimiterOf(query) ? { delimiter: delimiterOf(query)! } : {}) }),
+    exportUnitReports(services, {
+      goLiveId,
+      format,
+      lang,
+      ...(query.since ? { since: query.since } : {}),
+      ...(delimiterOf(query) ? { delimiter: delimiterOf(query)! } : {}),
+    }),
 });
 
 defineExport({
@@ -89,19 +111,27 @@ defineExport({
   file: 'area-reports',
   summary: 'Leveransområdenas rapporter som XLSX (med ett blad för problemen) eller CSV (R4) / the area report history',
   build: ({ services, goLiveId, format, lang, query }) =>
-    exportAreaReports(services, { goLiveId, format, lang, ...(query.since ? { since: query.since } : {}), ...(delimiterOf(query) ? { delimiter: delimiterOf(query)! } : {}) }),
+    exportAreaReports(services, {
+      goLiveId,
+      format,
+      lang,
+      ...(query.since ? { since: query.since } : {}),
+      ...(delimiterOf(query) ? { delimiter: delimiterOf(query)! } : {}),
+    }),
 });
 
 defineExport({
   name: 'exportDecisions',
   file: 'decisions',
   summary: 'Beslutsloggen (R8.5) som XLSX eller CSV / the decision log',
-  build: ({ services, goLiveId, format, lang, query }) => exportDecisions(services, { goLiveId, format, lang, ...(delimiterOf(query) ? { delimiter: delimiterOf(query)! } : {}) }),
+  build: ({ services, goLiveId, format, lang, query }) =>
+    exportDecisions(services, { goLiveId, format, lang, ...(delimiterOf(query) ? { delimiter: delimiterOf(query)! } : {}) }),
 });
 
 defineExport({
   name: 'exportChallenges',
   file: 'challenges',
   summary: 'Utmaningarna med tidslinjer som XLSX (två blad) eller CSV (R7) / the challenges with their timelines',
-  build: ({ services, goLiveId, format, lang, query }) => exportChallenges(services, { goLiveId, format, lang, ...(delimiterOf(query) ? { delimiter: delimiterOf(query)! } : {}) }),
+  build: ({ services, goLiveId, format, lang, query }) =>
+    exportChallenges(services, { goLiveId, format, lang, ...(delimiterOf(query) ? { delimiter: delimiterOf(query)! } : {}) }),
 });

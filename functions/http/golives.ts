@@ -9,7 +9,9 @@ const PutQuery = z.object({
   replace: z
     .enum(['organisation'])
     .optional()
-    .describe('organisation: ersätt organisationen även om förvaltningar, enheter eller personer försvinner / replace the organisation even if some are dropped'),
+    .describe(
+      'organisation: ersätt organisationen även om förvaltningar, enheter eller personer försvinner / replace the organisation even if some are dropped',
+    ),
 });
 
 defineRoute(
@@ -24,10 +26,14 @@ defineRoute(
     query: PutQuery,
     body: GoLiveInput,
     responses: { 200: { description: 'Ersatt / replaced', schema: GoLive }, 201: { description: 'Skapad / created', schema: GoLive } },
-    problems: { 409: 'Skulle ta bort förvaltningar, enheter eller personer (namnges i `errors`) utan ?replace=organisation / would drop parts of the organisation' },
+    problems: {
+      409: 'Skulle ta bort förvaltningar, enheter eller personer (namnges i `errors`) utan ?replace=organisation / would drop parts of the organisation',
+    },
   },
   async ({ params, query, body, services, actor }) => {
-    const { goLive, created } = await putGoLive(services, params.goLiveId, body, actor, { replaceOrganisation: query.replace === 'organisation' });
+    const { goLive, created } = await putGoLive(services, params.goLiveId, body, actor, {
+      replaceOrganisation: query.replace === 'organisation',
+    });
     return { status: created ? 201 : 200, json: goLive, headers: created ? { location: `/api/golives/${goLive.id}` } : undefined };
   },
 );

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { ImportOptions } from '../../shared/app/excel/import-report';
 import { importOrganisation } from '../../shared/app/excel/organisation-import';
-import { OrganisationImportAnswer, renderOrganisationImport, renderUnitReportImport, UnitReportImportAnswer } from '../../shared/app/excel/render';
+import {
+  OrganisationImportAnswer,
+  renderOrganisationImport,
+  renderUnitReportImport,
+  UnitReportImportAnswer,
+} from '../../shared/app/excel/render';
 import { importUnitReports } from '../../shared/app/excel/unit-report-import';
 import type { Upload } from '../../shared/app/excel/upload';
 import { readUpload, UNSUPPORTED as UNSUPPORTED_UPLOAD, UPLOAD_CONTENT_TYPES, UploadError } from '../../shared/app/excel/upload';
@@ -26,12 +31,22 @@ const Flag = z
   .transform((v) => v === 'true' || v === '1');
 
 const ImportQuery = z.object({
-  dryRun: Flag.describe('true: kontrollera och visa vad som skulle sparas, spara inget / check and show what would be stored, store nothing'),
+  dryRun: Flag.describe(
+    'true: kontrollera och visa vad som skulle sparas, spara inget / check and show what would be stored, store nothing',
+  ),
   mode: z
     .enum(['best-effort', 'all-or-nothing'])
     .default('best-effort')
-    .describe('best-effort: bra rader sparas, dåliga rapporteras; all-or-nothing: inget sparas om någon rad har fel / good rows stored, bad reported; or nothing stored if any row is bad'),
-  sheet: z.string().trim().min(1).max(31).optional().describe('XLSX: bladet att läsa; standard är det första med rubrikrad / the sheet to read'),
+    .describe(
+      'best-effort: bra rader sparas, dåliga rapporteras; all-or-nothing: inget sparas om någon rad har fel / good rows stored, bad reported; or nothing stored if any row is bad',
+    ),
+  sheet: z
+    .string()
+    .trim()
+    .min(1)
+    .max(31)
+    .optional()
+    .describe('XLSX: bladet att läsa; standard är det första med rubrikrad / the sheet to read'),
 });
 
 const OrganisationQuery = ImportQuery.extend({
@@ -40,11 +55,18 @@ const OrganisationQuery = ImportQuery.extend({
   timeZone: z.string().trim().min(1).max(64).optional(),
 });
 
-const options = (q: z.output<typeof ImportQuery>): ImportOptions => ({ dryRun: q.dryRun, mode: q.mode, ...(q.sheet ? { sheet: q.sheet } : {}) });
+const options = (q: z.output<typeof ImportQuery>): ImportOptions => ({
+  dryRun: q.dryRun,
+  mode: q.mode,
+  ...(q.sheet ? { sheet: q.sheet } : {}),
+});
 
 /** A file that cannot be read at all: 415 for a type we do not read, else 400, naming `file`. */
 function uploadProblem(e: UploadError, lang: Lang, instance: string): RouteResult {
-  const p = problem(e.status === 415 ? 'HTTP.UNSUPPORTED_MEDIA' : 'VALIDATION.FAILED', e.texts, lang, { instance, issues: [{ field: 'file', message: e.texts }] });
+  const p = problem(e.status === 415 ? 'HTTP.UNSUPPORTED_MEDIA' : 'VALIDATION.FAILED', e.texts, lang, {
+    instance,
+    issues: [{ field: 'file', message: e.texts }],
+  });
   return { status: p.status, text: p.body, contentType: p.headers['content-type'], headers: p.headers };
 }
 
@@ -69,7 +91,12 @@ function rejected(answer: object, lang: Lang, instance: string): RouteResult {
   };
 }
 
-async function withUpload(raw: RawBody | undefined, lang: Lang, instance: string, run: (upload: Upload) => Promise<RouteResult>): Promise<RouteResult> {
+async function withUpload(
+  raw: RawBody | undefined,
+  lang: Lang,
+  instance: string,
+  run: (upload: Upload) => Promise<RouteResult>,
+): Promise<RouteResult> {
   try {
     return await run(await readUpload(raw?.bytes ?? Buffer.alloc(0), raw?.contentType));
   } catch (e) {
@@ -90,14 +117,25 @@ defineRoute(
     query: ImportQuery,
     rawBody: { maxBytes: IMPORT_MAX_BYTES, contentTypes: UPLOAD_CONTENT_TYPES, unsupported: UNSUPPORTED_UPLOAD },
     responses: {
-      200: { description: 'Importrapport: sammanfattning, radfel, vad som sparades (eller skulle sparas) / import report', schema: UnitReportImportAnswer },
-      422: { description: 'all-or-nothing och rader med fel: inget sparades (problem + importrapport) / nothing stored', contentType: 'application/problem+json' },
+      200: {
+        description: 'Importrapport: sammanfattning, radfel, vad som sparades (eller skulle sparas) / import report',
+        schema: UnitReportImportAnswer,
+      },
+      422: {
+        description: 'all-or-nothing och rader med fel: inget sparades (problem + importrapport) / nothing stored',
+        contentType: 'application/problem+json',
+      },
     },
   },
   async ({ params, query, raw, lang, actor, services, request }) => {
     const instance = new URL(request.url).pathname;
     return withUpload(raw, lang, instance, async (upload) => {
-      const result = await importUnitReports(services, { goLiveId: params.goLiveId, upload, options: options(query), ...(actor ? { actor } : {}) });
+      const result = await importUnitReports(services, {
+        goLiveId: params.goLiveId,
+        upload,
+        options: options(query),
+        ...(actor ? { actor } : {}),
+      });
       const answer = renderUnitReportImport(result, lang);
       return result.rejected ? rejected(answer, lang, instance) : { status: 200, json: answer };
     });
@@ -123,8 +161,18 @@ defineRoute(
   async ({ params, query, raw, lang, actor, services, request }) => {
     const instance = new URL(request.url).pathname;
     return withUpload(raw, lang, instance, async (upload) => {
-      const create = { ...(query.name ? { name: query.name } : {}), ...(query.startDate ? { startDate: query.startDate } : {}), ...(query.timeZone ? { timeZone: query.timeZone } : {}) };
-      const result = await importOrganisation(services, { goLiveId: params.goLiveId, upload, options: options(query), create, ...(actor ? { actor } : {}) });
+      const create = {
+        ...(query.name ? { name: query.name } : {}),
+        ...(query.startDate ? { startDate: query.startDate } : {}),
+        ...(query.timeZone ? { timeZone: query.timeZone } : {}),
+      };
+      const result = await importOrganisation(services, {
+        goLiveId: params.goLiveId,
+        upload,
+        options: options(query),
+        create,
+        ...(actor ? { actor } : {}),
+      });
       const answer = renderOrganisationImport(result, lang);
       return result.rejected ? rejected(answer, lang, instance) : { status: 200, json: answer };
     });

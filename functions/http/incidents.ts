@@ -37,7 +37,13 @@ defineRoute(
     responses: { 201: { description: 'Incidenten efter uppdateringen / the incident after the update', schema: PublicIncident } },
   },
   async ({ params, body, idempotencyKey, services, actor }) => {
-    const r = await addIncidentUpdate(services, { goLiveId: params.goLiveId, incidentId: params.incidentId, input: body, idempotencyKey, actor });
+    const r = await addIncidentUpdate(services, {
+      goLiveId: params.goLiveId,
+      incidentId: params.incidentId,
+      input: body,
+      idempotencyKey,
+      actor,
+    });
     return created(r.incident, r.created);
   },
 );
@@ -53,5 +59,8 @@ defineRoute(
     query: z.object({ status: z.enum(['open', 'resolved']).optional(), maxPriority: z.coerce.number().int().min(1).max(4).optional() }),
     responses: { 200: { description: 'Incidenterna / the incidents', schema: z.object({ items: z.array(PublicIncident) }) } },
   },
-  async ({ params, query, services }) => ({ status: 200, json: { items: publicView(await listIncidents(services, params.goLiveId, query)) } }),
+  async ({ params, query, services }) => ({
+    status: 200,
+    json: { items: publicView(await listIncidents(services, params.goLiveId, query)) },
+  }),
 );

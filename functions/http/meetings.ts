@@ -63,7 +63,13 @@ defineRoute(
       const m = membershipOf(principal, await requireGoLive(services, params.goLiveId));
       if (!m.admin) callerRoles = m.roles;
     }
-    const r = await createAdHocMeeting(services, { goLiveId: params.goLiveId, input: body, idempotencyKey, actor, ...(callerRoles ? { callerRoles } : {}) });
+    const r = await createAdHocMeeting(services, {
+      goLiveId: params.goLiveId,
+      input: body,
+      idempotencyKey,
+      actor,
+      ...(callerRoles ? { callerRoles } : {}),
+    });
     return created(r.value, r.created, `/api/golives/${params.goLiveId}/meetings/${r.value.id}`);
   },
 );
@@ -86,12 +92,23 @@ defineRoute(
     // A page people read is Swedish unless they chose English (`?lang=en`, the pages' toggle), never by the browser's language alone (issue 16).
     const lang = query.format === 'html' ? (query.lang ?? 'sv') : asked;
     const agenda = await getAgenda(services, params.goLiveId, params.meetingId, lang);
-    if (query.format === 'md') return { status: 200, text: renderMarkdown(agenda), contentType: 'text/markdown; charset=utf-8', headers: { 'content-language': lang } };
+    if (query.format === 'md')
+      return {
+        status: 200,
+        text: renderMarkdown(agenda),
+        contentType: 'text/markdown; charset=utf-8',
+        headers: { 'content-language': lang },
+      };
     if (query.format === 'html') {
       // The pages' own styles (web/agenda.css), found below the API base the agenda was asked under.
       const pathname = new URL(request.url).pathname;
       const stylesheet = `${pathname.slice(0, pathname.toLowerCase().indexOf('/golives/') + 1)}board/assets/agenda.css`;
-      return { status: 200, text: renderHtml(agenda, { stylesheet }), contentType: 'text/html; charset=utf-8', headers: { 'content-language': lang } };
+      return {
+        status: 200,
+        text: renderHtml(agenda, { stylesheet }),
+        contentType: 'text/html; charset=utf-8',
+        headers: { 'content-language': lang },
+      };
     }
     return { status: 200, json: agenda, headers: { 'content-language': lang } };
   },

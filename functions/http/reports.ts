@@ -32,7 +32,9 @@ defineRoute(
     tag: 'reports',
     params: UnitParams,
     query: LimitQuery,
-    responses: { 200: { description: 'Rapporterna / the reports', schema: z.object({ items: z.array(UnitReport.omit({ requestHash: true })) }) } },
+    responses: {
+      200: { description: 'Rapporterna / the reports', schema: z.object({ items: z.array(UnitReport.omit({ requestHash: true })) }) },
+    },
   },
   async ({ params, query, services }) => ({
     status: 200,
@@ -45,7 +47,8 @@ defineRoute(
     name: 'postAreaReport',
     method: 'POST',
     route: 'golives/{goLiveId}/areas/{areaId}/reports',
-    summary: 'Leveransområdets status inför DSL med problem och föreslagen färg (R4) / a delivery area’s status with problems and suggested colour',
+    summary:
+      'Leveransområdets status inför DSL med problem och föreslagen färg (R4) / a delivery area’s status with problems and suggested colour',
     tag: 'reports',
     params: AreaParams,
     body: AreaReportInput,
@@ -67,7 +70,9 @@ defineRoute(
     tag: 'reports',
     params: AreaParams,
     query: LimitQuery,
-    responses: { 200: { description: 'Rapporterna / the reports', schema: z.object({ items: z.array(AreaReport.omit({ requestHash: true })) }) } },
+    responses: {
+      200: { description: 'Rapporterna / the reports', schema: z.object({ items: z.array(AreaReport.omit({ requestHash: true })) }) },
+    },
   },
   async ({ params, query, services }) => ({
     status: 200,

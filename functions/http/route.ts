@@ -81,7 +81,14 @@ export interface RouteInput<B, Q, P> {
   context: InvocationContext;
 }
 
-export type RouteResult = { status: number; json?: unknown; text?: string; bytes?: Uint8Array; contentType?: string; headers?: Record<string, string> };
+export type RouteResult = {
+  status: number;
+  json?: unknown;
+  text?: string;
+  bytes?: Uint8Array;
+  contentType?: string;
+  headers?: Record<string, string>;
+};
 
 /** Swedish unless the caller asks for English (`?lang=en` or `Accept-Language: en…`). */
 export function languageOf(request: HttpRequest): Lang {
@@ -100,12 +107,17 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /** A strict policy for HTML answers: our own scripts, styles and images only, no framing. */
 export const HTML_SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'cross-origin-opener-policy': 'same-origin',
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',
 };
 
-const asResponse = (p: ProblemResponse): HttpResponseInit => ({ status: p.status, headers: { ...SECURITY_HEADERS, ...p.headers }, body: p.body });
+const asResponse = (p: ProblemResponse): HttpResponseInit => ({
+  status: p.status,
+  headers: { ...SECURITY_HEADERS, ...p.headers },
+  body: p.body,
+});
 
 let machineKeys: { source: string | undefined; keys: MachineKey[] } | undefined;
 const keysFor = (source: string | undefined): MachineKey[] => {
@@ -114,7 +126,11 @@ const keysFor = (source: string | undefined): MachineKey[] => {
 };
 
 const actorOf = (p: Principal): Actor | undefined =>
-  p.kind === 'user' ? { kind: 'user', id: p.id, ...(p.name ? { name: p.name } : {}) } : p.kind === 'machine' ? { kind: 'machine', id: p.id } : undefined;
+  p.kind === 'user'
+    ? { kind: 'user', id: p.id, ...(p.name ? { name: p.name } : {}) }
+    : p.kind === 'machine'
+      ? { kind: 'machine', id: p.id }
+      : undefined;
 
 /** `Text/CSV; charset=utf-8` → `text/csv`; '' when absent. */
 const baseType = (contentType: string | undefined): string => (contentType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -127,7 +143,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * that is neither this request's origin nor PUBLIC_BASE_URL's. Clients that send neither
  * (curl, Power Automate, scripts) are not browsers acting for another site.
  */
-export function isCrossSiteWrite(method: string, headers: { get(name: string): string | null }, requestUrl: string, publicBaseUrl: string): boolean {
+export function isCrossSiteWrite(
+  method: string,
+  headers: { get(name: string): string | null },
+  requestUrl: string,
+  publicBaseUrl: string,
+): boolean {
   if (SAFE_METHODS.has(method.toUpperCase())) return false;
   const site = headers.get('sec-fetch-site')?.trim().toLowerCase();
   if (site) return site !== 'same-origin' && site !== 'none';
@@ -146,23 +167,48 @@ export function isCrossSiteWrite(method: string, headers: { get(name: string): s
 const kibOrMib = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);
 
 /** The body as bytes, refused with 413 past `maxBytes` (declared or actual). */
-async function readRaw(request: HttpRequest, options: RawBodyOptions, lang: Lang, instance: string): Promise<{ ok: true; value: RawBody } | { ok: false; response: ProblemResponse }> {
+async function readRaw(
+  request: HttpRequest,
+  options: RawBodyOptions,
+  lang: Lang,
+  instance: string,
+): Promise<{ ok: true; value: RawBody } | { ok: false; response: ProblemResponse }> {
   const maxBytes = options.maxBytes;
   const tooLarge = () =>
-    problem('HTTP.TOO_LARGE', { sv: `Kroppen får vara högst ${kibOrMib(maxBytes)}.`, en: `The body may be at most ${kibOrMib(maxBytes)}.` }, lang, { instance });
+    problem(
+      'HTTP.TOO_LARGE',
+      { sv: `Kroppen får vara högst ${kibOrMib(maxBytes)}.`, en: `The body may be at most ${kibOrMib(maxBytes)}.` },
+      lang,
+      { instance },
+    );
   if (Number(request.headers.get('content-length') ?? '0') > maxBytes) return { ok: false, response: tooLarge() };
   const contentType = request.headers.get('content-type') ?? undefined;
   if (!options.contentTypes.includes(baseType(contentType)))
-    return { ok: false, response: problem('HTTP.UNSUPPORTED_MEDIA', options.unsupported, lang, { instance, issues: [{ field: 'file', message: options.unsupported }] }) };
+    return {
+      ok: false,
+      response: problem('HTTP.UNSUPPORTED_MEDIA', options.unsupported, lang, {
+        instance,
+        issues: [{ field: 'file', message: options.unsupported }],
+      }),
+    };
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > maxBytes) return { ok: false, response: tooLarge() };
   return { ok: true, value: { bytes, ...(contentType ? { contentType } : {}) } };
 }
 
-async function readJson(request: HttpRequest, lang: Lang, instance: string): Promise<{ ok: true; value: unknown } | { ok: false; response: ProblemResponse }> {
+async function readJson(
+  request: HttpRequest,
+  lang: Lang,
+  instance: string,
+): Promise<{ ok: true; value: unknown } | { ok: false; response: ProblemResponse }> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   const tooLarge = () =>
-    problem('HTTP.TOO_LARGE', { sv: `Kroppen får vara högst ${MAX_BODY_BYTES / 1024} KiB.`, en: `The body may be at most ${MAX_BODY_BYTES / 1024} KiB.` }, lang, { instance });
+    problem(
+      'HTTP.TOO_LARGE',
+      { sv: `Kroppen får vara högst ${MAX_BODY_BYTES / 1024} KiB.`, en: `The body may be at most ${MAX_BODY_BYTES / 1024} KiB.` },
+      lang,
+      { instance },
+    );
   if (declared > MAX_BODY_BYTES) return { ok: false, response: tooLarge() };
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > MAX_BODY_BYTES) return { ok: false, response: tooLarge() };
@@ -171,10 +217,18 @@ async function readJson(request: HttpRequest, lang: Lang, instance: string): Pro
   if (bytes.length > 0 && !/^application\/([\w.+-]+\+)?json\b/.test(type))
     return {
       ok: false,
-      response: problem('HTTP.UNSUPPORTED_MEDIA', { sv: 'Skicka JSON (Content-Type: application/json).', en: 'Send JSON (Content-Type: application/json).' }, lang, { instance }),
+      response: problem(
+        'HTTP.UNSUPPORTED_MEDIA',
+        { sv: 'Skicka JSON (Content-Type: application/json).', en: 'Send JSON (Content-Type: application/json).' },
+        lang,
+        { instance },
+      ),
     };
   if (bytes.length === 0)
-    return { ok: false, response: validationProblem([{ field: 'body', message: { sv: 'kropp saknas', en: 'body is missing' } }], lang, instance) };
+    return {
+      ok: false,
+      response: validationProblem([{ field: 'body', message: { sv: 'kropp saknas', en: 'body is missing' } }], lang, instance),
+    };
   try {
     // A UTF-8 byte-order mark (Windows tools write one) is not part of the JSON text (RFC 8259 §8.1 lets a parser ignore it).
     const text = bytes.toString('utf8');
@@ -182,7 +236,11 @@ async function readJson(request: HttpRequest, lang: Lang, instance: string): Pro
     if (depthOf(value) > MAX_JSON_DEPTH)
       return {
         ok: false,
-        response: validationProblem([{ field: 'body', message: { sv: `högst ${MAX_JSON_DEPTH} nivåer`, en: `at most ${MAX_JSON_DEPTH} levels of nesting` } }], lang, instance),
+        response: validationProblem(
+          [{ field: 'body', message: { sv: `högst ${MAX_JSON_DEPTH} nivåer`, en: `at most ${MAX_JSON_DEPTH} levels of nesting` } }],
+          lang,
+          instance,
+        ),
       };
     return { ok: true, value };
   } catch (e) {
@@ -201,10 +259,24 @@ async function readJson(request: HttpRequest, lang: Lang, instance: string): Pro
  * field), runs the handler, and maps every error to an RFC 9457 problem. Handlers stay thin:
  * parse, call one use case, shape the answer.
  */
-export function defineRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodObject | undefined = undefined, P extends z.ZodObject | undefined = undefined>(
-  doc: Omit<RouteDoc, 'body' | 'query' | 'params'> & { body?: B; query?: Q; params?: P; rawBody?: RawBodyOptions; extraInputs?: FunctionInput[] },
+export function defineRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  P extends z.ZodObject | undefined = undefined,
+>(
+  doc: Omit<RouteDoc, 'body' | 'query' | 'params'> & {
+    body?: B;
+    query?: Q;
+    params?: P;
+    rawBody?: RawBodyOptions;
+    extraInputs?: FunctionInput[];
+  },
   handler: (
-    input: RouteInput<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodObject ? z.output<Q> : undefined, P extends z.ZodObject ? z.output<P> : Record<string, string>>,
+    input: RouteInput<
+      B extends z.ZodType ? z.output<B> : undefined,
+      Q extends z.ZodObject ? z.output<Q> : undefined,
+      P extends z.ZodObject ? z.output<P> : Record<string, string>
+    >,
   ) => Promise<RouteResult>,
 ): void {
   if (!ACCESS_MATRIX[doc.name]) throw new Error(`Route ${doc.name} has no entry in ACCESS_MATRIX (shared/domain/access.ts)`);
@@ -231,7 +303,11 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
         // Ids with an identity number or control characters in them are refused, and not logged.
         ...(params.goLiveId && showablePath(params.goLiveId) ? { goLiveId: params.goLiveId } : {}),
         ...(params.challengeId && showablePath(params.challengeId) ? { challengeId: params.challengeId } : {}),
-        principal: request.headers.has('x-functions-key') ? 'machine' : request.headers.has('x-ms-client-principal') || request.headers.has('x-dev-user') ? 'user' : 'anonymous',
+        principal: request.headers.has('x-functions-key')
+          ? 'machine'
+          : request.headers.has('x-ms-client-principal') || request.headers.has('x-dev-user')
+            ? 'user'
+            : 'anonymous',
       };
       if (entry.status >= 500) context.error(JSON.stringify(entry));
       else context.info(JSON.stringify(entry));
@@ -245,7 +321,11 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
     const instance = showablePath(path) ?? '';
     // No patient data, no hidden characters: path ids, query and Idempotency-Key before anything else sees them.
     const inUrl = unsafeTextsProblem(
-      inspectRequestTexts([...Object.entries(request.params), ...request.query.entries(), ['Idempotency-Key', request.headers.get('idempotency-key') ?? undefined]]),
+      inspectRequestTexts([
+        ...Object.entries(request.params),
+        ...request.query.entries(),
+        ['Idempotency-Key', request.headers.get('idempotency-key') ?? undefined],
+      ]),
       lang,
       instance,
     );
@@ -263,7 +343,8 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
       let handlerServices = services;
       // Who, then may they (the access matrix, one place), then what they sent.
       const { config } = services;
-      const entraApp = config.AUTH_CLIENT_ID && config.AUTH_TENANT_ID ? { clientId: config.AUTH_CLIENT_ID, tenantId: config.AUTH_TENANT_ID } : undefined;
+      const entraApp =
+        config.AUTH_CLIENT_ID && config.AUTH_TENANT_ID ? { clientId: config.AUTH_CLIENT_ID, tenantId: config.AUTH_TENANT_ID } : undefined;
       const auth = authenticate(request.headers, config.AUTH_MODE, keysFor(config.MACHINE_KEYS), entraApp);
       if (!auth.ok)
         return asResponse(
@@ -271,7 +352,10 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
             'AUTH.UNAUTHENTICATED',
             auth.refused === 'key'
               ? { sv: 'Okänd eller ogiltig nyckel.', en: 'Unknown or invalid key.' }
-              : { sv: 'Inloggningen gäller inte den här tjänsten. Logga in igen.', en: 'The sign-in is not valid for this service. Sign in again.' },
+              : {
+                  sv: 'Inloggningen gäller inte den här tjänsten. Logga in igen.',
+                  en: 'The sign-in is not valid for this service. Sign in again.',
+                },
             lang,
             { instance },
           ),
@@ -298,7 +382,9 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
         const read = typeof goLiveId === 'string' && principal.kind === 'user' ? await services.repo.getGoLive(goLiveId) : undefined;
         const decision = authorize(access, principal, read?.value, params as Record<string, unknown>);
         if (!decision.allowed)
-          return asResponse(problem(decision.status === 401 ? 'AUTH.UNAUTHENTICATED' : 'AUTH.FORBIDDEN', decision.reason, lang, { instance }));
+          return asResponse(
+            problem(decision.status === 401 ? 'AUTH.UNAUTHENTICATED' : 'AUTH.FORBIDDEN', decision.reason, lang, { instance }),
+          );
         // The use case's own read of the go-live is this one: one read per request, not two (issue 17).
         if (read) handlerServices = withGoLiveRead(services, read);
       }
@@ -330,10 +416,32 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
       }
       const idempotencyKey = request.headers.get('idempotency-key')?.trim() || undefined;
       if (idempotencyKey && idempotencyKey.length > 200)
-        return asResponse(validationProblem([{ field: 'Idempotency-Key', message: { sv: 'högst 200 tecken', en: 'at most 200 characters' } }], lang, instance));
+        return asResponse(
+          validationProblem(
+            [{ field: 'Idempotency-Key', message: { sv: 'högst 200 tecken', en: 'at most 200 characters' } }],
+            lang,
+            instance,
+          ),
+        );
       const actor = actorOf(principal);
-      const result = await handler({ principal, actor, body, query, params, lang, idempotencyKey, raw, services: handlerServices, request, context } as never);
-      const headers: Record<string, string> = { ...SECURITY_HEADERS, ...(result.contentType?.startsWith('text/html') ? HTML_SECURITY_HEADERS : {}), ...(result.headers ?? {}) };
+      const result = await handler({
+        principal,
+        actor,
+        body,
+        query,
+        params,
+        lang,
+        idempotencyKey,
+        raw,
+        services: handlerServices,
+        request,
+        context,
+      } as never);
+      const headers: Record<string, string> = {
+        ...SECURITY_HEADERS,
+        ...(result.contentType?.startsWith('text/html') ? HTML_SECURITY_HEADERS : {}),
+        ...(result.headers ?? {}),
+      };
       if (result.json !== undefined) {
         headers['content-type'] ??= 'application/json; charset=utf-8';
         return { status: result.status, headers, body: JSON.stringify(result.json) };
@@ -373,7 +481,10 @@ export function withGoLiveRead(services: Services, read: Versioned<GoLive>): Ser
     },
   });
   // The other services (the clock getter included) as they are: a copy of the property descriptors.
-  return Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(services), repo: { value: repo, enumerable: true } }) as Services;
+  return Object.defineProperties(
+    {},
+    { ...Object.getOwnPropertyDescriptors(services), repo: { value: repo, enumerable: true } },
+  ) as Services;
 }
 
 /** Drops fields kept for the store's own bookkeeping (`requestHash`), at any depth. */

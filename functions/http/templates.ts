@@ -19,7 +19,13 @@ defineRoute(
     responses: { 200: { description: 'XLSX', contentType: CONTENT_TYPES.xlsx } },
   },
   async ({ params, query, lang, services }) =>
-    fileResult(await unitReportTemplate(services, { goLiveId: params.goLiveId, lang, ...(query.forvaltningId ? { forvaltningId: query.forvaltningId } : {}) })),
+    fileResult(
+      await unitReportTemplate(services, {
+        goLiveId: params.goLiveId,
+        lang,
+        ...(query.forvaltningId ? { forvaltningId: query.forvaltningId } : {}),
+      }),
+    ),
 );
 
 defineRoute(
@@ -27,7 +33,8 @@ defineRoute(
     name: 'getOrganisationTemplate',
     method: 'GET',
     route: 'golives/{goLiveId}/templates/organisation.xlsx',
-    summary: 'Mall för organisationen: blad Enheter och Personer med driftsättningens nuvarande innehåll, Roller och Områden att välja bland (R1, R2) / organisation template',
+    summary:
+      'Mall för organisationen: blad Enheter och Personer med driftsättningens nuvarande innehåll, Roller och Områden att välja bland (R1, R2) / organisation template',
     tag: 'excel',
     params: GoLiveParams,
     responses: { 200: { description: 'XLSX', contentType: CONTENT_TYPES.xlsx } },

@@ -15,7 +15,8 @@ app.timer('calendarTick', {
     const services = await getServices();
     const results = await runCalendarTick(services, {
       instance: context.invocationId,
-      log: (level, message) => (level === 'error' ? context.error(message) : level === 'warn' ? context.warn(message) : context.log(message)),
+      log: (level, message) =>
+        level === 'error' ? context.error(message) : level === 'warn' ? context.warn(message) : context.log(message),
     });
     const sum = (k: 'ran' | 'skipped' | 'failed') => results.reduce((n, r) => n + r[k].length, 0);
     await services.repo.putMarker({

@@ -27,11 +27,19 @@ const forged = Buffer.from(
   }),
 ).toString('base64');
 const url = `${base}/api/golives/smoke-forged-principal`;
-const headers = { 'x-ms-client-principal': forged, 'x-ms-client-principal-name': 'forged.admin@example.invalid', 'x-ms-client-principal-id': '00000000-0000-0000-0000-00000000f0f0', 'x-ms-client-principal-idp': 'aad', accept: 'application/json' };
+const headers = {
+  'x-ms-client-principal': forged,
+  'x-ms-client-principal-name': 'forged.admin@example.invalid',
+  'x-ms-client-principal-id': '00000000-0000-0000-0000-00000000f0f0',
+  'x-ms-client-principal-idp': 'aad',
+  accept: 'application/json',
+};
 const res = await fetch(url, { headers, redirect: 'manual' });
 if (res.status === 401) {
   console.log(`ok: ${url} answered 401 to a forged x-ms-client-principal (the platform stripped it)`);
   process.exit(0);
 }
-console.error(`FAIL: ${url} answered ${res.status} to a forged x-ms-client-principal; expected 401. Is App Service Authentication on (authSettingsV2 platform.enabled)?`);
+console.error(
+  `FAIL: ${url} answered ${res.status} to a forged x-ms-client-principal; expected 401. Is App Service Authentication on (authSettingsV2 platform.enabled)?`,
+);
 process.exit(1);

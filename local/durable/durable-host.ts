@@ -14,7 +14,19 @@ import {
   stateOfFailure,
   toJsonText,
 } from './history';
-import type { ActivityWork, Call, ControlWork, EngineState, InstanceQuery, InstanceRecord, NewWork, RetryState, RuntimeStatus, TimerWork, WorkItem } from './instance-store';
+import type {
+  ActivityWork,
+  Call,
+  ControlWork,
+  EngineState,
+  InstanceQuery,
+  InstanceRecord,
+  NewWork,
+  RetryState,
+  RuntimeStatus,
+  TimerWork,
+  WorkItem,
+} from './instance-store';
 import { emptyEngineState, isTerminal, SqliteInstanceStore } from './instance-store';
 
 /*
@@ -197,10 +209,14 @@ export class DurableHost {
    */
   startNew(name: string, opts: StartNewOptions = {}): string {
     const fn = this.#function(name, 'orchestrationtrigger');
-    if (!fn) throw new DurableClientError('BAD_REQUEST', `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    if (!fn)
+      throw new DurableClientError('BAD_REQUEST', `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
     const instanceId = opts.instanceId ?? randomUUID().replace(/-/g, '');
     if (instanceId.length === 0 || instanceId.length > 256 || INVALID_ID.test(instanceId)) {
-      throw new DurableClientError('BAD_REQUEST', `The instance id '${instanceId}' is not valid: 1–256 characters, none of / \\ # ? or control characters.`);
+      throw new DurableClientError(
+        'BAD_REQUEST',
+        `The instance id '${instanceId}' is not valid: 1–256 characters, none of / \\ # ? or control characters.`,
+      );
     }
     const now = this.#now();
     this.#store.transaction(() => {
@@ -317,7 +333,8 @@ export class DurableHost {
         this.#store.transaction(() => {
           const record = this.#store.get(item.instanceId);
           this.#store.deleteWork(item.id);
-          if (record && !isTerminal(record.status)) this.#finish(record, 'Failed', toJsonText(`The local durable host failed: ${describeError(e)}`), [], this.#now());
+          if (record && !isTerminal(record.status))
+            this.#finish(record, 'Failed', toJsonText(`The local durable host failed: ${describeError(e)}`), [], this.#now());
         });
       } catch {
         this.#store.deleteWork(item.id);
@@ -353,11 +370,19 @@ export class DurableHost {
     const fn = this.#function(work.name, 'activitytrigger');
     let event: HistoryEvent;
     if (!fn) {
-      event = taskFailed(work.taskId, this.#clock.now(), `The function '${work.name}' doesn't exist, is disabled, or is not an activity function.`, '');
+      event = taskFailed(
+        work.taskId,
+        this.#clock.now(),
+        `The function '${work.name}' doesn't exist, is disabled, or is not an activity function.`,
+        '',
+      );
     } else {
       try {
         const response = await invokeFunction(this.#registry, fn, { trigger: { json: toJsonText(work.input) } });
-        event = historyEvent(EventType.TaskCompleted, this.#clock.now(), { TaskScheduledId: work.taskId, Result: jsonTextOf(response.returnValue) });
+        event = historyEvent(EventType.TaskCompleted, this.#clock.now(), {
+          TaskScheduledId: work.taskId,
+          Result: jsonTextOf(response.returnValue),
+        });
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
         event = taskFailed(work.taskId, this.#clock.now(), `Activity function '${fn.name}' failed: ${err.message}`, err.stack ?? '');
@@ -369,7 +394,13 @@ export class DurableHost {
       // The instance may have finished or moved on while the activity ran.
       const current = this.#store.get(item.instanceId);
       if (current && !isTerminal(current.status) && current.executionId === item.executionId) {
-        this.#store.addWork({ instanceId: item.instanceId, executionId: item.executionId, kind: 'message', dueAt: this.#now(), payload: event });
+        this.#store.addWork({
+          instanceId: item.instanceId,
+          executionId: item.executionId,
+          kind: 'message',
+          dueAt: this.#now(),
+          payload: event,
+        });
       }
     });
   }
@@ -416,7 +447,13 @@ export class DurableHost {
             const at = new Date(now + delay).toISOString();
             d.engine.open[timerId] = { kind: 'retryTimer', fireAt: at, call: open.call };
             d.events.push(historyEvent(EventType.TimerCreated, new Date(now), { EventId: timerId, FireAt: at }));
-            d.work.push({ instanceId: record.instanceId, executionId: record.executionId, kind: 'timer', dueAt: now + delay, payload: { timerId, fireAt: at } satisfies TimerWork });
+            d.work.push({
+              instanceId: record.instanceId,
+              executionId: record.executionId,
+              kind: 'timer',
+              dueAt: now + delay,
+              payload: { timerId, fireAt: at } satisfies TimerWork,
+            });
           }
         }
       }
@@ -424,7 +461,14 @@ export class DurableHost {
 
     if (!fn) refused ??= `The function '${record.name}' doesn't exist, is disabled, or is not an orchestrator function.`;
     if (refused !== undefined) {
-      return this.#commitFinish(record, item, 'Failed', toJsonText(`Orchestrator function '${record.name}' failed: ${refused}`), [newEvent], now);
+      return this.#commitFinish(
+        record,
+        item,
+        'Failed',
+        toJsonText(`Orchestrator function '${record.name}' failed: ${refused}`),
+        [newEvent],
+        now,
+      );
     }
 
     // currentUtcDateTime is the latest OrchestratorStarted; it never goes back and a timer
@@ -456,7 +500,14 @@ export class DurableHost {
     const customStatus = state?.customStatus ? toJsonText(state.customStatus) : record.customStatus;
     const updated: InstanceRecord = { ...record, customStatus };
     if (state === undefined || failure !== undefined) {
-      return this.#commitFinish(updated, item, 'Failed', toJsonText(`Orchestrator function '${record.name}' failed: ${failure ?? 'no result'}`), fresh.slice(1), now);
+      return this.#commitFinish(
+        updated,
+        item,
+        'Failed',
+        toJsonText(`Orchestrator function '${record.name}' failed: ${failure ?? 'no result'}`),
+        fresh.slice(1),
+        now,
+      );
     }
 
     let continueAsNew: Action | undefined;
@@ -503,7 +554,14 @@ export class DurableHost {
     for (const a of state.actions.flat()) visit(a);
 
     if (unsupported !== undefined) {
-      return this.#commitFinish(updated, item, 'Failed', toJsonText(`Orchestrator function '${record.name}' failed: ${unsupported}`), fresh.slice(1), now);
+      return this.#commitFinish(
+        updated,
+        item,
+        'Failed',
+        toJsonText(`Orchestrator function '${record.name}' failed: ${unsupported}`),
+        fresh.slice(1),
+        now,
+      );
     }
     if (state.isDone && continueAsNew) return this.#commitContinueAsNew(updated, item, continueAsNew, now);
     if (state.isDone) return this.#commitFinish(updated, item, 'Completed', toJsonText(state.output), fresh.slice(1), now);
@@ -538,7 +596,13 @@ export class DurableHost {
         // A timer cancelled before it was ever scheduled is never armed.
         if (!a.isCanceled) {
           d.engine.open[id] = { kind: 'timer', fireAt: at };
-          d.work.push({ instanceId: record.instanceId, executionId: record.executionId, kind: 'timer', dueAt: fireAt.getTime(), payload: { timerId: id, fireAt: at } satisfies TimerWork });
+          d.work.push({
+            instanceId: record.instanceId,
+            executionId: record.executionId,
+            kind: 'timer',
+            dueAt: fireAt.getTime(),
+            payload: { timerId: id, fireAt: at } satisfies TimerWork,
+          });
         }
         return undefined;
       }
@@ -548,7 +612,8 @@ export class DurableHost {
       case ActionType.CallSubOrchestratorWithRetry: {
         const isActivity = a.actionType === ActionType.CallActivity || a.actionType === ActionType.CallActivityWithRetry;
         const withRetry = a.actionType === ActionType.CallActivityWithRetry || a.actionType === ActionType.CallSubOrchestratorWithRetry;
-        const retry: RetryState | undefined = withRetry && a.retryOptions ? { options: a.retryOptions, attempt: 1, firstAttemptAt: now } : undefined;
+        const retry: RetryState | undefined =
+          withRetry && a.retryOptions ? { options: a.retryOptions, attempt: 1, firstAttemptAt: now } : undefined;
         const call: Call = {
           kind: isActivity ? 'activity' : 'subOrchestration',
           name: a.functionName ?? '',
@@ -567,10 +632,17 @@ export class DurableHost {
   #scheduleCall(record: InstanceRecord, d: Decisions, id: number, call: Call, now: number): string | undefined {
     if (call.kind === 'activity') {
       // The extension checks this when the orchestrator schedules the call, and fails the orchestration.
-      if (!this.#function(call.name, 'activitytrigger')) return `The function '${call.name}' doesn't exist, is disabled, or is not an activity function.`;
+      if (!this.#function(call.name, 'activitytrigger'))
+        return `The function '${call.name}' doesn't exist, is disabled, or is not an activity function.`;
       d.engine.open[id] = { kind: 'call', call };
       d.events.push(historyEvent(EventType.TaskScheduled, new Date(now), { EventId: id, Name: call.name, Input: toJsonText(call.input) }));
-      d.work.push({ instanceId: record.instanceId, executionId: record.executionId, kind: 'activity', dueAt: now, payload: { taskId: id, name: call.name, input: call.input } satisfies ActivityWork });
+      d.work.push({
+        instanceId: record.instanceId,
+        executionId: record.executionId,
+        kind: 'activity',
+        dueAt: now,
+        payload: { taskId: id, name: call.name, input: call.input } satisfies ActivityWork,
+      });
       return undefined;
     }
     const fn = this.#function(call.name, 'orchestrationtrigger');
@@ -586,25 +658,53 @@ export class DurableHost {
     child.parentTaskId = id;
     d.children.push(child);
     d.engine.open[id] = { kind: 'call', call };
-    d.events.push(historyEvent(EventType.SubOrchestrationInstanceCreated, new Date(now), { EventId: id, Name: call.name, InstanceId: childId, Input: toJsonText(call.input) }));
+    d.events.push(
+      historyEvent(EventType.SubOrchestrationInstanceCreated, new Date(now), {
+        EventId: id,
+        Name: call.name,
+        InstanceId: childId,
+        Input: toJsonText(call.input),
+      }),
+    );
     d.work.push({ instanceId: childId, executionId: child.executionId, kind: 'start', dueAt: now, payload: {} });
     return undefined;
   }
 
   /** Completed or Failed: the end of the instance; its parent, if any, hears of it. */
-  #commitFinish(record: InstanceRecord, item: WorkItem, status: 'Completed' | 'Failed', output: string, delivered: HistoryEvent[], now: number): void {
+  #commitFinish(
+    record: InstanceRecord,
+    item: WorkItem,
+    status: 'Completed' | 'Failed',
+    output: string,
+    delivered: HistoryEvent[],
+    now: number,
+  ): void {
     this.#store.transaction(() => {
       this.#store.deleteWork(item.id);
       if (this.#isCurrent(record)) this.#finish(record, status, output, delivered, now);
     });
-    if (status === 'Failed') this.#log('warning', `Orchestration '${record.name}' (${record.instanceId}) failed: ${String(parseJsonText(output))}`);
+    if (status === 'Failed')
+      this.#log('warning', `Orchestration '${record.name}' (${record.instanceId}) failed: ${String(parseJsonText(output))}`);
   }
 
   /** Inside a transaction. */
-  #finish(record: InstanceRecord, status: 'Completed' | 'Failed' | 'Terminated', output: string, delivered: HistoryEvent[], now: number): void {
+  #finish(
+    record: InstanceRecord,
+    status: 'Completed' | 'Failed' | 'Terminated',
+    output: string,
+    delivered: HistoryEvent[],
+    now: number,
+  ): void {
     const at = new Date(now);
-    const closing = status === 'Terminated' ? historyEvent(EventType.ExecutionTerminated, at, { Input: output }) : historyEvent(EventType.ExecutionCompleted, at, { OrchestrationStatus: status, Result: output });
-    const history = [...record.history, ...(delivered.length ? [historyEvent(EventType.OrchestratorStarted, at), ...delivered] : []), closing];
+    const closing =
+      status === 'Terminated'
+        ? historyEvent(EventType.ExecutionTerminated, at, { Input: output })
+        : historyEvent(EventType.ExecutionCompleted, at, { OrchestrationStatus: status, Result: output });
+    const history = [
+      ...record.history,
+      ...(delivered.length ? [historyEvent(EventType.OrchestratorStarted, at), ...delivered] : []),
+      closing,
+    ];
     this.#store.deleteWorkOf(record.instanceId);
     this.#store.put({ ...record, status, output, history, lastUpdatedAt: now });
     if (record.parentInstanceId && record.parentTaskId !== null && record.parentExecutionId && status !== 'Terminated') {
@@ -616,7 +716,13 @@ export class DurableHost {
               Reason: String(parseJsonText(output)),
               Details: '',
             });
-      this.#store.addWork({ instanceId: record.parentInstanceId, executionId: record.parentExecutionId, kind: 'message', dueAt: now, payload: event });
+      this.#store.addWork({
+        instanceId: record.parentInstanceId,
+        executionId: record.parentExecutionId,
+        kind: 'message',
+        dueAt: now,
+        payload: event,
+      });
     }
   }
 

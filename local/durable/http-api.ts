@@ -82,7 +82,12 @@ const flag = (v: string | null): boolean | undefined => (v === null ? undefined 
 
 const StatusList = z
   .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(RUNTIME_STATUSES)));
 
 function queryOf(url: URL): InstanceQuery {
@@ -90,7 +95,8 @@ function queryOf(url: URL): InstanceQuery {
   const statuses = url.searchParams.get('runtimeStatus');
   if (statuses) {
     const parsed = StatusList.safeParse(statuses);
-    if (!parsed.success) throw new DurableClientError('BAD_REQUEST', `runtimeStatus must be a comma-separated list of ${RUNTIME_STATUSES.join(', ')}.`);
+    if (!parsed.success)
+      throw new DurableClientError('BAD_REQUEST', `runtimeStatus must be a comma-separated list of ${RUNTIME_STATUSES.join(', ')}.`);
     q.statuses = parsed.data as RuntimeStatus[];
   }
   for (const [key, target] of [
@@ -114,7 +120,11 @@ function queryOf(url: URL): InstanceQuery {
 }
 
 function statusOptions(url: URL): StatusOptions {
-  return { showHistory: flag(url.searchParams.get('showHistory')), showHistoryOutput: flag(url.searchParams.get('showHistoryOutput')), showInput: flag(url.searchParams.get('showInput')) };
+  return {
+    showHistory: flag(url.searchParams.get('showHistory')),
+    showHistoryOutput: flag(url.searchParams.get('showHistoryOutput')),
+    showInput: flag(url.searchParams.get('showInput')),
+  };
 }
 
 function bodyValue(body: Buffer): unknown {
@@ -128,7 +138,11 @@ function bodyValue(body: Buffer): unknown {
 
 /** 202 while the instance runs, as the extension answers, so pollers keep polling. */
 function statusReply(status: InstanceStatus, url: URL): Reply {
-  const running = status.runtimeStatus === 'Pending' || status.runtimeStatus === 'Running' || status.runtimeStatus === 'ContinuedAsNew' || status.runtimeStatus === 'Suspended';
+  const running =
+    status.runtimeStatus === 'Pending' ||
+    status.runtimeStatus === 'Running' ||
+    status.runtimeStatus === 'ContinuedAsNew' ||
+    status.runtimeStatus === 'Suspended';
   if (running) return { status: 202, headers: { location: url.href, 'retry-after': '10' }, json: status };
   const failedAs500 = status.runtimeStatus === 'Failed' && flag(url.searchParams.get('returnInternalServerErrorOnFailure')) === true;
   return { status: failedAs500 ? 500 : 200, json: status };
@@ -167,7 +181,9 @@ export function durableHttpApi(host: DurableHost): HostMount {
         // Without runtimeStatus only finished instances go: purging a running one would strand its work.
         const q = queryOf(url);
         const deleted = host.purgeWhere({ ...q, statuses: q.statuses ?? ['Completed', 'Failed', 'Terminated'] });
-        return deleted > 0 ? { status: 200, json: { instancesDeleted: deleted } } : { status: 404, json: { message: 'No instances matched.' } };
+        return deleted > 0
+          ? { status: 200, json: { instancesDeleted: deleted } }
+          : { status: 404, json: { message: 'No instances matched.' } };
       }
       return methodNotAllowed('GET, DELETE');
     }
@@ -177,7 +193,10 @@ export function durableHttpApi(host: DurableHost): HostMount {
         const status = host.getStatus(id, statusOptions(url));
         return status ? statusReply(status, url) : { status: 404, json: { message: `No instance with ID '${id}' found.` } };
       }
-      if (method === 'DELETE') return host.purge(id) ? { status: 200, json: { instancesDeleted: 1 } } : { status: 404, json: { message: `No instance with ID '${id}' found.` } };
+      if (method === 'DELETE')
+        return host.purge(id)
+          ? { status: 200, json: { instancesDeleted: 1 } }
+          : { status: 404, json: { message: `No instance with ID '${id}' found.` } };
       return methodNotAllowed('GET, DELETE');
     }
 
@@ -209,7 +228,9 @@ export function durableHttpApi(host: DurableHost): HostMount {
 
     if (resource === 'entities') {
       // readEntityState treats 404 as "no such entity"; signals fail loudly.
-      return method === 'GET' ? { status: 404, json: { message: 'Durable entities are not supported by the local runtime.' } } : { status: 501, json: { message: 'Durable entities are not supported by the local runtime.' } };
+      return method === 'GET'
+        ? { status: 404, json: { message: 'Durable entities are not supported by the local runtime.' } }
+        : { status: 501, json: { message: 'Durable entities are not supported by the local runtime.' } };
     }
     return notFound(url);
   };

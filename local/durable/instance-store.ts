@@ -197,7 +197,9 @@ export class SqliteInstanceStore {
            created_at = excluded.created_at, last_updated_at = excluded.last_updated_at`,
       ),
       deleteInstance: db.prepare<[string]>('DELETE FROM instances WHERE instance_id = ?'),
-      insertWork: db.prepare('INSERT INTO work (instance_id, execution_id, kind, due_at, payload) VALUES (@instance_id, @execution_id, @kind, @due_at, @payload)'),
+      insertWork: db.prepare(
+        'INSERT INTO work (instance_id, execution_id, kind, due_at, payload) VALUES (@instance_id, @execution_id, @kind, @due_at, @payload)',
+      ),
       deleteWork: db.prepare<[number]>('DELETE FROM work WHERE id = ?'),
       deleteWorkOf: db.prepare<[string]>('DELETE FROM work WHERE instance_id = ?'),
       workOf: db.prepare<[string], WorkRow>('SELECT * FROM work WHERE instance_id = ? ORDER BY due_at, id'),
@@ -296,10 +298,7 @@ export class SqliteInstanceStore {
     }
     const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.trunc(q.limit))}` : '';
     const sql = `SELECT * FROM instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, instance_id${limit}`;
-    return this.#db
-      .prepare<Record<string, unknown>, InstanceRow>(sql)
-      .all(params)
-      .map(fromRow);
+    return this.#db.prepare<Record<string, unknown>, InstanceRow>(sql).all(params).map(fromRow);
   }
 
   counts(): Record<string, number> {
@@ -307,7 +306,13 @@ export class SqliteInstanceStore {
   }
 
   addWork(w: NewWork): void {
-    this.#stmt.insertWork.run({ instance_id: w.instanceId, execution_id: w.executionId, kind: w.kind, due_at: w.dueAt, payload: JSON.stringify(w.payload ?? null) });
+    this.#stmt.insertWork.run({
+      instance_id: w.instanceId,
+      execution_id: w.executionId,
+      kind: w.kind,
+      due_at: w.dueAt,
+      payload: JSON.stringify(w.payload ?? null),
+    });
   }
 
   deleteWork(id: number): void {
@@ -357,7 +362,14 @@ const WORK_KINDS: readonly WorkKind[] = ['start', 'message', 'activity', 'timer'
 
 function fromWorkRow(row: WorkRow): WorkItem {
   if (!(WORK_KINDS as readonly string[]).includes(row.kind)) throw new Error(`Unknown work kind "${row.kind}" in the durable store.`);
-  return { id: row.id, instanceId: row.instance_id, executionId: row.execution_id, kind: row.kind as WorkKind, dueAt: row.due_at, payload: JSON.parse(row.payload) as unknown };
+  return {
+    id: row.id,
+    instanceId: row.instance_id,
+    executionId: row.execution_id,
+    kind: row.kind as WorkKind,
+    dueAt: row.due_at,
+    payload: JSON.parse(row.payload) as unknown,
+  };
 }
 
 export type { RetryOptions };

@@ -12,6 +12,7 @@ import type { TokenCredential } from '@azure/identity';
  */
 export async function appCredential(env: Record<string, string | undefined> = process.env): Promise<TokenCredential> {
   const { DefaultAzureCredential, ManagedIdentityCredential } = await import('@azure/identity');
-  if (env.WEBSITE_SITE_NAME) return env.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: env.AZURE_CLIENT_ID }) : new ManagedIdentityCredential();
+  if (env.WEBSITE_SITE_NAME)
+    return env.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: env.AZURE_CLIENT_ID }) : new ManagedIdentityCredential();
   return new DefaultAzureCredential();
 }

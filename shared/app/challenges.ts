@@ -1,7 +1,17 @@
 import type { AppPorts } from '../ports/app.port';
 import type { AgendaChallenge, AgendaDecision } from '../domain/agenda';
 import type { Actor } from '../domain/audit';
-import type { Challenge, ChallengeEvent, ChallengeInput, DecisionLevel, Effect, LogLevel, MeetingSlot, PendingDecision, StandaloneDecisionInput } from '../domain/challenge';
+import type {
+  Challenge,
+  ChallengeEvent,
+  ChallengeInput,
+  DecisionLevel,
+  Effect,
+  LogLevel,
+  MeetingSlot,
+  PendingDecision,
+  StandaloneDecisionInput,
+} from '../domain/challenge';
 import {
   applyDeadline,
   applyEvent,
@@ -43,7 +53,11 @@ async function meetingSlots(s: S, goLive: GoLive, at: string): Promise<MeetingSl
  * The deadline a decision asked for now at `level` would get (R8), so the page shows it
  * before the request is sent (issue 16); the same rule `requestDecision` applies.
  */
-export async function decisionDeadlinePreview(s: S, goLiveId: string, level: DecisionLevel): Promise<{ level: DecisionLevel; requestedAt: string; deadline: string }> {
+export async function decisionDeadlinePreview(
+  s: S,
+  goLiveId: string,
+  level: DecisionLevel,
+): Promise<{ level: DecisionLevel; requestedAt: string; deadline: string }> {
   const goLive = await requireGoLive(s, goLiveId);
   const now = s.clock.now().toISOString();
   return { level, requestedAt: now, deadline: defaultDecisionDeadline(level, now, await meetingSlots(s, goLive, now)) };
@@ -64,8 +78,30 @@ const areaCoordinators = (goLive: GoLive, areaId: string): string[] =>
 /** The challenge's page (issue 15 item 11: links lead to pages, never to JSON). */
 const link = (c: Challenge): string => pages.challenge(c.goLiveId, c.id);
 
-function notification(c: Challenge, kind: NotificationKind, dedupeKey: string, recipients: Recipients, subject: Texts, text: Texts, now: string, data: Record<string, unknown> = {}, extra: Pick<NotificationRequest, 'repeat'> = {}): NotificationRequest {
-  return { goLiveId: c.goLiveId, kind, dedupeKey, recipients, subject, text, link: link(c), about: { type: 'challenge', id: c.id }, data: { challengeId: c.id, colour: c.colour, ...data }, createdAt: now, ...extra };
+function notification(
+  c: Challenge,
+  kind: NotificationKind,
+  dedupeKey: string,
+  recipients: Recipients,
+  subject: Texts,
+  text: Texts,
+  now: string,
+  data: Record<string, unknown> = {},
+  extra: Pick<NotificationRequest, 'repeat'> = {},
+): NotificationRequest {
+  return {
+    goLiveId: c.goLiveId,
+    kind,
+    dedupeKey,
+    recipients,
+    subject,
+    text,
+    link: link(c),
+    about: { type: 'challenge', id: c.id },
+    data: { challengeId: c.id, colour: c.colour, ...data },
+    createdAt: now,
+    ...extra,
+  };
 }
 
 /** A deadline as people read it at `now`, in the go-live's zone (issue 15 item 5). */
@@ -115,7 +151,10 @@ function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: str
           `decisionRequested:${c.id}:${p.requestId}`,
           { roles: DECIDERS[p.level], personIds: coordinators, forums: [forum] },
           { sv: title, en: title },
-          { sv: `${DECISION_LEVEL_LABELS[p.level].sv}: ${p.question}\nSenast: ${when(goLive, p.deadline, now).sv}`, en: `${DECISION_LEVEL_LABELS[p.level].en}: ${p.question}\nBy: ${when(goLive, p.deadline, now).en}` },
+          {
+            sv: `${DECISION_LEVEL_LABELS[p.level].sv}: ${p.question}\nSenast: ${when(goLive, p.deadline, now).sv}`,
+            en: `${DECISION_LEVEL_LABELS[p.level].en}: ${p.question}\nBy: ${when(goLive, p.deadline, now).en}`,
+          },
           now,
           { level: p.level, deadline: p.deadline },
         ),
@@ -130,10 +169,17 @@ function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: str
           `decisionMade:${c.id}:${r.id}`,
           // R11.4: a changed work practice also goes to the CSL channel and representatives, who bring it into the units.
           r.level === 'workPractice'
-            ? { roles: ['goLiveCoordinator', 'goLiveLead', 'cslRepresentative', 'cslChair'], personIds: coordinators, forums: ['DSL', 'CSL'] }
+            ? {
+                roles: ['goLiveCoordinator', 'goLiveLead', 'cslRepresentative', 'cslChair'],
+                personIds: coordinators,
+                forums: ['DSL', 'CSL'],
+              }
             : { roles: ['goLiveCoordinator', 'goLiveLead'], personIds: coordinators, forums: ['DSL'] },
           { sv: `${title}${r.late ? ' (försenat)' : ''}`, en: `${title}${r.late ? ' (late)' : ''}` },
-          { sv: `${r.decision}\nVarför: ${r.rationale}\nBeslutat av: ${r.decidedBy}`, en: `${r.decision}\nWhy: ${r.rationale}\nDecided by: ${r.decidedBy}` },
+          {
+            sv: `${r.decision}\nVarför: ${r.rationale}\nBeslutat av: ${r.decidedBy}`,
+            en: `${r.decision}\nWhy: ${r.rationale}\nDecided by: ${r.decidedBy}`,
+          },
           now,
           { level: r.level, late: r.late },
         ),
@@ -146,7 +192,9 @@ function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: str
           'challengeResolved',
           `closed:${c.id}`,
           { roles: ['goLiveCoordinator', 'goLiveLead'], personIds: coordinators, forums: ['DSL'] },
-          effect.state === 'resolved' ? { sv: `${title} (löst)`, en: `${title} (resolved)` } : { sv: `${title} (återkallad)`, en: `${title} (withdrawn)` },
+          effect.state === 'resolved'
+            ? { sv: `${title} (löst)`, en: `${title} (resolved)` }
+            : { sv: `${title} (återkallad)`, en: `${title} (withdrawn)` },
           { sv: `"${title}" är ${effect.state === 'resolved' ? 'löst' : 'återkallad'}.`, en: `"${title}" is ${effect.state}.` },
           now,
         ),
@@ -197,7 +245,10 @@ function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: str
  */
 export async function agendaPlace(s: S, goLive: GoLive, challengeId: string, now: string): Promise<Texts | undefined> {
   const at = new Date(now);
-  const adHoc = await s.repo.listMeetings(goLive.id, { from: now, to: new Date(at.getTime() + DEFAULT_ESCALATION_RULES.lookAheadHours * HOUR).toISOString() });
+  const adHoc = await s.repo.listMeetings(goLive.id, {
+    from: now,
+    to: new Date(at.getTime() + DEFAULT_ESCALATION_RULES.lookAheadHours * HOUR).toISOString(),
+  });
   const next = nextMeeting(goLive, 'DSL', at, { adHoc, startingAfter: true });
   if (!next) return undefined;
   // Loaded when needed: the agenda reads this module's sources, so a static import would be a cycle.
@@ -208,7 +259,8 @@ export async function agendaPlace(s: S, goLive: GoLive, challengeId: string, now
     for (const section of agenda.sections) {
       const i = section.items.findIndex((item) => item.ref?.type === 'challenge' && item.ref.id === challengeId);
       if (i < 0) continue;
-      const where = section.number !== undefined ? `${lang === 'sv' ? 'punkt' : 'point'} ${section.number} (${section.title})` : section.title;
+      const where =
+        section.number !== undefined ? `${lang === 'sv' ? 'punkt' : 'point'} ${section.number} (${section.title})` : section.title;
       const time = localWhen(goLive.timeZone, next.start, now)[lang];
       texts[lang] =
         lang === 'sv'
@@ -232,11 +284,16 @@ async function notify(s: S, goLive: GoLive, c: Challenge, effects: Effect[], now
  * Raises a challenge (R7.1, R7.2 step 1). Idempotent by id / Idempotency-Key. The triage
  * deadline is the end of the next DSL meeting (R7.4).
  */
-export async function raiseChallenge(s: S, cmd: { goLiveId: string; input: ChallengeInput; idempotencyKey?: string; actor?: Actor }): Promise<{ value: Challenge; created: boolean }> {
+export async function raiseChallenge(
+  s: S,
+  cmd: { goLiveId: string; input: ChallengeInput; idempotencyKey?: string; actor?: Actor },
+): Promise<{ value: Challenge; created: boolean }> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
-  if (!goLive.areas.some((a) => a.id === cmd.input.areaId)) throw invalidField('areaId', { sv: `okänt område '${cmd.input.areaId}'`, en: `unknown area '${cmd.input.areaId}'` });
+  if (!goLive.areas.some((a) => a.id === cmd.input.areaId))
+    throw invalidField('areaId', { sv: `okänt område '${cmd.input.areaId}'`, en: `unknown area '${cmd.input.areaId}'` });
   for (const [i, id] of cmd.input.incidentIds.entries())
-    if (!(await s.repo.getIncident(goLive.id, id))) throw invalidField(`incidentIds.${i}`, { sv: `okänd incident '${id}'`, en: `unknown incident '${id}'` });
+    if (!(await s.repo.getIncident(goLive.id, id)))
+      throw invalidField(`incidentIds.${i}`, { sv: `okänd incident '${id}'`, en: `unknown incident '${id}'` });
   const now = s.clock.now().toISOString();
   const raisedAt = cmd.input.raisedAt ?? now;
   const hash = requestHash(cmd.input);
@@ -261,7 +318,15 @@ export async function raiseChallenge(s: S, cmd: { goLiveId: string; input: Chall
     situation: {},
     decisions: [],
     lastChangeAt: raisedAt,
-    timeline: [{ id: `raise:${id}`, type: 'raised', at: raisedAt, ...(cmd.actor ? { by: cmd.actor } : {}), data: { colour: cmd.input.colour, areaId: cmd.input.areaId } }],
+    timeline: [
+      {
+        id: `raise:${id}`,
+        type: 'raised',
+        at: raisedAt,
+        ...(cmd.actor ? { by: cmd.actor } : {}),
+        data: { colour: cmd.input.colour, areaId: cmd.input.areaId },
+      },
+    ],
     requestHash: hash,
   };
   const result = await s.repo.createChallenge(challenge);
@@ -280,7 +345,10 @@ async function notifyRaised(s: S, challenge: Challenge, now: string): Promise<vo
         'challengeRaised',
         `challengeRaised:${challenge.id}`,
         { roles: ['goLiveCoordinator', 'goLiveLead'], forums: ['DSL'] },
-        { sv: `${challenge.title} (${colourWord(challenge).sv.toLowerCase()})`, en: `${challenge.title} (${colourWord(challenge).en.toLowerCase()})` },
+        {
+          sv: `${challenge.title} (${colourWord(challenge).sv.toLowerCase()})`,
+          en: `${challenge.title} (${colourWord(challenge).en.toLowerCase()})`,
+        },
         { sv: `Behov från andra områden: ${challenge.needFromOthers}`, en: `Needed from other areas: ${challenge.needFromOthers}` },
         now,
         { areaId: challenge.areaId },
@@ -303,35 +371,56 @@ export type ChallengeCommand =
  */
 export async function applyChallengeCommand(
   s: S,
-  cmd: { goLiveId: string; challengeId: string; command: ChallengeCommand; idempotencyKey?: string; actor?: Actor; callerRoles?: ReadonlySet<Role> },
+  cmd: {
+    goLiveId: string;
+    challengeId: string;
+    command: ChallengeCommand;
+    idempotencyKey?: string;
+    actor?: Actor;
+    callerRoles?: ReadonlySet<Role>;
+  },
 ): Promise<{ challenge: Challenge; effect: Effect }> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
-  const eventId = recordId({ clientId: cmd.command.input.eventId, idempotencyKey: cmd.idempotencyKey, scope: `challenge/${cmd.challengeId}/${cmd.command.type}` });
-  const hash = requestHash({ type: cmd.command.type, input: cmd.command.input });
-  return retryOnConflict(10, { sv: 'Utmaningen ändrades samtidigt av andra. Försök igen.', en: 'The challenge was changed concurrently. Try again.' }, async () => {
-    const found = await requireChallenge(s, cmd.goLiveId, cmd.challengeId);
-    const now = s.clock.now().toISOString();
-    let event: ChallengeEvent;
-    if (cmd.command.type === 'decisionRequest') {
-      const deadline = cmd.command.input.deadline ?? defaultDecisionDeadline(cmd.command.input.level, now, await meetingSlots(s, goLive, now));
-      if (deadline <= now) throw invalidField('deadline', { sv: 'måste ligga i framtiden', en: 'must be in the future' });
-      event = { type: 'decisionRequest', input: cmd.command.input, deadline };
-    } else if (cmd.command.type === 'decision') {
-      // Who may decide follows the level asked for (R8, R11): 403 with the reason otherwise.
-      const level = found.value.pendingDecision?.level;
-      const onBehalfOf = level ? assertMayDecide(level, cmd.callerRoles) : undefined;
-      event = { type: 'decision', input: cmd.command.input, ...(onBehalfOf ? { onBehalfOf } : {}) };
-    } else event = cmd.command as ChallengeEvent;
-    const { challenge, effect } = applyEvent(found.value, event, { eventId, now, requestHash: hash, ...(cmd.actor ? { by: cmd.actor } : {}) });
-    if (effect.kind === 'none') {
-      // A replay: queue again what the event announced, in case the first attempt stored it and failed before that.
-      await notify(s, goLive, challenge, [replayedEffect(challenge, eventId)], now);
-      return { challenge, effect };
-    }
-    const saved = await s.repo.replaceChallenge(challenge, found.etag);
-    await notify(s, goLive, saved.value, [effect], now);
-    return { challenge: saved.value, effect };
+  const eventId = recordId({
+    clientId: cmd.command.input.eventId,
+    idempotencyKey: cmd.idempotencyKey,
+    scope: `challenge/${cmd.challengeId}/${cmd.command.type}`,
   });
+  const hash = requestHash({ type: cmd.command.type, input: cmd.command.input });
+  return retryOnConflict(
+    10,
+    { sv: 'Utmaningen ändrades samtidigt av andra. Försök igen.', en: 'The challenge was changed concurrently. Try again.' },
+    async () => {
+      const found = await requireChallenge(s, cmd.goLiveId, cmd.challengeId);
+      const now = s.clock.now().toISOString();
+      let event: ChallengeEvent;
+      if (cmd.command.type === 'decisionRequest') {
+        const deadline =
+          cmd.command.input.deadline ?? defaultDecisionDeadline(cmd.command.input.level, now, await meetingSlots(s, goLive, now));
+        if (deadline <= now) throw invalidField('deadline', { sv: 'måste ligga i framtiden', en: 'must be in the future' });
+        event = { type: 'decisionRequest', input: cmd.command.input, deadline };
+      } else if (cmd.command.type === 'decision') {
+        // Who may decide follows the level asked for (R8, R11): 403 with the reason otherwise.
+        const level = found.value.pendingDecision?.level;
+        const onBehalfOf = level ? assertMayDecide(level, cmd.callerRoles) : undefined;
+        event = { type: 'decision', input: cmd.command.input, ...(onBehalfOf ? { onBehalfOf } : {}) };
+      } else event = cmd.command as ChallengeEvent;
+      const { challenge, effect } = applyEvent(found.value, event, {
+        eventId,
+        now,
+        requestHash: hash,
+        ...(cmd.actor ? { by: cmd.actor } : {}),
+      });
+      if (effect.kind === 'none') {
+        // A replay: queue again what the event announced, in case the first attempt stored it and failed before that.
+        await notify(s, goLive, challenge, [replayedEffect(challenge, eventId)], now);
+        return { challenge, effect };
+      }
+      const saved = await s.repo.replaceChallenge(challenge, found.etag);
+      await notify(s, goLive, saved.value, [effect], now);
+      return { challenge: saved.value, effect };
+    },
+  );
 }
 
 /** What the escalation process waits for next: nothing (ended), a person, or the clock at `wakeAt`. */
@@ -417,7 +506,9 @@ export function triageRecords(c: Challenge): DecisionRecord[] {
 
 /** The decision log from what is stored: challenges' decisions, DSL's triage, and decisions on their own. */
 export function decisionLogFrom(challenges: readonly Challenge[], standalone: readonly DecisionRecord[]): DecisionRecord[] {
-  return [...challenges.flatMap((c) => [...c.decisions, ...triageRecords(c)]), ...standalone].sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.id.localeCompare(b.id));
+  return [...challenges.flatMap((c) => [...c.decisions, ...triageRecords(c)]), ...standalone].sort(
+    (a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.id.localeCompare(b.id),
+  );
 }
 
 async function standaloneDecisions(s: Pick<AppPorts, 'repo'>, goLiveId: string): Promise<DecisionRecord[]> {
@@ -479,7 +570,13 @@ export async function recordStandaloneDecision(
     ...(cmd.input.meetingId ? { meetingId: cmd.input.meetingId } : {}),
   };
   const hash = requestHash(cmd.input);
-  const stored = await s.repo.createNote({ id, goLiveId: goLive.id, kind: 'decision', at: decidedAt, data: { ...record, requestHash: hash } });
+  const stored = await s.repo.createNote({
+    id,
+    goLiveId: goLive.id,
+    kind: 'decision',
+    at: decidedAt,
+    data: { ...record, requestHash: hash },
+  });
   if (!stored.created) {
     assertSameRequest(stored.value.data as { requestHash: string }, hash);
     return { value: DecisionRecord.parse(stored.value.data), created: false };
@@ -493,8 +590,14 @@ export async function recordStandaloneDecision(
         record.level === 'workPractice'
           ? { roles: ['goLiveCoordinator', 'goLiveLead', 'cslRepresentative', 'cslChair'], forums: ['DSL', 'CSL'] }
           : { roles: ['goLiveCoordinator', 'goLiveLead'], forums: [DECISION_FORUM[record.level] === 'CSL' ? 'CSL' : 'DSL'] },
-      subject: { sv: `Beslut (${DECISION_LEVEL_LABELS[record.level].sv}): ${record.question}`, en: `Decision (${DECISION_LEVEL_LABELS[record.level].en}): ${record.question}` },
-      text: { sv: `${record.decision}\nVarför: ${record.rationale}\nBeslutat av: ${record.decidedBy}`, en: `${record.decision}\nWhy: ${record.rationale}\nDecided by: ${record.decidedBy}` },
+      subject: {
+        sv: `Beslut (${DECISION_LEVEL_LABELS[record.level].sv}): ${record.question}`,
+        en: `Decision (${DECISION_LEVEL_LABELS[record.level].en}): ${record.question}`,
+      },
+      text: {
+        sv: `${record.decision}\nVarför: ${record.rationale}\nBeslutat av: ${record.decidedBy}`,
+        en: `${record.decision}\nWhy: ${record.rationale}\nDecided by: ${record.decidedBy}`,
+      },
       link: `/api/golives/${goLive.id}/decisions`,
       about: { type: 'decision', id },
       data: { level: record.level, ...(challenge ? { challengeId: challenge.id } : {}) },
@@ -543,7 +646,9 @@ export function escalationAgendaSources(s: Pick<AppPorts, 'repo'>) {
             : {}),
           summary: c.needFromOthers,
           ...(c.notTriagedNotified && c.state === 'raised' ? { notPrioritised: true } : {}),
-          ...(c.pendingDecision && (c.pendingDecision.level === 'itd' || c.pendingDecision.level === 'lgv') ? { escalatedTo: FORUM_OF[c.pendingDecision.level] as 'ITD' | 'LGV' } : {}),
+          ...(c.pendingDecision && (c.pendingDecision.level === 'itd' || c.pendingDecision.level === 'lgv')
+            ? { escalatedTo: FORUM_OF[c.pendingDecision.level] as 'ITD' | 'LGV' }
+            : {}),
         }));
     },
     async decisions(goLive: GoLive, _meeting: unknown, since: string | undefined): Promise<AgendaDecision[]> {
@@ -553,18 +658,36 @@ export function escalationAgendaSources(s: Pick<AppPorts, 'repo'>) {
         const p = c.pendingDecision;
         if (p && isOpen(c))
           rows.push({
-            d: { id: p.requestId, title: `${c.title}: ${p.question}${p.overdueSince ? ' (FÖRSENAT)' : ''}`, forum: FORUM_OF[p.level], status: 'waiting', requestedAt: p.requestedAt, deadline: p.deadline, challengeId: c.id },
+            d: {
+              id: p.requestId,
+              title: `${c.title}: ${p.question}${p.overdueSince ? ' (FÖRSENAT)' : ''}`,
+              forum: FORUM_OF[p.level],
+              status: 'waiting',
+              requestedAt: p.requestedAt,
+              deadline: p.deadline,
+              challengeId: c.id,
+            },
             overdue: p.overdueSince !== undefined,
           });
       }
       for (const d of decisionLogFrom(challenges, await standaloneDecisions(s, goLive.id)))
         if (since !== undefined && d.decidedAt >= since && d.level !== 'dsl')
           rows.push({
-            d: { id: d.id, title: `${d.challengeTitle ? `${d.challengeTitle}: ` : ''}${d.decision}`, forum: FORUM_OF[d.level], status: 'decided', requestedAt: d.requestedAt, deadline: d.deadline, ...(d.challengeId ? { challengeId: d.challengeId } : {}) },
+            d: {
+              id: d.id,
+              title: `${d.challengeTitle ? `${d.challengeTitle}: ` : ''}${d.decision}`,
+              forum: FORUM_OF[d.level],
+              status: 'decided',
+              requestedAt: d.requestedAt,
+              deadline: d.deadline,
+              ...(d.challengeId ? { challengeId: d.challengeId } : {}),
+            },
             overdue: false,
           });
       // Overdue first (R8.4: an overdue decision heads the agenda), then by deadline.
-      return rows.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.d.deadline ?? '').localeCompare(b.d.deadline ?? '')).map((r) => r.d);
+      return rows
+        .sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.d.deadline ?? '').localeCompare(b.d.deadline ?? ''))
+        .map((r) => r.d);
     },
   };
 }
@@ -573,22 +696,46 @@ export function escalationAgendaSources(s: Pick<AppPorts, 'repo'>) {
  * R11.4: a CSL representative (or the chair) marks that a changed work practice has been
  * communicated into a förvaltning's units. Idempotent: marking again changes nothing.
  */
-export async function markCommunicated(s: Pick<AppPorts, 'repo' | 'clock'>, cmd: { goLiveId: string; decisionId: string; forvaltningId: string; actor?: Actor }): Promise<{ created: boolean }> {
+export async function markCommunicated(
+  s: Pick<AppPorts, 'repo' | 'clock'>,
+  cmd: { goLiveId: string; decisionId: string; forvaltningId: string; actor?: Actor },
+): Promise<{ created: boolean }> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
-  if (!goLive.forvaltningar.some((f) => f.id === cmd.forvaltningId)) throw invalidField('forvaltningId', { sv: `okänd förvaltning '${cmd.forvaltningId}'`, en: `unknown förvaltning '${cmd.forvaltningId}'` });
+  if (!goLive.forvaltningar.some((f) => f.id === cmd.forvaltningId))
+    throw invalidField('forvaltningId', {
+      sv: `okänd förvaltning '${cmd.forvaltningId}'`,
+      en: `unknown förvaltning '${cmd.forvaltningId}'`,
+    });
   const d = (await decisionLog(s, goLive.id)).find((x) => x.id === cmd.decisionId);
-  if (!d || d.level !== 'workPractice') throw invalidField('decisionId', { sv: 'inget beslut om ändrat arbetssätt med det id:t', en: 'no changed-work-practice decision with that id' });
+  if (!d || d.level !== 'workPractice')
+    throw invalidField('decisionId', {
+      sv: 'inget beslut om ändrat arbetssätt med det id:t',
+      en: 'no changed-work-practice decision with that id',
+    });
   const at = s.clock.now().toISOString();
-  const r = await s.repo.createNote({ id: `${cmd.decisionId}~${cmd.forvaltningId}`, goLiveId: goLive.id, kind: 'communicated', at, data: { decisionId: cmd.decisionId, forvaltningId: cmd.forvaltningId, at, ...(cmd.actor ? { by: cmd.actor } : {}) } });
+  const r = await s.repo.createNote({
+    id: `${cmd.decisionId}~${cmd.forvaltningId}`,
+    goLiveId: goLive.id,
+    kind: 'communicated',
+    at,
+    data: { decisionId: cmd.decisionId, forvaltningId: cmd.forvaltningId, at, ...(cmd.actor ? { by: cmd.actor } : {}) },
+  });
   return { created: r.created };
 }
 
 /** Changed work practices decided and the förvaltningar where they are not yet communicated (DSL point 9, R11.4). */
-export async function workPracticesOutstanding(s: Pick<AppPorts, 'repo'>, goLive: GoLive): Promise<{ id: string; text: string; outstanding: string[] }[]> {
+export async function workPracticesOutstanding(
+  s: Pick<AppPorts, 'repo'>,
+  goLive: GoLive,
+): Promise<{ id: string; text: string; outstanding: string[] }[]> {
   const log = (await decisionLog(s, goLive.id)).filter((d) => d.level === 'workPractice');
   if (!log.length) return [];
   const done = new Set((await s.repo.listNotes(goLive.id, 'communicated')).map((n) => n.id));
   return log
-    .map((d) => ({ id: d.id, text: d.decision, outstanding: goLive.forvaltningar.filter((f) => !done.has(`${d.id}~${f.id}`)).map((f) => f.name) }))
+    .map((d) => ({
+      id: d.id,
+      text: d.decision,
+      outstanding: goLive.forvaltningar.filter((f) => !done.has(`${d.id}~${f.id}`)).map((f) => f.name),
+    }))
     .filter((w) => w.outstanding.length > 0);
 }

@@ -41,7 +41,9 @@ export async function recordCslAssessment(
   const at = s.clock.now().toISOString();
   const id = recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: `csl-assessment/${cmd.forvaltningId}` });
   const hash = requestHash({ forvaltningId: cmd.forvaltningId, ...cmd.input });
-  const person = goLive.people.find((p) => p.id === cmd.actor?.id || (p.email !== undefined && p.email.toLowerCase() === cmd.actor?.id.toLowerCase()));
+  const person = goLive.people.find(
+    (p) => p.id === cmd.actor?.id || (p.email !== undefined && p.email.toLowerCase() === cmd.actor?.id.toLowerCase()),
+  );
   const data = {
     forvaltningId: cmd.forvaltningId,
     text: cmd.input.text,
@@ -60,7 +62,9 @@ export async function recordCslAssessment(
 /** Every assessment, oldest first. */
 export async function listCslAssessments(s: Pick<AppPorts, 'repo'>, goLiveId: string): Promise<CslAssessmentRecord[]> {
   await requireGoLive(s, goLiveId);
-  return (await s.repo.listNotes(goLiveId, 'cslAssessment')).map((n) => CslAssessmentRecord.parse({ ...StoredAssessment.parse(n.data), id: n.id }));
+  return (await s.repo.listNotes(goLiveId, 'cslAssessment')).map((n) =>
+    CslAssessmentRecord.parse({ ...StoredAssessment.parse(n.data), id: n.id }),
+  );
 }
 
 /** The latest assessment of each förvaltning made by `at`, as the agendas take them (CSL round the table, DSL point 10). */
@@ -68,7 +72,14 @@ export async function latestCslAssessments(s: Pick<AppPorts, 'repo'>, goLiveId: 
   const latest = new Map<string, CslAssessment>();
   for (const n of await s.repo.listNotes(goLiveId, 'cslAssessment')) {
     const a = StoredAssessment.parse(n.data);
-    if (a.at <= at) latest.set(a.forvaltningId, { forvaltningId: a.forvaltningId, text: a.text, ...(a.agreedWith ? { agreedWith: a.agreedWith } : {}), at: a.at, by: a.by });
+    if (a.at <= at)
+      latest.set(a.forvaltningId, {
+        forvaltningId: a.forvaltningId,
+        text: a.text,
+        ...(a.agreedWith ? { agreedWith: a.agreedWith } : {}),
+        at: a.at,
+        by: a.by,
+      });
   }
   return [...latest.values()];
 }

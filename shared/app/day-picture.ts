@@ -12,7 +12,11 @@ async function unitReportsBetween(repo: Repository, goLiveId: string, since: Dat
   const untilMs = until.getTime();
   let after: { reportedAt: string; id: string } | undefined;
   for (;;) {
-    const page = await repo.listUnitReportsByGoLive(goLiveId, { since: since.toISOString(), limit: HISTORY_PAGE_MAX, ...(after ? { after } : {}) });
+    const page = await repo.listUnitReportsByGoLive(goLiveId, {
+      since: since.toISOString(),
+      limit: HISTORY_PAGE_MAX,
+      ...(after ? { after } : {}),
+    });
     for (const r of page) {
       if (Date.parse(r.reportedAt) > untilMs) return out;
       out.push(r);

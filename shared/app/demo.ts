@@ -35,13 +35,22 @@ export function demoOrganisation(startDate: string): GoLiveInput {
         id: 'primarvarden',
         name: 'Primärvården (demo)',
         fvisLeadId: 'fvis-primar',
-        units: [unit('vc-norr', 'Vårdcentralen Norr'), unit('vc-soder', 'Vårdcentralen Söder'), unit('vc-hamnen', 'Vårdcentralen Hamnen'), unit('bvc-centrum', 'BVC Centrum')],
+        units: [
+          unit('vc-norr', 'Vårdcentralen Norr'),
+          unit('vc-soder', 'Vårdcentralen Söder'),
+          unit('vc-hamnen', 'Vårdcentralen Hamnen'),
+          unit('bvc-centrum', 'BVC Centrum'),
+        ],
       },
       {
         id: 'psykiatrin',
         name: 'Psykiatriförvaltningen (demo)',
         fvisLeadId: 'fvis-psyk',
-        units: [unit('psyk-akut', 'Psykiatrisk akutmottagning'), unit('psyk-avd-1', 'Psykiatrisk avdelning 1'), unit('bup', 'BUP-mottagningen')],
+        units: [
+          unit('psyk-akut', 'Psykiatrisk akutmottagning'),
+          unit('psyk-avd-1', 'Psykiatrisk avdelning 1'),
+          unit('bup', 'BUP-mottagningen'),
+        ],
       },
     ],
     people: [
@@ -50,11 +59,35 @@ export function demoOrganisation(startDate: string): GoLiveInput {
       { id: 'pia-program', name: 'Pia Programledare', email: 'pia.programledare@demo.invalid', roles: ['programmeManager'] },
       { id: 'omar-teknik', name: 'Omar Områdessamordnare', email: 'omar@demo.invalid', roles: ['areaCoordinator'], areaIds: ['teknik'] },
       { id: 'sara-support', name: 'Sara Samordnare', email: 'sara@demo.invalid', roles: ['areaCoordinator'], areaIds: ['support'] },
-      { id: 'cecilia-cosmic', name: 'Cecilia Cosmic', email: 'cecilia@demo.invalid', roles: ['areaCoordinator'], areaIds: ['cosmic', 'cosmic-konfiguration'] },
-      { id: 'vera-vi', name: 'Vera Införande', email: 'vera@demo.invalid', roles: ['areaCoordinator'], areaIds: ['verksamhetens-inforande'] },
-      { id: 'bengt-beh', name: 'Bengt Behörighet', email: 'bengt@demo.invalid', roles: ['areaCoordinator'], areaIds: ['behorigheter', 'cambio'] },
+      {
+        id: 'cecilia-cosmic',
+        name: 'Cecilia Cosmic',
+        email: 'cecilia@demo.invalid',
+        roles: ['areaCoordinator'],
+        areaIds: ['cosmic', 'cosmic-konfiguration'],
+      },
+      {
+        id: 'vera-vi',
+        name: 'Vera Införande',
+        email: 'vera@demo.invalid',
+        roles: ['areaCoordinator'],
+        areaIds: ['verksamhetens-inforande'],
+      },
+      {
+        id: 'bengt-beh',
+        name: 'Bengt Behörighet',
+        email: 'bengt@demo.invalid',
+        roles: ['areaCoordinator'],
+        areaIds: ['behorigheter', 'cambio'],
+      },
       { id: 'kim-kontakt', name: 'Kim Kontaktperson', email: 'kim@demo.invalid', roles: ['contactPerson'], areaIds: ['teknik'] },
-      { id: 'fvis-sjukhus', name: 'Frida FVIS', email: 'frida@demo.invalid', roles: ['cslRepresentative'], forvaltningId: 'sjukhusforvaltningen' },
+      {
+        id: 'fvis-sjukhus',
+        name: 'Frida FVIS',
+        email: 'frida@demo.invalid',
+        roles: ['cslRepresentative'],
+        forvaltningId: 'sjukhusforvaltningen',
+      },
       { id: 'fvis-primar', name: 'Peter FVIS', email: 'peter@demo.invalid', roles: ['cslRepresentative'], forvaltningId: 'primarvarden' },
       { id: 'fvis-psyk', name: 'Maja FVIS', email: 'maja@demo.invalid', roles: ['cslRepresentative'], forvaltningId: 'psykiatrin' },
       { id: 'carl-csl', name: 'Carl CSL-ordförande', email: 'carl@demo.invalid', roles: ['cslChair'] },
@@ -63,7 +96,13 @@ export function demoOrganisation(startDate: string): GoLiveInput {
       { id: 'ivan-im', name: 'Ivan Incident', email: 'ivan@demo.invalid', roles: ['incidentManager'] },
       { id: 'ida-itd', name: 'Ida ITD-chef', email: 'ida@demo.invalid', roles: ['itdManager'] },
       { id: 'rut-akuten', name: 'Rut Rapportör', email: 'rut@demo.invalid', roles: ['unitReporter'], unitIds: ['akuten', 'iva'] },
-      { id: 'ronja-vc', name: 'Ronja Rapportör', email: 'ronja@demo.invalid', roles: ['unitReporter'], unitIds: ['vc-norr', 'vc-soder', 'vc-hamnen'] },
+      {
+        id: 'ronja-vc',
+        name: 'Ronja Rapportör',
+        email: 'ronja@demo.invalid',
+        roles: ['unitReporter'],
+        unitIds: ['vc-norr', 'vc-soder', 'vc-hamnen'],
+      },
     ],
   });
 }
@@ -131,7 +170,13 @@ export async function seedDemo(repo: Repository, now: Date): Promise<void> {
   await submitAreaReport(s, {
     goLiveId: DEMO_GOLIVE_ID,
     areaId: 'support',
-    input: { id: 'demo-support', summary: 'Normalt ärendeflöde i SD+.', problems: [], reportedAt: ago(35), reporter: { personId: 'sara-support' } },
+    input: {
+      id: 'demo-support',
+      summary: 'Normalt ärendeflöde i SD+.',
+      problems: [],
+      reportedAt: ago(35),
+      reporter: { personId: 'sara-support' },
+    },
   });
   await createIncident(s, {
     goLiveId: DEMO_GOLIVE_ID,

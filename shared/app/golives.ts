@@ -15,10 +15,19 @@ export async function requireGoLive(s: Pick<AppPorts, 'repo'>, goLiveId: string)
   return found.value;
 }
 
-const CONCURRENT = { sv: 'Driftsättningen ändrades samtidigt av någon annan. Försök igen.', en: 'The go-live was changed concurrently. Try again.' };
+const CONCURRENT = {
+  sv: 'Driftsättningen ändrades samtidigt av någon annan. Försök igen.',
+  en: 'The go-live was changed concurrently. Try again.',
+};
 
 /** Writes `input` over `existing` (or creates it): `createdAt` survives, the schedule history grows (R5.2). */
-async function save(s: Pick<AppPorts, 'repo' | 'clock'>, goLiveId: string, existing: Versioned<GoLive> | undefined, input: GoLiveInput, actor?: Actor) {
+async function save(
+  s: Pick<AppPorts, 'repo' | 'clock'>,
+  goLiveId: string,
+  existing: Versioned<GoLive> | undefined,
+  input: GoLiveInput,
+  actor?: Actor,
+) {
   const now = s.clock.now().toISOString();
   const goLive: GoLive = {
     id: goLiveId,
@@ -63,7 +72,11 @@ export async function putGoLive(
             en: `would remove ${[drop.forvaltningar.length ? `förvaltningar: ${listed(drop.forvaltningar)}` : '', drop.units.length ? `units: ${listed(drop.units)}` : ''].filter(Boolean).join('; ')}`,
           },
         });
-      if (drop.people.length) issues.push({ field: 'people', message: { sv: `skulle ta bort personer: ${listed(drop.people)}`, en: `would remove people: ${listed(drop.people)}` } });
+      if (drop.people.length)
+        issues.push({
+          field: 'people',
+          message: { sv: `skulle ta bort personer: ${listed(drop.people)}`, en: `would remove people: ${listed(drop.people)}` },
+        });
       if (issues.length)
         throw new DomainError(
           'GOLIVE.WOULD_DROP_ORGANISATION',
@@ -100,9 +113,16 @@ export async function patchGoLive(
     if (!inSv.success) {
       const inEn = GoLiveInput.safeParse(merged, { error: en });
       const enIssues = inEn.success ? [] : inEn.error.issues;
-      throw new DomainError('VALIDATION.FAILED', { sv: 'Begäran innehåller ogiltiga fält.', en: 'The request has invalid fields.' }, {
-        issues: inSv.error.issues.map((i, n) => ({ field: i.path.map(String).join('.') || 'body', message: { sv: i.message, en: enIssues[n]?.message ?? i.message } })),
-      });
+      throw new DomainError(
+        'VALIDATION.FAILED',
+        { sv: 'Begäran innehåller ogiltiga fält.', en: 'The request has invalid fields.' },
+        {
+          issues: inSv.error.issues.map((i, n) => ({
+            field: i.path.map(String).join('.') || 'body',
+            message: { sv: i.message, en: enIssues[n]?.message ?? i.message },
+          })),
+        },
+      );
     }
     return (await save(s, goLiveId, existing, inSv.data, actor)).goLive;
   });
@@ -120,26 +140,30 @@ export async function bindEntraObjectId(
   entraObjectId: string,
   actor?: Actor,
 ): Promise<{ goLive: GoLive; changed: boolean }> {
-  return retryOnConflict(5, { sv: 'Driftsättningen ändrades samtidigt av någon annan. Försök igen.', en: 'The go-live was changed concurrently. Try again.' }, async () => {
-    const existing = await s.repo.getGoLive(goLiveId);
-    if (!existing) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
-    const goLive = existing.value;
-    const person = goLive.people.find((p) => p.id === personId);
-    if (!person) throw notFound('PERSON.NOT_FOUND', personId);
-    const holder = goLive.people.find((p) => p.entraObjectId === entraObjectId);
-    if (holder && holder.id !== personId)
-      throw new DomainError('PERSON.OBJECT_ID_TAKEN', {
-        sv: `Entra-objekt-id ${entraObjectId} hör redan till ${holder.name} (${holder.id}).`,
-        en: `Entra object id ${entraObjectId} already belongs to ${holder.name} (${holder.id}).`,
-      });
-    if (person.entraObjectId === entraObjectId) return { goLive, changed: false };
-    const updated: GoLive = {
-      ...goLive,
-      people: goLive.people.map((p) => (p.id === personId ? { ...p, entraObjectId } : p)),
-      updatedAt: s.clock.now().toISOString(),
-      ...(actor ? { updatedBy: actor } : {}),
-    };
-    const saved = await s.repo.saveGoLive(updated, existing.etag);
-    return { goLive: saved.value, changed: true };
-  });
+  return retryOnConflict(
+    5,
+    { sv: 'Driftsättningen ändrades samtidigt av någon annan. Försök igen.', en: 'The go-live was changed concurrently. Try again.' },
+    async () => {
+      const existing = await s.repo.getGoLive(goLiveId);
+      if (!existing) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
+      const goLive = existing.value;
+      const person = goLive.people.find((p) => p.id === personId);
+      if (!person) throw notFound('PERSON.NOT_FOUND', personId);
+      const holder = goLive.people.find((p) => p.entraObjectId === entraObjectId);
+      if (holder && holder.id !== personId)
+        throw new DomainError('PERSON.OBJECT_ID_TAKEN', {
+          sv: `Entra-objekt-id ${entraObjectId} hör redan till ${holder.name} (${holder.id}).`,
+          en: `Entra object id ${entraObjectId} already belongs to ${holder.name} (${holder.id}).`,
+        });
+      if (person.entraObjectId === entraObjectId) return { goLive, changed: false };
+      const updated: GoLive = {
+        ...goLive,
+        people: goLive.people.map((p) => (p.id === personId ? { ...p, entraObjectId } : p)),
+        updatedAt: s.clock.now().toISOString(),
+        ...(actor ? { updatedBy: actor } : {}),
+      };
+      const saved = await s.repo.saveGoLive(updated, existing.etag);
+      return { goLive: saved.value, changed: true };
+    },
+  );
 }

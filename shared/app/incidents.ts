@@ -12,7 +12,14 @@ import { retryOnConflict } from './retry-on-conflict';
 type S = Pick<AppPorts, 'repo' | 'clock'> & Partial<Pick<AppPorts, 'notifier'>>;
 
 /** Announces what `incidentNotice` says (P1/P2 opened, raised to P1/P2, closed): at once, day or night (R9, issue 15 item 1). */
-async function announce(s: S, goLive: GoLive, before: Incident | undefined, after: Incident, updateId: string | undefined, now: string): Promise<void> {
+async function announce(
+  s: S,
+  goLive: GoLive,
+  before: Incident | undefined,
+  after: Incident,
+  updateId: string | undefined,
+  now: string,
+): Promise<void> {
   if (!s.notifier) return;
   const n = incidentNotice(goLive, before, after, updateId, now);
   if (n) await s.notifier.enqueue({ ...n, goLiveId: goLive.id, createdAt: now });
@@ -72,38 +79,47 @@ export async function addIncidentUpdate(
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const hash = requestHash(cmd.input);
   const id = recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: `incident-update/${cmd.incidentId}` });
-  const result = await retryOnConflict(10, { sv: 'Incidenten uppdaterades samtidigt av andra. Försök igen.', en: 'The incident was updated concurrently. Try again.', }, async () => {
-    const found = await s.repo.getIncident(cmd.goLiveId, cmd.incidentId);
-    if (!found) throw notFound('INCIDENT.NOT_FOUND', cmd.incidentId);
-    const existing = found.value.updates.find((u) => u.id === id);
-    if (existing) {
-      assertSameRequest(existing, hash);
-      return { value: existing, created: false, incident: found.value };
-    }
-    if (found.value.status === 'resolved' && cmd.input.status !== 'open')
-      throw new DomainError('INCIDENT.CLOSED', {
-        sv: 'Incidenten är redan löst. Skicka status "open" för att öppna den igen.',
-        en: 'The incident is already resolved. Send status "open" to reopen it.',
-      });
-    const now = s.clock.now().toISOString();
-    const update: IncidentUpdate = {
-      id,
-      text: cmd.input.text,
-      ...(cmd.input.priority !== undefined ? { priority: cmd.input.priority } : {}),
-      ...(cmd.input.status ? { status: cmd.input.status } : {}),
-      at: cmd.input.at ?? now,
-      receivedAt: now,
-      ...(cmd.input.reporter ? { reporter: cmd.input.reporter } : {}),
-      ...(cmd.actor ? { recordedBy: cmd.actor } : {}),
-      requestHash: hash,
-    };
-    const saved = await s.repo.replaceIncident(applyIncidentUpdate(found.value, update), found.etag);
-    return { value: update, created: true, incident: saved.value };
-  });
+  const result = await retryOnConflict(
+    10,
+    { sv: 'Incidenten uppdaterades samtidigt av andra. Försök igen.', en: 'The incident was updated concurrently. Try again.' },
+    async () => {
+      const found = await s.repo.getIncident(cmd.goLiveId, cmd.incidentId);
+      if (!found) throw notFound('INCIDENT.NOT_FOUND', cmd.incidentId);
+      const existing = found.value.updates.find((u) => u.id === id);
+      if (existing) {
+        assertSameRequest(existing, hash);
+        return { value: existing, created: false, incident: found.value };
+      }
+      if (found.value.status === 'resolved' && cmd.input.status !== 'open')
+        throw new DomainError('INCIDENT.CLOSED', {
+          sv: 'Incidenten är redan löst. Skicka status "open" för att öppna den igen.',
+          en: 'The incident is already resolved. Send status "open" to reopen it.',
+        });
+      const now = s.clock.now().toISOString();
+      const update: IncidentUpdate = {
+        id,
+        text: cmd.input.text,
+        ...(cmd.input.priority !== undefined ? { priority: cmd.input.priority } : {}),
+        ...(cmd.input.status ? { status: cmd.input.status } : {}),
+        at: cmd.input.at ?? now,
+        receivedAt: now,
+        ...(cmd.input.reporter ? { reporter: cmd.input.reporter } : {}),
+        ...(cmd.actor ? { recordedBy: cmd.actor } : {}),
+        requestHash: hash,
+      };
+      const saved = await s.repo.replaceIncident(applyIncidentUpdate(found.value, update), found.etag);
+      return { value: update, created: true, incident: saved.value };
+    },
+  );
   // The state before this update, rebuilt from the stored updates in order: a replay announces the same.
   const all = result.incident.updates;
   const at = all.findIndex((u) => u.id === id);
-  const opened: Incident = { ...result.incident, priority: result.incident.openedPriority ?? result.incident.priority, status: 'open', updates: [] };
+  const opened: Incident = {
+    ...result.incident,
+    priority: result.incident.openedPriority ?? result.incident.priority,
+    status: 'open',
+    updates: [],
+  };
   delete opened.resolvedAt;
   const before = all.slice(0, at < 0 ? all.length : at).reduce(applyIncidentUpdate, opened);
   await announce(s, goLive, before, applyIncidentUpdate(before, result.value), id, s.clock.now().toISOString());

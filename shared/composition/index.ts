@@ -49,7 +49,16 @@ export function getServices(): Promise<Services> {
     // Every store call is retried when the store throttles or blips: all writes are idempotent.
     const repo = repoOverride ?? retrying(await createRepository(config));
     const notifications = await createNotifications(config, repo, currentClock, notificationOverrides);
-    return { config, repo, publicBaseUrl: config.PUBLIC_BASE_URL, notifier: notifierOverride ?? notifications.notifier, notifications, get clock() { return clockOverride ?? systemClock; } };
+    return {
+      config,
+      repo,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      notifier: notifierOverride ?? notifications.notifier,
+      notifications,
+      get clock() {
+        return clockOverride ?? systemClock;
+      },
+    };
   })();
   return services;
 }
@@ -58,7 +67,12 @@ export function getServices(): Promise<Services> {
  * For hosts and tests: the local runtime installs its (possibly simulated) clock, tests a
  * repository of their own. Must be called before the first request for the repository.
  */
-export function configureServices(opts: { clock?: Clock; repo?: Repository; notifications?: NotificationOverrides; notifier?: Notifier }): void {
+export function configureServices(opts: {
+  clock?: Clock;
+  repo?: Repository;
+  notifications?: NotificationOverrides;
+  notifier?: Notifier;
+}): void {
   if (opts.clock) clockOverride = opts.clock;
   if (opts.notifier) {
     notifierOverride = opts.notifier;

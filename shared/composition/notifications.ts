@@ -42,10 +42,11 @@ export function outboxDir(config: Config): string {
  */
 function lazyOutbox(open: () => Promise<OutboxStore>): OutboxStore {
   let store: Promise<OutboxStore> | undefined;
-  const get = () => (store ??= open().catch((e: unknown) => {
-    store = undefined;
-    throw e;
-  }));
+  const get = () =>
+    (store ??= open().catch((e: unknown) => {
+      store = undefined;
+      throw e;
+    }));
   return {
     add: async (n) => (await get()).add(n),
     get: async (g, id) => (await get()).get(g, id),
@@ -63,7 +64,12 @@ function lazyOutbox(open: () => Promise<OutboxStore>): OutboxStore {
 async function openOutbox(config: Config): Promise<OutboxStore> {
   if (config.COSMOS_ENDPOINT) {
     const { CosmosOutbox } = await import('../adapters/outbox/cosmos.outbox');
-    return CosmosOutbox.connect({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY, databaseId: config.COSMOS_DATABASE, containerId: config.COSMOS_CONTAINER });
+    return CosmosOutbox.connect({
+      endpoint: config.COSMOS_ENDPOINT,
+      key: config.COSMOS_KEY,
+      databaseId: config.COSMOS_DATABASE,
+      containerId: config.COSMOS_CONTAINER,
+    });
   }
   const { SqliteOutbox } = await import('../adapters/outbox/sqlite.outbox');
   return SqliteOutbox.open(path.resolve(config.DRIFTPULS_DATA_DIR, 'driftpuls.sqlite'), { synchronous: config.EMBEDDED_SYNCHRONOUS });
@@ -91,7 +97,11 @@ export async function createTransports(config: Config, opts: { graphCredential?:
   const t: Transports = {};
   if (config.NOTIFY_EMAIL === 'acs') {
     const { AcsEmailTransport } = await import('../adapters/email/acs-email.transport');
-    t.email = new AcsEmailTransport({ endpoint: config.ACS_ENDPOINT, connectionString: config.ACS_CONNECTION_STRING, sender: config.ACS_SENDER! });
+    t.email = new AcsEmailTransport({
+      endpoint: config.ACS_ENDPOINT,
+      connectionString: config.ACS_CONNECTION_STRING,
+      sender: config.ACS_SENDER!,
+    });
   } else if (config.NOTIFY_EMAIL === 'embedded') {
     const { FileEmailTransport } = await import('../adapters/outbox/file-transports');
     t.email = new FileEmailTransport(path.join(dir, 'email'), config.ACS_SENDER ?? EMBEDDED_SENDER);
@@ -99,14 +109,20 @@ export async function createTransports(config: Config, opts: { graphCredential?:
   if (config.NOTIFY_TEAMS_WEBHOOK === 'on') {
     const { TeamsWebhookTransport } = await import('../adapters/teams/teams-webhook.transport');
     // A URL is missing only when its Key Vault reference did not resolve (config refuses otherwise).
-    t.teamsChannel = new TeamsWebhookTransport({ urls: { DSL: config.TEAMS_WEBHOOK_DSL, CSL: config.TEAMS_WEBHOOK_CSL, LGV: config.TEAMS_WEBHOOK_LGV } });
+    t.teamsChannel = new TeamsWebhookTransport({
+      urls: { DSL: config.TEAMS_WEBHOOK_DSL, CSL: config.TEAMS_WEBHOOK_CSL, LGV: config.TEAMS_WEBHOOK_LGV },
+    });
   } else if (config.NOTIFY_TEAMS_WEBHOOK === 'embedded') {
     const { FileChannelTransport } = await import('../adapters/outbox/file-transports');
     t.teamsChannel = new FileChannelTransport(path.join(dir, 'teams'));
   }
   if (config.NOTIFY_TEAMS_ACTIVITY === 'graph') {
     const { GraphActivityTransport } = await import('../adapters/graph/graph-activity.transport');
-    t.teamsActivity = new GraphActivityTransport({ credential: opts.graphCredential ?? (await graphCredential(config)), teamsAppId: config.TEAMS_APP_ID!, baseUrl: config.GRAPH_BASE_URL });
+    t.teamsActivity = new GraphActivityTransport({
+      credential: opts.graphCredential ?? (await graphCredential(config)),
+      teamsAppId: config.TEAMS_APP_ID!,
+      baseUrl: config.GRAPH_BASE_URL,
+    });
   } else if (config.NOTIFY_TEAMS_ACTIVITY === 'embedded') {
     const { FileActivityTransport } = await import('../adapters/outbox/file-transports');
     t.teamsActivity = new FileActivityTransport(path.join(dir, 'activity'), config.TEAMS_APP_ID ?? '00000000-0000-0000-0000-000000000000');
@@ -115,7 +131,12 @@ export async function createTransports(config: Config, opts: { graphCredential?:
 }
 
 /** Wires the outbox, the transports, the dispatcher and the notifier from validated config. */
-export async function createNotifications(config: Config, repo: Pick<Repository, 'getGoLive'>, clock: Clock, overrides: NotificationOverrides = {}): Promise<Notifications> {
+export async function createNotifications(
+  config: Config,
+  repo: Pick<Repository, 'getGoLive'>,
+  clock: Clock,
+  overrides: NotificationOverrides = {},
+): Promise<Notifications> {
   const outbox = overrides.outbox ?? lazyOutbox(() => openOutbox(config));
   const transports: Transports = { ...(await createTransports(config, overrides)), ...overrides.transports };
   const dispatcher = new Dispatcher({

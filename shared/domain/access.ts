@@ -59,7 +59,16 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   getMeeting: { kind: 'member' },
   postMeeting: {
     kind: 'roles',
-    roles: [...LEADS, 'programmeManager', 'areaCoordinator', 'incidentManager', 'cslChair', 'cslRepresentative', 'chiefMedicalOfficer', 'lgvLiaison'],
+    roles: [
+      ...LEADS,
+      'programmeManager',
+      'areaCoordinator',
+      'incidentManager',
+      'cslChair',
+      'cslRepresentative',
+      'chiefMedicalOfficer',
+      'lgvLiaison',
+    ],
   },
   getAgenda: { kind: 'member' },
   getCalendar: { kind: 'member' },
@@ -90,7 +99,10 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   requestDecision: { kind: 'roles', roles: ['areaCoordinator', 'cslChair', 'cslRepresentative', ...LEADS] },
   // Who may record a decision: anyone who decides at some level; the use case then narrows it
   // to the level's deciders (`DECISION_AUTHORITY`, 403 DECISION.NOT_AUTHORISED with the reason).
-  recordDecision: { kind: 'roles', roles: ['goLiveLead', 'itdManager', 'lgvLiaison', 'chiefMedicalOfficer', 'cslChair', 'cslRepresentative'] },
+  recordDecision: {
+    kind: 'roles',
+    roles: ['goLiveLead', 'itdManager', 'lgvLiaison', 'chiefMedicalOfficer', 'cslChair', 'cslRepresentative'],
+  },
   postDecision: { kind: 'roles', roles: [...LEADS, 'itdManager', 'lgvLiaison', 'chiefMedicalOfficer', 'cslChair', 'cslRepresentative'] },
   updateChallenge: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', 'programmeManager', ...LEADS] },
   resolveChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
@@ -141,7 +153,10 @@ export function mayDecide(level: LogLevel, roles: ReadonlySet<Role>, admin = fal
     const who = (lang: 'sv' | 'en') => rule.deciders.map((r) => word(ROLE_LABELS[r][lang])).join(lang === 'sv' ? ' eller ' : ' or ');
     return {
       allowed: false,
-      reason: { sv: `Det här beslutet fattas av ${who('sv')}; din roll får inte registrera det.`, en: `This decision is made by ${who('en')}; your role may not record it.` },
+      reason: {
+        sv: `Det här beslutet fattas av ${who('sv')}; din roll får inte registrera det.`,
+        en: `This decision is made by ${who('en')}; your role may not record it.`,
+      },
     };
   }
   // Someone who holds the deciding role itself decides in their own name.

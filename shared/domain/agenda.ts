@@ -183,22 +183,45 @@ const TREND: Record<Trend, T> = {
   new: t(`${TREND_ARROWS.new} ny sedan förra mötet`, `${TREND_ARROWS.new} new since the previous meeting`),
 };
 
-const SIZE: Record<Problem['size'], T> = { veryLarge: t('mycket stor', 'very large'), large: t('stor', 'large'), small: t('liten', 'small') };
+const SIZE: Record<Problem['size'], T> = {
+  veryLarge: t('mycket stor', 'very large'),
+  large: t('stor', 'large'),
+  small: t('liten', 'small'),
+};
 
 const DSL_POINTS: { title: T; prompts: T[] }[] = [
   {
-    title: t('Hur har det gått med tidigare röda händelser? Har de flyttats framåt? Om inte, vad hindrar dem från att förflyttas?', 'Earlier red events: have they moved forward? If not, what stops them?'),
-    prompts: [t('a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?', 'a) Is a decision or a cross-functional team needed to solve the problem?')],
+    title: t(
+      'Hur har det gått med tidigare röda händelser? Har de flyttats framåt? Om inte, vad hindrar dem från att förflyttas?',
+      'Earlier red events: have they moved forward? If not, what stops them?',
+    ),
+    prompts: [
+      t(
+        'a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?',
+        'a) Is a decision or a cross-functional team needed to solve the problem?',
+      ),
+    ],
   },
-  { title: t('Finns det några nya röda händelser?', 'Any new red events?'), prompts: [t('a) Vad är det som gör att ni flaggar rött?', 'a) What makes you flag red?')] },
+  {
+    title: t('Finns det några nya röda händelser?', 'Any new red events?'),
+    prompts: [t('a) Vad är det som gör att ni flaggar rött?', 'a) What makes you flag red?')],
+  },
   {
     title: t('Finns det något som hindrar er från att lösa problemet?', 'Is anything stopping you from solving the problem?'),
-    prompts: [t('a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?', 'a) Is a decision or a cross-functional team needed to solve the problem?')],
+    prompts: [
+      t(
+        'a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?',
+        'a) Is a decision or a cross-functional team needed to solve the problem?',
+      ),
+    ],
   },
   {
     title: t('Behöver vi prioritera mellan de röda utmaningar vi har?', 'Do we need to prioritise between the red challenges?'),
     prompts: [
-      t('a) Hur påverkar de verksamheten? Vad tycker ni i verksamheten att vi ska fokusera på först och främst?', 'a) How do they affect care? What does care want us to focus on first?'),
+      t(
+        'a) Hur påverkar de verksamheten? Vad tycker ni i verksamheten att vi ska fokusera på först och främst?',
+        'a) How do they affect care? What does care want us to focus on first?',
+      ),
     ],
   },
   { title: t('Hur har det gått med tidigare gula händelser?', 'Earlier yellow events?'), prompts: [] },
@@ -206,8 +229,20 @@ const DSL_POINTS: { title: T; prompts: T[] }[] = [
   { title: t('Behöver vi prioritera mellan de gula ärendena?', 'Do we need to prioritise between the yellow ones?'), prompts: [] },
   { title: t('Finns det något som påverkar körschemat?', 'Anything affecting the run schedule (körschemat)?'), prompts: [] },
   { title: t('Något som behöver kommuniceras till verksamheterna?', 'Anything to communicate to the care units?'), prompts: [] },
-  { title: t('Behöver CSL någon mer information kopplat till de röda eller gula utmaningarna?', 'Does CSL need more information on the red or yellow challenges?'), prompts: [] },
-  { title: t('Några intressanta gröna reflektioner där det går riktigt bra?', 'Interesting green reflections, where things go really well?'), prompts: [] },
+  {
+    title: t(
+      'Behöver CSL någon mer information kopplat till de röda eller gula utmaningarna?',
+      'Does CSL need more information on the red or yellow challenges?',
+    ),
+    prompts: [],
+  },
+  {
+    title: t(
+      'Några intressanta gröna reflektioner där det går riktigt bra?',
+      'Interesting green reflections, where things go really well?',
+    ),
+    prompts: [],
+  },
 ];
 
 interface Ctx {
@@ -246,7 +281,15 @@ export function buildAgenda(input: AgendaInput): Agenda {
   // R5.1, issue 15 item 9: an extra meeting's agenda opens with why it was called.
   const sections: AgendaSection[] =
     meeting.source === 'adHoc' && meeting.reason
-      ? [{ key: 'reason', title: lang === 'sv' ? 'Varför mötet kallats' : 'Why the meeting was called', prompts: [], items: [{ text: meeting.reason }] }, ...forumSections]
+      ? [
+          {
+            key: 'reason',
+            title: lang === 'sv' ? 'Varför mötet kallats' : 'Why the meeting was called',
+            prompts: [],
+            items: [{ text: meeting.reason }],
+          },
+          ...forumSections,
+        ]
       : forumSections;
   const kind = meeting.source === 'adHoc' ? (lang === 'sv' ? 'extra möte' : 'extra meeting') : lang === 'sv' ? 'dagordning' : 'agenda';
   return {
@@ -291,7 +334,10 @@ function overdueDecisionsSection(ctx: Ctx, forums: AgendaDecision['forum'][] | '
 
 function areaLine(ctx: Ctx, s: AreaStatus | undefined, name: string): string {
   if (!s) return `${name}: ${ctx.tx(t('ingen rapport', 'no report'))}`;
-  const late = ctx.since !== undefined && s.reportedAt < ctx.since ? ` – ${ctx.tx(t('ingen ny rapport sedan förra mötet', 'no new report since the previous meeting'))}` : '';
+  const late =
+    ctx.since !== undefined && s.reportedAt < ctx.since
+      ? ` – ${ctx.tx(t('ingen ny rapport sedan förra mötet', 'no new report since the previous meeting'))}`
+      : '';
   return `${name}: ${s.summary} (${ctx.tx(t('rapport', 'report'))} ${ctx.time(s.reportedAt)})${late}`;
 }
 
@@ -299,7 +345,10 @@ function areaLine(ctx: Ctx, s: AreaStatus | undefined, name: string): string {
 function problemLine(ctx: Ctx, p: Problem): string {
   const { tx } = ctx;
   const parts = [`${p.title} (${tx(SIZE[p.size])})`];
-  if (p.situation) parts.push(`${tx(t('Hur är läget?', 'Situation?'))} ${tx(t('fakta', 'facts'))}: ${p.situation.facts}${p.situation.assumptions ? `; ${tx(t('antaganden', 'assumptions'))}: ${p.situation.assumptions}` : ''}`);
+  if (p.situation)
+    parts.push(
+      `${tx(t('Hur är läget?', 'Situation?'))} ${tx(t('fakta', 'facts'))}: ${p.situation.facts}${p.situation.assumptions ? `; ${tx(t('antaganden', 'assumptions'))}: ${p.situation.assumptions}` : ''}`,
+    );
   if (p.actions) parts.push(`${tx(t('På gång?', 'Under way?'))} ${p.actions}`);
   if (p.obstacles) parts.push(`${tx(t('Hinder på vägen?', 'Obstacles?'))} ${p.obstacles}`);
   if (p.ideas) parts.push(`${tx(t('idéer', 'ideas'))}: ${p.ideas}`);
@@ -312,13 +361,18 @@ function challengeDetails(ctx: Ctx, c: AgendaChallenge): string[] {
   const { tx } = ctx;
   const out: string[] = [];
   if (c.triage) {
-    const head = c.triage.decision === 'startTeam' ? tx(t('DSL: tvärprofessionellt team startat', 'DSL: cross-functional team started')) : tx(t('DSL: avvakta', 'DSL: wait'));
+    const head =
+      c.triage.decision === 'startTeam'
+        ? tx(t('DSL: tvärprofessionellt team startat', 'DSL: cross-functional team started'))
+        : tx(t('DSL: avvakta', 'DSL: wait'));
     const prio = c.triage.priority !== undefined ? ` · ${tx(t('prioritet', 'priority'))} ${c.triage.priority}` : '';
     const team = c.triage.team?.length ? ` · ${tx(t('team', 'team'))}: ${c.triage.team.join(', ')}` : '';
     out.push(`${head}${prio}${team}`);
   }
   if (c.facts || c.assumptions)
-    out.push(`${tx(t('Hur är läget?', 'Situation?'))}${c.facts ? ` ${tx(t('fakta', 'facts'))}: ${c.facts}` : ''}${c.assumptions ? `${c.facts ? ';' : ''} ${tx(t('antaganden', 'assumptions'))}: ${c.assumptions}` : ''}`);
+    out.push(
+      `${tx(t('Hur är läget?', 'Situation?'))}${c.facts ? ` ${tx(t('fakta', 'facts'))}: ${c.facts}` : ''}${c.assumptions ? `${c.facts ? ';' : ''} ${tx(t('antaganden', 'assumptions'))}: ${c.assumptions}` : ''}`,
+    );
   if (c.actions) out.push(`${tx(t('På gång?', 'Under way?'))} ${c.actions}`);
   if (c.obstacles) out.push(`${tx(t('Hinder på vägen?', 'Obstacles?'))} ${c.obstacles}`);
   if (c.ideas) out.push(`${tx(t('Idéer från den som lyfte', 'Ideas from the raiser'))}: ${c.ideas}`);
@@ -335,7 +389,11 @@ function dslSections(ctx: Ctx): AgendaSection[] {
   const { input, since, tx } = ctx;
   const status = new Map(input.areaStatuses.map((s) => [s.areaId, s]));
   const before = (areaId: string): Colour | null | undefined =>
-    input.areaColoursAtPrevious ? (input.areaColoursAtPrevious.has(areaId) ? input.areaColoursAtPrevious.get(areaId)! : null) : status.get(areaId)?.previousColour;
+    input.areaColoursAtPrevious
+      ? input.areaColoursAtPrevious.has(areaId)
+        ? input.areaColoursAtPrevious.get(areaId)!
+        : null
+      : status.get(areaId)?.previousColour;
   const areaItems: AgendaItem[] = input.goLive.areas.map((a) => {
     const s = status.get(a.id);
     const prev = before(a.id);
@@ -365,17 +423,37 @@ function dslSections(ctx: Ctx): AgendaSection[] {
       const c = e.challenge;
       if (!c.obstacles && !c.needs) continue;
       const needs = c.needs === 'decision' ? tx(t('behöver beslut', 'needs a decision')) : c.needs === 'team' ? teamNeeded(ctx, c) : '';
-      obstacles.push({ ...e.item, details: [], text: `${c.title}${c.obstacles ? ` – ${tx(t('hinder', 'obstacles'))}: ${c.obstacles}` : ''}${needs ? ` – ${needs}` : ''}` });
+      obstacles.push({
+        ...e.item,
+        details: [],
+        text: `${c.title}${c.obstacles ? ` – ${tx(t('hinder', 'obstacles'))}: ${c.obstacles}` : ''}${needs ? ` – ${needs}` : ''}`,
+      });
     } else if (e.report) {
       const hinders = e.report.problems.filter((p) => p.obstacles).map((p) => `${p.title}: ${p.obstacles}`);
-      if (hinders.length) obstacles.push({ ...e.item, details: [], text: `${areaName.get(e.report.areaId) ?? e.report.areaId} – ${tx(t('hinder', 'obstacles'))}: ${hinders.join('; ')}` });
+      if (hinders.length)
+        obstacles.push({
+          ...e.item,
+          details: [],
+          text: `${areaName.get(e.report.areaId) ?? e.report.areaId} – ${tx(t('hinder', 'obstacles'))}: ${hinders.join('; ')}`,
+        });
     }
   }
 
   const redUnits = input.unitStatuses.filter((u) => u.colour === 'red').length;
   const yellowUnits = input.unitStatuses.filter((u) => u.colour === 'yellow').length;
   const cslInfo: AgendaItem[] =
-    redUnits + yellowUnits > 0 ? [{ text: tx(t(`Vårdenheter just nu: ${redUnits} röda, ${yellowUnits} gula (R3).`, `Care units now: ${redUnits} red, ${yellowUnits} yellow (R3).`)) }] : [];
+    redUnits + yellowUnits > 0
+      ? [
+          {
+            text: tx(
+              t(
+                `Vårdenheter just nu: ${redUnits} röda, ${yellowUnits} gula (R3).`,
+                `Care units now: ${redUnits} red, ${yellowUnits} yellow (R3).`,
+              ),
+            ),
+          },
+        ]
+      : [];
   // R11.1: CSL's qualitative assessment per förvaltning reaches DSL under point 10.
   for (const f of input.goLive.forvaltningar) {
     const a = (input.cslAssessments ?? []).find((x) => x.forvaltningId === f.id);
@@ -385,7 +463,9 @@ function dslSections(ctx: Ctx): AgendaSection[] {
   // Points 8, 9 and 11 from what the areas reported since the previous DSL (R6.1).
   const fresher = (input.areaReports ?? []).filter((r) => since === undefined || r.reportedAt >= since);
   const said = (field: 'runSchedule' | 'toCommunicate' | 'greenReflections'): AgendaItem[] =>
-    fresher.filter((r) => r[field]).map((r) => ({ text: `${areaName.get(r.areaId) ?? r.areaId}: ${r[field]}`, ref: { type: 'area', id: r.areaId } }));
+    fresher
+      .filter((r) => r[field])
+      .map((r) => ({ text: `${areaName.get(r.areaId) ?? r.areaId}: ${r[field]}`, ref: { type: 'area', id: r.areaId } }));
 
   // Point 11: areas back to green since the previous DSL, and challenges closed since then.
   const green: AgendaItem[] = [];
@@ -393,7 +473,12 @@ function dslSections(ctx: Ctx): AgendaSection[] {
     const s = status.get(a.id);
     const prev = before(a.id);
     if (s?.colour === 'green' && (prev === 'red' || prev === 'yellow'))
-      green.push({ text: `${a.name}: ${tx(COLOUR[prev])} → ${tx(COLOUR.green)}`, colour: 'green', trend: 'better', ref: { type: 'area', id: a.id } });
+      green.push({
+        text: `${a.name}: ${tx(COLOUR[prev])} → ${tx(COLOUR.green)}`,
+        colour: 'green',
+        trend: 'better',
+        ref: { type: 'area', id: a.id },
+      });
   }
   for (const c of input.challenges ?? [])
     if (!c.open && since !== undefined && (c.lastChangeAt ?? '') >= since)
@@ -407,12 +492,40 @@ function dslSections(ctx: Ctx): AgendaSection[] {
       ref: { type: 'decision' as const, id: w.id },
     })),
   ];
-  const points: AgendaItem[][] = [earlier(red), fresh(red), obstacles, prioritise(red), earlier(yellow), fresh(yellow), prioritise(yellow), said('runSchedule'), communicate, cslInfo, green];
+  const points: AgendaItem[][] = [
+    earlier(red),
+    fresh(red),
+    obstacles,
+    prioritise(red),
+    earlier(yellow),
+    fresh(yellow),
+    prioritise(yellow),
+    said('runSchedule'),
+    communicate,
+    cslInfo,
+    green,
+  ];
   return [
     ...overdueDecisionsSection(ctx, 'all', false),
-    { key: 'areas', title: tx(t('Leveransområdenas status och trend sedan förra DSL', 'Delivery areas: colour and trend since the previous DSL')), prompts: [], items: areaItems },
-    { key: 'incidents', title: tx(t('Incidenter prioritet 1 och 2 (IM)', 'Priority 1 and 2 incidents (IM)')), prompts: [], items: incidents },
-    ...DSL_POINTS.map((p, i) => ({ key: `point${i + 1}`, number: i + 1, title: tx(p.title), prompts: p.prompts.map(tx), items: points[i]! })),
+    {
+      key: 'areas',
+      title: tx(t('Leveransområdenas status och trend sedan förra DSL', 'Delivery areas: colour and trend since the previous DSL')),
+      prompts: [],
+      items: areaItems,
+    },
+    {
+      key: 'incidents',
+      title: tx(t('Incidenter prioritet 1 och 2 (IM)', 'Priority 1 and 2 incidents (IM)')),
+      prompts: [],
+      items: incidents,
+    },
+    ...DSL_POINTS.map((p, i) => ({
+      key: `point${i + 1}`,
+      number: i + 1,
+      title: tx(p.title),
+      prompts: p.prompts.map(tx),
+      items: points[i]!,
+    })),
   ];
 }
 
@@ -461,7 +574,9 @@ function dslEvents(ctx: Ctx, status: Map<string, AreaStatus>, before: (areaId: s
     if (!c.open) continue;
     const age: 'earlier' | 'new' = since !== undefined && c.raisedAt < since ? 'earlier' : 'new';
     const area = c.areaId ? `${areaName.get(c.areaId) ?? c.areaId}: ` : '';
-    const flags = [c.notPrioritised ? tx(t('ej prioriterad vid förra DSL', 'not prioritised at the previous DSL')) : '', c.summary ?? ''].filter(Boolean).join(' – ');
+    const flags = [c.notPrioritised ? tx(t('ej prioriterad vid förra DSL', 'not prioritised at the previous DSL')) : '', c.summary ?? '']
+      .filter(Boolean)
+      .join(' – ');
     const details = challengeDetails(ctx, c);
     out.push({
       colour: c.colour,
@@ -536,7 +651,10 @@ function cslSections(ctx: Ctx): AgendaSection[] {
       counts[s.colour]++;
       const prev = input.unitColoursAtPrevious?.has(u.id) ? input.unitColoursAtPrevious.get(u.id)! : undefined;
       const reportedSince = since !== undefined && s.reportedAt >= since;
-      const change = reportedSince && prev !== undefined && prev !== s.colour ? `${prev === null ? tx(t('ny', 'new')) : tx(COLOUR[prev])} → ${tx(COLOUR[s.colour])}` : '';
+      const change =
+        reportedSince && prev !== undefined && prev !== s.colour
+          ? `${prev === null ? tx(t('ny', 'new')) : tx(COLOUR[prev])} → ${tx(COLOUR[s.colour])}`
+          : '';
       if (s.colour !== 'green')
         items.push({
           text: `${u.name} (${tx(COLOUR[s.colour])}, ${ctx.time(s.reportedAt)}${change ? `, ${change}` : ''}): ${s.explanation}`,
@@ -544,14 +662,24 @@ function cslSections(ctx: Ctx): AgendaSection[] {
           ...(change && prev !== undefined ? { trend: trendOf(s.colour, prev ?? undefined) } : {}),
           ref: { type: 'unit', id: u.id },
         });
-      else if (change) changes.push({ text: `${u.name}: ${change}`, colour: 'green', trend: trendOf('green', prev ?? undefined), ref: { type: 'unit', id: u.id } });
+      else if (change)
+        changes.push({
+          text: `${u.name}: ${change}`,
+          colour: 'green',
+          trend: trendOf('green', prev ?? undefined),
+          ref: { type: 'unit', id: u.id },
+        });
     }
     items.sort((a, b) => (a.colour === b.colour ? 0 : a.colour === 'red' ? -1 : 1));
-    if (missing.length) items.push({ text: `${tx(t('Saknar rapport', 'No report'))}: ${missing.join(', ')}`, ref: { type: 'forvaltning', id: f.id } });
+    if (missing.length)
+      items.push({ text: `${tx(t('Saknar rapport', 'No report'))}: ${missing.join(', ')}`, ref: { type: 'forvaltning', id: f.id } });
     // R3.3: a colour older than the stale limit (in reporting time) is not shown as current.
     const stale = f.units.filter((u) => {
       const st = status.get(u.id);
-      return st !== undefined && reportingMinutesBetween(new Date(st.reportedAt), input.now, input.goLive.timeZone, rules) > rules.staleAfterMinutes;
+      return (
+        st !== undefined &&
+        reportingMinutesBetween(new Date(st.reportedAt), input.now, input.goLive.timeZone, rules) > rules.staleAfterMinutes
+      );
     });
     if (stale.length)
       items.push({
@@ -559,10 +687,19 @@ function cslSections(ctx: Ctx): AgendaSection[] {
         ref: { type: 'forvaltning', id: f.id },
       });
     const reps = people.filter((p) => p.roles.includes('cslRepresentative') && p.forvaltningId === f.id).map((p) => p.name);
-    if (!reps.length) items.push({ text: tx(t('Ingen CSL-representant för förvaltningen', 'No CSL representative for this förvaltning')), ref: { type: 'forvaltning', id: f.id } });
+    if (!reps.length)
+      items.push({
+        text: tx(t('Ingen CSL-representant för förvaltningen', 'No CSL representative for this förvaltning')),
+        ref: { type: 'forvaltning', id: f.id },
+      });
     const assessment = assessments.get(f.id);
     if (assessment) items.unshift(assessmentItem(ctx, assessment, f.name, false));
-    const head = tx(t(`röd ${counts.red}, gul ${counts.yellow}, grön ${counts.green}, saknas ${counts.missing}`, `red ${counts.red}, yellow ${counts.yellow}, green ${counts.green}, missing ${counts.missing}`));
+    const head = tx(
+      t(
+        `röd ${counts.red}, gul ${counts.yellow}, grön ${counts.green}, saknas ${counts.missing}`,
+        `red ${counts.red}, yellow ${counts.yellow}, green ${counts.green}, missing ${counts.missing}`,
+      ),
+    );
     sections.push({
       key: `forvaltning:${f.id}`,
       title: `${f.name} – ${head}${reps.length ? ` (${reps.join(', ')})` : ''}`,
@@ -589,24 +726,44 @@ function lgvSections(ctx: Ctx): AgendaSection[] {
     .map((i) => incidentItem(ctx, i));
   const waiting = (input.decisions ?? []).filter((d) => d.forum === 'LGV' && d.status === 'waiting' && !isOverdue(d, input.now));
   // Each decision case once (R6.4): a challenge whose LGV decision is listed above is not repeated as an escalated need.
-  const listed = new Set((input.decisions ?? []).filter((d) => d.forum === 'LGV' && d.status === 'waiting' && d.challengeId).map((d) => d.challengeId!));
+  const listed = new Set(
+    (input.decisions ?? []).filter((d) => d.forum === 'LGV' && d.status === 'waiting' && d.challengeId).map((d) => d.challengeId!),
+  );
   const escalated = (input.challenges ?? []).filter((c) => c.open && c.escalatedTo === 'LGV' && !listed.has(c.id));
   return [
     ...overdueDecisionsSection(ctx, ['LGV'], true),
-    { key: 'incidents', number: 1, title: tx(t('Incidenter av prioritet 1 och 2', 'Priority 1 and 2 incidents')), prompts: [], items: incidents },
+    {
+      key: 'incidents',
+      number: 1,
+      title: tx(t('Incidenter av prioritet 1 och 2', 'Priority 1 and 2 incidents')),
+      prompts: [],
+      items: incidents,
+    },
     {
       key: 'decisionCases',
       number: 2,
       title: tx(t('Beslutsärenden som väntar på LGV', 'Decision cases waiting for LGV')),
       prompts: [],
-      items: waiting.map((d) => ({ text: `${d.title}${d.deadline ? ` (${tx(t('senast', 'by'))} ${ctx.time(d.deadline)})` : ''}`, ref: { type: 'decision', id: d.id } })),
+      items: waiting.map((d) => ({
+        text: `${d.title}${d.deadline ? ` (${tx(t('senast', 'by'))} ${ctx.time(d.deadline)})` : ''}`,
+        ref: { type: 'decision', id: d.id },
+      })),
     },
     {
       key: 'escalations',
       number: 3,
-      title: tx(t('Eskalerade behov av förutsättningar, beslut, konsekvenser och åtgärder', 'Escalated needs: prerequisites, decisions, consequences, actions')),
+      title: tx(
+        t(
+          'Eskalerade behov av förutsättningar, beslut, konsekvenser och åtgärder',
+          'Escalated needs: prerequisites, decisions, consequences, actions',
+        ),
+      ),
       prompts: [],
-      items: escalated.map((c) => ({ text: `${c.title}${c.summary ? ` – ${c.summary}` : ''}`, colour: c.colour, ref: { type: 'challenge', id: c.id } })),
+      items: escalated.map((c) => ({
+        text: `${c.title}${c.summary ? ` – ${c.summary}` : ''}`,
+        colour: c.colour,
+        ref: { type: 'challenge', id: c.id },
+      })),
     },
   ];
 }
@@ -700,7 +857,10 @@ export function renderHtml(agenda: Agenda, opts: { stylesheet?: string } = {}): 
     else
       body.push(
         `<ul>${s.items
-          .map((i) => `<li${i.colour ? ` class="${i.colour}"` : ''}>${e(itemLine(i, agenda.lang))}${i.details?.length ? `<ul>${i.details.map((d) => `<li>${e(d)}</li>`).join('')}</ul>` : ''}</li>`)
+          .map(
+            (i) =>
+              `<li${i.colour ? ` class="${i.colour}"` : ''}>${e(itemLine(i, agenda.lang))}${i.details?.length ? `<ul>${i.details.map((d) => `<li>${e(d)}</li>`).join('')}</ul>` : ''}</li>`,
+          )
           .join('')}</ul>`,
       );
     body.push('</section>');

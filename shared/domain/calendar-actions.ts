@@ -65,14 +65,21 @@ export function versionAt(versions: readonly ScheduleVersion[], at: string): Sch
 }
 
 /** The R3.3 check points of one day (default 09, 12, 15, 18 local), when check points apply that day. */
-export function checkpointsOnDay(goLive: Pick<GoLive, 'startDate' | 'timeZone' | 'reporting' | 'schedules' | 'scheduleHistory' | 'createdAt'>, day: number): Checkpoint[] {
+export function checkpointsOnDay(
+  goLive: Pick<GoLive, 'startDate' | 'timeZone' | 'reporting' | 'schedules' | 'scheduleHistory' | 'createdAt'>,
+  day: number,
+): Checkpoint[] {
   const versions = scheduleVersionsOf(goLive);
   const key = `${goLive.startDate}|${goLive.timeZone}|${day}|${JSON.stringify(goLive.reporting)}|${versionsKey(versions)}`;
   return memo(CHECKPOINT_CACHE, key, () => computeCheckpoints(goLive, day, versions));
 }
 const CHECKPOINT_CACHE = new Map<string, readonly Checkpoint[]>();
 
-function computeCheckpoints(goLive: Pick<GoLive, 'startDate' | 'timeZone' | 'reporting'>, day: number, versions: readonly ScheduleVersion[]): Checkpoint[] {
+function computeCheckpoints(
+  goLive: Pick<GoLive, 'startDate' | 'timeZone' | 'reporting'>,
+  day: number,
+  versions: readonly ScheduleVersion[],
+): Checkpoint[] {
   const date = localDateOfDay(goLive, day);
   const times = [...new Set(goLive.reporting.checkpoints)].sort((a, b) => minutesOfDay(a) - minutesOfDay(b));
   const at = times.map((t) => wallClock(date, minutesOfDay(t)));
@@ -133,7 +140,13 @@ export function meetingActions(m: Meeting, rules: ReminderRules): DueAction[] {
   // R4.4 and R9.1 follow the scheduled DSL meetings; an extra DSL is called for one matter.
   if (m.forum === 'DSL' && m.source === 'schedule') {
     const deadline = start - rules.areaDeadlineMinutesBefore * MINUTE;
-    out.push(action('areaReminder', due(rules.areaReminderMinutesBefore), rules.areaReminderMinutesBefore > rules.areaDeadlineMinutesBefore ? deadline : start));
+    out.push(
+      action(
+        'areaReminder',
+        due(rules.areaReminderMinutesBefore),
+        rules.areaReminderMinutesBefore > rules.areaDeadlineMinutesBefore ? deadline : start,
+      ),
+    );
     out.push(action('areaDeadline', due(rules.areaDeadlineMinutesBefore), start));
     out.push(action('incidentReminder', due(rules.incidentReminderMinutesBefore), start));
   }
@@ -159,7 +172,12 @@ export function meetingRangeFor(from: Date, now: Date): { from: Date; to: Date }
  * recorded — so only the latest check point's overdue reminders go out, and agendas only
  * for meetings that have not ended. `meetings` must cover `meetingRangeFor(from, now)`.
  */
-export function planDueActions(goLive: Parameters<typeof checkpointsOnDay>[0], meetings: readonly Meeting[], from: Date, now: Date): ActionPlan {
+export function planDueActions(
+  goLive: Parameters<typeof checkpointsOnDay>[0],
+  meetings: readonly Meeting[],
+  from: Date,
+  now: Date,
+): ActionPlan {
   const lo = from.toISOString();
   const hi = now.toISOString();
   const candidates: DueAction[] = [];
@@ -170,11 +188,18 @@ export function planDueActions(goLive: Parameters<typeof checkpointsOnDay>[0], m
     const start = Date.parse(m.start);
     const known = m.knownSince ? Date.parse(m.knownSince) + MINUTE : -Infinity;
     // Cheap bounds first: every action of a meeting falls in [start − longest lead, max(start, known)].
-    const lead = Math.max(rules.agendaMinutesBefore, rules.areaReminderMinutesBefore, rules.areaDeadlineMinutesBefore, rules.incidentReminderMinutesBefore) * MINUTE;
+    const lead =
+      Math.max(
+        rules.agendaMinutesBefore,
+        rules.areaReminderMinutesBefore,
+        rules.areaDeadlineMinutesBefore,
+        rules.incidentReminderMinutesBefore,
+      ) * MINUTE;
     if (Math.max(start - lead, known - MINUTE) > hi_ || Math.max(start, known) <= lo_) continue;
     candidates.push(...meetingActions(m, rules));
   }
-  for (let day = dayOf(goLive, from); day <= dayOf(goLive, now); day++) candidates.push(...checkpointsOnDay(goLive, day).map(checkpointAction));
+  for (let day = dayOf(goLive, from); day <= dayOf(goLive, now); day++)
+    candidates.push(...checkpointsOnDay(goLive, day).map(checkpointAction));
   const due = new Map<string, DueAction>();
   for (const a of candidates) if (a.dueAt > lo && a.dueAt <= hi && !due.has(a.actionId)) due.set(a.actionId, a);
   const sorted = [...due.values()].sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.actionId < b.actionId ? -1 : 1));
@@ -192,14 +217,23 @@ export interface OverdueUnit {
 }
 
 /** R3.3: units with no report in the check point's window (the latest report, from the current status, tells). */
-export function overdueUnits(goLive: Pick<GoLive, 'forvaltningar' | 'people'>, unitStatuses: readonly UnitStatus[], cp: Pick<Checkpoint, 'windowStart'>): OverdueUnit[] {
+export function overdueUnits(
+  goLive: Pick<GoLive, 'forvaltningar' | 'people'>,
+  unitStatuses: readonly UnitStatus[],
+  cp: Pick<Checkpoint, 'windowStart'>,
+): OverdueUnit[] {
   const latest = new Map(unitStatuses.map((s) => [s.unitId, s.reportedAt]));
   const out: OverdueUnit[] = [];
   for (const forvaltning of goLive.forvaltningar)
     for (const unit of forvaltning.units) {
       const last = latest.get(unit.id) ?? null;
       if (last !== null && last >= cp.windowStart) continue;
-      out.push({ unit, forvaltning, lastReportedAt: last, reporters: goLive.people.filter((p) => p.roles.includes('unitReporter') && p.unitIds.includes(unit.id)) });
+      out.push({
+        unit,
+        forvaltning,
+        lastReportedAt: last,
+        reporters: goLive.people.filter((p) => p.roles.includes('unitReporter') && p.unitIds.includes(unit.id)),
+      });
     }
   return out;
 }

@@ -16,7 +16,8 @@ import type { Forum } from './schedule';
  * dedupe keys are deterministic, so a notice asked for twice is stored once.
  */
 
-export type CalendarNoticeKind = 'unitReportReminder' | 'unitOverdueSummary' | 'areaReportReminder' | 'areaReportOverdue' | 'incidentUpdateReminder' | 'agenda' | 'digest';
+export type CalendarNoticeKind =
+  'unitReportReminder' | 'unitOverdueSummary' | 'areaReportReminder' | 'areaReportOverdue' | 'incidentUpdateReminder' | 'agenda' | 'digest';
 
 export interface Notice {
   kind: CalendarNoticeKind;
@@ -67,7 +68,13 @@ export function checkpointNotices(goLive: G, cp: Checkpoint, overdue: readonly O
       },
       link: pages.unit(goLive.id, o.unit.id),
       about: { type: 'unit', id: o.unit.id },
-      data: { checkpointId: cp.id, checkpointAt: cp.at, unitId: o.unit.id, forvaltningId: o.forvaltning.id, lastReportedAt: o.lastReportedAt },
+      data: {
+        checkpointId: cp.id,
+        checkpointAt: cp.at,
+        unitId: o.unit.id,
+        forvaltningId: o.forvaltning.id,
+        lastReportedAt: o.lastReportedAt,
+      },
     });
   }
   const byForvaltning = new Map<string, OverdueUnit[]>();
@@ -75,13 +82,26 @@ export function checkpointNotices(goLive: G, cp: Checkpoint, overdue: readonly O
   for (const [forvaltningId, units] of byForvaltning) {
     const f = units[0]!.forvaltning;
     const reps = goLive.people.filter((p) => p.roles.includes('cslRepresentative') && p.forvaltningId === forvaltningId).map((p) => p.id);
-    const recipients: Notice['recipients'] = f.fvisLeadId ? { personIds: [f.fvisLeadId] } : reps.length ? { personIds: reps } : { roles: ['goLiveCoordinator'] };
-    const list = (lang: keyof Texts) => units.map((u) => `• ${u.unit.name} (${lang === 'sv' ? 'senaste rapport' : 'latest report'}: ${local(goLive, u.lastReportedAt, NEVER, cp.at)[lang]})`).join('\n');
+    const recipients: Notice['recipients'] = f.fvisLeadId
+      ? { personIds: [f.fvisLeadId] }
+      : reps.length
+        ? { personIds: reps }
+        : { roles: ['goLiveCoordinator'] };
+    const list = (lang: keyof Texts) =>
+      units
+        .map(
+          (u) =>
+            `• ${u.unit.name} (${lang === 'sv' ? 'senaste rapport' : 'latest report'}: ${local(goLive, u.lastReportedAt, NEVER, cp.at)[lang]})`,
+        )
+        .join('\n');
     out.push({
       kind: 'unitOverdueSummary',
       dedupeKey: `unitOverdueSummary:${cp.id}:${forvaltningId}`,
       recipients,
-      subject: { sv: `${f.name}, ${units.length} ${units.length === 1 ? 'enhet' : 'enheter'} kl. ${at}`, en: `${f.name}, ${units.length} ${units.length === 1 ? 'unit' : 'units'} at ${at}` },
+      subject: {
+        sv: `${f.name}, ${units.length} ${units.length === 1 ? 'enhet' : 'enheter'} kl. ${at}`,
+        en: `${f.name}, ${units.length} ${units.length === 1 ? 'unit' : 'units'} at ${at}`,
+      },
       text: {
         sv: `Följande enheter i ${f.name} har inte rapporterat mellan ${from} och ${at}:\n${list('sv')}`,
         en: `These units in ${f.name} have not reported between ${from} and ${at}:\n${list('en')}`,
@@ -163,7 +183,12 @@ export function incidentReminderNotices(goLive: G, meeting: Meeting, incidents: 
  * period without an update. Urgent: never held at night. Key
  * `incidentCadence:{incidentId}:{lastUpdateAt}:{n}`.
  */
-export function incidentCadenceNotices(goLive: G & Pick<GoLive, 'notifications'>, incidents: readonly Incident[], from: string, now: string): Notice[] {
+export function incidentCadenceNotices(
+  goLive: G & Pick<GoLive, 'notifications'>,
+  incidents: readonly Incident[],
+  from: string,
+  now: string,
+): Notice[] {
   const out: Notice[] = [];
   for (const i of incidents) {
     const first = updateDueAt(goLive, i);
@@ -179,14 +204,24 @@ export function incidentCadenceNotices(goLive: G & Pick<GoLive, 'notifications'>
       kind: 'incidentUpdateReminder',
       dedupeKey: `incidentCadence:${i.id}:${i.lastUpdateAt}:${n}`,
       recipients: i.incidentManagerId ? { personIds: [i.incidentManagerId] } : { roles: ['incidentManager'] },
-      subject: { sv: `P${i.priority} ${i.title}, ingen uppdatering sedan ${last.sv}`, en: `P${i.priority} ${i.title}, no update since ${last.en}` },
+      subject: {
+        sv: `P${i.priority} ${i.title}, ingen uppdatering sedan ${last.sv}`,
+        en: `P${i.priority} ${i.title}, no update since ${last.en}`,
+      },
       text: {
         sv: `Incidenten ”${i.title}”${i.sdReference ? ` (${i.sdReference})` : ''} har ingen uppdatering sedan ${last.sv}. En P${i.priority} ska uppdateras minst var ${minutes}:e minut. Lämna en statusuppdatering.`,
         en: `Incident "${i.title}"${i.sdReference ? ` (${i.sdReference})` : ''} has had no update since ${last.en}. A P${i.priority} should be updated at least every ${minutes} minutes. Post a status update.`,
       },
       link: pages.incident(goLive.id, i.id),
       about: { type: 'incident', id: i.id },
-      data: { incidentId: i.id, priority: i.priority, lastUpdateAt: i.lastUpdateAt, reminder: n, dueAt: due, nextDueAt: new Date(Date.parse(due) + period).toISOString() },
+      data: {
+        incidentId: i.id,
+        priority: i.priority,
+        lastUpdateAt: i.lastUpdateAt,
+        reminder: n,
+        dueAt: due,
+        nextDueAt: new Date(Date.parse(due) + period).toISOString(),
+      },
       urgent: true,
     });
   }

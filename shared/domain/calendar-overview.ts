@@ -27,7 +27,13 @@ export interface NextMeeting {
 export interface OverdueReporters {
   /** The latest check point still in force (R3.3), with the care units overdue at it. */
   checkpoint: { id: string; at: string; local: string; windowStart: string } | null;
-  units: { unitId: string; name: string; forvaltningId: string; lastReportedAt: string | null; reporters: { id: string; name: string }[] }[];
+  units: {
+    unitId: string;
+    name: string;
+    forvaltningId: string;
+    lastReportedAt: string | null;
+    reporters: { id: string; name: string }[];
+  }[];
   /** The DSL meeting whose report deadline has passed and that has not ended (R4.4), with the areas overdue for it. */
   dsl: { meetingId: string; start: string; deadline: string; since: string | null } | null;
   areas: { areaId: string; name: string; lastReportedAt: string | null; coordinators: { id: string; name: string }[] }[];
@@ -38,7 +44,10 @@ export interface OverviewCalendar {
   overdueReporters: OverdueReporters;
 }
 
-type G = Pick<GoLive, 'id' | 'startDate' | 'timeZone' | 'schedules' | 'scheduleHistory' | 'createdAt' | 'reporting' | 'forvaltningar' | 'people' | 'areas'>;
+type G = Pick<
+  GoLive,
+  'id' | 'startDate' | 'timeZone' | 'schedules' | 'scheduleHistory' | 'createdAt' | 'reporting' | 'forvaltningar' | 'people' | 'areas'
+>;
 
 const person = (p: { id: string; name: string }) => ({ id: p.id, name: p.name });
 
@@ -52,7 +61,17 @@ export function overviewCalendar(
   const nextMeetings = {} as Record<Forum, NextMeeting | null>;
   for (const f of FORUMS) {
     const m = data.nextMeetings[f];
-    nextMeetings[f] = m ? { id: m.id, forum: m.forum, start: m.start, end: m.end, localStart: m.localStart, source: m.source, inProgress: m.start <= t && t < m.end } : null;
+    nextMeetings[f] = m
+      ? {
+          id: m.id,
+          forum: m.forum,
+          start: m.start,
+          end: m.end,
+          localStart: m.localStart,
+          source: m.source,
+          inProgress: m.start <= t && t < m.end,
+        }
+      : null;
   }
 
   const cp = latestCheckpoint(goLive, now);
@@ -68,7 +87,10 @@ export function overviewCalendar(
     : [];
 
   // The scheduled DSL whose deadline has passed and which has not ended yet.
-  const around = meetingsBetween(goLive, new Date(now.getTime() - 24 * 3600_000), new Date(now.getTime() + 24 * 3600_000), { forum: 'DSL', scheduledOnly: true });
+  const around = meetingsBetween(goLive, new Date(now.getTime() - 24 * 3600_000), new Date(now.getTime() + 24 * 3600_000), {
+    forum: 'DSL',
+    scheduledOnly: true,
+  });
   const atHand = around.filter((m) => {
     const rules = reminderRulesFor(goLive, m.start);
     return Date.parse(m.start) - rules.areaDeadlineMinutesBefore * 60_000 <= now.getTime() && t < m.end;
@@ -78,7 +100,12 @@ export function overviewCalendar(
   if (atHand) {
     const rules = reminderRulesFor(goLive, atHand.start);
     const since = previousMeeting(goLive, 'DSL', new Date(atHand.start), { scheduledOnly: true })?.start;
-    dsl = { meetingId: atHand.id, start: atHand.start, deadline: new Date(Date.parse(atHand.start) - rules.areaDeadlineMinutesBefore * 60_000).toISOString(), since: since ?? null };
+    dsl = {
+      meetingId: atHand.id,
+      start: atHand.start,
+      deadline: new Date(Date.parse(atHand.start) - rules.areaDeadlineMinutesBefore * 60_000).toISOString(),
+      since: since ?? null,
+    };
     areas = areasWithoutReportSince(goLive, data.areaStatuses, since, rules).map((a) => ({
       areaId: a.area.id,
       name: a.area.name,

@@ -13,7 +13,9 @@ import { Instant, Slug } from './ids';
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
 /** A challenge is red or yellow by definition (R7.1). */
-export const ChallengeColourInput = ColourInput.refine((c) => c !== 'green', { message: 'en utmaning är röd eller gul / a challenge is red or yellow' });
+export const ChallengeColourInput = ColourInput.refine((c) => c !== 'green', {
+  message: 'en utmaning är röd eller gul / a challenge is red or yellow',
+});
 
 /**
  * The decision levels of R8 a challenge can ask for: ITD managers (R8.1), LGV decision case
@@ -34,7 +36,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const DECISION_LEVEL_LABELS: Record<LogLevel, Texts> = {
   itd: { sv: 'Snabbt beslut av ITD:s chefer', en: 'Quick decision by the IT department managers' },
   lgv: { sv: 'Beslutsärende till LGV', en: 'Decision case for LGV' },
-  workPractice: { sv: 'Ändrat arbetssätt (CSL och regional chefsläkare)', en: 'Changed work practice (CSL and regional chief medical officer)' },
+  workPractice: {
+    sv: 'Ändrat arbetssätt (CSL och regional chefsläkare)',
+    en: 'Changed work practice (CSL and regional chief medical officer)',
+  },
   forvaltning: { sv: 'Beslut av förvaltningsledning (förberett av CSL)', en: 'Decision by a förvaltning management (prepared by CSL)' },
   dsl: { sv: 'DSL:s prioritering (team eller avvakta)', en: "DSL's triage (team or wait)" },
   coordination: { sv: 'Samordnande beslut (driftsättningsledaren)', en: 'Coordination decision (go-live lead)' },
@@ -42,26 +47,54 @@ export const DECISION_LEVEL_LABELS: Record<LogLevel, Texts> = {
 };
 
 /** Where an overdue decision is raised again at each meeting (R8.4). */
-export const DECIDING_FORUM: Record<DecisionLevel, 'DSL' | 'LGV' | 'CSL'> = { itd: 'DSL', lgv: 'LGV', workPractice: 'CSL', forvaltning: 'CSL' };
+export const DECIDING_FORUM: Record<DecisionLevel, 'DSL' | 'LGV' | 'CSL'> = {
+  itd: 'DSL',
+  lgv: 'LGV',
+  workPractice: 'CSL',
+  forvaltning: 'CSL',
+};
 
 /** The forum each entry of the decision log belongs to, for filtering the log by forum (R8.5, R11.5, R11.6). */
 export const LOG_LEVEL_FORUM: Record<LogLevel, 'DSL' | 'LGV' | 'CSL'> = { ...DECIDING_FORUM, dsl: 'DSL', coordination: 'DSL', csl: 'CSL' };
 
 /** The agenda's name for who decides, per level in the log. */
-export const DECISION_FORUM: Record<LogLevel, 'ITD' | 'LGV' | 'CSL' | 'DSL'> = { itd: 'ITD', lgv: 'LGV', workPractice: 'CSL', forvaltning: 'CSL', dsl: 'DSL', coordination: 'DSL', csl: 'CSL' };
+export const DECISION_FORUM: Record<LogLevel, 'ITD' | 'LGV' | 'CSL' | 'DSL'> = {
+  itd: 'ITD',
+  lgv: 'LGV',
+  workPractice: 'CSL',
+  forvaltning: 'CSL',
+  dsl: 'DSL',
+  coordination: 'DSL',
+  csl: 'CSL',
+};
 
 /**
  * Escalation timing (R7.4, R8). Every value is configuration with the routine's default.
  */
 export const EscalationRules = z.object({
   /** R8.1: a quick decision is due this long after the DSL meeting it came from ends. */
-  itdMinutesAfterDsl: z.number().int().min(5).max(24 * 60).default(60),
+  itdMinutesAfterDsl: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(60),
   /** R8.2 without a scheduled LGV meeting, and R8.3: hours until the decision is due. */
   fallbackHours: z.number().min(0.25).max(72).default(4),
   /** R8.4: an overdue decision is raised again at each meeting of the deciding forum, or this often when it has none. */
-  overdueRepeatMinutes: z.number().int().min(5).max(24 * 60).default(60),
+  overdueRepeatMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(60),
   /** How far ahead to look for the next meeting when computing a deadline. */
-  lookAheadHours: z.number().int().min(1).max(14 * 24).default(48),
+  lookAheadHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(14 * 24)
+    .default(48),
 });
 export type EscalationRules = z.infer<typeof EscalationRules>;
 export const DEFAULT_ESCALATION_RULES: EscalationRules = EscalationRules.parse({});
@@ -155,7 +188,9 @@ export const ChallengeUpdateInput = z
     solutionMeetingAt: Instant.optional(),
     note: Text(2000).optional(),
   })
-  .refine((u) => Object.entries(u).some(([k, v]) => k !== 'eventId' && v !== undefined), { message: 'minst ett fält / at least one field' });
+  .refine((u) => Object.entries(u).some(([k, v]) => k !== 'eventId' && v !== undefined), {
+    message: 'minst ett fält / at least one field',
+  });
 export type ChallengeUpdateInput = z.infer<typeof ChallengeUpdateInput>;
 
 export const CloseInput = z.object({ eventId: EventId, reason: Text(2000) });
@@ -167,7 +202,18 @@ export type ChallengeState = (typeof CHALLENGE_STATES)[number];
 export const TimelineEntry = z.object({
   /** The event id: a replay of the same id changes nothing. */
   id: z.string(),
-  type: z.enum(['raised', 'triaged', 'decisionRequested', 'decisionMade', 'updated', 'resolved', 'withdrawn', 'notTriaged', 'decisionOverdue', 'overdueReminder']),
+  type: z.enum([
+    'raised',
+    'triaged',
+    'decisionRequested',
+    'decisionMade',
+    'updated',
+    'resolved',
+    'withdrawn',
+    'notTriaged',
+    'decisionOverdue',
+    'overdueReminder',
+  ]),
   at: z.string(),
   by: Actor.optional(),
   data: z.record(z.string(), z.unknown()).default({}),
@@ -236,11 +282,25 @@ export const Challenge = z.object({
   triageDeadline: z.string().optional(),
   notTriagedNotified: z.boolean().default(false),
   triage: z
-    .object({ decision: z.enum(['startTeam', 'wait']), priority: z.number().int().optional(), participants: z.array(z.string()), note: z.string().optional(), meetingId: z.string().optional(), at: z.string() })
+    .object({
+      decision: z.enum(['startTeam', 'wait']),
+      priority: z.number().int().optional(),
+      participants: z.array(z.string()),
+      note: z.string().optional(),
+      meetingId: z.string().optional(),
+      at: z.string(),
+    })
     .optional(),
   team: z.object({ members: z.array(z.string()), solutionMeetingAt: z.string().optional() }).optional(),
   /** The latest facts, assumptions, actions and obstacles (R4.5). */
-  situation: z.object({ facts: z.string().optional(), assumptions: z.string().optional(), actions: z.string().optional(), obstacles: z.string().optional() }).default({}),
+  situation: z
+    .object({
+      facts: z.string().optional(),
+      assumptions: z.string().optional(),
+      actions: z.string().optional(),
+      obstacles: z.string().optional(),
+    })
+    .default({}),
   pendingDecision: PendingDecision.optional(),
   decisions: z.array(DecisionRecord).default([]),
   /** Last recorded change by a person (state, colour, action, decision): "moved forward" (R6.2). */
@@ -273,7 +333,12 @@ export function triageDeadline(raisedAt: string, meetings: readonly MeetingSlot[
  * request (one in progress is not it), else the end of the next DSL, else 4 h; work practice
  * and förvaltning level — 4 h.
  */
-export function defaultDecisionDeadline(level: DecisionLevel, requestedAt: string, meetings: readonly MeetingSlot[], rules: EscalationRules = DEFAULT_ESCALATION_RULES): string {
+export function defaultDecisionDeadline(
+  level: DecisionLevel,
+  requestedAt: string,
+  meetings: readonly MeetingSlot[],
+  rules: EscalationRules = DEFAULT_ESCALATION_RULES,
+): string {
   const sorted = [...meetings].sort((a, b) => a.start.localeCompare(b.start));
   if (level === 'itd') {
     const inProgress = sorted.find((m) => m.forum === 'DSL' && m.start <= requestedAt && requestedAt < m.end);
@@ -291,9 +356,15 @@ export function defaultDecisionDeadline(level: DecisionLevel, requestedAt: strin
 }
 
 /** R8.4: when an overdue decision is raised again — the next meeting of the deciding forum, else the next DSL, else after the repeat interval. */
-export function nextOverdueReminder(level: DecisionLevel, after: string, meetings: readonly MeetingSlot[], rules: EscalationRules = DEFAULT_ESCALATION_RULES): string {
+export function nextOverdueReminder(
+  level: DecisionLevel,
+  after: string,
+  meetings: readonly MeetingSlot[],
+  rules: EscalationRules = DEFAULT_ESCALATION_RULES,
+): string {
   const forum = DECIDING_FORUM[level];
-  const first = (f: MeetingSlot['forum']) => meetings.filter((m) => m.forum === f && m.start > after).sort((a, b) => a.start.localeCompare(b.start))[0];
+  const first = (f: MeetingSlot['forum']) =>
+    meetings.filter((m) => m.forum === f && m.start > after).sort((a, b) => a.start.localeCompare(b.start))[0];
   // When the deciding forum meets no more (LGV after day 4), the next DSL, which heads its agenda with it (R8.4).
   const next = first(forum) ?? (forum !== 'DSL' ? first('DSL') : undefined);
   return next?.start ?? addMinutes(after, rules.overdueRepeatMinutes);
@@ -303,7 +374,8 @@ export function nextOverdueReminder(level: DecisionLevel, after: string, meeting
 export function nextWake(c: Challenge): { at: string; reason: 'triageDeadline' | 'decisionDeadline' | 'overdueReminder' } | undefined {
   if (!isOpen(c)) return undefined;
   const candidates: { at: string; reason: 'triageDeadline' | 'decisionDeadline' | 'overdueReminder' }[] = [];
-  if (c.state === 'raised' && c.triageDeadline && !c.notTriagedNotified) candidates.push({ at: c.triageDeadline, reason: 'triageDeadline' });
+  if (c.state === 'raised' && c.triageDeadline && !c.notTriagedNotified)
+    candidates.push({ at: c.triageDeadline, reason: 'triageDeadline' });
   const p = c.pendingDecision;
   if (p && !p.overdueSince) candidates.push({ at: p.deadline, reason: 'decisionDeadline' });
   if (p?.overdueSince && p.nextReminderAt) candidates.push({ at: p.nextReminderAt, reason: 'overdueReminder' });
@@ -336,7 +408,11 @@ export type ChallengeEvent =
  * already in the timeline returns the challenge unchanged with effect `none`. An event that
  * does not fit the state throws CHALLENGE.INVALID_TRANSITION (HTTP 409) saying why.
  */
-export function applyEvent(c: Challenge, event: ChallengeEvent, ctx: { eventId: string; now: string; by?: Actor; requestHash?: string }): { challenge: Challenge; effect: Effect } {
+export function applyEvent(
+  c: Challenge,
+  event: ChallengeEvent,
+  ctx: { eventId: string; now: string; by?: Actor; requestHash?: string },
+): { challenge: Challenge; effect: Effect } {
   const done = c.timeline.find((t) => t.id === ctx.eventId);
   if (done) {
     // A replay must carry the same request: the same id (or Idempotency-Key) with another body is refused, not dropped.
@@ -365,22 +441,57 @@ export function applyEvent(c: Challenge, event: ChallengeEvent, ctx: { eventId: 
   switch (event.type) {
     case 'triage': {
       const i = event.input;
-      const team = i.decision === 'startTeam' ? { members: i.participants, ...(c.team?.solutionMeetingAt ? { solutionMeetingAt: c.team.solutionMeetingAt } : {}) } : c.team;
+      const team =
+        i.decision === 'startTeam'
+          ? { members: i.participants, ...(c.team?.solutionMeetingAt ? { solutionMeetingAt: c.team.solutionMeetingAt } : {}) }
+          : c.team;
       const next: Challenge = {
         ...c,
         state: 'triaged',
-        triage: { decision: i.decision, ...(i.priority !== undefined ? { priority: i.priority } : {}), participants: i.participants, ...(i.note ? { note: i.note } : {}), ...(i.meetingId ? { meetingId: i.meetingId } : {}), at: ctx.now },
+        triage: {
+          decision: i.decision,
+          ...(i.priority !== undefined ? { priority: i.priority } : {}),
+          participants: i.participants,
+          ...(i.note ? { note: i.note } : {}),
+          ...(i.meetingId ? { meetingId: i.meetingId } : {}),
+          at: ctx.now,
+        },
         ...(team ? { team } : {}),
       };
-      return { challenge: moved(next, entry('triaged', { decision: i.decision, priority: i.priority, participants: i.participants, note: i.note })), effect: { kind: 'triaged', teamStarted: i.decision === 'startTeam' } };
+      return {
+        challenge: moved(
+          next,
+          entry('triaged', { decision: i.decision, priority: i.priority, participants: i.participants, note: i.note }),
+        ),
+        effect: { kind: 'triaged', teamStarted: i.decision === 'startTeam' },
+      };
     }
     case 'decisionRequest': {
       if (c.state !== 'triaged')
-        throw conflict('DSL behöver prioritera utmaningen innan ett beslut begärs (R7.2).', 'DSL must prioritise the challenge before a decision is requested (R7.2).');
+        throw conflict(
+          'DSL behöver prioritera utmaningen innan ett beslut begärs (R7.2).',
+          'DSL must prioritise the challenge before a decision is requested (R7.2).',
+        );
       if (c.pendingDecision)
-        throw conflict('Ett beslut väntar redan; fatta det eller vänta tills det är fattat.', 'A decision is already pending; make it first.');
-      const pending: PendingDecision = { requestId: ctx.eventId, level: event.input.level, question: event.input.question, requestedAt: ctx.now, deadline: event.deadline, remindersSent: 0 };
-      return { challenge: moved({ ...c, pendingDecision: pending }, entry('decisionRequested', { level: pending.level, question: pending.question, deadline: pending.deadline })), effect: { kind: 'decisionRequested', pending } };
+        throw conflict(
+          'Ett beslut väntar redan; fatta det eller vänta tills det är fattat.',
+          'A decision is already pending; make it first.',
+        );
+      const pending: PendingDecision = {
+        requestId: ctx.eventId,
+        level: event.input.level,
+        question: event.input.question,
+        requestedAt: ctx.now,
+        deadline: event.deadline,
+        remindersSent: 0,
+      };
+      return {
+        challenge: moved(
+          { ...c, pendingDecision: pending },
+          entry('decisionRequested', { level: pending.level, question: pending.question, deadline: pending.deadline }),
+        ),
+        effect: { kind: 'decisionRequested', pending },
+      };
     }
     case 'decision': {
       const p = c.pendingDecision;
@@ -408,7 +519,10 @@ export function applyEvent(c: Challenge, event: ChallengeEvent, ctx: { eventId: 
       };
       const { pendingDecision: _done, ...rest } = c;
       return {
-        challenge: moved({ ...rest, decisions: [...c.decisions, record] }, entry('decisionMade', { level: p.level, decision: record.decision, late: record.late })),
+        challenge: moved(
+          { ...rest, decisions: [...c.decisions, record] },
+          entry('decisionMade', { level: p.level, decision: record.decision, late: record.late }),
+        ),
         effect: { kind: 'decisionMade', record },
       };
     }
@@ -416,7 +530,15 @@ export function applyEvent(c: Challenge, event: ChallengeEvent, ctx: { eventId: 
       const u = event.input;
       const situation = { ...c.situation };
       for (const k of ['facts', 'assumptions', 'actions', 'obstacles'] as const) if (u[k] !== undefined) situation[k] = u[k];
-      const team = u.teamMembers || u.solutionMeetingAt ? { members: u.teamMembers ?? c.team?.members ?? [], ...(u.solutionMeetingAt ?? c.team?.solutionMeetingAt ? { solutionMeetingAt: u.solutionMeetingAt ?? c.team?.solutionMeetingAt } : {}) } : c.team;
+      const team =
+        u.teamMembers || u.solutionMeetingAt
+          ? {
+              members: u.teamMembers ?? c.team?.members ?? [],
+              ...((u.solutionMeetingAt ?? c.team?.solutionMeetingAt)
+                ? { solutionMeetingAt: u.solutionMeetingAt ?? c.team?.solutionMeetingAt }
+                : {}),
+            }
+          : c.team;
       const next: Challenge = { ...c, colour: u.colour ?? c.colour, situation, ...(team ? { team } : {}) };
       const { eventId: _id, ...data } = u;
       return { challenge: moved(next, entry('updated', data)), effect: { kind: 'updated' } };
@@ -425,7 +547,10 @@ export function applyEvent(c: Challenge, event: ChallengeEvent, ctx: { eventId: 
     case 'withdraw': {
       const state = event.type === 'resolve' ? 'resolved' : 'withdrawn';
       const { pendingDecision: _dropped, ...rest } = c;
-      return { challenge: moved({ ...rest, state, endedAt: ctx.now }, entry(state, { reason: event.input.reason })), effect: { kind: 'closed', state } };
+      return {
+        challenge: moved({ ...rest, state, endedAt: ctx.now }, entry(state, { reason: event.input.reason })),
+        effect: { kind: 'closed', state },
+      };
     }
   }
 }
@@ -460,22 +585,62 @@ export function replayedEffect(c: Challenge, eventId: string): Effect {
  * flagged once; a decision past its deadline becomes overdue, and is raised again at each
  * following reminder time. Idempotent: a deadline already handled changes nothing.
  */
-export function applyDeadline(c: Challenge, at: string, meetings: readonly MeetingSlot[], rules: EscalationRules = DEFAULT_ESCALATION_RULES): { challenge: Challenge; effects: Effect[] } {
+export function applyDeadline(
+  c: Challenge,
+  at: string,
+  meetings: readonly MeetingSlot[],
+  rules: EscalationRules = DEFAULT_ESCALATION_RULES,
+): { challenge: Challenge; effects: Effect[] } {
   if (!isOpen(c)) return { challenge: c, effects: [] };
   let next = c;
   const effects: Effect[] = [];
   if (next.state === 'raised' && next.triageDeadline && !next.notTriagedNotified && at >= next.triageDeadline) {
-    next = { ...next, notTriagedNotified: true, timeline: [...next.timeline, { id: `notTriaged:${next.triageDeadline}`, type: 'notTriaged', at, data: { deadline: next.triageDeadline } }] };
+    next = {
+      ...next,
+      notTriagedNotified: true,
+      timeline: [
+        ...next.timeline,
+        { id: `notTriaged:${next.triageDeadline}`, type: 'notTriaged', at, data: { deadline: next.triageDeadline } },
+      ],
+    };
     effects.push({ kind: 'notTriaged' });
   }
   const p = next.pendingDecision;
   if (p && !p.overdueSince && at >= p.deadline) {
-    const pending: PendingDecision = { ...p, overdueSince: p.deadline, remindersSent: 1, nextReminderAt: nextOverdueReminder(p.level, at, meetings, rules) };
-    next = { ...next, pendingDecision: pending, timeline: [...next.timeline, { id: `overdue:${p.requestId}`, type: 'decisionOverdue', at, data: { level: p.level, deadline: p.deadline } }] };
+    const pending: PendingDecision = {
+      ...p,
+      overdueSince: p.deadline,
+      remindersSent: 1,
+      nextReminderAt: nextOverdueReminder(p.level, at, meetings, rules),
+    };
+    next = {
+      ...next,
+      pendingDecision: pending,
+      timeline: [
+        ...next.timeline,
+        { id: `overdue:${p.requestId}`, type: 'decisionOverdue', at, data: { level: p.level, deadline: p.deadline } },
+      ],
+    };
     effects.push({ kind: 'decisionOverdue', pending, first: true });
   } else if (p?.overdueSince && p.nextReminderAt && at >= p.nextReminderAt) {
-    const pending: PendingDecision = { ...p, remindersSent: p.remindersSent + 1, nextReminderAt: nextOverdueReminder(p.level, at, meetings, rules) };
-    next = { ...next, pendingDecision: pending, timeline: [...next.timeline, { id: `overdue:${p.requestId}:${p.nextReminderAt}`, type: 'overdueReminder', at, data: { level: p.level, reminder: pending.remindersSent } }] };
+    const pending: PendingDecision = {
+      ...p,
+      remindersSent: p.remindersSent + 1,
+      nextReminderAt: nextOverdueReminder(p.level, at, meetings, rules),
+    };
+    next = {
+      ...next,
+      pendingDecision: pending,
+      timeline: [
+        ...next.timeline,
+        {
+          id: `overdue:${p.requestId}:${p.nextReminderAt}`,
+          type: 'overdueReminder',
+          at,
+          data: { level: p.level, reminder: pending.remindersSent },
+        },
+      ],
+    };
     effects.push({ kind: 'decisionOverdue', pending, first: false });
   }
   return { challenge: next, effects };
@@ -485,10 +650,29 @@ export function applyDeadline(c: Challenge, at: string, meetings: readonly Meeti
 export interface EscalationOverview {
   challenges: {
     counts: { red: number; yellow: number };
-    open: { id: string; title: string; colour: 'red' | 'yellow'; areaId: string; state: ChallengeState; raisedAt: string; ageMinutes: number; notPrioritised: boolean }[];
+    open: {
+      id: string;
+      title: string;
+      colour: 'red' | 'yellow';
+      areaId: string;
+      state: ChallengeState;
+      raisedAt: string;
+      ageMinutes: number;
+      notPrioritised: boolean;
+    }[];
   };
   decisions: {
-    waiting: { id: string; challengeId: string; title: string; question: string; level: DecisionLevel; forum: string; deadline: string; overdue: boolean; minutesLeft: number }[];
+    waiting: {
+      id: string;
+      challengeId: string;
+      title: string;
+      question: string;
+      level: DecisionLevel;
+      forum: string;
+      deadline: string;
+      overdue: boolean;
+      minutesLeft: number;
+    }[];
   };
 }
 
@@ -500,7 +684,16 @@ export function escalationOverview(challenges: readonly Challenge[], now: Date, 
     challenges: {
       counts: { red: open.filter((c) => c.colour === 'red').length, yellow: open.filter((c) => c.colour === 'yellow').length },
       open: open
-        .map((c) => ({ id: c.id, title: c.title, colour: c.colour as 'red' | 'yellow', areaId: c.areaId, state: c.state, raisedAt: c.raisedAt, ageMinutes: minutes(c.raisedAt), notPrioritised: c.state === 'raised' && c.notTriagedNotified }))
+        .map((c) => ({
+          id: c.id,
+          title: c.title,
+          colour: c.colour as 'red' | 'yellow',
+          areaId: c.areaId,
+          state: c.state,
+          raisedAt: c.raisedAt,
+          ageMinutes: minutes(c.raisedAt),
+          notPrioritised: c.state === 'raised' && c.notTriagedNotified,
+        }))
         .sort((a, b) => (a.colour === b.colour ? a.raisedAt.localeCompare(b.raisedAt) : a.colour === 'red' ? -1 : 1)),
     },
     decisions: {

@@ -18,7 +18,9 @@ const ACCEPTED = {
  * röd); the API always answers in English (R3.2, R4.2). An enum, not free text, so the
  * OpenAPI description lists every accepted word.
  */
-export const ColourInput = z.enum(Object.keys(ACCEPTED) as [keyof typeof ACCEPTED, ...(keyof typeof ACCEPTED)[]]).transform((c): Colour => ACCEPTED[c]);
+export const ColourInput = z
+  .enum(Object.keys(ACCEPTED) as [keyof typeof ACCEPTED, ...(keyof typeof ACCEPTED)[]])
+  .transform((c): Colour => ACCEPTED[c]);
 
 /** Case-insensitive parse for imported files and forms ("Grön", " RÖD "). */
 export function parseColourWord(word: string): Colour | undefined {

@@ -68,8 +68,18 @@ export const ReportingRules = z.object({
   dayStart: LocalTime.default('06:00'),
   dayEnd: LocalTime.default('18:00'),
   checkpoints: z.array(LocalTime).min(1).default(['09:00', '12:00', '15:00', '18:00']),
-  windowMinutes: z.number().int().min(15).max(24 * 60).default(180),
-  staleAfterMinutes: z.number().int().min(15).max(24 * 60).default(180),
+  windowMinutes: z
+    .number()
+    .int()
+    .min(15)
+    .max(24 * 60)
+    .default(180),
+  staleAfterMinutes: z
+    .number()
+    .int()
+    .min(15)
+    .max(24 * 60)
+    .default(180),
 });
 export type ReportingRules = z.infer<typeof ReportingRules>;
 
@@ -93,7 +103,20 @@ export const NotificationSettings = z.object({
     })
     .default({ enabled: true, morning: '06:00', latestStart: '22:00' }),
   incidentUpdateMinutes: z
-    .object({ p1: z.number().int().min(5).max(24 * 60).default(60), p2: z.number().int().min(5).max(24 * 60).default(120) })
+    .object({
+      p1: z
+        .number()
+        .int()
+        .min(5)
+        .max(24 * 60)
+        .default(60),
+      p2: z
+        .number()
+        .int()
+        .min(5)
+        .max(24 * 60)
+        .default(120),
+    })
     .default({ p1: 60, p2: 120 }),
   people: z
     .array(
@@ -129,7 +152,9 @@ export type Forvaltning = z.infer<typeof Forvaltning>;
 export const EntraObjectId = z
   .string()
   .trim()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, { message: 'ett Entra-objekt-id (GUID) / an Entra object id (GUID)' })
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
+    message: 'ett Entra-objekt-id (GUID) / an Entra object id (GUID)',
+  })
   .transform((s) => s.toLowerCase());
 
 export const Person = z.object({
@@ -165,7 +190,11 @@ export const GoLiveInput = z
     /** Day 0 of the go-live week, a local date (the routine's Friday). */
     startDate: LocalDate,
     timeZone: TimeZone.default('Europe/Stockholm'),
-    areas: z.array(Area).min(1).max(50).default(DEFAULT_AREAS.map((a) => ({ ...a }))),
+    areas: z
+      .array(Area)
+      .min(1)
+      .max(50)
+      .default(DEFAULT_AREAS.map((a) => ({ ...a }))),
     forvaltningar: z.array(Forvaltning).max(200).default([]),
     people: z.array(Person).max(20000).default([]),
     reporting: ReportingRules.default(ReportingRules.parse({})),
@@ -178,7 +207,8 @@ export const GoLiveInput = z
     const dup = (items: { id: string }[], path: (string | number)[], what: string) => {
       const seen = new Set<string>();
       items.forEach((it, i) => {
-        if (seen.has(it.id)) ctx.addIssue({ code: 'custom', path: [...path, i, 'id'], message: `${what} '${it.id}' finns redan / duplicate id` });
+        if (seen.has(it.id))
+          ctx.addIssue({ code: 'custom', path: [...path, i, 'id'], message: `${what} '${it.id}' finns redan / duplicate id` });
         seen.add(it.id);
       });
     };
@@ -188,7 +218,12 @@ export const GoLiveInput = z
     const unitIds = new Set<string>();
     g.forvaltningar.forEach((f, fi) =>
       f.units.forEach((u, ui) => {
-        if (unitIds.has(u.id)) ctx.addIssue({ code: 'custom', path: ['forvaltningar', fi, 'units', ui, 'id'], message: `enhet '${u.id}' finns redan / duplicate unit id` });
+        if (unitIds.has(u.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['forvaltningar', fi, 'units', ui, 'id'],
+            message: `enhet '${u.id}' finns redan / duplicate unit id`,
+          });
         unitIds.add(u.id);
       }),
     );
@@ -199,24 +234,43 @@ export const GoLiveInput = z
     g.people.forEach((p, pi) => {
       if (p.entraObjectId) {
         if (objectIds.has(p.entraObjectId))
-          ctx.addIssue({ code: 'custom', path: ['people', pi, 'entraObjectId'], message: `Entra-objekt-id '${p.entraObjectId}' finns redan / duplicate Entra object id` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['people', pi, 'entraObjectId'],
+            message: `Entra-objekt-id '${p.entraObjectId}' finns redan / duplicate Entra object id`,
+          });
         objectIds.add(p.entraObjectId);
       }
       p.areaIds.forEach((a, ai) => {
-        if (!areaIds.has(a)) ctx.addIssue({ code: 'custom', path: ['people', pi, 'areaIds', ai], message: `okänt område '${a}' / unknown area` });
+        if (!areaIds.has(a))
+          ctx.addIssue({ code: 'custom', path: ['people', pi, 'areaIds', ai], message: `okänt område '${a}' / unknown area` });
       });
       p.unitIds.forEach((u, ui) => {
-        if (!unitIds.has(u)) ctx.addIssue({ code: 'custom', path: ['people', pi, 'unitIds', ui], message: `okänd enhet '${u}' / unknown unit` });
+        if (!unitIds.has(u))
+          ctx.addIssue({ code: 'custom', path: ['people', pi, 'unitIds', ui], message: `okänd enhet '${u}' / unknown unit` });
       });
       if (p.forvaltningId && !forvIds.has(p.forvaltningId))
-        ctx.addIssue({ code: 'custom', path: ['people', pi, 'forvaltningId'], message: `okänd förvaltning '${p.forvaltningId}' / unknown förvaltning` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['people', pi, 'forvaltningId'],
+          message: `okänd förvaltning '${p.forvaltningId}' / unknown förvaltning`,
+        });
     });
     g.notifications.people.forEach((n, ni) => {
-      if (!personIds.has(n.personId)) ctx.addIssue({ code: 'custom', path: ['notifications', 'people', ni, 'personId'], message: `okänd person '${n.personId}' / unknown person` });
+      if (!personIds.has(n.personId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notifications', 'people', ni, 'personId'],
+          message: `okänd person '${n.personId}' / unknown person`,
+        });
     });
     g.forvaltningar.forEach((f, fi) => {
       if (f.fvisLeadId && !personIds.has(f.fvisLeadId))
-        ctx.addIssue({ code: 'custom', path: ['forvaltningar', fi, 'fvisLeadId'], message: `okänd person '${f.fvisLeadId}' / unknown person` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['forvaltningar', fi, 'fvisLeadId'],
+          message: `okänd person '${f.fvisLeadId}' / unknown person`,
+        });
     });
   });
 export type GoLiveInput = z.infer<typeof GoLiveInput>;
@@ -273,16 +327,25 @@ export interface OrganisationDrop {
  * that would drop any of them must say so explicitly (issue 13): a body with only a schedule
  * must not empty the organisation.
  */
-export function organisationDrop(existing: Pick<GoLive, 'forvaltningar' | 'people'>, next: Pick<GoLiveInput, 'forvaltningar' | 'people'>): OrganisationDrop {
+export function organisationDrop(
+  existing: Pick<GoLive, 'forvaltningar' | 'people'>,
+  next: Pick<GoLiveInput, 'forvaltningar' | 'people'>,
+): OrganisationDrop {
   const missing = (before: string[], after: string[]) => {
     const kept = new Set(after);
     return before.filter((id) => !kept.has(id));
   };
   const units = (fs: { units: { id: string }[] }[]) => fs.flatMap((f) => f.units.map((u) => u.id));
   return {
-    forvaltningar: missing(existing.forvaltningar.map((f) => f.id), next.forvaltningar.map((f) => f.id)),
+    forvaltningar: missing(
+      existing.forvaltningar.map((f) => f.id),
+      next.forvaltningar.map((f) => f.id),
+    ),
     units: missing(units(existing.forvaltningar), units(next.forvaltningar)),
-    people: missing(existing.people.map((p) => p.id), next.people.map((p) => p.id)),
+    people: missing(
+      existing.people.map((p) => p.id),
+      next.people.map((p) => p.id),
+    ),
   };
 }
 
@@ -291,4 +354,3 @@ export function goLiveInputOf(g: GoLive): Record<string, unknown> {
   const { name, startDate, timeZone, areas, forvaltningar, people, reporting, schedules } = g;
   return { name, startDate, timeZone, areas, forvaltningar, people, reporting, schedules };
 }
-

@@ -50,7 +50,13 @@ export function cellText(c: Cell): string {
   if (c === null) return '';
   if (typeof c === 'string') return c.trim();
   if (typeof c === 'boolean') return c ? 'true' : 'false';
-  if (c instanceof Date) return Number.isNaN(c.getTime()) ? '' : c.toISOString().replace('T', ' ').replace(/(:00)?\.000Z$/, '');
+  if (c instanceof Date)
+    return Number.isNaN(c.getTime())
+      ? ''
+      : c
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/(:00)?\.000Z$/, '');
   return Number.isInteger(c) ? String(c) : String(Math.round(c * 1e9) / 1e9);
 }
 
@@ -89,22 +95,45 @@ function isTimeOnlyDate(d: Date, date1904: boolean): boolean {
 }
 
 const MONTHS: Record<string, number> = {
-  jan: 1, januari: 1, january: 1,
-  feb: 2, febr: 2, februari: 2, february: 2,
-  mar: 3, mars: 3, march: 3,
-  apr: 4, april: 4,
-  maj: 5, may: 5,
-  jun: 6, juni: 6, june: 6,
-  jul: 7, juli: 7, july: 7,
-  aug: 8, augusti: 8, august: 8,
-  sep: 9, sept: 9, september: 9,
-  okt: 10, oktober: 10, oct: 10, october: 10,
-  nov: 11, november: 11,
-  dec: 12, december: 12,
+  jan: 1,
+  januari: 1,
+  january: 1,
+  feb: 2,
+  febr: 2,
+  februari: 2,
+  february: 2,
+  mar: 3,
+  mars: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  maj: 5,
+  may: 5,
+  jun: 6,
+  juni: 6,
+  june: 6,
+  jul: 7,
+  juli: 7,
+  july: 7,
+  aug: 8,
+  augusti: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  okt: 10,
+  oktober: 10,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
 };
 
 /** Weekday words before a date are ignored ("fre 27 nov 2026", "fredag den 27 november 2026"). */
-const WEEKDAY = /^(?:(?:mån|tis|ons|tor|tors|fre|lör|sön)(?:dag)?|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\.?,?\s+(?:den\s+)?/i;
+const WEEKDAY =
+  /^(?:(?:mån|tis|ons|tor|tors|fre|lör|sön)(?:dag)?|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\.?,?\s+(?:den\s+)?/i;
 
 const TIME = String.raw`(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,](\d{1,3}))?)?`;
 const OFFSET = String.raw`(Z|[+-]\d{2}:?\d{2})`;
@@ -146,13 +175,17 @@ export interface DateCellValue {
   offset?: string;
 }
 
-const DATE_HINT = { sv: 'skriv t.ex. 2026-11-27, 27/11/2026, 27.11.2026 eller 27 nov 2026', en: 'write e.g. 2026-11-27, 27/11/2026, 27.11.2026 or 27 nov 2026' };
+const DATE_HINT = {
+  sv: 'skriv t.ex. 2026-11-27, 27/11/2026, 27.11.2026 eller 27 nov 2026',
+  en: 'write e.g. 2026-11-27, 27/11/2026, 27.11.2026 or 27 nov 2026',
+};
 
 /** Reads a date (and a time, if the cell holds one) in the formats of R3.4. */
 export function parseDateCell(cell: Cell, opts: { date1904?: boolean } = {}): Parsed<DateCellValue> {
   if (cell instanceof Date) {
     if (Number.isNaN(cell.getTime())) return fail('ogiltigt datum', 'invalid date');
-    if (isTimeOnlyDate(cell, opts.date1904 ?? false)) return fail('cellen har bara en tid, inget datum', 'the cell holds a time but no date');
+    if (isTimeOnlyDate(cell, opts.date1904 ?? false))
+      return fail('cellen har bara en tid, inget datum', 'the cell holds a time but no date');
     const wc = wallClockOf(cell);
     return ok({ date: dateOf(wc), ...(hasTime(wc) ? { time: timeOf(wc) } : {}) });
   }
@@ -163,7 +196,8 @@ export function parseDateCell(cell: Cell, opts: { date1904?: boolean } = {}): Pa
       if (d) return ok({ date: d });
     }
     // Excel serials from 1900-01-01 to 2999: anything else is not a date someone meant.
-    if (!(cell >= 1 && cell < 401_769)) return fail(`talet ${cellText(cell)} är inget datum; ${DATE_HINT.sv}`, `the number ${cellText(cell)} is not a date; ${DATE_HINT.en}`);
+    if (!(cell >= 1 && cell < 401_769))
+      return fail(`talet ${cellText(cell)} är inget datum; ${DATE_HINT.sv}`, `the number ${cellText(cell)} is not a date; ${DATE_HINT.en}`);
     const wc = excelSerialToWallClock(cell, opts.date1904);
     return ok({ date: dateOf(wc), ...(hasTime(wc) ? { time: timeOf(wc) } : {}) });
   }
@@ -209,9 +243,11 @@ export function parseTimeCell(cell: Cell, opts: { date1904?: boolean } = {}): Pa
     return ok(timeOf(wallClockOf(cell)));
   }
   if (typeof cell === 'number') {
-    if (!(cell >= 0) || !Number.isFinite(cell)) return fail(`talet ${cellText(cell)} är ingen tid; ${TIME_HINT.sv}`, `the number ${cellText(cell)} is not a time; ${TIME_HINT.en}`);
+    if (!(cell >= 0) || !Number.isFinite(cell))
+      return fail(`talet ${cellText(cell)} är ingen tid; ${TIME_HINT.sv}`, `the number ${cellText(cell)} is not a time; ${TIME_HINT.en}`);
     const fraction = cell - Math.floor(cell);
-    if (cell >= 1 && fraction === 0) return fail(`talet ${cellText(cell)} är ingen tid; ${TIME_HINT.sv}`, `the number ${cellText(cell)} is not a time; ${TIME_HINT.en}`);
+    if (cell >= 1 && fraction === 0)
+      return fail(`talet ${cellText(cell)} är ingen tid; ${TIME_HINT.sv}`, `the number ${cellText(cell)} is not a time; ${TIME_HINT.en}`);
     const wc = excelSerialToWallClock(fraction, opts.date1904);
     // A fraction that rounds up to 24:00 is the end of the day, not a time in it.
     if (Math.round(fraction * MS_PER_DAY) >= MS_PER_DAY) return fail('24:00 är ingen tid på dagen', '24:00 is not a time of day');

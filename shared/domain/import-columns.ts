@@ -42,7 +42,8 @@ export interface ColumnMatch<F extends string> {
 /** Matches headers to specs; the leftmost column wins when two name the same field. */
 export function matchColumns<F extends string>(headers: readonly string[], specs: readonly ColumnSpec<F>[]): ColumnMatch<F> {
   const lookup = new Map<string, F>();
-  for (const spec of specs) for (const name of spec.names) if (!lookup.has(normaliseHeader(name))) lookup.set(normaliseHeader(name), spec.field);
+  for (const spec of specs)
+    for (const name of spec.names) if (!lookup.has(normaliseHeader(name))) lookup.set(normaliseHeader(name), spec.field);
   const columns: Partial<Record<F, number>> = {};
   const duplicates: { field: F; index: number }[] = [];
   headers.forEach((h, index) => {
@@ -67,28 +68,74 @@ export function columnLetter(index: number): string {
 }
 
 /** The columns of a care-unit status list (R3.1, R3.4). */
-export type UnitReportField = 'id' | 'dateTime' | 'date' | 'time' | 'unit' | 'forvaltning' | 'colour' | 'explanation' | 'reporter' | 'reporterId';
+export type UnitReportField =
+  'id' | 'dateTime' | 'date' | 'time' | 'unit' | 'forvaltning' | 'colour' | 'explanation' | 'reporter' | 'reporterId';
 
 export const UNIT_REPORT_COLUMNS: readonly ColumnSpec<UnitReportField>[] = [
   { field: 'id', label: { sv: 'Id', en: 'Id' }, names: ['Id', 'Rapport-id', 'Rapportid', 'Report id'] },
   {
     field: 'dateTime',
     label: { sv: 'Tidpunkt', en: 'Reported at' },
-    names: ['Tidpunkt', 'Datum och tid', 'Datum/tid', 'Datum tid', 'Rapporterad', 'Rapporterad tid', 'Rapporttidpunkt', 'Reported at', 'ReportedAt', 'Timestamp', 'Date and time', 'Date/time', 'Datetime'],
+    names: [
+      'Tidpunkt',
+      'Datum och tid',
+      'Datum/tid',
+      'Datum tid',
+      'Rapporterad',
+      'Rapporterad tid',
+      'Rapporttidpunkt',
+      'Reported at',
+      'ReportedAt',
+      'Timestamp',
+      'Date and time',
+      'Date/time',
+      'Datetime',
+    ],
   },
   { field: 'date', label: { sv: 'Datum', en: 'Date' }, names: ['Datum', 'Dag', 'Rapportdatum', 'Date', 'Day'] },
   { field: 'time', label: { sv: 'Tid', en: 'Time' }, names: ['Tid', 'Klockslag', 'Kl', 'Klockan', 'Rapporttid', 'Time'] },
   {
     field: 'unit',
     label: { sv: 'Enhet', en: 'Unit' },
-    names: ['Enhet', 'Verksamhet', 'Vårdenhet', 'Enhets-id', 'Enhetsid', 'Enhet/verksamhet', 'Verksamhet/enhet', 'Unit', 'Care unit', 'Unit id', 'UnitId'],
+    names: [
+      'Enhet',
+      'Verksamhet',
+      'Vårdenhet',
+      'Enhets-id',
+      'Enhetsid',
+      'Enhet/verksamhet',
+      'Verksamhet/enhet',
+      'Unit',
+      'Care unit',
+      'Unit id',
+      'UnitId',
+    ],
   },
-  { field: 'forvaltning', label: { sv: 'Förvaltning', en: 'Administration' }, names: ['Förvaltning', 'Förvaltnings-id', 'Administration', 'Administration id'] },
-  { field: 'colour', label: { sv: 'Färg', en: 'Colour' }, names: ['Färg', 'Status', 'Färg/status', 'Statusfärg', 'Colour', 'Color', 'Colour/status'] },
+  {
+    field: 'forvaltning',
+    label: { sv: 'Förvaltning', en: 'Administration' },
+    names: ['Förvaltning', 'Förvaltnings-id', 'Administration', 'Administration id'],
+  },
+  {
+    field: 'colour',
+    label: { sv: 'Färg', en: 'Colour' },
+    names: ['Färg', 'Status', 'Färg/status', 'Statusfärg', 'Colour', 'Color', 'Colour/status'],
+  },
   {
     field: 'explanation',
     label: { sv: 'Förklaring', en: 'Explanation' },
-    names: ['Förklaring', 'Kommentar', 'Orsak', 'Beskrivning', 'Motivering', 'Förklaring/kommentar', 'Explanation', 'Comment', 'Reason', 'Description'],
+    names: [
+      'Förklaring',
+      'Kommentar',
+      'Orsak',
+      'Beskrivning',
+      'Motivering',
+      'Förklaring/kommentar',
+      'Explanation',
+      'Comment',
+      'Reason',
+      'Description',
+    ],
   },
   { field: 'reporter', label: { sv: 'Rapportör', en: 'Reporter' }, names: ['Rapportör', 'Rapporterad av', 'Reporter', 'Reported by'] },
   { field: 'reporterId', label: { sv: 'Rapportör-id', en: 'Reporter id' }, names: ['Rapportör-id', 'Rapportörs-id', 'Reporter id'] },
@@ -98,10 +145,22 @@ export const UNIT_REPORT_COLUMNS: readonly ColumnSpec<UnitReportField>[] = [
 export type UnitListField = 'forvaltningId' | 'forvaltning' | 'unitId' | 'unit';
 
 export const UNIT_LIST_COLUMNS: readonly ColumnSpec<UnitListField>[] = [
-  { field: 'forvaltningId', label: { sv: 'Förvaltnings-id', en: 'Administration id' }, names: ['Förvaltnings-id', 'Förvaltningsid', 'Administration id'] },
-  { field: 'forvaltning', label: { sv: 'Förvaltning', en: 'Administration' }, names: ['Förvaltning', 'Förvaltningens namn', 'Administration'] },
+  {
+    field: 'forvaltningId',
+    label: { sv: 'Förvaltnings-id', en: 'Administration id' },
+    names: ['Förvaltnings-id', 'Förvaltningsid', 'Administration id'],
+  },
+  {
+    field: 'forvaltning',
+    label: { sv: 'Förvaltning', en: 'Administration' },
+    names: ['Förvaltning', 'Förvaltningens namn', 'Administration'],
+  },
   { field: 'unitId', label: { sv: 'Enhets-id', en: 'Unit id' }, names: ['Enhets-id', 'Enhetsid', 'Unit id', 'UnitId'] },
-  { field: 'unit', label: { sv: 'Enhet', en: 'Unit' }, names: ['Enhet', 'Enhetens namn', 'Verksamhet', 'Vårdenhet', 'Unit', 'Care unit', 'Unit name'] },
+  {
+    field: 'unit',
+    label: { sv: 'Enhet', en: 'Unit' },
+    names: ['Enhet', 'Enhetens namn', 'Verksamhet', 'Vårdenhet', 'Unit', 'Care unit', 'Unit name'],
+  },
 ];
 
 /** The columns of an organisation list: people with roles (R1). */
@@ -110,7 +169,11 @@ export type PeopleListField = 'personId' | 'name' | 'email' | 'entraObjectId' | 
 export const PEOPLE_LIST_COLUMNS: readonly ColumnSpec<PeopleListField>[] = [
   { field: 'personId', label: { sv: 'Person-id', en: 'Person id' }, names: ['Person-id', 'Personid', 'Id', 'Person id'] },
   { field: 'name', label: { sv: 'Namn', en: 'Name' }, names: ['Namn', 'Person', 'Name', 'Full name'] },
-  { field: 'email', label: { sv: 'E-post', en: 'E-mail' }, names: ['E-post', 'Epost', 'E-postadress', 'Mejl', 'Mail', 'E-mail', 'Email', 'Email address'] },
+  {
+    field: 'email',
+    label: { sv: 'E-post', en: 'E-mail' },
+    names: ['E-post', 'Epost', 'E-postadress', 'Mejl', 'Mail', 'E-mail', 'Email', 'Email address'],
+  },
   {
     field: 'entraObjectId',
     label: { sv: 'Entra-objekt-id', en: 'Entra object id' },
@@ -118,7 +181,15 @@ export const PEOPLE_LIST_COLUMNS: readonly ColumnSpec<PeopleListField>[] = [
   },
   { field: 'roles', label: { sv: 'Roller', en: 'Roles' }, names: ['Roller', 'Roll', 'Roles', 'Role'] },
   { field: 'units', label: { sv: 'Enheter', en: 'Units' }, names: ['Enheter', 'Enhet', 'Verksamheter', 'Units', 'Unit'] },
-  { field: 'areas', label: { sv: 'Områden', en: 'Areas' }, names: ['Områden', 'Område', 'Leveransområden', 'Leveransområde', 'Areas', 'Area', 'Delivery areas', 'Delivery area'] },
+  {
+    field: 'areas',
+    label: { sv: 'Områden', en: 'Areas' },
+    names: ['Områden', 'Område', 'Leveransområden', 'Leveransområde', 'Areas', 'Area', 'Delivery areas', 'Delivery area'],
+  },
   { field: 'forvaltning', label: { sv: 'Förvaltning', en: 'Administration' }, names: ['Förvaltning', 'Administration'] },
-  { field: 'fvisLead', label: { sv: 'FVIS-projektledare', en: 'FVIS project lead' }, names: ['FVIS-projektledare', 'FVIS-ledare', 'FVIS', 'FVIS project lead', 'FVIS lead'] },
+  {
+    field: 'fvisLead',
+    label: { sv: 'FVIS-projektledare', en: 'FVIS project lead' },
+    names: ['FVIS-projektledare', 'FVIS-ledare', 'FVIS', 'FVIS project lead', 'FVIS lead'],
+  },
 ];

@@ -27,7 +27,7 @@ const ROLE_WORDS: ReadonlyMap<string, Role> = (() => {
     im: 'incidentManager',
     'incident manager': 'incidentManager',
     rapportor: 'unitReporter',
-    'verksamhetsrapportor': 'unitReporter',
+    verksamhetsrapportor: 'unitReporter',
     'csl-representant': 'cslRepresentative',
     'csl representant': 'cslRepresentative',
     'itd:s chefer': 'itdManager',
@@ -82,4 +82,7 @@ export function slugify(name: string, maxLength = 64): string {
 export const sameName = (a: string, b: string): boolean => fold(a) === fold(b);
 
 /** A row error's text when a referenced thing does not exist. */
-export const unknownRef = (what: Texts, value: string): Texts => ({ sv: `okänd ${what.sv} '${value}'`, en: `unknown ${what.en} '${value}'` });
+export const unknownRef = (what: Texts, value: string): Texts => ({
+  sv: `okänd ${what.sv} '${value}'`,
+  en: `unknown ${what.en} '${value}'`,
+});

@@ -98,14 +98,21 @@ export const isMajor = (i: Pick<Incident, 'priority'>): boolean => i.priority <=
  * this often (the go-live's `notifications.incidentUpdateMinutes`, default 60 for P1 and 120
  * for P2). Undefined for P3/P4 and closed incidents.
  */
-export function updateDueAt(goLive: Partial<Pick<GoLive, 'notifications'>>, i: Pick<Incident, 'priority' | 'status' | 'lastUpdateAt'>): string | undefined {
+export function updateDueAt(
+  goLive: Partial<Pick<GoLive, 'notifications'>>,
+  i: Pick<Incident, 'priority' | 'status' | 'lastUpdateAt'>,
+): string | undefined {
   if (i.status !== 'open' || !isMajor(i)) return undefined;
   const c = goLive.notifications?.incidentUpdateMinutes ?? { p1: 60, p2: 120 };
   return new Date(Date.parse(i.lastUpdateAt) + (i.priority === 1 ? c.p1 : c.p2) * 60_000).toISOString();
 }
 
 /** "ingen uppdatering sedan 21:40" when an open P1/P2 is past its cadence at `now`, else undefined. */
-export function noUpdateSince(goLive: Pick<GoLive, 'timeZone'> & Partial<Pick<GoLive, 'notifications'>>, i: Pick<Incident, 'priority' | 'status' | 'lastUpdateAt'>, now: string): Texts | undefined {
+export function noUpdateSince(
+  goLive: Pick<GoLive, 'timeZone'> & Partial<Pick<GoLive, 'notifications'>>,
+  i: Pick<Incident, 'priority' | 'status' | 'lastUpdateAt'>,
+  now: string,
+): Texts | undefined {
   const due = updateDueAt(goLive, i);
   if (!due || due > now) return undefined;
   const when = localWhen(goLive.timeZone, i.lastUpdateAt, now);
@@ -132,7 +139,13 @@ export interface IncidentNotice {
  * the LGV channel too for a P1. `before` is the incident before the change (undefined when
  * it is new). Nothing for P3/P4 or an update that changes neither priority nor status.
  */
-export function incidentNotice(goLive: Pick<GoLive, 'timeZone'>, before: Incident | undefined, after: Incident, updateId: string | undefined, now: string): IncidentNotice | undefined {
+export function incidentNotice(
+  goLive: Pick<GoLive, 'timeZone'>,
+  before: Incident | undefined,
+  after: Incident,
+  updateId: string | undefined,
+  now: string,
+): IncidentNotice | undefined {
   let kind: IncidentNotice['kind'];
   let key: string;
   if (!before) {
@@ -167,12 +180,23 @@ export function incidentNotice(goLive: Pick<GoLive, 'timeZone'>, before: Inciden
   return {
     kind,
     dedupeKey: key,
-    recipients: { ...(after.incidentManagerId ? { personIds: [after.incidentManagerId] } : { roles: ['incidentManager'] }), roles: [...(after.incidentManagerId ? [] : (['incidentManager'] as Role[])), 'goLiveLead', 'goLiveCoordinator'], forums },
+    recipients: {
+      ...(after.incidentManagerId ? { personIds: [after.incidentManagerId] } : { roles: ['incidentManager'] }),
+      roles: [...(after.incidentManagerId ? [] : (['incidentManager'] as Role[])), 'goLiveLead', 'goLiveCoordinator'],
+      forums,
+    },
     subject: { sv: `P${p} ${after.title}`, en: `P${p} ${after.title}` },
     text: { sv, en },
     link: pages.incident(after.goLiveId, after.id),
     about: { type: 'incident', id: after.id },
-    data: { incidentId: after.id, priority: p, facts: [{ label: { sv: 'Öppnad', en: 'Opened' }, value: opened }, ...(after.sdReference ? [{ label: 'SD+', value: after.sdReference }] : [])] },
+    data: {
+      incidentId: after.id,
+      priority: p,
+      facts: [
+        { label: { sv: 'Öppnad', en: 'Opened' }, value: opened },
+        ...(after.sdReference ? [{ label: 'SD+', value: after.sdReference }] : []),
+      ],
+    },
     urgent: true,
   };
 }

@@ -25,7 +25,10 @@ export function clockTime(timeZone: string, instant: string | Date): string {
 /** "fre 27 nov" / "Fri 27 Nov" in the go-live's zone. */
 export function localDay(timeZone: string, instant: string | Date): Texts {
   const d = zoned(timeZone, instant);
-  return { sv: `${SV_DAYS[d.weekday - 1]} ${d.day} ${SV_MONTHS[d.month - 1]}`, en: `${EN_DAYS[d.weekday - 1]} ${d.day} ${EN_MONTHS[d.month - 1]}` };
+  return {
+    sv: `${SV_DAYS[d.weekday - 1]} ${d.day} ${SV_MONTHS[d.month - 1]}`,
+    en: `${EN_DAYS[d.weekday - 1]} ${d.day} ${EN_MONTHS[d.month - 1]}`,
+  };
 }
 
 /**

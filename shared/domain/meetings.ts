@@ -49,7 +49,12 @@ export const AdHocMeetingInput = z.object({
   forum: z.enum(FORUMS),
   start: Instant,
   /** Default: the forum's duration (R5.3). */
-  durationMinutes: z.number().int().min(5).max(8 * 60).optional(),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(8 * 60)
+    .optional(),
   title: z.string().trim().min(1).max(200).optional(),
   reason: z.string().trim().min(1).max(2000).optional(),
   /** Default: the forum's participants. */
@@ -95,7 +100,10 @@ export function dayOf(goLive: Pick<GoLive, 'startDate' | 'timeZone'>, at: Date |
  * (fall back: 02:30 on the last Sunday of October) is the later one, in standard time.
  */
 export function wallClock(date: DateTime, minutes: number): DateTime {
-  return DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: date.zone });
+  return DateTime.fromObject(
+    { year: date.year, month: date.month, day: date.day, hour: Math.floor(minutes / 60), minute: minutes % 60 },
+    { zone: date.zone },
+  );
 }
 
 interface Occurrence {
@@ -133,9 +141,17 @@ function forumOccurrences(schedules: Schedules, forum: Forum, day: number, date:
 const forumTitle = (forum: Forum): Texts => FORUM_NAMES[forum];
 
 /** The id of a scheduled meeting: forum and local start, `dsl-2026-11-27T0800`. */
-export const scheduledMeetingId = (forum: Forum, localStart: DateTime): string => `${forum.toLowerCase()}-${localStart.toFormat("yyyy-MM-dd'T'HHmm")}`;
+export const scheduledMeetingId = (forum: Forum, localStart: DateTime): string =>
+  `${forum.toLowerCase()}-${localStart.toFormat("yyyy-MM-dd'T'HHmm")}`;
 
-function toMeeting(goLive: Pick<GoLive, 'id' | 'timeZone'>, forum: Forum, o: Occurrence, day: number, participantRoles: Role[], knownSince: string | undefined): Meeting {
+function toMeeting(
+  goLive: Pick<GoLive, 'id' | 'timeZone'>,
+  forum: Forum,
+  o: Occurrence,
+  day: number,
+  participantRoles: Role[],
+  knownSince: string | undefined,
+): Meeting {
   const start = o.start.setZone(goLive.timeZone);
   const end = start.plus({ minutes: o.durationMinutes });
   return {
@@ -162,10 +178,16 @@ type GoLiveForSchedule = Pick<GoLive, 'id' | 'startDate' | 'timeZone' | 'schedul
  * starting from its `effectiveFrom` until the next version's; the first governs everything
  * before the second.
  */
-export function scheduledMeetingsOnDay(goLive: GoLiveForSchedule, day: number, versions: readonly ScheduleVersion[] = scheduleVersionsOf(goLive)): Meeting[] {
+export function scheduledMeetingsOnDay(
+  goLive: GoLiveForSchedule,
+  day: number,
+  versions: readonly ScheduleVersion[] = scheduleVersionsOf(goLive),
+): Meeting[] {
   // Time-zone resolution is the costly part and a tick asks for the same few days every
   // minute: the result is a function of these inputs only, so it is remembered.
-  return memo(DAY_CACHE, `${goLive.id}|${goLive.startDate}|${goLive.timeZone}|${day}|${versionsKey(versions)}`, () => computeDay(goLive, day, versions));
+  return memo(DAY_CACHE, `${goLive.id}|${goLive.startDate}|${goLive.timeZone}|${day}|${versionsKey(versions)}`, () =>
+    computeDay(goLive, day, versions),
+  );
 }
 
 /** Cached days and check points; entries are frozen, so a caller cannot change what another reads. */
@@ -214,7 +236,16 @@ function computeDay(goLive: GoLiveForSchedule, day: number, versions: readonly S
         if (t < from || t >= until) continue;
         let first = i;
         while (first > 0 && perVersion[first - 1]!.some((p) => p.start.toMillis() === t)) first--;
-        out.push(toMeeting(goLive, forum, o, day, v.schedules.forums[forum].participants, first === 0 ? undefined : versions[first]!.effectiveFrom));
+        out.push(
+          toMeeting(
+            goLive,
+            forum,
+            o,
+            day,
+            v.schedules.forums[forum].participants,
+            first === 0 ? undefined : versions[first]!.effectiveFrom,
+          ),
+        );
       }
     });
   }
@@ -278,9 +309,11 @@ export function meetingsBetween(goLive: GoLiveForSchedule, from: Date, to: Date,
   const hi = to.toISOString();
   const out: Meeting[] = [];
   for (let day = firstDay; day <= lastDay; day++)
-    for (const m of scheduledMeetingsOnDay(goLive, day, versions)) if (m.start >= lo && m.start < hi && (!q.forum || m.forum === q.forum)) out.push(m);
+    for (const m of scheduledMeetingsOnDay(goLive, day, versions))
+      if (m.start >= lo && m.start < hi && (!q.forum || m.forum === q.forum)) out.push(m);
   if (!q.scheduledOnly)
-    for (const a of q.adHoc ?? []) if (a.start >= lo && a.start < hi && (!q.forum || a.forum === q.forum)) out.push(adHocToMeeting(goLive, a));
+    for (const a of q.adHoc ?? [])
+      if (a.start >= lo && a.start < hi && (!q.forum || a.forum === q.forum)) out.push(adHocToMeeting(goLive, a));
   return out.sort(byStart);
 }
 
@@ -299,11 +332,21 @@ export function meetingById(goLive: GoLiveForSchedule, id: string, adHoc: readon
  * The first meeting of `forum` that has not ended at `at` (a meeting in progress counts),
  * searched day by day up to the last scheduled day; undefined after the schedule ends.
  */
-export function nextMeeting(goLive: GoLiveForSchedule, forum: Forum, at: Date, q: Omit<MeetingQuery, 'forum'> & { startingAfter?: boolean } = {}): Meeting | undefined {
+export function nextMeeting(
+  goLive: GoLiveForSchedule,
+  forum: Forum,
+  at: Date,
+  q: Omit<MeetingQuery, 'forum'> & { startingAfter?: boolean } = {},
+): Meeting | undefined {
   const versions = scheduleVersionsOf(goLive);
   const iso = at.toISOString();
   const ok = (m: Meeting) => (q.startingAfter ? m.start > iso : m.end > iso);
-  const adHoc = q.scheduledOnly ? [] : (q.adHoc ?? []).filter((a) => a.forum === forum).map((a) => adHocToMeeting(goLive, a)).filter(ok);
+  const adHoc = q.scheduledOnly
+    ? []
+    : (q.adHoc ?? [])
+        .filter((a) => a.forum === forum)
+        .map((a) => adHocToMeeting(goLive, a))
+        .filter(ok);
   const last = lastScheduledDay(versions);
   let found: Meeting | undefined;
   for (let day = Math.max(firstScheduledDay(versions), dayOf(goLive, at) - 1); day <= last && !found; day++)
@@ -312,10 +355,17 @@ export function nextMeeting(goLive: GoLiveForSchedule, forum: Forum, at: Date, q
 }
 
 /** The latest meeting of `forum` that started before `at` (R6.2 "the previous DSL meeting"). */
-export function previousMeeting(goLive: GoLiveForSchedule, forum: Forum, at: Date, q: Omit<MeetingQuery, 'forum'> = {}): Meeting | undefined {
+export function previousMeeting(
+  goLive: GoLiveForSchedule,
+  forum: Forum,
+  at: Date,
+  q: Omit<MeetingQuery, 'forum'> = {},
+): Meeting | undefined {
   const versions = scheduleVersionsOf(goLive);
   const iso = at.toISOString();
-  const adHoc = q.scheduledOnly ? [] : (q.adHoc ?? []).filter((a) => a.forum === forum && a.start < iso).map((a) => adHocToMeeting(goLive, a));
+  const adHoc = q.scheduledOnly
+    ? []
+    : (q.adHoc ?? []).filter((a) => a.forum === forum && a.start < iso).map((a) => adHocToMeeting(goLive, a));
   const first = firstScheduledDay(versions);
   let found: Meeting | undefined;
   for (let day = Math.min(lastScheduledDay(versions), dayOf(goLive, at) + 1); day >= first && !found; day--)
@@ -326,7 +376,10 @@ export function previousMeeting(goLive: GoLiveForSchedule, forum: Forum, at: Dat
 }
 
 /** Participants by role, resolved to the go-live's people (R1). */
-export function participantsOf(goLive: Pick<GoLive, 'people'>, meeting: Pick<Meeting, 'participantRoles'>): { role: Role; people: { id: string; name: string }[] }[] {
+export function participantsOf(
+  goLive: Pick<GoLive, 'people'>,
+  meeting: Pick<Meeting, 'participantRoles'>,
+): { role: Role; people: { id: string; name: string }[] }[] {
   return meeting.participantRoles.map((role) => ({
     role,
     people: goLive.people.filter((p) => p.roles.includes(role)).map((p) => ({ id: p.id, name: p.name })),

@@ -83,7 +83,13 @@ export const trendOf = (current: Colour, previous: Colour | undefined): Trend =>
  */
 export function buildOverview(
   now: Date,
-  data: { goLive: GoLive; unitStatuses: readonly UnitStatus[]; areaStatuses: readonly AreaStatus[]; openIncidents: readonly Incident[]; calendar?: OverviewCalendar },
+  data: {
+    goLive: GoLive;
+    unitStatuses: readonly UnitStatus[];
+    areaStatuses: readonly AreaStatus[];
+    openIncidents: readonly Incident[];
+    calendar?: OverviewCalendar;
+  },
 ): Overview {
   const { goLive } = data;
   const rules = goLive.reporting;

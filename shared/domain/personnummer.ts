@@ -28,8 +28,9 @@
 /** Dashes people and word processors type between digit groups. */
 const DASHES = /[\u2010-\u2015\u2212\u2043\uFE58\uFE63\uFF0D\u2E3A\u2E3B]/g;
 /** Characters that take no room on the screen: dropped before the search. */
-// eslint-disable-next-line no-misleading-character-class -- each invisible mark is removed on its own, joiners and selectors included
-const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/g;
+const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class -- each invisible mark is removed on its own, joiners and selectors included
+  /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/g;
 const SPACES = /[\s\u2800]+/g;
 const OTHER_DIGIT = /[^\x00-\x7F]/;
 const UNICODE_DIGIT = /\p{Nd}/u;
@@ -101,7 +102,8 @@ const PERSON_WORD =
 const CASE_WORD =
   /(?:^|[^\p{L}\d])(?:ärende(?:nummer|nr|t|n)?|sd\+?|inc|ticket|case|ref(?:erens)?|order(?:nr|nummer)?|faktura(?:nr|nummer)?|version|ver|build|serienr|serienummer|körning|logg(?:at|ad)?)(?![\p{L}])(?:[^\p{L}\d]+\p{L}+){0,2}[^\p{L}\d]*$/iu;
 /** A phone word right before (at most two words between). */
-const PHONE_WORD = /(?:^|[^\p{L}\d])(?:tel(?:efon|nr)?|tfn|mobil(?:nr|nummer|en)?|ring|sms|växel|nå|nås)(?![\p{L}])(?:[^\p{L}\d]+\p{L}+){0,2}[^\p{L}\d]*$/iu;
+const PHONE_WORD =
+  /(?:^|[^\p{L}\d])(?:tel(?:efon|nr)?|tfn|mobil(?:nr|nummer|en)?|ring|sms|växel|nå|nås)(?![\p{L}])(?:[^\p{L}\d]+\p{L}+){0,2}[^\p{L}\d]*$/iu;
 const LETTER_BEFORE = /\p{L}[-_#+/]?$/u;
 const LETTER_RIGHT_BEFORE = /\p{L}$/u;
 const LETTER_AFTER = /^\p{L}/u;

@@ -92,7 +92,9 @@ export function authorize(access: Access, principal: Principal, goLive: GoLive |
     case 'member':
       return ALLOW;
     case 'admin':
-      return LEADS.some((r) => m.roles.has(r)) ? ALLOW : forbid('Bara driftsättningsledare och koordinatorer får göra detta.', 'Only the go-live lead and coordinators may do this.');
+      return LEADS.some((r) => m.roles.has(r))
+        ? ALLOW
+        : forbid('Bara driftsättningsledare och koordinatorer får göra detta.', 'Only the go-live lead and coordinators may do this.');
     case 'roles': {
       const held = access.roles.filter((r) => m.roles.has(r));
       if (held.length === 0) return forbid('Din roll får inte göra detta.', 'Your role may not do this.');

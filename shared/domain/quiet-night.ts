@@ -13,7 +13,8 @@ import { minutesOfDay } from './schedule';
  * at night does not move the window. Pure: instants in, an instant out.
  */
 
-type G = Pick<GoLive, 'id' | 'startDate' | 'timeZone' | 'schedules' | 'scheduleHistory' | 'createdAt'> & Partial<Pick<GoLive, 'notifications'>>;
+type G = Pick<GoLive, 'id' | 'startDate' | 'timeZone' | 'schedules' | 'scheduleHistory' | 'createdAt'> &
+  Partial<Pick<GoLive, 'notifications'>>;
 
 export interface QuietNight {
   /** The night's first instant (ISO, UTC). */

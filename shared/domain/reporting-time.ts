@@ -18,7 +18,12 @@ export function isInsideReportingDay(at: Date, timeZone: string, rules: Pick<Rep
  * hours do not count, so a report at 17:30 is not stale at 07:00 the next morning.
  * Walks local calendar days, so daylight-saving changes are handled by the zone rules.
  */
-export function reportingMinutesBetween(from: Date, to: Date, timeZone: string, rules: Pick<ReportingRules, 'dayStart' | 'dayEnd'>): number {
+export function reportingMinutesBetween(
+  from: Date,
+  to: Date,
+  timeZone: string,
+  rules: Pick<ReportingRules, 'dayStart' | 'dayEnd'>,
+): number {
   if (to <= from) return 0;
   const start = DateTime.fromJSDate(from, { zone: timeZone });
   const end = DateTime.fromJSDate(to, { zone: timeZone });
@@ -43,7 +48,13 @@ export function reportingMinutesBetween(from: Date, to: Date, timeZone: string, 
  * unit (issue 17). Walks back from `to` through the reporting windows; -Infinity when the
  * windows of the last `maxDays` days hold fewer minutes than that (nothing is ever stale).
  */
-export function staleBefore(to: Date, minutes: number, timeZone: string, rules: Pick<ReportingRules, 'dayStart' | 'dayEnd'>, maxDays = 366): number {
+export function staleBefore(
+  to: Date,
+  minutes: number,
+  timeZone: string,
+  rules: Pick<ReportingRules, 'dayStart' | 'dayEnd'>,
+  maxDays = 366,
+): number {
   // reportingMinutesBetween floors, so "more than n whole minutes" is "at least n + 1 minutes".
   let remaining = (Math.floor(minutes) + 1) * 60_000;
   const end = DateTime.fromJSDate(to, { zone: timeZone });

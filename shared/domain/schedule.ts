@@ -40,8 +40,20 @@ const Day = z.number().int().min(-30).max(90);
  */
 export const Cadence = z.discriminatedUnion('type', [
   z
-    .object({ type: z.literal('every'), everyMinutes: z.number().int().min(5).max(24 * 60), from: LocalTime, to: LocalTime })
-    .refine((c) => minutesOfDay(c.from) <= minutesOfDay(c.to), { message: 'from måste vara före to / from must not be after to', path: ['to'] }),
+    .object({
+      type: z.literal('every'),
+      everyMinutes: z
+        .number()
+        .int()
+        .min(5)
+        .max(24 * 60),
+      from: LocalTime,
+      to: LocalTime,
+    })
+    .refine((c) => minutesOfDay(c.from) <= minutesOfDay(c.to), {
+      message: 'from måste vara före to / from must not be after to',
+      path: ['to'],
+    }),
   z.object({
     type: z.literal('times'),
     times: z
@@ -50,7 +62,15 @@ export const Cadence = z.discriminatedUnion('type', [
       .max(48)
       .refine((t) => new Set(t).size === t.length, { message: 'samma tid två gånger / duplicate time' }),
   }),
-  z.object({ type: z.literal('before'), forum: z.enum(FORUMS), minutesBefore: z.number().int().min(0).max(12 * 60) }),
+  z.object({
+    type: z.literal('before'),
+    forum: z.enum(FORUMS),
+    minutesBefore: z
+      .number()
+      .int()
+      .min(0)
+      .max(12 * 60),
+  }),
 ]);
 export type Cadence = z.infer<typeof Cadence>;
 
@@ -61,7 +81,12 @@ export const Phase = z
     toDay: Day,
     cadence: Cadence,
     /** Overrides the forum's duration in this phase. */
-    durationMinutes: z.number().int().min(5).max(8 * 60).optional(),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(8 * 60)
+      .optional(),
   })
   .refine((p) => p.fromDay <= p.toDay, { message: 'fromDay måste vara ≤ toDay / fromDay must be ≤ toDay', path: ['toDay'] });
 export type Phase = z.infer<typeof Phase>;
@@ -75,13 +100,33 @@ export const ReminderRules = z.object({
   checkpointFromDay: Day.default(0),
   checkpointToDay: Day.default(7),
   /** R4.4: reminder to area coordinators who have not reported since the previous DSL. */
-  areaReminderMinutesBefore: z.number().int().min(1).max(24 * 60).default(30),
+  areaReminderMinutesBefore: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** R4.4: the area report deadline before each DSL. */
-  areaDeadlineMinutesBefore: z.number().int().min(0).max(24 * 60).default(15),
+  areaDeadlineMinutesBefore: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(15),
   /** R9.1: reminder to IM for P1/P2 incidents without an update since the previous DSL. */
-  incidentReminderMinutesBefore: z.number().int().min(1).max(24 * 60).default(30),
+  incidentReminderMinutesBefore: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** R6.5: the agenda is built and sent this long before each meeting. */
-  agendaMinutesBefore: z.number().int().min(0).max(24 * 60).default(10),
+  agendaMinutesBefore: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(10),
   /** R4.1/R3.5: areas whose status is the care units' reports get no area-report reminders. */
   areaReminderExcludedAreaIds: z.array(z.string()).default(['verksamhetens-inforande']),
 });
@@ -90,7 +135,11 @@ export type ReminderRules = z.infer<typeof ReminderRules>;
 /** One forum's schedule: its duration (R5.3), who takes part (by role, R1) and its phases (R5). */
 export const forumScheduleSchema = <R extends string>(roles: readonly [R, ...R[]]) =>
   z.object({
-    durationMinutes: z.number().int().min(5).max(8 * 60),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(8 * 60),
     participants: z.array(z.enum(roles)).min(1),
     phases: z.array(Phase).max(60),
   });
@@ -125,7 +174,12 @@ export const DEFAULT_FORUM_SCHEDULES = {
   DSL: {
     durationMinutes: 30,
     participants: [...DEFAULT_PARTICIPANTS.DSL],
-    phases: [every(0, 0, 2, '08:00', '20:00'), every(1, 3, 1, '07:00', '21:00'), every(4, 4, 2, '08:00', '18:00'), times(5, 7, '09:00', '15:00')],
+    phases: [
+      every(0, 0, 2, '08:00', '20:00'),
+      every(1, 3, 1, '07:00', '21:00'),
+      every(4, 4, 2, '08:00', '18:00'),
+      times(5, 7, '09:00', '15:00'),
+    ],
   },
   CSL: {
     durationMinutes: 30,
@@ -160,9 +214,14 @@ export function schedulesSchema<R extends string>(roles: readonly [R, ...R[]]) {
           if (p.cadence.type !== 'before') return;
           const target = p.cadence.forum;
           const path = ['forums', f, 'phases', i, 'cadence', 'forum'];
-          if (target === f) ctx.addIssue({ code: 'custom', path, message: 'ett forum kan inte mötas före sig självt / a forum cannot meet before itself' });
+          if (target === f)
+            ctx.addIssue({ code: 'custom', path, message: 'ett forum kan inte mötas före sig självt / a forum cannot meet before itself' });
           else if (s.forums[target].phases.some((q) => q.cadence.type === 'before'))
-            ctx.addIssue({ code: 'custom', path, message: `${target} har själv ett schema relativt ett annat forum / ${target} is itself scheduled relative to another forum` });
+            ctx.addIssue({
+              code: 'custom',
+              path,
+              message: `${target} har själv ett schema relativt ett annat forum / ${target} is itself scheduled relative to another forum`,
+            });
         });
     });
 }
@@ -184,7 +243,9 @@ export const scheduleVersionSchema = <R extends string>(roles: readonly [R, ...R
 /** Same data, whatever the key order: schedules are compared after a round trip through JSON. */
 const canonical = (v: unknown): string =>
   JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
   );
 
 /** At most this many versions are kept; older ones only decide meetings long past. */
@@ -195,7 +256,11 @@ export const MAX_SCHEDULE_VERSIONS = 50;
  * history; changed ones add a version in force from `now`, so every meeting that already
  * started keeps the definition it started under, and only future meetings change.
  */
-export function nextScheduleHistory(previous: { schedules: Schedules; scheduleHistory?: ScheduleVersion[] } | undefined, schedules: Schedules, now: string): ScheduleVersion[] {
+export function nextScheduleHistory(
+  previous: { schedules: Schedules; scheduleHistory?: ScheduleVersion[] } | undefined,
+  schedules: Schedules,
+  now: string,
+): ScheduleVersion[] {
   if (!previous) return [{ effectiveFrom: now, schedules }];
   const history = previous.scheduleHistory?.length ? previous.scheduleHistory : [{ effectiveFrom: now, schedules: previous.schedules }];
   const current = history[history.length - 1]!;
@@ -210,11 +275,16 @@ export function nextScheduleHistory(previous: { schedules: Schedules; scheduleHi
  * meeting before the second one's `effectiveFrom`, however early: a go-live created the
  * morning of day 0 still has its whole week.
  */
-export function scheduleVersionsOf(goLive: { schedules: Schedules; scheduleHistory?: ScheduleVersion[]; createdAt: string }): ScheduleVersion[] {
+export function scheduleVersionsOf(goLive: {
+  schedules: Schedules;
+  scheduleHistory?: ScheduleVersion[];
+  createdAt: string;
+}): ScheduleVersion[] {
   if (goLive.scheduleHistory?.length) return goLive.scheduleHistory;
   // The same array for the same schedules object, so callers can remember results by it.
   let single = SINGLE.get(goLive.schedules);
-  if (!single || single[0]!.effectiveFrom !== goLive.createdAt) SINGLE.set(goLive.schedules, (single = [{ effectiveFrom: goLive.createdAt, schedules: goLive.schedules }]));
+  if (!single || single[0]!.effectiveFrom !== goLive.createdAt)
+    SINGLE.set(goLive.schedules, (single = [{ effectiveFrom: goLive.createdAt, schedules: goLive.schedules }]));
   return single;
 }
 const SINGLE = new WeakMap<Schedules, ScheduleVersion[]>();

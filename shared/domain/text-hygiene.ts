@@ -30,7 +30,10 @@ export function textProblem(text: string): TextProblem | undefined {
 
 /** What a person reads about a refused text, per problem (row errors, field issues). */
 export const TEXT_PROBLEM_TEXTS: Record<TextProblem, Texts> = {
-  personalData: { sv: 'innehåller ett personnummer eller samordningsnummer – Driftpuls får inte innehålla patientuppgifter', en: 'contains a personal identity or coordination number – Driftpuls must not hold patient data' },
+  personalData: {
+    sv: 'innehåller ett personnummer eller samordningsnummer – Driftpuls får inte innehålla patientuppgifter',
+    en: 'contains a personal identity or coordination number – Driftpuls must not hold patient data',
+  },
   forbiddenCharacters: {
     sv: 'innehåller styrtecken (t.ex. NUL eller tecken som vänder skrivriktningen) – ta bort dem',
     en: 'contains control characters (e.g. NUL or characters that reverse the writing direction) – remove them',

@@ -28,7 +28,8 @@ export function instantsIn(value: unknown): { path: string; ms: number }[] {
     const { v, path } = stack.pop()!;
     if (typeof v === 'string') {
       if (ISO_INSTANT.test(v)) found.push({ path: path || 'body', ms: Date.parse(v) });
-    } else if (v && typeof v === 'object') for (const [k, child] of Object.entries(v)) stack.push({ v: child, path: path ? `${path}.${k}` : k });
+    } else if (v && typeof v === 'object')
+      for (const [k, child] of Object.entries(v)) stack.push({ v: child, path: path ? `${path}.${k}` : k });
   }
   return found.reverse();
 }

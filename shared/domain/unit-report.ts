@@ -57,7 +57,10 @@ export type UnitStatus = z.infer<typeof UnitStatus>;
  * Whether `candidate` should replace `current` as the unit's latest status: the later
  * `reportedAt` wins, ties broken by report id so every replica and retry agrees.
  */
-export function isNewer(candidate: { reportedAt: string; reportId: string }, current: { reportedAt: string; reportId: string } | undefined): boolean {
+export function isNewer(
+  candidate: { reportedAt: string; reportId: string },
+  current: { reportedAt: string; reportId: string } | undefined,
+): boolean {
   if (!current) return true;
   if (candidate.reportedAt !== current.reportedAt) return candidate.reportedAt > current.reportedAt;
   return candidate.reportId > current.reportId;

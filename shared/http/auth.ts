@@ -19,7 +19,12 @@ const ClientPrincipal = z.object({
 
 const OID = ['http://schemas.microsoft.com/identity/claims/objectidentifier', 'oid'];
 const TID = ['http://schemas.microsoft.com/identity/claims/tenantid', 'tid'];
-const EMAIL = ['preferred_username', 'email', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'];
+const EMAIL = [
+  'preferred_username',
+  'email',
+  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn',
+];
 const NAME = ['name', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name'];
 
 /** The app registration and tenant whose sign-ins the app accepts (AUTH_CLIENT_ID, AUTH_TENANT_ID). */
@@ -40,7 +45,10 @@ const lower = (s: string | undefined) => s?.trim().toLowerCase();
  * issuer (`iss`, and `tid` when present) our tenant. Without `app` (no AUTH_CLIENT_ID) nothing
  * is accepted. The e-mail claims are kept for notifications, never for matching.
  */
-export function parseClientPrincipal(header: string | null, app?: EntraApp): { principal: Principal } | { refused: PrincipalRefusal } | undefined {
+export function parseClientPrincipal(
+  header: string | null,
+  app?: EntraApp,
+): { principal: Principal } | { refused: PrincipalRefusal } | undefined {
   if (!header) return undefined;
   let parsed: z.infer<typeof ClientPrincipal>;
   try {
@@ -83,7 +91,8 @@ export function parseMachineKeys(value: string | undefined): MachineKey[] {
     .map((entry) => {
       const [name, scope, ...rest] = entry.split(':');
       const secret = rest.join(':');
-      if (!name || !scope || secret.length < 16) throw new Error('MACHINE_KEYS: each entry is name:scope:secret with a secret of at least 16 characters');
+      if (!name || !scope || secret.length < 16)
+        throw new Error('MACHINE_KEYS: each entry is name:scope:secret with a secret of at least 16 characters');
       return { name, scope, sha256: createHash('sha256').update(secret).digest() };
     });
 }
@@ -117,6 +126,12 @@ export function authenticate(headers: HeaderSource, mode: AuthMode, keys: readon
   const devUser = headers.get('x-dev-user')?.trim();
   if (!devUser) return { ok: true, principal: DEFAULT_DEV_PRINCIPAL };
   if (devUser === 'anonymous') return { ok: true, principal: { kind: 'anonymous' } };
-  const roles = (headers.get('x-dev-roles') ?? '').split(',').map((r) => r.trim()).filter(Boolean);
-  return { ok: true, principal: { kind: 'user', id: devUser, email: devUser.includes('@') ? devUser : undefined, name: devUser, appRoles: roles } };
+  const roles = (headers.get('x-dev-roles') ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  return {
+    ok: true,
+    principal: { kind: 'user', id: devUser, email: devUser.includes('@') ? devUser : undefined, name: devUser, appRoles: roles },
+  };
 }

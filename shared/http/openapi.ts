@@ -36,7 +36,10 @@ const PROBLEM = {
     detail: { type: 'string' },
     instance: { type: 'string' },
     code: { type: 'string' },
-    errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+    errors: {
+      type: 'array',
+      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
   },
 };
 
@@ -62,7 +65,8 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { version: strin
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        description: 'Samma nyckel igen ger samma svar och lagrar inget två gånger. / The same key again gives the same answer and stores nothing twice.',
+        description:
+          'Samma nyckel igen ger samma svar och lagrar inget två gånger. / The same key again gives the same answer and stores nothing twice.',
         schema: { type: 'string', maxLength: 200 },
       });
     parameters.push({ name: 'Accept-Language', in: 'header', required: false, schema: { type: 'string', example: 'sv, en' } });
@@ -74,8 +78,12 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { version: strin
           ? { content: { [resp.contentType ?? 'application/json']: resp.schema ? { schema: jsonSchema(resp.schema, 'output') } : {} } }
           : {}),
       };
-    const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
-    if (r.body || r.query || pathParams.length) responses['400'] = problem('Ogiltig indata, fälten namnges i `errors` / invalid input, fields named in `errors`');
+    const problem = (description: string) => ({
+      description,
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    });
+    if (r.body || r.query || pathParams.length)
+      responses['400'] = problem('Ogiltig indata, fälten namnges i `errors` / invalid input, fields named in `errors`');
     if (pathParams.length) responses['404'] = problem('Okänt id / unknown id');
     if (r.body) {
       responses['413'] = problem('Kroppen är större än 64 KiB / body over 64 KiB');
@@ -90,7 +98,14 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { version: strin
       summary: r.summary,
       tags: [r.tag],
       parameters,
-      ...(r.body ? { requestBody: { required: true, content: { [r.bodyContentType ?? 'application/json']: { schema: jsonSchema(r.body, 'input') } } } } : {}),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { [r.bodyContentType ?? 'application/json']: { schema: jsonSchema(r.body, 'input') } },
+            },
+          }
+        : {}),
       responses,
     };
   }
@@ -99,7 +114,8 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { version: strin
     info: {
       title: 'Driftpuls API',
       version: info.version,
-      description: 'Status, schedules and escalation for the Cosmic go-live week. Texts for people are Swedish first; send `Accept-Language: en` for English.',
+      description:
+        'Status, schedules and escalation for the Cosmic go-live week. Texts for people are Swedish first; send `Accept-Language: en` for English.',
     },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
     paths,

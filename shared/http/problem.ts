@@ -23,7 +23,17 @@ export interface ProblemResponse {
   body: string;
 }
 
-type EdgeCode = 'STORE.DAMAGED' | 'HTTP.BAD_JSON' | 'HTTP.UNSUPPORTED_MEDIA' | 'HTTP.TOO_LARGE' | 'AUTH.UNAUTHENTICATED' | 'AUTH.FORBIDDEN' | 'AUTH.CROSS_SITE' | 'DATA.PERSONAL_IDENTITY_NUMBER' | 'DATA.FORBIDDEN_CHARACTERS' | 'INTERNAL';
+type EdgeCode =
+  | 'STORE.DAMAGED'
+  | 'HTTP.BAD_JSON'
+  | 'HTTP.UNSUPPORTED_MEDIA'
+  | 'HTTP.TOO_LARGE'
+  | 'AUTH.UNAUTHENTICATED'
+  | 'AUTH.FORBIDDEN'
+  | 'AUTH.CROSS_SITE'
+  | 'DATA.PERSONAL_IDENTITY_NUMBER'
+  | 'DATA.FORBIDDEN_CHARACTERS'
+  | 'INTERNAL';
 
 const STATUS: Record<DomainErrorCode | EdgeCode, number> = {
   'GOLIVE.NOT_FOUND': 404,
@@ -100,16 +110,24 @@ export const fieldIssues = (error: z.ZodError, prefix?: string): FieldIssue[] =>
   }));
 
 export const validationProblem = (issues: FieldIssue[], lang: Lang, instance?: string): ProblemResponse =>
-  problem('VALIDATION.FAILED', { sv: 'Begäran innehåller ogiltiga fält.', en: 'The request has invalid fields.' }, lang, { issues, instance });
+  problem('VALIDATION.FAILED', { sv: 'Begäran innehåller ogiltiga fält.', en: 'The request has invalid fields.' }, lang, {
+    issues,
+    instance,
+  });
 
 /** Maps any error to a problem; unknown errors become a 500 that reveals nothing. */
 export function problemFromError(e: unknown, lang: Lang, instance?: string): ProblemResponse {
   if (e instanceof DomainError) return problem(e.code, e.texts, lang, { ...e.details, instance });
   if (e instanceof StoreUnavailableError)
-    return problem('STORE.UNAVAILABLE', { sv: 'Lagringen svarar inte just nu. Försök igen om en stund.', en: 'Storage is not answering right now. Try again shortly.' }, lang, {
-      instance,
-      retryAfterSeconds: e.retryAfterSeconds,
-    });
+    return problem(
+      'STORE.UNAVAILABLE',
+      { sv: 'Lagringen svarar inte just nu. Försök igen om en stund.', en: 'Storage is not answering right now. Try again shortly.' },
+      lang,
+      {
+        instance,
+        retryAfterSeconds: e.retryAfterSeconds,
+      },
+    );
   if (isStoreDamaged(e))
     return problem(
       'STORE.DAMAGED',
@@ -121,6 +139,13 @@ export function problemFromError(e: unknown, lang: Lang, instance?: string): Pro
       { instance, retryAfterSeconds: e.retryAfterSeconds },
     );
   if (e instanceof StoreConflictError)
-    return problem('CONFLICT.CONCURRENT_UPDATE', { sv: 'Samtidig ändring. Försök igen.', en: 'Concurrent change. Try again.' }, lang, { instance });
-  return problem('INTERNAL', { sv: 'Något gick fel hos oss. Felet är loggat.', en: 'Something went wrong on our side. The error is logged.' }, lang, { instance });
+    return problem('CONFLICT.CONCURRENT_UPDATE', { sv: 'Samtidig ändring. Försök igen.', en: 'Concurrent change. Try again.' }, lang, {
+      instance,
+    });
+  return problem(
+    'INTERNAL',
+    { sv: 'Något gick fel hos oss. Felet är loggat.', en: 'Something went wrong on our side. The error is logged.' },
+    lang,
+    { instance },
+  );
 }

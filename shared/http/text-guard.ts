@@ -27,7 +27,10 @@ export function inspectRequestTexts(texts: Iterable<readonly [field: string, val
 }
 
 /** Every string and key of a parsed JSON body that may not be stored, by path. */
-export const inspectBody = (value: unknown): UnsafeTexts => ({ personalData: findPersonalIdentityNumbers(value), forbiddenCharacters: findForbiddenCharacters(value) });
+export const inspectBody = (value: unknown): UnsafeTexts => ({
+  personalData: findPersonalIdentityNumbers(value),
+  forbiddenCharacters: findForbiddenCharacters(value),
+});
 
 /**
  * The answer to a request with unsafe texts, or undefined: identity numbers first (400
@@ -35,7 +38,8 @@ export const inspectBody = (value: unknown): UnsafeTexts => ({ personalData: fin
  * `DATA.FORBIDDEN_CHARACTERS`); both name every field.
  */
 export function unsafeTextsProblem(found: UnsafeTexts, lang: Lang, instance: string | undefined): ProblemResponse | undefined {
-  const issues = (fields: string[], p: keyof UnsafeTexts): FieldIssue[] => fields.map((field) => ({ field, message: TEXT_PROBLEM_TEXTS[p] }));
+  const issues = (fields: string[], p: keyof UnsafeTexts): FieldIssue[] =>
+    fields.map((field) => ({ field, message: TEXT_PROBLEM_TEXTS[p] }));
   const at = instance ? { instance } : {};
   if (found.personalData.length)
     return problem(

@@ -239,7 +239,9 @@ export interface ActivityTransport {
 export class DeliveryError extends Error {
   constructor(
     readonly reason: string,
-    readonly opts: { retryable: boolean; maybeDelivered?: boolean; retryAfterMs?: number; status?: number; restartRequest?: boolean } = { retryable: true },
+    readonly opts: { retryable: boolean; maybeDelivered?: boolean; retryAfterMs?: number; status?: number; restartRequest?: boolean } = {
+      retryable: true,
+    },
   ) {
     super(reason);
     this.name = 'DeliveryError';

@@ -202,5 +202,5 @@ export class StoreDamagedError extends Error {
 
 /** By name as well as class: a module loaded twice (test registries, bundles) still counts. */
 export const isStoreDamaged = (e: unknown): e is StoreDamagedError =>
-  e instanceof StoreDamagedError || (e instanceof Error && e.name === 'StoreDamagedError' && typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');
-
+  e instanceof StoreDamagedError ||
+  (e instanceof Error && e.name === 'StoreDamagedError' && typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');

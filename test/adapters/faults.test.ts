@@ -30,7 +30,10 @@ repositoryContract('SQLite behind 30 % injected faults and the retry layer', asy
     another: async () => {
       const other = SqliteRepository.open(file, { synchronous: 'NORMAL' });
       others.push(other);
-      return retrying(faulty(other, { rate: 0.3, faults: ['throttled', 'unavailable', 'timeoutBefore'], seed: 7 + others.length }).repo, noSleep);
+      return retrying(
+        faulty(other, { rate: 0.3, faults: ['throttled', 'unavailable', 'timeoutBefore'], seed: 7 + others.length }).repo,
+        noSleep,
+      );
     },
     teardown: async () => {
       for (const o of others) await o.close();
@@ -65,7 +68,12 @@ describe('the retry layer', () => {
     // Faults on every call would never let the retry through: fault only the first.
     const onceFaulty = new Proxy(repo, {
       get: (t, p, rcv) =>
-        p === 'addUnitReport' ? (...a: unknown[]) => (first ? ((first = false), (t.addUnitReport as (...x: unknown[]) => Promise<unknown>)(...a)) : (inner.addUnitReport as (...x: unknown[]) => Promise<unknown>).apply(inner, a)) : Reflect.get(t, p, rcv),
+        p === 'addUnitReport'
+          ? (...a: unknown[]) =>
+              first
+                ? ((first = false), (t.addUnitReport as (...x: unknown[]) => Promise<unknown>)(...a))
+                : (inner.addUnitReport as (...x: unknown[]) => Promise<unknown>).apply(inner, a)
+          : Reflect.get(t, p, rcv),
     });
     const report = makeUnitReport({ goLiveId: goLive.id });
     const result = await retrying(onceFaulty, noSleep).addUnitReport(report);

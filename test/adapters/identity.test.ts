@@ -16,7 +16,7 @@ describe('the credential the app signs in with', () => {
     expect(credential).not.toBeInstanceOf(DefaultAzureCredential);
   });
 
-  it('elsewhere: DefaultAzureCredential (a developer\'s az login)', async () => {
+  it("elsewhere: DefaultAzureCredential (a developer's az login)", async () => {
     expect(await appCredential({})).toBeInstanceOf(DefaultAzureCredential);
   });
 
@@ -29,7 +29,11 @@ describe('the credential the app signs in with', () => {
     );
     const makers = files.filter((f) => /new DefaultAzureCredential\(/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
     expect(makers).toEqual([path.join('shared', 'adapters', 'identity.ts')]);
-    for (const user of ['shared/adapters/cosmos/connection.ts', 'shared/adapters/email/acs-email.transport.ts', 'shared/composition/notifications.ts'])
+    for (const user of [
+      'shared/adapters/cosmos/connection.ts',
+      'shared/adapters/email/acs-email.transport.ts',
+      'shared/composition/notifications.ts',
+    ])
       expect(fs.readFileSync(path.join(ROOT, user), 'utf8')).toMatch(/appCredential\(\)/);
   });
 });

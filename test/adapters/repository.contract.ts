@@ -79,7 +79,12 @@ export function repositoryContract(
         await repo.addUnitReport(makeUnitReport({ goLiveId: a.id }));
         await repo.putMarker({ name: uniqueId('marker'), at: T0 });
         const list = await repo.listGoLives();
-        expect(list).toEqual(expect.arrayContaining([{ id: a.id, name: 'Våg A' }, { id: b.id, name: 'Våg B' }]));
+        expect(list).toEqual(
+          expect.arrayContaining([
+            { id: a.id, name: 'Våg A' },
+            { id: b.id, name: 'Våg B' },
+          ]),
+        );
         for (const item of list) expect(Object.keys(item).sort()).toEqual(['id', 'name']);
         expect(new Set(list.map((g) => g.id)).size).toBe(list.length);
       });
@@ -172,7 +177,15 @@ export function repositoryContract(
 
         const status = (await repo.getStatusSnapshot(goLive.id))?.unitStatuses;
         expect(status).toEqual([
-          { goLiveId: goLive.id, unitId: 'avd-12', forvaltningId: 'kirurgi', colour: 'red', explanation: newer.explanation, reportedAt: newer.reportedAt, reportId: newer.id },
+          {
+            goLiveId: goLive.id,
+            unitId: 'avd-12',
+            forvaltningId: 'kirurgi',
+            colour: 'red',
+            explanation: newer.explanation,
+            reportedAt: newer.reportedAt,
+            reportId: newer.id,
+          },
         ]);
 
         const newest = makeUnitReport({ goLiveId: goLive.id, colour: 'yellow', reportedAt: minutesAfter(T0, 90) });
@@ -181,7 +194,10 @@ export function repositoryContract(
       });
 
       it('breaks a reportedAt tie by the larger report id, in either arrival order', async () => {
-        for (const order of [['tie-b', 'tie-a'], ['tie-a', 'tie-b']]) {
+        for (const order of [
+          ['tie-b', 'tie-a'],
+          ['tie-a', 'tie-b'],
+        ]) {
           const goLive = makeGoLive();
           await repo.saveGoLive(goLive, null);
           for (const id of order) await repo.addUnitReport(makeUnitReport({ goLiveId: goLive.id, id, reportedAt: T0 }));
@@ -200,10 +216,18 @@ export function repositoryContract(
           colour: 'red',
           suggestedColour: 'red',
           summary: 'Inloggningen ligger nere',
-          problems: [{ title: 'Inloggning', size: 'veryLarge', situation: { facts: 'Ingen kan logga in' }, actions: 'Felsöker', obstacles: 'Inga' }],
+          problems: [
+            { title: 'Inloggning', size: 'veryLarge', situation: { facts: 'Ingen kan logga in' }, actions: 'Felsöker', obstacles: 'Inga' },
+          ],
           reportedAt: minutesAfter(T0, 60),
         });
-        const late = makeAreaReport({ goLiveId: goLive.id, colour: 'yellow', suggestedColour: 'green', overrideReason: 'Osäkert', reportedAt: minutesAfter(T0, 30) });
+        const late = makeAreaReport({
+          goLiveId: goLive.id,
+          colour: 'yellow',
+          suggestedColour: 'green',
+          overrideReason: 'Osäkert',
+          reportedAt: minutesAfter(T0, 30),
+        });
 
         expect((await repo.addAreaReport(first)).created).toBe(true);
         let statuses = (await repo.getStatusSnapshot(goLive.id))?.areaStatuses;
@@ -239,7 +263,14 @@ export function repositoryContract(
       it('lists unit reports of every unit oldest first, ties by id, that go-live only, and pages with `after`', async () => {
         const goLiveId = uniqueId('gl');
         const at = (m: number, id: string, unitId = 'avd-12') => makeUnitReport({ goLiveId, id, unitId, reportedAt: minutesAfter(T0, m) });
-        const reports = [at(30, 'h-c', 'akuten'), at(10, 'h-a'), at(50, 'h-e'), at(20, 'h-b', 'avd-14'), at(50, 'h-d', 'akuten'), at(50, 'h-f')];
+        const reports = [
+          at(30, 'h-c', 'akuten'),
+          at(10, 'h-a'),
+          at(50, 'h-e'),
+          at(20, 'h-b', 'avd-14'),
+          at(50, 'h-d', 'akuten'),
+          at(50, 'h-f'),
+        ];
         for (const r of reports) await repo.addUnitReport(r);
         await repo.addUnitReport(makeUnitReport({ goLiveId: uniqueId('gl'), reportedAt: minutesAfter(T0, 40) }));
         await repo.addAreaReport(makeAreaReport({ goLiveId, reportedAt: minutesAfter(T0, 40) }));
@@ -260,14 +291,34 @@ export function repositoryContract(
         }
         expect(seen).toEqual(order);
         // A cursor inside a group of equal times continues after it, by id.
-        expect((await repo.listUnitReportsByGoLive(goLiveId, { after: { reportedAt: minutesAfter(T0, 50), id: 'h-d' } })).map((r) => r.id)).toEqual(['h-e', 'h-f']);
+        expect(
+          (await repo.listUnitReportsByGoLive(goLiveId, { after: { reportedAt: minutesAfter(T0, 50), id: 'h-d' } })).map((r) => r.id),
+        ).toEqual(['h-e', 'h-f']);
       });
 
       it('takes `since` inclusively, combines it with `after`, and answers nothing for limit 0 or an unknown go-live', async () => {
         const goLiveId = uniqueId('gl');
-        for (const [m, id] of [[10, 's-a'], [20, 's-b'], [20, 's-c'], [30, 's-d']] as const) await repo.addUnitReport(makeUnitReport({ goLiveId, id, reportedAt: minutesAfter(T0, m) }));
-        expect((await repo.listUnitReportsByGoLive(goLiveId, { since: minutesAfter(T0, 20) })).map((r) => r.id)).toEqual(['s-b', 's-c', 's-d']);
-        expect((await repo.listUnitReportsByGoLive(goLiveId, { since: minutesAfter(T0, 20), after: { reportedAt: minutesAfter(T0, 20), id: 's-b' }, limit: 1 })).map((r) => r.id)).toEqual(['s-c']);
+        for (const [m, id] of [
+          [10, 's-a'],
+          [20, 's-b'],
+          [20, 's-c'],
+          [30, 's-d'],
+        ] as const)
+          await repo.addUnitReport(makeUnitReport({ goLiveId, id, reportedAt: minutesAfter(T0, m) }));
+        expect((await repo.listUnitReportsByGoLive(goLiveId, { since: minutesAfter(T0, 20) })).map((r) => r.id)).toEqual([
+          's-b',
+          's-c',
+          's-d',
+        ]);
+        expect(
+          (
+            await repo.listUnitReportsByGoLive(goLiveId, {
+              since: minutesAfter(T0, 20),
+              after: { reportedAt: minutesAfter(T0, 20), id: 's-b' },
+              limit: 1,
+            })
+          ).map((r) => r.id),
+        ).toEqual(['s-c']);
         expect((await repo.listUnitReportsByGoLive(goLiveId, { since: minutesAfter(T0, 31) })).map((r) => r.id)).toEqual([]);
         expect(await repo.listUnitReportsByGoLive(goLiveId, { limit: 0 })).toEqual([]);
         expect(await repo.listUnitReportsByGoLive(uniqueId('gl'))).toEqual([]);
@@ -285,22 +336,42 @@ export function repositoryContract(
           makeUnitReport({ goLiveId: goLive.id, id: 'b-3', colour: 'green', reportedAt: minutesAfter(T0, 20) }),
         ];
         const results = await repo.addUnitReports(batch);
-        expect(results.map((r) => [r.value.id, r.created])).toEqual([['b-2', true], ['b-0', false], ['b-1', true], ['b-3', true]]);
+        expect(results.map((r) => [r.value.id, r.created])).toEqual([
+          ['b-2', true],
+          ['b-0', false],
+          ['b-1', true],
+          ['b-3', true],
+        ]);
         expect(results[1]!.value).toEqual(existing);
         expect((await repo.listUnitReportsByGoLive(goLive.id)).map((r) => r.id)).toEqual(['b-0', 'b-1', 'b-3', 'b-2']);
-        expect((await repo.getStatusSnapshot(goLive.id))?.unitStatuses.map((u) => [u.unitId, u.reportId]).sort()).toEqual([['akuten', 'b-1'], ['avd-12', 'b-2']]);
+        expect((await repo.getStatusSnapshot(goLive.id))?.unitStatuses.map((u) => [u.unitId, u.reportId]).sort()).toEqual([
+          ['akuten', 'b-1'],
+          ['avd-12', 'b-2'],
+        ]);
         expect(await repo.addUnitReports([])).toEqual([]);
       });
 
       it('lists area reports of every area oldest first, whole, and pages the same way', async () => {
         const goLiveId = uniqueId('gl');
-        const second = makeAreaReport({ goLiveId, id: 'ah-b', areaId: 'teknik', colour: 'yellow', suggestedColour: 'green', overrideReason: 'Osäkert', reportedAt: minutesAfter(T0, 20) });
+        const second = makeAreaReport({
+          goLiveId,
+          id: 'ah-b',
+          areaId: 'teknik',
+          colour: 'yellow',
+          suggestedColour: 'green',
+          overrideReason: 'Osäkert',
+          reportedAt: minutesAfter(T0, 20),
+        });
         const first = makeAreaReport({ goLiveId, id: 'ah-a', areaId: 'support', reportedAt: minutesAfter(T0, 10) });
         const third = makeAreaReport({ goLiveId, id: 'ah-c', areaId: 'support', reportedAt: minutesAfter(T0, 30) });
         for (const r of [second, third, first]) await repo.addAreaReport(r);
         await repo.addUnitReport(makeUnitReport({ goLiveId, reportedAt: minutesAfter(T0, 15) }));
         expect(await repo.listAreaReportsByGoLive(goLiveId)).toEqual([first, second, third]);
-        expect((await repo.listAreaReportsByGoLive(goLiveId, { after: { reportedAt: first.reportedAt, id: first.id }, limit: 1 })).map((r) => r.id)).toEqual(['ah-b']);
+        expect(
+          (await repo.listAreaReportsByGoLive(goLiveId, { after: { reportedAt: first.reportedAt, id: first.id }, limit: 1 })).map(
+            (r) => r.id,
+          ),
+        ).toEqual(['ah-b']);
         expect((await repo.listAreaReportsByGoLive(goLiveId, { since: minutesAfter(T0, 20) })).map((r) => r.id)).toEqual(['ah-b', 'ah-c']);
       });
     });
@@ -318,7 +389,16 @@ export function repositoryContract(
           status: 'resolved' as const,
           resolvedAt: minutesAfter(T0, 45),
           lastUpdateAt: minutesAfter(T0, 45),
-          updates: [{ id: 'u1', text: 'Löst', status: 'resolved' as const, at: minutesAfter(T0, 45), receivedAt: minutesAfter(T0, 45), requestHash: 'h' }],
+          updates: [
+            {
+              id: 'u1',
+              text: 'Löst',
+              status: 'resolved' as const,
+              at: minutesAfter(T0, 45),
+              receivedAt: minutesAfter(T0, 45),
+              requestHash: 'h',
+            },
+          ],
         };
         const replaced = await repo.replaceIncident(resolved, read!.etag);
         expect(replaced.value).toEqual(resolved);
@@ -369,7 +449,12 @@ export function repositoryContract(
         expect(snapshot?.unitStatuses.map((s) => `${s.unitId}:${s.colour}`).sort()).toEqual(['akuten:red', 'avd-12:yellow']);
         expect(snapshot?.areaStatuses.map((s) => s.areaId)).toEqual(['cosmic']);
         expect(snapshot?.openIncidents).toEqual([open]);
-        const goLiveIds = [...snapshot!.unitStatuses, ...snapshot!.areaStatuses, ...snapshot!.openIncidents, ...snapshot!.openChallenges].map((x) => x.goLiveId);
+        const goLiveIds = [
+          ...snapshot!.unitStatuses,
+          ...snapshot!.areaStatuses,
+          ...snapshot!.openIncidents,
+          ...snapshot!.openChallenges,
+        ].map((x) => x.goLiveId);
         expect(new Set(goLiveIds)).toEqual(new Set([goLive.id]));
 
         const current = await repo.getIncident(goLive.id, open.id);
@@ -433,11 +518,18 @@ export function repositoryContract(
         const goLiveId = uniqueId('gl');
         expect(await repo.getTickCursor(goLiveId)).toBeUndefined();
         const v1 = await repo.saveTickCursor({ goLiveId, at: T0, updatedAt: T0 }, null);
-        await expect(repo.saveTickCursor({ goLiveId, at: minutesAfter(T0, 5), updatedAt: T0 }, null)).rejects.toBeInstanceOf(StoreConflictError);
+        await expect(repo.saveTickCursor({ goLiveId, at: minutesAfter(T0, 5), updatedAt: T0 }, null)).rejects.toBeInstanceOf(
+          StoreConflictError,
+        );
         const v2 = await repo.saveTickCursor({ goLiveId, at: minutesAfter(T0, 1), updatedAt: minutesAfter(T0, 1) }, v1.etag);
         expect(v2.etag).not.toBe(v1.etag);
-        await expect(repo.saveTickCursor({ goLiveId, at: minutesAfter(T0, 9), updatedAt: T0 }, v1.etag)).rejects.toBeInstanceOf(StoreConflictError);
-        expect(await repo.getTickCursor(goLiveId)).toEqual({ value: { goLiveId, at: minutesAfter(T0, 1), updatedAt: minutesAfter(T0, 1) }, etag: v2.etag });
+        await expect(repo.saveTickCursor({ goLiveId, at: minutesAfter(T0, 9), updatedAt: T0 }, v1.etag)).rejects.toBeInstanceOf(
+          StoreConflictError,
+        );
+        expect(await repo.getTickCursor(goLiveId)).toEqual({
+          value: { goLiveId, at: minutesAfter(T0, 1), updatedAt: minutesAfter(T0, 1) },
+          etag: v2.etag,
+        });
       });
 
       it('claims an action once: a second claim gets the stored record and its etag', async () => {
@@ -447,7 +539,13 @@ export function repositoryContract(
         const second = await repo.claimDispatch({ ...d, claimToken: 'someone-else', claimedAt: minutesAfter(T0, 1) });
         expect(second).toEqual({ value: d, created: false, etag: first.etag });
 
-        const done = { ...d, state: 'done' as const, completedAt: minutesAfter(T0, 1), notificationCount: 1, notifications: [{ dedupeKey: 'agenda:x', kind: 'agenda', created: true }] };
+        const done = {
+          ...d,
+          state: 'done' as const,
+          completedAt: minutesAfter(T0, 1),
+          notificationCount: 1,
+          notifications: [{ dedupeKey: 'agenda:x', kind: 'agenda', created: true }],
+        };
         const updated = await repo.updateDispatch(done, first.etag);
         expect(updated.value).toEqual(done);
         await expect(repo.updateDispatch({ ...d, state: 'skipped' }, first.etag)).rejects.toBeInstanceOf(StoreConflictError);
@@ -463,13 +561,16 @@ export function repositoryContract(
       });
 
       it('refuses to update a dispatch record that does not exist', async () => {
-        await expect(repo.updateDispatch(makeDispatch({ goLiveId: uniqueId('gl') }), 'whatever')).rejects.toBeInstanceOf(StoreConflictError);
+        await expect(repo.updateDispatch(makeDispatch({ goLiveId: uniqueId('gl') }), 'whatever')).rejects.toBeInstanceOf(
+          StoreConflictError,
+        );
       });
 
       it('lists dispatch records due in [from, to), earliest first, ties by action id', async () => {
         const goLiveId = uniqueId('gl');
         const at = (m: number, actionId: string) => makeDispatch({ goLiveId, actionId, dueAt: minutesAfter(T0, m) });
-        for (const d of [at(30, 'agenda:b'), at(0, 'unitCheckpoint:x'), at(30, 'agenda:a'), at(90, 'agenda:late')]) await repo.claimDispatch(d);
+        for (const d of [at(30, 'agenda:b'), at(0, 'unitCheckpoint:x'), at(30, 'agenda:a'), at(90, 'agenda:late')])
+          await repo.claimDispatch(d);
         const list = await repo.listDispatches(goLiveId, { from: T0, to: minutesAfter(T0, 90) });
         expect(list.map((d) => d.actionId)).toEqual(['unitCheckpoint:x', 'agenda:a', 'agenda:b']);
       });
@@ -519,10 +620,12 @@ export function repositoryContract(
         const triaged = { ...first, state: 'triaged' as const, lastChangeAt: '2026-11-28T09:10:00.000Z' };
         const saved = await repo.replaceChallenge(triaged, read!.etag);
         await expect(repo.replaceChallenge({ ...first, title: 'stale' }, read!.etag)).rejects.toBeInstanceOf(StoreConflictError);
-        expect((await repo.getChallenge(goLive.id, first.id))).toEqual(saved);
+        expect(await repo.getChallenge(goLive.id, first.id)).toEqual(saved);
         expect((await repo.listChallenges(goLive.id)).map((c) => c.id)).toEqual([second.id, first.id]);
         expect(await repo.getChallenge(goLive.id, 'missing')).toBeUndefined();
-        await expect(repo.replaceChallenge(makeChallenge({ goLiveId: goLive.id, id: 'missing' }), saved.etag)).rejects.toBeInstanceOf(StoreConflictError);
+        await expect(repo.replaceChallenge(makeChallenge({ goLiveId: goLive.id, id: 'missing' }), saved.etag)).rejects.toBeInstanceOf(
+          StoreConflictError,
+        );
       });
     });
 
@@ -530,8 +633,20 @@ export function repositoryContract(
       it('creates once per kind and id, reads, replaces under ETag, lists one kind oldest first, per go-live', async () => {
         const goLive = makeGoLive();
         const other = makeGoLive();
-        const late = { id: 'b', goLiveId: goLive.id, kind: 'decision' as const, at: '2026-11-28T09:00:00.000Z', data: { decision: 'Starta team' } };
-        const early = { id: 'a', goLiveId: goLive.id, kind: 'decision' as const, at: '2026-11-28T08:00:00.000Z', data: { decision: 'Vänta' } };
+        const late = {
+          id: 'b',
+          goLiveId: goLive.id,
+          kind: 'decision' as const,
+          at: '2026-11-28T09:00:00.000Z',
+          data: { decision: 'Starta team' },
+        };
+        const early = {
+          id: 'a',
+          goLiveId: goLive.id,
+          kind: 'decision' as const,
+          at: '2026-11-28T08:00:00.000Z',
+          data: { decision: 'Vänta' },
+        };
         expect((await repo.createNote(late)).created).toBe(true);
         expect(await repo.createNote({ ...late, data: { decision: 'annat' } })).toEqual({ value: late, created: false });
         await repo.createNote(early);

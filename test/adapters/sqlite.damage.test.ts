@@ -50,7 +50,9 @@ it('a corrupt page is found by the integrity check at start: every call is refus
   const repo = SqliteRepository.open(file);
   const g = makeGoLive();
   await repo.saveGoLive(g, null);
-  await repo.addUnitReports(Array.from({ length: 400 }, (_, i) => makeUnitReport({ goLiveId: g.id, explanation: `Rapport nummer ${i} `.repeat(8) })));
+  await repo.addUnitReports(
+    Array.from({ length: 400 }, (_, i) => makeUnitReport({ goLiveId: g.id, explanation: `Rapport nummer ${i} `.repeat(8) })),
+  );
   await repo.close(); // checkpoints the WAL into the file
   const pageSize = 4096;
   const pages = fs.statSync(file).size / pageSize;

@@ -62,7 +62,8 @@ describe('SQLite durability', () => {
     // The child runs the compiled adapter (`npm run build`): SWC's jest transform is not available to a plain node process.
     const source = path.resolve(__dirname, '../../shared/adapters/embedded/sqlite.repository.ts');
     const compiled = path.resolve(__dirname, '../../dist/shared/adapters/embedded/sqlite.repository.js');
-    if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run build\` (tsc -p tsconfig.build.json) before this test`);
+    if (!fs.existsSync(compiled))
+      throw new Error(`${compiled} is missing: run \`npm run build\` (tsc -p tsconfig.build.json) before this test`);
     if (fs.statSync(compiled).mtimeMs < fs.statSync(source).mtimeMs)
       throw new Error(`${compiled} is older than its source: run \`npm run build\` before this test`);
 

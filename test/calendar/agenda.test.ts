@@ -12,7 +12,12 @@ import type { UnitStatus } from '../../shared/domain/unit-report';
 import { makeIncident } from '../builders';
 import { calendarOrg } from './support';
 
-const goLive = GoLive.parse({ ...calendarOrg(), id: 'vag-1', createdAt: '2026-11-20T00:00:00.000Z', updatedAt: '2026-11-20T00:00:00.000Z' });
+const goLive = GoLive.parse({
+  ...calendarOrg(),
+  id: 'vag-1',
+  createdAt: '2026-11-20T00:00:00.000Z',
+  updatedAt: '2026-11-20T00:00:00.000Z',
+});
 const dsl10 = meetingById(goLive, 'dsl-2026-11-27T1000')!;
 const dsl08 = meetingById(goLive, 'dsl-2026-11-27T0800')!;
 const csl = meetingById(goLive, 'csl-2026-11-27T1330')!;
@@ -20,7 +25,13 @@ const csl0730 = meetingById(goLive, 'csl-2026-11-27T0730')!;
 const lgv = meetingById(goLive, 'lgv-2026-11-27T1200')!;
 const NOW = new Date('2026-11-27T08:50:00.000Z'); // 09:50 local
 
-const area = (areaId: string, colour: AreaStatus['colour'], reportedAt: string, summary = `${areaId} läget`, previousColour?: AreaStatus['colour']): AreaStatus => ({
+const area = (
+  areaId: string,
+  colour: AreaStatus['colour'],
+  reportedAt: string,
+  summary = `${areaId} läget`,
+  previousColour?: AreaStatus['colour'],
+): AreaStatus => ({
   goLiveId: 'vag-1',
   areaId,
   colour,
@@ -31,7 +42,13 @@ const area = (areaId: string, colour: AreaStatus['colour'], reportedAt: string, 
   openProblems: 0,
   ...(previousColour ? { previousColour } : {}),
 });
-const unit = (unitId: string, forvaltningId: string, colour: UnitStatus['colour'], reportedAt: string, explanation = 'förklaring'): UnitStatus => ({
+const unit = (
+  unitId: string,
+  forvaltningId: string,
+  colour: UnitStatus['colour'],
+  reportedAt: string,
+  explanation = 'förklaring',
+): UnitStatus => ({
   goLiveId: 'vag-1',
   unitId,
   forvaltningId,
@@ -49,13 +66,45 @@ const texts = (a: Agenda, key: string) => section(a, key).items.map((i) => i.tex
 
 // The previous DSL started 07:00Z (08:00 local).
 const challenges: AgendaChallenge[] = [
-  { id: 'c1', title: 'Utskrifter', colour: 'red', areaId: 'teknik', raisedAt: '2026-11-27T06:30:00.000Z', open: true, lastChangeAt: '2026-11-27T07:40:00.000Z', needs: 'decision', obstacles: 'Drivrutin saknas' },
-  { id: 'c2', title: 'Behörigheter saknas', colour: 'red', areaId: 'behorigheter', raisedAt: '2026-11-27T06:00:00.000Z', open: true, lastChangeAt: '2026-11-27T06:10:00.000Z' },
+  {
+    id: 'c1',
+    title: 'Utskrifter',
+    colour: 'red',
+    areaId: 'teknik',
+    raisedAt: '2026-11-27T06:30:00.000Z',
+    open: true,
+    lastChangeAt: '2026-11-27T07:40:00.000Z',
+    needs: 'decision',
+    obstacles: 'Drivrutin saknas',
+  },
+  {
+    id: 'c2',
+    title: 'Behörigheter saknas',
+    colour: 'red',
+    areaId: 'behorigheter',
+    raisedAt: '2026-11-27T06:00:00.000Z',
+    open: true,
+    lastChangeAt: '2026-11-27T06:10:00.000Z',
+  },
   { id: 'c3', title: 'Läkemedelslistan', colour: 'red', raisedAt: '2026-11-27T07:30:00.000Z', open: true },
   { id: 'c4', title: 'Långsam inloggning', colour: 'yellow', areaId: 'support', raisedAt: '2026-11-27T05:00:00.000Z', open: true },
   { id: 'c5', title: 'Skrivarkö', colour: 'yellow', raisedAt: '2026-11-27T07:05:00.000Z', open: true, notPrioritised: true },
-  { id: 'c6', title: 'Remisser', colour: 'red', raisedAt: '2026-11-27T05:00:00.000Z', open: false, lastChangeAt: '2026-11-27T08:00:00.000Z' },
-  { id: 'c7', title: 'Gammal', colour: 'yellow', raisedAt: '2026-11-27T05:00:00.000Z', open: false, lastChangeAt: '2026-11-27T06:00:00.000Z' },
+  {
+    id: 'c6',
+    title: 'Remisser',
+    colour: 'red',
+    raisedAt: '2026-11-27T05:00:00.000Z',
+    open: false,
+    lastChangeAt: '2026-11-27T08:00:00.000Z',
+  },
+  {
+    id: 'c7',
+    title: 'Gammal',
+    colour: 'yellow',
+    raisedAt: '2026-11-27T05:00:00.000Z',
+    open: false,
+    lastChangeAt: '2026-11-27T06:00:00.000Z',
+  },
 ];
 
 describe('DSL agenda (R6.1, R6.2)', () => {
@@ -63,11 +112,21 @@ describe('DSL agenda (R6.1, R6.2)', () => {
     const a = buildAgenda(input());
     expect(a.sections.map((s) => s.key)).toEqual(['areas', 'incidents', ...Array.from({ length: 11 }, (_, i) => `point${i + 1}`)]);
     expect(a.sections.slice(2).map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-    expect(section(a, 'point1').title).toBe('Hur har det gått med tidigare röda händelser? Har de flyttats framåt? Om inte, vad hindrar dem från att förflyttas?');
-    expect(section(a, 'point1').prompts).toEqual(['a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?']);
+    expect(section(a, 'point1').title).toBe(
+      'Hur har det gått med tidigare röda händelser? Har de flyttats framåt? Om inte, vad hindrar dem från att förflyttas?',
+    );
+    expect(section(a, 'point1').prompts).toEqual([
+      'a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?',
+    ]);
     expect(section(a, 'point8').title).toBe('Finns det något som påverkar körschemat?');
     expect(section(a, 'point11').title).toBe('Några intressanta gröna reflektioner där det går riktigt bra?');
-    expect(a).toMatchObject({ meetingId: 'dsl-2026-11-27T1000', forum: 'DSL', previousMeeting: { id: 'dsl-2026-11-27T0800' }, eventSource: 'areaStatus', localStart: '2026-11-27T10:00' });
+    expect(a).toMatchObject({
+      meetingId: 'dsl-2026-11-27T1000',
+      forum: 'DSL',
+      previousMeeting: { id: 'dsl-2026-11-27T0800' },
+      eventSource: 'areaStatus',
+      localStart: '2026-11-27T10:00',
+    });
   });
 
   it('R6.2 with challenges: earlier = raised before the previous DSL and open; new = since; moved forward = any change since', () => {
@@ -137,20 +196,50 @@ describe('DSL agenda (R6.1, R6.2)', () => {
     const a = buildAgenda(
       input({
         openIncidents: [
-          makeIncident({ id: 'i2', priority: 2, title: 'Lab-svar', openedAt: '2026-11-27T06:00:00.000Z', lastUpdateAt: '2026-11-27T06:00:00.000Z', sdReference: 'SD-9' }),
-          makeIncident({ id: 'i1', priority: 1, title: 'Inloggning', openedAt: '2026-11-27T07:10:00.000Z', lastUpdateAt: '2026-11-27T07:10:00.000Z' }),
+          makeIncident({
+            id: 'i2',
+            priority: 2,
+            title: 'Lab-svar',
+            openedAt: '2026-11-27T06:00:00.000Z',
+            lastUpdateAt: '2026-11-27T06:00:00.000Z',
+            sdReference: 'SD-9',
+          }),
+          makeIncident({
+            id: 'i1',
+            priority: 1,
+            title: 'Inloggning',
+            openedAt: '2026-11-27T07:10:00.000Z',
+            lastUpdateAt: '2026-11-27T07:10:00.000Z',
+          }),
           makeIncident({ id: 'i3', priority: 3, title: 'Kosmetiskt' }),
         ],
       }),
     );
     // Past IM's update cadence (60 min for P1, 120 for P2; issue 15 item 2) the agenda says since when.
-    expect(texts(a, 'incidents')).toEqual(['P1 Inloggning – öppnad 08:10 – ingen uppdatering sedan 08:10', 'P2 Lab-svar (SD-9) – öppnad 07:00 – ingen uppdatering sedan 07:00']);
+    expect(texts(a, 'incidents')).toEqual([
+      'P1 Inloggning – öppnad 08:10 – ingen uppdatering sedan 08:10',
+      'P2 Lab-svar (SD-9) – öppnad 07:00 – ingen uppdatering sedan 07:00',
+    ]);
   });
 
   it('overdue decisions head the agenda (R8.4)', () => {
     const decisions: AgendaDecision[] = [
-      { id: 'd1', title: 'Rulla ut drivrutin', forum: 'ITD', status: 'waiting', requestedAt: '2026-11-27T07:30:00.000Z', deadline: '2026-11-27T08:30:00.000Z' },
-      { id: 'd2', title: 'Extra personal', forum: 'LGV', status: 'waiting', requestedAt: '2026-11-27T07:30:00.000Z', deadline: '2026-11-27T12:00:00.000Z' },
+      {
+        id: 'd1',
+        title: 'Rulla ut drivrutin',
+        forum: 'ITD',
+        status: 'waiting',
+        requestedAt: '2026-11-27T07:30:00.000Z',
+        deadline: '2026-11-27T08:30:00.000Z',
+      },
+      {
+        id: 'd2',
+        title: 'Extra personal',
+        forum: 'LGV',
+        status: 'waiting',
+        requestedAt: '2026-11-27T07:30:00.000Z',
+        deadline: '2026-11-27T12:00:00.000Z',
+      },
     ];
     const a = buildAgenda(input({ decisions }));
     expect(a.sections[0]).toMatchObject({ key: 'overdueDecisions', items: [{ overdue: true, ref: { type: 'decision', id: 'd1' } }] });
@@ -180,7 +269,10 @@ describe('CSL agenda (R6.3)', () => {
     });
     expect(a.sections.map((s) => s.key)).toEqual(['roundTable', 'forvaltning:sjukhuset', 'forvaltning:primarvarden', 'decisions']);
     expect(section(a, 'forvaltning:sjukhuset').title).toBe('Sjukhuset – röd 1, gul 1, grön 0, saknas 0 (Frida FVIS)');
-    expect(texts(a, 'forvaltning:sjukhuset')).toEqual(['Avdelning 12 (röd, 12:00, gul → röd): Kan inte skriva ut', 'Akuten (gul, 10:00): Läkemedelslistan långsam']);
+    expect(texts(a, 'forvaltning:sjukhuset')).toEqual([
+      'Avdelning 12 (röd, 12:00, gul → röd): Kan inte skriva ut',
+      'Akuten (gul, 10:00): Läkemedelslistan långsam',
+    ]);
     expect(texts(a, 'forvaltning:primarvarden')).toEqual(['Saknar rapport: VC Söder', 'VC Norr: röd → grön']);
     expect(section(a, 'decisions')).toMatchObject({ number: 2, items: [] });
   });
@@ -204,9 +296,30 @@ describe('LGV agenda (R6.4)', () => {
       unitStatuses: [],
       openIncidents: [makeIncident({ id: 'i1', priority: 1, title: 'Login' })],
       decisions: [
-        { id: 'd1', title: 'More staff', forum: 'LGV', status: 'waiting', requestedAt: '2026-11-27T08:00:00.000Z', deadline: '2026-11-27T10:00:00.000Z' },
-        { id: 'd2', title: 'Paper routine', forum: 'LGV', status: 'waiting', requestedAt: '2026-11-27T08:00:00.000Z', deadline: '2026-11-27T11:45:00.000Z' },
-        { id: 'd3', title: 'Driver', forum: 'ITD', status: 'waiting', requestedAt: '2026-11-27T08:00:00.000Z', deadline: '2026-11-27T09:00:00.000Z' },
+        {
+          id: 'd1',
+          title: 'More staff',
+          forum: 'LGV',
+          status: 'waiting',
+          requestedAt: '2026-11-27T08:00:00.000Z',
+          deadline: '2026-11-27T10:00:00.000Z',
+        },
+        {
+          id: 'd2',
+          title: 'Paper routine',
+          forum: 'LGV',
+          status: 'waiting',
+          requestedAt: '2026-11-27T08:00:00.000Z',
+          deadline: '2026-11-27T11:45:00.000Z',
+        },
+        {
+          id: 'd3',
+          title: 'Driver',
+          forum: 'ITD',
+          status: 'waiting',
+          requestedAt: '2026-11-27T08:00:00.000Z',
+          deadline: '2026-11-27T09:00:00.000Z',
+        },
       ],
       challenges: [{ ...challenges[0]!, escalatedTo: 'LGV' }],
     });
@@ -219,14 +332,21 @@ describe('LGV agenda (R6.4)', () => {
 });
 
 describe('rendering', () => {
-  const hostile: AgendaChallenge = { id: 'x', title: '<script>alert("x")</script> & *fet* #1', colour: 'red', raisedAt: '2026-11-27T08:00:00.000Z', open: true };
+  const hostile: AgendaChallenge = {
+    id: 'x',
+    title: '<script>alert("x")</script> & *fet* #1',
+    colour: 'red',
+    raisedAt: '2026-11-27T08:00:00.000Z',
+    open: true,
+  };
   const a = buildAgenda(input({ challenges: [hostile] }));
 
   it('gives the generic shape the notification templates render: { title, sections: [{ title, items }] }', () => {
     const r = toRendering(a);
     expect(Object.keys(r)).toEqual(['title', 'sections']);
     expect(r.sections[2]).toEqual({
-      title: '1. Hur har det gått med tidigare röda händelser? Har de flyttats framåt? Om inte, vad hindrar dem från att förflyttas? a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?',
+      title:
+        '1. Hur har det gått med tidigare röda händelser? Har de flyttats framåt? Om inte, vad hindrar dem från att förflyttas? a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?',
       items: [],
     });
     expect(r.sections[3]!.items).toEqual(['[RÖD · Ny] <script>alert("x")</script> & *fet* #1']);
@@ -271,14 +391,23 @@ describe('what the areas report reaches the DSL table (issue 14 items 1–3, 5, 
     runSchedule: 'Labbintegrationen flyttas till 14:00',
     toCommunicate: 'Skriv ut remisser från avdelningens skrivare',
   };
-  const cosmic = { areaId: 'cosmic', reportedAt: '2026-11-27T08:30:00.000Z', summary: 'Bra', problems: [], greenReflections: 'Akuten jobbar helt i Cosmic' };
+  const cosmic = {
+    areaId: 'cosmic',
+    reportedAt: '2026-11-27T08:30:00.000Z',
+    summary: 'Bra',
+    problems: [],
+    greenReflections: 'Akuten jobbar helt i Cosmic',
+  };
   const old = { areaId: 'cambio', reportedAt: '2026-11-27T06:30:00.000Z', summary: 'x', problems: [], toCommunicate: 'Gammalt' };
 
   it('item 1: a yellow area without a challenge reaches points 1–7 with each problem, its size and the three questions', () => {
     const a = buildAgenda(
       input({
         challenges: [],
-        areaStatuses: [area('teknik', 'yellow', '2026-11-27T08:20:00.000Z', 'Utskrifter'), area('cosmic', 'green', '2026-11-27T08:30:00.000Z')],
+        areaStatuses: [
+          area('teknik', 'yellow', '2026-11-27T08:20:00.000Z', 'Utskrifter'),
+          area('cosmic', 'green', '2026-11-27T08:30:00.000Z'),
+        ],
         areaColoursAtPrevious: new Map(),
         areaReports: [teknik, cosmic],
       }),
@@ -300,13 +429,27 @@ describe('what the areas report reaches the DSL table (issue 14 items 1–3, 5, 
   });
 
   it('item 3: point 3 says a team is needed only where the raiser or DSL said so; triage, team and ideas on the line', () => {
-    const base: AgendaChallenge = { id: 'a', title: 'Utan behov', colour: 'red', raisedAt: '2026-11-27T07:30:00.000Z', open: true, obstacles: 'Oklart' };
+    const base: AgendaChallenge = {
+      id: 'a',
+      title: 'Utan behov',
+      colour: 'red',
+      raisedAt: '2026-11-27T07:30:00.000Z',
+      open: true,
+      obstacles: 'Oklart',
+    };
     const a = buildAgenda(
       input({
         challenges: [
           base,
           { ...base, id: 'b', title: 'Utmanaren vill ha team', needs: 'team', teamNeededBy: 'raiser', ideas: 'Cambio och Teknik' },
-          { ...base, id: 'c', title: 'DSL startade team', needs: 'team', teamNeededBy: 'dsl', triage: { decision: 'startTeam', priority: 1, team: ['Teknik', 'Support'] } },
+          {
+            ...base,
+            id: 'c',
+            title: 'DSL startade team',
+            needs: 'team',
+            teamNeededBy: 'dsl',
+            triage: { decision: 'startTeam', priority: 1, team: ['Teknik', 'Support'] },
+          },
         ],
       }),
     );
@@ -331,7 +474,17 @@ describe('what the areas report reaches the DSL table (issue 14 items 1–3, 5, 
       areaStatuses: [],
       unitStatuses: [],
       openIncidents: [],
-      decisions: [{ id: 'd', title: 'Utskrifter: extra tekniker?', forum: 'LGV', status: 'waiting', requestedAt: '2026-11-27T08:00:00.000Z', deadline: '2026-11-27T11:45:00.000Z', challengeId: 'c1' }],
+      decisions: [
+        {
+          id: 'd',
+          title: 'Utskrifter: extra tekniker?',
+          forum: 'LGV',
+          status: 'waiting',
+          requestedAt: '2026-11-27T08:00:00.000Z',
+          deadline: '2026-11-27T11:45:00.000Z',
+          challengeId: 'c1',
+        },
+      ],
       challenges: [{ ...challenges[0]!, escalatedTo: 'LGV' }],
     });
     expect(texts(a, 'decisionCases')).toEqual(['Utskrifter: extra tekniker? (senast 12:45)']);
@@ -341,8 +494,19 @@ describe('what the areas report reaches the DSL table (issue 14 items 1–3, 5, 
   it('item 7: the trend arrows mean the same on the agenda as on the board (up = better)', () => {
     const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
     const i18n = fs.readFileSync(`${__dirname}/../../web/i18n.js`, 'utf8');
-    const a = buildAgenda(input({ areaStatuses: [area('cosmic', 'green', '2026-11-27T08:30:00.000Z'), area('teknik', 'red', '2026-11-27T08:30:00.000Z')], areaColoursAtPrevious: new Map([['cosmic', 'red' as const], ['teknik', 'green' as const]]) }));
-    const line = (id: string) => renderText(a).split('\n').find((l) => l.includes(`${id === 'cosmic' ? 'Cosmic' : 'Teknik'}:`) && l.includes('förra mötet'))!;
+    const a = buildAgenda(
+      input({
+        areaStatuses: [area('cosmic', 'green', '2026-11-27T08:30:00.000Z'), area('teknik', 'red', '2026-11-27T08:30:00.000Z')],
+        areaColoursAtPrevious: new Map([
+          ['cosmic', 'red' as const],
+          ['teknik', 'green' as const],
+        ]),
+      }),
+    );
+    const line = (id: string) =>
+      renderText(a)
+        .split('\n')
+        .find((l) => l.includes(`${id === 'cosmic' ? 'Cosmic' : 'Teknik'}:`) && l.includes('förra mötet'))!;
     expect(line('cosmic')).toContain('↑ bättre');
     expect(line('teknik')).toContain('↓ sämre');
     expect(i18n).toContain("trend_better: '↑ Bättre'");

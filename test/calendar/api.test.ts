@@ -37,10 +37,22 @@ describe('GET meetings (R5)', () => {
     expect(r.status).toBe(200);
     const items = r.json.items as MeetingJson[];
     expect(items).toHaveLength(150);
-    expect(items[0]).toMatchObject({ id: 'csl-2026-11-27T0730', forum: 'CSL', start: '2026-11-27T06:30:00.000Z', source: 'schedule', agendaUrl: '/api/golives/vag-1/meetings/csl-2026-11-27T0730/agenda' });
+    expect(items[0]).toMatchObject({
+      id: 'csl-2026-11-27T0730',
+      forum: 'CSL',
+      start: '2026-11-27T06:30:00.000Z',
+      source: 'schedule',
+      agendaUrl: '/api/golives/vag-1/meetings/csl-2026-11-27T0730/agenda',
+    });
     expect(items[0]!.participants).toEqual([
       { role: 'cslChair', people: [{ id: 'carl', name: 'Carl CSL-ordförande' }] },
-      { role: 'cslRepresentative', people: [{ id: 'frida', name: 'Frida FVIS' }, { id: 'peter', name: 'Peter CSL' }] },
+      {
+        role: 'cslRepresentative',
+        people: [
+          { id: 'frida', name: 'Frida FVIS' },
+          { id: 'peter', name: 'Peter CSL' },
+        ],
+      },
       { role: 'chiefMedicalOfficer', people: [{ id: 'doc', name: 'Doktor Chefsläkare' }] },
       { role: 'lgvLiaison', people: [{ id: 'lisa', name: 'Lisa LGV' }] },
     ]);
@@ -59,7 +71,11 @@ describe('GET meetings (R5)', () => {
   });
 
   it('reads one meeting by its stable id; an unknown id is 404 MEETING.NOT_FOUND', async () => {
-    expect((await api.get(`${G}/meetings/lgv-2026-11-27T1600`)).json).toMatchObject({ forum: 'LGV', start: '2026-11-27T15:00:00.000Z', end: '2026-11-27T15:45:00.000Z' });
+    expect((await api.get(`${G}/meetings/lgv-2026-11-27T1600`)).json).toMatchObject({
+      forum: 'LGV',
+      start: '2026-11-27T15:00:00.000Z',
+      end: '2026-11-27T15:45:00.000Z',
+    });
     const missing = await api.get(`${G}/meetings/dsl-2026-11-27T0900`);
     expect(missing.status).toBe(404);
     expect(missing.json.code).toBe('MEETING.NOT_FOUND');
@@ -72,14 +88,23 @@ describe('POST meetings: extra meetings (R5.1)', () => {
   it('any DSL participant calls an extra DSL meeting; the Idempotency-Key makes a retry safe', async () => {
     const first = await api.post(`${G}/meetings`, body, { ...as('omar@example.org'), 'idempotency-key': 'extra-1' });
     expect(first.status).toBe(201);
-    expect(first.json).toMatchObject({ forum: 'DSL', source: 'adHoc', end: '2026-11-27T10:10:00.000Z', localStart: '2026-11-27T10:40', reason: body.reason, createdBy: { kind: 'user', id: 'omar@example.org' } });
+    expect(first.json).toMatchObject({
+      forum: 'DSL',
+      source: 'adHoc',
+      end: '2026-11-27T10:10:00.000Z',
+      localStart: '2026-11-27T10:40',
+      reason: body.reason,
+      createdBy: { kind: 'user', id: 'omar@example.org' },
+    });
     expect(first.json.id).toMatch(/^dsl-extra-k-[0-9a-f]{32}$/);
     expect(first.headers.get('location')).toBe(`/api${G}/meetings/${first.json.id}`);
     const again = await api.post(`${G}/meetings`, body, { ...as('omar@example.org'), 'idempotency-key': 'extra-1' });
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.json.id).toBe(first.json.id);
-    expect((await api.post(`${G}/meetings`, { ...body, reason: 'Annat' }, { ...as('omar@example.org'), 'idempotency-key': 'extra-1' })).status).toBe(422);
+    expect(
+      (await api.post(`${G}/meetings`, { ...body, reason: 'Annat' }, { ...as('omar@example.org'), 'idempotency-key': 'extra-1' })).status,
+    ).toBe(422);
     const listed = (await api.get(`${G}/meetings?from=2026-11-27T09:01:00Z&to=2026-11-27T10:00:00Z&forum=DSL`)).json.items as MeetingJson[];
     expect(listed.map((m) => m.id)).toEqual([first.json.id]);
   });
@@ -91,7 +116,7 @@ describe('POST meetings: extra meetings (R5.1)', () => {
     expect(refused.status).toBe(403);
     expect(refused.json.code).toBe('MEETING.FORUM_MEMBER_REQUIRED');
     expect((await api.get(`${G}/meetings/dsl-extra-not-mine`)).status).toBe(404);
-    expect((await api.post(`${G}/meetings`, { ...body, id: 'lead' , forum: 'LGV' }, as('karl@example.org'))).status).toBe(201);
+    expect((await api.post(`${G}/meetings`, { ...body, id: 'lead', forum: 'LGV' }, as('karl@example.org'))).status).toBe(201);
     expect((await api.post(`${G}/meetings`, body, as('rut@example.org'))).status).toBe(403); // a unit reporter (access matrix)
   });
 
@@ -117,11 +142,18 @@ describe('GET agenda (R6)', () => {
     expect(html.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(html.text).toContain('<html lang="en">');
     expect(html.text).toContain('Round the table');
-    expect((await api.get(`${G}/meetings/lgv-2026-11-27T1200/agenda?lang=en`)).json.sections.map((s: { key: string }) => s.key)).toEqual(['overdueDecisions', 'incidents', 'decisionCases', 'escalations']);
+    expect((await api.get(`${G}/meetings/lgv-2026-11-27T1200/agenda?lang=en`)).json.sections.map((s: { key: string }) => s.key)).toEqual([
+      'overdueDecisions',
+      'incidents',
+      'decisionCases',
+      'escalations',
+    ]);
   });
 
   it('an extra meeting has an agenda too; an unknown one is 404', async () => {
-    expect((await api.get(`${G}/meetings/csl-extra-csl-extra/agenda`)).json.title).toBe('CSL – Cosmic Särskild Ledning – extra möte 2026-11-27 10:40');
+    expect((await api.get(`${G}/meetings/csl-extra-csl-extra/agenda`)).json.title).toBe(
+      'CSL – Cosmic Särskild Ledning – extra möte 2026-11-27 10:40',
+    );
     expect((await api.get(`${G}/meetings/nope/agenda`)).status).toBe(404);
   });
 });
@@ -149,14 +181,20 @@ describe('GET calendar.ics: a feed Outlook can subscribe to', () => {
       expect(e.endDate.toJSDate().toISOString()).toBe(m.end);
     }
     expect(byUid.get('dsl-2026-11-27T0800@vag-1.driftpuls')!.summary).toBe('DSL – Driftsättningsledningen');
-    expect(byUid.get('dsl-2026-11-27T0800@vag-1.driftpuls')!.description).toContain('/api/golives/vag-1/meetings/dsl-2026-11-27T0800/agenda?format=html');
+    expect(byUid.get('dsl-2026-11-27T0800@vag-1.driftpuls')!.description).toContain(
+      '/api/golives/vag-1/meetings/dsl-2026-11-27T0800/agenda?format=html',
+    );
     // RFC 5545: DTSTAMP in UTC.
     expect(r.text).toMatch(/^DTSTAMP:\d{8}T\d{6}Z\r$/m);
   });
 
   it('places meetings right across the October change (R5.0: local times stay on the clock)', async () => {
     const { events } = parseFeed((await api.get(`${OCT}/calendar.ics?forum=DSL`)).text);
-    const start = (id: string) => events.find((e) => e.uid === `${id}@vag-okt.driftpuls`)!.startDate.toJSDate().toISOString();
+    const start = (id: string) =>
+      events
+        .find((e) => e.uid === `${id}@vag-okt.driftpuls`)!
+        .startDate.toJSDate()
+        .toISOString();
     expect(start('dsl-2026-10-24T2100')).toBe('2026-10-24T19:00:00.000Z');
     expect(start('dsl-2026-10-25T0700')).toBe('2026-10-25T06:00:00.000Z');
     expect(start('dsl-2026-10-30T1500')).toBe('2026-10-30T14:00:00.000Z');
@@ -176,7 +214,9 @@ describe('GET calendar.ics: a feed Outlook can subscribe to', () => {
 describe('schedule edits through PUT change future meetings only (R5.2)', () => {
   it('keeps a started meeting as it was and moves the later ones', async () => {
     const scheduled = async () =>
-      ((await api.get(`${G}/meetings?from=2026-11-27T00:00:00Z&to=2026-11-28T00:00:00Z&forum=CSL`)).json.items as MeetingJson[]).filter((m) => m.source === 'schedule');
+      ((await api.get(`${G}/meetings?from=2026-11-27T00:00:00Z&to=2026-11-28T00:00:00Z&forum=CSL`)).json.items as MeetingJson[]).filter(
+        (m) => m.source === 'schedule',
+      );
     const before = await scheduled();
     expect(before.map((m) => m.localStart.slice(11))).toEqual(['07:30', '13:30']);
     // At 12:00 local make CSL meet at 07:30, 11:00 and 12:30, 20 minutes each.
@@ -187,7 +227,10 @@ describe('schedule edits through PUT change future meetings only (R5.2)', () => 
     schedules.forums.CSL.phases[0] = { fromDay: 0, toDay: 0, cadence: { type: 'times', times: ['07:30', '11:00', '12:30'] } };
     const put = await api.put(G, { ...org, schedules });
     expect(put.status).toBe(200);
-    expect(put.json.scheduleHistory.map((v: { effectiveFrom: string }) => v.effectiveFrom)).toEqual(['2026-11-27T10:00:00.000Z', '2026-11-27T11:00:00.000Z']);
+    expect(put.json.scheduleHistory.map((v: { effectiveFrom: string }) => v.effectiveFrom)).toEqual([
+      '2026-11-27T10:00:00.000Z',
+      '2026-11-27T11:00:00.000Z',
+    ]);
     const after = await scheduled();
     // 07:30 started under the old schedule (30 min); 11:00 would have started before the edit: it never existed;
     // 12:30 is new (20 min); 13:30 is gone.

@@ -2,7 +2,13 @@
  * What falls due when (R3.3, R4.4, R6.5, R9.1): the pure planning the tick relies on, each
  * boundary tested on both sides (STYLE habit: every deadline on both sides of its boundary).
  */
-import { areasWithoutReportSince, checkpointsOnDay, incidentsWithoutUpdateSince, overdueUnits, planDueActions } from '../../shared/domain/calendar-actions';
+import {
+  areasWithoutReportSince,
+  checkpointsOnDay,
+  incidentsWithoutUpdateSince,
+  overdueUnits,
+  planDueActions,
+} from '../../shared/domain/calendar-actions';
 import { overviewCalendar } from '../../shared/domain/calendar-overview';
 import { GoLive, Schedules } from '../../shared/domain/golive';
 import { meetingsBetween, nextMeeting } from '../../shared/domain/meetings';
@@ -24,7 +30,10 @@ const ids = (p: ReturnType<typeof plan>) => ({ run: p.run.map((a) => a.actionId)
 describe('planning the tick: (from, now]', () => {
   it('an action due exactly at now runs; one due exactly at from was the previous tick’s', () => {
     // DSL 08:00 local = 07:00Z: agenda at 06:50Z (R6.5).
-    expect(ids(plan('2026-11-27T06:49:00Z', '2026-11-27T06:50:00Z')).run).toEqual(['agenda:dsl-2026-11-27T0800', 'agenda:lgv-2026-11-27T0800']);
+    expect(ids(plan('2026-11-27T06:49:00Z', '2026-11-27T06:50:00Z')).run).toEqual([
+      'agenda:dsl-2026-11-27T0800',
+      'agenda:lgv-2026-11-27T0800',
+    ]);
     expect(ids(plan('2026-11-27T06:50:00Z', '2026-11-27T06:51:00Z')).run).toEqual([]);
   });
 
@@ -61,7 +70,15 @@ describe('planning the tick: (from, now]', () => {
   });
 
   it('takes its leads from the go-live’s reminder rules (configuration, not constants)', () => {
-    const schedules = Schedules.parse({ reminders: { agendaMinutesBefore: 20, areaReminderMinutesBefore: 60, areaDeadlineMinutesBefore: 5, incidentReminderMinutesBefore: 45, checkpointToDay: 0 } });
+    const schedules = Schedules.parse({
+      reminders: {
+        agendaMinutesBefore: 20,
+        areaReminderMinutesBefore: 60,
+        areaDeadlineMinutesBefore: 5,
+        incidentReminderMinutesBefore: 45,
+        checkpointToDay: 0,
+      },
+    });
     const custom = make({ schedules });
     const p = plan('2026-11-27T05:59:00Z', '2026-11-27T07:00:00Z', custom);
     const due = [...p.run, ...p.skip].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
@@ -86,7 +103,15 @@ describe('planning the tick: (from, now]', () => {
 });
 
 describe('who is overdue', () => {
-  const status = (unitId: string, reportedAt: string): UnitStatus => ({ goLiveId: 'vag-1', unitId, forvaltningId: 'sjukhuset', colour: 'green', explanation: 'x', reportedAt, reportId: unitId });
+  const status = (unitId: string, reportedAt: string): UnitStatus => ({
+    goLiveId: 'vag-1',
+    unitId,
+    forvaltningId: 'sjukhuset',
+    colour: 'green',
+    explanation: 'x',
+    reportedAt,
+    reportId: unitId,
+  });
 
   it('R3.3: a report at the window’s first instant counts; a millisecond before does not', () => {
     const cp = checkpointsOnDay(g, 0)[0]!;
@@ -100,13 +125,36 @@ describe('who is overdue', () => {
 
   it('R4.4: areas with no report since the previous DSL, without the care units’ own area (R4.1)', () => {
     const statuses = [
-      { goLiveId: 'vag-1', areaId: 'teknik', colour: 'green' as const, suggestedColour: 'green' as const, summary: 's', reportedAt: '2026-11-27T07:00:00.000Z', reportId: 'r', openProblems: 0 },
-      { goLiveId: 'vag-1', areaId: 'support', colour: 'green' as const, suggestedColour: 'green' as const, summary: 's', reportedAt: '2026-11-27T06:59:59.999Z', reportId: 'r', openProblems: 0 },
+      {
+        goLiveId: 'vag-1',
+        areaId: 'teknik',
+        colour: 'green' as const,
+        suggestedColour: 'green' as const,
+        summary: 's',
+        reportedAt: '2026-11-27T07:00:00.000Z',
+        reportId: 'r',
+        openProblems: 0,
+      },
+      {
+        goLiveId: 'vag-1',
+        areaId: 'support',
+        colour: 'green' as const,
+        suggestedColour: 'green' as const,
+        summary: 's',
+        reportedAt: '2026-11-27T06:59:59.999Z',
+        reportId: 'r',
+        openProblems: 0,
+      },
     ];
     const missing = areasWithoutReportSince(g, statuses, '2026-11-27T07:00:00.000Z', g.schedules.reminders).map((a) => a.area.id);
     expect(missing).toEqual(['cosmic', 'cosmic-konfiguration', 'support', 'cambio', 'behorigheter']);
     // No previous DSL: only areas that never reported.
-    expect(areasWithoutReportSince(g, statuses, undefined, g.schedules.reminders).map((a) => a.area.id)).toEqual(['cosmic', 'cosmic-konfiguration', 'cambio', 'behorigheter']);
+    expect(areasWithoutReportSince(g, statuses, undefined, g.schedules.reminders).map((a) => a.area.id)).toEqual([
+      'cosmic',
+      'cosmic-konfiguration',
+      'cambio',
+      'behorigheter',
+    ]);
   });
 
   it('R9.1: open P1/P2 incidents without an update since the previous DSL; P3 and resolved ones are not followed', () => {
@@ -128,13 +176,26 @@ describe('who is overdue', () => {
 describe('the overview’s calendar part (R10.1)', () => {
   it('next meeting of each forum, an ongoing one included; nothing after the schedule ends', () => {
     const at = d('2026-11-27T07:10:00Z');
-    const next = Object.fromEntries(FORUMS.map((f) => [f, nextMeeting(g, f, at) ?? null])) as Parameters<typeof overviewCalendar>[2]['nextMeetings'];
+    const next = Object.fromEntries(FORUMS.map((f) => [f, nextMeeting(g, f, at) ?? null])) as Parameters<
+      typeof overviewCalendar
+    >[2]['nextMeetings'];
     const c = overviewCalendar(g, at, { unitStatuses: [], areaStatuses: [], nextMeetings: next });
     expect(c.nextMeetings.DSL).toMatchObject({ id: 'dsl-2026-11-27T0800', inProgress: true });
     expect(c.nextMeetings.CSL).toMatchObject({ id: 'csl-2026-11-27T1330', inProgress: false });
     // 08:10 local: the 08:00 DSL is at hand (deadline 07:45 passed); no check point yet today.
-    expect(c.overdueReporters).toMatchObject({ checkpoint: null, units: [], dsl: { meetingId: 'dsl-2026-11-27T0800', deadline: '2026-11-27T06:45:00.000Z', since: null } });
-    expect(c.overdueReporters.areas.map((a) => a.areaId)).toEqual(['cosmic', 'cosmic-konfiguration', 'support', 'cambio', 'behorigheter', 'teknik']);
+    expect(c.overdueReporters).toMatchObject({
+      checkpoint: null,
+      units: [],
+      dsl: { meetingId: 'dsl-2026-11-27T0800', deadline: '2026-11-27T06:45:00.000Z', since: null },
+    });
+    expect(c.overdueReporters.areas.map((a) => a.areaId)).toEqual([
+      'cosmic',
+      'cosmic-konfiguration',
+      'support',
+      'cambio',
+      'behorigheter',
+      'teknik',
+    ]);
     expect(nextMeeting(g, 'DSL', d('2026-12-04T15:00:00Z'))).toBeUndefined();
   });
 });

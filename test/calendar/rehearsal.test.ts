@@ -62,17 +62,31 @@ function day(): Step[] {
   for (let h = 6; h <= 17; h++) steps.push({ at: hh(h, 5), what: unit('akuten') });
   steps.push({ at: '06:30', what: unit('avd-12') }, { at: '13:00', what: unit('avd-12') });
   // A P1 opened 08:30; IM updates 11:40, 13:35, 16:10 and resolves it 18:30 (R9.1).
-  steps.push({ at: '08:30', what: post(`${G}/incidents`, { id: 'p1', title: 'Inloggning långsam', priority: 1, incidentManagerId: 'ivan' }) });
+  steps.push({
+    at: '08:30',
+    what: post(`${G}/incidents`, { id: 'p1', title: 'Inloggning långsam', priority: 1, incidentManagerId: 'ivan' }),
+  });
   for (const t of ['11:40', '13:35', '16:10']) steps.push({ at: t, what: post(`${G}/incidents/p1/updates`, { text: `Läget ${t}` }) });
   steps.push({ at: '18:30', what: post(`${G}/incidents/p1/updates`, { text: 'Löst', status: 'resolved' }) });
   // An extra DSL called at 10:40 for 10:50 (R5.1).
-  steps.push({ at: '10:40', what: post(`${G}/meetings`, { id: 'skrivare', forum: 'DSL', start: local('10:50'), durationMinutes: 20, reason: 'Utskrifter' }) });
+  steps.push({
+    at: '10:40',
+    what: post(`${G}/meetings`, { id: 'skrivare', forum: 'DSL', start: local('10:50'), durationMinutes: 20, reason: 'Utskrifter' }),
+  });
   // Half a minute past the minute, so a step falls between two ticks.
-  return steps.map((s) => ({ ...s, at: new Date(Date.parse(local(s.at)) + 30_000).toISOString() })).sort((a, b) => a.at.localeCompare(b.at));
+  return steps
+    .map((s) => ({ ...s, at: new Date(Date.parse(local(s.at)) + 30_000).toISOString() }))
+    .sort((a, b) => a.at.localeCompare(b.at));
 }
 
 let meetings: { id: string; forum: string; start: string; source: string }[] = [];
-const overviews: Record<string, { nextMeetings: Record<string, { id: string; inProgress: boolean } | null>; overdueReporters: { units: { unitId: string }[]; areas: { areaId: string }[]; dsl: { meetingId: string } | null } }> = {};
+const overviews: Record<
+  string,
+  {
+    nextMeetings: Record<string, { id: string; inProgress: boolean } | null>;
+    overdueReporters: { units: { unitId: string }[]; areas: { areaId: string }[]; dsl: { meetingId: string } | null };
+  }
+> = {};
 
 beforeAll(async () => {
   api = await startApi({ start: new Date(now).toISOString() });
@@ -113,14 +127,20 @@ describe('a rehearsal of day 0 on the simulated clock', () => {
   it('sent every reminder and agenda once, at the right minute, and nothing else', () => {
     const expected = [
       // R6.5: each agenda 10 minutes before.
-      ...meetings.filter((m) => m.source === 'schedule').map((m) => `${new Date(Date.parse(m.start) - 600_000).toISOString().slice(11, 16)} agenda:${m.id}`),
+      ...meetings
+        .filter((m) => m.source === 'schedule')
+        .map((m) => `${new Date(Date.parse(m.start) - 600_000).toISOString().slice(11, 16)} agenda:${m.id}`),
       // Called at 10:40 for 10:50: announced, and its agenda sent, by the call itself (issue 15 item 9).
       at('10:40', 'meetingCalled:dsl-extra-skrivare'),
       at('10:40', 'agenda:dsl-extra-skrivare'),
       // R4.4: before every DSL but the first, Cambio and Teknik are reminded 30 min ahead; Teknik is overdue 15 min ahead.
       ...DSL.slice(1).flatMap((d) => {
         const id = `dsl-2026-11-27T${d.replace(':', '')}`;
-        return [at(shift(d, -30), `areaReminder:${id}:cambio`), at(shift(d, -30), `areaReminder:${id}:teknik`), at(shift(d, -15), `areaOverdue:${id}:teknik`)];
+        return [
+          at(shift(d, -30), `areaReminder:${id}:cambio`),
+          at(shift(d, -30), `areaReminder:${id}:teknik`),
+          at(shift(d, -15), `areaOverdue:${id}:teknik`),
+        ];
       }),
       // R9.1: the P1 had no update since the previous DSL before 12, 14 and 16; the 16:10 update covers 18; resolved before 20.
       at('11:30', 'incidentReminder:dsl-2026-11-27T1200:p1'),
@@ -142,7 +162,10 @@ describe('a rehearsal of day 0 on the simulated clock', () => {
     ];
     // The P1 is announced when opened and when resolved (issue 15 item 1); the update's id is the server's.
     const lines = notifier.lines();
-    expect(lines.filter((l) => / incident(Opened|Closed):/.test(l)).map((l) => l.replace(/(incidentClosed:p1):.*/, '$1'))).toEqual([at('08:30', 'incidentOpened:p1'), at('18:30', 'incidentClosed:p1')]);
+    expect(lines.filter((l) => / incident(Opened|Closed):/.test(l)).map((l) => l.replace(/(incidentClosed:p1):.*/, '$1'))).toEqual([
+      at('08:30', 'incidentOpened:p1'),
+      at('18:30', 'incidentClosed:p1'),
+    ]);
     expect(lines.filter((l) => !/ incident(Opened|Closed):/.test(l)).sort()).toEqual(expected.sort());
     expect(notifier.duplicates()).toEqual([]);
   });
@@ -153,7 +176,10 @@ describe('a rehearsal of day 0 on the simulated clock', () => {
     const results = await app.tick!.runCalendarTick(services, { instance: 'by-hand' });
     expect(results.flatMap((r) => r.ran)).toEqual([]);
     // Even from an instance whose cursor is hours behind: every action is already claimed.
-    await services.repo.saveTickCursor({ goLiveId: 'vag-1', at: local('07:00'), updatedAt: local('07:00') }, (await services.repo.getTickCursor('vag-1'))!.etag);
+    await services.repo.saveTickCursor(
+      { goLiveId: 'vag-1', at: local('07:00'), updatedAt: local('07:00') },
+      (await services.repo.getTickCursor('vag-1'))!.etag,
+    );
     const again = await app.tick!.runCalendarTick(services, { instance: 'behind' });
     expect(again.flatMap((r) => r.ran)).toEqual([]);
     expect(again.flatMap((r) => r.alreadyDone).length).toBeGreaterThan(30);

@@ -23,9 +23,27 @@ const hours = (from: number, to: number, step: number, minute = '00'): string[] 
 
 /** R5, day by day (day 0 … day 7), local start times. */
 const R5: Record<Forum, string[][]> = {
-  DSL: [hours(8, 20, 2), hours(7, 21, 1), hours(7, 21, 1), hours(7, 21, 1), hours(8, 18, 2), ['09:00', '15:00'], ['09:00', '15:00'], ['09:00', '15:00']],
+  DSL: [
+    hours(8, 20, 2),
+    hours(7, 21, 1),
+    hours(7, 21, 1),
+    hours(7, 21, 1),
+    hours(8, 18, 2),
+    ['09:00', '15:00'],
+    ['09:00', '15:00'],
+    ['09:00', '15:00'],
+  ],
   // "[:30 before DSL]" on days 1–4: one CSL 30 minutes before each DSL of the day.
-  CSL: [['07:30', '13:30'], hours(6, 20, 1, '30'), hours(6, 20, 1, '30'), hours(6, 20, 1, '30'), hours(7, 17, 2, '30'), ['08:30', '14:30'], ['08:30', '14:30'], ['08:30', '14:30']],
+  CSL: [
+    ['07:30', '13:30'],
+    hours(6, 20, 1, '30'),
+    hours(6, 20, 1, '30'),
+    hours(6, 20, 1, '30'),
+    hours(7, 17, 2, '30'),
+    ['08:30', '14:30'],
+    ['08:30', '14:30'],
+    ['08:30', '14:30'],
+  ],
   LGV: [['08:00', '12:00', '16:00'], hours(8, 20, 2), hours(8, 20, 2), hours(8, 20, 2), ['08:00', '12:00', '16:00'], [], [], []],
 };
 const DURATION: Record<Forum, number> = { DSL: 30, CSL: 30, LGV: 45 };
@@ -46,7 +64,11 @@ function pinWeek(startDate: string, offsetOf: (date: string) => number): void {
     for (const forum of FORUMS) {
       const ms = meetings.filter((m) => m.forum === forum);
       expect({ day, forum, local: ms.map((m) => m.localStart) }).toEqual({ day, forum, local: R5[forum][day]!.map((t) => `${date}T${t}`) });
-      expect({ day, forum, utc: ms.map((m) => m.start) }).toEqual({ day, forum, utc: R5[forum][day]!.map((t) => utc(date, t, offsetOf(date))) });
+      expect({ day, forum, utc: ms.map((m) => m.start) }).toEqual({
+        day,
+        forum,
+        utc: R5[forum][day]!.map((t) => utc(date, t, offsetOf(date))),
+      });
       for (const m of ms) {
         expect(Date.parse(m.end) - Date.parse(m.start)).toBe(DURATION[forum] * 60_000); // R5.3
         expect(m.id).toBe(`${forum.toLowerCase()}-${m.localStart.replace(':', '')}`);
@@ -65,7 +87,11 @@ describe('the default schedule of R5 over a whole go-live week', () => {
     pinWeek('2026-11-27', () => 1);
     // Spot checks written out in full.
     const g = goLive('2026-11-27');
-    expect(meetingById(g, 'dsl-2026-11-27T0800')).toMatchObject({ start: '2026-11-27T07:00:00.000Z', end: '2026-11-27T07:30:00.000Z', localEnd: '2026-11-27T08:30' });
+    expect(meetingById(g, 'dsl-2026-11-27T0800')).toMatchObject({
+      start: '2026-11-27T07:00:00.000Z',
+      end: '2026-11-27T07:30:00.000Z',
+      localEnd: '2026-11-27T08:30',
+    });
     expect(meetingById(g, 'lgv-2026-11-30T2000')).toMatchObject({ start: '2026-11-30T19:00:00.000Z', end: '2026-11-30T19:45:00.000Z' });
     expect(meetingById(g, 'csl-2026-12-04T1430')).toMatchObject({ start: '2026-12-04T13:30:00.000Z', day: 7 });
   });
@@ -90,7 +116,15 @@ describe('the default schedule of R5 over a whole go-live week', () => {
 
 describe('schedule format (R5)', () => {
   it('a local time that does not exist moves forward by the gap; one that exists twice is the later (standard time)', () => {
-    const schedules = { forums: { DSL: { durationMinutes: 30, participants: ['goLiveLead'], phases: [{ fromDay: 0, toDay: 7, cadence: { type: 'times', times: ['02:30'] } }] } } };
+    const schedules = {
+      forums: {
+        DSL: {
+          durationMinutes: 30,
+          participants: ['goLiveLead'],
+          phases: [{ fromDay: 0, toDay: 7, cadence: { type: 'times', times: ['02:30'] } }],
+        },
+      },
+    };
     const march = scheduledMeetingsOnDay(goLive('2026-03-27', { schedules }), 2).filter((m) => m.forum === 'DSL');
     expect(march.map((m) => [m.localStart, m.start])).toEqual([['2026-03-29T03:30', '2026-03-29T01:30:00.000Z']]);
     const october = scheduledMeetingsOnDay(goLive('2026-10-23', { schedules }), 2).filter((m) => m.forum === 'DSL');
@@ -123,13 +157,25 @@ describe('schedule format (R5)', () => {
     const s = Schedules.parse({ forums: { CSL: { durationMinutes: 20, participants: ['cslChair'], phases: [] } } });
     expect(s.forums.CSL.phases).toEqual([]);
     expect(s.forums.DSL.phases).toHaveLength(4);
-    expect(s.reminders).toMatchObject({ areaReminderMinutesBefore: 30, areaDeadlineMinutesBefore: 15, agendaMinutesBefore: 10, checkpointFromDay: 0, checkpointToDay: 7 });
+    expect(s.reminders).toMatchObject({
+      areaReminderMinutesBefore: 30,
+      areaDeadlineMinutesBefore: 15,
+      agendaMinutesBefore: 10,
+      checkpointFromDay: 0,
+      checkpointToDay: 7,
+    });
   });
 
   it('refuses bad schedules, naming the field', () => {
     const bad = (forums: unknown) => Schedules.safeParse({ forums }).error?.issues.map((i) => `${i.path.join('.')}`);
-    const phase = (cadence: unknown, extra = {}) => ({ durationMinutes: 30, participants: ['goLiveLead'], phases: [{ fromDay: 0, toDay: 1, cadence, ...extra }] });
-    expect(bad({ DSL: phase({ type: 'every', everyMinutes: 60, from: '20:00', to: '08:00' }) })).toEqual(['forums.DSL.phases.0.cadence.to']);
+    const phase = (cadence: unknown, extra = {}) => ({
+      durationMinutes: 30,
+      participants: ['goLiveLead'],
+      phases: [{ fromDay: 0, toDay: 1, cadence, ...extra }],
+    });
+    expect(bad({ DSL: phase({ type: 'every', everyMinutes: 60, from: '20:00', to: '08:00' }) })).toEqual([
+      'forums.DSL.phases.0.cadence.to',
+    ]);
     expect(bad({ DSL: phase({ type: 'times', times: ['25:00'] }) })).toEqual(['forums.DSL.phases.0.cadence.times.0']);
     // DSL before itself — which also leaves the default CSL ("before DSL") hanging on a relative schedule.
     expect(bad({ DSL: phase({ type: 'before', forum: 'DSL', minutesBefore: 30 }) })).toEqual([
@@ -150,14 +196,30 @@ describe('schedule edits change future meetings only (R5.2)', () => {
   // On day 1 at 10:05 local (09:05Z) CSL is changed to meet only at fixed times, 45 minutes long.
   const edit = '2026-11-28T09:05:00.000Z';
   const newSchedules = Schedules.parse({
-    forums: { CSL: { durationMinutes: 45, participants: ['cslChair'], phases: [{ fromDay: 1, toDay: 3, cadence: { type: 'times', times: ['09:30', '12:00', '16:00'] } }] } },
+    forums: {
+      CSL: {
+        durationMinutes: 45,
+        participants: ['cslChair'],
+        phases: [{ fromDay: 1, toDay: 3, cadence: { type: 'times', times: ['09:30', '12:00', '16:00'] } }],
+      },
+    },
   });
-  const history = nextScheduleHistory({ ...base, scheduleHistory: [{ effectiveFrom: created, schedules: base.schedules }] }, newSchedules, edit);
+  const history = nextScheduleHistory(
+    { ...base, scheduleHistory: [{ effectiveFrom: created, schedules: base.schedules }] },
+    newSchedules,
+    edit,
+  );
   const edited: GoLive = { ...base, schedules: newSchedules, scheduleHistory: history };
 
   it('keeps unchanged schedules as one version, and adds a version in force from the write', () => {
     expect(nextScheduleHistory(undefined, base.schedules, created)).toEqual([{ effectiveFrom: created, schedules: base.schedules }]);
-    expect(nextScheduleHistory({ ...base, scheduleHistory: [{ effectiveFrom: created, schedules: base.schedules }] }, structuredClone(base.schedules), edit)).toHaveLength(1);
+    expect(
+      nextScheduleHistory(
+        { ...base, scheduleHistory: [{ effectiveFrom: created, schedules: base.schedules }] },
+        structuredClone(base.schedules),
+        edit,
+      ),
+    ).toHaveLength(1);
     expect(history.map((v) => v.effectiveFrom)).toEqual([created, edit]);
   });
 
@@ -176,9 +238,15 @@ describe('schedule edits change future meetings only (R5.2)', () => {
     expect(csl.find((m) => m.localStart.endsWith('12:00'))).toMatchObject({ participantRoles: ['cslChair'], knownSince: edit });
     expect(csl.find((m) => m.localStart.endsWith('09:30'))?.knownSince).toBeUndefined();
     // Other forums and other days are untouched; the whole of day 0 is history.
-    expect(scheduledMeetingsOnDay(edited, 1).filter((m) => m.forum === 'DSL')).toEqual(scheduledMeetingsOnDay(base, 1).filter((m) => m.forum === 'DSL'));
+    expect(scheduledMeetingsOnDay(edited, 1).filter((m) => m.forum === 'DSL')).toEqual(
+      scheduledMeetingsOnDay(base, 1).filter((m) => m.forum === 'DSL'),
+    );
     expect(scheduledMeetingsOnDay(edited, 0)).toEqual(scheduledMeetingsOnDay(base, 0));
-    expect(scheduledMeetingsOnDay(edited, 2).filter((m) => m.forum === 'CSL').map((m) => m.localStart.slice(11))).toEqual(['09:30', '12:00', '16:00']);
+    expect(
+      scheduledMeetingsOnDay(edited, 2)
+        .filter((m) => m.forum === 'CSL')
+        .map((m) => m.localStart.slice(11)),
+    ).toEqual(['09:30', '12:00', '16:00']);
   });
 });
 
@@ -196,13 +264,26 @@ describe('meetings: lookups the reminders, agendas and the escalation engine use
   });
 
   it('ad-hoc meetings (R5.1) merge in by start and count as next/previous', () => {
-    const extra = makeAdHocMeeting({ goLiveId: 'g', id: 'dsl-extra-1', start: '2026-11-27T07:40:00.000Z', end: '2026-11-27T08:00:00.000Z' });
+    const extra = makeAdHocMeeting({
+      goLiveId: 'g',
+      id: 'dsl-extra-1',
+      start: '2026-11-27T07:40:00.000Z',
+      end: '2026-11-27T08:00:00.000Z',
+    });
     const list = meetingsBetween(g, at('2026-11-27T07:00:00Z'), at('2026-11-27T09:00:00Z'), { adHoc: [extra] });
     // [07:00Z, 09:00Z): DSL and LGV at 08:00 local, the extra DSL at 08:40; DSL 10:00 local (09:00Z) is outside.
-    expect(list.map((m) => `${m.id}:${m.source}`)).toEqual(['dsl-2026-11-27T0800:schedule', 'lgv-2026-11-27T0800:schedule', 'dsl-extra-1:adHoc']);
+    expect(list.map((m) => `${m.id}:${m.source}`)).toEqual([
+      'dsl-2026-11-27T0800:schedule',
+      'lgv-2026-11-27T0800:schedule',
+      'dsl-extra-1:adHoc',
+    ]);
     expect(previousMeeting(g, 'DSL', at('2026-11-27T09:00:00Z'), { adHoc: [extra] })?.id).toBe('dsl-extra-1');
     expect(previousMeeting(g, 'DSL', at('2026-11-27T09:00:00Z'), { adHoc: [extra], scheduledOnly: true })?.id).toBe('dsl-2026-11-27T0800');
-    expect(meetingById(g, 'dsl-extra-1', [extra])).toMatchObject({ source: 'adHoc', knownSince: extra.createdAt, localStart: '2026-11-27T08:40' });
+    expect(meetingById(g, 'dsl-extra-1', [extra])).toMatchObject({
+      source: 'adHoc',
+      knownSince: extra.createdAt,
+      localStart: '2026-11-27T08:40',
+    });
   });
 
   it('the same input gives the same ids; an unknown id gives nothing', () => {

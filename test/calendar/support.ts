@@ -48,15 +48,36 @@ export function calendarOrg(extra: Partial<Record<keyof GoLiveInput, unknown>> =
     name: 'Våg 1 – kalender',
     startDate: '2026-11-27',
     forvaltningar: [
-      { id: 'sjukhuset', name: 'Sjukhuset', fvisLeadId: 'frida', units: [{ id: 'akuten', name: 'Akuten' }, { id: 'avd-12', name: 'Avdelning 12' }] },
-      { id: 'primarvarden', name: 'Primärvården', units: [{ id: 'vc-norr', name: 'VC Norr' }, { id: 'vc-soder', name: 'VC Söder' }] },
+      {
+        id: 'sjukhuset',
+        name: 'Sjukhuset',
+        fvisLeadId: 'frida',
+        units: [
+          { id: 'akuten', name: 'Akuten' },
+          { id: 'avd-12', name: 'Avdelning 12' },
+        ],
+      },
+      {
+        id: 'primarvarden',
+        name: 'Primärvården',
+        units: [
+          { id: 'vc-norr', name: 'VC Norr' },
+          { id: 'vc-soder', name: 'VC Söder' },
+        ],
+      },
     ],
     people: [
       { id: 'anna', name: 'Anna Ledare', email: 'anna@example.org', roles: ['goLiveLead'] },
       { id: 'karl', name: 'Karl Koordinator', email: 'karl@example.org', roles: ['goLiveCoordinator'] },
       { id: 'omar', name: 'Omar', email: 'omar@example.org', roles: ['areaCoordinator'], areaIds: ['teknik'] },
       { id: 'sara', name: 'Sara', email: 'sara@example.org', roles: ['areaCoordinator'], areaIds: ['support'] },
-      { id: 'cecilia', name: 'Cecilia', email: 'cecilia@example.org', roles: ['areaCoordinator'], areaIds: ['cosmic', 'cosmic-konfiguration'] },
+      {
+        id: 'cecilia',
+        name: 'Cecilia',
+        email: 'cecilia@example.org',
+        roles: ['areaCoordinator'],
+        areaIds: ['cosmic', 'cosmic-konfiguration'],
+      },
       { id: 'bengt', name: 'Bengt', email: 'bengt@example.org', roles: ['areaCoordinator'], areaIds: ['behorigheter', 'cambio'] },
       { id: 'ivan', name: 'Ivan IM', email: 'ivan@example.org', roles: ['incidentManager'] },
       { id: 'rut', name: 'Rut Rapportör', email: 'rut@example.org', roles: ['unitReporter'], unitIds: ['akuten', 'avd-12'] },

@@ -81,8 +81,14 @@ async function world(file = tempFile(), notifier = new RecordingNotifier(), seed
 /** Reports and incidents of the morning of day 0 (times UTC; local = UTC+1). */
 function morning(w: World): Event[] {
   const s = { repo: w.repo, clock: w.clock };
-  const unit = (unitId: string, at: string): Event => ({ at, fn: () => submitUnitReport(s, { goLiveId: G, unitId, input: { colour: 'green', explanation: 'OK' } }) });
-  const area = (areaId: string, at: string): Event => ({ at, fn: () => submitAreaReport(s, { goLiveId: G, areaId, input: { summary: 'Lugnt', problems: [] } }) });
+  const unit = (unitId: string, at: string): Event => ({
+    at,
+    fn: () => submitUnitReport(s, { goLiveId: G, unitId, input: { colour: 'green', explanation: 'OK' } }),
+  });
+  const area = (areaId: string, at: string): Event => ({
+    at,
+    fn: () => submitAreaReport(s, { goLiveId: G, areaId, input: { summary: 'Lugnt', problems: [] } }),
+  });
   const incident = (id: string, priority: number, at: string): Event => ({
     at,
     fn: () => createIncident(s, { goLiveId: G, input: { id, title: `Incident ${id}`, priority, incidentManagerId: 'ivan', areaIds: [] } }),
@@ -147,12 +153,29 @@ describe('one tick a minute through the morning of day 0', () => {
     expect(by('areaOverdue:dsl-2026-11-27T0800:support').recipients).toEqual({ personIds: ['sara'], roles: ['goLiveCoordinator'] });
     expect(by('incidentReminder:dsl-2026-11-27T1000:inc-p1').recipients).toEqual({ personIds: ['ivan'] });
     const agenda = by('agenda:dsl-2026-11-27T0800');
-    expect(agenda).toMatchObject({ kind: 'agenda', recipients: { roles: ['goLiveLead', 'goLiveCoordinator', 'programmeManager', 'areaCoordinator', 'incidentManager'], forums: ['DSL'] } });
+    expect(agenda).toMatchObject({
+      kind: 'agenda',
+      recipients: { roles: ['goLiveLead', 'goLiveCoordinator', 'programmeManager', 'areaCoordinator', 'incidentManager'], forums: ['DSL'] },
+    });
     // The kind's label ("Dagordning") leads the rendered subject; the sender's part does not repeat it (issue 15 item 5).
     expect(agenda.subject).toEqual({ sv: 'DSL kl. 08:00', en: 'DSL at 08:00' });
     const shape = agenda.data!.agenda as { title: string; sections: { title: string; items: string[] }[] };
     expect(shape.title).toBe('DSL – Driftsättningsledningen – dagordning 2026-11-27 08:00');
-    expect(shape.sections.map((s) => s.title.split(' ')[0])).toEqual(['Leveransområdenas', 'Incidenter', '1.', '2.', '3.', '4.', '5.', '6.', '7.', '8.', '9.', '10.', '11.']);
+    expect(shape.sections.map((s) => s.title.split(' ')[0])).toEqual([
+      'Leveransområdenas',
+      'Incidenter',
+      '1.',
+      '2.',
+      '3.',
+      '4.',
+      '5.',
+      '6.',
+      '7.',
+      '8.',
+      '9.',
+      '10.',
+      '11.',
+    ]);
   });
 
   it('a repeated tick at the same minute, or the next, sends nothing again', async () => {
@@ -179,7 +202,10 @@ describe('one tick a minute through the morning of day 0', () => {
       '08:45 areaDeadline:dsl-2026-11-27T1000',
       '08:50 agenda:dsl-2026-11-27T1000',
     ]);
-    expect(records.find((r) => r.actionId === 'unitCheckpoint:2026-11-27T0900')).toMatchObject({ notificationCount: 4, completedAt: '2026-11-27T08:00:00.000Z' });
+    expect(records.find((r) => r.actionId === 'unitCheckpoint:2026-11-27T0900')).toMatchObject({
+      notificationCount: 4,
+      completedAt: '2026-11-27T08:00:00.000Z',
+    });
     expect((await w.repo.getTickCursor(G))?.value.at).toBe('2026-11-27T09:01:00.000Z');
   });
 });
@@ -190,11 +216,18 @@ describe('a late, a doubled and an interrupted tick', () => {
     await w.tick('2026-11-27T06:29:00.000Z');
     const [r] = await w.tick('2026-11-27T06:47:00.000Z');
     // The reminder (06:30) was useful until the deadline (06:45); the deadline notice still is, until the meeting.
-    expect(r).toMatchObject({ ran: ['incidentReminder:dsl-2026-11-27T0800', 'areaDeadline:dsl-2026-11-27T0800'], skipped: ['areaReminder:dsl-2026-11-27T0800'] });
+    expect(r).toMatchObject({
+      ran: ['incidentReminder:dsl-2026-11-27T0800', 'areaDeadline:dsl-2026-11-27T0800'],
+      skipped: ['areaReminder:dsl-2026-11-27T0800'],
+    });
     // (No area has reported in this store.)
-    expect(w.notifier.lines()).toEqual(areas('06:47 areaOverdue:dsl-2026-11-27T0800', ['cosmic', 'cosmic-konfiguration', 'support', 'cambio', 'behorigheter', 'teknik']));
+    expect(w.notifier.lines()).toEqual(
+      areas('06:47 areaOverdue:dsl-2026-11-27T0800', ['cosmic', 'cosmic-konfiguration', 'support', 'cambio', 'behorigheter', 'teknik']),
+    );
     const skipped = await w.repo.listDispatches(G, { from: '2026-11-27T06:00:00.000Z', to: '2026-11-27T07:00:00.000Z' });
-    expect(skipped.filter((d) => d.state === 'skipped')).toEqual([expect.objectContaining({ actionId: 'areaReminder:dsl-2026-11-27T0800', reason: 'expired', completedAt: '2026-11-27T06:47:00.000Z' })]);
+    expect(skipped.filter((d) => d.state === 'skipped')).toEqual([
+      expect.objectContaining({ actionId: 'areaReminder:dsl-2026-11-27T0800', reason: 'expired', completedAt: '2026-11-27T06:47:00.000Z' }),
+    ]);
     await w.repo.close();
   });
 
@@ -275,7 +308,14 @@ describe('a late, a doubled and an interrupted tick', () => {
     await w.tick('2026-11-27T06:19:00.000Z');
     // Another instance claimed the agenda at 06:19:30 and died before sending.
     await w.repo.claimDispatch(
-      makeDispatch({ goLiveId: G, actionId: 'agenda:csl-2026-11-27T0730', meetingId: 'csl-2026-11-27T0730', dueAt: '2026-11-27T06:20:00.000Z', usefulUntil: '2026-11-27T07:00:00.000Z', claimedAt: '2026-11-27T06:19:30.000Z' }),
+      makeDispatch({
+        goLiveId: G,
+        actionId: 'agenda:csl-2026-11-27T0730',
+        meetingId: 'csl-2026-11-27T0730',
+        dueAt: '2026-11-27T06:20:00.000Z',
+        usefulUntil: '2026-11-27T07:00:00.000Z',
+        claimedAt: '2026-11-27T06:19:30.000Z',
+      }),
     );
     expect((await w.tick('2026-11-27T06:20:00.000Z'))[0]!.inProgress).toEqual(['agenda:csl-2026-11-27T0730']);
     expect((await w.tick('2026-11-27T06:21:00.000Z'))[0]!.inProgress).toEqual(['agenda:csl-2026-11-27T0730']);
@@ -292,7 +332,14 @@ describe('a late, a doubled and an interrupted tick', () => {
     const w = await world();
     await w.tick('2026-11-27T06:19:00.000Z');
     await w.repo.claimDispatch(
-      makeDispatch({ goLiveId: G, actionId: 'agenda:csl-2026-11-27T0730', meetingId: 'csl-2026-11-27T0730', dueAt: '2026-11-27T06:20:00.000Z', usefulUntil: '2026-11-27T07:00:00.000Z', claimedAt: '2026-11-27T06:19:30.000Z' }),
+      makeDispatch({
+        goLiveId: G,
+        actionId: 'agenda:csl-2026-11-27T0730',
+        meetingId: 'csl-2026-11-27T0730',
+        dueAt: '2026-11-27T06:20:00.000Z',
+        usefulUntil: '2026-11-27T07:00:00.000Z',
+        claimedAt: '2026-11-27T06:19:30.000Z',
+      }),
     );
     await w.tick('2026-11-27T06:20:00.000Z');
     // The host is down until after the meeting ended.
@@ -308,11 +355,20 @@ describe('after a pause (host down for hours) the tick catches up without floodi
   it('sends only what is still useful, records one skipped dispatch per action it did not send', async () => {
     const w = await world();
     const events = morning(w);
-    await w.run('2026-11-27T04:01:00.000Z', '2026-11-27T07:00:00.000Z', events.filter((e) => e.at <= '2026-11-27T07:00:00.000Z'));
+    await w.run(
+      '2026-11-27T04:01:00.000Z',
+      '2026-11-27T07:00:00.000Z',
+      events.filter((e) => e.at <= '2026-11-27T07:00:00.000Z'),
+    );
     // The API keeps taking reports while the timer host is down.
     for (const e of events.filter((x) => x.at > '2026-11-27T07:00:00.000Z')) await w.at(e.at, e.fn);
     // Down from 08:00 to 13:35 local. VC Norr reports at 12:10 local, after the 12:00 check point.
-    await w.at('2026-11-27T11:10:00.000Z', () => submitUnitReport({ repo: w.repo, clock: w.clock }, { goLiveId: G, unitId: 'vc-norr', input: { colour: 'yellow', explanation: 'Långsamt' } }));
+    await w.at('2026-11-27T11:10:00.000Z', () =>
+      submitUnitReport(
+        { repo: w.repo, clock: w.clock },
+        { goLiveId: G, unitId: 'vc-norr', input: { colour: 'yellow', explanation: 'Långsamt' } },
+      ),
+    );
     const [r] = await w.tick('2026-11-27T12:35:00.000Z');
     expect(r!.skipped).toEqual([
       'unitCheckpoint:2026-11-27T0900', // useful until the next check point, 12:00
@@ -326,16 +382,29 @@ describe('after a pause (host down for hours) the tick catches up without floodi
       'agenda:dsl-2026-11-27T1200',
       'agenda:lgv-2026-11-27T1200',
     ]);
-    expect(r!.ran).toEqual(['unitCheckpoint:2026-11-27T1200', 'agenda:csl-2026-11-27T1330', 'areaReminder:dsl-2026-11-27T1400', 'incidentReminder:dsl-2026-11-27T1400']);
+    expect(r!.ran).toEqual([
+      'unitCheckpoint:2026-11-27T1200',
+      'agenda:csl-2026-11-27T1330',
+      'areaReminder:dsl-2026-11-27T1400',
+      'incidentReminder:dsl-2026-11-27T1400',
+    ]);
     // Only the latest check point's reminders (12:00, window 09–12): VC Norr reported after it, so it is not reminded.
     const late = w.notifier.lines().filter((l) => l.startsWith('12:35'));
-    expect(late.filter((l) => l.includes('unitOverdue:'))).toEqual(['12:35 unitOverdue:2026-11-27T1200:akuten', '12:35 unitOverdue:2026-11-27T1200:avd-12']);
+    expect(late.filter((l) => l.includes('unitOverdue:'))).toEqual([
+      '12:35 unitOverdue:2026-11-27T1200:akuten',
+      '12:35 unitOverdue:2026-11-27T1200:avd-12',
+    ]);
     expect(late.filter((l) => l.includes('agenda:'))).toEqual(['12:35 agenda:csl-2026-11-27T1330']);
     // Since the previous DSL (12:00 local) no area has reported, and both P1 and P2 lack an update.
-    expect(late.filter((l) => l.includes('incidentReminder'))).toEqual(['12:35 incidentReminder:dsl-2026-11-27T1400:inc-p1', '12:35 incidentReminder:dsl-2026-11-27T1400:inc-p2']);
+    expect(late.filter((l) => l.includes('incidentReminder'))).toEqual([
+      '12:35 incidentReminder:dsl-2026-11-27T1400:inc-p1',
+      '12:35 incidentReminder:dsl-2026-11-27T1400:inc-p2',
+    ]);
     expect(late.filter((l) => l.includes('areaReminder'))).toHaveLength(6);
     expect(w.notifier.duplicates()).toEqual([]);
-    const skipped = (await w.repo.listDispatches(G, { from: '2026-11-27T00:00:00.000Z', to: '2026-11-28T00:00:00.000Z' })).filter((d) => d.state === 'skipped');
+    const skipped = (await w.repo.listDispatches(G, { from: '2026-11-27T00:00:00.000Z', to: '2026-11-28T00:00:00.000Z' })).filter(
+      (d) => d.state === 'skipped',
+    );
     expect(skipped).toHaveLength(10);
     for (const d of skipped) expect(d).toMatchObject({ reason: 'expired', claimedAt: '2026-11-27T12:35:00.000Z' });
     await w.repo.close();
@@ -347,7 +416,10 @@ describe('meetings that appear late still get their agenda (R5.1, R5.2)', () => 
     const w = await world();
     await w.tick('2026-11-27T09:00:00.000Z');
     const m = await w.at('2026-11-27T09:00:20.000Z', () =>
-      createAdHocMeeting({ repo: w.repo, clock: w.clock }, { goLiveId: G, input: { id: 'inloggning', forum: 'DSL', start: '2026-11-27T09:03:00.000Z', reason: 'Inloggningen ligger nere' } }),
+      createAdHocMeeting(
+        { repo: w.repo, clock: w.clock },
+        { goLiveId: G, input: { id: 'inloggning', forum: 'DSL', start: '2026-11-27T09:03:00.000Z', reason: 'Inloggningen ligger nere' } },
+      ),
     );
     expect(m.value.id).toBe('dsl-extra-inloggning');
     await w.run('2026-11-27T09:01:00.000Z', '2026-11-27T09:40:00.000Z');

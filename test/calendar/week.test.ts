@@ -18,7 +18,10 @@ type Section = { key: string; items: { text: string; details?: string[]; ref?: {
 function org() {
   const o = calendarOrg();
   // Primärvården has no CSL representative this week; an ITD manager joins.
-  o.people = [...o.people.filter((p) => p.id !== 'peter'), { id: 'ida', name: 'Ida ITD', email: 'ida@example.org', roles: ['itdManager'], areaIds: [], unitIds: [] }];
+  o.people = [
+    ...o.people.filter((p) => p.id !== 'peter'),
+    { id: 'ida', name: 'Ida ITD', email: 'ida@example.org', roles: ['itdManager'], areaIds: [], unitIds: [] },
+  ];
   return o;
 }
 
@@ -52,7 +55,17 @@ describe('Friday, day 0', () => {
         `${G}/areas/teknik/reports`,
         {
           summary: 'Utskrifter strular',
-          problems: [{ title: 'Remissutskrift', size: 'stor', situation: { facts: 'Tre kliniker kan inte skriva ut', assumptions: 'Drivrutinen' }, actions: 'Ny drivrutin testas', obstacles: 'Behöver fler tekniker', ideas: 'Support hjälper', sdReferences: ['SD-1042'] }],
+          problems: [
+            {
+              title: 'Remissutskrift',
+              size: 'stor',
+              situation: { facts: 'Tre kliniker kan inte skriva ut', assumptions: 'Drivrutinen' },
+              actions: 'Ny drivrutin testas',
+              obstacles: 'Behöver fler tekniker',
+              ideas: 'Support hjälper',
+              sdReferences: ['SD-1042'],
+            },
+          ],
           runSchedule: 'Labbintegrationen flyttas till 14:00',
           toCommunicate: 'Skriv ut remisser från avdelningens skrivare',
         },
@@ -60,22 +73,71 @@ describe('Friday, day 0', () => {
       ),
       201,
     );
-    ok(await api.post(`${G}/areas/cosmic/reports`, { summary: 'Stabilt', problems: [], greenReflections: 'Akuten jobbar helt i Cosmic' }, as('cecilia')), 201);
+    ok(
+      await api.post(
+        `${G}/areas/cosmic/reports`,
+        { summary: 'Stabilt', problems: [], greenReflections: 'Akuten jobbar helt i Cosmic' },
+        as('cecilia'),
+      ),
+      201,
+    );
     await at(api, now, local('11-27', '06:30'));
     ok(await api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'Läkemedelslistan långsam' }, as('rut')), 201);
     // 07:00 CSL notes its assessment of Sjukhuset (R11.1) and raises a need to DSL (R11.2).
     await at(api, now, local('11-27', '07:00'));
-    ok(await api.post(`${G}/forvaltningar/sjukhuset/assessments`, { text: 'Akuten klarar sig men är sårbar vid skiftbyte', agreedWith: 'Sjukhusets införandeledning' }, as('frida')), 201);
-    ok(await api.post(`${G}/challenges`, { id: 'akuten-team', title: 'Akuten behöver stöd', colour: 'röd', areaId: 'verksamhetens-inforande', needFromOthers: 'Två superanvändare', needsTeam: true }, as('frida')), 202);
+    ok(
+      await api.post(
+        `${G}/forvaltningar/sjukhuset/assessments`,
+        { text: 'Akuten klarar sig men är sårbar vid skiftbyte', agreedWith: 'Sjukhusets införandeledning' },
+        as('frida'),
+      ),
+      201,
+    );
+    ok(
+      await api.post(
+        `${G}/challenges`,
+        {
+          id: 'akuten-team',
+          title: 'Akuten behöver stöd',
+          colour: 'röd',
+          areaId: 'verksamhetens-inforande',
+          needFromOthers: 'Två superanvändare',
+          needsTeam: true,
+        },
+        as('frida'),
+      ),
+      202,
+    );
     await at(api, now, local('11-27', '07:51'));
     seen.dsl0800 = await agenda(api, 'dsl-2026-11-27T0800');
     // 08:10, during the 08:00 LGV meeting: DSL triages (logged), the lead records a coordination decision,
     // and a case for LGV is due at the end of the *next* LGV meeting (R8.2).
     await at(api, now, local('11-27', '08:10'));
-    ok(await api.post(`${G}/challenges/akuten-team/triage`, { decision: 'startTeam', priority: 1, participants: ['Verksamhetens införande', 'Support'], note: 'Akuten först' }, as('anna')), 200);
+    ok(
+      await api.post(
+        `${G}/challenges/akuten-team/triage`,
+        { decision: 'startTeam', priority: 1, participants: ['Verksamhetens införande', 'Support'], note: 'Akuten först' },
+        as('anna'),
+      ),
+      200,
+    );
     await at(api, now, local('11-27', '08:11'));
-    ok(await api.post(`${G}/decisions`, { question: 'Gemensam jourlinje i natt?', decision: 'Ja, 22–07', rationale: 'Färre överlämningar', decidedBy: 'Anna Ledare' }, as('anna')), 201);
-    lgvDeadline = (ok(await api.post(`${G}/challenges/akuten-team/decision-requests`, { level: 'lgv', question: 'Extra personal till akuten?' }, as('anna')), 200)).json.pendingDecision.deadline;
+    ok(
+      await api.post(
+        `${G}/decisions`,
+        { question: 'Gemensam jourlinje i natt?', decision: 'Ja, 22–07', rationale: 'Färre överlämningar', decidedBy: 'Anna Ledare' },
+        as('anna'),
+      ),
+      201,
+    );
+    lgvDeadline = ok(
+      await api.post(
+        `${G}/challenges/akuten-team/decision-requests`,
+        { level: 'lgv', question: 'Extra personal till akuten?' },
+        as('anna'),
+      ),
+      200,
+    ).json.pendingDecision.deadline;
     const r = await api.post(`${G}/challenges/akuten-team/decisions`, { decision: 'Ja', rationale: 'r', decidedBy: 'Ida' }, as('ida'));
     refused = { status: r.status, detail: r.json.detail };
     log = (await api.get(`${G}/decisions`)).json.items;
@@ -105,7 +167,11 @@ describe('Friday, day 0', () => {
   });
 
   it('item 4: CSL’s assessment reaches DSL point 10 and CSL’s round the table; stale and unrepresented are flagged', () => {
-    expect(texts(seen.dsl0800!, 'point10')).toContainEqual(expect.stringMatching(/^Sjukhuset – CSL:s bedömning \(Frida FVIS, 07:00, förankrad med Sjukhusets införandeledning\): Akuten klarar sig/));
+    expect(texts(seen.dsl0800!, 'point10')).toContainEqual(
+      expect.stringMatching(
+        /^Sjukhuset – CSL:s bedömning \(Frida FVIS, 07:00, förankrad med Sjukhusets införandeledning\): Akuten klarar sig/,
+      ),
+    );
     const sjukhuset = texts(seen.csl1330!, 'forvaltning:sjukhuset');
     expect(sjukhuset[0]).toMatch(/^CSL:s bedömning \(Frida FVIS, 07:00/);
     expect(sjukhuset).toContain('Inaktuell rapport: Akuten (gul 06:30)');
@@ -117,7 +183,10 @@ describe('Friday, day 0', () => {
       ['dsl', 'Starta tvärprofessionellt team, prioritet 1; deltar: Verksamhetens införande, Support'],
       ['coordination', 'Ja, 22–07'],
     ]);
-    expect(refused).toEqual({ status: 403, detail: 'Det här beslutet fattas av LGV-representant eller driftsättningsledare; din roll får inte registrera det.' });
+    expect(refused).toEqual({
+      status: 403,
+      detail: 'Det här beslutet fattas av LGV-representant eller driftsättningsledare; din roll får inte registrera det.',
+    });
   });
 
   it('items 5, 11: raised during the 08:00 LGV, the case is due at the end of the 12:00 LGV and listed once', () => {
@@ -134,7 +203,11 @@ describe('Wednesday, day 5: no LGV meeting remains', () => {
   it('item 11: an LGV case follows the next DSL (Thursday 09:00), not a clock through the night', async () => {
     api = await startApi({ start: local('12-02', '15:10') });
     expect((await api.put(G, org())).status).toBe(201);
-    await api.post(`${G}/challenges`, { id: 'sent', title: 'Sent ärende', colour: 'röd', areaId: 'teknik', needFromOthers: 'Beslut' }, as('omar'));
+    await api.post(
+      `${G}/challenges`,
+      { id: 'sent', title: 'Sent ärende', colour: 'röd', areaId: 'teknik', needFromOthers: 'Beslut' },
+      as('omar'),
+    );
     await api.post(`${G}/challenges/sent/triage`, { decision: 'wait' }, as('anna'));
     const r = await api.post(`${G}/challenges/sent/decision-requests`, { level: 'lgv', question: 'Stänga mottagningen?' }, as('anna'));
     expect(r.json.pendingDecision.deadline).toBe(local('12-03', '09:30'));

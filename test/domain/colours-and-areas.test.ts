@@ -64,7 +64,11 @@ describe('area report input (R4.3, R4.5)', () => {
   it('a red or yellow report carries the three preparation questions for each problem', () => {
     const r = AreaReportInput.safeParse({ summary: 'x', problems: [{ title: 'Skrivare', size: 'large' }] });
     expect(r.success).toBe(false);
-    expect(r.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['problems.0.actions', 'problems.0.obstacles', 'problems.0.situation']);
+    expect(r.error!.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'problems.0.actions',
+      'problems.0.obstacles',
+      'problems.0.situation',
+    ]);
   });
 
   it('a green report may log small problems without them', () => {

@@ -22,7 +22,10 @@ describe('reporting windows (R3.3)', () => {
   });
 
   it('spans from the first window start to the last check point', () => {
-    expect(daySpan('2026-11-27', goLive)).toEqual({ since: new Date('2026-11-27T05:00:00.000Z'), until: new Date('2026-11-27T17:00:00.000Z') });
+    expect(daySpan('2026-11-27', goLive)).toEqual({
+      since: new Date('2026-11-27T05:00:00.000Z'),
+      until: new Date('2026-11-27T17:00:00.000Z'),
+    });
   });
 
   it('takes the local date in the go-live zone', () => {

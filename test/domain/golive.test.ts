@@ -7,7 +7,13 @@ describe('go-live input (R2)', () => {
     const g = GoLiveInput.parse(base);
     expect(g.timeZone).toBe('Europe/Stockholm');
     expect(g.areas.map((a) => a.name)).toEqual(DEFAULT_AREAS.map((a) => a.name));
-    expect(g.reporting).toEqual({ dayStart: '06:00', dayEnd: '18:00', checkpoints: ['09:00', '12:00', '15:00', '18:00'], windowMinutes: 180, staleAfterMinutes: 180 });
+    expect(g.reporting).toEqual({
+      dayStart: '06:00',
+      dayEnd: '18:00',
+      checkpoints: ['09:00', '12:00', '15:00', '18:00'],
+      windowMinutes: 180,
+      staleAfterMinutes: 180,
+    });
   });
 
   it('refuses an unknown time zone and a bad date, naming the fields', () => {

@@ -9,7 +9,17 @@ const goLive: GoLive = {
   ...GoLiveInput.parse({
     name: 'G',
     startDate: '2026-11-27',
-    forvaltningar: [{ id: 'f', name: 'F', units: [{ id: 'u1', name: 'U1' }, { id: 'u2', name: 'U2' }, { id: 'u3', name: 'U3' }] }],
+    forvaltningar: [
+      {
+        id: 'f',
+        name: 'F',
+        units: [
+          { id: 'u1', name: 'U1' },
+          { id: 'u2', name: 'U2' },
+          { id: 'u3', name: 'U3' },
+        ],
+      },
+    ],
   }),
   createdAt: '2026-11-01T00:00:00.000Z',
   updatedAt: '2026-11-01T00:00:00.000Z',
@@ -59,7 +69,12 @@ describe('overview (R10.1, R3.3)', () => {
   const noon = new Date('2026-11-27T11:00:00Z');
 
   it('counts units per colour and marks missing ones', () => {
-    const o = buildOverview(noon, { goLive, unitStatuses: [status('u1', 'red', '2026-11-27T10:30:00.000Z')], areaStatuses: [], openIncidents: [] });
+    const o = buildOverview(noon, {
+      goLive,
+      unitStatuses: [status('u1', 'red', '2026-11-27T10:30:00.000Z')],
+      areaStatuses: [],
+      openIncidents: [],
+    });
     expect(o.units).toEqual({ total: 3, green: 0, yellow: 0, red: 1, missing: 2, stale: 0 });
     expect(o.forvaltningar[0]!.units.map((u) => [u.unitId, u.colour, u.missing])).toEqual([
       ['u1', 'red', false],
@@ -78,7 +93,12 @@ describe('overview (R10.1, R3.3)', () => {
 
   it('nothing is stale outside the reporting day', () => {
     const evening = new Date('2026-11-27T19:00:00Z'); // 20:00 local
-    const o = buildOverview(evening, { goLive, unitStatuses: [status('u1', 'green', '2026-11-27T06:00:00.000Z')], areaStatuses: [], openIncidents: [] });
+    const o = buildOverview(evening, {
+      goLive,
+      unitStatuses: [status('u1', 'green', '2026-11-27T06:00:00.000Z')],
+      areaStatuses: [],
+      openIncidents: [],
+    });
     expect(o.insideReportingDay).toBe(false);
     expect(o.units.stale).toBe(0);
   });
@@ -88,8 +108,27 @@ describe('overview (R10.1, R3.3)', () => {
       goLive,
       unitStatuses: [],
       areaStatuses: [
-        { goLiveId: 'g', areaId: 'teknik', colour: 'red', suggestedColour: 'red', summary: 's', reportedAt: '2026-11-27T10:00:00.000Z', reportId: 'a', previousColour: 'yellow', openProblems: 2 },
-        { goLiveId: 'g', areaId: 'support', colour: 'green', suggestedColour: 'green', summary: 's', reportedAt: '2026-11-27T10:00:00.000Z', reportId: 'b', openProblems: 0 },
+        {
+          goLiveId: 'g',
+          areaId: 'teknik',
+          colour: 'red',
+          suggestedColour: 'red',
+          summary: 's',
+          reportedAt: '2026-11-27T10:00:00.000Z',
+          reportId: 'a',
+          previousColour: 'yellow',
+          openProblems: 2,
+        },
+        {
+          goLiveId: 'g',
+          areaId: 'support',
+          colour: 'green',
+          suggestedColour: 'green',
+          summary: 's',
+          reportedAt: '2026-11-27T10:00:00.000Z',
+          reportId: 'b',
+          openProblems: 0,
+        },
       ],
       openIncidents: [],
     });

@@ -30,7 +30,26 @@ const date = (from: number, to: number) =>
     .map(({ y, m, d }) => ({ y, m, d: Math.min(d, daysIn(y, m)) }));
 
 /** Separators between the date part and the last four digits, as people and word processors write them. */
-const SEPARATORS = ['-', '-', '-', '', ' ', '\u2013', '\u2014', '\u2212', '\u2012', '\u2011', '\u00A0', '\u2009', '\u202F', ' - ', ' \u2013 ', '/', '.', '\uFF0D'];
+const SEPARATORS = [
+  '-',
+  '-',
+  '-',
+  '',
+  ' ',
+  '\u2013',
+  '\u2014',
+  '\u2212',
+  '\u2012',
+  '\u2011',
+  '\u00A0',
+  '\u2009',
+  '\u202F',
+  ' - ',
+  ' \u2013 ',
+  '/',
+  '.',
+  '\uFF0D',
+];
 
 const fullWidth = (s: string) => s.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
 
@@ -85,44 +104,83 @@ const hhmm = fc.record({ h: fc.integer({ min: 0, max: 23 }), m: fc.integer({ min
 /** Each family of texts that look like identity numbers and are not, as a go-live produces them. */
 const LOOKALIKES: Record<string, fc.Arbitrary<string>> = {
   'date and time stamps (YYYYMMDD HHMM, YYMMDD-HHMM …)': fc
-    .tuple(around, hhmm, fc.constantFrom(' ', '-', '', '_', ' kl ', 'T'), fc.boolean(), fc.constantFrom('Driftstopp', 'Loggat', 'Händelse', 'Backup klar', 'Omstart', 'Senaste synk', ''))
+    .tuple(
+      around,
+      hhmm,
+      fc.constantFrom(' ', '-', '', '_', ' kl ', 'T'),
+      fc.boolean(),
+      fc.constantFrom('Driftstopp', 'Loggat', 'Händelse', 'Backup klar', 'Omstart', 'Senaste synk', ''),
+    )
     .map(([d, t, sep, short, word]) => `${word} ${short ? ymd(d).slice(2) : ymd(d)}${sep}${t}`.trim()),
   'SD+ and incident case numbers': fc
     .tuple(around, digits(4), digits(2), digits(8), fc.integer({ min: 0, max: 4 }))
-    .map(([d, n4, n2, n8, k]) =>
-      [`SD-${ymd(d)}-${n4}`, `SD+ ärende ${ymd(d)}${n2}`, `SD${ymd(d).slice(2)}${n4}`, `Ärende ${ymd(d)}-${n4} är eskalerat`, `INC${n8.slice(0, 7)}`][k]!,
+    .map(
+      ([d, n4, n2, n8, k]) =>
+        [
+          `SD-${ymd(d)}-${n4}`,
+          `SD+ ärende ${ymd(d)}${n2}`,
+          `SD${ymd(d).slice(2)}${n4}`,
+          `Ärende ${ymd(d)}-${n4} är eskalerat`,
+          `INC${n8.slice(0, 7)}`,
+        ][k]!,
     ),
   'phone numbers': fc
-    .tuple(fc.constantFrom('070', '072', '073', '076', '079'), digits(7), digits(8), fc.integer({ min: 0, max: 5 }), fc.constantFrom('Ring ', 'Tel ', 'Kontakta Anna ', 'Jour: ', ''))
-    .map(([pre, n7, n8, k, word]) =>
-      word +
-      [
-        `${pre}-${n7.slice(0, 3)} ${n7.slice(3, 5)} ${n7.slice(5)}`,
-        `${pre}${n7}`,
-        `+46 ${pre.slice(1)} ${n7.slice(0, 3)} ${n7.slice(3, 5)} ${n7.slice(5)}`,
-        `08-${n8.slice(0, 3)} ${n8.slice(3, 5)} ${n8.slice(5, 7)}`,
-        `010-${n7.slice(0, 3)} ${n7.slice(3, 5)} ${n7.slice(5)}`,
-        `08${n8}`,
-      ][k]!,
+    .tuple(
+      fc.constantFrom('070', '072', '073', '076', '079'),
+      digits(7),
+      digits(8),
+      fc.integer({ min: 0, max: 5 }),
+      fc.constantFrom('Ring ', 'Tel ', 'Kontakta Anna ', 'Jour: ', ''),
+    )
+    .map(
+      ([pre, n7, n8, k, word]) =>
+        word +
+        [
+          `${pre}-${n7.slice(0, 3)} ${n7.slice(3, 5)} ${n7.slice(5)}`,
+          `${pre}${n7}`,
+          `+46 ${pre.slice(1)} ${n7.slice(0, 3)} ${n7.slice(3, 5)} ${n7.slice(5)}`,
+          `08-${n8.slice(0, 3)} ${n8.slice(3, 5)} ${n8.slice(5, 7)}`,
+          `010-${n7.slice(0, 3)} ${n7.slice(3, 5)} ${n7.slice(5)}`,
+          `08${n8}`,
+        ][k]!,
     ),
   'dates, times and periods': fc
     .tuple(around, hhmm, hhmm, fc.integer({ min: 0, max: 4 }))
-    .map(([d, a, b, k]) =>
-      [
-        `${d.y}-${pad(d.m)}-${pad(d.d)} ${a.slice(0, 2)}:${a.slice(2)}`,
-        `${pad(d.d)}/${pad(d.m)}/${d.y}`,
-        `${pad(d.d)}.${pad(d.m)}.${d.y} kl ${Number(a.slice(0, 2))}.${a.slice(2)}`,
-        `Kl ${a.slice(0, 2)}:${a.slice(2)}–${b.slice(0, 2)}:${b.slice(2)}, 3 enheter`,
-        `v.${Math.ceil(d.d / 7) + 44} ${d.y}`,
-      ][k]!,
+    .map(
+      ([d, a, b, k]) =>
+        [
+          `${d.y}-${pad(d.m)}-${pad(d.d)} ${a.slice(0, 2)}:${a.slice(2)}`,
+          `${pad(d.d)}/${pad(d.m)}/${d.y}`,
+          `${pad(d.d)}.${pad(d.m)}.${d.y} kl ${Number(a.slice(0, 2))}.${a.slice(2)}`,
+          `Kl ${a.slice(0, 2)}:${a.slice(2)}–${b.slice(0, 2)}:${b.slice(2)}, 3 enheter`,
+          `v.${Math.ceil(d.d / 7) + 44} ${d.y}`,
+        ][k]!,
     ),
   'order, invoice and serial numbers': fc
-    .tuple(digits(10), digits(12), fc.integer({ min: 0, max: 3 }), fc.constantFrom('Order', 'Faktura', 'Beställning', 'Serienummer', 'Lot', 'Artikel'))
-    .map(([n10, n12, k, word]) => [`${word} ${n10}`, `${word} ${n12}`, `${word}: ${n10.slice(0, 6)}-${n10.slice(6)}`, `${word} nr ${n10}`][k]!),
+    .tuple(
+      digits(10),
+      digits(12),
+      fc.integer({ min: 0, max: 3 }),
+      fc.constantFrom('Order', 'Faktura', 'Beställning', 'Serienummer', 'Lot', 'Artikel'),
+    )
+    .map(
+      ([n10, n12, k, word]) => [`${word} ${n10}`, `${word} ${n12}`, `${word}: ${n10.slice(0, 6)}-${n10.slice(6)}`, `${word} nr ${n10}`][k]!,
+    ),
   'versions, addresses, ids': fc
-    .tuple(around, digits(4), fc.array(fc.constantFrom(...'0123456789abcdef'), { minLength: 32, maxLength: 32 }), fc.integer({ min: 0, max: 3 }))
-    .map(([d, n4, hex, k]) =>
-      [`version ${d.y}.${pad(d.m)}.${pad(d.d)}.${n4}`, `10.${Number(n4.slice(0, 2))}.${Number(n4.slice(2))}.${d.d}`, `imp-${hex.join('')}`, `build ${ymd(d).slice(2)}.${n4}`][k]!,
+    .tuple(
+      around,
+      digits(4),
+      fc.array(fc.constantFrom(...'0123456789abcdef'), { minLength: 32, maxLength: 32 }),
+      fc.integer({ min: 0, max: 3 }),
+    )
+    .map(
+      ([d, n4, hex, k]) =>
+        [
+          `version ${d.y}.${pad(d.m)}.${pad(d.d)}.${n4}`,
+          `10.${Number(n4.slice(0, 2))}.${Number(n4.slice(2))}.${d.d}`,
+          `imp-${hex.join('')}`,
+          `build ${ymd(d).slice(2)}.${n4}`,
+        ][k]!,
     ),
 };
 
@@ -156,7 +214,12 @@ describe('the guard, measured on generated texts (fast-check, fixed seed)', () =
 
   it('refuses every real number in its usual forms (no exception applies to a hyphen or plus)', () => {
     const usual = fc
-      .record({ birth: date(1920, 2019), serial: fc.integer({ min: 0, max: 999 }), century: fc.boolean(), sep: fc.constantFrom('-', '+', '\u2013', ' - ') })
+      .record({
+        birth: date(1920, 2019),
+        serial: fc.integer({ min: 0, max: 999 }),
+        century: fc.boolean(),
+        sep: fc.constantFrom('-', '+', '\u2013', ' - '),
+      })
       .map(({ birth, serial, century, sep }) => {
         const yymmdd = `${pad(birth.y % 100)}${pad(birth.m)}${pad(birth.d)}`;
         return `${century ? Math.floor(birth.y / 100) : ''}${yymmdd}${sep}${pad(serial, 3)}${luhnDigit(yymmdd + pad(serial, 3))}`;
@@ -174,7 +237,9 @@ describe('the guard, measured on generated texts (fast-check, fixed seed)', () =
       const m = measure(arb, RUNS / 4, SEED);
       refused += m.refused;
       total += m.total;
-      lines.push(`  look-alikes refused, ${family}: ${m.refused} of ${m.total} (${pct(m)})${m.examples.length ? `, e.g. ${m.examples.map((e) => JSON.stringify(e)).join(', ')}` : ''}`);
+      lines.push(
+        `  look-alikes refused, ${family}: ${m.refused} of ${m.total} (${pct(m)})${m.examples.length ? `, e.g. ${m.examples.map((e) => JSON.stringify(e)).join(', ')}` : ''}`,
+      );
       expect(m.refused / m.total).toBeLessThanOrEqual(0.03);
     }
     lines.push(`  look-alikes refused, all families: ${refused} of ${total} (${((100 * refused) / total).toFixed(2)} %)`);

@@ -49,10 +49,16 @@ describe('personal identity numbers in free text (no patient data)', () => {
   });
 
   it('names the fields, never the values', () => {
-    expect(findPersonalIdentityNumbers({ title: 'ok', problems: [{ situation: { facts: 'pat 121212-1212' } }] })).toEqual(['problems.0.situation.facts']);
+    expect(findPersonalIdentityNumbers({ title: 'ok', problems: [{ situation: { facts: 'pat 121212-1212' } }] })).toEqual([
+      'problems.0.situation.facts',
+    ]);
   });
 
   it('looks at object keys and whole numbers too, and masks the digits of a key it names', () => {
-    expect(findPersonalIdentityNumbers({ count: 1212121212, map: { '121212-1212': { note: 'pat 121212-1212' } } }).sort()).toEqual(['count', 'map.######-####', 'map.######-####.note']);
+    expect(findPersonalIdentityNumbers({ count: 1212121212, map: { '121212-1212': { note: 'pat 121212-1212' } } }).sort()).toEqual([
+      'count',
+      'map.######-####',
+      'map.######-####.note',
+    ]);
   });
 });

@@ -42,6 +42,8 @@ describe('staleBefore (R3.3 once per overview)', () => {
   });
 
   it('is -Infinity when no reporting window holds that many minutes', () => {
-    expect(staleBefore(new Date('2026-11-30T06:00:00Z'), 10_000, tz, { dayStart: '06:00', dayEnd: '06:01' }, 30)).toBe(Number.NEGATIVE_INFINITY);
+    expect(staleBefore(new Date('2026-11-30T06:00:00Z'), 10_000, tz, { dayStart: '06:00', dayEnd: '06:01' }, 30)).toBe(
+      Number.NEGATIVE_INFINITY,
+    );
   });
 });

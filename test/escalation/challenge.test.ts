@@ -16,7 +16,15 @@ const m = (forum: MeetingSlot['forum'], start: string, minutes = 30): MeetingSlo
   end: new Date(Date.parse(`2026-11-28T${start}:00.000Z`) + minutes * 60_000).toISOString(),
 });
 // Saturday (day 1): DSL every hour, CSL :30 before, LGV every 2 h.
-const meetings: MeetingSlot[] = [m('DSL', '08:00'), m('DSL', '09:00'), m('DSL', '10:00'), m('CSL', '08:30'), m('CSL', '09:30'), m('LGV', '09:00', 45), m('LGV', '11:00', 45)];
+const meetings: MeetingSlot[] = [
+  m('DSL', '08:00'),
+  m('DSL', '09:00'),
+  m('DSL', '10:00'),
+  m('CSL', '08:30'),
+  m('CSL', '09:30'),
+  m('LGV', '09:00', 45),
+  m('LGV', '11:00', 45),
+];
 
 const base: Challenge = {
   id: 'c1',
@@ -38,7 +46,9 @@ const base: Challenge = {
   requestHash: 'h',
 };
 const at = (hhmm: string) => `2026-11-28T${hhmm}:00.000Z`;
-const triage = (c: Challenge, eventId = 'e-triage') => applyEvent(c, { type: 'triage', input: { decision: 'startTeam', participants: ['Teknik', 'Support'] } }, { eventId, now: at('09:10') }).challenge;
+const triage = (c: Challenge, eventId = 'e-triage') =>
+  applyEvent(c, { type: 'triage', input: { decision: 'startTeam', participants: ['Teknik', 'Support'] } }, { eventId, now: at('09:10') })
+    .challenge;
 
 describe('deadlines (R7.4, R8)', () => {
   it('triage is due by the end of the first DSL that starts after raising', () => {
@@ -85,7 +95,11 @@ describe('events (R7.2)', () => {
 
   it('a replayed event id changes nothing', () => {
     const c = triage(base);
-    const again = applyEvent(c, { type: 'triage', input: { decision: 'wait', participants: [] } }, { eventId: 'e-triage', now: at('09:40') });
+    const again = applyEvent(
+      c,
+      { type: 'triage', input: { decision: 'wait', participants: [] } },
+      { eventId: 'e-triage', now: at('09:40') },
+    );
     expect(again.effect).toEqual({ kind: 'none' });
     expect(again.challenge).toBe(c);
   });
@@ -101,20 +115,62 @@ describe('events (R7.2)', () => {
         expect((e as DomainError).texts.sv).toMatch(sv);
       }
     };
-    expectConflict(() => applyEvent(base, { type: 'decisionRequest', input: { level: 'itd', question: 'q' }, deadline: at('10:30') }, { eventId: 'r', now: at('08:20') }), /prioritera/);
-    const c = applyEvent(triage(base), { type: 'decisionRequest', input: { level: 'itd', question: 'Kalla in fler?' }, deadline: at('10:30') }, { eventId: 'r1', now: at('09:20') }).challenge;
-    expectConflict(() => applyEvent(c, { type: 'decisionRequest', input: { level: 'lgv', question: 'q' }, deadline: at('11:45') }, { eventId: 'r2', now: at('09:21') }), /väntar redan/);
-    expectConflict(() => applyEvent(triage(base), { type: 'decision', input: { decision: 'd', rationale: 'r', decidedBy: 'x' } }, { eventId: 'd', now: at('09:30') }), /Inget beslut/);
+    expectConflict(
+      () =>
+        applyEvent(
+          base,
+          { type: 'decisionRequest', input: { level: 'itd', question: 'q' }, deadline: at('10:30') },
+          { eventId: 'r', now: at('08:20') },
+        ),
+      /prioritera/,
+    );
+    const c = applyEvent(
+      triage(base),
+      { type: 'decisionRequest', input: { level: 'itd', question: 'Kalla in fler?' }, deadline: at('10:30') },
+      { eventId: 'r1', now: at('09:20') },
+    ).challenge;
+    expectConflict(
+      () =>
+        applyEvent(
+          c,
+          { type: 'decisionRequest', input: { level: 'lgv', question: 'q' }, deadline: at('11:45') },
+          { eventId: 'r2', now: at('09:21') },
+        ),
+      /väntar redan/,
+    );
+    expectConflict(
+      () =>
+        applyEvent(
+          triage(base),
+          { type: 'decision', input: { decision: 'd', rationale: 'r', decidedBy: 'x' } },
+          { eventId: 'd', now: at('09:30') },
+        ),
+      /Inget beslut/,
+    );
     const closed = applyEvent(c, { type: 'resolve', input: { reason: 'klart' } }, { eventId: 'end', now: at('09:40') }).challenge;
     expect(closed.pendingDecision).toBeUndefined();
     expectConflict(() => applyEvent(closed, { type: 'update', input: { note: 'x' } }, { eventId: 'u', now: at('09:50') }), /redan löst/);
   });
 
   it('a decision goes into the log with how long it took against its deadline (R8.5)', () => {
-    const requested = applyEvent(triage(base), { type: 'decisionRequest', input: { level: 'itd', question: 'Kalla in fler?' }, deadline: at('10:30') }, { eventId: 'r1', now: at('09:20') }).challenge;
-    const { challenge, effect } = applyEvent(requested, { type: 'decision', input: { decision: 'Ja, 4 till', rationale: 'Köerna växer', decidedBy: 'Ida ITD-chef' } }, { eventId: 'd1', now: at('10:00') });
+    const requested = applyEvent(
+      triage(base),
+      { type: 'decisionRequest', input: { level: 'itd', question: 'Kalla in fler?' }, deadline: at('10:30') },
+      { eventId: 'r1', now: at('09:20') },
+    ).challenge;
+    const { challenge, effect } = applyEvent(
+      requested,
+      { type: 'decision', input: { decision: 'Ja, 4 till', rationale: 'Köerna växer', decidedBy: 'Ida ITD-chef' } },
+      { eventId: 'd1', now: at('10:00') },
+    );
     expect(effect.kind).toBe('decisionMade');
-    expect(challenge.decisions[0]).toMatchObject({ level: 'itd', decidedBy: 'Ida ITD-chef', minutesTaken: 40, minutesAgainstDeadline: -30, late: false });
+    expect(challenge.decisions[0]).toMatchObject({
+      level: 'itd',
+      decidedBy: 'Ida ITD-chef',
+      minutesTaken: 40,
+      minutesAgainstDeadline: -30,
+      late: false,
+    });
     expect(challenge.pendingDecision).toBeUndefined();
   });
 });
@@ -129,14 +185,20 @@ describe('the clock (R7.4, R8.4)', () => {
   });
 
   it('overdue at the deadline, then again at each following DSL for an ITD decision', () => {
-    let c = applyEvent(triage(base), { type: 'decisionRequest', input: { level: 'itd', question: 'q' }, deadline: at('09:45') }, { eventId: 'r1', now: at('09:20') }).challenge;
+    let c = applyEvent(
+      triage(base),
+      { type: 'decisionRequest', input: { level: 'itd', question: 'q' }, deadline: at('09:45') },
+      { eventId: 'r1', now: at('09:20') },
+    ).challenge;
     expect(nextWake(c)).toEqual({ at: at('09:45'), reason: 'decisionDeadline' });
     expect(applyDeadline(c, '2026-11-28T09:44:59.999Z', meetings).effects).toEqual([]);
     ({ challenge: c } = applyDeadline(c, at('09:45'), meetings));
     expect(c.pendingDecision).toMatchObject({ overdueSince: at('09:45'), remindersSent: 1, nextReminderAt: at('10:00') });
     expect(nextWake(c)).toEqual({ at: at('10:00'), reason: 'overdueReminder' });
     const again = applyDeadline(c, at('10:00'), meetings);
-    expect(again.effects).toEqual([{ kind: 'decisionOverdue', pending: expect.objectContaining({ remindersSent: 2, nextReminderAt: at('11:00') }), first: false }]);
+    expect(again.effects).toEqual([
+      { kind: 'decisionOverdue', pending: expect.objectContaining({ remindersSent: 2, nextReminderAt: at('11:00') }), first: false },
+    ]);
     expect(applyDeadline(again.challenge, at('10:00'), meetings).effects).toEqual([]);
   });
 });

@@ -24,7 +24,9 @@ async function world(start: string, dataDir?: string): Promise<Api> {
 
 const status = async (api: Api, challengeId: string) => {
   const origin = new URL(api.url).origin;
-  const r = await fetch(`${origin}/runtime/webhooks/durabletask/instances/${encodeURIComponent(escalationInstanceId('orch', challengeId))}`);
+  const r = await fetch(
+    `${origin}/runtime/webhooks/durabletask/instances/${encodeURIComponent(escalationInstanceId('orch', challengeId))}`,
+  );
   return (await r.json()) as { runtimeStatus: string; customStatus?: { state: string; wakeAt: string | null } };
 };
 const kinds = async (api: Api, challengeId: string) =>
@@ -39,7 +41,11 @@ describe('escalation orchestrator', () => {
     try {
       const id = (await api.post(`${G}/challenges`, { ...RAISE, id: 'in-time' })).json.id;
       await api.post(`${G}/challenges/${id}/triage`, { decision: 'wait' });
-      await api.post(`${G}/challenges/${id}/decision-requests`, { level: 'workPractice', question: 'Manuell rutin?', deadline: '2026-11-28T09:10:00Z' });
+      await api.post(`${G}/challenges/${id}/decision-requests`, {
+        level: 'workPractice',
+        question: 'Manuell rutin?',
+        deadline: '2026-11-28T09:10:00Z',
+      });
       expect((await status(api, id)).customStatus).toMatchObject({ state: 'waiting', wakeAt: '2026-11-28T09:10:00.000Z' });
       await api.advance('PT1H');
       await api.post(`${G}/challenges/${id}/decisions`, { decision: 'Ja', rationale: 'Säkrast', decidedBy: 'Chefsläkaren' });
@@ -64,7 +70,9 @@ describe('escalation orchestrator', () => {
       expect(b.headers.get('idempotent-replayed')).toBe('true');
       expect(b.json.timeline).toEqual(a.json.timeline);
       // Five identical update signals in a burst: one timeline entry, one orchestration.
-      await Promise.all(Array.from({ length: 5 }, () => api.post(`${G}/challenges/${id}/updates`, { eventId: 'upd-1', actions: 'Felsökning pågår' })));
+      await Promise.all(
+        Array.from({ length: 5 }, () => api.post(`${G}/challenges/${id}/updates`, { eventId: 'upd-1', actions: 'Felsökning pågår' })),
+      );
       expect((await api.get(`${G}/challenges/${id}`)).json.timeline.filter((t: { id: string }) => t.id === 'upd-1')).toHaveLength(1);
       await api.post(`${G}/challenges/${id}/withdraw`, { reason: 'Dubblett' });
       const late = await api.post(`${G}/challenges/${id}/decision-requests`, { level: 'lgv', question: 'q' });
@@ -82,7 +90,11 @@ describe('escalation orchestrator', () => {
     const dataDir = api.dataDir;
     const id = (await api.post(`${G}/challenges`, { ...RAISE, id: 'restart-timer' })).json.id;
     await api.post(`${G}/challenges/${id}/triage`, { decision: 'wait' });
-    await api.post(`${G}/challenges/${id}/decision-requests`, { level: 'itd', question: 'Fler behörighetsadministratörer?', deadline: '2026-11-28T08:00:00Z' });
+    await api.post(`${G}/challenges/${id}/decision-requests`, {
+      level: 'itd',
+      question: 'Fler behörighetsadministratörer?',
+      deadline: '2026-11-28T08:00:00Z',
+    });
     await api.advance('PT30M'); // 07:40Z, timer pending
     await api.close();
 
@@ -90,7 +102,10 @@ describe('escalation orchestrator', () => {
     try {
       expect((await status(api, id)).customStatus).toMatchObject({ state: 'waiting', wakeAt: '2026-11-28T08:00:00.000Z' });
       await api.advance('PT20M'); // 08:00Z: overdue, once
-      expect((await api.get(`${G}/challenges/${id}`)).json.pendingDecision).toMatchObject({ overdueSince: '2026-11-28T08:00:00.000Z', remindersSent: 1 });
+      expect((await api.get(`${G}/challenges/${id}`)).json.pendingDecision).toMatchObject({
+        overdueSince: '2026-11-28T08:00:00.000Z',
+        remindersSent: 1,
+      });
       expect((await kinds(api, id)).filter((k) => k === 'decisionOverdue')).toHaveLength(1);
     } finally {
       await api.close();
@@ -107,12 +122,21 @@ describe('escalation orchestrator', () => {
 
     api = await startApi({ start: '2026-11-28T07:20:00Z', dataDir });
     try {
-      const req = await api.post(`${G}/challenges/${id}/decision-requests`, { level: 'lgv', question: 'Beslutsärende?', deadline: '2026-11-28T08:20:00Z' });
+      const req = await api.post(`${G}/challenges/${id}/decision-requests`, {
+        level: 'lgv',
+        question: 'Beslutsärende?',
+        deadline: '2026-11-28T08:20:00Z',
+      });
       expect(req.status).toBe(200);
       expect((await status(api, id)).customStatus).toMatchObject({ state: 'waiting', wakeAt: '2026-11-28T08:20:00.000Z' });
       await api.advance('PT1H');
       expect((await kinds(api, id)).filter((k) => k === 'decisionOverdue')).toHaveLength(1);
-      expect((await api.get(`${G}/challenges/${id}`)).json.timeline.map((t: { type: string }) => t.type)).toEqual(['raised', 'triaged', 'decisionRequested', 'decisionOverdue']);
+      expect((await api.get(`${G}/challenges/${id}`)).json.timeline.map((t: { type: string }) => t.type)).toEqual([
+        'raised',
+        'triaged',
+        'decisionRequested',
+        'decisionOverdue',
+      ]);
     } finally {
       await api.close();
     }

@@ -31,11 +31,17 @@ function flakyOutbox() {
 it('a raise and a decision request whose notice failed after the write are queued by the retry, once', async () => {
   const repo = SqliteRepository.open(':memory:');
   try {
-    const goLive = makeGoLive({ input: { people: [{ id: 'karl', name: 'Karl', email: 'karl@example.org', roles: ['goLiveCoordinator'], areaIds: [], unitIds: [] }] } });
+    const goLive = makeGoLive({
+      input: { people: [{ id: 'karl', name: 'Karl', email: 'karl@example.org', roles: ['goLiveCoordinator'], areaIds: [], unitIds: [] }] },
+    });
     await repo.saveGoLive(goLive, null);
     const outbox = flakyOutbox();
     const s = { repo, clock: { now: () => new Date('2026-11-28T07:10:00Z') }, notifier: outbox.notifier };
-    const raise = { goLiveId: goLive.id, idempotencyKey: 'r1', input: ChallengeInput.parse({ title: 'Remisser', colour: 'röd', areaId: 'teknik', needFromOthers: 'Beslut' }) };
+    const raise = {
+      goLiveId: goLive.id,
+      idempotencyKey: 'r1',
+      input: ChallengeInput.parse({ title: 'Remisser', colour: 'röd', areaId: 'teknik', needFromOthers: 'Beslut' }),
+    };
 
     outbox.failNextEnqueue();
     await expect(raiseChallenge(s, raise)).rejects.toThrow('outbox unreachable');
@@ -47,8 +53,17 @@ it('a raise and a decision request whose notice failed after the write are queue
     expect(outbox.kinds()).toEqual(['challengeRaised']);
 
     const id = retried.value.id;
-    await applyChallengeCommand(s, { goLiveId: goLive.id, challengeId: id, command: { type: 'triage', input: { decision: 'wait', participants: [] } } });
-    const ask = { goLiveId: goLive.id, challengeId: id, idempotencyKey: 'd1', command: { type: 'decisionRequest', input: { level: 'itd', question: 'Ny drivrutin?' } } } as const;
+    await applyChallengeCommand(s, {
+      goLiveId: goLive.id,
+      challengeId: id,
+      command: { type: 'triage', input: { decision: 'wait', participants: [] } },
+    });
+    const ask = {
+      goLiveId: goLive.id,
+      challengeId: id,
+      idempotencyKey: 'd1',
+      command: { type: 'decisionRequest', input: { level: 'itd', question: 'Ny drivrutin?' } },
+    } as const;
     outbox.failNextEnqueue();
     await expect(applyChallengeCommand(s, ask)).rejects.toThrow('outbox unreachable');
     expect(outbox.kinds()).toEqual(['challengeRaised']);

@@ -26,7 +26,8 @@ afterAll(async () => api?.close());
 
 const instanceUrl = (challengeId: string, action = '') =>
   `${new URL(api.url).origin}/runtime/webhooks/durabletask/instances/${encodeURIComponent(escalationInstanceId('sig', challengeId))}${action}`;
-const runtimeStatus = async (challengeId: string): Promise<string> => ((await (await fetch(instanceUrl(challengeId))).json()) as { runtimeStatus: string }).runtimeStatus;
+const runtimeStatus = async (challengeId: string): Promise<string> =>
+  ((await (await fetch(instanceUrl(challengeId))).json()) as { runtimeStatus: string }).runtimeStatus;
 const terminate = async (challengeId: string) => {
   expect((await fetch(instanceUrl(challengeId, '/terminate?reason=test'), { method: 'POST' })).status).toBe(202);
   await api.advance('PT1S');
@@ -34,7 +35,9 @@ const terminate = async (challengeId: string) => {
 };
 
 it('concurrent requests for one challenge all answer 202: starting the process is idempotent (no 500 from a durable 409)', async () => {
-  const replies = await Promise.all(Array.from({ length: 24 }, () => api.post(`${G}/challenges`, RAISE, { 'idempotency-key': 'concurrent-raise' })));
+  const replies = await Promise.all(
+    Array.from({ length: 24 }, () => api.post(`${G}/challenges`, RAISE, { 'idempotency-key': 'concurrent-raise' })),
+  );
   expect(replies.map((r) => r.status)).toEqual(replies.map(() => 202));
   const id = replies[0]!.json.id as string;
   expect(new Set(replies.map((r) => r.json.id))).toEqual(new Set([id]));
@@ -42,7 +45,11 @@ it('concurrent requests for one challenge all answer 202: starting the process i
 });
 
 it('different keys at once: every raise answers 202 and has its own running process', async () => {
-  const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => api.post(`${G}/challenges`, { ...RAISE, title: `Utmaning ${i}` }, { 'idempotency-key': `k-${i}` })));
+  const replies = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      api.post(`${G}/challenges`, { ...RAISE, title: `Utmaning ${i}` }, { 'idempotency-key': `k-${i}` }),
+    ),
+  );
   expect(replies.map((r) => r.status)).toEqual(replies.map(() => 202));
   for (const r of replies) expect(await runtimeStatus(r.json.id)).toBe('Running');
 });
@@ -64,12 +71,24 @@ it('a replayed event restarts a process that is no longer running (the signal lo
 
 it('the same Idempotency-Key with another body on a challenge event is 422 and stores nothing (item 11)', async () => {
   const id = (await api.post(`${G}/challenges`, { ...RAISE, id: 'key-reuse' })).json.id as string;
-  const first = await api.post(`${G}/challenges/${id}/updates`, { facts: 'Tio användare saknar behörighet' }, { 'idempotency-key': 'upd-1' });
+  const first = await api.post(
+    `${G}/challenges/${id}/updates`,
+    { facts: 'Tio användare saknar behörighet' },
+    { 'idempotency-key': 'upd-1' },
+  );
   expect(first.status).toBe(200);
-  const same = await api.post(`${G}/challenges/${id}/updates`, { facts: 'Tio användare saknar behörighet' }, { 'idempotency-key': 'upd-1' });
+  const same = await api.post(
+    `${G}/challenges/${id}/updates`,
+    { facts: 'Tio användare saknar behörighet' },
+    { 'idempotency-key': 'upd-1' },
+  );
   expect(same.status).toBe(200);
   expect(same.headers.get('idempotent-replayed')).toBe('true');
-  const other = await api.post(`${G}/challenges/${id}/updates`, { facts: 'Alla användare saknar behörighet' }, { 'idempotency-key': 'upd-1' });
+  const other = await api.post(
+    `${G}/challenges/${id}/updates`,
+    { facts: 'Alla användare saknar behörighet' },
+    { 'idempotency-key': 'upd-1' },
+  );
   expect(other.status).toBe(422);
   expect(other.headers.get('content-type')).toMatch(/application\/problem\+json/);
   expect(other.json.code).toBe('IDEMPOTENCY.KEY_REUSED');

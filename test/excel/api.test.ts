@@ -14,10 +14,20 @@ const org = {
   name: 'Våg 1',
   startDate: '2026-11-27',
   forvaltningar: [
-    { id: 'sjukhuset', name: 'Sjukhuset', units: [{ id: 'akuten', name: 'Akutmottagningen' }, { id: 'avd-12', name: 'Avdelning 12' }] },
+    {
+      id: 'sjukhuset',
+      name: 'Sjukhuset',
+      units: [
+        { id: 'akuten', name: 'Akutmottagningen' },
+        { id: 'avd-12', name: 'Avdelning 12' },
+      ],
+    },
     { id: 'primarvarden', name: 'Primärvården', units: [{ id: 'vc-norr', name: 'VC Norr' }] },
   ],
-  people: [{ id: 'frida', name: 'Frida', email: 'frida@example.org', roles: ['cslRepresentative'] }, { id: 'rut', name: 'Rut', email: 'rut@example.org', roles: ['unitReporter'], unitIds: ['akuten'] }],
+  people: [
+    { id: 'frida', name: 'Frida', email: 'frida@example.org', roles: ['cslRepresentative'] },
+    { id: 'rut', name: 'Rut', email: 'rut@example.org', roles: ['unitReporter'], unitIds: ['akuten'] },
+  ],
 };
 
 beforeAll(async () => {
@@ -43,9 +53,15 @@ async function send(method: string, path: string, body?: Body, headers: Record<s
   }
   return { status: res.status, headers: res.headers, bytes, json };
 }
-const reports = async (goLive = 'vag-1') => (await send('GET', `/golives/${goLive}/exports/unit-reports.csv`)).bytes.toString('utf8').trim().split('\r\n').length - 1;
+const reports = async (goLive = 'vag-1') =>
+  (await send('GET', `/golives/${goLive}/exports/unit-reports.csv`)).bytes.toString('utf8').trim().split('\r\n').length - 1;
 
-const CSV = ['Datum;Tid;Enhet;Färg;Förklaring', '2026-11-27;09:15;akuten;Grön;Lugnt', '27/11/2026;9.30;Avdelning 12;gul;Långsamt', '2026-11-27;10:00;okänd;blå;'].join('\r\n');
+const CSV = [
+  'Datum;Tid;Enhet;Färg;Förklaring',
+  '2026-11-27;09:15;akuten;Grön;Lugnt',
+  '27/11/2026;9.30;Avdelning 12;gul;Långsamt',
+  '2026-11-27;10:00;okänd;blå;',
+].join('\r\n');
 
 describe('import of a status list (R3.4)', () => {
   it('a raw CSV body: good rows stored, bad rows named; the same file again stores nothing', async () => {
@@ -72,7 +88,11 @@ describe('import of a status list (R3.4)', () => {
     const body = 'Datum;Tid;Enhet;Färg;Förklaring\n2026-11-27;11:00;vc-norr;Röd;Kassan\n';
     const r = await send('POST', `${G}/imports/unit-reports?dryRun=true`, body, { 'content-type': 'text/csv' });
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ dryRun: true, summary: { wouldCreate: 1, stored: 0 }, items: [{ row: 2, outcome: 'wouldCreate', report: { unitId: 'vc-norr', colour: 'red', reportedAt: '2026-11-27T10:00:00.000Z' } }] });
+    expect(r.json).toMatchObject({
+      dryRun: true,
+      summary: { wouldCreate: 1, stored: 0 },
+      items: [{ row: 2, outcome: 'wouldCreate', report: { unitId: 'vc-norr', colour: 'red', reportedAt: '2026-11-27T10:00:00.000Z' } }],
+    });
     expect(await reports()).toBe(2);
   });
 
@@ -88,14 +108,25 @@ describe('import of a status list (R3.4)', () => {
 
   it('multipart/form-data with one XLSX file', async () => {
     const bytes = await xlsxBytes([
-      { name: 'Blad1', numFmt: { 1: 'yyyy-mm-dd', 2: 'hh:mm' }, rows: [['Datum', 'Tid', 'Enhet', 'Färg', 'Förklaring'], [new Date(Date.UTC(2026, 10, 27)), 13 / 24, 'akuten', 'Röd', 'Från en arbetsbok']] },
+      {
+        name: 'Blad1',
+        numFmt: { 1: 'yyyy-mm-dd', 2: 'hh:mm' },
+        rows: [
+          ['Datum', 'Tid', 'Enhet', 'Färg', 'Förklaring'],
+          [new Date(Date.UTC(2026, 10, 27)), 13 / 24, 'akuten', 'Röd', 'Från en arbetsbok'],
+        ],
+      },
     ]);
     const form = new FormData();
     form.append('kommentar', 'vecka 48');
     form.append('fil', new Blob([bytes], { type: XLSX }), 'statuslista.xlsx');
     const r = await send('POST', `${G}/imports/unit-reports`, form, { 'x-dev-user': 'frida@example.org' });
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ file: { format: 'xlsx', sheet: 'Blad1' }, summary: { created: 1 }, items: [{ report: { reportedAt: '2026-11-27T12:00:00.000Z' } }] });
+    expect(r.json).toMatchObject({
+      file: { format: 'xlsx', sheet: 'Blad1' },
+      summary: { created: 1 },
+      items: [{ report: { reportedAt: '2026-11-27T12:00:00.000Z' } }],
+    });
   });
 
   it('refuses what is not one readable file: 400 or 415 naming `file`, nothing stored', async () => {
@@ -104,11 +135,26 @@ describe('import of a status list (R3.4)', () => {
     two.append('b', new Blob(['Datum;Tid\n'], { type: 'text/csv' }), 'b.csv');
     const cases: [Body | undefined, Record<string, string>, number, string][] = [
       [two, {}, 400, 'Skicka exakt en fil i formuläret (fick 2).'],
-      ['{"colour":"red"}', { 'content-type': 'application/json' }, 415, 'Skicka en CSV- eller XLSX-fil: Content-Type text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, eller multipart/form-data med en fil.'],
-      [Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), { 'content-type': 'application/vnd.ms-excel' }, 415, 'Det gamla Excel-formatet (.xls) stöds inte. Spara som Excel-arbetsbok (.xlsx) eller CSV och skicka igen.'],
+      [
+        '{"colour":"red"}',
+        { 'content-type': 'application/json' },
+        415,
+        'Skicka en CSV- eller XLSX-fil: Content-Type text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, eller multipart/form-data med en fil.',
+      ],
+      [
+        Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+        { 'content-type': 'application/vnd.ms-excel' },
+        415,
+        'Det gamla Excel-formatet (.xls) stöds inte. Spara som Excel-arbetsbok (.xlsx) eller CSV och skicka igen.',
+      ],
       [Buffer.from('PK\u0003\u0004 inte en zip'), { 'content-type': XLSX }, 400, 'Filen är ingen giltig XLSX-arbetsbok.'],
       [undefined, { 'content-type': 'text/csv' }, 400, 'Filen är tom.'],
-      ['Datum;Tid;Enhet;Färg;Förklaring\n"2026-11-27;09:00;akuten;Grön;x\n', { 'content-type': 'text/csv' }, 400, 'rad 2: ett citattecken (") stängs aldrig'],
+      [
+        'Datum;Tid;Enhet;Färg;Förklaring\n"2026-11-27;09:00;akuten;Grön;x\n',
+        { 'content-type': 'text/csv' },
+        400,
+        'rad 2: ett citattecken (") stängs aldrig',
+      ],
     ];
     for (const [body, headers, status, detail] of cases) {
       const r = await send('POST', `${G}/imports/unit-reports`, body, headers);
@@ -120,23 +166,36 @@ describe('import of a status list (R3.4)', () => {
   });
 
   it('takes bodies above the 64 KiB of JSON routes, and refuses over 10 MiB before the function runs', async () => {
-    const rows = Array.from({ length: 1500 }, (_, i) => `2026-11-27;${String(6 + Math.floor(i / 150)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')};akuten;Grön;Rad ${i} ${'x'.repeat(40)}`);
+    const rows = Array.from(
+      { length: 1500 },
+      (_, i) =>
+        `2026-11-27;${String(6 + Math.floor(i / 150)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')};akuten;Grön;Rad ${i} ${'x'.repeat(40)}`,
+    );
     const big = ['Datum;Tid;Enhet;Färg;Förklaring', ...rows].join('\n');
     expect(Buffer.byteLength(big)).toBeGreaterThan(64 * 1024);
     const ok = await send('POST', `${G}/imports/unit-reports?dryRun=true`, big, { 'content-type': 'text/csv' });
     expect(ok.status).toBe(200);
     expect(ok.json.summary.rows).toBe(1500);
-    const tooBig = await send('POST', `${G}/imports/unit-reports`, Buffer.alloc(10 * 1024 * 1024 + 1, 0x41), { 'content-type': 'text/csv' });
+    const tooBig = await send('POST', `${G}/imports/unit-reports`, Buffer.alloc(10 * 1024 * 1024 + 1, 0x41), {
+      'content-type': 'text/csv',
+    });
     expect(tooBig.status).toBe(413);
     expect(tooBig.json.detail).toBe('Kroppen får vara högst 10 MiB.');
     // JSON routes keep their 64 KiB.
-    expect((await send('POST', `${G}/units/akuten/reports`, JSON.stringify({ colour: 'green', explanation: 'x'.repeat(70 * 1024) }), JSON_TYPE)).status).toBe(413);
+    expect(
+      (await send('POST', `${G}/units/akuten/reports`, JSON.stringify({ colour: 'green', explanation: 'x'.repeat(70 * 1024) }), JSON_TYPE))
+        .status,
+    ).toBe(413);
   });
 
   it('a unit reporter may not import; the CSL representative may', async () => {
     const body = 'Datum;Tid;Enhet;Färg;Förklaring\n2026-11-27;14:00;akuten;Gul;Från Rut\n';
-    expect((await send('POST', `${G}/imports/unit-reports`, body, { 'content-type': 'text/csv', 'x-dev-user': 'rut@example.org' })).status).toBe(403);
-    expect((await send('POST', `${G}/imports/unit-reports`, body, { 'content-type': 'text/csv', 'x-dev-user': 'frida@example.org' })).status).toBe(200);
+    expect(
+      (await send('POST', `${G}/imports/unit-reports`, body, { 'content-type': 'text/csv', 'x-dev-user': 'rut@example.org' })).status,
+    ).toBe(403);
+    expect(
+      (await send('POST', `${G}/imports/unit-reports`, body, { 'content-type': 'text/csv', 'x-dev-user': 'frida@example.org' })).status,
+    ).toBe(200);
   });
 });
 
@@ -149,7 +208,9 @@ describe('exports (R3.4, R4)', () => {
     const c = await send('GET', `${G}/exports/unit-reports.csv?lang=en`);
     expect(c.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(c.headers.get('content-disposition')).toBe('attachment; filename="vag-1-unit-reports.csv"');
-    expect(c.bytes.toString('utf8').split('\r\n')[0]).toBe('\uFEFFId;Date;Time;Administration;Unit;Unit name;Colour;Explanation;Reporter;Reporter id;Source;Received (UTC);Recorded by');
+    expect(c.bytes.toString('utf8').split('\r\n')[0]).toBe(
+      '\uFEFFId;Date;Time;Administration;Unit;Unit name;Colour;Explanation;Reporter;Reporter id;Source;Received (UTC);Recorded by',
+    );
 
     const into = await send('POST', '/golives/vag-2/imports/unit-reports?mode=all-or-nothing', x.bytes, { 'content-type': XLSX });
     expect(into.status).toBe(200);
@@ -173,7 +234,14 @@ describe('exports (R3.4, R4)', () => {
       ['area-reports', 'Id,Datum,Tid'],
     ]) {
       const r = await send('GET', `${G}/exports/${file}.csv?delimiter=comma`);
-      expect([file, r.status, r.bytes.toString('utf8').split('\r\n')[0]!.slice(1, first!.length + 1)]).toEqual([file, 200, first]);
+      expect([
+        file,
+        r.status,
+        r.bytes
+          .toString('utf8')
+          .split('\r\n')[0]!
+          .slice(1, first!.length + 1),
+      ]).toEqual([file, 200, first]);
     }
   });
 
@@ -187,14 +255,35 @@ describe('exports (R3.4, R4)', () => {
   it('area reports with a sheet of problems', async () => {
     const area = {
       summary: 'Utskrifter fungerar inte',
-      problems: [{ title: 'Remissutskrift', size: 'stor', situation: { facts: 'Skrivarkön fastnar' }, actions: 'Ny drivrutin', obstacles: 'Beslut behövs' }],
+      problems: [
+        {
+          title: 'Remissutskrift',
+          size: 'stor',
+          situation: { facts: 'Skrivarkön fastnar' },
+          actions: 'Ny drivrutin',
+          obstacles: 'Beslut behövs',
+        },
+      ],
     };
     expect((await send('POST', `${G}/areas/teknik/reports`, JSON.stringify(area), JSON_TYPE)).status).toBe(201);
     const x = await send('GET', `${G}/exports/area-reports.xlsx`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(x.bytes as unknown as ExcelJS.Buffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Områdesrapporter', 'Problem']);
-    expect(wb.getWorksheet('Problem')!.getRow(2).values).toEqual([undefined, expect.any(String), expect.any(Date), expect.any(Date), 'teknik', 1, 'Remissutskrift', 'stor', 'Skrivarkön fastnar', undefined, 'Ny drivrutin', 'Beslut behövs']);
+    expect(wb.getWorksheet('Problem')!.getRow(2).values).toEqual([
+      undefined,
+      expect.any(String),
+      expect.any(Date),
+      expect.any(Date),
+      'teknik',
+      1,
+      'Remissutskrift',
+      'stor',
+      'Skrivarkön fastnar',
+      undefined,
+      'Ny drivrutin',
+      'Beslut behövs',
+    ]);
     const c = await send('GET', `${G}/exports/area-reports.csv`);
     expect(c.bytes.toString('utf8')).toContain(';Teknik;Gul;Gul;;Utskrifter fungerar inte;1;Remissutskrift (stor);');
   });
@@ -213,17 +302,34 @@ describe('templates and the organisation', () => {
     const body = 'Förvaltning;Enhet\nSjukhuset;Akuten\nSjukhuset;Avdelning 3\n';
     const missing = await send('POST', '/golives/vag-3/imports/organisation', body, { 'content-type': 'text/csv' });
     expect([missing.status, missing.json.code]).toEqual([404, 'GOLIVE.NOT_FOUND']);
-    const r = await send('POST', '/golives/vag-3/imports/organisation?name=V%C3%A5g%203&startDate=2027-02-05', body, { 'content-type': 'text/csv' });
+    const r = await send('POST', '/golives/vag-3/imports/organisation?name=V%C3%A5g%203&startDate=2027-02-05', body, {
+      'content-type': 'text/csv',
+    });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ createsGoLive: true, written: true, summary: { units: { create: 2 } } });
-    expect((await send('GET', '/golives/vag-3')).json.forvaltningar).toEqual([{ id: 'sjukhuset', name: 'Sjukhuset', units: [{ id: 'akuten', name: 'Akuten' }, { id: 'avdelning-3', name: 'Avdelning 3' }] }]);
+    expect((await send('GET', '/golives/vag-3')).json.forvaltningar).toEqual([
+      {
+        id: 'sjukhuset',
+        name: 'Sjukhuset',
+        units: [
+          { id: 'akuten', name: 'Akuten' },
+          { id: 'avdelning-3', name: 'Avdelning 3' },
+        ],
+      },
+    ]);
   });
 
   it('refuses a personnummer in ?name= (en dash, full-width digits) and creates nothing (issue 13 item 1, R-guard)', async () => {
     const body = 'Förvaltning;Enhet\nSjukhuset;Akuten\n';
     for (const name of ['Våg 121212\u20131212', 'Våg \uFF11\uFF12\uFF11\uFF12\uFF11\uFF12-\uFF11\uFF12\uFF11\uFF12']) {
-      const r = await send('POST', `/golives/vag-9/imports/organisation?name=${encodeURIComponent(name)}&startDate=2027-02-05`, body, { 'content-type': 'text/csv' });
-      expect([r.status, r.json.code, r.json.errors]).toEqual([400, 'DATA.PERSONAL_IDENTITY_NUMBER', [{ field: 'name', message: expect.any(String) }]]);
+      const r = await send('POST', `/golives/vag-9/imports/organisation?name=${encodeURIComponent(name)}&startDate=2027-02-05`, body, {
+        'content-type': 'text/csv',
+      });
+      expect([r.status, r.json.code, r.json.errors]).toEqual([
+        400,
+        'DATA.PERSONAL_IDENTITY_NUMBER',
+        [{ field: 'name', message: expect.any(String) }],
+      ]);
     }
     expect((await send('GET', '/golives/vag-9')).status).toBe(404);
   });

@@ -119,15 +119,23 @@ describe('local time in the go-live’s zone', () => {
   });
 
   it('turns instants into local date and time on both sides of each change', () => {
-    expect(instantToLocal('2026-03-29T00:59:59.999Z', 'Europe/Stockholm')).toEqual({ date: { year: 2026, month: 3, day: 29 }, time: T(1, 59, 59, 999) });
-    expect(instantToLocal('2026-03-29T01:00:00.000Z', 'Europe/Stockholm')).toEqual({ date: { year: 2026, month: 3, day: 29 }, time: T(3, 0) });
+    expect(instantToLocal('2026-03-29T00:59:59.999Z', 'Europe/Stockholm')).toEqual({
+      date: { year: 2026, month: 3, day: 29 },
+      time: T(1, 59, 59, 999),
+    });
+    expect(instantToLocal('2026-03-29T01:00:00.000Z', 'Europe/Stockholm')).toEqual({
+      date: { year: 2026, month: 3, day: 29 },
+      time: T(3, 0),
+    });
     expect(instantToLocal('2026-10-25T00:30:00.000Z', 'Europe/Stockholm').time).toEqual(T(2, 30));
     expect(instantToLocal('2026-10-25T01:30:00.000Z', 'Europe/Stockholm').time).toEqual(T(2, 30));
     expect(instantToLocal('2026-11-27T08:15:00.000Z', 'America/St_Johns')).toEqual({ date: D, time: T(4, 45) });
   });
 
   it('refuses a time in the hour skipped when summer time starts', () => {
-    expect(problem(localToInstant({ year: 2026, month: 3, day: 29 }, T(2, 30), 'Europe/Stockholm'))).toBe('02:30 finns inte den dagen (klockan ställs fram till sommartid)');
+    expect(problem(localToInstant({ year: 2026, month: 3, day: 29 }, T(2, 30), 'Europe/Stockholm'))).toBe(
+      '02:30 finns inte den dagen (klockan ställs fram till sommartid)',
+    );
     expect(value(localToInstant({ year: 2026, month: 3, day: 29 }, T(3, 0), 'Europe/Stockholm'))).toBe('2026-03-29T01:00:00.000Z');
   });
 });
@@ -152,7 +160,23 @@ describe('colour words (R3.2)', () => {
 });
 
 describe('formula injection', () => {
-  it.each(['=1+1', '+46 70', '-ingen påverkan', '@SUM(A1)', '\tx', '\rx', "'=x", "''+x", '\uFF1D1+1', '\uFF0B1', '\uFF0D1', '\uFF20SUM(A1)', '\uFE66x', '\u207C1', "'\uFF1Dx"])('%j gets an apostrophe and comes back unchanged', (s) => {
+  it.each([
+    '=1+1',
+    '+46 70',
+    '-ingen påverkan',
+    '@SUM(A1)',
+    '\tx',
+    '\rx',
+    "'=x",
+    "''+x",
+    '\uFF1D1+1',
+    '\uFF0B1',
+    '\uFF0D1',
+    '\uFF20SUM(A1)',
+    '\uFE66x',
+    '\u207C1',
+    "'\uFF1Dx",
+  ])('%j gets an apostrophe and comes back unchanged', (s) => {
     expect(neutraliseText(s)).toBe(`'${s}`);
     expect(unneutraliseText(neutraliseText(s))).toBe(s);
   });
@@ -174,7 +198,13 @@ describe('headers', () => {
     const m = matchColumns(['Nr', 'Dag', 'Klockslag', 'Verksamhet', 'Status', 'Kommentar', 'Färg'], UNIT_REPORT_COLUMNS);
     expect(m.columns).toEqual({ date: 1, time: 2, unit: 3, colour: 4, explanation: 5 });
     expect(m.duplicates).toEqual([{ field: 'colour', index: 6 }]);
-    expect(matchColumns(['Date', 'Time', 'Care unit', 'Colour', 'Reason'], UNIT_REPORT_COLUMNS).columns).toEqual({ date: 0, time: 1, unit: 2, colour: 3, explanation: 4 });
+    expect(matchColumns(['Date', 'Time', 'Care unit', 'Colour', 'Reason'], UNIT_REPORT_COLUMNS).columns).toEqual({
+      date: 0,
+      time: 1,
+      unit: 2,
+      colour: 3,
+      explanation: 4,
+    });
   });
 
   it('names columns with letters', () => {
@@ -192,7 +222,13 @@ describe('organisation words (R1)', () => {
 
   it('splits lists, reads yes/no, and makes slugs of names', () => {
     expect(splitList('a, b;c\nd')).toEqual(['a', 'b', 'c', 'd']);
-    expect([parseYesNo('Ja'), parseYesNo('x'), parseYesNo('Nej'), parseYesNo(''), parseYesNo('kanske')]).toEqual([true, true, false, false, undefined]);
+    expect([parseYesNo('Ja'), parseYesNo('x'), parseYesNo('Nej'), parseYesNo(''), parseYesNo('kanske')]).toEqual([
+      true,
+      true,
+      false,
+      false,
+      undefined,
+    ]);
     expect(slugify('Avdelning 12 – Kirurgi')).toBe('avdelning-12-kirurgi');
     expect(slugify('Sjukhusförvaltningen Östra')).toBe('sjukhusforvaltningen-ostra');
     expect(slugify('---')).toBe('');

@@ -4,18 +4,33 @@ const rows = (text: string, d: ';' | ',' | '\t' = ';') => [...parseCsv(text, d)]
 
 describe('RFC 4180 parsing', () => {
   it('splits fields and records, with CRLF, LF or CR, and no record for a final line break', () => {
-    expect(rows('a;b\r\nc;d\r\n')).toEqual([['a', 'b'], ['c', 'd']]);
-    expect(rows('a;b\nc;d')).toEqual([['a', 'b'], ['c', 'd']]);
-    expect(rows('a;b\rc;d\r')).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(rows('a;b\r\nc;d\r\n')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(rows('a;b\nc;d')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(rows('a;b\rc;d\r')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 
   it('keeps empty fields, also at the end of a record and of the text', () => {
-    expect(rows(';a;;\n;')).toEqual([['', 'a', '', ''], ['', '']]);
+    expect(rows(';a;;\n;')).toEqual([
+      ['', 'a', '', ''],
+      ['', ''],
+    ]);
     expect(rows('a;b;')).toEqual([['a', 'b', '']]);
   });
 
   it('reads quoted fields with delimiters, doubled quotes and line breaks inside', () => {
-    expect(rows('"a;b";"say ""hej""";"rad 1\r\nrad 2"\nx;y;z')).toEqual([['a;b', 'say "hej"', 'rad 1\r\nrad 2'], ['x', 'y', 'z']]);
+    expect(rows('"a;b";"say ""hej""";"rad 1\r\nrad 2"\nx;y;z')).toEqual([
+      ['a;b', 'say "hej"', 'rad 1\r\nrad 2'],
+      ['x', 'y', 'z'],
+    ]);
   });
 
   it('counts records as spreadsheet rows: a quoted line break does not start a new row', () => {
@@ -60,7 +75,10 @@ describe('delimiter and encoding', () => {
   it('reads UTF-8 with or without BOM, and Windows-1252 (Excel "CSV (semikolonavgränsad)")', () => {
     expect(decodeText(Buffer.from('\uFEFFFärg;Röd', 'utf8'))).toEqual({ text: 'Färg;Röd', encoding: 'utf-8' });
     expect(decodeText(Buffer.from('Färg;Röd', 'utf8')).text).toBe('Färg;Röd');
-    expect(decodeText(Buffer.from([0x46, 0xe4, 0x72, 0x67, 0x3b, 0x52, 0xf6, 0x64]))).toEqual({ text: 'Färg;Röd', encoding: 'windows-1252' });
+    expect(decodeText(Buffer.from([0x46, 0xe4, 0x72, 0x67, 0x3b, 0x52, 0xf6, 0x64]))).toEqual({
+      text: 'Färg;Röd',
+      encoding: 'windows-1252',
+    });
   });
 });
 
@@ -76,7 +94,12 @@ describe('writing', () => {
   });
 
   it('reads back exactly what it writes', () => {
-    const data = [['Id', 'Förklaring'], ['1', 'rad 1\r\nrad 2; "citat"'], ['2', ''], ['3', ' mellanslag ']];
+    const data = [
+      ['Id', 'Förklaring'],
+      ['1', 'rad 1\r\nrad 2; "citat"'],
+      ['2', ''],
+      ['3', ' mellanslag '],
+    ];
     const text = data.map((r) => csvLine(r, ';')).join('');
     expect(rows(text)).toEqual(data);
   });

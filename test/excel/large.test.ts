@@ -61,11 +61,19 @@ it('imports a 5 MB workbook in one request, and again as a no-op', async () => {
   const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const rssBefore = process.memoryUsage().rss;
   let t = performance.now();
-  const first = await fetch(`${api.url}/golives/stor/imports/unit-reports`, { method: 'POST', body: bytes, headers: { 'content-type': XLSX } });
+  const first = await fetch(`${api.url}/golives/stor/imports/unit-reports`, {
+    method: 'POST',
+    body: bytes,
+    headers: { 'content-type': XLSX },
+  });
   const firstMs = performance.now() - t;
   const body = (await first.json()) as { summary: Record<string, number>; errors: unknown[] };
   t = performance.now();
-  const again = await fetch(`${api.url}/golives/stor/imports/unit-reports`, { method: 'POST', body: bytes, headers: { 'content-type': XLSX } });
+  const again = await fetch(`${api.url}/golives/stor/imports/unit-reports`, {
+    method: 'POST',
+    body: bytes,
+    headers: { 'content-type': XLSX },
+  });
   const againMs = performance.now() - t;
   const againBody = (await again.json()) as { summary: Record<string, number> };
   clearInterval(sample);

@@ -13,8 +13,19 @@ beforeEach(() => {
 });
 afterEach(() => s.repo.close());
 
-const run = (goLiveId: string, upload: Upload, opts: Partial<{ dryRun: boolean; mode: 'best-effort' | 'all-or-nothing' }> = {}, create?: { name?: string; startDate?: string }) =>
-  importOrganisation(s, { goLiveId, upload, options: { dryRun: false, mode: 'best-effort', ...opts }, actor: { kind: 'user', id: 'admin' }, ...(create ? { create } : {}) });
+const run = (
+  goLiveId: string,
+  upload: Upload,
+  opts: Partial<{ dryRun: boolean; mode: 'best-effort' | 'all-or-nothing' }> = {},
+  create?: { name?: string; startDate?: string },
+) =>
+  importOrganisation(s, {
+    goLiveId,
+    upload,
+    options: { dryRun: false, mode: 'best-effort', ...opts },
+    actor: { kind: 'user', id: 'admin' },
+    ...(create ? { create } : {}),
+  });
 const goLive = async (id: string) => (await s.repo.getGoLive(id))!.value;
 
 const UNITS = [
@@ -39,35 +50,85 @@ describe('organisation import (R1, R2)', () => {
     ]);
     const r = await run('vag-2', upload, {}, { name: 'Våg 2', startDate: '2027-01-15' });
     expect(r).toMatchObject({ createsGoLive: true, changed: true, written: true, issues: [] });
-    expect(r.summary).toMatchObject({ rows: 7, rowsWithErrors: 0, forvaltningar: { create: 2 }, units: { create: 3 }, people: { create: 4 } });
+    expect(r.summary).toMatchObject({
+      rows: 7,
+      rowsWithErrors: 0,
+      forvaltningar: { create: 2 },
+      units: { create: 3 },
+      people: { create: 4 },
+    });
     const g = await goLive('vag-2');
-    expect(g).toMatchObject({ name: 'Våg 2', startDate: '2027-01-15', timeZone: 'Europe/Stockholm', updatedBy: { kind: 'user', id: 'admin' } });
+    expect(g).toMatchObject({
+      name: 'Våg 2',
+      startDate: '2027-01-15',
+      timeZone: 'Europe/Stockholm',
+      updatedBy: { kind: 'user', id: 'admin' },
+    });
     expect(g.forvaltningar).toEqual([
-      { id: 'sjukhusforvaltningen', name: 'Sjukhusförvaltningen', fvisLeadId: 'frida-fvis', units: [{ id: 'akutmottagningen', name: 'Akutmottagningen' }, { id: 'avdelning-12', name: 'Avdelning 12' }] },
+      {
+        id: 'sjukhusforvaltningen',
+        name: 'Sjukhusförvaltningen',
+        fvisLeadId: 'frida-fvis',
+        units: [
+          { id: 'akutmottagningen', name: 'Akutmottagningen' },
+          { id: 'avdelning-12', name: 'Avdelning 12' },
+        ],
+      },
       { id: 'primarvarden', name: 'Primärvården', units: [{ id: 'vardcentralen-norr', name: 'Vårdcentralen Norr' }] },
     ]);
     expect(g.people).toEqual([
-      { id: 'rut-rapportor', name: 'Rut Rapportör', email: 'rut@example.org', roles: ['unitReporter'], unitIds: ['akutmottagningen', 'avdelning-12'], areaIds: [] },
-      { id: 'omar-samordnare', name: 'Omar Samordnare', email: 'omar@example.org', roles: ['areaCoordinator', 'contactPerson'], unitIds: [], areaIds: ['teknik', 'support'] },
-      { id: 'frida-fvis', name: 'Frida FVIS', email: 'frida@example.org', roles: ['cslRepresentative'], unitIds: [], areaIds: [], forvaltningId: 'sjukhusforvaltningen' },
+      {
+        id: 'rut-rapportor',
+        name: 'Rut Rapportör',
+        email: 'rut@example.org',
+        roles: ['unitReporter'],
+        unitIds: ['akutmottagningen', 'avdelning-12'],
+        areaIds: [],
+      },
+      {
+        id: 'omar-samordnare',
+        name: 'Omar Samordnare',
+        email: 'omar@example.org',
+        roles: ['areaCoordinator', 'contactPerson'],
+        unitIds: [],
+        areaIds: ['teknik', 'support'],
+      },
+      {
+        id: 'frida-fvis',
+        name: 'Frida FVIS',
+        email: 'frida@example.org',
+        roles: ['cslRepresentative'],
+        unitIds: [],
+        areaIds: [],
+        forvaltningId: 'sjukhusforvaltningen',
+      },
       { id: 'ivan-im', name: 'Ivan IM', roles: ['incidentManager'], unitIds: [], areaIds: [] },
     ]);
   });
 
   it('importing the same lists again changes nothing and writes nothing', async () => {
-    const upload = await xlsxUpload([{ name: 'Enheter', rows: UNITS }, { name: 'Personer', rows: PEOPLE }]);
+    const upload = await xlsxUpload([
+      { name: 'Enheter', rows: UNITS },
+      { name: 'Personer', rows: PEOPLE },
+    ]);
     await run('vag-2', upload, {}, { name: 'Våg 2', startDate: '2027-01-15' });
     const before = await s.repo.getGoLive('vag-2');
     s.setNow('2026-11-21T09:00:00.000Z');
     const again = await run('vag-2', upload);
     expect(again).toMatchObject({ createsGoLive: false, changed: false, written: false });
-    expect(again.summary).toMatchObject({ forvaltningar: { create: 0, update: 0, unchanged: 2 }, units: { unchanged: 3 }, people: { unchanged: 4 } });
+    expect(again.summary).toMatchObject({
+      forvaltningar: { create: 0, update: 0, unchanged: 2 },
+      units: { unchanged: 3 },
+      people: { unchanged: 4 },
+    });
     expect(await s.repo.getGoLive('vag-2')).toEqual(before);
   });
 
   it('merges into an existing go-live: named things are added or updated, the rest is kept; an empty cell keeps the value', async () => {
     await s.repo.saveGoLive(excelGoLive('vag-1'), null);
-    const units = csvUpload('Förvaltnings-id;Förvaltning;Enhets-id;Enhet\nkirurgi;Kirurgi;avd-12;Avdelning 12 (ortopedi)\nkirurgi;;;Avdelning 16\nmedicin;;;Mottagningen\n');
+    const units = csvUpload(
+      'Förvaltnings-id;Förvaltning;Enhets-id;Enhet\nkirurgi;Kirurgi;avd-12;Avdelning 12 (ortopedi)\nkirurgi;;;Avdelning 16\nmedicin;;;Mottagningen\n',
+    );
     const r = await run('vag-1', units);
     expect(r.summary).toMatchObject({ forvaltningar: { unchanged: 2 }, units: { create: 1, update: 1, unchanged: 1 } });
     const g = await goLive('vag-1');
@@ -94,12 +155,24 @@ describe('organisation import (R1, R2)', () => {
     await s.repo.saveGoLive(base, null);
     const r = await run('vag-1', csvUpload('Namn;E-post;Roller;Enheter\nRut Rapportör;RUT@example.org;Driftsättningskoordinator;\n'));
     expect(r.changes).toEqual([{ sheet: 'CSV', row: 2, kind: 'person', id: 'rut', action: 'update' }]);
-    expect((await goLive('vag-1')).people).toEqual([{ id: 'rut', name: 'Rut Rapportör', email: 'RUT@example.org', roles: ['goLiveCoordinator'], unitIds: ['avd-12'], areaIds: [] }]);
+    expect((await goLive('vag-1')).people).toEqual([
+      { id: 'rut', name: 'Rut Rapportör', email: 'RUT@example.org', roles: ['goLiveCoordinator'], unitIds: ['avd-12'], areaIds: [] },
+    ]);
   });
 
   it('imports Entra object ids (issue 13): a GUID, lower case, one person each', async () => {
     const base = excelGoLive('vag-1');
-    base.people = [{ id: 'rut', name: 'Rut R', email: 'rut@example.org', roles: ['unitReporter'], unitIds: [], areaIds: [], entraObjectId: '0f6c0000-0000-4000-8000-000000000001' }];
+    base.people = [
+      {
+        id: 'rut',
+        name: 'Rut R',
+        email: 'rut@example.org',
+        roles: ['unitReporter'],
+        unitIds: [],
+        areaIds: [],
+        entraObjectId: '0f6c0000-0000-4000-8000-000000000001',
+      },
+    ];
     await s.repo.saveGoLive(base, null);
     const r = await run(
       'vag-1',
@@ -158,7 +231,14 @@ describe('organisation import (R1, R2)', () => {
   it('a dry run reports the changes and writes nothing', async () => {
     await s.repo.saveGoLive(excelGoLive('vag-1'), null);
     const r = await run('vag-1', csvUpload('Förvaltning;Enhet\nTandvården;Tandkliniken\n'), { dryRun: true });
-    expect(r).toMatchObject({ changed: true, written: false, changes: [{ kind: 'forvaltning', id: 'tandvarden', action: 'create' }, { kind: 'unit', id: 'tandkliniken', action: 'create' }] });
+    expect(r).toMatchObject({
+      changed: true,
+      written: false,
+      changes: [
+        { kind: 'forvaltning', id: 'tandvarden', action: 'create' },
+        { kind: 'unit', id: 'tandkliniken', action: 'create' },
+      ],
+    });
     expect((await goLive('vag-1')).forvaltningar).toHaveLength(3);
   });
 
@@ -172,8 +252,24 @@ describe('organisation import (R1, R2)', () => {
   it('the organisation template of a go-live imports back as no change', async () => {
     const base = excelGoLive('vag-1');
     base.people = [
-      { id: 'rut', name: 'Rut', email: 'rut@example.org', roles: ['unitReporter', 'contactPerson'], unitIds: ['avd-12', 'akuten'], areaIds: ['teknik'], forvaltningId: 'kirurgi' },
-      { id: 'frida', name: 'Frida', roles: ['cslRepresentative'], unitIds: [], areaIds: [], forvaltningId: 'medicin', entraObjectId: '0f6c0000-0000-4000-8000-000000000002' },
+      {
+        id: 'rut',
+        name: 'Rut',
+        email: 'rut@example.org',
+        roles: ['unitReporter', 'contactPerson'],
+        unitIds: ['avd-12', 'akuten'],
+        areaIds: ['teknik'],
+        forvaltningId: 'kirurgi',
+      },
+      {
+        id: 'frida',
+        name: 'Frida',
+        roles: ['cslRepresentative'],
+        unitIds: [],
+        areaIds: [],
+        forvaltningId: 'medicin',
+        entraObjectId: '0f6c0000-0000-4000-8000-000000000002',
+      },
     ];
     base.forvaltningar[1]!.fvisLeadId = 'frida';
     await s.repo.saveGoLive(base, null);
@@ -182,7 +278,17 @@ describe('organisation import (R1, R2)', () => {
       const r = await run('vag-1', { format: 'xlsx', bytes: Buffer.from(await (wb as ExcelJS.Workbook).xlsx.writeBuffer()) });
       expect(r.issues).toEqual([]);
       expect(r).toMatchObject({ changed: false, written: false });
-      expect(r.files.map((f) => [f.sheet, f.table])).toEqual(lang === 'sv' ? [['Enheter', 'units'], ['Personer', 'people']] : [['Units', 'units'], ['People', 'people']]);
+      expect(r.files.map((f) => [f.sheet, f.table])).toEqual(
+        lang === 'sv'
+          ? [
+              ['Enheter', 'units'],
+              ['Personer', 'people'],
+            ]
+          : [
+              ['Units', 'units'],
+              ['People', 'people'],
+            ],
+      );
     }
   });
 });

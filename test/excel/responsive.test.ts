@@ -17,7 +17,10 @@ it('a 40,000-row import yields to the event loop: other work runs before it fini
     await repo.saveGoLive(goLive, null);
     const units = ['avd-12', 'avd-14', 'akuten'];
     const lines = ['Datum;Tid;Enhet;Färg;Förklaring'];
-    for (let i = 0; i < 40_000; i++) lines.push(`2026-11-${27 + (i % 3)};${String(6 + (Math.floor(i / 60) % 12)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')};${units[i % 3]};Gul;Rapport ${i}`);
+    for (let i = 0; i < 40_000; i++)
+      lines.push(
+        `2026-11-${27 + (i % 3)};${String(6 + (Math.floor(i / 60) % 12)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')};${units[i % 3]};Gul;Rapport ${i}`,
+      );
     const upload = await readUpload(Buffer.from(lines.join('\r\n'), 'utf8'), 'text/csv');
     const s = { repo, clock: { now: () => new Date('2026-12-04T12:00:00Z') } };
 

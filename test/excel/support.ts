@@ -28,8 +28,23 @@ export function excelGoLive(id = 'vag-1'): GoLive {
       name: 'Våg 1',
       startDate: '2026-11-27',
       forvaltningar: [
-        { id: 'kirurgi', name: 'Kirurgi', units: [{ id: 'avd-12', name: 'Avdelning 12' }, { id: 'avd-14', name: 'Avdelning 14' }, { id: 'kir-mott', name: 'Mottagningen' }] },
-        { id: 'medicin', name: 'Medicin', units: [{ id: 'akuten', name: 'Akutmottagningen' }, { id: 'med-mott', name: 'Mottagningen' }] },
+        {
+          id: 'kirurgi',
+          name: 'Kirurgi',
+          units: [
+            { id: 'avd-12', name: 'Avdelning 12' },
+            { id: 'avd-14', name: 'Avdelning 14' },
+            { id: 'kir-mott', name: 'Mottagningen' },
+          ],
+        },
+        {
+          id: 'medicin',
+          name: 'Medicin',
+          units: [
+            { id: 'akuten', name: 'Akutmottagningen' },
+            { id: 'med-mott', name: 'Mottagningen' },
+          ],
+        },
         { id: 'primarvarden', name: 'Primärvården', units: [{ id: 'vc-norr', name: 'VC Norr' }] },
       ],
     } as never,

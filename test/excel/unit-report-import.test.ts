@@ -1,5 +1,10 @@
 import { renderUnitReportImport } from '../../shared/app/excel/render';
-import { importedReportId, importRequestHash, importUnitReports, TEMPLATE_EXAMPLE_EXPLANATION } from '../../shared/app/excel/unit-report-import';
+import {
+  importedReportId,
+  importRequestHash,
+  importUnitReports,
+  TEMPLATE_EXAMPLE_EXPLANATION,
+} from '../../shared/app/excel/unit-report-import';
 import { requestHash } from '../../shared/app/idempotency';
 import type { Upload } from '../../shared/app/excel/upload';
 import { UploadError } from '../../shared/app/excel/upload';
@@ -17,16 +22,36 @@ beforeEach(async () => {
 afterEach(() => s.repo.close());
 
 const run = (upload: Upload, opts: Partial<{ dryRun: boolean; mode: 'best-effort' | 'all-or-nothing'; sheet: string }> = {}) =>
-  importUnitReports(s, { goLiveId: G, upload, options: { dryRun: false, mode: 'best-effort', ...opts }, actor: { kind: 'user', id: 'rut' } });
+  importUnitReports(s, {
+    goLiveId: G,
+    upload,
+    options: { dryRun: false, mode: 'best-effort', ...opts },
+    actor: { kind: 'user', id: 'rut' },
+  });
 const stored = async () => s.repo.listUnitReportsByGoLive(G);
-const messages = async (upload: Upload, lang: 'sv' | 'en' = 'sv') => renderUnitReportImport(await run(upload, { dryRun: true }), lang).errors.map((e) => e.message);
+const messages = async (upload: Upload, lang: 'sv' | 'en' = 'sv') =>
+  renderUnitReportImport(await run(upload, { dryRun: true }), lang).errors.map((e) => e.message);
 
-const GOOD = ['Datum;Tid;Enhet;Färg;Förklaring', '2026-11-27;09:15;avd-12;Grön;Lugnt på avdelningen', '27/11/2026;9.30;Akutmottagningen;gul;Läkemedelslistan laddar långsamt', '27.11.2026;12:00;VC Norr;RÖD;Kan inte skriva ut remisser'];
+const GOOD = [
+  'Datum;Tid;Enhet;Färg;Förklaring',
+  '2026-11-27;09:15;avd-12;Grön;Lugnt på avdelningen',
+  '27/11/2026;9.30;Akutmottagningen;gul;Läkemedelslistan laddar långsamt',
+  '27.11.2026;12:00;VC Norr;RÖD;Kan inte skriva ut remisser',
+];
 
 describe('a status list (R3.4) becomes unit reports (R3.1)', () => {
   it('stores every good row as a report in local time, with the import as its source', async () => {
     const r = await run(csvUpload(GOOD.join('\n')));
-    expect(r.summary).toEqual({ rows: 3, valid: 3, created: 3, wouldCreate: 0, alreadyStored: 0, duplicateInFile: 0, rowsWithErrors: 0, stored: 3 });
+    expect(r.summary).toEqual({
+      rows: 3,
+      valid: 3,
+      created: 3,
+      wouldCreate: 0,
+      alreadyStored: 0,
+      duplicateInFile: 0,
+      rowsWithErrors: 0,
+      stored: 3,
+    });
     const reports = await stored();
     expect(reports.map((x) => [x.unitId, x.forvaltningId, x.colour, x.reportedAt, x.explanation])).toEqual([
       ['avd-12', 'kirurgi', 'green', '2026-11-27T08:15:00.000Z', 'Lugnt på avdelningen'],
@@ -34,9 +59,20 @@ describe('a status list (R3.4) becomes unit reports (R3.1)', () => {
       ['vc-norr', 'primarvarden', 'red', '2026-11-27T11:00:00.000Z', 'Kan inte skriva ut remisser'],
     ]);
     expect(reports[0]).toMatchObject({ source: 'import', receivedAt: NOW, recordedBy: { kind: 'user', id: 'rut' } });
-    expect(reports[0]!.id).toBe(importedReportId(G, { unitId: 'avd-12', reportedAt: '2026-11-27T08:15:00.000Z', colour: 'green', explanation: 'Lugnt på avdelningen' }));
+    expect(reports[0]!.id).toBe(
+      importedReportId(G, {
+        unitId: 'avd-12',
+        reportedAt: '2026-11-27T08:15:00.000Z',
+        colour: 'green',
+        explanation: 'Lugnt på avdelningen',
+      }),
+    );
     const status = (await s.repo.getStatusSnapshot(G))!.unitStatuses.map((u) => [u.unitId, u.colour]).sort();
-    expect(status).toEqual([['akuten', 'yellow'], ['avd-12', 'green'], ['vc-norr', 'red']]);
+    expect(status).toEqual([
+      ['akuten', 'yellow'],
+      ['avd-12', 'green'],
+      ['vc-norr', 'red'],
+    ]);
   });
 
   it('the same file imported twice stores nothing twice', async () => {
@@ -65,8 +101,19 @@ describe('a status list (R3.4) becomes unit reports (R3.1)', () => {
   });
 
   it('keeps the newest report as the unit’s status, whatever the order of the rows', async () => {
-    await run(csvUpload(['Datum;Tid;Enhet;Färg;Förklaring', '2026-11-27;15:00;avd-12;Röd;Senast', '2026-11-27;09:00;avd-12;Grön;Först', '2026-11-27;12:00;avd-12;Gul;Sedan'].join('\n')));
-    expect((await s.repo.getStatusSnapshot(G))!.unitStatuses.map((u) => [u.unitId, u.colour, u.explanation])).toEqual([['avd-12', 'red', 'Senast']]);
+    await run(
+      csvUpload(
+        [
+          'Datum;Tid;Enhet;Färg;Förklaring',
+          '2026-11-27;15:00;avd-12;Röd;Senast',
+          '2026-11-27;09:00;avd-12;Grön;Först',
+          '2026-11-27;12:00;avd-12;Gul;Sedan',
+        ].join('\n'),
+      ),
+    );
+    expect((await s.repo.getStatusSnapshot(G))!.unitStatuses.map((u) => [u.unitId, u.colour, u.explanation])).toEqual([
+      ['avd-12', 'red', 'Senast'],
+    ]);
   });
 });
 
@@ -102,8 +149,23 @@ describe('a file with bad rows gives the exact row errors', () => {
 
   it('and in English, with the structured fields beside the message', async () => {
     const r = renderUnitReportImport(await run(csvUpload(BAD.join('\n')), { dryRun: true }), 'en');
-    expect(r.errors[3]).toEqual({ sheet: 'CSV', row: 7, column: 'D', header: 'Färg', field: 'colour', value: 'blå', message: "Row 7, column D (Färg): unknown colour 'blå' (use Green, Yellow or Red)" });
-    expect(r.errors[7]).toEqual({ sheet: 'CSV', row: 10, column: 'E', header: 'Förklaring', field: 'explanation', message: 'Row 10, column E (Förklaring): contains a personal identity or coordination number – Driftpuls must not hold patient data' });
+    expect(r.errors[3]).toEqual({
+      sheet: 'CSV',
+      row: 7,
+      column: 'D',
+      header: 'Färg',
+      field: 'colour',
+      value: 'blå',
+      message: "Row 7, column D (Färg): unknown colour 'blå' (use Green, Yellow or Red)",
+    });
+    expect(r.errors[7]).toEqual({
+      sheet: 'CSV',
+      row: 10,
+      column: 'E',
+      header: 'Förklaring',
+      field: 'explanation',
+      message: 'Row 10, column E (Förklaring): contains a personal identity or coordination number – Driftpuls must not hold patient data',
+    });
     expect(r.file).toMatchObject({ headerRow: 3, delimiter: ';' });
   });
 
@@ -121,21 +183,35 @@ describe('a file with bad rows gives the exact row errors', () => {
   });
 
   it('a Förvaltning column tells same-named units apart', async () => {
-    const r = await run(csvUpload(['Datum;Tid;Förvaltning;Enhet;Färg;Förklaring', '2026-11-27;09:15;Medicin;Mottagningen;Gul;x', '2026-11-27;09:15;kirurgi;mottagningen;Grön;y', '2026-11-27;09:15;Medicin;avd-12;Grön;z'].join('\n')));
+    const r = await run(
+      csvUpload(
+        [
+          'Datum;Tid;Förvaltning;Enhet;Färg;Förklaring',
+          '2026-11-27;09:15;Medicin;Mottagningen;Gul;x',
+          '2026-11-27;09:15;kirurgi;mottagningen;Grön;y',
+          '2026-11-27;09:15;Medicin;avd-12;Grön;z',
+        ].join('\n'),
+      ),
+    );
     expect(r.items.map((i) => i.report.unitId)).toEqual(['med-mott', 'kir-mott']);
-    expect(renderUnitReportImport(r, 'sv').errors.map((e) => e.message)).toEqual(["Rad 4, kolumn D (Enhet): enheten 'avd-12' hör till förvaltningen Kirurgi, inte Medicin"]);
+    expect(renderUnitReportImport(r, 'sv').errors.map((e) => e.message)).toEqual([
+      "Rad 4, kolumn D (Enhet): enheten 'avd-12' hör till förvaltningen Kirurgi, inte Medicin",
+    ]);
   });
 
   it('refuses a file without a header row, naming what is missing', async () => {
     const err = await run(csvUpload('Datum;Enhet;Status\n2026-11-27;avd-12;Grön\n')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UploadError);
-    expect((err as UploadError).texts.sv).toBe('Hittar ingen rubrikrad med Datum, Enhet, Färg och Förklaring (sökte i de 20 första raderna). Närmast är rad 1, där saknas: Förklaring.');
+    expect((err as UploadError).texts.sv).toBe(
+      'Hittar ingen rubrikrad med Datum, Enhet, Färg och Förklaring (sökte i de 20 första raderna). Närmast är rad 1, där saknas: Förklaring.',
+    );
   });
 });
 
 describe('the lists as people keep them', () => {
   it('reads English headers, a comma CSV with quotes, Windows-1252, and one date-and-time column', async () => {
-    const text = 'Reported at,Care unit,Colour,Comment\r\n"2026-11-27 09:15",avd-12,Green,"Slow, but fine"\r\n27 nov 2026 kl 10.05,Avdelning 14,Röd,Skrivare\r\n';
+    const text =
+      'Reported at,Care unit,Colour,Comment\r\n"2026-11-27 09:15",avd-12,Green,"Slow, but fine"\r\n27 nov 2026 kl 10.05,Avdelning 14,Röd,Skrivare\r\n';
     const r = await run({ format: 'csv', bytes: Buffer.from(text, 'latin1') });
     expect(r.file).toMatchObject({ delimiter: ',', encoding: 'windows-1252' });
     expect(r.items.map((i) => [i.report.unitId, i.report.colour, i.report.reportedAt, i.report.explanation])).toEqual([
@@ -161,7 +237,13 @@ describe('the lists as people keep them', () => {
           ['Datum', 'Tid', 'Verksamhet', 'Status', 'Kommentar'],
           [new Date(Date.UTC(2026, 10, 27)), 9.25 / 24, 'Avdelning 12', 'Grön', 'Datumcell och tidcell'],
           [serial(2026, 11, 27), '10:30', 'avd-14', 'gul', 'Serienummer och text'],
-          [{ formula: 'TODAY()', result: new Date(Date.UTC(2026, 10, 27)) }, 0.5, 'akuten', { formula: 'IF(1,"Röd","Grön")', result: 'Röd' }, 'Formler med sparat värde'],
+          [
+            { formula: 'TODAY()', result: new Date(Date.UTC(2026, 10, 27)) },
+            0.5,
+            'akuten',
+            { formula: 'IF(1,"Röd","Grön")', result: 'Röd' },
+            'Formler med sparat värde',
+          ],
           [new Date(Date.UTC(2026, 10, 27)), 0.6, 'akuten', { formula: 'A1' } as never, 'Formel utan värde'],
           ['2026-11-27', { formula: 'NOW()', result: { error: '#VALUE!' } } as never, 'akuten', 'Grön', 'Fel i formeln'],
           ['2026-11-27', '13:00', { error: '#N/A' } as never, 'Grön', 'Felvärde'],
@@ -178,12 +260,15 @@ describe('the lists as people keep them', () => {
     expect(renderUnitReportImport(r, 'sv').errors.map((e) => e.message)).toEqual([
       'Rad 6, kolumn D (Status): formel utan sparat värde eller med fel (skriv in värdet, eller öppna och spara filen i Excel)',
       'Rad 7, kolumn B (Tid): formel utan sparat värde eller med fel (skriv in värdet, eller öppna och spara filen i Excel)',
-      "Rad 8, kolumn C (Verksamhet): cellen innehåller felet #N/A",
+      'Rad 8, kolumn C (Verksamhet): cellen innehåller felet #N/A',
     ]);
   });
 
   it('reads the sheet asked for, and names the sheets when it does not exist', async () => {
-    const rows = [['Datum', 'Tid', 'Enhet', 'Färg', 'Förklaring'], ['2026-11-27', '09:00', 'avd-12', 'Grön', 'x']];
+    const rows = [
+      ['Datum', 'Tid', 'Enhet', 'Färg', 'Förklaring'],
+      ['2026-11-27', '09:00', 'avd-12', 'Grön', 'x'],
+    ];
     const upload = await xlsxUpload([
       { name: 'Vecka 47', rows: [...rows, ['2026-11-20', '09:00', 'avd-12', 'Gul', 'förra veckan']] },
       { name: 'Vecka 48', rows },
@@ -195,7 +280,10 @@ describe('the lists as people keep them', () => {
   });
 
   it('warns about a second column for the same field', async () => {
-    const r = renderUnitReportImport(await run(csvUpload('Datum;Tid;Enhet;Färg;Status;Förklaring\n2026-11-27;09:00;avd-12;Grön;Röd;x\n'), { dryRun: true }), 'sv');
+    const r = renderUnitReportImport(
+      await run(csvUpload('Datum;Tid;Enhet;Färg;Status;Förklaring\n2026-11-27;09:00;avd-12;Grön;Röd;x\n'), { dryRun: true }),
+      'sv',
+    );
     expect(r.warnings).toEqual(['Kolumn E (Status) används inte: kolumn D (Färg) anger redan Färg.']);
     expect(r.items[0]!.report.colour).toBe('green');
   });
@@ -218,7 +306,9 @@ describe('ids from an Id column (our own exports)', () => {
 
   it('refuse an id that names another report', async () => {
     await run(csvUpload('Id;Datum;Tid;Enhet;Färg;Förklaring\nrapport-1;2026-11-27;09:00;avd-12;Grön;x\n'));
-    const again = csvUpload('Id;Datum;Tid;Enhet;Färg;Förklaring\nrapport-1;2026-11-27;09:00;avd-12;Röd;x\nrapport-2;2026-11-27;09:00;avd-12;Röd;x\nrapport-2;2026-11-27;09:05;avd-12;Röd;x\nFel Id;2026-11-27;09:00;avd-12;Röd;x\n');
+    const again = csvUpload(
+      'Id;Datum;Tid;Enhet;Färg;Förklaring\nrapport-1;2026-11-27;09:00;avd-12;Röd;x\nrapport-2;2026-11-27;09:00;avd-12;Röd;x\nrapport-2;2026-11-27;09:05;avd-12;Röd;x\nFel Id;2026-11-27;09:00;avd-12;Röd;x\n',
+    );
     expect(await messages(again)).toEqual([
       "Rad 2, kolumn A (Id): id 'rapport-1' finns redan för en annan rapport (avd-12, 2026-11-27T08:00:00.000Z)",
       'Rad 4, kolumn A (Id): samma id som rad 3 men annat innehåll',
@@ -255,10 +345,17 @@ describe('no patient data and no hidden characters by any column (issue 13 items
   });
 
   it('an XLSX number cell holding a personnummer is refused too', async () => {
-    const upload = await xlsxUpload([{ name: 'Status', rows: [['Datum', 'Tid', 'Enhet', 'Färg', 'Förklaring', 'Rapportör-id'], [serial(2026, 11, 27), '09:00', 'avd-12', 'Grön', 'ok', 191212121212]] }]);
+    const upload = await xlsxUpload([
+      {
+        name: 'Status',
+        rows: [
+          ['Datum', 'Tid', 'Enhet', 'Färg', 'Förklaring', 'Rapportör-id'],
+          [serial(2026, 11, 27), '09:00', 'avd-12', 'Grön', 'ok', 191212121212],
+        ],
+      },
+    ]);
     const r = await run(upload);
     expect(r.issues.map((i) => [i.field, i.value])).toEqual([['reporter.personId', undefined]]);
     expect(await stored()).toEqual([]);
   });
 });
-

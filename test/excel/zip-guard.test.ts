@@ -47,6 +47,8 @@ it('refuses an archive that inflates past the limit, whatever size it declares',
 
 it('refuses what is not a zip, and too many entries', async () => {
   await expect(assertZipWithinLimits(Buffer.from('Datum;Tid\n'), LIMITS)).rejects.toBeInstanceOf(ZipRefusedError);
-  await expect(assertZipWithinLimits(zipOf('a.xml', Buffer.from('<a/>')), { ...LIMITS, maxEntries: 0 })).rejects.toMatchObject({ reason: 'too-many-entries' });
+  await expect(assertZipWithinLimits(zipOf('a.xml', Buffer.from('<a/>')), { ...LIMITS, maxEntries: 0 })).rejects.toMatchObject({
+    reason: 'too-many-entries',
+  });
   await expect(assertZipWithinLimits(zipOf('a.xml', Buffer.from('<a/>')), LIMITS)).resolves.toBeUndefined();
 });

@@ -59,12 +59,23 @@ beforeAll(async () => {
   const put = await api.put(`/golives/${G}`, {
     name: 'Matris',
     startDate: '2026-11-27',
-    forvaltningar: [{ id: 'f', name: 'F', units: [{ id: 'u1', name: 'U1' }, { id: 'u2', name: 'U2' }] }],
+    forvaltningar: [
+      {
+        id: 'f',
+        name: 'F',
+        units: [
+          { id: 'u1', name: 'U1' },
+          { id: 'u2', name: 'U2' },
+        ],
+      },
+    ],
     people,
   });
   expect(put.status).toBe(201);
   const openapi = (await api.get('/openapi.json')).json as { paths: Record<string, Record<string, { operationId: string }>> };
-  routes = Object.entries(openapi.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ name: op.operationId, method: method.toUpperCase(), path })));
+  routes = Object.entries(openapi.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ name: op.operationId, method: method.toUpperCase(), path })),
+  );
 });
 afterAll(async () => {
   delete process.env.MACHINE_KEYS;
@@ -95,9 +106,13 @@ it('each route × caller cell answers as the matrix says', async () => {
         cells++;
         const want = expected(access, caller, own);
         const path = fill(route.path, own);
-        const res = route.method === 'GET' ? await api.get(path, caller.headers) : await api.raw(route.method, path, '{}', 'application/json', caller.headers);
+        const res =
+          route.method === 'GET'
+            ? await api.get(path, caller.headers)
+            : await api.raw(route.method, path, '{}', 'application/json', caller.headers);
         const got = res.status === 401 || res.status === 403 ? res.status : 'allowed';
-        if (got !== want) failures.push(`${route.method} ${path} as ${caller.label}: want ${want}, got ${res.status} ${res.text.slice(0, 120)}`);
+        if (got !== want)
+          failures.push(`${route.method} ${path} as ${caller.label}: want ${want}, got ${res.status} ${res.text.slice(0, 120)}`);
         if (got !== 'allowed') expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       }
     }
@@ -136,7 +151,11 @@ describe('refused writes store nothing', () => {
   });
 
   it('the audit trail records who wrote', async () => {
-    const r = await api.post(`/golives/${G}/units/u1/reports`, { ...report, explanation: 'audit' }, { 'x-dev-user': 'unitreporter@example.org' });
+    const r = await api.post(
+      `/golives/${G}/units/u1/reports`,
+      { ...report, explanation: 'audit' },
+      { 'x-dev-user': 'unitreporter@example.org' },
+    );
     expect(r.json.recordedBy).toEqual({ kind: 'user', id: 'unitreporter@example.org', name: 'unitreporter@example.org' });
     const k = await api.post(`/golives/${G}/units/u1/reports`, { ...report, explanation: 'by key' }, { 'x-functions-key': KEY_SECRET });
     expect(k.json.recordedBy).toEqual({ kind: 'machine', id: 'import-bot' });

@@ -11,7 +11,14 @@ const org = {
   name: 'Våg 1',
   startDate: '2026-11-27',
   forvaltningar: [
-    { id: 'sjukhuset', name: 'Sjukhuset', units: [{ id: 'akuten', name: 'Akuten' }, { id: 'avd-12', name: 'Avdelning 12' }] },
+    {
+      id: 'sjukhuset',
+      name: 'Sjukhuset',
+      units: [
+        { id: 'akuten', name: 'Akuten' },
+        { id: 'avd-12', name: 'Avdelning 12' },
+      ],
+    },
     { id: 'primarvarden', name: 'Primärvården', units: [{ id: 'vc-norr', name: 'VC Norr' }] },
   ],
   people: [{ id: 'ivan', name: 'Ivan IM', roles: ['incidentManager'] }],
@@ -50,7 +57,13 @@ describe('unit reports (R3)', () => {
   it('stores a report with Swedish colour and answers 201 with its location', async () => {
     const r = await api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'Långsam läkemedelslista' });
     expect(r.status).toBe(201);
-    expect(r.json).toMatchObject({ unitId: 'akuten', forvaltningId: 'sjukhuset', colour: 'yellow', reportedAt: '2026-11-27T10:01:00.000Z', source: 'api' });
+    expect(r.json).toMatchObject({
+      unitId: 'akuten',
+      forvaltningId: 'sjukhuset',
+      colour: 'yellow',
+      reportedAt: '2026-11-27T10:01:00.000Z',
+      source: 'api',
+    });
     expect(r.json.requestHash).toBeUndefined();
     expect(r.headers.get('location')).toBe(`/api${G}/units/akuten/reports/${r.json.id}`);
   });
@@ -82,7 +95,11 @@ describe('unit reports (R3)', () => {
     const before = (await unitReports('akuten')).length;
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        api.post(`${G}/units/akuten/reports`, { colour: i % 2 ? 'green' : 'yellow', explanation: `rapport ${i}` }, { 'idempotency-key': `burst-${i}` }),
+        api.post(
+          `${G}/units/akuten/reports`,
+          { colour: i % 2 ? 'green' : 'yellow', explanation: `rapport ${i}` },
+          { 'idempotency-key': `burst-${i}` },
+        ),
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(100).fill(201));
@@ -103,27 +120,111 @@ describe('unit reports (R3)', () => {
 describe('bad input: the right status, a problem body, nothing stored', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of every route
   const cases: [string, () => Promise<{ status: number; json: any; headers: Headers }>, number, string, string[] | undefined][] = [
-    ['malformed JSON', () => api.raw('POST', `${G}/units/akuten/reports`, '{"colour": "grön",', 'application/json'), 400, 'HTTP.BAD_JSON', ['body']],
-    ['wrong types', () => api.post(`${G}/units/akuten/reports`, { colour: 'blå', explanation: 42, reportedAt: 'igår' }), 400, 'VALIDATION.FAILED', ['colour', 'explanation', 'reportedAt']],
+    [
+      'malformed JSON',
+      () => api.raw('POST', `${G}/units/akuten/reports`, '{"colour": "grön",', 'application/json'),
+      400,
+      'HTTP.BAD_JSON',
+      ['body'],
+    ],
+    [
+      'wrong types',
+      () => api.post(`${G}/units/akuten/reports`, { colour: 'blå', explanation: 42, reportedAt: 'igår' }),
+      400,
+      'VALIDATION.FAILED',
+      ['colour', 'explanation', 'reportedAt'],
+    ],
     ['an empty body', () => api.raw('POST', `${G}/units/akuten/reports`, '', 'application/json'), 400, 'VALIDATION.FAILED', ['body']],
     ['a JSON array', () => api.post(`${G}/units/akuten/reports`, [1, 2]), 400, 'VALIDATION.FAILED', ['body']],
-    ['an unknown go-live', () => api.post('/golives/finns-inte/units/akuten/reports', { colour: 'green', explanation: 'x' }), 404, 'GOLIVE.NOT_FOUND', undefined],
-    ['an unknown unit', () => api.post(`${G}/units/finns-inte/reports`, { colour: 'green', explanation: 'x' }), 404, 'UNIT.NOT_FOUND', undefined],
+    [
+      'an unknown go-live',
+      () => api.post('/golives/finns-inte/units/akuten/reports', { colour: 'green', explanation: 'x' }),
+      404,
+      'GOLIVE.NOT_FOUND',
+      undefined,
+    ],
+    [
+      'an unknown unit',
+      () => api.post(`${G}/units/finns-inte/reports`, { colour: 'green', explanation: 'x' }),
+      404,
+      'UNIT.NOT_FOUND',
+      undefined,
+    ],
     ['an unknown area', () => api.post(`${G}/areas/finns-inte/reports`, { summary: 'x' }), 404, 'AREA.NOT_FOUND', undefined],
     ['an unknown incident', () => api.post(`${G}/incidents/finns-inte/updates`, { text: 'x' }), 404, 'INCIDENT.NOT_FOUND', undefined],
-    ['a body over 64 KiB', () => api.post(`${G}/units/akuten/reports`, { colour: 'green', explanation: 'x'.repeat(70 * 1024) }), 413, 'HTTP.TOO_LARGE', undefined],
-    ['not JSON', () => api.raw('POST', `${G}/units/akuten/reports`, 'colour=green', 'application/x-www-form-urlencoded'), 415, 'HTTP.UNSUPPORTED_MEDIA', undefined],
+    [
+      'a body over 64 KiB',
+      () => api.post(`${G}/units/akuten/reports`, { colour: 'green', explanation: 'x'.repeat(70 * 1024) }),
+      413,
+      'HTTP.TOO_LARGE',
+      undefined,
+    ],
+    [
+      'not JSON',
+      () => api.raw('POST', `${G}/units/akuten/reports`, 'colour=green', 'application/x-www-form-urlencoded'),
+      415,
+      'HTTP.UNSUPPORTED_MEDIA',
+      undefined,
+    ],
     // No patient data by any door (issue 13 item 1, R-guard): body, path id, query string, header.
-    ['a personnummer with an en dash in the body', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'Patient 121212\u20131212 fick fel dos' }), 400, 'DATA.PERSONAL_IDENTITY_NUMBER', ['explanation']],
-    ['a personnummer as a path id', () => api.post('/golives/19121212-1212/units/akuten/reports', { colour: 'gul', explanation: 'x' }), 400, 'DATA.PERSONAL_IDENTITY_NUMBER', ['goLiveId']],
-    ['a personnummer in the query string', () => api.post(`${G}/units/akuten/reports?ref=121212-1212`, { colour: 'gul', explanation: 'x' }), 400, 'DATA.PERSONAL_IDENTITY_NUMBER', ['ref']],
-    ['a personnummer as the Idempotency-Key', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x' }, { 'idempotency-key': 'pnr 121212-1212' }), 400, 'DATA.PERSONAL_IDENTITY_NUMBER', ['Idempotency-Key']],
+    [
+      'a personnummer with an en dash in the body',
+      () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'Patient 121212\u20131212 fick fel dos' }),
+      400,
+      'DATA.PERSONAL_IDENTITY_NUMBER',
+      ['explanation'],
+    ],
+    [
+      'a personnummer as a path id',
+      () => api.post('/golives/19121212-1212/units/akuten/reports', { colour: 'gul', explanation: 'x' }),
+      400,
+      'DATA.PERSONAL_IDENTITY_NUMBER',
+      ['goLiveId'],
+    ],
+    [
+      'a personnummer in the query string',
+      () => api.post(`${G}/units/akuten/reports?ref=121212-1212`, { colour: 'gul', explanation: 'x' }),
+      400,
+      'DATA.PERSONAL_IDENTITY_NUMBER',
+      ['ref'],
+    ],
+    [
+      'a personnummer as the Idempotency-Key',
+      () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x' }, { 'idempotency-key': 'pnr 121212-1212' }),
+      400,
+      'DATA.PERSONAL_IDENTITY_NUMBER',
+      ['Idempotency-Key'],
+    ],
     // Time bounds (issue 13 item 12): instants within a year of the go-live's start (2026-11-27).
-    ['an instant in year 0000', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x', reportedAt: '0000-01-01T00:00:00Z' }), 400, 'VALIDATION.FAILED', ['reportedAt']],
-    ['an instant over a year before the start', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x', reportedAt: '2025-11-20T08:00:00Z' }), 400, 'VALIDATION.FAILED', ['reportedAt']],
+    [
+      'an instant in year 0000',
+      () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x', reportedAt: '0000-01-01T00:00:00Z' }),
+      400,
+      'VALIDATION.FAILED',
+      ['reportedAt'],
+    ],
+    [
+      'an instant over a year before the start',
+      () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x', reportedAt: '2025-11-20T08:00:00Z' }),
+      400,
+      'VALIDATION.FAILED',
+      ['reportedAt'],
+    ],
     // Control characters (issue 13 item 14): refused, naming the field.
-    ['a NUL in a text', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'före\u0000efter' }), 400, 'DATA.FORBIDDEN_CHARACTERS', ['explanation']],
-    ['a bidi override in a text', () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x', reporter: { name: 'Rut \u202Egnisrev' } }), 400, 'DATA.FORBIDDEN_CHARACTERS', ['reporter.name']],
+    [
+      'a NUL in a text',
+      () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'före\u0000efter' }),
+      400,
+      'DATA.FORBIDDEN_CHARACTERS',
+      ['explanation'],
+    ],
+    [
+      'a bidi override in a text',
+      () => api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'x', reporter: { name: 'Rut \u202Egnisrev' } }),
+      400,
+      'DATA.FORBIDDEN_CHARACTERS',
+      ['reporter.name'],
+    ],
   ];
 
   it.each(cases)('%s', async (_name, send, status, code, fields) => {
@@ -155,7 +256,11 @@ describe('bad input: the right status, a problem body, nothing stored', () => {
 
   it('speaks Swedish by default and English on request', async () => {
     const sv = await api.post(`${G}/units/finns-inte/reports`, { colour: 'green', explanation: 'x' });
-    const en = await api.post(`${G}/units/finns-inte/reports`, { colour: 'green', explanation: 'x' }, { 'accept-language': 'en-GB,en;q=0.9' });
+    const en = await api.post(
+      `${G}/units/finns-inte/reports`,
+      { colour: 'green', explanation: 'x' },
+      { 'accept-language': 'en-GB,en;q=0.9' },
+    );
     expect(sv.json.title).toBe('Hittades inte');
     expect(sv.json.detail).toBe("Enheten 'finns-inte' finns inte.");
     expect(en.json.title).toBe('Not found');
@@ -164,7 +269,13 @@ describe('bad input: the right status, a problem body, nothing stored', () => {
 });
 
 describe('area reports (R4)', () => {
-  const problem = { title: 'Remissutskrift', size: 'stor', situation: { facts: 'Kön fastnar' }, actions: 'Ny drivrutin', obstacles: 'Beslut behövs' };
+  const problem = {
+    title: 'Remissutskrift',
+    size: 'stor',
+    situation: { facts: 'Kön fastnar' },
+    actions: 'Ny drivrutin',
+    obstacles: 'Beslut behövs',
+  };
 
   it('applies the suggested colour when none is given (R4.3)', async () => {
     const r = await api.post(`${G}/areas/teknik/reports`, { summary: 'Utskrifter', problems: [problem] });
@@ -177,7 +288,12 @@ describe('area reports (R4)', () => {
     const bad = await api.post(`${G}/areas/teknik/reports`, { summary: 'x', colour: 'röd', problems: [problem] });
     expect(bad.status).toBe(400);
     expect(bad.json.errors.map((e: { field: string }) => e.field)).toEqual(['overrideReason']);
-    const ok = await api.post(`${G}/areas/teknik/reports`, { summary: 'x', colour: 'röd', overrideReason: 'Vården larmar', problems: [problem] });
+    const ok = await api.post(`${G}/areas/teknik/reports`, {
+      summary: 'x',
+      colour: 'röd',
+      overrideReason: 'Vården larmar',
+      problems: [problem],
+    });
     expect(ok.json).toMatchObject({ colour: 'red', suggestedColour: 'yellow', overrideReason: 'Vården larmar' });
     const list = await api.get(`${G}/areas/teknik/reports`);
     expect(list.json.items.map((r: { colour: string }) => r.colour)).toEqual(['red', 'yellow']);
@@ -186,17 +302,31 @@ describe('area reports (R4)', () => {
 
 describe('incidents (R9) and the overview (R10.1)', () => {
   it('tracks a P2 from open to resolved and shows it on the overview only while open', async () => {
-    const created = await api.post(`${G}/incidents`, { id: 'inc-1', title: 'Utskrift', priority: 2, incidentManagerId: 'ivan', areaIds: ['teknik'] });
+    const created = await api.post(`${G}/incidents`, {
+      id: 'inc-1',
+      title: 'Utskrift',
+      priority: 2,
+      incidentManagerId: 'ivan',
+      areaIds: ['teknik'],
+    });
     expect(created.status).toBe(201);
     await api.post(`${G}/incidents`, { id: 'inc-3', title: 'Småfel', priority: 3 });
     let overview = await api.get(`${G}/overview`);
     expect(overview.json.majorIncidents.map((i: { id: string }) => i.id)).toEqual(['inc-1']);
 
     await api.advance('PT5M');
-    const upd = await api.post(`${G}/incidents/inc-1/updates`, { text: 'Åtgärdat', status: 'resolved' }, { 'idempotency-key': 'inc-1-fixed' });
+    const upd = await api.post(
+      `${G}/incidents/inc-1/updates`,
+      { text: 'Åtgärdat', status: 'resolved' },
+      { 'idempotency-key': 'inc-1-fixed' },
+    );
     expect(upd.status).toBe(201);
     expect(upd.json).toMatchObject({ status: 'resolved', resolvedAt: expect.any(String) });
-    const replay = await api.post(`${G}/incidents/inc-1/updates`, { text: 'Åtgärdat', status: 'resolved' }, { 'idempotency-key': 'inc-1-fixed' });
+    const replay = await api.post(
+      `${G}/incidents/inc-1/updates`,
+      { text: 'Åtgärdat', status: 'resolved' },
+      { 'idempotency-key': 'inc-1-fixed' },
+    );
     expect(replay.json.updates).toHaveLength(1);
     const again = await api.post(`${G}/incidents/inc-1/updates`, { text: 'Igen' });
     expect(again.status).toBe(409);
@@ -236,7 +366,14 @@ describe('OpenAPI', () => {
       ]),
     );
     const post = r.json.paths['/api/golives/{goLiveId}/units/{unitId}/reports'].post;
-    expect(post.requestBody.content['application/json'].schema.properties.colour.enum).toEqual(['green', 'yellow', 'red', 'grön', 'gul', 'röd']);
+    expect(post.requestBody.content['application/json'].schema.properties.colour.enum).toEqual([
+      'green',
+      'yellow',
+      'red',
+      'grön',
+      'gul',
+      'röd',
+    ]);
     expect(post.parameters.map((p: { name: string }) => p.name)).toContain('Idempotency-Key');
   });
 });

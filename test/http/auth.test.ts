@@ -27,22 +27,43 @@ describe('App Service Authentication principal (Entra ID)', () => {
 
   it('reads object id, e-mail, name and app roles from x-ms-client-principal for our app and tenant', () => {
     expect(parseClientPrincipal(header, APP)).toEqual({
-      principal: { kind: 'user', id: OID, oid: OID, email: 'Karl.Koordinator@region.se', name: 'Karl Koordinator', appRoles: ['goLiveCoordinator', 'admin'] },
+      principal: {
+        kind: 'user',
+        id: OID,
+        oid: OID,
+        email: 'Karl.Koordinator@region.se',
+        name: 'Karl Koordinator',
+        appRoles: ['goLiveCoordinator', 'admin'],
+      },
     });
     // v1.0 issuer and the api:// audience are the same app and tenant.
-    const v1 = principalHeader(claims.map((c) => (c.typ === 'iss' ? { typ: 'iss', val: `https://sts.windows.net/${TENANT}/` } : c.typ === 'aud' ? { typ: 'aud', val: `api://${CLIENT}` } : c)));
+    const v1 = principalHeader(
+      claims.map((c) =>
+        c.typ === 'iss'
+          ? { typ: 'iss', val: `https://sts.windows.net/${TENANT}/` }
+          : c.typ === 'aud'
+            ? { typ: 'aud', val: `api://${CLIENT}` }
+            : c,
+      ),
+    );
     expect(parseClientPrincipal(v1, APP)).toHaveProperty('principal.oid', OID);
   });
 
   it('refuses a principal for another app, another tenant, without audience/issuer or object id (issue 13)', () => {
     expect(parseClientPrincipal(replaced('aud', '99999999-2222-3333-4444-555555555555'), APP)).toEqual({ refused: 'audience' });
     expect(parseClientPrincipal(without('aud'), APP)).toEqual({ refused: 'audience' });
-    expect(parseClientPrincipal(replaced('iss', 'https://login.microsoftonline.com/bbbbbbbb-bbbb-cccc-dddd-eeeeeeeeeeee/v2.0'), APP)).toEqual({ refused: 'issuer' });
+    expect(
+      parseClientPrincipal(replaced('iss', 'https://login.microsoftonline.com/bbbbbbbb-bbbb-cccc-dddd-eeeeeeeeeeee/v2.0'), APP),
+    ).toEqual({ refused: 'issuer' });
     expect(parseClientPrincipal(replaced('iss', `https://evil.example/${TENANT}.attacker/v2.0`), APP)).toEqual({ refused: 'issuer' });
     expect(parseClientPrincipal(without('iss'), APP)).toEqual({ refused: 'issuer' });
-    expect(parseClientPrincipal(replaced('http://schemas.microsoft.com/identity/claims/tenantid', 'bbbbbbbb-bbbb-cccc-dddd-eeeeeeeeeeee'), APP)).toEqual({ refused: 'issuer' });
+    expect(
+      parseClientPrincipal(replaced('http://schemas.microsoft.com/identity/claims/tenantid', 'bbbbbbbb-bbbb-cccc-dddd-eeeeeeeeeeee'), APP),
+    ).toEqual({ refused: 'issuer' });
     // Only the lead's e-mail as preferred_username, no object id: nobody.
-    expect(parseClientPrincipal(without('http://schemas.microsoft.com/identity/claims/objectidentifier'), APP)).toEqual({ refused: 'no-object-id' });
+    expect(parseClientPrincipal(without('http://schemas.microsoft.com/identity/claims/objectidentifier'), APP)).toEqual({
+      refused: 'no-object-id',
+    });
     // Without a configured app registration nothing is trusted.
     expect(parseClientPrincipal(header, undefined)).toEqual({ refused: 'not-configured' });
   });
@@ -52,7 +73,10 @@ describe('App Service Authentication principal (Entra ID)', () => {
     expect(a).toEqual({ ok: true, principal: { kind: 'anonymous' } });
     const b = authenticate(headers({ 'x-ms-client-principal': header }), 'appservice', [], APP);
     expect(b.ok && b.principal.kind).toBe('user');
-    expect(authenticate(headers({ 'x-ms-client-principal': replaced('aud', 'other') }), 'appservice', [], APP)).toEqual({ ok: false, refused: 'audience' });
+    expect(authenticate(headers({ 'x-ms-client-principal': replaced('aud', 'other') }), 'appservice', [], APP)).toEqual({
+      ok: false,
+      refused: 'audience',
+    });
   });
 
   it('a malformed principal header is refused', () => {
@@ -96,9 +120,26 @@ describe('the configuration refuses to trust the wrong callers (issue 13)', () =
   });
 
   it('refuses AUTH_MODE=appservice without the app registration and tenant, or when the platform signs in for another', () => {
-    expect(() => loadConfig({ AUTH_MODE: 'appservice', WEBSITE_AUTH_ENABLED: 'True' })).toThrow(/AUTH_CLIENT_ID is required[\s\S]*AUTH_TENANT_ID is required/);
-    expect(() => loadConfig({ ...appservice, WEBSITE_AUTH_ENABLED: 'True', WEBSITE_AUTH_CLIENT_ID: 'someone-else' })).toThrow(/AUTH_CLIENT_ID: App Service Authentication signs in for/);
-    expect(() => loadConfig({ ...appservice, WEBSITE_AUTH_ENABLED: 'True', WEBSITE_AUTH_OPENID_ISSUER: 'https://sts.windows.net/bbbbbbbb-bbbb-cccc-dddd-eeeeeeeeeeee/' })).toThrow(/AUTH_TENANT_ID/);
-    expect(loadConfig({ ...appservice, WEBSITE_AUTH_ENABLED: 'True', WEBSITE_AUTH_CLIENT_ID: CLIENT, WEBSITE_AUTH_OPENID_ISSUER: `https://sts.windows.net/${TENANT}/v2.0` }).AUTH_CLIENT_ID).toBe(CLIENT);
+    expect(() => loadConfig({ AUTH_MODE: 'appservice', WEBSITE_AUTH_ENABLED: 'True' })).toThrow(
+      /AUTH_CLIENT_ID is required[\s\S]*AUTH_TENANT_ID is required/,
+    );
+    expect(() => loadConfig({ ...appservice, WEBSITE_AUTH_ENABLED: 'True', WEBSITE_AUTH_CLIENT_ID: 'someone-else' })).toThrow(
+      /AUTH_CLIENT_ID: App Service Authentication signs in for/,
+    );
+    expect(() =>
+      loadConfig({
+        ...appservice,
+        WEBSITE_AUTH_ENABLED: 'True',
+        WEBSITE_AUTH_OPENID_ISSUER: 'https://sts.windows.net/bbbbbbbb-bbbb-cccc-dddd-eeeeeeeeeeee/',
+      }),
+    ).toThrow(/AUTH_TENANT_ID/);
+    expect(
+      loadConfig({
+        ...appservice,
+        WEBSITE_AUTH_ENABLED: 'True',
+        WEBSITE_AUTH_CLIENT_ID: CLIENT,
+        WEBSITE_AUTH_OPENID_ISSUER: `https://sts.windows.net/${TENANT}/v2.0`,
+      }).AUTH_CLIENT_ID,
+    ).toBe(CLIENT);
   });
 });

@@ -21,7 +21,11 @@ it('SIGKILL right after a 201 loses nothing, and a retry after restart stores no
   const put = await fetch(`${rt.url}/golives/krasch`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Krasch', startDate: '2026-11-27', forvaltningar: [{ id: 'f', name: 'F', units: [{ id: 'u', name: 'U' }] }] }),
+    body: JSON.stringify({
+      name: 'Krasch',
+      startDate: '2026-11-27',
+      forvaltningar: [{ id: 'f', name: 'F', units: [{ id: 'u', name: 'U' }] }],
+    }),
   });
   expect(put.status).toBe(201);
 
@@ -29,13 +33,21 @@ it('SIGKILL right after a 201 loses nothing, and a retry after restart stores no
   for (let round = 0; round < 3; round++) {
     // A burst in flight, then one more whose 201 is the last thing before the kill.
     const burst = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => fetch(`${rt.url}/golives/krasch/units/u/reports`, json({ colour: 'gul', explanation: `r${round}-${i}` }, { 'idempotency-key': `r${round}-${i}` }))),
+      Array.from({ length: 20 }, (_, i) =>
+        fetch(
+          `${rt.url}/golives/krasch/units/u/reports`,
+          json({ colour: 'gul', explanation: `r${round}-${i}` }, { 'idempotency-key': `r${round}-${i}` }),
+        ),
+      ),
     );
     for (const r of burst) {
       expect(r.status).toBe(201);
       acknowledged.push(((await r.json()) as { id: string }).id);
     }
-    const last = await fetch(`${rt.url}/golives/krasch/units/u/reports`, json({ colour: 'röd', explanation: `last ${round}` }, { 'idempotency-key': `last-${round}` }));
+    const last = await fetch(
+      `${rt.url}/golives/krasch/units/u/reports`,
+      json({ colour: 'röd', explanation: `last ${round}` }, { 'idempotency-key': `last-${round}` }),
+    );
     expect(last.status).toBe(201);
     acknowledged.push(((await last.json()) as { id: string }).id);
     const exited = new Promise((resolve) => rt.child.on('exit', resolve));
@@ -48,14 +60,19 @@ it('SIGKILL right after a 201 loses nothing, and a retry after restart stores no
   expect(list.items.map((r) => r.id).sort()).toEqual([...acknowledged].sort());
 
   // The client never saw the last answer? It retries with the same key: a replay, not a copy.
-  const retry = await fetch(`${rt.url}/golives/krasch/units/u/reports`, json({ colour: 'röd', explanation: 'last 2' }, { 'idempotency-key': 'last-2' }));
+  const retry = await fetch(
+    `${rt.url}/golives/krasch/units/u/reports`,
+    json({ colour: 'röd', explanation: 'last 2' }, { 'idempotency-key': 'last-2' }),
+  );
   expect(retry.status).toBe(201);
   expect(retry.headers.get('idempotent-replayed')).toBe('true');
   const after = (await (await fetch(`${rt.url}/golives/krasch/units/u/reports?limit=1000`)).json()) as { items: unknown[] };
   expect(after.items).toHaveLength(acknowledged.length);
 
   // The unit's current status followed: the overview shows the last report's colour.
-  const overview = (await (await fetch(`${rt.url}/golives/krasch/overview`)).json()) as { forvaltningar: { units: { colour: string; explanation: string }[] }[] };
+  const overview = (await (await fetch(`${rt.url}/golives/krasch/overview`)).json()) as {
+    forvaltningar: { units: { colour: string; explanation: string }[] }[];
+  };
   expect(overview.forvaltningar[0]!.units[0]).toMatchObject({ colour: 'red', explanation: 'last 2' });
   rt.child.kill('SIGTERM');
 });

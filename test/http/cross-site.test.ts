@@ -72,27 +72,50 @@ describe('a browser write for another site is refused', () => {
     const before = await count();
     const report = await api.raw('POST', `/golives/${G}/units/akuten/reports`, REPORT, 'application/json', from);
     expect(report.status).toBe(403);
-    expect(report.json).toMatchObject({ code: 'AUTH.CROSS_SITE', detail: 'Ändringar tas bara emot från Driftpuls egna sidor. Öppna Driftpuls direkt och försök igen.' });
+    expect(report.json).toMatchObject({
+      code: 'AUTH.CROSS_SITE',
+      detail: 'Ändringar tas bara emot från Driftpuls egna sidor. Öppna Driftpuls direkt och försök igen.',
+    });
     const form = new FormData();
     form.append('fil', new Blob([CSV], { type: 'text/csv' }), 'lista.csv');
     const body = new Response(form);
-    const imported = await api.raw('POST', `/golives/${G}/imports/unit-reports`, Buffer.from(await body.arrayBuffer()) as never, body.headers.get('content-type')!, from);
+    const imported = await api.raw(
+      'POST',
+      `/golives/${G}/imports/unit-reports`,
+      Buffer.from(await body.arrayBuffer()) as never,
+      body.headers.get('content-type')!,
+      from,
+    );
     expect(imported.status).toBe(403);
     const golive = (await api.get(`/golives/${G}`)).json;
-    const takeover = await api.raw('PUT', `/golives/${G}`, JSON.stringify({ ...golive, people: [{ id: 'x', name: 'Ny ledare', roles: ['goLiveLead'] }] }), 'application/json', { ...from, ...lead });
+    const takeover = await api.raw(
+      'PUT',
+      `/golives/${G}`,
+      JSON.stringify({ ...golive, people: [{ id: 'x', name: 'Ny ledare', roles: ['goLiveLead'] }] }),
+      'application/json',
+      { ...from, ...lead },
+    );
     expect(takeover.status).toBe(403);
     expect(await count()).toBe(before);
     expect((await api.get(`/golives/${G}`)).json.people.map((p: { id: string }) => p.id)).toEqual(['lena']);
   });
 
   it('same-origin pages, typed addresses and non-browser clients write; reads are never refused', async () => {
-    for (const from of [{ 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, { origin: new URL(api.url).origin }, {}] as Record<string, string>[])
+    for (const from of [
+      { 'sec-fetch-site': 'same-origin' },
+      { 'sec-fetch-site': 'none' },
+      { origin: new URL(api.url).origin },
+      {},
+    ] as Record<string, string>[])
       expect((await api.raw('POST', `/golives/${G}/units/akuten/reports`, REPORT, 'application/json', from)).status).toBe(201);
     expect((await api.get(`/golives/${G}/overview`, { 'sec-fetch-site': 'cross-site' })).status).toBe(200);
   });
 
   it('a machine key is no ambient credential: a keyed write is not a cross-site question', async () => {
-    const r = await api.raw('POST', `/golives/${G}/units/akuten/reports`, REPORT, 'application/json', { 'x-functions-key': KEY, 'sec-fetch-site': 'cross-site' });
+    const r = await api.raw('POST', `/golives/${G}/units/akuten/reports`, REPORT, 'application/json', {
+      'x-functions-key': KEY,
+      'sec-fetch-site': 'cross-site',
+    });
     expect(r.status).toBe(201);
   });
 

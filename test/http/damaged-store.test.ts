@@ -13,7 +13,15 @@ const G = '/golives/skadad';
 
 beforeAll(async () => {
   api = await startApi({ start: '2026-11-27T10:00:00Z' });
-  expect((await api.put(G, { name: 'Skadad', startDate: '2026-11-27', forvaltningar: [{ id: 'f', name: 'F', units: [{ id: 'u', name: 'U' }] }] })).status).toBe(201);
+  expect(
+    (
+      await api.put(G, {
+        name: 'Skadad',
+        startDate: '2026-11-27',
+        forvaltningar: [{ id: 'f', name: 'F', units: [{ id: 'u', name: 'U' }] }],
+      })
+    ).status,
+  ).toBe(201);
 });
 afterAll(async () => api?.close());
 

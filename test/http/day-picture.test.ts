@@ -10,10 +10,20 @@ beforeAll(async () => {
   const put = await api.put(G, {
     name: 'Dag',
     startDate: '2026-11-27',
-    forvaltningar: [{ id: 'f', name: 'F', units: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }] }],
+    forvaltningar: [
+      {
+        id: 'f',
+        name: 'F',
+        units: [
+          { id: 'a', name: 'A' },
+          { id: 'b', name: 'B' },
+        ],
+      },
+    ],
   });
   expect(put.status).toBe(201);
-  const report = (unit: string, colour: string, reportedAt: string) => api.post(`${G}/units/${unit}/reports`, { colour, explanation: 'x', reportedAt });
+  const report = (unit: string, colour: string, reportedAt: string) =>
+    api.post(`${G}/units/${unit}/reports`, { colour, explanation: 'x', reportedAt });
   expect((await report('a', 'green', '2026-11-26T09:00:00Z')).status).toBe(201); // yesterday
   expect((await report('a', 'yellow', '2026-11-27T07:00:00Z')).status).toBe(201); // 08:00 local
   expect((await report('b', 'red', '2026-11-27T07:30:00Z')).status).toBe(201);

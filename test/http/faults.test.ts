@@ -17,7 +17,11 @@ beforeAll(async () => {
   });
   // The organisation itself is written through the same faults: retry until it lands.
   for (let i = 0; i < 20; i++) {
-    const r = await api.put(G, { name: 'Fel', startDate: '2026-11-27', forvaltningar: [{ id: 'f', name: 'F', units: [{ id: 'u', name: 'U' }] }] });
+    const r = await api.put(G, {
+      name: 'Fel',
+      startDate: '2026-11-27',
+      forvaltningar: [{ id: 'f', name: 'F', units: [{ id: 'u', name: 'U' }] }],
+    });
     if (r.status === 200 || r.status === 201) break;
     expect(r.status).toBe(503);
   }
@@ -41,7 +45,9 @@ it('200 reports and 50 incident updates through faulty storage: each acknowledge
   const seen: number[] = [];
   const ids = new Set<string>();
   for (let i = 0; i < 200; i++) {
-    const { final, statuses } = await untilAccepted(() => api.post(`${G}/units/u/reports`, { colour: 'gul', explanation: `r${i}` }, { 'idempotency-key': `k${i}` }));
+    const { final, statuses } = await untilAccepted(() =>
+      api.post(`${G}/units/u/reports`, { colour: 'gul', explanation: `r${i}` }, { 'idempotency-key': `k${i}` }),
+    );
     seen.push(...statuses);
     expect(final.status).toBe(201);
     ids.add(final.json.id);
@@ -49,7 +55,9 @@ it('200 reports and 50 incident updates through faulty storage: each acknowledge
   const inc = await untilAccepted(() => api.post(`${G}/incidents`, { id: 'i1', title: 'T', priority: 1 }));
   expect(inc.final.status).toBe(201);
   for (let i = 0; i < 50; i++) {
-    const { final, statuses } = await untilAccepted(() => api.post(`${G}/incidents/i1/updates`, { text: `u${i}` }, { 'idempotency-key': `u${i}` }));
+    const { final, statuses } = await untilAccepted(() =>
+      api.post(`${G}/incidents/i1/updates`, { text: `u${i}` }, { 'idempotency-key': `u${i}` }),
+    );
     seen.push(...statuses);
     expect(final.status).toBe(201);
   }
@@ -66,5 +74,7 @@ it('200 reports and 50 incident updates through faulty storage: each acknowledge
   expect(f.injected.timeoutAfter).toBeGreaterThan(5);
   expect(f.injected.conflict).toBeGreaterThan(0);
   // Printed for the README's figures.
-  console.log(`faults: ${injected} injected over ${f.calls} store calls ${JSON.stringify(f.injected)}; 503s seen by clients: ${seen.filter((s) => s === 503).length}`);
+  console.log(
+    `faults: ${injected} injected over ${f.calls} store calls ${JSON.stringify(f.injected)}; 503s seen by clients: ${seen.filter((s) => s === 503).length}`,
+  );
 });

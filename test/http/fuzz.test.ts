@@ -31,9 +31,16 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
-const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 300 }), fc.constantFrom('', ' ', '\u0000', '<script>alert(1)</script>', '=1+1', '../../etc/passwd', '121212-1212'));
+const text = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme', maxLength: 300 }),
+  fc.constantFrom('', ' ', '\u0000', '<script>alert(1)</script>', '=1+1', '../../etc/passwd', '121212-1212'),
+);
 const colour = fc.oneof(fc.constantFrom('green', 'yellow', 'red', 'grön', 'gul', 'röd', 'GRÖN', 'blå'), fc.string());
-const instant = fc.oneof(fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), fc.string());
+const instant = fc.oneof(
+  fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+  fc.string(),
+);
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 
 /** Bodies shaped like the route expects, with every field sometimes wrong. (A go-live PUT keeps unit `u`, so the counts below stay readable.) */
@@ -44,19 +51,58 @@ const shaped: Record<string, fc.Arbitrary<unknown>> = {
       colour: maybe(colour),
       summary: text,
       overrideReason: maybe(text),
-      problems: fc.array(fc.record({ title: text, size: fc.constantFrom('veryLarge', 'large', 'small', 'stor', 'liten', 'huge'), actions: maybe(text), obstacles: maybe(text), situation: maybe(fc.record({ facts: text })) }, { requiredKeys: ['title', 'size'] }), { maxLength: 4 }),
+      problems: fc.array(
+        fc.record(
+          {
+            title: text,
+            size: fc.constantFrom('veryLarge', 'large', 'small', 'stor', 'liten', 'huge'),
+            actions: maybe(text),
+            obstacles: maybe(text),
+            situation: maybe(fc.record({ facts: text })),
+          },
+          { requiredKeys: ['title', 'size'] },
+        ),
+        { maxLength: 4 },
+      ),
     },
     { requiredKeys: [] },
   ),
-  postIncident: fc.record({ title: text, priority: fc.oneof(fc.integer({ min: -2, max: 6 }), fc.string()), description: maybe(text), areaIds: maybe(fc.array(fc.string(), { maxLength: 3 })) }, { requiredKeys: [] }),
-  postIncidentUpdate: fc.record({ text, priority: maybe(fc.integer({ min: 0, max: 5 })), status: maybe(fc.constantFrom('open', 'resolved', 'closed')) }, { requiredKeys: [] }),
-  putGoLive: fc.record({ name: text, startDate: fc.oneof(fc.constant('2026-11-27'), fc.string()), timeZone: maybe(fc.constantFrom('Europe/Stockholm', 'Mars/Olympus', '')), forvaltningar: fc.constant([{ id: 'f', name: 'F', units: [{ id: 'u', name: 'U' }] }]) }, { requiredKeys: ['forvaltningar'] }),
+  postIncident: fc.record(
+    {
+      title: text,
+      priority: fc.oneof(fc.integer({ min: -2, max: 6 }), fc.string()),
+      description: maybe(text),
+      areaIds: maybe(fc.array(fc.string(), { maxLength: 3 })),
+    },
+    { requiredKeys: [] },
+  ),
+  postIncidentUpdate: fc.record(
+    { text, priority: maybe(fc.integer({ min: 0, max: 5 })), status: maybe(fc.constantFrom('open', 'resolved', 'closed')) },
+    { requiredKeys: [] },
+  ),
+  putGoLive: fc.record(
+    {
+      name: text,
+      startDate: fc.oneof(fc.constant('2026-11-27'), fc.string()),
+      timeZone: maybe(fc.constantFrom('Europe/Stockholm', 'Mars/Olympus', '')),
+      forvaltningar: fc.constant([{ id: 'f', name: 'F', units: [{ id: 'u', name: 'U' }] }]),
+    },
+    { requiredKeys: ['forvaltningar'] },
+  ),
 };
 
 /** Bodies that no route expects. */
 const hostile = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.constantFrom('{"__proto__":{"admin":true},"colour":"red","explanation":"x"}', '{"constructor":{"prototype":{"x":1}}}', '[]', 'null', '"x"', '1e999', '{"a":' + '['.repeat(2000) + ']'.repeat(2000) + '}'),
+  fc.constantFrom(
+    '{"__proto__":{"admin":true},"colour":"red","explanation":"x"}',
+    '{"constructor":{"prototype":{"x":1}}}',
+    '[]',
+    'null',
+    '"x"',
+    '1e999',
+    '{"a":' + '['.repeat(2000) + ']'.repeat(2000) + '}',
+  ),
   fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
   fc.string({ maxLength: 500 }),
 );
@@ -70,7 +116,14 @@ async function countRecords(): Promise<number> {
   return reports + areas + incidents.length + incidents.reduce((n, i) => n + i.updates.length, 0);
 }
 
-const fill = (path: string) => path.replace(/^\/api/, '').replace('{goLiveId}', G).replace('{unitId}', 'u').replace('{areaId}', 'teknik').replace('{incidentId}', 'i').replace(/\{[^}]+\}/g, 'x');
+const fill = (path: string) =>
+  path
+    .replace(/^\/api/, '')
+    .replace('{goLiveId}', G)
+    .replace('{unitId}', 'u')
+    .replace('{areaId}', 'teknik')
+    .replace('{incidentId}', 'i')
+    .replace(/\{[^}]+\}/g, 'x');
 
 it('has write routes to fuzz', () => expect(writeRoutes.length).toBeGreaterThanOrEqual(5));
 
@@ -78,7 +131,10 @@ it('every write route: no 5xx, problem documents, no stack traces, no partial wr
   const perRoute: Record<string, number> = {};
   for (const route of writeRoutes) {
     const path = fill(route.path);
-    const bodies = fc.oneof({ arbitrary: (shaped[route.name] ?? hostile).map((b) => (typeof b === 'string' ? b : JSON.stringify(b))), weight: 3 }, { arbitrary: hostile, weight: 1 });
+    const bodies = fc.oneof(
+      { arbitrary: (shaped[route.name] ?? hostile).map((b) => (typeof b === 'string' ? b : JSON.stringify(b))), weight: 3 },
+      { arbitrary: hostile, weight: 1 },
+    );
     await fc.assert(
       fc.asyncProperty(bodies, async (body) => {
         const before = await countRecords();

@@ -13,7 +13,14 @@ const org = {
   name: 'Våg 2',
   startDate: '2026-11-27',
   forvaltningar: [
-    { id: 'sjukhuset', name: 'Sjukhuset', units: [{ id: 'akuten', name: 'Akuten' }, { id: 'avd-12', name: 'Avdelning 12' }] },
+    {
+      id: 'sjukhuset',
+      name: 'Sjukhuset',
+      units: [
+        { id: 'akuten', name: 'Akuten' },
+        { id: 'avd-12', name: 'Avdelning 12' },
+      ],
+    },
     { id: 'primarvarden', name: 'Primärvården', units: [{ id: 'vc-norr', name: 'VC Norr' }] },
   ],
   people: [
@@ -48,11 +55,16 @@ it('PUT with only a schedule is refused with 409 naming what it would drop, and 
 });
 
 it('dropping one care unit or one person is refused too; the whole organisation again is a 200', async () => {
-  const oneUnitLess = { ...org, forvaltningar: [{ ...org.forvaltningar[0]!, units: [org.forvaltningar[0]!.units[0]!] }, org.forvaltningar[1]!] };
+  const oneUnitLess = {
+    ...org,
+    forvaltningar: [{ ...org.forvaltningar[0]!, units: [org.forvaltningar[0]!.units[0]!] }, org.forvaltningar[1]!],
+  };
   const r = await api.put(G, oneUnitLess, { 'accept-language': 'en' });
   expect(r.status).toBe(409);
   expect(r.json.errors).toEqual([{ field: 'forvaltningar', message: 'would remove units: avd-12' }]);
-  expect((await api.put(G, { ...org, people: [org.people[0]] })).json.errors).toEqual([{ field: 'people', message: 'skulle ta bort personer: karl' }]);
+  expect((await api.put(G, { ...org, people: [org.people[0]] })).json.errors).toEqual([
+    { field: 'people', message: 'skulle ta bort personer: karl' },
+  ]);
   expect((await api.put(G, { ...org, name: 'Våg 2 (ny)' })).status).toBe(200);
   expect((await stored()).name).toBe('Våg 2 (ny)');
 });

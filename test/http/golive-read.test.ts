@@ -25,7 +25,16 @@ describe('withGoLiveRead: one go-live read per request', () => {
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     }) as Repository;
-    services = { config: {} as Services['config'], repo: counting, notifier: {} as Services['notifier'], notifications: {} as Services['notifications'], publicBaseUrl: 'http://localhost', get clock() { return clock; } };
+    services = {
+      config: {} as Services['config'],
+      repo: counting,
+      notifier: {} as Services['notifier'],
+      notifications: {} as Services['notifications'],
+      publicBaseUrl: 'http://localhost',
+      get clock() {
+        return clock;
+      },
+    };
   });
   afterEach(() => store.close());
 
@@ -37,7 +46,11 @@ describe('withGoLiveRead: one go-live read per request', () => {
 
     const scoped = withGoLiveRead(services, read);
     const unit = g.forvaltningar[0]!.units[0]!;
-    const result = await submitUnitReport(scoped, { goLiveId: g.id, unitId: unit.id, input: { colour: 'yellow', explanation: 'Långsamt' } });
+    const result = await submitUnitReport(scoped, {
+      goLiveId: g.id,
+      unitId: unit.id,
+      input: { colour: 'yellow', explanation: 'Långsamt' },
+    });
     expect(result.created).toBe(true);
     // The use case read no go-live of its own; its write reached the store.
     expect(reads).toEqual([g.id]);

@@ -44,13 +44,23 @@ export async function startApi(opts: { start: string; demo?: boolean; dataDir?: 
     runtime = require('../../local/runtime') as typeof Runtime;
     if (opts.faults) {
       // Built inside the isolated registry, so error classes match the ones the app checks.
-      const { SqliteRepository } = require('../../shared/adapters/embedded/sqlite.repository') as typeof import('../../shared/adapters/embedded/sqlite.repository');
-      const { faulty } = require('../../shared/adapters/faults/faulty.repository') as typeof import('../../shared/adapters/faults/faulty.repository');
-      const { retrying } = require('../../shared/adapters/resilience/retrying.repository') as typeof import('../../shared/adapters/resilience/retrying.repository');
+      const { SqliteRepository } =
+        require('../../shared/adapters/embedded/sqlite.repository') as typeof import('../../shared/adapters/embedded/sqlite.repository');
+      const { faulty } =
+        require('../../shared/adapters/faults/faulty.repository') as typeof import('../../shared/adapters/faults/faulty.repository');
+      const { retrying } =
+        require('../../shared/adapters/resilience/retrying.repository') as typeof import('../../shared/adapters/resilience/retrying.repository');
       const { configureServices } = require('../../shared/composition') as typeof import('../../shared/composition');
       const injected = faulty(SqliteRepository.open(path.join(dataDir, 'driftpuls.sqlite'), { synchronous: 'NORMAL' }), opts.faults);
       faultCounts = injected.counts;
-      configureServices({ repo: retrying(injected.repo, { attempts: 3, initialDelayMs: 1, maxTotalDelayMs: 50, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }) });
+      configureServices({
+        repo: retrying(injected.repo, {
+          attempts: 3,
+          initialDelayMs: 1,
+          maxTotalDelayMs: 50,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        }),
+      });
     }
   });
   const rt = await runtime.startLocalRuntime({

@@ -19,15 +19,25 @@ const principal = (claims: Record<string, string | string[]>, overrides: Partial
       auth_typ: 'aad',
       name_typ: 'name',
       role_typ: 'roles',
-      claims: Object.entries({ aud: overrides.aud ?? CLIENT, iss: overrides.iss ?? `https://login.microsoftonline.com/${TENANT}/v2.0`, ...claims }).flatMap(([typ, v]) =>
-        (Array.isArray(v) ? v : [v]).map((val) => ({ typ, val })),
-      ),
+      claims: Object.entries({
+        aud: overrides.aud ?? CLIENT,
+        iss: overrides.iss ?? `https://login.microsoftonline.com/${TENANT}/v2.0`,
+        ...claims,
+      }).flatMap(([typ, v]) => (Array.isArray(v) ? v : [v]).map((val) => ({ typ, val }))),
     }),
   ).toString('base64');
-const as = (claims: Record<string, string | string[]>, overrides?: Partial<{ aud: string; iss: string }>) => ({ 'x-ms-client-principal': principal(claims, overrides) });
+const as = (claims: Record<string, string | string[]>, overrides?: Partial<{ aud: string; iss: string }>) => ({
+  'x-ms-client-principal': principal(claims, overrides),
+});
 const OID_CLAIM = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
 
-const ENV = { AUTH_MODE: 'appservice', AUTH_CLIENT_ID: CLIENT, AUTH_TENANT_ID: TENANT, WEBSITE_AUTH_ENABLED: 'True', MACHINE_KEYS: `org-bot:organisation:${ORG_KEY}` };
+const ENV = {
+  AUTH_MODE: 'appservice',
+  AUTH_CLIENT_ID: CLIENT,
+  AUTH_TENANT_ID: TENANT,
+  WEBSITE_AUTH_ENABLED: 'True',
+  MACHINE_KEYS: `org-bot:organisation:${ORG_KEY}`,
+};
 
 describe('appservice mode: principals for our app only, people by object id', () => {
   let api: Api;
@@ -58,7 +68,10 @@ describe('appservice mode: principals for our app only, people by object id', ()
   const incident = { title: 'Inloggning långsam', priority: 2 };
 
   it('a hand-made principal for another app or tenant is refused with 401, even with the admin role', async () => {
-    for (const forged of [as({ [OID_CLAIM]: LEAD_OID, roles: 'admin' }, { aud: 'api://another-app' }), as({ [OID_CLAIM]: LEAD_OID, roles: 'admin' }, { iss: 'https://sts.windows.net/bbbbbbbb-bbbb-cccc-dddd-eeeeeeeeeeee/' })]) {
+    for (const forged of [
+      as({ [OID_CLAIM]: LEAD_OID, roles: 'admin' }, { aud: 'api://another-app' }),
+      as({ [OID_CLAIM]: LEAD_OID, roles: 'admin' }, { iss: 'https://sts.windows.net/bbbbbbbb-bbbb-cccc-dddd-eeeeeeeeeeee/' }),
+    ]) {
       const r = await api.put(`/golives/${G}`, { name: 'Kapad', startDate: '2026-11-27' }, forged);
       expect(r.status).toBe(401);
       expect(r.json.detail).toBe('Inloggningen gäller inte den här tjänsten. Logga in igen.');
@@ -67,7 +80,11 @@ describe('appservice mode: principals for our app only, people by object id', ()
   });
 
   it("the lead's e-mail as preferred_username gives nothing: people are matched by object id", async () => {
-    const r = await api.post(`/golives/${G}/incidents`, incident, as({ [OID_CLAIM]: NEW_OID, preferred_username: 'lena@region.example', email: 'lena@region.example' }));
+    const r = await api.post(
+      `/golives/${G}/incidents`,
+      incident,
+      as({ [OID_CLAIM]: NEW_OID, preferred_username: 'lena@region.example', email: 'lena@region.example' }),
+    );
     expect(r.status).toBe(403);
     expect(r.json.detail).toContain(`Ditt Entra-objekt-id är ${NEW_OID}`);
     // Without an object id there is no principal at all.
@@ -89,10 +106,22 @@ describe('appservice mode: principals for our app only, people by object id', ()
     // The same id on someone else is refused; a bad id names the field.
     const taken = await api.put(`/golives/${G}/people/lead/entra-object-id`, { entraObjectId: NEW_OID }, as({ [OID_CLAIM]: LEAD_OID }));
     expect(taken.status).toBe(409);
-    const bad = await api.put(`/golives/${G}/people/rut/entra-object-id`, { entraObjectId: 'rut@region.example' }, as({ [OID_CLAIM]: LEAD_OID }));
+    const bad = await api.put(
+      `/golives/${G}/people/rut/entra-object-id`,
+      { entraObjectId: 'rut@region.example' },
+      as({ [OID_CLAIM]: LEAD_OID }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.json.errors[0].field).toBe('entraObjectId');
-    expect((await api.put(`/golives/${G}/people/ingen/entra-object-id`, { entraObjectId: '0f6c0000-0000-4000-8000-0000000000e2' }, as({ [OID_CLAIM]: LEAD_OID }))).status).toBe(404);
+    expect(
+      (
+        await api.put(
+          `/golives/${G}/people/ingen/entra-object-id`,
+          { entraObjectId: '0f6c0000-0000-4000-8000-0000000000e2' },
+          as({ [OID_CLAIM]: LEAD_OID }),
+        )
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -101,10 +130,13 @@ describe('the app refuses to start on a configuration that trusts the wrong call
     for (const k of ['CONTAINER_APP_NAME', 'KUBERNETES_SERVICE_HOST', 'WEBSITE_SITE_NAME', 'AUTH_MODE']) delete process.env[k];
   });
 
-  it.each([['CONTAINER_APP_NAME'], ['KUBERNETES_SERVICE_HOST'], ['WEBSITE_SITE_NAME']])('dev mode with %s set does not start (it served the default administrator)', async (name) => {
-    process.env[name] = 'hosted';
-    await expect(startApi({ start: '2026-11-27T10:00:00Z' })).rejects.toThrow(new RegExp(`AUTH_MODE: dev is refused.*${name}`));
-  });
+  it.each([['CONTAINER_APP_NAME'], ['KUBERNETES_SERVICE_HOST'], ['WEBSITE_SITE_NAME']])(
+    'dev mode with %s set does not start (it served the default administrator)',
+    async (name) => {
+      process.env[name] = 'hosted';
+      await expect(startApi({ start: '2026-11-27T10:00:00Z' })).rejects.toThrow(new RegExp(`AUTH_MODE: dev is refused.*${name}`));
+    },
+  );
 
   it('appservice mode without App Service Authentication in front does not start', async () => {
     Object.assign(process.env, { AUTH_MODE: 'appservice', AUTH_CLIENT_ID: CLIENT, AUTH_TENANT_ID: TENANT });

@@ -4,7 +4,7 @@ describe('the Bicep reader of the infra tests', () => {
   it('reads the top-level keys of app-settings objects, not nested ones, and ignores comments', () => {
     const bicep = [
       "param hub string = 'driftpuls'",
-      'module api \'./app/api.bicep\' = {',
+      "module api './app/api.bicep' = {",
       '  params: {',
       '    appSettings: {',
       '      // COMMENTED_OUT: 1',
@@ -49,6 +49,9 @@ describe('the Bicep reader of the infra tests', () => {
         ['d', "it's"],
       ]),
     );
-    expect(percentSettings('{ "hubName": "%DURABLE_TASK_HUB%" } schedule: \'%HEARTBEAT_SCHEDULE%\' 100%')).toEqual(['DURABLE_TASK_HUB', 'HEARTBEAT_SCHEDULE']);
+    expect(percentSettings('{ "hubName": "%DURABLE_TASK_HUB%" } schedule: \'%HEARTBEAT_SCHEDULE%\' 100%')).toEqual([
+      'DURABLE_TASK_HUB',
+      'HEARTBEAT_SCHEDULE',
+    ]);
   });
 });

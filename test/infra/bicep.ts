@@ -56,10 +56,12 @@ export function settingsBlocks(bicep: string): SettingsBlock[] {
       const raw = stripComment(lines[i]!);
       if (depth === 1) {
         const text = raw.trim();
-        if (text.startsWith('...')) throw new Error(`line ${i + 1}: a spread in ${block.name} hides its keys from the settings test; write the keys out`);
+        if (text.startsWith('...'))
+          throw new Error(`line ${i + 1}: a spread in ${block.name} hides its keys from the settings test; write the keys out`);
         const key = KEY.exec(raw);
         if (key) block.entries.set((key[1] ?? key[2])!, key[3]!);
-        else if (text !== '' && text !== '}') throw new Error(`line ${i + 1}: cannot read '${text}' in ${block.name}; keep one 'KEY: value' per line`);
+        else if (text !== '' && text !== '}')
+          throw new Error(`line ${i + 1}: cannot read '${text}' in ${block.name}; keep one 'KEY: value' per line`);
       }
       depth += braceDelta(raw);
     }

@@ -41,10 +41,17 @@ describe('sign-in declarations (issue 18, item 7)', () => {
   const read = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');
 
   it('the app registration declares the delegated Graph permissions sign-in asks for', () => {
-    const delegated = z.array(z.strictObject({ value: z.string(), id: z.uuid() })).parse(JSON.parse(read('infra/entra/graph-delegated.json')));
+    const delegated = z
+      .array(z.strictObject({ value: z.string(), id: z.uuid() }))
+      .parse(JSON.parse(read('infra/entra/graph-delegated.json')));
     expect(delegated.map((p) => p.value)).toEqual(['openid', 'profile', 'email', 'User.Read']);
     // Microsoft Graph's published ids of these delegated permissions.
-    expect(delegated.map((p) => p.id)).toEqual(['37f7f235-527c-4136-accd-4a02d197296e', '14dad69e-099b-42c9-810b-d002981feec1', '64a6cdd6-aab1-4aaf-94b8-3cc8405e90d0', 'e1fe6dd8-ba31-4d61-89e7-88639da4683d']);
+    expect(delegated.map((p) => p.id)).toEqual([
+      '37f7f235-527c-4136-accd-4a02d197296e',
+      '14dad69e-099b-42c9-810b-d002981feec1',
+      '64a6cdd6-aab1-4aaf-94b8-3cc8405e90d0',
+      'e1fe6dd8-ba31-4d61-89e7-88639da4683d',
+    ]);
     const script = read('infra/scripts/entra-app.sh');
     expect(script).toContain('delegated_file="$here/../entra/graph-delegated.json"');
     expect(script).toMatch(/az ad app permission add --id "\$app_id" --api "\$graph_app_id" --api-permissions \$scopes/);

@@ -14,7 +14,8 @@ describe('infra/ and the code agree', () => {
     expect(bicep).toMatch(/partitionKey: \{\s*paths: \[\s*'\/goLiveId'\s*\]/);
     // Both Cosmos adapters (repository, outbox) open the container through this one module.
     expect(read('shared/adapters/cosmos/connection.ts')).toContain("paths: ['/goLiveId']");
-    for (const adapter of ['shared/adapters/cosmos/cosmos.repository.ts', 'shared/adapters/outbox/cosmos.outbox.ts']) expect(read(adapter)).toContain('openContainer(opts)');
+    for (const adapter of ['shared/adapters/cosmos/cosmos.repository.ts', 'shared/adapters/outbox/cosmos.outbox.ts'])
+      expect(read(adapter)).toContain('openContainer(opts)');
   });
 
   it('Sweden Central is the only region (healthcare data stays in Sweden)', () => {

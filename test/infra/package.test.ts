@@ -29,7 +29,8 @@ describe('the deployment package', () => {
     expect(lines).toContain('dist');
     expect(read('azure.yaml')).toMatch(/^\s+remoteBuild: true$/m);
     // What the app reads at run time stays in.
-    for (const needed of ['web', 'host.json', 'package.json', 'package-lock.json', 'shared', 'functions']) expect(lines).not.toContain(needed);
+    for (const needed of ['web', 'host.json', 'package.json', 'package-lock.json', 'shared', 'functions'])
+      expect(lines).not.toContain(needed);
   });
 
   it('declares every package the app code loads, in dependencies', () => {
@@ -54,7 +55,9 @@ describe('local.settings.json.sample', () => {
   it('names every %SETTING% that host.json and the triggers resolve', () => {
     const sample = JSON.parse(read('local.settings.json.sample')) as { Values: Record<string, string> };
     const referenced = new Set([read('host.json'), ...['functions', 'orchestrations'].flatMap(sources).map(read)].flatMap(percentSettings));
-    expect([...referenced].sort()).toEqual(expect.arrayContaining(['DURABLE_TASK_HUB', 'HEARTBEAT_SCHEDULE', 'NOTIFY_SCHEDULE', 'SCHEDULE_TICK']));
+    expect([...referenced].sort()).toEqual(
+      expect.arrayContaining(['DURABLE_TASK_HUB', 'HEARTBEAT_SCHEDULE', 'NOTIFY_SCHEDULE', 'SCHEDULE_TICK']),
+    );
     expect([...referenced].filter((s) => !(s in sample.Values))).toEqual([]);
   });
 });

@@ -29,14 +29,18 @@ describe('e-mail sender', () => {
     // No sender-username resource for DoNotReply (it exists already; others are refused until the quota is raised).
     expect(comm).toMatch(/var extraSender = !empty\(customDomain\) && toLower\(senderUsername\) != 'donotreply'/);
     expect(comm).toMatch(/resource customSender '[^']+' = if \(extraSender\)/);
-    expect(comm).toMatch(/\? '\$\{senderUsername\}@\$\{customDomain\}'\s*: 'DoNotReply@\$\{managedDomain\.properties\.mailFromSenderDomain\}'/);
+    expect(comm).toMatch(
+      /\? '\$\{senderUsername\}@\$\{customDomain\}'\s*: 'DoNotReply@\$\{managedDomain\.properties\.mailFromSenderDomain\}'/,
+    );
     expect(params.emailSenderUsername?.value).toBe('${ACS_SENDER_USERNAME=DoNotReply}');
   });
 });
 
 describe('Key Vault after azd down (purge protection holds the name for 90 days)', () => {
   it('a salt gives the environment a new vault name, and only when set', () => {
-    expect(main).toMatch(/var keyVaultToken = empty\(keyVaultNameSalt\) \? resourceToken : toLower\(uniqueString\(subscription\(\)\.id, environmentName, location, keyVaultNameSalt\)\)/);
+    expect(main).toMatch(
+      /var keyVaultToken = empty\(keyVaultNameSalt\) \? resourceToken : toLower\(uniqueString\(subscription\(\)\.id, environmentName, location, keyVaultNameSalt\)\)/,
+    );
     expect(main).toMatch(/name: '\$\{abbrs\.keyVaultVaults\}\$\{keyVaultToken\}'/);
     expect(params.keyVaultNameSalt?.value).toBe('${KEY_VAULT_NAME_SALT}');
   });
@@ -69,7 +73,9 @@ describe('Durable Functions on Flex Consumption', () => {
   });
 
   it('polls its queues at least every 10 s', () => {
-    const host = JSON.parse(read('host.json')) as { extensions: { durableTask: { storageProvider?: { maxQueuePollingInterval?: string } } } };
+    const host = JSON.parse(read('host.json')) as {
+      extensions: { durableTask: { storageProvider?: { maxQueuePollingInterval?: string } } };
+    };
     const interval = host.extensions.durableTask.storageProvider?.maxQueuePollingInterval ?? '00:00:30'; // the default is 30 s
     const [h, m, sec] = interval.split(':').map(Number);
     expect(h! * 3600 + m! * 60 + sec!).toBeLessThanOrEqual(10);

@@ -139,9 +139,12 @@ describe('app settings and shared/config.ts are in step', () => {
   it('local-only settings have a default or are optional, and Azure does not set them', () => {
     const problems: string[] = [];
     for (const key of Object.keys(LOCAL_ONLY)) {
-      if (!configKeys.includes(key)) problems.push(`LOCAL_ONLY lists ${key}, which shared/config.ts no longer reads: remove it from the list.`);
-      else if (whenUnset(key).kind === 'required') problems.push(`${key} is local-only but required by shared/config.ts: give it a default, or set it in infra/.`);
-      if (infraSettings.has(key)) problems.push(`${key} is listed as local-only, but ${infraSettings.get(key)} sets it: remove one of the two.`);
+      if (!configKeys.includes(key))
+        problems.push(`LOCAL_ONLY lists ${key}, which shared/config.ts no longer reads: remove it from the list.`);
+      else if (whenUnset(key).kind === 'required')
+        problems.push(`${key} is local-only but required by shared/config.ts: give it a default, or set it in infra/.`);
+      if (infraSettings.has(key))
+        problems.push(`${key} is listed as local-only, but ${infraSettings.get(key)} sets it: remove one of the two.`);
     }
     fail(problems);
   });
@@ -150,7 +153,8 @@ describe('app settings and shared/config.ts are in step', () => {
     const problems: string[] = [];
     for (const key of Object.keys(PLATFORM)) {
       if (!infraSettings.has(key)) problems.push(`PLATFORM lists ${key}, which infra/ does not set: remove it from the list.`);
-      if (configKeys.includes(key)) problems.push(`${key} is listed as a platform setting, but shared/config.ts reads it: remove it from PLATFORM.`);
+      if (configKeys.includes(key))
+        problems.push(`${key} is listed as a platform setting, but shared/config.ts reads it: remove it from PLATFORM.`);
     }
     fail(problems);
   });
@@ -163,7 +167,9 @@ describe('app settings and shared/config.ts are in step', () => {
       if (fromParam === undefined || !configKeys.includes(key)) continue;
       const code = whenUnset(key);
       if (code.kind === 'default' && code.value !== fromParam)
-        problems.push(`${key}: param ${expr} in ${MAIN} defaults to '${fromParam}', shared/config.ts to '${String(code.value)}'. Make them the same.`);
+        problems.push(
+          `${key}: param ${expr} in ${MAIN} defaults to '${fromParam}', shared/config.ts to '${String(code.value)}'. Make them the same.`,
+        );
     }
     fail(problems);
   });
@@ -173,7 +179,12 @@ describe('settings the Functions host resolves (%NAME%)', () => {
   const sources = ['host.json', ...listTs('functions'), ...listTs('orchestrations')];
   it.each(sources)('%s: every %%SETTING%% is set by infra/', (file) => {
     const missing = percentSettings(read(file)).filter((name) => !infraSettings.has(name));
-    fail(missing.map((name) => `${file} uses %${name}%, which infra/ does not set: the host would not start the function in Azure. Add ${name} to appSettings in ${MAIN}.`));
+    fail(
+      missing.map(
+        (name) =>
+          `${file} uses %${name}%, which infra/ does not set: the host would not start the function in Azure. Add ${name} to appSettings in ${MAIN}.`,
+      ),
+    );
   });
 });
 

@@ -19,7 +19,9 @@ async function serve(handler: http.RequestListener): Promise<{ url: string; clos
 
 function runScript(base: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [SCRIPT, base], { timeout: 20_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }));
+    execFile(process.execPath, [SCRIPT, base], { timeout: 20_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+    );
   });
 }
 

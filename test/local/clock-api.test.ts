@@ -21,7 +21,8 @@ const { registry } = captureApp(({ app }) => {
 });
 
 let runtime: LocalRuntime;
-const post = (body: unknown) => fetch(`${runtime.url}/_local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown) =>
+  fetch(`${runtime.url}/_local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
   // The app's services read the clock the runtime configures; the store is not used here.

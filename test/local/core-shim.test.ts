@@ -43,7 +43,12 @@ it('captures app.http / app.timer registrations and hooks with their metadata', 
     app.hook.appStart(() => undefined);
   });
 
-  expect(registry.get('HELLO')?.trigger).toMatchObject({ type: 'httpTrigger', route: 'hello/{name}', methods: ['GET'], authLevel: 'anonymous' });
+  expect(registry.get('HELLO')?.trigger).toMatchObject({
+    type: 'httpTrigger',
+    route: 'hello/{name}',
+    methods: ['GET'],
+    authLevel: 'anonymous',
+  });
   expect(registry.get('tick')?.trigger).toMatchObject({ type: 'timerTrigger', schedule: '0 */5 * * * *' });
   expect(registry.hooks('appStart')).toHaveLength(1);
   expect(registry.programmingModel.name).toBe('@azure/functions');
@@ -62,13 +67,21 @@ it('invokes a captured function through the programming model, as the worker doe
   );
   const fn = registry.get('hello')!;
   const response = await invokeFunction(registry, fn, {
-    trigger: toRpcHttpTrigger({ method: 'GET', url: 'http://127.0.0.1:7071/api/hello/anna?q=1', headers: {}, params: { name: 'anna' }, body: Buffer.alloc(0) }),
+    trigger: toRpcHttpTrigger({
+      method: 'GET',
+      url: 'http://127.0.0.1:7071/api/hello/anna?q=1',
+      headers: {},
+      params: { name: 'anna' },
+      body: Buffer.alloc(0),
+    }),
   });
   const http = httpResponseOf(fn, response)!;
   expect(http.status).toBe(200);
   expect(http.headers.get('content-type')).toEqual(['application/json']);
   expect(JSON.parse(http.body.toString())).toEqual({ greeting: 'hej anna', q: '1' });
-  expect(logs).toContainEqual(expect.objectContaining({ level: 'information', category: 'user', functionName: 'hello', message: 'greeting anna' }));
+  expect(logs).toContainEqual(
+    expect.objectContaining({ level: 'information', category: 'user', functionName: 'hello', message: 'greeting anna' }),
+  );
 });
 
 it('rejects a second function of the same name, case-insensitively', () => {

@@ -11,7 +11,11 @@ import { captureApp } from './capture';
  * socket and invoked through the library's own invocation model.
  */
 
-const seen: { preInvocation: string[]; postInvocation: string[]; appStart: number } = { preInvocation: [], postInvocation: [], appStart: 0 };
+const seen: { preInvocation: string[]; postInvocation: string[]; appStart: number } = {
+  preInvocation: [],
+  postInvocation: [],
+  appStart: 0,
+};
 
 const { registry, logs } = captureApp(({ app, HttpResponse }) => {
   app.http('echo', {
@@ -80,7 +84,12 @@ beforeAll(async () => {
 afterAll(() => runtime.close());
 
 /** A raw request, for bodies fetch will not send (streamed without Content-Length, or declared too large). */
-function rawRequest(opts: { method: string; path: string; headers?: Record<string, string>; chunks: Buffer[] }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function rawRequest(opts: {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  chunks: Buffer[];
+}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: url.hostname, port: url.port, method: opts.method, path: opts.path, headers: opts.headers }, (res) => {
@@ -98,7 +107,11 @@ function rawRequest(opts: { method: string; path: string; headers?: Record<strin
 describe('captured registrations', () => {
   it('holds every app.http registration with its binding metadata', () => {
     const echo = registry.get('echo');
-    expect(echo?.trigger).toMatchObject({ type: 'httpTrigger', route: 'golives/{goLiveId}/units/{unitId}/reports', methods: ['GET', 'POST'] });
+    expect(echo?.trigger).toMatchObject({
+      type: 'httpTrigger',
+      route: 'golives/{goLiveId}/units/{unitId}/reports',
+      methods: ['GET', 'POST'],
+    });
     expect(echo?.metadata.bindings.$return).toMatchObject({ type: 'http', direction: 'out' });
     expect(registry.byTrigger('httpTrigger')).toHaveLength(8);
   });
@@ -108,7 +121,9 @@ describe('captured registrations', () => {
   });
 
   it('refuses registrations after start, as the worker does', () => {
-    expect(() => registry.coreApi.registerFunction({ name: 'late', bindings: { t: { type: 'httpTrigger', direction: 'in' } } }, () => undefined)).toThrow(/during app startup/);
+    expect(() =>
+      registry.coreApi.registerFunction({ name: 'late', bindings: { t: { type: 'httpTrigger', direction: 'in' } } }, () => undefined),
+    ).toThrow(/during app startup/);
   });
 });
 
@@ -214,7 +229,12 @@ describe('problems the host answers itself', () => {
   it('413 for a streamed body that grows past 64 KiB', async () => {
     seen.preInvocation.length = 0;
     const chunk = Buffer.alloc(16 * 1024, 0x20);
-    const res = await rawRequest({ method: 'POST', path: '/api/golives/x/units/y/reports', headers: { 'transfer-encoding': 'chunked' }, chunks: Array(64).fill(chunk) });
+    const res = await rawRequest({
+      method: 'POST',
+      path: '/api/golives/x/units/y/reports',
+      headers: { 'transfer-encoding': 'chunked' },
+      chunks: Array(64).fill(chunk),
+    });
     expect(res.status).toBe(413);
     expect(seen.preInvocation).toEqual([]);
   });
@@ -335,4 +355,3 @@ describe('answers Node would give bare, as problem documents (issue 13 item 14)'
     expect(r.head).toContain('content-type: application/problem+json');
   });
 });
-

@@ -2,7 +2,17 @@ import { parseCli } from '../../local/main';
 
 describe('parseCli', () => {
   it('defaults to 127.0.0.1:7071 on the system clock with the demo', () => {
-    expect(parseCli([], {})).toEqual({ port: 7071, host: '127.0.0.1', allowRemote: false, clock: 'system', start: undefined, demo: true, dataDir: undefined, entry: undefined, verbose: false });
+    expect(parseCli([], {})).toEqual({
+      port: 7071,
+      host: '127.0.0.1',
+      allowRemote: false,
+      clock: 'system',
+      start: undefined,
+      demo: true,
+      dataDir: undefined,
+      entry: undefined,
+      verbose: false,
+    });
   });
 
   it('takes PORT and HOST from the environment, flags first', () => {
@@ -11,7 +21,9 @@ describe('parseCli', () => {
   });
 
   it('reads the simulated clock, its start and the other flags', () => {
-    expect(parseCli(['--clock=simulated', '--start=2025-03-03T07:00:00+01:00', '--no-demo', '--data-dir', '/tmp/x', '--allow-remote'], {})).toMatchObject({
+    expect(
+      parseCli(['--clock=simulated', '--start=2025-03-03T07:00:00+01:00', '--no-demo', '--data-dir', '/tmp/x', '--allow-remote'], {}),
+    ).toMatchObject({
       clock: 'simulated',
       start: new Date('2025-03-03T06:00:00Z'),
       demo: false,

@@ -34,8 +34,20 @@ it('seeds the demo go-live into an empty store unless --no-demo', async () => {
 });
 
 it('runs the heartbeat on simulated time moved over HTTP', async () => {
-  const { child, url } = await start(['--port', '0', '--data-dir', tmpDir(), '--no-demo', '--clock=simulated', '--start=2025-03-03T06:00:00Z']);
-  const moved = await fetch(`${url}/_local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceBy: 'PT2M' }) });
+  const { child, url } = await start([
+    '--port',
+    '0',
+    '--data-dir',
+    tmpDir(),
+    '--no-demo',
+    '--clock=simulated',
+    '--start=2025-03-03T06:00:00Z',
+  ]);
+  const moved = await fetch(`${url}/_local/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceBy: 'PT2M' }),
+  });
   expect(await moved.json()).toEqual({ now: '2025-03-03T06:02:00.000Z' });
   const health = await fetch(`${url}/health`);
   expect(await health.json()).toMatchObject({ now: '2025-03-03T06:02:00.000Z', lastHeartbeat: '2025-03-03T06:02:00.000Z' });
@@ -58,7 +70,10 @@ it('rejects bad arguments with usage and exit code 2', async () => {
 it('uses Cosmos DB when COSMOS_ENDPOINT is set (the same routes, another store)', async () => {
   const cosmos = await startCosmosServer();
   try {
-    const { child, url } = await start(['--port', '0', '--data-dir', tmpDir()], { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: EMULATOR_KEY });
+    const { child, url } = await start(['--port', '0', '--data-dir', tmpDir()], {
+      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_KEY: EMULATOR_KEY,
+    });
     expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'ok', store: 'cosmos' });
     const overview = await fetch(`${url}/golives/${DEMO_GOLIVE_ID}/overview`);
     expect(overview.status).toBe(200);

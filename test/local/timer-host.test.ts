@@ -55,7 +55,9 @@ describe('SimulatedClock', () => {
 
 describe('TimerHost on the simulated clock', () => {
   it('fires "0 */5 * * * *" at each five-minute mark over an hour: 12 times, none early', async () => {
-    const { registry, fired, clock } = timerApp(({ app }, f, c) => app.timer('tick', { schedule: '0 */5 * * * *', handler: recorder('tick', f, c) }));
+    const { registry, fired, clock } = timerApp(({ app }, f, c) =>
+      app.timer('tick', { schedule: '0 */5 * * * *', handler: recorder('tick', f, c) }),
+    );
     const timers = new TimerHost({ registry, clock, env: {} });
     await timers.start();
 
@@ -73,7 +75,9 @@ describe('TimerHost on the simulated clock', () => {
   });
 
   it('gives the handler the Timer shape Azure does', async () => {
-    const { registry, fired, clock } = timerApp(({ app }, f, c) => app.timer('tick', { schedule: '0 */5 * * * *', handler: recorder('tick', f, c) }));
+    const { registry, fired, clock } = timerApp(({ app }, f, c) =>
+      app.timer('tick', { schedule: '0 */5 * * * *', handler: recorder('tick', f, c) }),
+    );
     const timers = new TimerHost({ registry, clock, env: {} });
     await timers.start();
     await clock.advanceBy(10 * 60_000);
@@ -92,14 +96,26 @@ describe('TimerHost on the simulated clock', () => {
     const timers = new TimerHost({ registry, clock, env: {} });
     await timers.start();
     await clock.advanceBy(15 * 60_000);
-    expect(fired.map((f) => `${f.now.slice(11, 16)} ${f.name}`)).toEqual(['10:05 every5min', '10:07 every7min', '10:10 every5min', '10:14 every7min', '10:15 every5min']);
+    expect(fired.map((f) => `${f.now.slice(11, 16)} ${f.name}`)).toEqual([
+      '10:05 every5min',
+      '10:07 every7min',
+      '10:10 every5min',
+      '10:14 every7min',
+      '10:15 every5min',
+    ]);
   });
 
   it('resolves %NAME% schedules from the settings', async () => {
-    const { registry, fired, clock } = timerApp(({ app }, f, c) => app.timer('beat', { schedule: '%BEAT_SCHEDULE%', handler: recorder('beat', f, c) }));
+    const { registry, fired, clock } = timerApp(({ app }, f, c) =>
+      app.timer('beat', { schedule: '%BEAT_SCHEDULE%', handler: recorder('beat', f, c) }),
+    );
     const timers = new TimerHost({ registry, clock, env: { BEAT_SCHEDULE: '30 0 * * * *' } });
     await timers.start();
-    expect(timers.list()[0]).toMatchObject({ schedule: '%BEAT_SCHEDULE%', expression: '30 0 * * * *', next: new Date('2025-03-03T10:00:30Z') });
+    expect(timers.list()[0]).toMatchObject({
+      schedule: '%BEAT_SCHEDULE%',
+      expression: '30 0 * * * *',
+      next: new Date('2025-03-03T10:00:30Z'),
+    });
     await clock.advanceBy(2 * 3600_000);
     expect(fired.map((f) => f.now)).toEqual(['2025-03-03T10:00:30.000Z', '2025-03-03T11:00:30.000Z']);
   });
@@ -136,7 +152,9 @@ describe('TimerHost on the simulated clock', () => {
   });
 
   it('runs runOnStartup timers once at start', async () => {
-    const { registry, fired, clock } = timerApp(({ app }, f, c) => app.timer('boot', { schedule: '0 0 0 * * *', runOnStartup: true, handler: recorder('boot', f, c) }));
+    const { registry, fired, clock } = timerApp(({ app }, f, c) =>
+      app.timer('boot', { schedule: '0 0 0 * * *', runOnStartup: true, handler: recorder('boot', f, c) }),
+    );
     const timers = new TimerHost({ registry, clock, env: {} });
     await timers.start();
     expect(fired.map((f) => f.now)).toEqual([iso(T0)]);
@@ -146,9 +164,16 @@ describe('TimerHost on the simulated clock', () => {
   it('fireDue fires what is due at the current time; a late wake fires once, past due, without catching up', async () => {
     // A clock that never wakes anyone: only fireDue drives the host.
     let now = T0;
-    const manual: LocalClock = { mode: 'simulated', now: () => new Date(now), schedule: () => ({ reschedule: () => undefined, cancel: () => undefined }) };
+    const manual: LocalClock = {
+      mode: 'simulated',
+      now: () => new Date(now),
+      schedule: () => ({ reschedule: () => undefined, cancel: () => undefined }),
+    };
     const { registry, fired } = timerApp(({ app }, f) =>
-      app.timer('tick', { schedule: '0 */5 * * * *', handler: async (timer) => void f.push({ name: 'tick', now: iso(now), timer: timer as Fired['timer'] }) }),
+      app.timer('tick', {
+        schedule: '0 */5 * * * *',
+        handler: async (timer) => void f.push({ name: 'tick', now: iso(now), timer: timer as Fired['timer'] }),
+      }),
     );
     const timers = new TimerHost({ registry, clock: manual, env: {} });
     await timers.start();
@@ -185,7 +210,9 @@ describe('TimerHost on the system clock', () => {
     // Fake timers move Date and setTimeout together; nothing waits on the wall clock.
     jest.useFakeTimers({ now: new Date('2025-03-03T10:03:00Z') });
     const seen: string[] = [];
-    const { registry } = captureApp(({ app }) => app.timer('tick', { schedule: '0 */5 * * * *', handler: async () => void seen.push(new Date().toISOString()) }));
+    const { registry } = captureApp(({ app }) =>
+      app.timer('tick', { schedule: '0 */5 * * * *', handler: async () => void seen.push(new Date().toISOString()) }),
+    );
     const timers = new TimerHost({ registry, clock: new SystemClock(), env: {} });
     await timers.start();
     await jest.advanceTimersByTimeAsync(2 * 60_000 - 1);

@@ -23,7 +23,10 @@ it('reminds IM every period without an update, day and night, once per tick howe
   const s = { repo, clock, notifier };
   await putGoLive(s, G, calendarOrg({ notifications: { incidentUpdateMinutes: { p1: 60, p2: 120 } } }));
   clock.set(local('27', '21:40'));
-  await createIncident(s, { goLiveId: G, input: IncidentInput.parse({ id: 'p1', title: 'Inloggning', priority: 1, incidentManagerId: 'ivan' }) });
+  await createIncident(s, {
+    goLiveId: G,
+    input: IncidentInput.parse({ id: 'p1', title: 'Inloggning', priority: 1, incidentManagerId: 'ivan' }),
+  });
   await createIncident(s, { goLiveId: G, input: IncidentInput.parse({ id: 'p2', title: 'Skrivare', priority: 2 }) });
   const lines = () => notifier.calls.filter((c) => c.kind === 'incidentUpdateReminder').map((c) => `${c.createdAt} ${c.dedupeKey}`);
   // Every minute from 21:41 to 01:30, each minute ticked twice (a second instance).
@@ -31,7 +34,8 @@ it('reminds IM every period without an update, day and night, once per tick howe
     clock.set(new Date(t).toISOString());
     await tickGoLive({ repo, clock, notifier }, G, new Date(t));
     await tickGoLive({ repo, clock, notifier }, G, new Date(t));
-    if (t === Date.parse(local('27', '23:00'))) await addIncidentUpdate(s, { goLiveId: G, incidentId: 'p1', input: { text: 'Felsökning pågår' } });
+    if (t === Date.parse(local('27', '23:00')))
+      await addIncidentUpdate(s, { goLiveId: G, incidentId: 'p1', input: { text: 'Felsökning pågår' } });
   }
   expect(lines()).toEqual([
     `${local('27', '22:40')} incidentCadence:p1:${local('27', '21:40')}:1`,
@@ -48,7 +52,12 @@ it('reminds IM every period without an update, day and night, once per tick howe
 
   // DSL sees it on the overview.
   const snap = (await repo.getStatusSnapshot(G))!;
-  const overview = buildOverview(new Date(local('28', '01:30')), { goLive: snap.goLive, unitStatuses: snap.unitStatuses, areaStatuses: snap.areaStatuses, openIncidents: snap.openIncidents });
+  const overview = buildOverview(new Date(local('28', '01:30')), {
+    goLive: snap.goLive,
+    unitStatuses: snap.unitStatuses,
+    areaStatuses: snap.areaStatuses,
+    openIncidents: snap.openIncidents,
+  });
   const p1 = overview.majorIncidents.find((i) => i.id === 'p1')!;
   expect(p1.noUpdateSince).toEqual({ sv: 'ingen uppdatering sedan fre 27 nov 23:00', en: 'no update since Fri 27 Nov 23:00' });
   await repo.close();

@@ -25,7 +25,12 @@ beforeAll(async () => {
     { repo: h.repo, clock: h.clock },
     G,
     calendarOrg({
-      notifications: { people: [{ personId: 'karl', email: 'digest', readsChannels: [] }, { personId: 'omar', email: 'each', readsChannels: ['DSL'] }] },
+      notifications: {
+        people: [
+          { personId: 'karl', email: 'digest', readsChannels: [] },
+          { personId: 'omar', email: 'each', readsChannels: ['DSL'] },
+        ],
+      },
     }),
   );
 });
@@ -38,9 +43,31 @@ it('folds what a digest reader would have been mailed into one mail with the nex
     h.clock.set(fri(t));
     return fri(t);
   };
-  await h.notifier.enqueue(request(G, { dedupeKey: 'overdue-1', kind: 'decisionOverdue', recipients: { roles: ['goLiveCoordinator', 'goLiveLead'], forums: ['LGV'] }, createdAt: at('09:05') }));
-  await h.notifier.enqueue(request(G, { dedupeKey: 'raised-1', kind: 'challengeRaised', recipients: { roles: ['goLiveCoordinator'], personIds: ['omar'], forums: ['DSL'] }, createdAt: at('09:10') }));
-  await h.notifier.enqueue(request(G, { dedupeKey: 'p1', kind: 'incidentOpened', urgent: true, recipients: { roles: ['goLiveCoordinator', 'incidentManager'], forums: ['DSL'] }, createdAt: at('09:20') }));
+  await h.notifier.enqueue(
+    request(G, {
+      dedupeKey: 'overdue-1',
+      kind: 'decisionOverdue',
+      recipients: { roles: ['goLiveCoordinator', 'goLiveLead'], forums: ['LGV'] },
+      createdAt: at('09:05'),
+    }),
+  );
+  await h.notifier.enqueue(
+    request(G, {
+      dedupeKey: 'raised-1',
+      kind: 'challengeRaised',
+      recipients: { roles: ['goLiveCoordinator'], personIds: ['omar'], forums: ['DSL'] },
+      createdAt: at('09:10'),
+    }),
+  );
+  await h.notifier.enqueue(
+    request(G, {
+      dedupeKey: 'p1',
+      kind: 'incidentOpened',
+      urgent: true,
+      recipients: { roles: ['goLiveCoordinator', 'incidentManager'], forums: ['DSL'] },
+      createdAt: at('09:20'),
+    }),
+  );
   await h.dispatcher.idle();
   // Karl chose a digest: only the urgent P1 is mailed at once. Anna (no choice) gets hers.
   expect(mailsTo('karl')).toEqual([expect.stringContaining('Ny incident')]);
@@ -59,11 +86,18 @@ it('folds what a digest reader would have been mailed into one mail with the nex
   const digest = all.find((n) => n.kind === 'digest')!;
   expect(digest.dedupeKey).toBe('digest:dsl-2026-11-27T1000:karl');
   expect(digest.deliveries.map((d) => d.id)).toEqual(['email:1']);
-  const folded = all.filter((n) => n.digestFor?.includes('karl')).map((n) => n.id).sort();
+  const folded = all
+    .filter((n) => n.digestFor?.includes('karl'))
+    .map((n) => n.id)
+    .sort();
   expect(folded).toHaveLength(2);
   expect([...(digest.data!.notificationIds as string[])].sort()).toEqual(folded);
   expect(digest.subject.sv).toBe('DSL kl. 10:00, 2 saker');
   expect(digest.text.sv).toContain('09:05 Försenat beslut:');
   // The agenda itself is not folded (Karl does not follow the DSL channel, so it is mailed).
-  expect(mailsTo('karl')).toEqual([expect.stringContaining('Ny incident'), 'Dagordning: DSL kl. 10:00', 'Sammanfattning inför DSL: DSL kl. 10:00, 2 saker']);
+  expect(mailsTo('karl')).toEqual([
+    expect.stringContaining('Ny incident'),
+    'Dagordning: DSL kl. 10:00',
+    'Sammanfattning inför DSL: DSL kl. 10:00, 2 saker',
+  ]);
 });

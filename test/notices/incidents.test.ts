@@ -27,15 +27,23 @@ async function delivered(): Promise<void> {
     if (pending.length === 0) return;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`notifications still pending: ${JSON.stringify((await api.get(`${G}/notifications?status=pending`)).json.items.map((n: Row) => n.deliveries.filter((d) => d.status === 'pending')))}`);
+  throw new Error(
+    `notifications still pending: ${JSON.stringify((await api.get(`${G}/notifications?status=pending`)).json.items.map((n: Row) => n.deliveries.filter((d) => d.status === 'pending')))}`,
+  );
 }
 /** An .eml's subject and bodies, decoded (base64 parts, encoded words). */
 function decode(eml: string): string {
   const words = eml.replace(/=\?UTF-8\?B\?([^?]+)\?=/g, (_, b: string) => Buffer.from(b, 'base64').toString('utf8'));
-  const bodies = [...eml.matchAll(/Content-Transfer-Encoding: base64\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)/g)].map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64').toString('utf8'));
+  const bodies = [...eml.matchAll(/Content-Transfer-Encoding: base64\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)/g)].map((m) =>
+    Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64').toString('utf8'),
+  );
   return [words.split(/\r?\n\r?\n/)[0], ...bodies].join('\n');
 }
-const people = (r: Row, channel: string) => r.deliveries.filter((d) => d.channel === channel).flatMap((d) => d.to.map((t) => t.personId ?? t.address)).sort();
+const people = (r: Row, channel: string) =>
+  r.deliveries
+    .filter((d) => d.channel === channel)
+    .flatMap((d) => d.to.map((t) => t.personId ?? t.address))
+    .sort();
 
 beforeAll(async () => {
   api = await startApi({ start: '2026-11-27T20:59:00.000Z' });
@@ -48,7 +56,11 @@ afterAll(() => api?.close());
 it('announces a P1 registered at 22:00 at once, to IM, lead and coordinator and the DSL and LGV channels (item 1); the contact person may register it (item 3)', async () => {
   await api.advance('PT1M'); // 22:00 local
   const kim = { 'x-dev-user': 'kim@example.org' };
-  const r = await api.post(`${G}/incidents`, { id: 'p1', title: 'Inloggning långsam', priority: 1, incidentManagerId: 'ivan', sdReference: 'SD-4711' }, kim);
+  const r = await api.post(
+    `${G}/incidents`,
+    { id: 'p1', title: 'Inloggning långsam', priority: 1, incidentManagerId: 'ivan', sdReference: 'SD-4711' },
+    kim,
+  );
   expect(r.status).toBe(201);
   await delivered();
   const [n] = await log('incidentOpened');
@@ -86,7 +98,10 @@ it('writes times as people read them, without rule ids, and links to pages (item
   const files = await import('node:fs');
   const path = await import('node:path');
   const dir = path.join(api.dataDir, 'outbox', 'email');
-  const mails = files.readdirSync(dir).filter((f) => f.endsWith('.eml')).map((f) => decode(files.readFileSync(path.join(dir, f), 'utf8')));
+  const mails = files
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .map((f) => decode(files.readFileSync(path.join(dir, f), 'utf8')));
   expect(mails.length).toBeGreaterThanOrEqual(3);
   for (const m of mails) {
     const body = m.replace(/^(Date|Message-ID|X-[^:]+):.*$/gm, '');

@@ -39,7 +39,10 @@ describe('the quiet night window (item 6)', () => {
   });
 
   it('is configuration: a later morning, an earlier latest start, or none at all', () => {
-    const late = makeGoLive({ id: 'natt2', input: { startDate: '2026-11-27', notifications: { quietNight: { enabled: true, morning: '05:00', latestStart: '19:00' } } as never } });
+    const late = makeGoLive({
+      id: 'natt2',
+      input: { startDate: '2026-11-27', notifications: { quietNight: { enabled: true, morning: '05:00', latestStart: '19:00' } } as never },
+    });
     expect(quietNightAfter(late, 0)).toEqual({ from: fri('19:00'), until: sat('05:00') });
     const off = makeGoLive({ id: 'natt3', input: { startDate: '2026-11-27', notifications: { quietNight: { enabled: false } } as never } });
     expect(quietNightAt(off, new Date(fri('23:00')))).toBeUndefined();
@@ -59,7 +62,14 @@ describe('the quiet night window (item 6)', () => {
       for (const t of ['22:00', '23:00', '00:00', '01:00', '02:00', '03:00', '04:00', '05:00']) {
         const at = new Date(Date.parse(fri(t)) + (t < '12:00' ? 86_400_000 : 0)).toISOString();
         h.clock.set(at);
-        const r = await h.notifier.enqueue(request(h.goLive.id, { dedupeKey: `decisionOverdue:c1:d1:${t}`, repeat: true, about: { type: 'challenge', id: 'c1' }, createdAt: at }));
+        const r = await h.notifier.enqueue(
+          request(h.goLive.id, {
+            dedupeKey: `decisionOverdue:c1:d1:${t}`,
+            repeat: true,
+            about: { type: 'challenge', id: 'c1' },
+            createdAt: at,
+          }),
+        );
         keys.push(r.id);
       }
       expect(new Set(keys).size).toBe(1);
@@ -77,7 +87,9 @@ describe('the quiet night window (item 6)', () => {
     it('never holds a first notice or an urgent (P1/P2) one, even in the night', async () => {
       h.clock.set(fri('23:00'));
       await h.notifier.enqueue(request(h.goLive.id, { kind: 'challengeRaised', dedupeKey: 'first', createdAt: fri('23:00') }));
-      await h.notifier.enqueue(request(h.goLive.id, { kind: 'incidentOpened', dedupeKey: 'p1', urgent: true, repeat: true, createdAt: fri('23:00') }));
+      await h.notifier.enqueue(
+        request(h.goLive.id, { kind: 'incidentOpened', dedupeKey: 'p1', urgent: true, repeat: true, createdAt: fri('23:00') }),
+      );
       await h.dispatcher.idle();
       const all = await h.outbox.list(h.goLive.id, { limit: 10 });
       expect(all.map((n) => n.heldUntil)).toEqual([undefined, undefined]);

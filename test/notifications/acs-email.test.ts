@@ -22,15 +22,18 @@ beforeEach(() => {
 });
 
 const transport = (connectionString = server.connectionString) =>
-  new AcsEmailTransport({ connectionString, sender: 'DoNotReply@driftpuls.example.se', requestTimeoutMs: 2500, overallTimeoutMs: 10000, pollIntervalMs: 5 });
+  new AcsEmailTransport({
+    connectionString,
+    sender: 'DoNotReply@driftpuls.example.se',
+    requestTimeoutMs: 2500,
+    overallTimeoutMs: 10000,
+    pollIntervalMs: 5,
+  });
 
 let n = 0;
 const mail = (overrides: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
   deliveryKey: `n-${++n}-email:1`,
-  to: [
-    { address: 'anna@example.org', name: 'Anna Ledare' },
-    { address: 'karl@example.org' },
-  ],
+  to: [{ address: 'anna@example.org', name: 'Anna Ledare' }, { address: 'karl@example.org' }],
   subject: `Försenat beslut: skrivare ${n}`,
   text: 'Beslutet är försenat.',
   html: '<p>Beslutet är försenat.</p>',

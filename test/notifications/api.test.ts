@@ -43,12 +43,19 @@ const get = async (p: string) => {
   return { status: res.status, json: (await res.json()) as { items: Record<string, unknown>[] } & Record<string, unknown> };
 };
 const advance = async (by: string) => {
-  const res = await fetch(`${rt.url}/_local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceBy: by }) });
+  const res = await fetch(`${rt.url}/_local/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceBy: by }),
+  });
   expect(res.status).toBe(200);
 };
 
 it('registers the delivery timer on NOTIFY_SCHEDULE (every minute by default)', () => {
-  expect(rt.timers.list().find((t) => t.name === 'deliverNotifications')).toMatchObject({ schedule: '%NOTIFY_SCHEDULE%', expression: '0 */1 * * * *' });
+  expect(rt.timers.list().find((t) => t.name === 'deliverNotifications')).toMatchObject({
+    schedule: '%NOTIFY_SCHEDULE%',
+    expression: '0 */1 * * * *',
+  });
 });
 
 it('shows each notification with its per-channel delivery state; the timer retries until sent', async () => {
@@ -70,7 +77,9 @@ it('shows each notification with its per-channel delivery state; the timer retri
   const services = await composition.getServices();
   const now = services.clock.now().toISOString();
   const overdue = await services.notifier.enqueue(request(G, { createdAt: now, dedupeKey: 'decisionOverdue:d-1:1' }));
-  await services.notifier.enqueue(request(G, { kind: 'agenda', createdAt: now, dedupeKey: 'agenda:dsl-0800', recipients: { forums: ['DSL'] } }));
+  await services.notifier.enqueue(
+    request(G, { kind: 'agenda', createdAt: now, dedupeKey: 'agenda:dsl-0800', recipients: { forums: ['DSL'] } }),
+  );
   await services.notifications.idle();
 
   let log = await get(`/golives/${G}/notifications`);
@@ -81,11 +90,21 @@ it('shows each notification with its per-channel delivery state; the timer retri
     kind: 'decisionOverdue',
     dedupeKey: 'decisionOverdue:d-1:1',
     status: 'pending',
-    channels: { email: { status: 'pending', deliveries: 1 }, teamsChannel: { status: 'sent', deliveries: 1 }, teamsActivity: { status: 'sent', deliveries: 1 } },
+    channels: {
+      email: { status: 'pending', deliveries: 1 },
+      teamsChannel: { status: 'sent', deliveries: 1 },
+      teamsActivity: { status: 'sent', deliveries: 1 },
+    },
     unresolved: [{ personId: 'nils', name: 'Nils Utan Post', reason: 'noEmail' }],
   });
   const mail = (first.deliveries as Record<string, unknown>[]).find((d) => d.channel === 'email')!;
-  expect(mail).toMatchObject({ status: 'pending', attempts: 1, lastError: 'ACS: 503 Service Unavailable', nextAttemptAt: '2026-11-27T07:00:30.000Z', to: [{ address: 'karl@example.org' }] });
+  expect(mail).toMatchObject({
+    status: 'pending',
+    attempts: 1,
+    lastError: 'ACS: 503 Service Unavailable',
+    nextAttemptAt: '2026-11-27T07:00:30.000Z',
+    to: [{ address: 'karl@example.org' }],
+  });
   expect(mail).not.toHaveProperty('inFlight');
 
   // The timer runs every minute of (simulated) time and finds the retry due.

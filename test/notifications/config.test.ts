@@ -25,10 +25,21 @@ describe('notification configuration', () => {
 
   it('ACS e-mail needs an endpoint (or a local connection string) and a sender', () => {
     const message = fails({ NOTIFY_EMAIL: 'acs' });
-    expect(message).toMatch(/ACS_ENDPOINT: ACS_ENDPOINT \(or, for local servers, ACS_CONNECTION_STRING\) is required when NOTIFY_EMAIL=acs/);
+    expect(message).toMatch(
+      /ACS_ENDPOINT: ACS_ENDPOINT \(or, for local servers, ACS_CONNECTION_STRING\) is required when NOTIFY_EMAIL=acs/,
+    );
     expect(message).toMatch(/ACS_SENDER: ACS_SENDER is required when NOTIFY_EMAIL=acs/);
-    expect(loadConfig({ NOTIFY_EMAIL: 'acs', ACS_ENDPOINT: 'https://driftpuls.europe.communication.azure.com', ACS_SENDER: 'DoNotReply@driftpuls.example.se' }).NOTIFY_EMAIL).toBe('acs');
-    expect(loadConfig({ NOTIFY_EMAIL: 'acs', ACS_CONNECTION_STRING: 'endpoint=http://127.0.0.1:9000/;accesskey=abc=', ACS_SENDER: 'a@b.se' }).NOTIFY_EMAIL).toBe('acs');
+    expect(
+      loadConfig({
+        NOTIFY_EMAIL: 'acs',
+        ACS_ENDPOINT: 'https://driftpuls.europe.communication.azure.com',
+        ACS_SENDER: 'DoNotReply@driftpuls.example.se',
+      }).NOTIFY_EMAIL,
+    ).toBe('acs');
+    expect(
+      loadConfig({ NOTIFY_EMAIL: 'acs', ACS_CONNECTION_STRING: 'endpoint=http://127.0.0.1:9000/;accesskey=abc=', ACS_SENDER: 'a@b.se' })
+        .NOTIFY_EMAIL,
+    ).toBe('acs');
   });
 
   it('Teams channel posts need all three forums’ workflow URLs, naming each that is missing', () => {
@@ -53,7 +64,9 @@ describe('notification configuration', () => {
   });
 
   it('a channel that is off needs nothing', () => {
-    expect(loadConfig({ NOTIFY_EMAIL: 'off', NOTIFY_TEAMS_WEBHOOK: 'off', NOTIFY_TEAMS_ACTIVITY: 'off' })).toMatchObject({ NOTIFY_EMAIL: 'off' });
+    expect(loadConfig({ NOTIFY_EMAIL: 'off', NOTIFY_TEAMS_WEBHOOK: 'off', NOTIFY_TEAMS_ACTIVITY: 'off' })).toMatchObject({
+      NOTIFY_EMAIL: 'off',
+    });
   });
 });
 
@@ -74,7 +87,7 @@ describe('an unresolved Key Vault reference (issue 18, item 6)', () => {
     expect(fails({ ...on, TEAMS_WEBHOOK_DSL: 'KeyVault(teams-webhook-dsl)' })).toMatch(/TEAMS_WEBHOOK_DSL/);
   });
 
-  it('names only the app\'s own settings, and nothing when all resolved', () => {
+  it("names only the app's own settings, and nothing when all resolved", () => {
     expect(loadConfig({ SOME_PLATFORM_SETTING: REF }).unresolved).toBeUndefined();
     expect(loadConfig({ ...on, TEAMS_WEBHOOK_DSL: 'https://example.org/dsl' }).unresolved).toBeUndefined();
   });

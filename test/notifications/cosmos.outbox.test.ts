@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => cosmos.close());
 
-const connect = (databaseId = `test-${randomUUID()}`) => CosmosOutbox.connect({ endpoint, key: EMULATOR_KEY, databaseId, containerId: CONTAINER });
+const connect = (databaseId = `test-${randomUUID()}`) =>
+  CosmosOutbox.connect({ endpoint, key: EMULATOR_KEY, databaseId, containerId: CONTAINER });
 
 outboxContract('Cosmos DB (@vercel/cosmosdb-server)', async () => {
   const outbox = await connect();
@@ -35,8 +36,18 @@ describe('Cosmos outbox documents', () => {
       await repo.saveGoLive(goLive, null);
       const n = makeOutboxNotification({ goLiveId: goLive.id });
       await outbox.add(n);
-      const { resource } = await raw.database(databaseId).container(CONTAINER).item(`notification:${n.id}`, goLive.id).read<Record<string, unknown>>();
-      expect(resource).toMatchObject({ id: `notification:${n.id}`, type: 'notification', goLiveId: goLive.id, kind: n.kind, dueAt: n.dueAt });
+      const { resource } = await raw
+        .database(databaseId)
+        .container(CONTAINER)
+        .item(`notification:${n.id}`, goLive.id)
+        .read<Record<string, unknown>>();
+      expect(resource).toMatchObject({
+        id: `notification:${n.id}`,
+        type: 'notification',
+        goLiveId: goLive.id,
+        kind: n.kind,
+        dueAt: n.dueAt,
+      });
       // The repository's own queries do not trip over the outbox's documents.
       expect((await repo.getStatusSnapshot(goLive.id))?.goLive.id).toBe(goLive.id);
       expect((await repo.listGoLives()).filter((g) => g.id === goLive.id)).toHaveLength(1);

@@ -55,7 +55,9 @@ describe('enqueue', () => {
 
   it('resolves roles and people to addresses, forums to channels, coordinators to the activity feed; lists who has no e-mail', async () => {
     const r = await h.notifier.enqueue(
-      request(h.goLive.id, { recipients: { roles: ['goLiveLead', 'areaCoordinator'], personIds: ['ines', 'ghost'], forums: ['DSL', 'LGV'] } }),
+      request(h.goLive.id, {
+        recipients: { roles: ['goLiveLead', 'areaCoordinator'], personIds: ['ines', 'ghost'], forums: ['DSL', 'LGV'] },
+      }),
     );
     expect(r.unresolved).toEqual([
       { personId: 'nils', reason: 'noEmail' },
@@ -87,7 +89,10 @@ describe('enqueue', () => {
     const r = await h.notifier.enqueue(request(h.goLive.id, { recipients: { personIds: ['karl'] }, channels: ['email'] }));
     await h.dispatcher.idle();
     const current = (await h.repo.getGoLive(h.goLive.id))!;
-    await h.repo.saveGoLive({ ...current.value, people: current.value.people.map((p) => (p.id === 'karl' ? { ...p, email: 'karl.new@example.org' } : p)) }, current.etag);
+    await h.repo.saveGoLive(
+      { ...current.value, people: current.value.people.map((p) => (p.id === 'karl' ? { ...p, email: 'karl.new@example.org' } : p)) },
+      current.etag,
+    );
     h.clock.advance(60_000);
     await h.dispatcher.deliverDue();
     expect(email.calls.map((c) => c.item.to[0]!.address)).toEqual(['karl@example.org', 'karl@example.org']);
@@ -169,7 +174,11 @@ describe('retries', () => {
     await h.dispatcher.idle();
     h.clock.advance(3600_000);
     await h.dispatcher.deliverDue();
-    expect(await delivery(r.id, 'email:1')).toMatchObject({ status: 'failed', attempts: 1, lastError: 'ACS: 400 BadRequest: invalid recipient' });
+    expect(await delivery(r.id, 'email:1')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: 'ACS: 400 BadRequest: invalid recipient',
+    });
     expect(email.calls).toHaveLength(1);
     const n = await stored(r.id);
     expect(n.status).toBe('failed'); // other channels sent, this one failed
@@ -186,7 +195,11 @@ describe('retries', () => {
       h.clock.advance(3600_000);
       await h.dispatcher.deliverDue();
     }
-    expect(await delivery(r.id, 'teamsChannel:DSL')).toMatchObject({ status: 'failed', attempts: 3, lastError: 'gave up after 3 attempts: Teams workflow (DSL): 502 Bad Gateway' });
+    expect(await delivery(r.id, 'teamsChannel:DSL')).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      lastError: 'gave up after 3 attempts: Teams workflow (DSL): 502 Bad Gateway',
+    });
   });
 
   it('repeats a request that got no answer with the same request id; a new attempt after an answer gets a new one', async () => {

@@ -51,14 +51,20 @@ function parseEml(eml: string): { headers: Record<string, string>; parts: { type
   return { headers, parts };
 }
 
-const decodeWords = (s: string) => s.replace(/=\?UTF-8\?B\?([^?]+)\?=\s*/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
+const decodeWords = (s: string) =>
+  s.replace(/=\?UTF-8\?B\?([^?]+)\?=\s*/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
 
 it('writes what would have been sent under <data dir>/outbox, and marks it sent', async () => {
   const goLive = notificationGoLive();
   await repo.saveGoLive(goLive, null);
   const agenda = { title: 'Dagordning DSL 10:00', sections: [{ title: 'Nya röda händelser', items: ['Remissutskrift <stoppad>'] }] };
   const r = await notifications.notifier.enqueue(
-    request(goLive.id, { kind: 'agenda', recipients: { roles: ['goLiveCoordinator'], forums: ['DSL'] }, data: { agenda }, subject: { sv: 'DSL 10:00 – dagordning', en: 'DSL 10:00 – agenda' } }),
+    request(goLive.id, {
+      kind: 'agenda',
+      recipients: { roles: ['goLiveCoordinator'], forums: ['DSL'] },
+      data: { agenda },
+      subject: { sv: 'DSL 10:00 – dagordning', en: 'DSL 10:00 – agenda' },
+    }),
   );
   await notifications.idle();
 
@@ -87,7 +93,9 @@ it('writes what would have been sent under <data dir>/outbox, and marks it sent'
   expect(post.request.attachments[0]!.contentType).toBe('application/vnd.microsoft.card.adaptive');
   expectValidCard(post.request.attachments[0]!.content);
 
-  const activity = JSON.parse(fs.readFileSync(path.join(dir, 'outbox', 'activity', `${r.id}-teamsActivity_karl.activity.json`), 'utf8')) as { path: string; body: { previewText: { content: string } } };
+  const activity = JSON.parse(
+    fs.readFileSync(path.join(dir, 'outbox', 'activity', `${r.id}-teamsActivity_karl.activity.json`), 'utf8'),
+  ) as { path: string; body: { previewText: { content: string } } };
   expect(activity.path).toBe('/v1.0/users/karl%40example.org/teamwork/sendActivityNotification');
   expect(activity.body.previewText.content).toBe('Beslutet skulle ha fattats 10:00. Det leder nästa DSL.');
 });

@@ -30,7 +30,8 @@ const credential = (token = () => server.token): TokenCredential => ({
 });
 
 const TEAMS_APP_ID = '3f1c8f2e-5b6a-4c1e-9d7a-2b8e4f6a1c0d';
-const transport = (cred = credential()) => new GraphActivityTransport({ credential: cred, teamsAppId: TEAMS_APP_ID, baseUrl: server.url, timeoutMs: 2500 });
+const transport = (cred = credential()) =>
+  new GraphActivityTransport({ credential: cred, teamsAppId: TEAMS_APP_ID, baseUrl: server.url, timeoutMs: 2500 });
 
 let n = 0;
 const notice = (overrides: Partial<ActivityNotice> = {}): ActivityNotice => ({
@@ -61,7 +62,11 @@ describe('Teams activity feed through Microsoft Graph', () => {
     const got = server.accepted.at(-1)!;
     expect(got.user).toBe('karl@example.org');
     expect(got.body).toEqual({
-      topic: { source: 'text', value: nt.topic, webUrl: expect.stringMatching(`^https://teams.microsoft.com/l/entity/${TEAMS_APP_ID}/driftpuls\\?webUrl=`) },
+      topic: {
+        source: 'text',
+        value: nt.topic,
+        webUrl: expect.stringMatching(`^https://teams.microsoft.com/l/entity/${TEAMS_APP_ID}/driftpuls\\?webUrl=`),
+      },
       activityType: ACTIVITY_TYPE,
       chainId: nt.chainId,
       previewText: { content: nt.preview },

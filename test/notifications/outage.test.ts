@@ -26,11 +26,22 @@ beforeAll(async () => {
   graph = await new GraphServer().start();
   // ACS tracks repeated requests for five minutes of its own time; here that is the test's clock.
   acs = await new AcsServer(() => h.clock.now().getTime()).start();
-  const credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: graph.token, expiresOnTimestamp: Date.now() + 3600_000 }) };
+  const credential: TokenCredential = {
+    getToken: async (): Promise<AccessToken> => ({ token: graph.token, expiresOnTimestamp: Date.now() + 3600_000 }),
+  };
   h = await harness({
     transports: {
-      email: new AcsEmailTransport({ connectionString: acs.connectionString, sender: 'DoNotReply@driftpuls.example.se', requestTimeoutMs: TIMEOUT_MS, overallTimeoutMs: 10000, pollIntervalMs: 5 }),
-      teamsChannel: new TeamsWebhookTransport({ urls: { DSL: webhook.urlFor('DSL'), CSL: webhook.urlFor('CSL'), LGV: webhook.urlFor('LGV') }, timeoutMs: TIMEOUT_MS }),
+      email: new AcsEmailTransport({
+        connectionString: acs.connectionString,
+        sender: 'DoNotReply@driftpuls.example.se',
+        requestTimeoutMs: TIMEOUT_MS,
+        overallTimeoutMs: 10000,
+        pollIntervalMs: 5,
+      }),
+      teamsChannel: new TeamsWebhookTransport({
+        urls: { DSL: webhook.urlFor('DSL'), CSL: webhook.urlFor('CSL'), LGV: webhook.urlFor('LGV') },
+        timeoutMs: TIMEOUT_MS,
+      }),
       teamsActivity: new GraphActivityTransport({ credential, teamsAppId: 'teams-app-id', baseUrl: graph.url, timeoutMs: TIMEOUT_MS }),
     },
   });
@@ -56,7 +67,10 @@ it('delivers every notification exactly once after 500s, timeouts and 429s', asy
     ids.push(
       (
         await h.notifier.enqueue(
-          request(h.goLive.id, { subject: { sv: s, en: s }, recipients: { roles: ['goLiveLead', 'goLiveCoordinator', 'areaCoordinator'], forums: ['DSL', 'CSL'] } }),
+          request(h.goLive.id, {
+            subject: { sv: s, en: s },
+            recipients: { roles: ['goLiveLead', 'goLiveCoordinator', 'areaCoordinator'], forums: ['DSL', 'CSL'] },
+          }),
         )
       ).id,
     );
@@ -111,7 +125,8 @@ it('delivers every notification exactly once after 500s, timeouts and 429s', asy
     const mails = acs.mails.filter((m) => m.message.content.subject.endsWith(s));
     expect(mails).toHaveLength(1);
     expect(mails[0]!.message.recipients.to.map((t) => t.address)).toEqual(['anna@example.org', 'karl@example.org', 'omar@example.org']);
-    for (const forum of ['DSL', 'CSL']) expect(webhook.posts.filter((p) => p.forum === forum && JSON.stringify(p.card).includes(s))).toHaveLength(1);
+    for (const forum of ['DSL', 'CSL'])
+      expect(webhook.posts.filter((p) => p.forum === forum && JSON.stringify(p.card).includes(s))).toHaveLength(1);
     for (const user of ['anna@example.org', 'karl@example.org', 'omar@example.org'])
       expect([...graph.feed.entries()].filter(([key, body]) => key.startsWith(`${user}|`) && body.topic.value.endsWith(s))).toHaveLength(1);
   }

@@ -18,7 +18,16 @@ export function makeOutboxNotification(overrides: Partial<OutboxNotification> = 
     link: 'http://127.0.0.1:7071/x',
     requested: { roles: ['goLiveLead'] },
     unresolved: [{ personId: 'nils', name: 'Nils', reason: 'noEmail' }],
-    deliveries: [{ id: 'email:1', channel: 'email', to: [{ address: 'anna@example.org', name: 'Anna', personId: 'anna' }], status: 'pending', attempts: 0, nextAttemptAt: dueAt }],
+    deliveries: [
+      {
+        id: 'email:1',
+        channel: 'email',
+        to: [{ address: 'anna@example.org', name: 'Anna', personId: 'anna' }],
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: dueAt,
+      },
+    ],
     status: 'pending',
     createdAt: T0,
     enqueuedAt: T0,
@@ -66,7 +75,12 @@ export function outboxContract(name: string, setup: () => Promise<{ outbox: Outb
     it('replaces only the version it was given', async () => {
       const n = makeOutboxNotification({ goLiveId: uniqueId('gl') });
       const v1 = (await outbox.add(n)).value;
-      const sent = { ...n, status: 'sent' as const, dueAt: undefined, deliveries: [{ ...n.deliveries[0]!, status: 'sent' as const, attempts: 1, sentAt: T0 }] };
+      const sent = {
+        ...n,
+        status: 'sent' as const,
+        dueAt: undefined,
+        deliveries: [{ ...n.deliveries[0]!, status: 'sent' as const, attempts: 1, sentAt: T0 }],
+      };
       const { dueAt: _d, ...withoutDue } = sent;
       const v2 = await outbox.replace(withoutDue, v1.etag);
       expect(v2.etag).not.toBe(v1.etag);

@@ -56,7 +56,9 @@ describe('Teams workflow webhook per forum channel', () => {
   it('a forum whose URL is missing (unresolved Key Vault reference) fails only its own posts, to be retried', async () => {
     const { DSL: _dsl, ...others } = urls();
     const t = transport(others);
-    const err = (await t.post({ deliveryKey: 'n-2-teamsChannel:DSL', forum: 'DSL', card: card() }, attempt).catch((e: unknown) => e)) as DeliveryError;
+    const err = (await t
+      .post({ deliveryKey: 'n-2-teamsChannel:DSL', forum: 'DSL', card: card() }, attempt)
+      .catch((e: unknown) => e)) as DeliveryError;
     expect(err).toBeInstanceOf(DeliveryError);
     expect(err.reason).toMatch(/TEAMS_WEBHOOK_DSL is not available/);
     expect(err.opts).toMatchObject({ retryable: true, maybeDelivered: false });
@@ -65,27 +67,46 @@ describe('Teams workflow webhook per forum channel', () => {
 
   it('a revoked URL (wrong signature) fails with the workflow’s words and never shows the URL', async () => {
     const u = urls();
-    const err = await failure(transport({ ...u, LGV: u.LGV.replace(/sig=\w+/, 'sig=wrong') }).post({ deliveryKey: 'k', forum: 'LGV', card: card() }, attempt));
+    const err = await failure(
+      transport({ ...u, LGV: u.LGV.replace(/sig=\w+/, 'sig=wrong') }).post({ deliveryKey: 'k', forum: 'LGV', card: card() }, attempt),
+    );
     expect(err.opts.status).toBe(401);
     expect(err.reason).toMatch(/DirectApiAuthorizationRequired/);
     expect(err.reason).not.toMatch(/sig=/);
   });
 
   it('a card the parser refuses is refused by the server too', async () => {
-    const err = await failure(transport().post({ deliveryKey: 'k', forum: 'DSL', card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Bogus' }] } }, attempt));
+    const err = await failure(
+      transport().post(
+        { deliveryKey: 'k', forum: 'DSL', card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Bogus' }] } },
+        attempt,
+      ),
+    );
     expect(err.opts).toMatchObject({ retryable: false, status: 400 });
   });
 
   it('classifies 500, 429 with Retry-After, a timeout and a refused connection', async () => {
     server.fault = '500';
-    expect((await failure(transport().post({ deliveryKey: 'k', forum: 'DSL', card: card() }, attempt))).opts).toMatchObject({ retryable: true, status: 500 });
+    expect((await failure(transport().post({ deliveryKey: 'k', forum: 'DSL', card: card() }, attempt))).opts).toMatchObject({
+      retryable: true,
+      status: 500,
+    });
     server.fault = '429';
     server.retryAfterSeconds = 3;
-    expect((await failure(transport().post({ deliveryKey: 'k', forum: 'DSL', card: card() }, attempt))).opts).toMatchObject({ retryable: true, retryAfterMs: 3000 });
+    expect((await failure(transport().post({ deliveryKey: 'k', forum: 'DSL', card: card() }, attempt))).opts).toMatchObject({
+      retryable: true,
+      retryAfterMs: 3000,
+    });
     server.fault = 'timeout-before';
-    expect((await failure(transport().post({ deliveryKey: 'k', forum: 'DSL', card: card() }, attempt))).opts).toMatchObject({ retryable: true, maybeDelivered: true });
+    expect((await failure(transport().post({ deliveryKey: 'k', forum: 'DSL', card: card() }, attempt))).opts).toMatchObject({
+      retryable: true,
+      maybeDelivered: true,
+    });
     const gone = `${await closedPort()}/x`;
     const closed = new TeamsWebhookTransport({ urls: { DSL: gone, CSL: gone, LGV: gone }, timeoutMs: 2500 });
-    expect((await failure(closed.post({ deliveryKey: 'k', forum: 'DSL', card: card() }, attempt))).opts).toMatchObject({ retryable: true, maybeDelivered: false });
+    expect((await failure(closed.post({ deliveryKey: 'k', forum: 'DSL', card: card() }, attempt))).opts).toMatchObject({
+      retryable: true,
+      maybeDelivered: false,
+    });
   });
 });

@@ -22,7 +22,10 @@ const agenda = {
   title: { sv: 'Dagordning DSL 10:00', en: 'Agenda DSL 10:00' },
   when: 'fredag 27 november 10:00–10:30',
   sections: [
-    { title: { sv: 'Tidigare röda händelser', en: 'Earlier red events' }, items: [`Skrivare ${HOSTILE}`, { sv: 'Inloggning', en: 'Sign-in' }] },
+    {
+      title: { sv: 'Tidigare röda händelser', en: 'Earlier red events' },
+      items: [`Skrivare ${HOSTILE}`, { sv: 'Inloggning', en: 'Sign-in' }],
+    },
     { title: { sv: 'Nya röda händelser', en: 'New red events' }, items: [] },
     { title: 'Intressanta gröna reflektioner', items: ['Akuten: allt flyter'] },
   ],
@@ -104,8 +107,12 @@ describe('the agenda e-mail', () => {
   it('lists the sections in order with their items, and says when a section is empty', () => {
     const sv = renderPlainText(c, 'sv');
     expect(sv).toContain('Dagordning DSL 10:00\nfredag 27 november 10:00–10:30');
-    expect(sv).toMatch(/1\. Tidigare röda händelser\n {3}- Skrivare .*\n {3}- Inloggning\n\n2\. Nya röda händelser\n {3}\(inget\)\n\n3\. Intressanta gröna reflektioner\n {3}- Akuten: allt flyter/);
-    expect(renderPlainText(c, 'en')).toMatch(/1\. Earlier red events\n {3}- Skrivare .*\n {3}- Sign-in\n\n2\. New red events\n {3}\(nothing\)/);
+    expect(sv).toMatch(
+      /1\. Tidigare röda händelser\n {3}- Skrivare .*\n {3}- Inloggning\n\n2\. Nya röda händelser\n {3}\(inget\)\n\n3\. Intressanta gröna reflektioner\n {3}- Akuten: allt flyter/,
+    );
+    expect(renderPlainText(c, 'en')).toMatch(
+      /1\. Earlier red events\n {3}- Skrivare .*\n {3}- Sign-in\n\n2\. New red events\n {3}\(nothing\)/,
+    );
   });
 
   it('renders the agenda in HTML as a numbered list of sections with item lists, escaped', () => {

@@ -70,7 +70,9 @@ it('sends one notification on all three channels through the providers config na
     expect(acs.mails.map((m) => m.message.recipients.to.map((t) => t.address))).toEqual([['karl@example.org']]);
     expect(webhook.posts.map((p) => p.forum)).toEqual(['LGV']);
     expect(graph.accepted.map((a) => a.user)).toEqual(['karl@example.org']);
-    expect(new URL(graph.accepted[0]!.body.topic.webUrl).searchParams.get('webUrl')).toBe(`https://driftpuls.example.se/golives/${goLive.id}/decisions/d-1`);
+    expect(new URL(graph.accepted[0]!.body.topic.webUrl).searchParams.get('webUrl')).toBe(
+      `https://driftpuls.example.se/golives/${goLive.id}/decisions/d-1`,
+    );
   } finally {
     await n.close();
     await repo.close();

@@ -38,7 +38,10 @@ function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-export function run(args: string[], env?: NodeJS.ProcessEnv): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
+export function run(
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: childEnv(env) });
   children.add(child);
   let out = '';

@@ -38,7 +38,10 @@ afterAll(async () => {
 /** A fresh page (empty localStorage) with the board loaded at `hash`. */
 async function open(hash = '', opts: { width?: number; height?: number; headers?: Record<string, string> } = {}): Promise<Page> {
   await context?.close();
-  context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 }, extraHTTPHeaders: opts.headers });
+  context = await browser.newContext({
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
+    extraHTTPHeaders: opts.headers,
+  });
   page = await context.newPage();
   seen = watch(page);
   await page.goto(`${api.url}/board/demo${hash}`);
@@ -54,7 +57,8 @@ afterEach(() => {
 });
 
 const tile = (unitId: string) => page.locator(`#units li[data-unit="${unitId}"]`);
-const unitReports = async (unitId: string) => (await api.get(`${G}/units/${unitId}/reports`)).json.items as { id: string; colour: string; explanation: string }[];
+const unitReports = async (unitId: string) =>
+  (await api.get(`${G}/units/${unitId}/reports`)).json.items as { id: string; colour: string; explanation: string }[];
 
 describe('the page', () => {
   it('is served with a strict Content-Security-Policy and the usual security headers, with no inline script or style', async () => {
@@ -106,12 +110,15 @@ describe('the overview at a glance (R10.1)', () => {
     const teknik = page.locator('#areas li[data-area="teknik"]');
     await expect(teknik.innerText()).resolves.toMatch(/▲ Gul[\s\S]*Teknik[\s\S]*Ny/);
     await expect(page.locator('#areas li[data-area="cambio"]').innerText()).resolves.toContain('Ej rapporterat');
-    await expect(page.locator('#incidents').innerText()).resolves.toMatch(/P2[\s\S]*Remissutskrift fungerar inte på kirurgen[\s\S]*SD-DEMO-1042/);
+    await expect(page.locator('#incidents').innerText()).resolves.toMatch(
+      /P2[\s\S]*Remissutskrift fungerar inte på kirurgen[\s\S]*SD-DEMO-1042/,
+    );
   });
 
   it('draws the day in reporting windows (R3.3), with the numbers for screen readers too', async () => {
     await expect(page.locator('#day svg[role="img"] g.row').count()).resolves.toBe(4);
-    const cells = async (checkpoint: string) => page.locator(`[data-testid="day-table"] tr[data-checkpoint="${checkpoint}"] td`).allTextContents();
+    const cells = async (checkpoint: string) =>
+      page.locator(`[data-testid="day-table"] tr[data-checkpoint="${checkpoint}"] td`).allTextContents();
     // 06–09: only vc-soder (06:40) reported; 09–12 is running: 9 units have reported so far.
     await expect(cells('09:00')).resolves.toEqual(['1', '0', '0', '11']);
     await expect(cells('12:00')).resolves.toEqual(['4', '3', '1', '4']);
@@ -232,7 +239,9 @@ describe('reporting a care unit in two taps and a sentence (R3.1)', () => {
     await open('#enhet');
     await page.selectOption('#unit-select', 'iva');
     await page.click('#unit-form button.send');
-    await expect(page.locator('#unit-form .form-status').innerText()).resolves.toMatch(/Hur påverkar Cosmic er just nu\?: välj en färg[\s\S]*Varför\? En mening räcker: måste fyllas i/);
+    await expect(page.locator('#unit-form .form-status').innerText()).resolves.toMatch(
+      /Hur påverkar Cosmic er just nu\?: välj en färg[\s\S]*Varför\? En mening räcker: måste fyllas i/,
+    );
     await expect(page.locator('#unit-explanation').getAttribute('aria-invalid')).resolves.toBe('true');
     expect(await unitReports('iva')).toHaveLength(1); // the demo's own
   });
@@ -347,7 +356,12 @@ describe('phone and wall screen', () => {
   });
 
   it('fits a narrow phone and a wall screen; screenshots in test-output/', async () => {
-    const overflow = () => page.evaluate(() => (globalThis as unknown as InPage).document.documentElement.scrollWidth - (globalThis as unknown as InPage).document.documentElement.clientWidth);
+    const overflow = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as InPage).document.documentElement.scrollWidth -
+          (globalThis as unknown as InPage).document.documentElement.clientWidth,
+      );
     await open('#enhet', { width: 360, height: 740 });
     await expect(overflow()).resolves.toBe(0);
     await open('', { width: 360, height: 740 });
@@ -364,6 +378,7 @@ describe('phone and wall screen', () => {
     await open('', { width: 1920, height: 1080 });
     await expect(overflow()).resolves.toBe(0);
     await page.screenshot({ path: screenshotPath('board-wall.png') });
-    for (const f of ['board-phone.png', 'board-phone-report.png', 'board-wall.png']) expect(fs.statSync(screenshotPath(f)).size).toBeGreaterThan(10_000);
+    for (const f of ['board-phone.png', 'board-phone-report.png', 'board-wall.png'])
+      expect(fs.statSync(screenshotPath(f)).size).toBeGreaterThan(10_000);
   });
 });

@@ -20,7 +20,10 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('which browser the tests find', () => {
   it('CHROMIUM_PATH first, even when a system browser is there', async () => {
-    await expect(findChromium({ env: { CHROMIUM_PATH: fakeBrowser }, system: ['/bin/sh'] })).resolves.toMatchObject({ source: 'CHROMIUM_PATH', executablePath: fakeBrowser });
+    await expect(findChromium({ env: { CHROMIUM_PATH: fakeBrowser }, system: ['/bin/sh'] })).resolves.toMatchObject({
+      source: 'CHROMIUM_PATH',
+      executablePath: fakeBrowser,
+    });
   });
 
   it('a CHROMIUM_PATH that names nothing is an error, not a silent fallback', async () => {
@@ -28,7 +31,10 @@ describe('which browser the tests find', () => {
   });
 
   it('then the first system browser that exists', async () => {
-    await expect(findChromium({ env: {}, system: [path.join(tmp, 'absent'), fakeBrowser] })).resolves.toMatchObject({ source: 'system', executablePath: fakeBrowser });
+    await expect(findChromium({ env: {}, system: [path.join(tmp, 'absent'), fakeBrowser] })).resolves.toMatchObject({
+      source: 'system',
+      executablePath: fakeBrowser,
+    });
   });
 
   it('then the packaged Chromium, also when CHROMIUM_SKIP_SYSTEM=1 hides the system one', async () => {
@@ -38,7 +44,9 @@ describe('which browser the tests find', () => {
     expect(fs.statSync(choice.executablePath).mode & 0o111).not.toBe(0);
     // Its own libraries (NSS, NSPR, expat) and fonts travel with it.
     expect(fs.existsSync(path.join(choice.env.LD_LIBRARY_PATH!, 'libnss3.so'))).toBe(true);
-    expect(fs.readFileSync(path.join(choice.env.FONTCONFIG_PATH!, 'fonts.conf'), 'utf8')).toContain(path.join(choice.env.FONTCONFIG_PATH!, 'fonts'));
+    expect(fs.readFileSync(path.join(choice.env.FONTCONFIG_PATH!, 'fonts.conf'), 'utf8')).toContain(
+      path.join(choice.env.FONTCONFIG_PATH!, 'fonts'),
+    );
   });
 });
 
@@ -49,7 +57,10 @@ describe('the packaged Chromium', () => {
   beforeAll(async () => {
     // A page as strict as the board's: no eval.
     server = http.createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; script-src 'self'" });
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': "default-src 'self'; script-src 'self'",
+      });
       res.end('<!doctype html><html lang="sv"><body data-ready="true"><h1>Lägesbild för vårdenheter</h1></body></html>');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -65,7 +76,9 @@ describe('the packaged Chromium', () => {
     const page = await browser!.newPage();
     await page.goto(url);
     await expect(page.locator('h1').innerText()).resolves.toBe('Lägesbild för vårdenheter');
-    await expect(page.waitForFunction(() => (globalThis as unknown as InPage).document.body.dataset.ready === 'true')).resolves.toBeTruthy();
+    await expect(
+      page.waitForFunction(() => (globalThis as unknown as InPage).document.body.dataset.ready === 'true'),
+    ).resolves.toBeTruthy();
     const box = await page.locator('h1').boundingBox();
     expect(box!.width).toBeGreaterThan(100); // glyphs were laid out: the fonts are found
     await page.close();

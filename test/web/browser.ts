@@ -60,7 +60,9 @@ export async function findChromium(opts: FindOptions = {}): Promise<ChromiumChoi
     const found = (opts.system ?? SYSTEM_CHROMIUM).find(isExecutable);
     if (found) return { source: 'system', executablePath: found, env: {} };
   }
-  const dir = await unpackPackagedChromium(opts.cacheDir ?? env.CHROMIUM_CACHE_DIR ?? path.join(ROOT, 'node_modules/.cache/driftpuls-chromium'));
+  const dir = await unpackPackagedChromium(
+    opts.cacheDir ?? env.CHROMIUM_CACHE_DIR ?? path.join(ROOT, 'node_modules/.cache/driftpuls-chromium'),
+  );
   return {
     source: '@sparticuz/chromium',
     executablePath: path.join(dir, 'chromium'),
@@ -89,7 +91,9 @@ export async function unpackPackagedChromium(cacheDir: string): Promise<string> 
   try {
     main = require.resolve('@sparticuz/chromium');
   } catch {
-    throw new Error('No browser for the tests: set CHROMIUM_PATH, install Chrome/Chromium, or run npm install (devDependency @sparticuz/chromium)');
+    throw new Error(
+      'No browser for the tests: set CHROMIUM_PATH, install Chrome/Chromium, or run npm install (devDependency @sparticuz/chromium)',
+    );
   }
   const pkgDir = path.resolve(path.dirname(main), '../..');
   const { version } = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string };
@@ -101,7 +105,11 @@ export async function unpackPackagedChromium(cacheDir: string): Promise<string> 
   try {
     const bin = path.join(pkgDir, 'bin');
     const tar = createRequire(main)('tar-fs') as { extract(dir: string): Writable };
-    await pipeline(fs.createReadStream(path.join(bin, 'chromium.br')), zlib.createBrotliDecompress(), fs.createWriteStream(path.join(work, 'chromium'), { mode: 0o755 }));
+    await pipeline(
+      fs.createReadStream(path.join(bin, 'chromium.br')),
+      zlib.createBrotliDecompress(),
+      fs.createWriteStream(path.join(work, 'chromium'), { mode: 0o755 }),
+    );
     await pipeline(fs.createReadStream(path.join(bin, 'al2023.tar.br')), zlib.createBrotliDecompress(), tar.extract(work));
     await pipeline(fs.createReadStream(path.join(bin, 'fonts.tar.br')), zlib.createBrotliDecompress(), tar.extract(work));
     // The package's fonts.conf names Lambda's folders; this one names ours.
@@ -130,7 +138,16 @@ export async function launchChromium(opts: FindOptions = {}): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: choice.executablePath,
     env: { ...process.env, ...choice.env },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   if (!launched) {
     launched = { source: choice.source, executablePath: choice.executablePath, version: browser.version() };

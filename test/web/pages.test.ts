@@ -351,7 +351,9 @@ describe('a decision from the link in the mail, on a phone (items 1, 6, 8)', () 
     await expect(rows.count()).resolves.toBeGreaterThanOrEqual(1);
     await page.selectOption('#d-level', 'itd');
     await expect(rows.count()).resolves.toBe(1);
-    await expect(rows.first().innerText()).resolves.toMatch(/Etikettskrivare[\s\S]*Rulla tillbaka[\s\S]*Ida ITD-chef[\s\S]*försenat 30 min/);
+    await expect(rows.first().innerText()).resolves.toMatch(
+      /Etikettskrivare[\s\S]*Rulla tillbaka[\s\S]*Ida ITD-chef[\s\S]*försenat 30 min/,
+    );
     await page.selectOption('#d-late', 'inTime');
     await expect(rows.count()).resolves.toBe(0);
     await page.selectOption('#d-late', 'late');

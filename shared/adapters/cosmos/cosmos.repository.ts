@@ -15,7 +15,6 @@ import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../
 import { type CosmosConnectionOptions, openContainer } from './connection';
 import { VersionCache } from '../version-cache';
 
-
 export type CosmosRepositoryOptions = CosmosConnectionOptions;
 
 /** Operation counts since the repository was connected; benchmarks read them. */
@@ -35,7 +34,19 @@ export interface CosmosOperationStats {
   statusRetries: number;
 }
 
-type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'challenge' | 'marker' | 'meeting' | 'tickCursor' | 'dispatch' | 'note';
+type DocType =
+  | 'golive'
+  | 'unitReport'
+  | 'unitStatus'
+  | 'areaReport'
+  | 'areaStatus'
+  | 'incident'
+  | 'challenge'
+  | 'marker'
+  | 'meeting'
+  | 'tickCursor'
+  | 'dispatch'
+  | 'note';
 
 /** The partition of the markers; a go-live id is a slug, so it cannot clash. */
 const RUNTIME_PARTITION = '_runtime';
@@ -79,7 +90,15 @@ const sortKey = (instant: string, id: string) => `${instant}|${id}`;
  * a unit report costs two point writes (report, status) in the common case.
  */
 export class CosmosRepository implements Repository {
-  readonly stats: CosmosOperationStats = { pointReads: 0, notModified: 0, writes: 0, queries: 0, queryPages: 0, requestCharge: 0, statusRetries: 0 };
+  readonly stats: CosmosOperationStats = {
+    pointReads: 0,
+    notModified: 0,
+    writes: 0,
+    queries: 0,
+    queryPages: 0,
+    requestCharge: 0,
+    statusRetries: 0,
+  };
 
   /** Go-lives as parsed last, by ETag: a read asks with If-None-Match and parses only a changed document (issue 17). */
   private readonly goLives = new VersionCache<GoLive>();
@@ -97,7 +116,6 @@ export class CosmosRepository implements Repository {
       throw toStoreError(err);
     }
   }
-
 
   /**
    * A conditional read: with the ETag of the version parsed last, Cosmos answers 304 without
@@ -143,7 +161,11 @@ export class CosmosRepository implements Repository {
   }
 
   async addUnitReport(report: UnitReport): Promise<CreateResult<UnitReport>> {
-    const result = await this.createOrGet(UnitReport, report, toDoc('unitReport', report.goLiveId, report.id, report, sortKey(report.reportedAt, report.id)));
+    const result = await this.createOrGet(
+      UnitReport,
+      report,
+      toDoc('unitReport', report.goLiveId, report.id, report, sortKey(report.reportedAt, report.id)),
+    );
     const stored = result.value;
     // Also on a replay: the first attempt may have died between the two writes.
     await this.updateStatus(stored.goLiveId, 'unitStatus', stored.unitId, UnitStatus, () => statusOfUnitReport(stored));
@@ -155,7 +177,11 @@ export class CosmosRepository implements Repository {
   }
 
   async addAreaReport(report: AreaReport): Promise<CreateResult<AreaReport>> {
-    const result = await this.createOrGet(AreaReport, report, toDoc('areaReport', report.goLiveId, report.id, report, sortKey(report.reportedAt, report.id)));
+    const result = await this.createOrGet(
+      AreaReport,
+      report,
+      toDoc('areaReport', report.goLiveId, report.id, report, sortKey(report.reportedAt, report.id)),
+    );
     const stored = result.value;
     await this.updateStatus(stored.goLiveId, 'areaStatus', stored.areaId, AreaStatus, (previous) => statusOfAreaReport(stored, previous));
     return result;
@@ -222,7 +248,10 @@ export class CosmosRepository implements Repository {
 
   async listIncidents(goLiveId: string): Promise<Incident[]> {
     const docs = await this.query(
-      { query: "SELECT * FROM c WHERE c.goLiveId = @g AND c.type = 'incident' ORDER BY c.sortKey DESC", parameters: [{ name: '@g', value: goLiveId }] },
+      {
+        query: "SELECT * FROM c WHERE c.goLiveId = @g AND c.type = 'incident' ORDER BY c.sortKey DESC",
+        parameters: [{ name: '@g', value: goLiveId }],
+      },
       goLiveId,
     );
     return docs.map((d) => fromDoc(Incident, d));
@@ -247,7 +276,10 @@ export class CosmosRepository implements Repository {
 
   async listChallenges(goLiveId: string): Promise<Challenge[]> {
     const docs = await this.query(
-      { query: "SELECT * FROM c WHERE c.goLiveId = @g AND c.type = 'challenge' ORDER BY c.sortKey DESC", parameters: [{ name: '@g', value: goLiveId }] },
+      {
+        query: "SELECT * FROM c WHERE c.goLiveId = @g AND c.type = 'challenge' ORDER BY c.sortKey DESC",
+        parameters: [{ name: '@g', value: goLiveId }],
+      },
       goLiveId,
     );
     return docs.map((d) => fromDoc(Challenge, d));
@@ -305,7 +337,11 @@ export class CosmosRepository implements Repository {
   // --- the go-live calendar (R5, R6.5): point operations in the go-live's partition, ranges by `sortKey` ---
 
   async createMeeting(meeting: AdHocMeeting): Promise<CreateResult<AdHocMeeting>> {
-    return this.createOrGet(AdHocMeeting, meeting, toDoc('meeting', meeting.goLiveId, meeting.id, meeting, sortKey(meeting.start, meeting.id)));
+    return this.createOrGet(
+      AdHocMeeting,
+      meeting,
+      toDoc('meeting', meeting.goLiveId, meeting.id, meeting, sortKey(meeting.start, meeting.id)),
+    );
   }
 
   async getMeeting(goLiveId: string, meetingId: string): Promise<AdHocMeeting | undefined> {
@@ -437,7 +473,11 @@ export class CosmosRepository implements Repository {
     throw new StoreUnavailableError(`status ${goLiveId}/${id}: too many concurrent writers`, 1);
   }
 
-  private async createOrGet<T>(schema: z.ZodType<T>, value: T, doc: ItemDefinition & { id: string; goLiveId: string }): Promise<CreateResult<T>> {
+  private async createOrGet<T>(
+    schema: z.ZodType<T>,
+    value: T,
+    doc: ItemDefinition & { id: string; goLiveId: string },
+  ): Promise<CreateResult<T>> {
     if ((await this.createIfAbsent(doc)) !== undefined) return { value, created: true };
     const stored = await this.pointRead(doc.goLiveId, doc.id);
     // Absent after a 409 means it was deleted in between; no code path deletes, so this is a bug.
@@ -445,7 +485,14 @@ export class CosmosRepository implements Repository {
     return { value: fromDoc(schema, stored), created: false };
   }
 
-  private async listNewest<T>(schema: z.ZodType<T>, goLiveId: string, type: DocType, refField: string, ref: string, limit: number): Promise<T[]> {
+  private async listNewest<T>(
+    schema: z.ZodType<T>,
+    goLiveId: string,
+    type: DocType,
+    refField: string,
+    ref: string,
+    limit: number,
+  ): Promise<T[]> {
     const n = Math.max(0, Math.trunc(limit));
     if (n === 0) return [];
     const docs = await this.query(
@@ -467,11 +514,16 @@ export class CosmosRepository implements Repository {
 
   /** The document, undefined when absent; with `ifNoneMatch`, NOT_MODIFIED when its ETag still is that one. */
   private async pointRead(goLiveId: string, id: string): Promise<DocEnvelope | undefined>;
-  private async pointRead(goLiveId: string, id: string, ifNoneMatch: string | undefined): Promise<DocEnvelope | typeof NOT_MODIFIED | undefined>;
+  private async pointRead(
+    goLiveId: string,
+    id: string,
+    ifNoneMatch: string | undefined,
+  ): Promise<DocEnvelope | typeof NOT_MODIFIED | undefined>;
   private async pointRead(goLiveId: string, id: string, ifNoneMatch?: string): Promise<DocEnvelope | typeof NOT_MODIFIED | undefined> {
     this.stats.pointReads++;
     try {
-      const options: RequestOptions | undefined = ifNoneMatch === undefined ? undefined : { accessCondition: { type: 'IfNoneMatch', condition: ifNoneMatch } };
+      const options: RequestOptions | undefined =
+        ifNoneMatch === undefined ? undefined : { accessCondition: { type: 'IfNoneMatch', condition: ifNoneMatch } };
       const res = await this.container.item(id, goLiveId).read(options);
       this.charge(res.requestCharge);
       if (res.statusCode === 304) {
@@ -557,7 +609,13 @@ const NOT_MODIFIED = Symbol('not modified');
 /** Cosmos ids may not contain / \ ? #; marker names are free text. */
 const markerKey = (name: string) => encodeURIComponent(name);
 
-function toDoc(type: DocType, goLiveId: string, key: string, value: object, sort?: string): Record<string, unknown> & { id: string; goLiveId: string } {
+function toDoc(
+  type: DocType,
+  goLiveId: string,
+  key: string,
+  value: object,
+  sort?: string,
+): Record<string, unknown> & { id: string; goLiveId: string } {
   return { ...value, id: docId(type, key), type, goLiveId, ...(sort === undefined ? {} : { sortKey: sort }) };
 }
 
@@ -597,7 +655,16 @@ function statusOf(err: unknown): number | undefined {
 }
 
 const TRANSIENT_STATUS = new Set([408, 429, 449, 503]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 
 /**
  * Throttling, timeouts and an unreachable account become `StoreUnavailableError` (HTTP 503
@@ -606,7 +673,13 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
  */
 export function toStoreError(err: unknown): unknown {
   if (err instanceof StoreUnavailableError || err instanceof StoreConflictError) return err;
-  const e = (err ?? {}) as { code?: unknown; name?: unknown; message?: unknown; retryAfterInMs?: unknown; headers?: Record<string, unknown> };
+  const e = (err ?? {}) as {
+    code?: unknown;
+    name?: unknown;
+    message?: unknown;
+    retryAfterInMs?: unknown;
+    headers?: Record<string, unknown>;
+  };
   const status = statusOf(err);
   const transient =
     (status !== undefined && TRANSIENT_STATUS.has(status)) ||
@@ -614,7 +687,10 @@ export function toStoreError(err: unknown): unknown {
     e.name === 'TimeoutError' ||
     e.name === 'AbortError';
   if (!transient) return err;
-  return new StoreUnavailableError(`Cosmos DB: ${typeof e.message === 'string' ? e.message.split('\n')[0] : 'unavailable'}`, retryAfterSeconds(e));
+  return new StoreUnavailableError(
+    `Cosmos DB: ${typeof e.message === 'string' ? e.message.split('\n')[0] : 'unavailable'}`,
+    retryAfterSeconds(e),
+  );
 }
 
 function retryAfterSeconds(e: { retryAfterInMs?: unknown; headers?: Record<string, unknown> }): number {

@@ -84,7 +84,8 @@ export class AcsEmailTransport implements EmailTransport {
         },
       });
       const result = await poller.pollUntilDone({ abortSignal });
-      if (result.status !== 'Succeeded') throw new DeliveryError(`ACS: ${result.status}${result.error?.message ? `: ${result.error.message}` : ''}`, { retryable: false });
+      if (result.status !== 'Succeeded')
+        throw new DeliveryError(`ACS: ${result.status}${result.error?.message ? `: ${result.error.message}` : ''}`, { retryable: false });
       return { providerMessageId: result.id };
     } catch (e) {
       throw toDeliveryError(e);
@@ -95,16 +96,25 @@ export class AcsEmailTransport implements EmailTransport {
 /** The SDK's errors in the outbox's terms. */
 export function toDeliveryError(e: unknown): DeliveryError {
   if (e instanceof DeliveryError) return e;
-  const err = e as { statusCode?: unknown; code?: unknown; name?: unknown; message?: unknown; response?: { headers?: { get(name: string): string | undefined } } };
+  const err = e as {
+    statusCode?: unknown;
+    code?: unknown;
+    name?: unknown;
+    message?: unknown;
+    response?: { headers?: { get(name: string): string | undefined } };
+  };
   const status = typeof err.statusCode === 'number' ? err.statusCode : undefined;
   // The poller reports a failed operation as an error without an HTTP status.
   if (status === undefined && typeof err.message === 'string' && /long-running operation has failed/i.test(err.message))
     return new DeliveryError(`ACS: ${err.message}`, { retryable: false });
   if (status === 412)
-    return new DeliveryError(`ACS: 412 ${describeError(e)} (the repeat came after ACS's 5-minute repeatability window; a new request follows)`, {
-      retryable: true,
-      status,
-      restartRequest: true,
-    });
+    return new DeliveryError(
+      `ACS: 412 ${describeError(e)} (the repeat came after ACS's 5-minute repeatability window; a new request follows)`,
+      {
+        retryable: true,
+        status,
+        restartRequest: true,
+      },
+    );
   return classifyHttpFailure('ACS', e, status, err.response?.headers?.get('retry-after'));
 }

@@ -23,14 +23,27 @@ function address(t: Target): string {
   return t.name ? `${encodeHeaderText(t.name.replace(/["\\]/g, ''))} <${t.address}>` : `<${t.address}>`;
 }
 
-const base64Lines = (s: string) => (Buffer.from(s, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+const base64Lines = (s: string) =>
+  (
+    Buffer.from(s, 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
 
 /**
  * An RFC 5322 message with a plain-text and an HTML alternative, UTF-8, base64 bodies: what
  * the embedded e-mail channel writes as `.eml`, so any mail program opens it as it would
  * have arrived. Deterministic for the same input (boundary and Message-ID from the content).
  */
-export function buildEml(mail: { from: string; to: Target[]; subject: string; text: string; html: string; date: Date; messageId: string }): string {
+export function buildEml(mail: {
+  from: string;
+  to: Target[];
+  subject: string;
+  text: string;
+  html: string;
+  date: Date;
+  messageId: string;
+}): string {
   const boundary = `=_driftpuls_${createHash('sha256').update(mail.messageId).digest('hex').slice(0, 24)}`;
   const headers = [
     `From: Driftpuls <${mail.from}>`,

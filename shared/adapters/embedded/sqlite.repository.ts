@@ -45,7 +45,8 @@ function identity(file: string): string | undefined {
   }
 }
 
-type DocType = 'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'challenge' | 'marker' | 'note' | CalendarDocType;
+type DocType =
+  'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'challenge' | 'marker' | 'note' | CalendarDocType;
 
 /** The go-live calendar's documents: ad-hoc meetings, the tick's cursor, its claims (R5, R6.5). */
 type CalendarDocType = 'meeting' | 'tickCursor' | 'dispatch';
@@ -172,8 +173,12 @@ export class SqliteRepository implements Repository {
     if (f) {
       const dbId = identity(f.db);
       const walId = identity(f.wal);
-      if (dbId !== f.dbId) this.markDamaged(dbId === undefined ? `database file ${f.db} was deleted while open` : `database file ${f.db} was replaced while open`);
-      else if (f.walId !== undefined && walId !== f.walId) this.markDamaged(walId === undefined ? `WAL file ${f.wal} was deleted while open` : `WAL file ${f.wal} was replaced while open`);
+      if (dbId !== f.dbId)
+        this.markDamaged(
+          dbId === undefined ? `database file ${f.db} was deleted while open` : `database file ${f.db} was replaced while open`,
+        );
+      else if (f.walId !== undefined && walId !== f.walId)
+        this.markDamaged(walId === undefined ? `WAL file ${f.wal} was deleted while open` : `WAL file ${f.wal} was replaced while open`);
       else if (f.walId === undefined) f.walId = walId;
       if (this.damage) throw new StoreDamagedError(`embedded store damaged: ${this.damage}`);
     }
@@ -186,7 +191,8 @@ export class SqliteRepository implements Repository {
         this.markDamaged(`${code}: ${(err as Error).message}`);
         throw new StoreDamagedError(`embedded store damaged: ${this.damage}`);
       }
-      if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL)/.test(code)) throw new StoreUnavailableError(`embedded store: ${(err as Error).message}`, 1);
+      if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL)/.test(code))
+        throw new StoreUnavailableError(`embedded store: ${(err as Error).message}`, 1);
       throw err;
     }
   }
@@ -295,7 +301,10 @@ export class SqliteRepository implements Repository {
        ORDER BY sort_key, id LIMIT @n`,
     );
     const since = query.since ?? '';
-    const after = query.after && query.after.reportedAt >= since ? { afterKey: query.after.reportedAt, afterId: docId(type, query.after.id) } : { afterKey: since, afterId: '' };
+    const after =
+      query.after && query.after.reportedAt >= since
+        ? { afterKey: query.after.reportedAt, afterId: docId(type, query.after.id) }
+        : { afterKey: since, afterId: '' };
     return this.historyStmt.all({ pk, type, ...after, n }).map((row) => parseBody(schema, row));
   }
 
@@ -375,7 +384,9 @@ export class SqliteRepository implements Repository {
   }
 
   async putMarker(marker: RuntimeMarker): Promise<void> {
-    this.guard('putMarker', () => this.stmt.upsert.run(write(RUNTIME_PARTITION, docId('marker', marker.name), 'marker', marker, null, null)));
+    this.guard('putMarker', () =>
+      this.stmt.upsert.run(write(RUNTIME_PARTITION, docId('marker', marker.name), 'marker', marker, null, null)),
+    );
   }
 
   async getMarker(name: string): Promise<RuntimeMarker | undefined> {
@@ -385,7 +396,13 @@ export class SqliteRepository implements Repository {
   // --- the go-live calendar: ad-hoc meetings by start, the tick cursor, dispatch claims by due time ---
 
   async createMeeting(meeting: AdHocMeeting): Promise<CreateResult<AdHocMeeting>> {
-    return this.guard('createMeeting', () => this.insertIfAbsent(AdHocMeeting, meeting, write(meeting.goLiveId, docId('meeting', meeting.id), 'meeting', meeting, meeting.forum, meeting.start)));
+    return this.guard('createMeeting', () =>
+      this.insertIfAbsent(
+        AdHocMeeting,
+        meeting,
+        write(meeting.goLiveId, docId('meeting', meeting.id), 'meeting', meeting, meeting.forum, meeting.start),
+      ),
+    );
   }
 
   async getMeeting(goLiveId: string, meetingId: string): Promise<AdHocMeeting | undefined> {
@@ -403,7 +420,10 @@ export class SqliteRepository implements Repository {
   async saveTickCursor(cursor: TickCursor, expectedEtag: string | null): Promise<Versioned<TickCursor>> {
     return this.guard('saveTickCursor', () => {
       const doc = write(cursor.goLiveId, docId('tickCursor', 'calendar'), 'tickCursor', cursor, null, null);
-      const changed = expectedEtag === null ? this.stmt.insertIfAbsent.run(doc).changes : this.stmt.replaceIfMatch.run({ ...doc, expected: expectedEtag }).changes;
+      const changed =
+        expectedEtag === null
+          ? this.stmt.insertIfAbsent.run(doc).changes
+          : this.stmt.replaceIfMatch.run({ ...doc, expected: expectedEtag }).changes;
       if (changed === 0) throw new StoreConflictError(`tick cursor of '${cursor.goLiveId}' changed`);
       return { value: cursor, etag: doc.etag };
     });
@@ -422,7 +442,8 @@ export class SqliteRepository implements Repository {
   async updateDispatch(record: DispatchRecord, etag: string): Promise<Versioned<DispatchRecord>> {
     return this.guard('updateDispatch', () => {
       const doc = this.dispatchDoc(record);
-      if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0) throw new StoreConflictError(`dispatch '${record.actionId}' changed or does not exist`);
+      if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0)
+        throw new StoreConflictError(`dispatch '${record.actionId}' changed or does not exist`);
       return { value: record, etag: doc.etag };
     });
   }
@@ -458,13 +479,19 @@ export class SqliteRepository implements Repository {
   async replaceNote(note: Note, etag: string): Promise<Versioned<Note>> {
     return this.guard('replaceNote', () => {
       const doc = this.noteDoc(note);
-      if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0) throw new StoreConflictError(`note '${note.kind}:${note.id}' changed or does not exist`);
+      if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0)
+        throw new StoreConflictError(`note '${note.kind}:${note.id}' changed or does not exist`);
       return { value: note, etag: doc.etag };
     });
   }
 
   async listNotes(goLiveId: string, kind: NoteKind): Promise<Note[]> {
-    return this.guard('listNotes', () => this.stmt.listByRef.all(goLiveId, 'note', kind, Number.MAX_SAFE_INTEGER).map((row) => parseBody(Note, row)).reverse());
+    return this.guard('listNotes', () =>
+      this.stmt.listByRef
+        .all(goLiveId, 'note', kind, Number.MAX_SAFE_INTEGER)
+        .map((row) => parseBody(Note, row))
+        .reverse(),
+    );
   }
 
   private noteDoc(n: Note): DocWrite {

@@ -44,7 +44,9 @@ export function faulty(inner: Repository, plan: FaultPlan): { repo: Repository; 
   const counts: FaultCounts = { calls: 0, injected: { throttled: 0, unavailable: 0, timeoutBefore: 0, timeoutAfter: 0, conflict: 0 } };
   const draw = (method: string): StoreFault | undefined => {
     if (random() >= plan.rate) return undefined;
-    const options = plan.faults.filter((f) => (f === 'timeoutAfter' ? WRITES.has(method) : f === 'conflict' ? CONDITIONAL.has(method) : true));
+    const options = plan.faults.filter((f) =>
+      f === 'timeoutAfter' ? WRITES.has(method) : f === 'conflict' ? CONDITIONAL.has(method) : true,
+    );
     return options.length ? options[Math.floor(random() * options.length)] : undefined;
   };
   const repo = new Proxy(inner, {

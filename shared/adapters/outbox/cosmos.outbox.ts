@@ -8,7 +8,6 @@ import { StoreConflictError } from '../../ports/repository.port';
 import { toStoreError } from '../cosmos/cosmos.repository';
 import { type CosmosConnectionOptions, openContainer } from '../cosmos/connection';
 
-
 export type CosmosOutboxOptions = CosmosConnectionOptions;
 
 const TYPE = 'notification';
@@ -38,7 +37,6 @@ export class CosmosOutbox implements OutboxStore {
       throw toStoreError(err);
     }
   }
-
 
   async add(n: OutboxNotification): Promise<CreateResult<Versioned<OutboxNotification>>> {
     try {
@@ -115,7 +113,10 @@ export class CosmosOutbox implements OutboxStore {
       parameters.push({ name: '@since', value: filter.since });
     }
     // goLiveId stays in WHERE although the partition key option scopes it: the local test server ignores the option.
-    const rows = await this.query({ query: `SELECT TOP @n * FROM c WHERE ${where.join(' AND ')} ORDER BY c.sortKey DESC`, parameters }, goLiveId);
+    const rows = await this.query(
+      { query: `SELECT TOP @n * FROM c WHERE ${where.join(' AND ')} ORDER BY c.sortKey DESC`, parameters },
+      goLiveId,
+    );
     return rows.map((r) => fromDoc(Envelope.parse(r)));
   }
 
@@ -123,7 +124,10 @@ export class CosmosOutbox implements OutboxStore {
     this.client.dispose();
   }
 
-  private async query(spec: { query: string; parameters: { name: string; value: string | number }[] }, partitionKey?: string): Promise<unknown[]> {
+  private async query(
+    spec: { query: string; parameters: { name: string; value: string | number }[] },
+    partitionKey?: string,
+  ): Promise<unknown[]> {
     const iterator = this.container.items.query<unknown>(spec, partitionKey === undefined ? {} : { partitionKey });
     const out: unknown[] = [];
     try {

@@ -5,9 +5,15 @@ const NEVER_SENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|ER
 
 /** The first line of an error's message, and its code when it has one. */
 export function describeError(e: unknown): string {
-  const err = e as { message?: unknown; name?: unknown; body?: { message?: unknown }; cause?: { message?: unknown; code?: unknown } } | null;
+  const err = e as {
+    message?: unknown;
+    name?: unknown;
+    body?: { message?: unknown };
+    cause?: { message?: unknown; code?: unknown };
+  } | null;
   // The Graph client wraps a failed fetch in an error with an empty message and the original as `body`.
-  const own = typeof err?.message === 'string' && err.message ? err.message : typeof err?.body?.message === 'string' ? err.body.message : '';
+  const own =
+    typeof err?.message === 'string' && err.message ? err.message : typeof err?.body?.message === 'string' ? err.body.message : '';
   const message = own ? own.split('\n')[0]! : typeof err?.name === 'string' ? err.name : String(e);
   const cause = err?.cause && typeof err.cause.message === 'string' ? ` (${err.cause.message})` : '';
   return `${message}${cause}`.slice(0, 500);

@@ -96,7 +96,13 @@ export class SqliteOutbox implements OutboxStore {
   async list(goLiveId: string, filter: NotificationFilter): Promise<OutboxNotification[]> {
     return guard(() =>
       this.stmt.list
-        .all({ g: goLiveId, kind: filter.kind ?? null, status: filter.status ?? null, since: filter.since ?? null, n: Math.max(0, Math.trunc(filter.limit)) })
+        .all({
+          g: goLiveId,
+          kind: filter.kind ?? null,
+          status: filter.status ?? null,
+          since: filter.since ?? null,
+          n: Math.max(0, Math.trunc(filter.limit)),
+        })
         .map((r) => parse(r)),
     );
   }
@@ -155,7 +161,8 @@ function guard<T>(fn: () => T): T {
     return fn();
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR)/.test(code)) throw new StoreUnavailableError(`embedded outbox: ${(err as Error).message}`, 1);
+    if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR)/.test(code))
+      throw new StoreUnavailableError(`embedded outbox: ${(err as Error).message}`, 1);
     throw err;
   }
 }

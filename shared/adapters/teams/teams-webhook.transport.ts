@@ -37,7 +37,11 @@ export class TeamsWebhookTransport implements ChannelTransport {
   async post(post: ChannelPost, attempt: AttemptContext): Promise<DeliveryReceipt> {
     const url = this.opts.urls[post.forum];
     // Retried: once the secret resolves (the app restarts with it), the post goes out.
-    if (!url) throw new DeliveryError(`Teams workflow (${post.forum}): TEAMS_WEBHOOK_${post.forum} is not available (unresolved Key Vault reference; see /api/health)`, { retryable: true, maybeDelivered: false });
+    if (!url)
+      throw new DeliveryError(
+        `Teams workflow (${post.forum}): TEAMS_WEBHOOK_${post.forum} is not available (unresolved Key Vault reference; see /api/health)`,
+        { retryable: true, maybeDelivered: false },
+      );
     let res: Response;
     try {
       res = await this.fetch(url, {
@@ -50,7 +54,13 @@ export class TeamsWebhookTransport implements ChannelTransport {
       throw classifyHttpFailure(`Teams workflow (${post.forum})`, e, undefined);
     }
     const body = (await res.text().catch(() => '')).slice(0, 300);
-    if (!res.ok) throw classifyHttpFailure(`Teams workflow (${post.forum})`, new Error(body || res.statusText), res.status, res.headers.get('retry-after'));
+    if (!res.ok)
+      throw classifyHttpFailure(
+        `Teams workflow (${post.forum})`,
+        new Error(body || res.statusText),
+        res.status,
+        res.headers.get('retry-after'),
+      );
     // Power Automate names the run it started; keep it to find the run in the flow's history.
     return { providerMessageId: res.headers.get('x-ms-workflow-run-id') ?? undefined };
   }

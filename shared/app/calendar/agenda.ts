@@ -69,7 +69,13 @@ export interface AgendaContext {
  * meeting of the forum, and — for the trend since it — the colours then: each area's report
  * history for DSL (one short read per area), the history of units that reported since for CSL.
  */
-export async function agendaContext(s: S, goLiveId: string, meetingId: string, sources: AgendaSources = escalationAgendaSources(s), snapshot?: StatusSnapshot): Promise<AgendaContext> {
+export async function agendaContext(
+  s: S,
+  goLiveId: string,
+  meetingId: string,
+  sources: AgendaSources = escalationAgendaSources(s),
+  snapshot?: StatusSnapshot,
+): Promise<AgendaContext> {
   const snap = snapshot ?? (await s.repo.getStatusSnapshot(goLiveId));
   if (!snap) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
   const goLive = snap.goLive;
@@ -85,7 +91,8 @@ export async function agendaContext(s: S, goLiveId: string, meetingId: string, s
       return { areaId: a.id, latest: list[0], before: previous ? colourAt(list, previous.start, depth) : undefined };
     });
     ctx.areaReports = entries.flatMap((e) => (e.latest ? [e.latest] : []));
-    if (previous) ctx.areaColoursAtPrevious = new Map(entries.filter((e) => e.before !== undefined).map((e) => [e.areaId, e.before as Colour | null]));
+    if (previous)
+      ctx.areaColoursAtPrevious = new Map(entries.filter((e) => e.before !== undefined).map((e) => [e.areaId, e.before as Colour | null]));
   }
   if (previous && meeting.forum === 'CSL') {
     const reportedSince = snap.unitStatuses.filter((u) => u.reportedAt >= previous.start);
@@ -98,7 +105,10 @@ export async function agendaContext(s: S, goLiveId: string, meetingId: string, s
   if (meeting.forum === 'DSL') ctx.workPractices = await workPracticesOutstanding(s, goLive);
   if (meeting.forum !== 'LGV') ctx.cslAssessments = await latestCslAssessments(s, goLiveId, s.clock.now().toISOString());
   const since = previous?.start;
-  const [challenges, decisions] = await Promise.all([sources.challenges?.(goLive, meeting, since), sources.decisions?.(goLive, meeting, since)]);
+  const [challenges, decisions] = await Promise.all([
+    sources.challenges?.(goLive, meeting, since),
+    sources.decisions?.(goLive, meeting, since),
+  ]);
   if (challenges) ctx.challenges = challenges;
   if (decisions) ctx.decisions = decisions;
   return ctx;

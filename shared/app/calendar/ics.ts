@@ -32,7 +32,11 @@ const REFRESH_SECONDS = 15 * 60;
  * VTIMEZONE, one VEVENT per meeting with the meeting id as UID (stable across restarts and
  * schedule edits that keep the meeting). Deterministic: the same data gives the same bytes.
  */
-export async function calendarFeed(s: Pick<AppPorts, 'repo' | 'publicBaseUrl'>, goLiveId: string, forum?: Forum): Promise<{ body: string; etag: string }> {
+export async function calendarFeed(
+  s: Pick<AppPorts, 'repo' | 'publicBaseUrl'>,
+  goLiveId: string,
+  forum?: Forum,
+): Promise<{ body: string; etag: string }> {
   const goLive = await requireGoLive(s, goLiveId);
   const span = scheduleSpan(goLive);
   // Extra meetings may come after the schedule ends (follow-up): a month beyond it.

@@ -4,7 +4,16 @@ import type { Actor } from '../../domain/audit';
 import { DomainError, invalidField, notFound } from '../../domain/errors';
 import type { GoLive, Role } from '../../domain/golive';
 import type { AdHocMeeting, AdHocMeetingInput, Meeting } from '../../domain/meetings';
-import { adHocToMeeting, localDateOfDay, meetingById, meetingsBetween, nextMeeting, participantsOf, previousMeeting, scheduledDayRange } from '../../domain/meetings';
+import {
+  adHocToMeeting,
+  localDateOfDay,
+  meetingById,
+  meetingsBetween,
+  nextMeeting,
+  participantsOf,
+  previousMeeting,
+  scheduledDayRange,
+} from '../../domain/meetings';
 import type { Forum } from '../../domain/schedule';
 import { FORUMS } from '../../domain/schedule';
 import { reminderRulesFor } from '../../domain/calendar-actions';
@@ -44,7 +53,11 @@ export function scheduleSpan(goLive: GoLive): { from: Date; to: Date } {
  * Meetings starting in [from, to), scheduled and ad hoc, earliest first (R5, R5.1). Without
  * a range: the go-live's whole schedule. Computation grows with the days asked for.
  */
-export async function listMeetings(s: Repo, goLiveId: string, q: { from?: string; to?: string; forum?: Forum }): Promise<{ from: string; to: string; items: MeetingView[] }> {
+export async function listMeetings(
+  s: Repo,
+  goLiveId: string,
+  q: { from?: string; to?: string; forum?: Forum },
+): Promise<{ from: string; to: string; items: MeetingView[] }> {
   const goLive = await requireGoLive(s, goLiveId);
   const span = scheduleSpan(goLive);
   const from = q.from ? new Date(q.from) : span.from;
@@ -73,7 +86,10 @@ export async function getMeeting(s: Repo, goLiveId: string, meetingId: string): 
 
 /** Ad-hoc meetings near `at` that can be a previous or next meeting (a day's reach either way). */
 export async function adHocAround(s: Repo, goLiveId: string, at: Date, days = 2): Promise<AdHocMeeting[]> {
-  return s.repo.listMeetings(goLiveId, { from: new Date(at.getTime() - days * DAY_MS).toISOString(), to: new Date(at.getTime() + days * DAY_MS).toISOString() });
+  return s.repo.listMeetings(goLiveId, {
+    from: new Date(at.getTime() - days * DAY_MS).toISOString(),
+    to: new Date(at.getTime() + days * DAY_MS).toISOString(),
+  });
 }
 
 /**
@@ -87,7 +103,10 @@ export async function previousOf(s: Repo, goLive: GoLive, meeting: Meeting): Pro
 
 /** The next meeting of each forum that has not ended at `now` (R10.1 "the next meetings"). */
 export async function nextMeetings(s: Repo, goLive: GoLive, now: Date): Promise<Record<Forum, Meeting | null>> {
-  const adHoc = await s.repo.listMeetings(goLive.id, { from: new Date(now.getTime() - DAY_MS).toISOString(), to: new Date(now.getTime() + 14 * DAY_MS).toISOString() });
+  const adHoc = await s.repo.listMeetings(goLive.id, {
+    from: new Date(now.getTime() - DAY_MS).toISOString(),
+    to: new Date(now.getTime() + 14 * DAY_MS).toISOString(),
+  });
   const out = {} as Record<Forum, Meeting | null>;
   for (const f of FORUMS) out[f] = nextMeeting(goLive, f, now, { adHoc }) ?? null;
   return out;
@@ -104,13 +123,19 @@ export async function createAdHocMeeting(
 ): Promise<WriteResult<MeetingView>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const forum = goLive.schedules.forums[cmd.input.forum];
-  if (cmd.callerRoles && !forum.participants.some((r) => cmd.callerRoles!.has(r)) && !cmd.callerRoles.has('goLiveLead') && !cmd.callerRoles.has('goLiveCoordinator'))
+  if (
+    cmd.callerRoles &&
+    !forum.participants.some((r) => cmd.callerRoles!.has(r)) &&
+    !cmd.callerRoles.has('goLiveLead') &&
+    !cmd.callerRoles.has('goLiveCoordinator')
+  )
     throw new DomainError('MEETING.FORUM_MEMBER_REQUIRED', {
       sv: `Bara deltagare i ${cmd.input.forum} kan kalla till ett extra ${cmd.input.forum}-möte.`,
       en: `Only ${cmd.input.forum} participants can call an extra ${cmd.input.forum} meeting.`,
     });
   const now = s.clock.now();
-  if (Date.parse(cmd.input.start) < now.getTime() - DAY_MS) throw invalidField('start', { sv: 'får ligga högst ett dygn bakåt', en: 'may be at most a day in the past' });
+  if (Date.parse(cmd.input.start) < now.getTime() - DAY_MS)
+    throw invalidField('start', { sv: 'får ligga högst ett dygn bakåt', en: 'may be at most a day in the past' });
   const hash = requestHash(cmd.input);
   const start = DateTime.fromISO(cmd.input.start, { zone: 'utc' });
   const key = recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: 'meeting' });
@@ -160,7 +185,13 @@ async function announceMeeting(s: Pick<AppPorts, 'repo' | 'clock' | 'notifier'>,
     },
     link: pages.meeting(goLive.id, m.id),
     about: { type: 'meeting', id: m.id },
-    data: { meetingId: m.id, forum: m.forum, start: m.start, end: m.end, facts: [{ label: { sv: 'Anledning', en: 'Reason' }, value: reason }] },
+    data: {
+      meetingId: m.id,
+      forum: m.forum,
+      start: m.start,
+      end: m.end,
+      facts: [{ label: { sv: 'Anledning', en: 'Reason' }, value: reason }],
+    },
     createdAt: at,
   });
   const lead = reminderRulesFor(goLive, m.start).agendaMinutesBefore * 60_000;

@@ -11,7 +11,14 @@ import {
   reminderRulesFor,
 } from '../../domain/calendar-actions';
 import type { Notice } from '../../domain/calendar-notices';
-import { agendaNotice, areaDeadlineNotices, areaReminderNotices, checkpointNotices, incidentCadenceNotices, incidentReminderNotices } from '../../domain/calendar-notices';
+import {
+  agendaNotice,
+  areaDeadlineNotices,
+  areaReminderNotices,
+  checkpointNotices,
+  incidentCadenceNotices,
+  incidentReminderNotices,
+} from '../../domain/calendar-notices';
 import { isMajor } from '../../domain/incident';
 import type { GoLive } from '../../domain/golive';
 import type { Meeting } from '../../domain/meetings';
@@ -88,12 +95,19 @@ export async function runCalendarTick(s: TickServices, opts: TickOptions = {}): 
 }
 
 /** Processes one go-live's (cursor, now]; undefined when there is nothing new to look at. */
-export async function tickGoLive(s: TickServices, goLiveId: string, now: Date, opts: TickOptions = {}): Promise<GoLiveTickResult | undefined> {
+export async function tickGoLive(
+  s: TickServices,
+  goLiveId: string,
+  now: Date,
+  opts: TickOptions = {},
+): Promise<GoLiveTickResult | undefined> {
   const found = await s.repo.getGoLive(goLiveId);
   if (!found) return undefined;
   const goLive = found.value;
   const cursor = await s.repo.getTickCursor(goLiveId);
-  const start = cursor ? new Date(cursor.value.at) : new Date(Math.max(Date.parse(goLive.createdAt), now.getTime() - FIRST_TICK_LOOKBACK_MS));
+  const start = cursor
+    ? new Date(cursor.value.at)
+    : new Date(Math.max(Date.parse(goLive.createdAt), now.getTime() - FIRST_TICK_LOOKBACK_MS));
   if (start >= now) return undefined;
   const from = new Date(Math.max(start.getTime(), now.getTime() - (opts.maxCatchUpMs ?? DEFAULT_MAX_CATCH_UP_MS)));
 
@@ -102,10 +116,21 @@ export async function tickGoLive(s: TickServices, goLiveId: string, now: Date, o
   const meetings = meetingsBetween(goLive, range.from, range.to, { adHoc });
   const plan = planDueActions(goLive, meetings, from, now);
 
-  const result: GoLiveTickResult = { goLiveId, from: from.toISOString(), to: now.toISOString(), ran: [], skipped: [], alreadyDone: [], inProgress: [], failed: [], notifications: 0 };
+  const result: GoLiveTickResult = {
+    goLiveId,
+    from: from.toISOString(),
+    to: now.toISOString(),
+    ran: [],
+    skipped: [],
+    alreadyDone: [],
+    inProgress: [],
+    failed: [],
+    notifications: 0,
+  };
   const run = new Runner(s, goLive, meetings, now, opts);
   let processedUpTo = now.getTime();
-  const order = (x: DueAction, y: DueAction) => (x.dueAt < y.dueAt ? -1 : x.dueAt > y.dueAt ? 1 : x.actionId < y.actionId ? -1 : x.actionId > y.actionId ? 1 : 0);
+  const order = (x: DueAction, y: DueAction) =>
+    x.dueAt < y.dueAt ? -1 : x.dueAt > y.dueAt ? 1 : x.actionId < y.actionId ? -1 : x.actionId > y.actionId ? 1 : 0;
   const all = [...plan.run.map((a) => ({ a, skip: false })), ...plan.skip.map((a) => ({ a, skip: true }))].sort((x, y) => order(x.a, y.a));
   for (const { a, skip } of all) {
     try {
@@ -152,7 +177,13 @@ export async function tickGoLive(s: TickServices, goLiveId: string, now: Date, o
 }
 
 /** Moves the cursor forward, never back: a concurrent instance that got further wins. */
-async function advanceCursor(s: TickServices, goLiveId: string, to: Date, now: Date, read: Versioned<TickCursor> | undefined): Promise<void> {
+async function advanceCursor(
+  s: TickServices,
+  goLiveId: string,
+  to: Date,
+  now: Date,
+  read: Versioned<TickCursor> | undefined,
+): Promise<void> {
   const at = to.toISOString();
   let current = read;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -216,7 +247,10 @@ class Runner {
     if (!this.stale(claim.value)) return { kind: 'inProgress' };
     // Its sender died, and it is too late now: close it as skipped, so the cursor can move on.
     try {
-      await this.s.repo.updateDispatch({ ...claim.value, state: 'skipped', reason: 'expired', completedAt: mine.claimedAt, claimToken: mine.claimToken }, claim.etag);
+      await this.s.repo.updateDispatch(
+        { ...claim.value, state: 'skipped', reason: 'expired', completedAt: mine.claimedAt, claimToken: mine.claimToken },
+        claim.etag,
+      );
       return { kind: 'skipped' };
     } catch (e) {
       if (e instanceof StoreConflictError) return { kind: 'inProgress' };
@@ -234,7 +268,10 @@ class Runner {
       if (claim.value.state !== 'claimed') return { kind: 'alreadyDone' };
       if (!this.stale(claim.value)) return { kind: 'inProgress' };
       try {
-        const taken = await this.s.repo.updateDispatch({ ...claim.value, claimedAt: mine.claimedAt, claimToken: mine.claimToken, attempts: claim.value.attempts + 1 }, claim.etag);
+        const taken = await this.s.repo.updateDispatch(
+          { ...claim.value, claimedAt: mine.claimedAt, claimToken: mine.claimToken, attempts: claim.value.attempts + 1 },
+          claim.etag,
+        );
         current = taken.value;
         etag = taken.etag;
       } catch (e) {
@@ -250,7 +287,16 @@ class Runner {
       sent.push({ dedupeKey: n.dedupeKey, kind: n.kind, created: r.created });
     }
     try {
-      await this.s.repo.updateDispatch({ ...current, state: 'done', completedAt: this.now.toISOString(), notificationCount: sent.length, notifications: sent.slice(0, 1000) }, etag);
+      await this.s.repo.updateDispatch(
+        {
+          ...current,
+          state: 'done',
+          completedAt: this.now.toISOString(),
+          notificationCount: sent.length,
+          notifications: sent.slice(0, 1000),
+        },
+        etag,
+      );
     } catch (e) {
       // Our own write applied with its answer lost, or a takeover after a long stall: the
       // notices are in the outbox under their dedupe keys either way.
@@ -290,7 +336,8 @@ class Runner {
         // "Since the previous DSL meeting" (R4.4, R9.1): the scheduled one before this.
         const since = previousMeeting(goLive, 'DSL', new Date(m.start), { scheduledOnly: true })?.start;
         const rules = reminderRulesFor(goLive, m.start);
-        if (a.kind === 'incidentReminder') return incidentReminderNotices(goLive, m, incidentsWithoutUpdateSince(snap.openIncidents, since));
+        if (a.kind === 'incidentReminder')
+          return incidentReminderNotices(goLive, m, incidentsWithoutUpdateSince(snap.openIncidents, since));
         const missing = areasWithoutReportSince(goLive, snap.areaStatuses, since, rules);
         return a.kind === 'areaReminder'
           ? areaReminderNotices(goLive, m, missing, new Date(Date.parse(m.start) - rules.areaDeadlineMinutesBefore * 60_000).toISOString())
@@ -304,7 +351,9 @@ class Runner {
         // covering [the previous DSL's agenda time, now).
         if (m.forum === 'DSL' && m.source === 'schedule' && this.s.notifier.digestItems) {
           const prev = previousMeeting(goLive, 'DSL', new Date(m.start), { scheduledOnly: true });
-          const since = prev ? new Date(Date.parse(prev.start) - reminderRulesFor(goLive, prev.start).agendaMinutesBefore * 60_000).toISOString() : goLive.createdAt;
+          const since = prev
+            ? new Date(Date.parse(prev.start) - reminderRulesFor(goLive, prev.start).agendaMinutesBefore * 60_000).toISOString()
+            : goLive.createdAt;
           const groups = await this.s.notifier.digestItems(goLive.id, since, this.now.toISOString());
           out.push(...(digestRequests(goLive, m, groups, this.now.toISOString()) as Notice[]));
         }

@@ -56,7 +56,11 @@ export function detectDelimiter(text: string): { delimiter: CsvDelimiter; skipFi
  * unquoted field is a character; text after a closing quote is kept. A quoted field still
  * open at the end of the text is an error naming the record it started in.
  */
-export function* parseCsv(text: string, delimiter: CsvDelimiter, opts: { skipFirstLine?: boolean } = {}): Generator<{ record: number; fields: string[] }> {
+export function* parseCsv(
+  text: string,
+  delimiter: CsvDelimiter,
+  opts: { skipFirstLine?: boolean } = {},
+): Generator<{ record: number; fields: string[] }> {
   let i = text.startsWith(BOM) ? 1 : 0;
   const n = text.length;
   let record = 1;
@@ -76,7 +80,11 @@ export function* parseCsv(text: string, delimiter: CsvDelimiter, opts: { skipFir
         i++;
         for (;;) {
           const q = text.indexOf('"', i);
-          if (q < 0) throw new CsvSyntaxError(startRecord, { sv: `rad ${startRecord}: ett citattecken (") stängs aldrig`, en: `row ${startRecord}: a quote (") is never closed` });
+          if (q < 0)
+            throw new CsvSyntaxError(startRecord, {
+              sv: `rad ${startRecord}: ett citattecken (") stängs aldrig`,
+              en: `row ${startRecord}: a quote (") is never closed`,
+            });
           field += text.slice(i, q);
           if (text[q + 1] === '"') {
             field += '"';
@@ -125,4 +133,5 @@ export function csvField(value: string, delimiter: CsvDelimiter): string {
 }
 
 /** A record with CRLF, as RFC 4180 says. */
-export const csvLine = (fields: readonly string[], delimiter: CsvDelimiter): string => fields.map((f) => csvField(f, delimiter)).join(delimiter) + '\r\n';
+export const csvLine = (fields: readonly string[], delimiter: CsvDelimiter): string =>
+  fields.map((f) => csvField(f, delimiter)).join(delimiter) + '\r\n';

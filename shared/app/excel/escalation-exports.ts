@@ -40,7 +40,12 @@ interface TimelineRow {
   entry: TimelineEntry;
 }
 
-const STATE_WORDS: Record<Challenge['state'], Texts> = { raised: t('lyft', 'raised'), triaged: t('prioriterad', 'triaged'), resolved: t('löst', 'resolved'), withdrawn: t('återkallad', 'withdrawn') };
+const STATE_WORDS: Record<Challenge['state'], Texts> = {
+  raised: t('lyft', 'raised'),
+  triaged: t('prioriterad', 'triaged'),
+  resolved: t('löst', 'resolved'),
+  withdrawn: t('återkallad', 'withdrawn'),
+};
 
 export function challengeColumns(lang: 'sv' | 'en'): ExportColumn<Challenge>[] {
   return [
@@ -79,11 +84,16 @@ export interface EscalationExportCommand {
 export async function exportDecisions(s: Pick<AppPorts, 'repo'>, cmd: EscalationExportCommand): Promise<ExportFile> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const rows = await decisionLog(s, goLive.id);
-  return exportFile(cmd.format, `${goLive.id}-${cmd.lang === 'sv' ? 'beslutslogg' : 'decision-log'}`, [sheet({ name: t('Beslutslogg', 'Decision log'), columns: decisionColumns(cmd.lang), rows })], {
-    lang: cmd.lang,
-    timeZone: goLive.timeZone,
-    ...(cmd.delimiter ? { delimiter: cmd.delimiter } : {}),
-  });
+  return exportFile(
+    cmd.format,
+    `${goLive.id}-${cmd.lang === 'sv' ? 'beslutslogg' : 'decision-log'}`,
+    [sheet({ name: t('Beslutslogg', 'Decision log'), columns: decisionColumns(cmd.lang), rows })],
+    {
+      lang: cmd.lang,
+      timeZone: goLive.timeZone,
+      ...(cmd.delimiter ? { delimiter: cmd.delimiter } : {}),
+    },
+  );
 }
 
 /** The challenges with their timelines (XLSX: two sheets; CSV: the challenges). */
@@ -94,7 +104,10 @@ export async function exportChallenges(s: Pick<AppPorts, 'repo'>, cmd: Escalatio
   return exportFile(
     cmd.format,
     `${goLive.id}-${cmd.lang === 'sv' ? 'utmaningar' : 'challenges'}`,
-    [sheet({ name: t('Utmaningar', 'Challenges'), columns: challengeColumns(cmd.lang), rows: challenges }), sheet({ name: t('Tidslinje', 'Timeline'), columns: timelineColumns, rows: timeline })],
+    [
+      sheet({ name: t('Utmaningar', 'Challenges'), columns: challengeColumns(cmd.lang), rows: challenges }),
+      sheet({ name: t('Tidslinje', 'Timeline'), columns: timelineColumns, rows: timeline }),
+    ],
     { lang: cmd.lang, timeZone: goLive.timeZone, ...(cmd.delimiter ? { delimiter: cmd.delimiter } : {}) },
   );
 }

@@ -96,8 +96,20 @@ export function csvText(type: ExportColumnType, v: ExportValue, opts: ExportOpti
 /** A sheet as CSV: UTF-8 with a byte-order mark (so Excel reads å, ä, ö), CRLF, headers first. */
 export async function writeCsv<T>(sheet: ExportSheet<T>, opts: ExportOptions): Promise<Buffer> {
   const delimiter = opts.delimiter ?? ';';
-  const parts: string[] = ['\uFEFF', csvLine(sheet.columns.map((c) => neutraliseText(c.header[opts.lang])), delimiter)];
-  for await (const row of sheet.rows) parts.push(csvLine(sheet.columns.map((c) => csvText(c.type ?? 'text', c.value(row), opts)), delimiter));
+  const parts: string[] = [
+    '\uFEFF',
+    csvLine(
+      sheet.columns.map((c) => neutraliseText(c.header[opts.lang])),
+      delimiter,
+    ),
+  ];
+  for await (const row of sheet.rows)
+    parts.push(
+      csvLine(
+        sheet.columns.map((c) => csvText(c.type ?? 'text', c.value(row), opts)),
+        delimiter,
+      ),
+    );
   return Buffer.from(parts.join(''), 'utf8');
 }
 
@@ -162,7 +174,12 @@ export async function writeXlsx(sheets: readonly ExportSheet<unknown>[], opts: E
 }
 
 /** A file of `sheets` in `format`: CSV holds the first sheet only. `basename` without extension, ASCII. */
-export async function exportFile(format: ExportFormat, basename: string, sheets: readonly ExportSheet<unknown>[], opts: ExportOptions): Promise<ExportFile> {
+export async function exportFile(
+  format: ExportFormat,
+  basename: string,
+  sheets: readonly ExportSheet<unknown>[],
+  opts: ExportOptions,
+): Promise<ExportFile> {
   const first = sheets[0];
   if (!first) throw new Error('exportFile needs at least one sheet');
   const bytes = format === 'csv' ? await writeCsv(first, opts) : await writeXlsx(sheets, opts);

@@ -4,7 +4,10 @@ import type { HistoryQuery, Repository } from '../../ports/repository.port';
 import { HISTORY_PAGE_MAX } from '../../ports/repository.port';
 
 /** Every item of a paged history, oldest first, one page in memory at a time. */
-async function* paged<T extends { reportedAt: string; id: string }>(fetch: (q: HistoryQuery) => Promise<T[]>, since?: string): AsyncIterable<T> {
+async function* paged<T extends { reportedAt: string; id: string }>(
+  fetch: (q: HistoryQuery) => Promise<T[]>,
+  since?: string,
+): AsyncIterable<T> {
   let after: HistoryQuery['after'];
   for (;;) {
     const page = await fetch({ ...(since ? { since } : {}), ...(after ? { after } : {}), limit: HISTORY_PAGE_MAX });
@@ -16,9 +19,15 @@ async function* paged<T extends { reportedAt: string; id: string }>(fetch: (q: H
 }
 
 /** A go-live's unit reports from `since` (ISO instant), oldest first. */
-export const unitReportHistory = (repo: Pick<Repository, 'listUnitReportsByGoLive'>, goLiveId: string, since?: string): AsyncIterable<UnitReport> =>
-  paged((q) => repo.listUnitReportsByGoLive(goLiveId, q), since);
+export const unitReportHistory = (
+  repo: Pick<Repository, 'listUnitReportsByGoLive'>,
+  goLiveId: string,
+  since?: string,
+): AsyncIterable<UnitReport> => paged((q) => repo.listUnitReportsByGoLive(goLiveId, q), since);
 
 /** A go-live's area reports from `since` (ISO instant), oldest first. */
-export const areaReportHistory = (repo: Pick<Repository, 'listAreaReportsByGoLive'>, goLiveId: string, since?: string): AsyncIterable<AreaReport> =>
-  paged((q) => repo.listAreaReportsByGoLive(goLiveId, q), since);
+export const areaReportHistory = (
+  repo: Pick<Repository, 'listAreaReportsByGoLive'>,
+  goLiveId: string,
+  since?: string,
+): AsyncIterable<AreaReport> => paged((q) => repo.listAreaReportsByGoLive(goLiveId, q), since);

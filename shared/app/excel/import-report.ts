@@ -108,7 +108,10 @@ export interface HeaderCandidate {
  * Answers the table, or the best candidate seen. Without a table the sheet is read to its
  * end, so a streamed workbook can move on to its next sheet.
  */
-export async function findHeader<T>(sheet: Sheet, classify: (headers: string[]) => Classified<T>): Promise<{ found: FoundHeader<T> } | { found?: undefined; best?: HeaderCandidate }> {
+export async function findHeader<T>(
+  sheet: Sheet,
+  classify: (headers: string[]) => Classified<T>,
+): Promise<{ found: FoundHeader<T> } | { found?: undefined; best?: HeaderCandidate }> {
   const it = sheet.rows[Symbol.asyncIterator]();
   let best: HeaderCandidate | undefined;
   for (let k = 0; k < HEADER_SCAN_ROWS; k++) {
@@ -128,7 +131,10 @@ export async function findHeader<T>(sheet: Sheet, classify: (headers: string[]) 
 export type Requirement<F extends string> = F | readonly F[];
 
 /** A classifier for `findHeader`: the headers match `specs` and name every requirement. */
-export function columnsClassifier<F extends string>(specs: readonly ColumnSpec<F>[], required: readonly Requirement<F>[]): (headers: string[]) => Classified<ColumnMatch<F>> {
+export function columnsClassifier<F extends string>(
+  specs: readonly ColumnSpec<F>[],
+  required: readonly Requirement<F>[],
+): (headers: string[]) => Classified<ColumnMatch<F>> {
   return (headers) => {
     const match = matchColumns(headers, specs);
     const has = (f: F) => match.columns[f] !== undefined;
@@ -139,7 +145,13 @@ export function columnsClassifier<F extends string>(specs: readonly ColumnSpec<F
   };
 }
 
-export const asTable = <F extends string>(h: FoundHeader<ColumnMatch<F>>): FoundTable<F> => ({ sheet: h.sheet, headerRow: h.headerRow, headers: h.headers, rows: h.rows, match: h.kind });
+export const asTable = <F extends string>(h: FoundHeader<ColumnMatch<F>>): FoundTable<F> => ({
+  sheet: h.sheet,
+  headerRow: h.headerRow,
+  headers: h.headers,
+  rows: h.rows,
+  match: h.kind,
+});
 
 /** Reads what is left of a sheet's rows (and so lets a streamed workbook move on). */
 export async function drain(rows: AsyncIterable<unknown>): Promise<void> {
@@ -187,8 +199,18 @@ export function fieldCell<F extends string>(table: FoundTable<F>, row: SheetRow,
 
 /** Texts listing labels: "Datum, Enhet och Färg". */
 export function listLabels(labels: Texts[]): Texts {
-  const join = (words: string[], and: string) => (words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} ${and} ${words[words.length - 1]}`);
-  return { sv: join(labels.map((l) => l.sv), 'och'), en: join(labels.map((l) => l.en), 'and') };
+  const join = (words: string[], and: string) =>
+    words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} ${and} ${words[words.length - 1]}`;
+  return {
+    sv: join(
+      labels.map((l) => l.sv),
+      'och',
+    ),
+    en: join(
+      labels.map((l) => l.en),
+      'and',
+    ),
+  };
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time, in order of start. */

@@ -83,7 +83,10 @@ export function duplicateWarnings<F extends string>(match: ColumnMatch<F>, heade
 }
 
 /** Every table of the workbook that `classify` recognises, with its rows read into memory (small lists: organisations). */
-export async function collectTables<T>(workbook: Workbook, classify: (headers: string[]) => Classified<T>): Promise<{ tables: (FoundHeader<T> & { rowList: SheetRow[] })[]; best?: HeaderCandidate; sheets: string[] }> {
+export async function collectTables<T>(
+  workbook: Workbook,
+  classify: (headers: string[]) => Classified<T>,
+): Promise<{ tables: (FoundHeader<T> & { rowList: SheetRow[] })[]; best?: HeaderCandidate; sheets: string[] }> {
   const tables: (FoundHeader<T> & { rowList: SheetRow[] })[] = [];
   const sheets: string[] = [];
   let best: HeaderCandidate | undefined;

@@ -29,7 +29,10 @@ import { openWorkbook, UploadError } from './upload';
  */
 
 /** The template's example rows, refused by the import so a forgotten one is never stored. */
-export const EXAMPLE_FORVALTNING = { id: 'exempel-forvaltning', name: { sv: 'Exempelförvaltningen', en: 'Example administration' } as Texts };
+export const EXAMPLE_FORVALTNING = {
+  id: 'exempel-forvaltning',
+  name: { sv: 'Exempelförvaltningen', en: 'Example administration' } as Texts,
+};
 export const EXAMPLE_PERSON: Texts = { sv: 'Exempel Exempelsson', en: 'Example Person' };
 
 const NAME_MAX = 120;
@@ -69,7 +72,10 @@ export interface OrganisationImportResult {
 
 type Kind = { table: 'units'; match: ColumnMatch<UnitListField> } | { table: 'people'; match: ColumnMatch<PeopleListField> };
 
-const unitsClassifier = columnsClassifier(UNIT_LIST_COLUMNS, [['forvaltning', 'forvaltningId'], ['unit', 'unitId']]);
+const unitsClassifier = columnsClassifier(UNIT_LIST_COLUMNS, [
+  ['forvaltning', 'forvaltningId'],
+  ['unit', 'unitId'],
+]);
 const peopleClassifier = columnsClassifier(PEOPLE_LIST_COLUMNS, ['name', 'roles']);
 
 /** A people table names Namn and Roller; else a units table names Förvaltning and Enhet. */
@@ -94,7 +100,13 @@ function inputOf(goLive: GoLive): GoLiveInput {
  */
 export async function importOrganisation(
   s: Pick<AppPorts, 'repo' | 'clock'>,
-  cmd: { goLiveId: string; upload: Upload; options: ImportOptions; actor?: Actor; create?: { name?: string; startDate?: string; timeZone?: string } },
+  cmd: {
+    goLiveId: string;
+    upload: Upload;
+    options: ImportOptions;
+    actor?: Actor;
+    create?: { name?: string; startDate?: string; timeZone?: string };
+  },
 ): Promise<OrganisationImportResult> {
   const existing = (await s.repo.getGoLive(cmd.goLiveId))?.value;
   let base: GoLiveInput;
@@ -105,9 +117,17 @@ export async function importOrganisation(
         sv: `Driftsättningen '${cmd.goLiveId}' finns inte. Skapa den med PUT /api/golives/${cmd.goLiveId}, eller ange ?name=…&startDate=ÅÅÅÅ-MM-DD så skapas den av importen.`,
         en: `The go-live '${cmd.goLiveId}' does not exist. Create it with PUT /api/golives/${cmd.goLiveId}, or give ?name=…&startDate=YYYY-MM-DD and the import creates it.`,
       });
-    const parsed = GoLiveInput.safeParse({ name: cmd.create.name, startDate: cmd.create.startDate, ...(cmd.create.timeZone ? { timeZone: cmd.create.timeZone } : {}) });
+    const parsed = GoLiveInput.safeParse({
+      name: cmd.create.name,
+      startDate: cmd.create.startDate,
+      ...(cmd.create.timeZone ? { timeZone: cmd.create.timeZone } : {}),
+    });
     if (!parsed.success)
-      throw new DomainError('VALIDATION.FAILED', { sv: 'Ogiltig indata.', en: 'Invalid input.' }, { issues: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+      throw new DomainError(
+        'VALIDATION.FAILED',
+        { sv: 'Ogiltig indata.', en: 'Invalid input.' },
+        { issues: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) },
+      );
     base = parsed.data;
   }
 
@@ -116,7 +136,14 @@ export async function importOrganisation(
   if (!tables.length)
     throw new UploadError(
       400,
-      noHeaderTexts(workbook, { sv: 'Hittar ingen rubrikrad för enheter (Förvaltning, Enhet) eller personer (Namn, Roller)', en: 'No header row for units (Förvaltning, Unit) or people (Name, Roles) found' }, best),
+      noHeaderTexts(
+        workbook,
+        {
+          sv: 'Hittar ingen rubrikrad för enheter (Förvaltning, Enhet) eller personer (Namn, Roller)',
+          en: 'No header row for units (Förvaltning, Unit) or people (Name, Roles) found',
+        },
+        best,
+      ),
     );
 
   const draft = new Draft(structuredClone(base));
@@ -130,7 +157,13 @@ export async function importOrganisation(
   for (const t of ordered) {
     const table = { sheet: t.sheet, headerRow: t.headerRow, headers: t.headers, rows: t.rows, match: t.kind.match } as FoundTable<string>;
     files.push({ ...describeFile(workbook, table), table: t.kind.table });
-    warnings.push(...duplicateWarnings(t.kind.match as ColumnMatch<string>, t.headers, (t.kind.table === 'units' ? UNIT_LIST_COLUMNS : PEOPLE_LIST_COLUMNS) as never));
+    warnings.push(
+      ...duplicateWarnings(
+        t.kind.match as ColumnMatch<string>,
+        t.headers,
+        (t.kind.table === 'units' ? UNIT_LIST_COLUMNS : PEOPLE_LIST_COLUMNS) as never,
+      ),
+    );
     for (const row of t.rowList) {
       rows++;
       const rowIssues: RowIssue[] = [];
@@ -147,7 +180,11 @@ export async function importOrganisation(
   if (!merged.success) {
     // Every row was checked on its own; this is a cross-row rule the checks above missed.
     const fieldIssues: FieldIssue[] = merged.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
-    throw new DomainError('VALIDATION.FAILED', { sv: 'Organisationen efter importen är ogiltig.', en: 'The organisation after the import is invalid.' }, { issues: fieldIssues });
+    throw new DomainError(
+      'VALIDATION.FAILED',
+      { sv: 'Organisationen efter importen är ogiltig.', en: 'The organisation after the import is invalid.' },
+      { issues: fieldIssues },
+    );
   }
   const changed = !existing || canonicalJson(merged.data) !== canonicalJson(base);
   const rejected = cmd.options.mode === 'all-or-nothing' && issues.length > 0;
@@ -171,7 +208,14 @@ export async function importOrganisation(
     changed,
     written,
     files,
-    summary: { rows, valid: rows - rowsWithErrors.size, rowsWithErrors: rowsWithErrors.size, forvaltningar: tally('forvaltning'), units: tally('unit'), people: tally('person') },
+    summary: {
+      rows,
+      valid: rows - rowsWithErrors.size,
+      rowsWithErrors: rowsWithErrors.size,
+      forvaltningar: tally('forvaltning'),
+      units: tally('unit'),
+      people: tally('person'),
+    },
     issues,
     warnings,
     changes: [...draft.changes.values()].sort((a, b) => (a.sheet === b.sheet ? 0 : a.sheet < b.sheet ? -1 : 1) || a.row - b.row),
@@ -201,7 +245,9 @@ class Draft {
   }
 
   private forvaltning(text: string): Forvaltning | undefined {
-    return this.input.forvaltningar.find((f) => f.id === text.toLowerCase()) ?? this.input.forvaltningar.find((f) => sameName(f.name, text));
+    return (
+      this.input.forvaltningar.find((f) => f.id === text.toLowerCase()) ?? this.input.forvaltningar.find((f) => sameName(f.name, text))
+    );
   }
 
   private area(text: string): Area | undefined {
@@ -236,11 +282,33 @@ class Draft {
     const unitName = text(uName, 'units.name');
     if (issues.length) return;
 
-    if (forvIdText === EXAMPLE_FORVALTNING.id || sameName(forvName, EXAMPLE_FORVALTNING.name.sv) || sameName(forvName, EXAMPLE_FORVALTNING.name.en))
-      return issue(forvIdText ? fId : fName, 'forvaltningar', { sv: 'exempelraden från mallen: skriv över den eller ta bort den', en: 'the example row from the template: overwrite it or delete it' }, false);
-    for (const [fc, value, field] of [[fId, forvIdText, 'forvaltningar.id'], [uId, unitIdText, 'units.id']] as const)
-      if (value && !Slug.safeParse(value).success) issue(fc, field, { sv: 'ett id har bara a–z, 0–9 och bindestreck (högst 64 tecken)', en: 'an id has only a–z, 0–9 and hyphens (at most 64 characters)' });
-    for (const [fc, value, field] of [[fName, forvName, 'forvaltningar.name'], [uName, unitName, 'units.name']] as const)
+    if (
+      forvIdText === EXAMPLE_FORVALTNING.id ||
+      sameName(forvName, EXAMPLE_FORVALTNING.name.sv) ||
+      sameName(forvName, EXAMPLE_FORVALTNING.name.en)
+    )
+      return issue(
+        forvIdText ? fId : fName,
+        'forvaltningar',
+        {
+          sv: 'exempelraden från mallen: skriv över den eller ta bort den',
+          en: 'the example row from the template: overwrite it or delete it',
+        },
+        false,
+      );
+    for (const [fc, value, field] of [
+      [fId, forvIdText, 'forvaltningar.id'],
+      [uId, unitIdText, 'units.id'],
+    ] as const)
+      if (value && !Slug.safeParse(value).success)
+        issue(fc, field, {
+          sv: 'ett id har bara a–z, 0–9 och bindestreck (högst 64 tecken)',
+          en: 'an id has only a–z, 0–9 and hyphens (at most 64 characters)',
+        });
+    for (const [fc, value, field] of [
+      [fName, forvName, 'forvaltningar.name'],
+      [uName, unitName, 'units.name'],
+    ] as const)
       if (value.length > NAME_MAX) issue(fc, field, { sv: `högst ${NAME_MAX} tecken`, en: `at most ${NAME_MAX} characters` }, false);
     if (issues.length) return;
 
@@ -248,11 +316,20 @@ class Draft {
     let forv = forvIdText ? this.input.forvaltningar.find((f) => f.id === forvIdText) : forvName ? this.forvaltning(forvName) : undefined;
     let forvAction: ChangeAction = 'unchanged';
     let newForv: Forvaltning | undefined;
-    if (!forvIdText && !forvName) return issue(fName.column !== undefined ? fName : fId, 'forvaltningar', { sv: 'förvaltning saknas', en: 'förvaltning is missing' });
+    if (!forvIdText && !forvName)
+      return issue(fName.column !== undefined ? fName : fId, 'forvaltningar', { sv: 'förvaltning saknas', en: 'förvaltning is missing' });
     if (!forv) {
-      if (!forvName) return issue(fName.column !== undefined ? fName : fId, 'forvaltningar.name', { sv: `förvaltningen '${forvIdText}' är ny: ange dess namn`, en: `the förvaltning '${forvIdText}' is new: give its name` });
+      if (!forvName)
+        return issue(fName.column !== undefined ? fName : fId, 'forvaltningar.name', {
+          sv: `förvaltningen '${forvIdText}' är ny: ange dess namn`,
+          en: `the förvaltning '${forvIdText}' is new: give its name`,
+        });
       const id = forvIdText || this.freeId(forvName, (x) => this.input.forvaltningar.some((f) => f.id === x));
-      if (!id) return issue(fName, 'forvaltningar.id', { sv: 'kan inte bilda ett id av namnet: ange Förvaltnings-id', en: 'cannot make an id from the name: give the administration id' });
+      if (!id)
+        return issue(fName, 'forvaltningar.id', {
+          sv: 'kan inte bilda ett id av namnet: ange Förvaltnings-id',
+          en: 'cannot make an id from the name: give the administration id',
+        });
       newForv = { id, name: forvName, units: [] };
       forv = newForv;
       forvAction = 'create';
@@ -273,10 +350,18 @@ class Draft {
         unitId = current.id;
         unitAction = unitName && current.name !== unitName ? 'update' : 'unchanged';
       } else {
-        if (!unitName) return issue(uName.column !== undefined ? uName : uId, 'units.name', { sv: `enheten '${unitIdText}' är ny: ange dess namn`, en: `the unit '${unitIdText}' is new: give its name` });
+        if (!unitName)
+          return issue(uName.column !== undefined ? uName : uId, 'units.name', {
+            sv: `enheten '${unitIdText}' är ny: ange dess namn`,
+            en: `the unit '${unitIdText}' is new: give its name`,
+          });
         const taken = (x: string) => this.allUnits().some((r) => r.unit.id === x);
         unitId = unitIdText || this.freeId(unitName, taken, forv.id);
-        if (!unitId) return issue(uName, 'units.id', { sv: 'kan inte bilda ett id av namnet: ange Enhets-id', en: 'cannot make an id from the name: give the unit id' });
+        if (!unitId)
+          return issue(uName, 'units.id', {
+            sv: 'kan inte bilda ett id av namnet: ange Enhets-id',
+            en: 'cannot make an id from the name: give the unit id',
+          });
         unitAction = 'create';
       }
     }
@@ -322,13 +407,31 @@ class Draft {
     };
     if (issues.length) return;
     if (sameName(v.name, EXAMPLE_PERSON.sv) || sameName(v.name, EXAMPLE_PERSON.en))
-      return issue(c.name, 'people', { sv: 'exempelraden från mallen: skriv över den eller ta bort den', en: 'the example row from the template: overwrite it or delete it' }, false);
+      return issue(
+        c.name,
+        'people',
+        {
+          sv: 'exempelraden från mallen: skriv över den eller ta bort den',
+          en: 'the example row from the template: overwrite it or delete it',
+        },
+        false,
+      );
 
-    if (v.id && !Slug.safeParse(v.id).success) issue(c.id, 'people.id', { sv: 'ett id har bara a–z, 0–9 och bindestreck (högst 64 tecken)', en: 'an id has only a–z, 0–9 and hyphens (at most 64 characters)' });
-    if (v.name.length > NAME_MAX) issue(c.name, 'people.name', { sv: `högst ${NAME_MAX} tecken`, en: `at most ${NAME_MAX} characters` }, false);
-    if (v.email && !Email.safeParse(v.email).success) issue(c.email, 'people.email', { sv: 'ogiltig e-postadress', en: 'invalid e-mail address' });
+    if (v.id && !Slug.safeParse(v.id).success)
+      issue(c.id, 'people.id', {
+        sv: 'ett id har bara a–z, 0–9 och bindestreck (högst 64 tecken)',
+        en: 'an id has only a–z, 0–9 and hyphens (at most 64 characters)',
+      });
+    if (v.name.length > NAME_MAX)
+      issue(c.name, 'people.name', { sv: `högst ${NAME_MAX} tecken`, en: `at most ${NAME_MAX} characters` }, false);
+    if (v.email && !Email.safeParse(v.email).success)
+      issue(c.email, 'people.email', { sv: 'ogiltig e-postadress', en: 'invalid e-mail address' });
     const oid = v.oid ? EntraObjectId.safeParse(v.oid) : undefined;
-    if (oid && !oid.success) issue(c.oid, 'people.entraObjectId', { sv: 'ett Entra-objekt-id är ett GUID (36 tecken)', en: 'an Entra object id is a GUID (36 characters)' });
+    if (oid && !oid.success)
+      issue(c.oid, 'people.entraObjectId', {
+        sv: 'ett Entra-objekt-id är ett GUID (36 tecken)',
+        en: 'an Entra object id is a GUID (36 characters)',
+      });
     let roles: Role[] | undefined;
     if (v.roles) {
       const r = parseRoles(v.roles);
@@ -341,9 +444,16 @@ class Draft {
     }
     let unitIds: string[] | undefined;
     if (v.units) {
-      const refs = splitList(v.units).map((u) => ({ u, ref: this.allUnits().find((r) => r.unit.id === u.toLowerCase()) ?? this.allUnits().filter((r) => sameName(r.unit.name, u)) }));
+      const refs = splitList(v.units).map((u) => ({
+        u,
+        ref: this.allUnits().find((r) => r.unit.id === u.toLowerCase()) ?? this.allUnits().filter((r) => sameName(r.unit.name, u)),
+      }));
       const unknown = refs.filter((r) => (Array.isArray(r.ref) ? r.ref.length !== 1 : !r.ref)).map((r) => r.u);
-      if (unknown.length) issue(c.units, 'people.unitIds', { sv: `okänd eller tvetydig enhet ${unknown.map((u) => `'${u}'`).join(', ')} (ange enhetens id)`, en: `unknown or ambiguous unit ${unknown.map((u) => `'${u}'`).join(', ')} (give the unit's id)` });
+      if (unknown.length)
+        issue(c.units, 'people.unitIds', {
+          sv: `okänd eller tvetydig enhet ${unknown.map((u) => `'${u}'`).join(', ')} (ange enhetens id)`,
+          en: `unknown or ambiguous unit ${unknown.map((u) => `'${u}'`).join(', ')} (give the unit's id)`,
+        });
       else unitIds = [...new Set(refs.map((r) => (Array.isArray(r.ref) ? r.ref[0]! : r.ref!).unit.id))];
     }
     let areaIds: string[] | undefined;
@@ -360,7 +470,11 @@ class Draft {
     let forvaltningId: string | undefined;
     if (v.forvaltning) {
       const f = this.forvaltning(v.forvaltning);
-      if (!f) issue(c.forvaltning, 'people.forvaltningId', { sv: `okänd förvaltning '${v.forvaltning}'`, en: `unknown förvaltning '${v.forvaltning}'` });
+      if (!f)
+        issue(c.forvaltning, 'people.forvaltningId', {
+          sv: `okänd förvaltning '${v.forvaltning}'`,
+          en: `unknown förvaltning '${v.forvaltning}'`,
+        });
       else forvaltningId = f.id;
     }
     const fvis = v.fvis ? parseYesNo(v.fvis) : undefined;
@@ -374,12 +488,24 @@ class Draft {
       (v.email ? people.find((p) => p.email?.toLowerCase() === v.email.toLowerCase()) : undefined) ??
       (!v.id && !v.email && v.name ? onlyOne(people.filter((p) => sameName(p.name, v.name))) : undefined);
     if (!current && !v.name) return issue(c.name, 'people.name', { sv: 'namn saknas', en: 'name is missing' });
-    if (!current && !roles) return issue(c.roles, 'people.roles', { sv: `roll saknas (roller: ${roleLabelList('sv')})`, en: `role is missing (roles: ${roleLabelList('en')})` });
+    if (!current && !roles)
+      return issue(c.roles, 'people.roles', {
+        sv: `roll saknas (roller: ${roleLabelList('sv')})`,
+        en: `role is missing (roles: ${roleLabelList('en')})`,
+      });
     const id = current?.id ?? (v.id || this.freeId(v.name, (x) => people.some((p) => p.id === x)));
-    if (!id) return issue(c.name, 'people.id', { sv: 'kan inte bilda ett id av namnet: ange Person-id', en: 'cannot make an id from the name: give the person id' });
+    if (!id)
+      return issue(c.name, 'people.id', {
+        sv: 'kan inte bilda ett id av namnet: ange Person-id',
+        en: 'cannot make an id from the name: give the person id',
+      });
     const entraObjectId = oid?.success ? oid.data : undefined;
     const holder = entraObjectId ? people.find((p) => p.entraObjectId === entraObjectId && p.id !== id) : undefined;
-    if (holder) return issue(c.oid, 'people.entraObjectId', { sv: `hör redan till ${holder.name} (${holder.id})`, en: `already belongs to ${holder.name} (${holder.id})` });
+    if (holder)
+      return issue(c.oid, 'people.entraObjectId', {
+        sv: `hör redan till ${holder.name} (${holder.id})`,
+        en: `already belongs to ${holder.name} (${holder.id})`,
+      });
     const next: Person = {
       ...(current ?? { id, name: v.name, roles: roles!, areaIds: [], unitIds: [] }),
       ...(v.name ? { name: v.name } : {}),
@@ -393,10 +519,17 @@ class Draft {
     // FVIS project lead (R2): of the person's förvaltning.
     const fvisForv = next.forvaltningId ? this.input.forvaltningar.find((f) => f.id === next.forvaltningId) : undefined;
     if (fvis === true) {
-      if (!fvisForv) return issue(c.fvis, 'forvaltningar.fvisLeadId', { sv: 'en FVIS-projektledare behöver en förvaltning', en: 'an FVIS project lead needs a förvaltning' });
+      if (!fvisForv)
+        return issue(c.fvis, 'forvaltningar.fvisLeadId', {
+          sv: 'en FVIS-projektledare behöver en förvaltning',
+          en: 'an FVIS project lead needs a förvaltning',
+        });
       const other = this.fvisSetBy.get(fvisForv.id);
       if (other !== undefined && fvisForv.fvisLeadId !== id)
-        return issue(c.fvis, 'forvaltningar.fvisLeadId', { sv: `förvaltningen ${fvisForv.name} har redan en FVIS-projektledare på rad ${other}`, en: `${fvisForv.name} already has an FVIS project lead on row ${other}` });
+        return issue(c.fvis, 'forvaltningar.fvisLeadId', {
+          sv: `förvaltningen ${fvisForv.name} har redan en FVIS-projektledare på rad ${other}`,
+          en: `${fvisForv.name} already has an FVIS project lead on row ${other}`,
+        });
     }
 
     // Checked: apply.

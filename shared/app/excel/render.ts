@@ -58,7 +58,14 @@ export const UnitReportImportAnswer = z.object({
   errors: z.array(ImportIssueAnswer),
   errorsTruncated: z.boolean(),
   warnings: z.array(z.string()),
-  items: z.array(z.object({ row: z.number().int(), outcome: z.enum(['created', 'wouldCreate', 'alreadyStored', 'duplicateInFile']), duplicateOf: z.number().int().optional(), report: ReportView })),
+  items: z.array(
+    z.object({
+      row: z.number().int(),
+      outcome: z.enum(['created', 'wouldCreate', 'alreadyStored', 'duplicateInFile']),
+      duplicateOf: z.number().int().optional(),
+      report: ReportView,
+    }),
+  ),
   itemsTruncated: z.boolean(),
 });
 export type UnitReportImportAnswer = z.infer<typeof UnitReportImportAnswer>;
@@ -73,16 +80,34 @@ export const OrganisationImportAnswer = z.object({
   changed: z.boolean(),
   written: z.boolean(),
   files: z.array(FileAnswer.extend({ table: z.enum(['units', 'people']) })),
-  summary: z.object({ rows: z.number().int(), valid: z.number().int(), rowsWithErrors: z.number().int(), forvaltningar: Tally, units: Tally, people: Tally }),
+  summary: z.object({
+    rows: z.number().int(),
+    valid: z.number().int(),
+    rowsWithErrors: z.number().int(),
+    forvaltningar: Tally,
+    units: Tally,
+    people: Tally,
+  }),
   errors: z.array(ImportIssueAnswer),
   errorsTruncated: z.boolean(),
   warnings: z.array(z.string()),
-  changes: z.array(z.object({ sheet: z.string(), row: z.number().int(), kind: z.enum(['forvaltning', 'unit', 'person']), id: z.string(), action: z.enum(['create', 'update', 'unchanged']) })),
+  changes: z.array(
+    z.object({
+      sheet: z.string(),
+      row: z.number().int(),
+      kind: z.enum(['forvaltning', 'unit', 'person']),
+      id: z.string(),
+      action: z.enum(['create', 'update', 'unchanged']),
+    }),
+  ),
   changesTruncated: z.boolean(),
 });
 export type OrganisationImportAnswer = z.infer<typeof OrganisationImportAnswer>;
 
-const issues = (list: RowIssue[], lang: 'sv' | 'en') => ({ errors: list.slice(0, LIST_CAP).map((i) => renderIssue(i, lang)), errorsTruncated: list.length > LIST_CAP });
+const issues = (list: RowIssue[], lang: 'sv' | 'en') => ({
+  errors: list.slice(0, LIST_CAP).map((i) => renderIssue(i, lang)),
+  errorsTruncated: list.length > LIST_CAP,
+});
 
 export function renderUnitReportImport(r: UnitReportImportResult, lang: 'sv' | 'en'): UnitReportImportAnswer {
   return {

@@ -106,11 +106,16 @@ export interface HistoryExportCommand {
 export async function exportUnitReports(s: Pick<AppPorts, 'repo'>, cmd: HistoryExportCommand): Promise<ExportFile> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const rows = unitReportHistory(s.repo, goLive.id, cmd.since);
-  return exportFile(cmd.format, `${goLive.id}-${cmd.lang === 'sv' ? 'enhetsrapporter' : 'unit-reports'}`, [sheet({ name: t('Enhetsrapporter', 'Unit reports'), columns: unitReportColumns(goLive, cmd.lang), rows })], {
-    lang: cmd.lang,
-    timeZone: goLive.timeZone,
-    ...(cmd.delimiter ? { delimiter: cmd.delimiter } : {}),
-  });
+  return exportFile(
+    cmd.format,
+    `${goLive.id}-${cmd.lang === 'sv' ? 'enhetsrapporter' : 'unit-reports'}`,
+    [sheet({ name: t('Enhetsrapporter', 'Unit reports'), columns: unitReportColumns(goLive, cmd.lang), rows })],
+    {
+      lang: cmd.lang,
+      timeZone: goLive.timeZone,
+      ...(cmd.delimiter ? { delimiter: cmd.delimiter } : {}),
+    },
+  );
 }
 
 /** The area report history (R4), with a second XLSX sheet of every problem and its three questions. */

@@ -24,7 +24,8 @@ import { CONTENT_TYPES } from './upload';
 const VALIDATED_ROWS = 5000;
 
 const label = (l: Texts, lang: 'sv' | 'en') => l[lang];
-const columnLabel = <F extends string>(specs: readonly { field: F; label: Texts }[], field: F, lang: 'sv' | 'en') => label(specs.find((s) => s.field === field)!.label, lang);
+const columnLabel = <F extends string>(specs: readonly { field: F; label: Texts }[], field: F, lang: 'sv' | 'en') =>
+  label(specs.find((s) => s.field === field)!.label, lang);
 
 function styleHeader(ws: ExcelJS.Worksheet): void {
   const header = ws.getRow(1);
@@ -34,7 +35,8 @@ function styleHeader(ws: ExcelJS.Worksheet): void {
 }
 
 /** `Sheet!$A$2:$A$n` for a list validation; sheet names with spaces are quoted. */
-const listRange = (sheetName: string, column: string, rows: number) => `'${sheetName.replace(/'/g, "''")}'!$${column}$2:$${column}$${rows + 1}`;
+const listRange = (sheetName: string, column: string, rows: number) =>
+  `'${sheetName.replace(/'/g, "''")}'!$${column}$2:$${column}$${rows + 1}`;
 
 type ValidationHost = { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } };
 
@@ -43,12 +45,18 @@ async function toFile(wb: ExcelJS.Workbook, basename: string): Promise<ExportFil
 }
 
 /** The status list template (R3.1, R3.4): Datum, Tid, Enhet, Färg, Förklaring, Rapportör. */
-export async function unitReportTemplate(s: Pick<AppPorts, 'repo'>, cmd: { goLiveId: string; lang: 'sv' | 'en'; forvaltningId?: string }): Promise<ExportFile> {
+export async function unitReportTemplate(
+  s: Pick<AppPorts, 'repo'>,
+  cmd: { goLiveId: string; lang: 'sv' | 'en'; forvaltningId?: string },
+): Promise<ExportFile> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const { lang } = cmd;
   const forvaltningar = cmd.forvaltningId ? goLive.forvaltningar.filter((f) => f.id === cmd.forvaltningId) : goLive.forvaltningar;
   if (cmd.forvaltningId && !forvaltningar.length)
-    throw invalidField('forvaltningId', { sv: `okänd förvaltning '${cmd.forvaltningId}'`, en: `unknown förvaltning '${cmd.forvaltningId}'` });
+    throw invalidField('forvaltningId', {
+      sv: `okänd förvaltning '${cmd.forvaltningId}'`,
+      en: `unknown förvaltning '${cmd.forvaltningId}'`,
+    });
   const units = forvaltningar.flatMap((f) => f.units.map((u) => ({ unit: u, forvaltning: f })));
 
   const wb = new ExcelJS.Workbook();
@@ -95,7 +103,10 @@ export async function unitReportTemplate(s: Pick<AppPorts, 'repo'>, cmd: { goLiv
       // A warning, not a stop: the unit's id is accepted too.
       errorStyle: 'warning',
       errorTitle: lang === 'sv' ? 'Enhet' : 'Unit',
-      error: lang === 'sv' ? `Enheten finns inte på bladet ${unitsName}. Ange enhetens namn eller id.` : `The unit is not on the sheet ${unitsName}. Give the unit's name or id.`,
+      error:
+        lang === 'sv'
+          ? `Enheten finns inte på bladet ${unitsName}. Ange enhetens namn eller id.`
+          : `The unit is not on the sheet ${unitsName}. Give the unit's name or id.`,
     });
 
   const us = wb.addWorksheet(unitsName);
@@ -145,7 +156,12 @@ export async function organisationTemplate(s: Pick<AppPorts, 'repo'>, cmd: { goL
 export async function organisationWorkbook(goLive: GoLive, lang: 'sv' | 'en'): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Driftpuls';
-  const names = { units: lang === 'sv' ? 'Enheter' : 'Units', people: lang === 'sv' ? 'Personer' : 'People', roles: lang === 'sv' ? 'Roller' : 'Roles', areas: lang === 'sv' ? 'Områden' : 'Areas' };
+  const names = {
+    units: lang === 'sv' ? 'Enheter' : 'Units',
+    people: lang === 'sv' ? 'Personer' : 'People',
+    roles: lang === 'sv' ? 'Roller' : 'Roles',
+    areas: lang === 'sv' ? 'Områden' : 'Areas',
+  };
   const u = (f: (typeof UNIT_LIST_COLUMNS)[number]['field']) => columnLabel(UNIT_LIST_COLUMNS, f, lang);
   const p = (f: (typeof PEOPLE_LIST_COLUMNS)[number]['field']) => columnLabel(PEOPLE_LIST_COLUMNS, f, lang);
 
@@ -157,9 +173,22 @@ export async function organisationWorkbook(goLive: GoLive, lang: 'sv' | 'en'): P
     { header: u('unit'), key: 'unit', width: 30 },
   ];
   styleHeader(us);
-  const unitRows = goLive.forvaltningar.flatMap((f) => (f.units.length ? f.units : [undefined]).map((unit) => ({ forvaltningId: f.id, forvaltning: f.name, unitId: unit?.id ?? '', unit: unit?.name ?? '' })));
+  const unitRows = goLive.forvaltningar.flatMap((f) =>
+    (f.units.length ? f.units : [undefined]).map((unit) => ({
+      forvaltningId: f.id,
+      forvaltning: f.name,
+      unitId: unit?.id ?? '',
+      unit: unit?.name ?? '',
+    })),
+  );
   if (unitRows.length) for (const r of unitRows) us.addRow(r);
-  else us.addRow({ forvaltningId: EXAMPLE_FORVALTNING.id, forvaltning: EXAMPLE_FORVALTNING.name[lang], unitId: 'exempel-enhet', unit: lang === 'sv' ? 'Exempelenheten' : 'Example unit' }).font = { italic: true, color: { argb: 'FF808080' } };
+  else
+    us.addRow({
+      forvaltningId: EXAMPLE_FORVALTNING.id,
+      forvaltning: EXAMPLE_FORVALTNING.name[lang],
+      unitId: 'exempel-enhet',
+      unit: lang === 'sv' ? 'Exempelenheten' : 'Example unit',
+    }).font = { italic: true, color: { argb: 'FF808080' } };
 
   const ps = wb.addWorksheet(names.people);
   ps.columns = [
@@ -190,7 +219,16 @@ export async function organisationWorkbook(goLive: GoLive, lang: 'sv' | 'en'): P
       oid: person.entraObjectId ?? '',
     });
   if (!goLive.people.length)
-    ps.addRow({ id: '', name: EXAMPLE_PERSON[lang], email: '', roles: ROLE_LABELS.unitReporter[lang], units: '', areas: '', forvaltning: '', fvis: no }).font = { italic: true, color: { argb: 'FF808080' } };
+    ps.addRow({
+      id: '',
+      name: EXAMPLE_PERSON[lang],
+      email: '',
+      roles: ROLE_LABELS.unitReporter[lang],
+      units: '',
+      areas: '',
+      forvaltning: '',
+      fvis: no,
+    }).font = { italic: true, color: { argb: 'FF808080' } };
   const v = ps as unknown as ValidationHost;
   v.dataValidations.add(`D2:D${VALIDATED_ROWS + 1}`, {
     type: 'list',
@@ -200,9 +238,18 @@ export async function organisationWorkbook(goLive: GoLive, lang: 'sv' | 'en'): P
     // Information only: a cell may hold several roles, "Kontaktperson, Områdessamordnare".
     errorStyle: 'information',
     errorTitle: p('roles'),
-    error: lang === 'sv' ? `Roller från bladet ${names.roles}, flera åtskilda med kommatecken.` : `Roles from the sheet ${names.roles}, several separated by commas.`,
+    error:
+      lang === 'sv'
+        ? `Roller från bladet ${names.roles}, flera åtskilda med kommatecken.`
+        : `Roles from the sheet ${names.roles}, several separated by commas.`,
   });
-  v.dataValidations.add(`H2:H${VALIDATED_ROWS + 1}`, { type: 'list', allowBlank: true, formulae: [`"${yes},${no}"`], showErrorMessage: true, errorStyle: 'stop' });
+  v.dataValidations.add(`H2:H${VALIDATED_ROWS + 1}`, {
+    type: 'list',
+    allowBlank: true,
+    formulae: [`"${yes},${no}"`],
+    showErrorMessage: true,
+    errorStyle: 'stop',
+  });
 
   const rs = wb.addWorksheet(names.roles);
   rs.columns = [

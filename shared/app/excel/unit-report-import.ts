@@ -104,12 +104,17 @@ interface Candidate {
 }
 
 /** Same report content: what the derived id stands for. The reporter is not part of it. */
-const sameContent = (a: Pick<UnitReport, 'unitId' | 'colour' | 'explanation' | 'reportedAt'>, b: Pick<UnitReport, 'unitId' | 'colour' | 'explanation' | 'reportedAt'>) =>
-  a.unitId === b.unitId && a.colour === b.colour && a.explanation === b.explanation && a.reportedAt === b.reportedAt;
+const sameContent = (
+  a: Pick<UnitReport, 'unitId' | 'colour' | 'explanation' | 'reportedAt'>,
+  b: Pick<UnitReport, 'unitId' | 'colour' | 'explanation' | 'reportedAt'>,
+) => a.unitId === b.unitId && a.colour === b.colour && a.explanation === b.explanation && a.reportedAt === b.reportedAt;
 
 /** The id of an imported row: the same row content always gives the same id, in any file. */
 export function importedReportId(goLiveId: string, r: { unitId: string; reportedAt: string; colour: Colour; explanation: string }): string {
-  return 'imp-' + createHash('sha256').update([goLiveId, r.unitId, r.reportedAt, r.colour, r.explanation].join('\u0000')).digest('hex').slice(0, 32);
+  return (
+    'imp-' +
+    createHash('sha256').update([goLiveId, r.unitId, r.reportedAt, r.colour, r.explanation].join('\u0000')).digest('hex').slice(0, 32)
+  );
 }
 
 /** A status list names at least these columns (R3.1); the time may sit in the date column. */
@@ -160,7 +165,12 @@ export async function importUnitReports(
     } else if (sameContent(toFields(first), toFields(c))) {
       items.push({ row: c.row, outcome: 'duplicateInFile', duplicateOf: first.row, report: view(c) });
     } else {
-      issues.push(idIssue(table.sheet, c, { sv: `samma id som rad ${first.row} men annat innehåll`, en: `the same id as row ${first.row} but different content` }));
+      issues.push(
+        idIssue(table.sheet, c, {
+          sv: `samma id som rad ${first.row} men annat innehåll`,
+          en: `the same id as row ${first.row} but different content`,
+        }),
+      );
       rowsWithErrors.add(c.row);
     }
   }
@@ -170,7 +180,9 @@ export async function importUnitReports(
   // Id column, from the start.
   const stored = new Map<string, UnitReport>();
   if (unique.length) {
-    const since = unique.some((c) => c.explicitId) ? undefined : unique.reduce((min, c) => (c.reportedAt < min ? c.reportedAt : min), unique[0]!.reportedAt);
+    const since = unique.some((c) => c.explicitId)
+      ? undefined
+      : unique.reduce((min, c) => (c.reportedAt < min ? c.reportedAt : min), unique[0]!.reportedAt);
     const wanted = new Set(unique.map((c) => c.id));
     for await (const r of unitReportHistory(s.repo, goLive.id, since)) if (wanted.has(r.id)) stored.set(r.id, r);
   }
@@ -272,7 +284,13 @@ const view = (c: Candidate): UnitReportImportItem['report'] => ({
 });
 
 function toReport(goLiveId: string, c: Candidate, receivedAt: string, actor: Actor | undefined): UnitReport {
-  const input = { id: c.id, colour: c.colour, explanation: c.explanation, reportedAt: c.reportedAt, ...(c.reporter ? { reporter: c.reporter } : {}) };
+  const input = {
+    id: c.id,
+    colour: c.colour,
+    explanation: c.explanation,
+    reportedAt: c.reportedAt,
+    ...(c.reporter ? { reporter: c.reporter } : {}),
+  };
   return {
     id: c.id,
     goLiveId,
@@ -294,9 +312,22 @@ function toReport(goLiveId: string, c: Candidate, receivedAt: string, actor: Act
  * later API call with this id and body is a replay. Built with its keys already in sorted
  * order, which is what `canonicalJson` would make of it, at a fraction of the cost per row.
  */
-export function importRequestHash(unitId: string, input: { id: string; colour: Colour; explanation: string; reportedAt: string; reporter?: Reporter }): string {
-  const reporter = input.reporter && { ...(input.reporter.name !== undefined ? { name: input.reporter.name } : {}), ...(input.reporter.personId !== undefined ? { personId: input.reporter.personId } : {}) };
-  const sorted = { colour: input.colour, explanation: input.explanation, id: input.id, reportedAt: input.reportedAt, ...(reporter ? { reporter } : {}), unitId };
+export function importRequestHash(
+  unitId: string,
+  input: { id: string; colour: Colour; explanation: string; reportedAt: string; reporter?: Reporter },
+): string {
+  const reporter = input.reporter && {
+    ...(input.reporter.name !== undefined ? { name: input.reporter.name } : {}),
+    ...(input.reporter.personId !== undefined ? { personId: input.reporter.personId } : {}),
+  };
+  const sorted = {
+    colour: input.colour,
+    explanation: input.explanation,
+    id: input.id,
+    reportedAt: input.reportedAt,
+    ...(reporter ? { reporter } : {}),
+    unitId,
+  };
   return createHash('sha256').update(JSON.stringify(sorted)).digest('base64url').slice(0, 32);
 }
 
@@ -412,11 +443,31 @@ function parseRow(table: FoundTable<UnitReportField>, row: Parameters<typeof fie
   const expl = cell('explanation');
   if (readable(expl, 'explanation')) {
     const text = cellText(expl.cell);
-    if (!text) issue(expl, 'explanation', { sv: 'förklaring saknas (varför har enheten den här färgen?)', en: 'explanation is missing (why does the unit have this colour?)' });
+    if (!text)
+      issue(expl, 'explanation', {
+        sv: 'förklaring saknas (varför har enheten den här färgen?)',
+        en: 'explanation is missing (why does the unit have this colour?)',
+      });
     else if (text.length > EXPLANATION_MAX)
-      issue(expl, 'explanation', { sv: `förklaringen är ${text.length} tecken, högst ${EXPLANATION_MAX}`, en: `the explanation is ${text.length} characters, at most ${EXPLANATION_MAX}` }, false);
+      issue(
+        expl,
+        'explanation',
+        {
+          sv: `förklaringen är ${text.length} tecken, högst ${EXPLANATION_MAX}`,
+          en: `the explanation is ${text.length} characters, at most ${EXPLANATION_MAX}`,
+        },
+        false,
+      );
     else if (text === TEMPLATE_EXAMPLE_EXPLANATION.sv || text === TEMPLATE_EXAMPLE_EXPLANATION.en)
-      issue(expl, 'explanation', { sv: 'exempelraden från mallen: skriv över den eller ta bort den', en: 'the example row from the template: overwrite it or delete it' }, false);
+      issue(
+        expl,
+        'explanation',
+        {
+          sv: 'exempelraden från mallen: skriv över den eller ta bort den',
+          en: 'the example row from the template: overwrite it or delete it',
+        },
+        false,
+      );
     else explanation = text; // identity numbers and control characters: refused by fieldCell
   }
 
@@ -426,9 +477,13 @@ function parseRow(table: FoundTable<UnitReportField>, row: Parameters<typeof fie
   if (readable(who, 'reporter.name') && readable(whoId, 'reporter.personId')) {
     const name = cellText(who.cell);
     const personId = cellText(whoId.cell);
-    if (name.length > REPORTER_MAX) issue(who, 'reporter.name', { sv: `högst ${REPORTER_MAX} tecken`, en: `at most ${REPORTER_MAX} characters` }, false);
+    if (name.length > REPORTER_MAX)
+      issue(who, 'reporter.name', { sv: `högst ${REPORTER_MAX} tecken`, en: `at most ${REPORTER_MAX} characters` }, false);
     if (personId && !Slug.safeParse(personId).success)
-      issue(whoId, 'reporter.personId', { sv: 'ett person-id har bara a–z, 0–9 och bindestreck', en: 'a person id has only a–z, 0–9 and hyphens' });
+      issue(whoId, 'reporter.personId', {
+        sv: 'ett person-id har bara a–z, 0–9 och bindestreck',
+        en: 'a person id has only a–z, 0–9 and hyphens',
+      });
     if (!failed && (name || personId)) reporter = { ...(personId ? { personId } : {}), ...(name ? { name } : {}) };
   }
 
@@ -438,7 +493,11 @@ function parseRow(table: FoundTable<UnitReportField>, row: Parameters<typeof fie
     const text = cellText(idCell.cell);
     if (text) {
       if (Slug.safeParse(text).success) explicitId = text;
-      else issue(idCell, 'id', { sv: 'ett id har bara a–z, 0–9 och bindestreck (högst 64 tecken)', en: 'an id has only a–z, 0–9 and hyphens (at most 64 characters)' });
+      else
+        issue(idCell, 'id', {
+          sv: 'ett id har bara a–z, 0–9 och bindestreck (högst 64 tecken)',
+          en: 'an id has only a–z, 0–9 and hyphens (at most 64 characters)',
+        });
     }
   }
 
@@ -470,7 +529,12 @@ function unitResolver(goLive: GoLive) {
       const hit = byId.get(text.toLowerCase());
       if (hit) {
         if (within && hit.forvaltning.id !== within.id)
-          return { problem: { sv: `enheten '${text}' hör till förvaltningen ${hit.forvaltning.name}, inte ${within.name}`, en: `the unit '${text}' belongs to ${hit.forvaltning.name}, not ${within.name}` } };
+          return {
+            problem: {
+              sv: `enheten '${text}' hör till förvaltningen ${hit.forvaltning.name}, inte ${within.name}`,
+              en: `the unit '${text}' belongs to ${hit.forvaltning.name}, not ${within.name}`,
+            },
+          };
         return { ref: hit };
       }
       const named = refs.filter((r) => sameName(r.unit.name, text) && (!within || r.forvaltning.id === within.id));
@@ -484,7 +548,12 @@ function unitResolver(goLive: GoLive) {
           },
         };
       }
-      return { problem: { sv: `okänd enhet '${text}' (ange enhetens id eller namn som i driftsättningen)`, en: `unknown unit '${text}' (give the unit's id or name as in the go-live)` } };
+      return {
+        problem: {
+          sv: `okänd enhet '${text}' (ange enhetens id eller namn som i driftsättningen)`,
+          en: `unknown unit '${text}' (give the unit's id or name as in the go-live)`,
+        },
+      };
     },
   };
 }

@@ -122,8 +122,14 @@ function classify(bytes: Buffer, type: string, filename: string | undefined): Up
     });
   const base = type.split(';')[0]!.trim();
   const csvByName = filename !== undefined && /\.(csv|txt)$/i.test(filename);
-  if (base === CONTENT_TYPES.xlsx) throw new UploadError(400, { sv: 'Filen är ingen giltig XLSX-arbetsbok.', en: 'The file is not a valid XLSX workbook.' });
-  if (['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'text/comma-separated-values'].includes(base) || csvByName || (base === 'application/octet-stream' && !filename) || (base === '' && filename !== undefined))
+  if (base === CONTENT_TYPES.xlsx)
+    throw new UploadError(400, { sv: 'Filen är ingen giltig XLSX-arbetsbok.', en: 'The file is not a valid XLSX workbook.' });
+  if (
+    ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'text/comma-separated-values'].includes(base) ||
+    csvByName ||
+    (base === 'application/octet-stream' && !filename) ||
+    (base === '' && filename !== undefined)
+  )
     return { format: 'csv', bytes, ...named };
   throw new UploadError(415, UNSUPPORTED);
 }
@@ -138,7 +144,8 @@ function openCsv(upload: Upload): Workbook {
   const { delimiter, skipFirstLine } = detectDelimiter(text);
   async function* rows(): AsyncIterable<SheetRow> {
     try {
-      for (const { record, fields } of parseCsv(text, delimiter, { skipFirstLine })) yield { number: record, cells: fields.map((f) => unneutraliseText(f)) };
+      for (const { record, fields } of parseCsv(text, delimiter, { skipFirstLine }))
+        yield { number: record, cells: fields.map((f) => unneutraliseText(f)) };
     } catch (e) {
       if (e instanceof CsvSyntaxError) throw new UploadError(400, e.texts);
       throw e;
@@ -165,7 +172,10 @@ async function openXlsx(upload: Upload): Promise<Workbook> {
         en: 'The workbook unpacks to more than an import accepts. Split it into several files.',
       });
     if (e.reason === 'encrypted')
-      throw new UploadError(400, { sv: 'Arbetsboken är lösenordsskyddad. Ta bort skyddet och skicka igen.', en: 'The workbook is password-protected. Remove the protection and send again.' });
+      throw new UploadError(400, {
+        sv: 'Arbetsboken är lösenordsskyddad. Ta bort skyddet och skicka igen.',
+        en: 'The workbook is password-protected. Remove the protection and send again.',
+      });
     throw new UploadError(400, { sv: 'Filen är ingen giltig XLSX-arbetsbok.', en: 'The file is not a valid XLSX workbook.' });
   }
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(upload.bytes), {
@@ -227,10 +237,20 @@ export function cellValue(v: ExcelJS.CellValue | undefined): { value: Cell; prob
           },
         };
       if (typeof result === 'object' && result !== null && 'error' in result)
-        return { value: null, problem: { sv: `formeln ger felet ${String((result as { error: unknown }).error)}`, en: `the formula gives the error ${String((result as { error: unknown }).error)}` } };
+        return {
+          value: null,
+          problem: {
+            sv: `formeln ger felet ${String((result as { error: unknown }).error)}`,
+            en: `the formula gives the error ${String((result as { error: unknown }).error)}`,
+          },
+        };
       return cellValue(result as ExcelJS.CellValue);
     }
-    if ('error' in v) return { value: null, problem: { sv: `cellen innehåller felet ${String(v.error)}`, en: `the cell holds the error ${String(v.error)}` } };
+    if ('error' in v)
+      return {
+        value: null,
+        problem: { sv: `cellen innehåller felet ${String(v.error)}`, en: `the cell holds the error ${String(v.error)}` },
+      };
     if ('hyperlink' in v && 'text' in v) return cellValue((v as { text: ExcelJS.CellValue }).text);
   }
   return { value: null, problem: { sv: 'cellens värde kan inte läsas', en: 'the cell value cannot be read' } };

@@ -12,13 +12,23 @@ import { KIND_TEMPLATES } from './templates/kinds';
  * since the previous one — nothing dropped, one mail instead of one per event. E-mail only;
  * the Teams activity feed still gets each notice as it happens. Key `digest:{meetingId}:{personId}`.
  */
-export function digestRequests(goLive: Pick<GoLive, 'id' | 'timeZone'>, meeting: Pick<Meeting, 'id' | 'start'>, groups: readonly DigestGroup[], now: string): Omit<NotificationRequest, 'goLiveId' | 'createdAt'>[] {
+export function digestRequests(
+  goLive: Pick<GoLive, 'id' | 'timeZone'>,
+  meeting: Pick<Meeting, 'id' | 'start'>,
+  groups: readonly DigestGroup[],
+  now: string,
+): Omit<NotificationRequest, 'goLiveId' | 'createdAt'>[] {
   const start = clockTime(goLive.timeZone, meeting.start);
   return groups
     .filter((g) => g.items.length > 0)
     .map((g) => {
       const line = (lang: keyof Texts) =>
-        g.items.map((i) => `• ${localWhen(goLive.timeZone, i.createdAt, now)[lang]} ${KIND_TEMPLATES[i.kind].label[lang]}: ${i.subject[lang]} – ${i.link}`).join('\n');
+        g.items
+          .map(
+            (i) =>
+              `• ${localWhen(goLive.timeZone, i.createdAt, now)[lang]} ${KIND_TEMPLATES[i.kind].label[lang]}: ${i.subject[lang]} – ${i.link}`,
+          )
+          .join('\n');
       const n = g.items.length;
       return {
         kind: 'digest' as const,

@@ -93,7 +93,13 @@ const ms = (instant: string | undefined) => (instant === undefined ? 0 : Date.pa
 export function settle(n: OutboxNotification): OutboxNotification {
   const pending = n.deliveries.filter((d) => d.status === 'pending');
   const status: OutboxNotification['status'] =
-    n.deliveries.length === 0 ? 'skipped' : pending.length > 0 ? 'pending' : n.deliveries.some((d) => d.status === 'failed') ? 'failed' : 'sent';
+    n.deliveries.length === 0
+      ? 'skipped'
+      : pending.length > 0
+        ? 'pending'
+        : n.deliveries.some((d) => d.status === 'failed')
+          ? 'failed'
+          : 'sent';
   let due = pending.length ? Math.min(...pending.map((d) => ms(d.nextAttemptAt))) : undefined;
   if (n.lease && due !== undefined) due = Math.max(due, ms(n.lease.until));
   const { dueAt: _old, ...rest } = n;
@@ -149,7 +155,11 @@ export class Dispatcher {
   /** Channels that are on. */
   get channels(): ReadonlySet<Channel> {
     const t = this.deps.transports;
-    return new Set<Channel>([...(t.email ? ['email' as const] : []), ...(t.teamsChannel ? ['teamsChannel' as const] : []), ...(t.teamsActivity ? ['teamsActivity' as const] : [])]);
+    return new Set<Channel>([
+      ...(t.email ? ['email' as const] : []),
+      ...(t.teamsChannel ? ['teamsChannel' as const] : []),
+      ...(t.teamsActivity ? ['teamsActivity' as const] : []),
+    ]);
   }
 
   /** Everything due at `now`, earliest first (the timer's work). */
@@ -161,7 +171,12 @@ export class Dispatcher {
   }
 
   /** One notification, if anything in it is due. */
-  async deliverOne(goLiveId: string, id: string, now: Date = this.deps.clock.now(), log: NotifyLog = this.deps.log ?? consoleLog): Promise<DeliveryRun> {
+  async deliverOne(
+    goLiveId: string,
+    id: string,
+    now: Date = this.deps.clock.now(),
+    log: NotifyLog = this.deps.log ?? consoleLog,
+  ): Promise<DeliveryRun> {
     const run = this.newRun(now, log);
     await this.guarded(goLiveId, id, run);
     return run.result;
@@ -229,9 +244,7 @@ export class Dispatcher {
     n = {
       ...n,
       lease: { owner: this.owner, until: iso(leaseFrom + this.policy.leaseMs) },
-      deliveries: n.deliveries.map((d) =>
-        dueIds.includes(d.id) && !d.inFlight ? { ...d, inFlight: this.newRequest(n.id, d) } : d,
-      ),
+      deliveries: n.deliveries.map((d) => (dueIds.includes(d.id) && !d.inFlight ? { ...d, inFlight: this.newRequest(n.id, d) } : d)),
     };
     n = settle(n);
     try {
@@ -280,7 +293,9 @@ export class Dispatcher {
       const token = this.bucket.take(now);
       if (!token.ok) {
         run.result.waiting++;
-        run.log('info', `e-mail throttled (${this.policy.emailPerMinute}/min): ${what} waits until ${iso(token.at)}`, { until: iso(token.at) });
+        run.log('info', `e-mail throttled (${this.policy.emailPerMinute}/min): ${what} waits until ${iso(token.at)}`, {
+          until: iso(token.at),
+        });
         return notTried(token.at);
       }
     }
@@ -291,9 +306,19 @@ export class Dispatcher {
       run.result.sent++;
       run.log('info', `sent ${what} (attempt ${attempts})`);
       const { inFlight: _f, nextAttemptAt: _n, ...rest } = d;
-      return { ...rest, status: 'sent', attempts, lastAttemptAt: iso(now), sentAt: iso(now), ...(receipt.providerMessageId ? { providerMessageId: receipt.providerMessageId } : {}) };
+      return {
+        ...rest,
+        status: 'sent',
+        attempts,
+        lastAttemptAt: iso(now),
+        sentAt: iso(now),
+        ...(receipt.providerMessageId ? { providerMessageId: receipt.providerMessageId } : {}),
+      };
     } catch (e) {
-      const err = e instanceof DeliveryError ? e : new DeliveryError(String(e instanceof Error ? e.message : e), { retryable: true, maybeDelivered: true });
+      const err =
+        e instanceof DeliveryError
+          ? e
+          : new DeliveryError(String(e instanceof Error ? e.message : e), { retryable: true, maybeDelivered: true });
       const { inFlight: _f, nextAttemptAt: _n, ...rest } = d;
       const base = { ...rest, attempts, lastAttemptAt: iso(now), lastError: err.reason };
       if (!err.opts.retryable || attempts >= this.policy.maxAttempts) {
@@ -308,19 +333,26 @@ export class Dispatcher {
         return { ...base, nextAttemptAt: iso(now) };
       }
       const backoff = this.policy.backoffMs[Math.min(attempts, this.policy.backoffMs.length) - 1] ?? MINUTE;
-      const wait = err.opts.retryAfterMs !== undefined ? Math.min(Math.max(err.opts.retryAfterMs, SECOND), this.policy.maxRetryAfterMs) : backoff;
+      const wait =
+        err.opts.retryAfterMs !== undefined ? Math.min(Math.max(err.opts.retryAfterMs, SECOND), this.policy.maxRetryAfterMs) : backoff;
       const next = now + wait;
       const unavailable = err.opts.status === undefined || err.opts.status >= 500 || err.opts.status === 429 || err.opts.status === 408;
       if (unavailable) run.down.set(d.channel, { until: next, reason: err.reason });
       if (d.channel === 'email' && err.opts.status === 429) this.bucket.blockUntil(next);
-      run.log('warn', `${what} attempt ${attempts} failed: ${err.reason}; next try ${iso(next)}${err.opts.retryAfterMs !== undefined ? ' (Retry-After)' : ''}`);
+      run.log(
+        'warn',
+        `${what} attempt ${attempts} failed: ${err.reason}; next try ${iso(next)}${err.opts.retryAfterMs !== undefined ? ' (Retry-After)' : ''}`,
+      );
       return { ...base, status: 'pending', nextAttemptAt: iso(next), ...(err.opts.maybeDelivered ? { inFlight: attemptCtx } : {}) };
     }
   }
 
   /** A provider request id for the delivery's next attempt, stable for that attempt number. */
   private newRequest(notificationId: string, d: Delivery): AttemptContext {
-    return { requestId: uuidFrom(`${notificationId}|${d.id}|${d.attempts}`), firstSentAt: (this.deps.providerClock ?? systemClock).now().toISOString() };
+    return {
+      requestId: uuidFrom(`${notificationId}|${d.id}|${d.attempts}`),
+      firstSentAt: (this.deps.providerClock ?? systemClock).now().toISOString(),
+    };
   }
 
   private async send(n: OutboxNotification, d: Delivery, attempt: AttemptContext, now: number): Promise<DeliveryReceipt> {
@@ -338,7 +370,10 @@ export class Dispatcher {
       }
       case 'teamsActivity': {
         if (!t.teamsActivity) throw new DeliveryError('Teams activity feed is off (NOTIFY_TEAMS_ACTIVITY=off)', { retryable: false });
-        return t.teamsActivity.notify({ deliveryKey, user: d.to[0]!.address, link: n.link, chainId: chainIdOf(n.id), ...renderActivity(content) }, attempt);
+        return t.teamsActivity.notify(
+          { deliveryKey, user: d.to[0]!.address, link: n.link, chainId: chainIdOf(n.id), ...renderActivity(content) },
+          attempt,
+        );
       }
     }
   }

@@ -34,7 +34,10 @@ export type NotificationView = z.infer<typeof NotificationView>;
 export const NotificationListQuery = z.object({
   kind: OutboxNotificationSchema.shape.kind.optional(),
   status: NotificationStatus.optional(),
-  since: z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString()).optional(),
+  since: z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s).toISOString())
+    .optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 

@@ -59,7 +59,14 @@ export function absoluteLink(publicBaseUrl: string, goLiveId: string, link: stri
 }
 
 /** Kinds a person who chose a digest gets in it instead of one mail each (issue 15 item 7). */
-const NOT_DIGESTED: ReadonlySet<NotificationKind> = new Set(['agenda', 'digest', 'meetingCalled', 'incidentOpened', 'incidentRaised', 'incidentClosed']);
+const NOT_DIGESTED: ReadonlySet<NotificationKind> = new Set([
+  'agenda',
+  'digest',
+  'meetingCalled',
+  'incidentOpened',
+  'incidentRaised',
+  'incidentClosed',
+]);
 
 /**
  * Who is not e-mailed this notice, and why (issue 15 item 7): people who follow a forum
@@ -118,7 +125,11 @@ export class OutboxNotifier implements Notifier {
   async enqueue(request: NotificationRequest): Promise<EnqueueResult> {
     const parsed = NotificationRequestSchema.safeParse(request);
     if (!parsed.success)
-      throw new DomainError('VALIDATION.FAILED', { sv: 'Ogiltig notis.', en: 'Invalid notification.' }, { issues: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'notification', message: i.message })) });
+      throw new DomainError(
+        'VALIDATION.FAILED',
+        { sv: 'Ogiltig notis.', en: 'Invalid notification.' },
+        { issues: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'notification', message: i.message })) },
+      );
     const r = parsed.data;
     const found = await this.deps.repo.getGoLive(r.goLiveId);
     if (!found) throw notFound('GOLIVE.NOT_FOUND', r.goLiveId);
@@ -134,7 +145,12 @@ export class OutboxNotifier implements Notifier {
     const resolved = resolveRecipients(goLive, r.recipients);
     const on = this.deps.dispatcher.channels;
     const channels = new Set<Channel>(r.channels ? r.channels.filter((c) => on.has(c)) : on);
-    const choices = emailChoices(goLive.notifications ?? DEFAULT_NOTIFICATION_SETTINGS, resolved.people, r, channels.has('teamsChannel') ? resolved.forums : []);
+    const choices = emailChoices(
+      goLive.notifications ?? DEFAULT_NOTIFICATION_SETTINGS,
+      resolved.people,
+      r,
+      channels.has('teamsChannel') ? resolved.forums : [],
+    );
     const noEmail = new Set([...choices.toldByChannel, ...choices.digestFor]);
     const deliveries = planDeliveries(resolved, channels, night ? night.until : now, { noEmail });
     const notification: OutboxNotification = settle({

@@ -42,8 +42,20 @@ export function resolveRecipients(goLive: GoLive, recipients: Recipients): Resol
  * 50 (one address once, however many people share it), one post per forum channel, one
  * activity notice per coordinator.
  */
-export function planDeliveries(resolved: ResolvedRecipients, channels: ReadonlySet<Channel>, now: string, opts: { noEmail?: ReadonlySet<string> } = {}): Delivery[] {
-  const pending = (id: string, channel: Channel, to: Target[]): Delivery => ({ id, channel, to, status: 'pending', attempts: 0, nextAttemptAt: now });
+export function planDeliveries(
+  resolved: ResolvedRecipients,
+  channels: ReadonlySet<Channel>,
+  now: string,
+  opts: { noEmail?: ReadonlySet<string> } = {},
+): Delivery[] {
+  const pending = (id: string, channel: Channel, to: Target[]): Delivery => ({
+    id,
+    channel,
+    to,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+  });
   const deliveries: Delivery[] = [];
   if (channels.has('email')) {
     const seen = new Set<string>();
@@ -58,9 +70,11 @@ export function planDeliveries(resolved: ResolvedRecipients, channels: ReadonlyS
     for (let i = 0; i * MAX_RECIPIENTS_PER_MAIL < targets.length; i++)
       deliveries.push(pending(`email:${i + 1}`, 'email', targets.slice(i * MAX_RECIPIENTS_PER_MAIL, (i + 1) * MAX_RECIPIENTS_PER_MAIL)));
   }
-  if (channels.has('teamsChannel')) for (const forum of resolved.forums) deliveries.push(pending(`teamsChannel:${forum}`, 'teamsChannel', [{ address: forum }]));
+  if (channels.has('teamsChannel'))
+    for (const forum of resolved.forums) deliveries.push(pending(`teamsChannel:${forum}`, 'teamsChannel', [{ address: forum }]));
   if (channels.has('teamsActivity'))
     for (const p of resolved.people)
-      if (p.roles.some((r) => ACTIVITY_FEED_ROLES.includes(r))) deliveries.push(pending(`teamsActivity:${p.id}`, 'teamsActivity', [{ address: p.email!, name: p.name, personId: p.id }]));
+      if (p.roles.some((r) => ACTIVITY_FEED_ROLES.includes(r)))
+        deliveries.push(pending(`teamsActivity:${p.id}`, 'teamsActivity', [{ address: p.email!, name: p.name, personId: p.id }]));
   return deliveries;
 }

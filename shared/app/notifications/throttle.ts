@@ -30,7 +30,8 @@ export class TokenBucket {
   }
 
   private refill(now: number): void {
-    if (this.updatedAt !== undefined && now > this.updatedAt) this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.updatedAt) * this.perMinute) / 60_000);
+    if (this.updatedAt !== undefined && now > this.updatedAt)
+      this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.updatedAt) * this.perMinute) / 60_000);
     // A clock that never goes backwards is the contract; if one does, we just do not refill.
     if (this.updatedAt === undefined || now > this.updatedAt) this.updatedAt = now;
   }

@@ -31,7 +31,12 @@ describe('activities', () => {
     expect(host.getStatus(id)?.runtimeStatus).toBe('Pending');
     await host.settle();
     const status = host.getStatus(id);
-    expect(status).toMatchObject({ name: 'helloSequence', runtimeStatus: 'Completed', input: ['Rut', 'Omar', 'Åsa'], output: ['Hej Rut!', 'Hej Omar!', 'Hej Åsa!'] });
+    expect(status).toMatchObject({
+      name: 'helloSequence',
+      runtimeStatus: 'Completed',
+      input: ['Rut', 'Omar', 'Åsa'],
+      output: ['Hej Rut!', 'Hej Omar!', 'Hej Åsa!'],
+    });
     expect(probe.calls.sayHello).toBe(3);
     // The history the library replayed: one activity per episode, ids 0, 1, 2.
     const history = host.history(id)!;
@@ -40,11 +45,15 @@ describe('activities', () => {
       [1, 'sayHello'],
       [2, 'sayHello'],
     ]);
-    expect(history.filter((e) => e.EventType === EventType.TaskCompleted).map((e) => e.Result)).toEqual(['"Hej Rut!"', '"Hej Omar!"', '"Hej Åsa!"']);
+    expect(history.filter((e) => e.EventType === EventType.TaskCompleted).map((e) => e.Result)).toEqual([
+      '"Hej Rut!"',
+      '"Hej Omar!"',
+      '"Hej Åsa!"',
+    ]);
     expect(history.at(-1)).toMatchObject({ EventType: EventType.ExecutionCompleted, OrchestrationStatus: 'Completed' });
   });
 
-  it('hands a failing sub-orchestration\'s error to its parent', async () => {
+  it("hands a failing sub-orchestration's error to its parent", async () => {
     const { host } = setup();
     const id = host.startNew('parentOfFailing');
     await host.settle();
@@ -99,8 +108,14 @@ describe('retry policies', () => {
     expect(String(status?.output)).toMatch(/^gav upp: Activity function 'failTwice' failed: Försök 2 misslyckades/);
   });
 
-  it('computes the extension\'s intervals: first × coefficient^(n−1), capped, none after the timeout', () => {
-    const options = { firstRetryIntervalInMilliseconds: 1000, maxNumberOfAttempts: 10, backoffCoefficient: 3, maxRetryIntervalInMilliseconds: 20_000, retryTimeoutInMilliseconds: 60_000 };
+  it("computes the extension's intervals: first × coefficient^(n−1), capped, none after the timeout", () => {
+    const options = {
+      firstRetryIntervalInMilliseconds: 1000,
+      maxNumberOfAttempts: 10,
+      backoffCoefficient: 3,
+      maxRetryIntervalInMilliseconds: 20_000,
+      retryTimeoutInMilliseconds: 60_000,
+    };
     const at = (attempt: number, now = 0) => retryDelay({ options, attempt, firstAttemptAt: 0 }, now);
     expect([1, 2, 3, 4].map((n) => at(n))).toEqual([1000, 3000, 9000, 20_000]);
     expect(at(2, 59_999)).toBe(3000);
@@ -164,7 +179,11 @@ describe('external events raced against a deadline (docs/architecture.md: human 
     await clock.advanceTo(new Date(T0.getTime() + 60 * MINUTE - 1));
     expect(host.getStatus(id)?.runtimeStatus).toBe('Running');
     await clock.advanceBy(1);
-    expect(host.getStatus(id)).toMatchObject({ runtimeStatus: 'Completed', customStatus: { state: 'tiden ute' }, output: { approved: false, at: iso(T0.getTime() + 60 * MINUTE) } });
+    expect(host.getStatus(id)).toMatchObject({
+      runtimeStatus: 'Completed',
+      customStatus: { state: 'tiden ute' },
+      output: { approved: false, at: iso(T0.getTime() + 60 * MINUTE) },
+    });
     expect(() => host.raiseEvent(id, EVENTS.approval, { by: 'sen' })).toThrow(expect.objectContaining({ code: 'GONE' }));
     expect(() => host.raiseEvent('finns-inte', EVENTS.approval)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(probe.calls.recordDecision).toBeUndefined();
@@ -272,7 +291,7 @@ describe('failures', () => {
     expect(logs.some((l) => l.level === 'warning' && l.message.includes('Planen saknas'))).toBe(true);
   });
 
-  it('fails the orchestration with the activity\'s error when nothing catches it, running the activity once', async () => {
+  it("fails the orchestration with the activity's error when nothing catches it, running the activity once", async () => {
     const { host, probe } = setup();
     const id = host.startNew('uncaughtActivity');
     await host.settle();
@@ -293,7 +312,9 @@ describe('failures', () => {
     expect(() => host.startNew('sayHello')).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
     expect(() => host.startNew('approval', { instanceId: 'a/b' })).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
     host.startNew('approval', { instanceId: 'one', input: { minutes: 5 } });
-    expect(() => host.startNew('approval', { instanceId: 'one', input: { minutes: 5 } })).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => host.startNew('approval', { instanceId: 'one', input: { minutes: 5 } })).toThrow(
+      expect.objectContaining({ code: 'CONFLICT' }),
+    );
     await host.settle();
     host.terminate('one', 'klart');
     await host.settle();

@@ -18,7 +18,10 @@ export const MINUTE = 60_000;
  * `@azure/functions-core` shim, so the core module is mocked in an isolated module registry,
  * and `durable-functions` is loaded inside it so it registers through the same library copy.
  */
-export function captureDurableApp(register: (df: typeof DurableFunctions, lib: typeof AzureFunctions) => void): { registry: FunctionRegistry; logs: LogEntry[] } {
+export function captureDurableApp(register: (df: typeof DurableFunctions, lib: typeof AzureFunctions) => void): {
+  registry: FunctionRegistry;
+  logs: LogEntry[];
+} {
   const logs: LogEntry[] = [];
   const registry = new FunctionRegistry({ log: (e) => logs.push(e) });
   jest.isolateModules(() => {

@@ -16,7 +16,15 @@ let dataDir: string;
 let runtime: LocalRuntime;
 
 async function start(): Promise<LocalRuntime> {
-  runtime = await startLocalRuntime({ registry: app.registry, clock: 'simulated', start: T0, port: 0, dataDir, demo: false, settings: { DURABLE_TASK_HUB: 'DriftpulsTest' } });
+  runtime = await startLocalRuntime({
+    registry: app.registry,
+    clock: 'simulated',
+    start: T0,
+    port: 0,
+    dataDir,
+    demo: false,
+    settings: { DURABLE_TASK_HUB: 'DriftpulsTest' },
+  });
   return runtime;
 }
 
@@ -32,7 +40,11 @@ afterEach(async () => {
 
 const json = async (res: Response): Promise<Record<string, unknown>> => (await res.json()) as Record<string, unknown>;
 const post = (url: string, body?: unknown) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 describe('the durable client in HTTP functions', () => {
   it('starts an instance (202 with status URLs), reports its status and takes an event through the HTTP API', async () => {
@@ -72,7 +84,10 @@ describe('the durable client in HTTP functions', () => {
 
     const done = await fetch(String(links.statusQueryGetUri));
     expect(done.status).toBe(200);
-    expect(await json(done)).toMatchObject({ runtimeStatus: 'Completed', output: { approved: true, decision: { by: 'rut' }, at: new Date(T0.getTime() + 5 * MINUTE).toISOString() } });
+    expect(await json(done)).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: { approved: true, decision: { by: 'rut' }, at: new Date(T0.getTime() + 5 * MINUTE).toISOString() },
+    });
 
     // Raising to a finished instance is 410 Gone (the client accepts it silently), an unknown one 404.
     expect((await post(String(links.sendEventPostUri).replace('{eventName}', EVENTS.approval), {})).status).toBe(410);
@@ -97,7 +112,14 @@ describe('the durable client in HTTP functions', () => {
     const api = `${new URL(rt.url).origin}/runtime/webhooks/durabletask`;
     const raw = await json(await fetch(`${api}/instances/${id}?showHistory=true&showHistoryOutput=true`));
     const events = raw.historyEvents as { EventType: string; Name?: string; FunctionName?: string; Result?: unknown }[];
-    expect(events.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'TimerCreated', 'EventRaised', 'TaskScheduled', 'TaskCompleted', 'ExecutionCompleted']);
+    expect(events.map((e) => e.EventType)).toEqual([
+      'ExecutionStarted',
+      'TimerCreated',
+      'EventRaised',
+      'TaskScheduled',
+      'TaskCompleted',
+      'ExecutionCompleted',
+    ]);
     expect(events.find((e) => e.EventType === 'TaskCompleted')).toMatchObject({ FunctionName: 'recordDecision', Result: { by: 'omar' } });
     expect(events.find((e) => e.EventType === 'EventRaised')).toMatchObject({ Name: EVENTS.approval });
 
@@ -136,7 +158,9 @@ describe('the Durable HTTP API', () => {
 
     const listed = await fetch(`${api}/instances?runtimeStatus=Completed&showInput=false`);
     expect(listed.status).toBe(200);
-    expect(await listed.json()).toEqual([expect.objectContaining({ instanceId: 'hej-1', runtimeStatus: 'Completed', input: null, output: ['Hej Åsa!'] })]);
+    expect(await listed.json()).toEqual([
+      expect.objectContaining({ instanceId: 'hej-1', runtimeStatus: 'Completed', input: null, output: ['Hej Åsa!'] }),
+    ]);
     expect((await fetch(`${api}/instances?runtimeStatus=Sleeping`)).status).toBe(400);
 
     expect((await post(`${api}/instances/hej-1/rewind?reason=x`)).status).toBe(501);

@@ -42,7 +42,8 @@ df.app.orchestration('reminder', function* (context) {
 app.get('ping', { route: 'ping', handler: async () => ({ body: 'pong' }) });
 `;
 
-const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 it('SIGKILL while instances wait on an event and on a timer loses neither, and runs no activity twice', async () => {
   const dir = tmpDir();
@@ -50,7 +51,17 @@ it('SIGKILL while instances wait on an event and on a timer loses neither, and r
   const probe = path.join(dir, 'probe.txt');
   fs.writeFileSync(entry, APP);
   fs.writeFileSync(probe, '');
-  const args = ['--port', '0', '--data-dir', path.join(dir, 'data'), '--no-demo', '--clock=simulated', '--start=2026-11-27T06:00:00Z', '--entry', entry];
+  const args = [
+    '--port',
+    '0',
+    '--data-dir',
+    path.join(dir, 'data'),
+    '--no-demo',
+    '--clock=simulated',
+    '--start=2026-11-27T06:00:00Z',
+    '--entry',
+    entry,
+  ];
   const env = { APP_ROOT: ROOT, PROBE_FILE: probe };
 
   let rt = await start(args, env);

@@ -47,7 +47,10 @@ describe('a restart of the host', () => {
     const after = world.open();
     after.raiseEvent(id, EVENTS.approval, { by: 'efter omstart' });
     await after.settle();
-    expect(after.getStatus(id)).toMatchObject({ runtimeStatus: 'Completed', output: { approved: true, decision: { by: 'efter omstart' } } });
+    expect(after.getStatus(id)).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: { approved: true, decision: { by: 'efter omstart' } },
+    });
     await clock.advanceBy(3 * 60 * MINUTE);
     expect(probe.calls.recordDecision).toBe(1);
     expect(after.getStatus(id)?.output).toMatchObject({ approved: true });
@@ -124,7 +127,11 @@ describe('starting later than a timer was due', () => {
     after.start();
     try {
       await after.settle();
-      expect(after.getStatus(id)).toMatchObject({ runtimeStatus: 'Completed', output: 'Hej påminnelse!', lastUpdatedTime: later.now().toISOString() });
+      expect(after.getStatus(id)).toMatchObject({
+        runtimeStatus: 'Completed',
+        output: 'Hej påminnelse!',
+        lastUpdatedTime: later.now().toISOString(),
+      });
     } finally {
       await after.close();
     }

@@ -229,7 +229,10 @@ export function registerSamples(df: typeof DurableFunctions, { app, HttpResponse
       const id = request.params.id!;
       await client.raiseEvent(id, EVENTS.approval, await request.json());
       const status = await client.getStatus(id);
-      return new HttpResponse({ status: 202, jsonBody: { instanceId: id, runtimeStatus: status.runtimeStatus, customStatus: status.customStatus } });
+      return new HttpResponse({
+        status: 202,
+        jsonBody: { instanceId: id, runtimeStatus: status.runtimeStatus, customStatus: status.customStatus },
+      });
     },
   });
 

@@ -21,7 +21,11 @@ export function cardProblems(card: unknown): string[] {
   for (const e of parsed.validateProperties().validationEvents) problems.push(`validate: ${e.message}`);
   // Every element the JSON names must survive parsing: a dropped element was not understood.
   const count = (v: unknown): number =>
-    Array.isArray(v) ? v.reduce((n: number, x) => n + count(x), 0) : typeof v === 'object' && v !== null ? (typeof (v as { type?: unknown }).type === 'string' ? 1 : 0) + Object.values(v).reduce((n: number, x) => n + count(x), 0) : 0;
+    Array.isArray(v)
+      ? v.reduce((n: number, x) => n + count(x), 0)
+      : typeof v === 'object' && v !== null
+        ? (typeof (v as { type?: unknown }).type === 'string' ? 1 : 0) + Object.values(v).reduce((n: number, x) => n + count(x), 0)
+        : 0;
   const out = new AC.SerializationContext();
   out.targetVersion = AC.Versions.v1_5;
   const roundTrip = parsed.toJSON(out);

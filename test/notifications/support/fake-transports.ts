@@ -52,6 +52,7 @@ export class FakeActivity extends Recorder<ActivityNotice> implements ActivityTr
 
 export const unavailable = (reason = 'ACS: 503 Service Unavailable', retryAfterMs?: number) =>
   new DeliveryError(reason, { retryable: true, status: 503, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
-export const throttled = (retryAfterMs: number) => new DeliveryError('ACS: 429 TooManyRequests', { retryable: true, status: 429, retryAfterMs });
+export const throttled = (retryAfterMs: number) =>
+  new DeliveryError('ACS: 429 TooManyRequests', { retryable: true, status: 429, retryAfterMs });
 export const timedOut = () => new DeliveryError('ACS: The operation was aborted.', { retryable: true, maybeDelivered: true });
 export const refused = (reason = 'ACS: 400 BadRequest: invalid recipient') => new DeliveryError(reason, { retryable: false, status: 400 });

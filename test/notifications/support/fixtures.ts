@@ -35,7 +35,14 @@ export function notificationGoLive(id = uniqueId('gl')): GoLive {
       people: [
         { id: 'anna', name: 'Anna Ledare', email: 'anna@example.org', roles: ['goLiveLead'], areaIds: [], unitIds: [] },
         { id: 'karl', name: 'Karl Koordinator', email: 'karl@example.org', roles: ['goLiveCoordinator'], areaIds: [], unitIds: [] },
-        { id: 'omar', name: 'Omar Områdessamordnare', email: 'omar@example.org', roles: ['areaCoordinator'], areaIds: ['teknik'], unitIds: [] },
+        {
+          id: 'omar',
+          name: 'Omar Områdessamordnare',
+          email: 'omar@example.org',
+          roles: ['areaCoordinator'],
+          areaIds: ['teknik'],
+          unitIds: [],
+        },
         { id: 'nils', name: 'Nils Utan Post', roles: ['areaCoordinator'], areaIds: ['support'], unitIds: [] },
         { id: 'ines', name: 'Ines IM', email: 'ines@example.org', roles: ['incidentManager'], areaIds: [], unitIds: [] },
       ],
@@ -50,7 +57,10 @@ export function request(goLiveId: string, overrides: Partial<NotificationRequest
     dedupeKey: uniqueId('dk'),
     recipients: { roles: ['goLiveLead', 'goLiveCoordinator'], forums: ['DSL'] },
     subject: { sv: 'Beslut om skrivardrivrutin är försenat', en: 'Decision on the printer driver is overdue' },
-    text: { sv: 'Beslutet skulle ha fattats 10:00.\n\nDet leder nästa DSL.', en: 'The decision was due at 10:00.\n\nIt heads the next DSL.' },
+    text: {
+      sv: 'Beslutet skulle ha fattats 10:00.\n\nDet leder nästa DSL.',
+      en: 'The decision was due at 10:00.\n\nIt heads the next DSL.',
+    },
     link: `/golives/${goLiveId}/decisions/d-1`,
     about: { type: 'decision', id: 'd-1' },
     createdAt: T0,

@@ -23,14 +23,28 @@ export interface Harness {
 export const PUBLIC_BASE_URL = 'https://driftpuls.example.se';
 
 /** An in-memory store and outbox, a fake clock, and the dispatcher and notifier over them. */
-export async function harness(opts: { transports: Transports; policy?: Partial<DeliveryPolicy>; outbox?: OutboxStore; clock?: FakeClock; providerClock?: FakeClock }): Promise<Harness> {
+export async function harness(opts: {
+  transports: Transports;
+  policy?: Partial<DeliveryPolicy>;
+  outbox?: OutboxStore;
+  clock?: FakeClock;
+  providerClock?: FakeClock;
+}): Promise<Harness> {
   const repo = SqliteRepository.open(':memory:');
   const outbox = opts.outbox ?? SqliteOutbox.open(':memory:');
   const clock = opts.clock ?? new FakeClock(T0);
   const logs: { level: string; message: string }[] = [];
   const log: NotifyLog = (level, message) => logs.push({ level, message });
   const make = (owner?: string) =>
-    new Dispatcher({ outbox, transports: opts.transports, clock, providerClock: opts.providerClock ?? clock, policy: opts.policy, log, ...(owner ? { owner } : {}) });
+    new Dispatcher({
+      outbox,
+      transports: opts.transports,
+      clock,
+      providerClock: opts.providerClock ?? clock,
+      policy: opts.policy,
+      log,
+      ...(owner ? { owner } : {}),
+    });
   const dispatcher = make('dispatcher-a');
   const notifier = new OutboxNotifier({ repo, outbox, clock, publicBaseUrl: PUBLIC_BASE_URL, dispatcher });
   const goLive = notificationGoLive();

@@ -138,7 +138,8 @@ export class AcsServer extends LocalServer {
     const url = new URL(req.url ?? '/', this.url);
     const auth = this.checkSignature(req, url, body);
     if (auth) return this.reject(res, 401, 'Denied', auth);
-    if (url.searchParams.get('api-version') !== API_VERSION) return this.reject(res, 400, 'InvalidApiVersion', `api-version must be ${API_VERSION}`);
+    if (url.searchParams.get('api-version') !== API_VERSION)
+      return this.reject(res, 400, 'InvalidApiVersion', `api-version must be ${API_VERSION}`);
 
     if (req.method === 'GET' && url.pathname.startsWith('/emails/operations/')) {
       const id = decodeURIComponent(url.pathname.slice('/emails/operations/'.length));
@@ -154,29 +155,50 @@ export class AcsServer extends LocalServer {
     const bodyHash = sha256b64(body);
     if (requestId !== undefined || firstSent !== undefined) {
       if (!requestId || !/^[0-9a-f-]{36}$/i.test(requestId) || !firstSent || Number.isNaN(Date.parse(firstSent)))
-        return this.reject(res, 400, 'InvalidRepeatabilityHeaders', 'Repeatability-Request-Id must be a GUID and Repeatability-First-Sent an IMF-fixdate');
-      if (this.now() - Date.parse(firstSent) > REPEAT_WINDOW_MS) return this.reject(res, 412, 'PreconditionFailed', 'Repeatability-First-Sent is outside the tracking window');
+        return this.reject(
+          res,
+          400,
+          'InvalidRepeatabilityHeaders',
+          'Repeatability-Request-Id must be a GUID and Repeatability-First-Sent an IMF-fixdate',
+        );
+      if (this.now() - Date.parse(firstSent) > REPEAT_WINDOW_MS)
+        return this.reject(res, 412, 'PreconditionFailed', 'Repeatability-First-Sent is outside the tracking window');
       const seen = this.repeats.get(requestId);
       if (seen) {
-        if (seen.bodyHash !== bodyHash) return this.reject(res, 400, 'RepeatabilityMismatch', 'the repeat does not match the first request');
+        if (seen.bodyHash !== bodyHash)
+          return this.reject(res, 400, 'RepeatabilityMismatch', 'the repeat does not match the first request');
         this.replays++;
         res.setHeader('repeatability-result', 'accepted');
         return json(res, seen.status, seen.body, seen.headers);
       }
     }
 
-    if (this.failBefore(res, { error: { code: this.fault === '429' ? 'TooManyRequests' : 'InternalServerError', message: `fault ${this.fault}` } })) return;
+    if (
+      this.failBefore(res, {
+        error: { code: this.fault === '429' ? 'TooManyRequests' : 'InternalServerError', message: `fault ${this.fault}` },
+      })
+    )
+      return;
 
     let message: AcsMessage;
     try {
       message = AcsMessage.parse(JSON.parse(body));
     } catch (e) {
-      return this.reject(res, 400, 'BadRequest', e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'not JSON');
+      return this.reject(
+        res,
+        400,
+        'BadRequest',
+        e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'not JSON',
+      );
     }
     const operationId = header(req, 'operation-id') ?? randomUUID();
     this.mails.push({ operationId, requestId, message });
     this.polls.set(operationId, 0);
-    const answer = { status: 202, body: { id: operationId, status: 'Running' }, headers: { 'operation-location': `${this.url}/emails/operations/${operationId}?api-version=${API_VERSION}` } };
+    const answer = {
+      status: 202,
+      body: { id: operationId, status: 'Running' },
+      headers: { 'operation-location': `${this.url}/emails/operations/${operationId}?api-version=${API_VERSION}` },
+    };
     if (requestId) this.repeats.set(requestId, { bodyHash, ...answer });
     if (this.fault === 'timeout-after') return; // acted on, never answered
     json(res, answer.status, answer.body, answer.headers);
@@ -204,7 +226,9 @@ export class AcsServer extends LocalServer {
 
 const ActivityBody = z
   .object({
-    topic: z.object({ source: z.literal('text'), value: z.string().min(1), webUrl: z.string().regex(/^https:\/\/teams\.microsoft\.com\/l\//) }).strict(),
+    topic: z
+      .object({ source: z.literal('text'), value: z.string().min(1), webUrl: z.string().regex(/^https:\/\/teams\.microsoft\.com\/l\//) })
+      .strict(),
     activityType: z.string().min(1),
     chainId: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
     previewText: z.object({ content: z.string().min(1).max(150) }).strict(),
@@ -240,18 +264,31 @@ export class GraphServer extends LocalServer {
     const url = new URL(req.url ?? '/', this.url);
     const m = /^\/v1\.0\/users\/([^/]+)\/teamwork\/sendActivityNotification$/.exec(url.pathname);
     if (req.method !== 'POST' || !m) return this.reject(res, 404, 'UnknownError', `${req.method} ${url.pathname}`);
-    if (header(req, 'authorization') !== `Bearer ${this.token}`) return this.reject(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
-    if (!/^application\/json/.test(header(req, 'content-type') ?? '')) return this.reject(res, 415, 'UnsupportedMediaType', 'application/json expected');
-    if (this.failBefore(res, { error: { code: this.fault === '429' ? 'TooManyRequests' : 'InternalServerError', message: `fault ${this.fault}` } })) return;
+    if (header(req, 'authorization') !== `Bearer ${this.token}`)
+      return this.reject(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+    if (!/^application\/json/.test(header(req, 'content-type') ?? ''))
+      return this.reject(res, 415, 'UnsupportedMediaType', 'application/json expected');
+    if (
+      this.failBefore(res, {
+        error: { code: this.fault === '429' ? 'TooManyRequests' : 'InternalServerError', message: `fault ${this.fault}` },
+      })
+    )
+      return;
     const user = decodeURIComponent(m[1]!);
     if (this.notInstalled.has(user)) return this.reject(res, 403, 'Forbidden', 'The app is not installed for the recipient.');
     let parsed: ActivityBody;
     try {
       parsed = ActivityBody.parse(JSON.parse(body));
     } catch (e) {
-      return this.reject(res, 400, 'BadRequest', e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'not JSON');
+      return this.reject(
+        res,
+        400,
+        'BadRequest',
+        e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'not JSON',
+      );
     }
-    if (!parsed.templateParameters.some((p) => p.name === 'title')) return this.reject(res, 400, 'BadRequest', 'templateParameters must give "title"');
+    if (!parsed.templateParameters.some((p) => p.name === 'title'))
+      return this.reject(res, 400, 'BadRequest', 'templateParameters must give "title"');
     this.accepted.push({ user, body: parsed });
     this.feed.set(`${user}|${parsed.chainId}`, parsed);
     if (this.fault === 'timeout-after') return;
@@ -288,7 +325,8 @@ export class WebhookServer extends LocalServer {
     const url = new URL(req.url ?? '/', this.url);
     const m = /^\/workflows\/(dsl|csl|lgv)\/triggers\/manual\/paths\/invoke$/.exec(url.pathname);
     if (req.method !== 'POST' || !m) return this.reject(res, 404, 'WorkflowNotFound', url.pathname);
-    if (url.searchParams.get('sig') !== this.sig) return this.reject(res, 401, 'DirectApiAuthorizationRequired', 'The request must be authenticated only by Shared Access scheme.');
+    if (url.searchParams.get('sig') !== this.sig)
+      return this.reject(res, 401, 'DirectApiAuthorizationRequired', 'The request must be authenticated only by Shared Access scheme.');
     if (this.failBefore(res, { error: { code: this.fault, message: `fault ${this.fault}` } })) return;
     let message: { type?: unknown; attachments?: { contentType?: unknown; content?: unknown }[] };
     try {
@@ -297,7 +335,11 @@ export class WebhookServer extends LocalServer {
       return this.reject(res, 400, 'InvalidRequestContent', 'not JSON');
     }
     const attachment = message.attachments?.[0];
-    if (message.type !== 'message' || message.attachments?.length !== 1 || attachment?.contentType !== 'application/vnd.microsoft.card.adaptive')
+    if (
+      message.type !== 'message' ||
+      message.attachments?.length !== 1 ||
+      attachment?.contentType !== 'application/vnd.microsoft.card.adaptive'
+    )
       return this.reject(res, 400, 'InvalidRequestContent', 'expected {type: message, attachments: [one adaptive card]}');
     const problems = cardProblems(attachment.content);
     if (problems.length) return this.reject(res, 400, 'InvalidCard', problems.join('; '));

@@ -14,7 +14,9 @@ export function cleanText(s: string): string {
 
 /** One line (subjects, card titles, header values): no line breaks at all. */
 export function oneLine(s: string): string {
-  return cleanText(s).replace(/\s*\n\s*/g, ' ').trim();
+  return cleanText(s)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

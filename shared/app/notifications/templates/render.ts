@@ -38,9 +38,7 @@ export const AgendaData = z.object({
   title: LocalText,
   /** When and where, e.g. "fredag 27 nov 10:00–10:30". */
   when: LocalText.optional(),
-  sections: z
-    .array(z.object({ title: LocalText, items: z.array(LocalText).default([]) }))
-    .max(50),
+  sections: z.array(z.object({ title: LocalText, items: z.array(LocalText).default([]) })).max(50),
 });
 export type AgendaData = z.infer<typeof AgendaData>;
 
@@ -131,7 +129,9 @@ function htmlSection(c: NotificationContent, lang: Lang): string {
       const items = s.items.length
         ? s.items.map((i) => `<li>${escapeHtml(oneLine(pick(i, lang)))}</li>`).join('')
         : `<li style="list-style:none;color:#616161">${escapeHtml(NOTHING[lang])}</li>`;
-      parts.push(`<li style="margin:8px 0 0 0"><strong>${escapeHtml(oneLine(pick(s.title, lang)))}</strong><ul style="margin:4px 0 0 0;padding-left:20px">${items}</ul></li>`);
+      parts.push(
+        `<li style="margin:8px 0 0 0"><strong>${escapeHtml(oneLine(pick(s.title, lang)))}</strong><ul style="margin:4px 0 0 0;padding-left:20px">${items}</ul></li>`,
+      );
     }
     parts.push('</ol>');
   }
@@ -179,10 +179,20 @@ function cardBody(c: NotificationContent, lang: Lang): CardElement[] {
     },
   ];
   // One block per paragraph: a lone \n is not a line break in every Teams client.
-  for (const p of cleanText(c.text[lang]).split(/\n{2,}/).map((s) => s.trim()).filter(Boolean)) body.push(textBlock(escapeCardText(p)));
+  for (const p of cleanText(c.text[lang])
+    .split(/\n{2,}/)
+    .map((s) => s.trim())
+    .filter(Boolean))
+    body.push(textBlock(escapeCardText(p)));
   const facts = factsOf(c);
   if (facts.length)
-    body.push({ type: 'FactSet', facts: facts.map((f) => ({ title: escapeCardText(oneLine(pick(f.label, lang))), value: escapeCardText(oneLine(pick(f.value, lang))) })) });
+    body.push({
+      type: 'FactSet',
+      facts: facts.map((f) => ({
+        title: escapeCardText(oneLine(pick(f.label, lang))),
+        value: escapeCardText(oneLine(pick(f.value, lang))),
+      })),
+    });
   const agenda = agendaOf(c);
   if (agenda) {
     body.push(textBlock(escapeCardText(oneLine(pick(agenda.title, lang))), { size: 'Medium', weight: 'Bolder', separator: true }));
