@@ -277,7 +277,7 @@ export function buildAgenda(input: AgendaInput): Agenda {
       return d.toFormat(sameDay ? 'HH:mm' : 'd/M HH:mm');
     },
   };
-  const forumSections = meeting.forum === 'DSL' ? dslSections(ctx) : meeting.forum === 'CSL' ? cslSections(ctx) : lgvSections(ctx);
+  const forumSections = FORUM_SECTIONS[meeting.forum](ctx);
   // R5.1, issue 15 item 9: an extra meeting's agenda opens with why it was called.
   const sections: AgendaSection[] =
     meeting.source === 'adHoc' && meeting.reason
@@ -868,3 +868,6 @@ export function renderHtml(agenda: Agenda, opts: { stylesheet?: string } = {}): 
   const head = `<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(agenda.title)}</title>${opts.stylesheet ? `<link rel="stylesheet" href="${e(opts.stylesheet)}">` : ''}`;
   return `<!doctype html><html lang="${agenda.lang}"><head>${head}</head><body${opts.stylesheet ? ' class="agenda-doc"' : ''}>${body.join('')}</body></html>`;
 }
+
+/** Each forum's own sections (R6.1, R6.3, R6.4): a new forum does not compile until it has its entry here. */
+const FORUM_SECTIONS: Record<Forum, (ctx: Ctx) => AgendaSection[]> = { DSL: dslSections, CSL: cslSections, LGV: lgvSections };
