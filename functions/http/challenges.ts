@@ -1,3 +1,4 @@
+import type { Services } from '../../shared/composition';
 import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
 import { z } from 'zod';
@@ -91,6 +92,8 @@ defineRoute(
     params: GoLiveParams,
     body: ChallengeInput,
     idempotent: true,
+    // An area coordinator raises for their own areas only (issue 13 item 6).
+    target: async ({ body }) => ({ areaId: body.areaId }),
     extraInputs: durableClient,
     responses: { 202: { description: 'Lyft; eskaleringen körs / raised; the escalation runs', schema: PublicChallenge } },
   },
@@ -190,6 +193,14 @@ for (const c of COMMANDS)
       body: c.body as z.ZodType,
       idempotent: true,
       extraInputs: durableClient,
+      // An area coordinator withdraws only their own areas' challenges (issue 13 item 6).
+      ...(c.name === 'withdrawChallenge'
+        ? {
+            target: async ({ params, services }: { params: { goLiveId: string; challengeId: string }; services: Services }) => ({
+              areaId: (await requireChallenge(services, params.goLiveId, params.challengeId)).value.areaId,
+            }),
+          }
+        : {}),
       responses: { 200: { description: 'Utmaningen efter händelsen / the challenge after the event', schema: PublicChallenge } },
     },
     async ({ params, body, idempotencyKey, services, actor, context, principal }) => {

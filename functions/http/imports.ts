@@ -1,3 +1,5 @@
+import { ACCESS_MATRIX } from '../../shared/domain/access';
+import { forvaltningScope } from '../../shared/domain/principal';
 import { z } from 'zod';
 import type { ImportOptions } from '../../shared/app/excel/import-report';
 import { importOrganisation } from '../../shared/app/excel/organisation-import';
@@ -127,13 +129,20 @@ defineRoute(
       },
     },
   },
-  async ({ params, query, raw, lang, actor, services, request }) => {
+  async ({ params, query, raw, lang, actor, services, request, principal }) => {
     const instance = new URL(request.url).pathname;
+    // A CSL representative imports only their own förvaltning's units (issue 13 item 6).
+    const forvaltningIds = forvaltningScope(
+      ACCESS_MATRIX.importUnitReports!,
+      principal,
+      principal.kind === 'user' ? (await services.repo.getGoLive(params.goLiveId))?.value : undefined,
+    );
     return withUpload(raw, lang, instance, async (upload) => {
       const result = await importUnitReports(services, {
         goLiveId: params.goLiveId,
         upload,
         options: options(query),
+        ...(forvaltningIds ? { forvaltningIds } : {}),
         ...(actor ? { actor } : {}),
       });
       const answer = renderUnitReportImport(result, lang);

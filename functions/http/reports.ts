@@ -15,6 +15,8 @@ defineRoute(
     params: UnitParams,
     body: UnitReportInput,
     idempotent: true,
+    // A unit reporter reports in their own name only (issue 13 item 6).
+    target: async ({ body }) => ({ reporterPersonId: body.reporter?.personId }),
     responses: { 201: { description: 'Lagrad (eller upprepad) / stored (or replayed)', schema: UnitReport.omit({ requestHash: true }) } },
   },
   async ({ params, body, idempotencyKey, services, actor }) => {

@@ -7,7 +7,7 @@ import { ACCESS_MATRIX } from '../../shared/domain/access';
 import type { GoLive } from '../../shared/domain/golive';
 import type { Versioned } from '../../shared/ports/repository.port';
 import type { Principal } from '../../shared/domain/principal';
-import { authorize } from '../../shared/domain/principal';
+import { authorize, authorizeTarget, type Target } from '../../shared/domain/principal';
 import { authenticate, parseMachineKeys, type MachineKey } from '../../shared/http/auth';
 import type { RequestLog } from '../../shared/observability';
 import { getServices } from '../../shared/composition';
@@ -270,6 +270,15 @@ export function defineRoute<
     params?: P;
     rawBody?: RawBodyOptions;
     extraInputs?: FunctionInput[];
+    /**
+     * What the request names for the route's `own` rule (access.ts, issue 13 item 6): read from
+     * the validated body, or the record it acts on. Checked after the body, before the handler.
+     */
+    target?: (input: {
+      body: B extends z.ZodType ? z.output<B> : undefined;
+      params: P extends z.ZodObject ? z.output<P> : Record<string, string>;
+      services: Services;
+    }) => Promise<Target>;
   },
   handler: (
     input: RouteInput<
@@ -376,11 +385,13 @@ export function defineRoute<
           ),
         );
       const access = ACCESS_MATRIX[doc.name]!;
+      let goLive: GoLive | undefined;
       if (access.kind !== 'public') {
         if (issues.length) return asResponse(validationProblem(issues, lang, instance));
         const goLiveId = (params as Record<string, unknown>).goLiveId;
         const read = typeof goLiveId === 'string' && principal.kind === 'user' ? await services.repo.getGoLive(goLiveId) : undefined;
-        const decision = authorize(access, principal, read?.value, params as Record<string, unknown>);
+        goLive = read?.value;
+        const decision = authorize(access, principal, goLive, params as Record<string, unknown>);
         if (!decision.allowed)
           return asResponse(
             problem(decision.status === 401 ? 'AUTH.UNAUTHENTICATED' : 'AUTH.FORBIDDEN', decision.reason, lang, { instance }),
@@ -408,6 +419,10 @@ export function defineRoute<
         else issues.push(...fieldIssues(r.error));
       }
       if (issues.length) return asResponse(validationProblem(issues, lang, instance));
+      if (doc.target) {
+        const decision = authorizeTarget(access, principal, goLive, await doc.target({ body, params, services: handlerServices } as never));
+        if (!decision.allowed) return asResponse(problem('AUTH.FORBIDDEN', decision.reason, lang, { instance }));
+      }
       let raw: RawBody | undefined;
       if (doc.rawBody) {
         const read = await readRaw(request, doc.rawBody, lang, instance);

@@ -17,8 +17,22 @@ import { ROLE_LABELS } from './golive';
 export type Access =
   | { kind: 'public' }
   | { kind: 'member' }
-  | { kind: 'roles'; roles: readonly Role[]; scope?: 'unit' | 'area'; machineScope?: string }
+  | { kind: 'roles'; roles: readonly Role[]; scope?: 'unit' | 'area'; machineScope?: string; own?: Own }
   | { kind: 'admin'; machineScope?: string };
+
+/**
+ * What a request names must be the caller's own (issue 13 item 6), checked once the body (or
+ * the record it acts on) is known. It narrows a caller whose roles on the route are all in
+ * `roles`; leads, coordinators, app administrators and keys, and anyone who holds another of
+ * the route's roles, are not narrowed.
+ * - `forvaltning`: every unit in an import belongs to the caller's förvaltning;
+ * - `area`: the challenge's delivery area is one of the caller's areas (`areaIds`);
+ * - `reporter`: `reporter.personId` on a report is the caller's own person id.
+ */
+export interface Own {
+  what: 'forvaltning' | 'area' | 'reporter';
+  roles: readonly Role[];
+}
 
 const LEADS: readonly Role[] = ['goLiveLead', 'goLiveCoordinator'];
 
@@ -34,7 +48,13 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   // Who am I (issue 16): the caller's own person, roles and the actions the pages offer them.
   getMe: { kind: 'member' },
   getDecisionDeadline: { kind: 'member' },
-  postUnitReport: { kind: 'roles', roles: ['unitReporter', ...LEADS], scope: 'unit', machineScope: 'unit-reports' },
+  postUnitReport: {
+    kind: 'roles',
+    roles: ['unitReporter', ...LEADS],
+    scope: 'unit',
+    machineScope: 'unit-reports',
+    own: { what: 'reporter', roles: ['unitReporter'] },
+  },
   listUnitReports: { kind: 'member' },
   postAreaReport: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', ...LEADS], scope: 'area' },
   listAreaReports: { kind: 'member' },
@@ -46,7 +66,12 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   // Excel in, Excel out (R3.4, R8.5). A förvaltning's status list is imported by the leads,
   // the CSL representative (the förvaltning's FVIS contact) or a key for unit reports; the
   // organisation by administrators or a key for it. Templates and exports are for members.
-  importUnitReports: { kind: 'roles', roles: [...LEADS, 'cslRepresentative'], machineScope: 'unit-reports' },
+  importUnitReports: {
+    kind: 'roles',
+    roles: [...LEADS, 'cslRepresentative'],
+    machineScope: 'unit-reports',
+    own: { what: 'forvaltning', roles: ['cslRepresentative'] },
+  },
   importOrganisation: { kind: 'admin', machineScope: 'organisation' },
   getUnitReportsTemplate: { kind: 'member' },
   getOrganisationTemplate: { kind: 'member' },
@@ -92,7 +117,11 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   // triages (R7.2); the lead and the area coordinator take a decision to ITD or LGV (R7.2
   // step 4); the deciders, or the coordinator who keeps the decision log, record it (R8.5).
   // CSL raises needs to DSL and asks for decisions (R11.2).
-  postChallenge: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', 'cslChair', 'cslRepresentative', ...LEADS] },
+  postChallenge: {
+    kind: 'roles',
+    roles: ['areaCoordinator', 'contactPerson', 'cslChair', 'cslRepresentative', ...LEADS],
+    own: { what: 'area', roles: ['areaCoordinator'] },
+  },
   listChallenges: { kind: 'member' },
   getChallenge: { kind: 'member' },
   triageChallenge: { kind: 'roles', roles: [...LEADS] },
@@ -106,7 +135,7 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   postDecision: { kind: 'roles', roles: [...LEADS, 'itdManager', 'lgvLiaison', 'chiefMedicalOfficer', 'cslChair', 'cslRepresentative'] },
   updateChallenge: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', 'programmeManager', ...LEADS] },
   resolveChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
-  withdrawChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
+  withdrawChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS], own: { what: 'area', roles: ['areaCoordinator'] } },
   listDecisions: { kind: 'member' },
   // CSL's qualitative assessment per förvaltning (R11.1): the CSL chair and representatives note it.
   postCslAssessment: { kind: 'roles', roles: ['cslChair', 'cslRepresentative', ...LEADS] },

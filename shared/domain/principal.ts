@@ -53,6 +53,14 @@ export function membershipOf(principal: Principal, goLive: GoLive | undefined): 
   return { person, roles, admin: principal.appRoles.includes(ADMIN_APP_ROLE) };
 }
 
+/** What a request names, for the `own` rules of the matrix (issue 13 item 6). */
+export interface Target {
+  /** The delivery area of the challenge raised or acted on. */
+  areaId?: string;
+  /** `reporter.personId` of a report. */
+  reporterPersonId?: string;
+}
+
 export type Decision = { allowed: true } | { allowed: false; status: 401 | 403; reason: { sv: string; en: string } };
 
 const LEADS: readonly Role[] = ['goLiveLead', 'goLiveCoordinator'];
@@ -109,4 +117,44 @@ export function authorize(access: Access, principal: Principal, goLive: GoLive |
         : forbid('Du rapporterar bara för ditt eget leveransområde.', 'You report only for your own delivery area.');
     }
   }
+}
+
+/**
+ * The person a route's `own` rule narrows (access.ts), or `free` when it does not narrow the
+ * caller: no rule, keys, app administrators, or a caller holding a route role outside `own.roles`.
+ */
+function narrowed(access: Access, principal: Principal, goLive: GoLive | undefined): { free: true } | { free: false; person?: Person } {
+  if (access.kind !== 'roles' || !access.own || principal.kind !== 'user') return { free: true };
+  const m = membershipOf(principal, goLive);
+  const own = access.own.roles;
+  if (m.admin || access.roles.some((r) => m.roles.has(r) && !own.includes(r))) return { free: true };
+  return { free: false, person: m.person };
+}
+
+/**
+ * The `own` rule of a route against what the request names (issue 13 item 6). Runs after
+ * `authorize` allowed the caller; a target the request does not name is not checked.
+ */
+export function authorizeTarget(access: Access, principal: Principal, goLive: GoLive | undefined, target: Target): Decision {
+  const who = narrowed(access, principal, goLive);
+  if (who.free || access.kind !== 'roles') return ALLOW;
+  if (access.own?.what === 'area' && target.areaId !== undefined && !who.person?.areaIds.includes(target.areaId))
+    return forbid(
+      'Du arbetar bara med utmaningar för dina egna leveransområden.',
+      'You work only with challenges of your own delivery areas.',
+    );
+  if (access.own?.what === 'reporter' && target.reporterPersonId !== undefined && target.reporterPersonId !== who.person?.id)
+    return forbid('Du rapporterar bara i ditt eget namn (reporter.personId).', 'You report only in your own name (reporter.personId).');
+  return ALLOW;
+}
+
+/**
+ * For a route whose `own` rule is `forvaltning`: the förvaltningar the caller may act for, or
+ * undefined for all. A narrowed caller (a CSL representative) has their person's förvaltning, or none.
+ */
+export function forvaltningScope(access: Access, principal: Principal, goLive: GoLive | undefined): string[] | undefined {
+  if (access.kind !== 'roles' || access.own?.what !== 'forvaltning') return undefined;
+  const who = narrowed(access, principal, goLive);
+  if (who.free) return undefined;
+  return who.person?.forvaltningId ? [who.person.forvaltningId] : [];
 }

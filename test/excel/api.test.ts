@@ -25,7 +25,7 @@ const org = {
     { id: 'primarvarden', name: 'Primärvården', units: [{ id: 'vc-norr', name: 'VC Norr' }] },
   ],
   people: [
-    { id: 'frida', name: 'Frida', email: 'frida@example.org', roles: ['cslRepresentative'] },
+    { id: 'frida', name: 'Frida', email: 'frida@example.org', roles: ['cslRepresentative'], forvaltningId: 'sjukhuset' },
     { id: 'rut', name: 'Rut', email: 'rut@example.org', roles: ['unitReporter'], unitIds: ['akuten'] },
   ],
 };
@@ -196,6 +196,26 @@ describe('import of a status list (R3.4)', () => {
     expect(
       (await send('POST', `${G}/imports/unit-reports`, body, { 'content-type': 'text/csv', 'x-dev-user': 'frida@example.org' })).status,
     ).toBe(200);
+  });
+});
+
+describe('a CSL representative imports only their own förvaltning (issue 13 item 6)', () => {
+  const body = 'Datum;Tid;Enhet;Färg;Förklaring\n2026-11-27;14:10;vc-norr;Röd;Annans\n';
+  const REFUSED = 'du importerar bara för din egen förvaltning';
+
+  it('refuses a row for another förvaltning’s unit, naming the row; nothing stored', async () => {
+    const before = await reports();
+    const r = await send('POST', `${G}/imports/unit-reports`, body, { 'content-type': 'text/csv', 'x-dev-user': 'frida@example.org' });
+    expect(JSON.stringify(r.json)).toContain(REFUSED);
+    expect(r.json.summary).toMatchObject({ created: 0 });
+    expect(await reports()).toBe(before);
+  });
+
+  it('the go-live lead imports for every förvaltning', async () => {
+    const headers = { 'content-type': 'text/csv', 'x-dev-user': 'lead@example.org', 'x-dev-roles': 'goLiveLead' };
+    const lead = await send('POST', `${G}/imports/unit-reports?dryRun=true`, body, headers);
+    expect(lead.status).toBe(200);
+    expect(JSON.stringify(lead.json)).not.toContain(REFUSED);
   });
 });
 

@@ -161,3 +161,52 @@ describe('refused writes store nothing', () => {
     expect(k.json.recordedBy).toEqual({ kind: 'machine', id: 'import-bot' });
   });
 });
+
+describe('what a request names is the caller’s own (issue 13 item 6)', () => {
+  const coordinator = { 'x-dev-user': 'areacoordinator@example.org' };
+  const lead = { 'x-dev-user': 'golivelead@example.org' };
+  const challenge = (areaId: string, title: string) => ({ title, colour: 'red', areaId, needFromOthers: 'hjälp' });
+  const titles = async () =>
+    ((await api.get(`/golives/${G}/challenges`)).json.items as { title: string; state: string }[]).map((c) => `${c.title}:${c.state}`);
+
+  it('an area coordinator raises a challenge for their own area only (R7.1)', async () => {
+    const refused = await api.post(`/golives/${G}/challenges`, challenge('support', 'annans område'), coordinator);
+    expect(refused.status).toBe(403);
+    expect(refused.json.detail).toBe('Du arbetar bara med utmaningar för dina egna leveransområden.');
+    expect(await titles()).not.toContain('annans område:raised');
+    expect((await api.post(`/golives/${G}/challenges`, challenge('teknik', 'eget område'), coordinator)).status).toBe(202);
+    // The go-live lead raises for any area.
+    expect((await api.post(`/golives/${G}/challenges`, challenge('support', 'ledarens'), lead)).status).toBe(202);
+  });
+
+  it('an area coordinator withdraws only their own area’s challenges; the lead any', async () => {
+    const other = await api.post(`/golives/${G}/challenges`, challenge('support', 'att återkalla'), lead);
+    expect(other.status).toBe(202);
+    const withdraw = (id: string, as: Record<string, string>) => api.post(`/golives/${G}/challenges/${id}/withdraw`, { reason: 'fel' }, as);
+    const refused = await withdraw(other.json.id, coordinator);
+    expect(refused.status).toBe(403);
+    expect(refused.json.detail).toBe('Du arbetar bara med utmaningar för dina egna leveransområden.');
+    expect(await titles()).toContain('att återkalla:raised');
+    const own = await api.post(`/golives/${G}/challenges`, challenge('teknik', 'egen att återkalla'), coordinator);
+    expect((await withdraw(own.json.id, coordinator)).status).toBe(200);
+    expect((await withdraw(other.json.id, lead)).status).toBe(200);
+  });
+
+  it('a unit reporter reports in their own name only; a key names anyone', async () => {
+    const as = { 'x-dev-user': 'unitreporter@example.org' };
+    const count = async () => (await api.get(`/golives/${G}/units/u1/reports`)).json.items.length as number;
+    const before = await count();
+    const refused = await api.post(
+      `/golives/${G}/units/u1/reports`,
+      { colour: 'yellow', explanation: 'i någon annans namn', reporter: { personId: 'golivelead' } },
+      as,
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.json.detail).toBe('Du rapporterar bara i ditt eget namn (reporter.personId).');
+    expect(await count()).toBe(before);
+    const own = { colour: 'yellow', explanation: 'i eget namn', reporter: { personId: 'unitreporter' } };
+    expect((await api.post(`/golives/${G}/units/u1/reports`, own, as)).status).toBe(201);
+    const byKey = { colour: 'yellow', explanation: 'via nyckel', reporter: { personId: 'golivelead' } };
+    expect((await api.post(`/golives/${G}/units/u1/reports`, byKey, { 'x-functions-key': KEY_SECRET })).status).toBe(201);
+  });
+});

@@ -126,7 +126,8 @@ const REQUIRED: readonly Requirement<UnitReportField>[] = [['date', 'dateTime'],
  */
 export async function importUnitReports(
   s: Pick<AppPorts, 'repo' | 'clock'>,
-  cmd: { goLiveId: string; upload: Upload; options: ImportOptions; actor?: Actor },
+  /** `forvaltningIds`: only units of these förvaltningar may be imported (issue 13 item 6); all when absent. */
+  cmd: { goLiveId: string; upload: Upload; options: ImportOptions; actor?: Actor; forvaltningIds?: readonly string[] },
 ): Promise<UnitReportImportResult> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const workbook = await openWorkbook(cmd.upload);
@@ -146,7 +147,7 @@ export async function importUnitReports(
     rows++;
     if (rows % YIELD_EVERY === 0) await yieldToEventLoop();
     const before = issues.length;
-    const c = parseRow(table, row, { goLive, resolver, date1904: workbook.date1904(), now, issues });
+    const c = parseRow(table, row, { goLive, resolver, date1904: workbook.date1904(), now, issues, forvaltningIds: cmd.forvaltningIds });
     if (issues.length > before) rowsWithErrors.add(row.number);
     else if (c) candidates.push(c);
   }
@@ -355,6 +356,7 @@ interface RowContext {
   date1904: boolean;
   now: Date;
   issues: RowIssue[];
+  forvaltningIds: readonly string[] | undefined;
 }
 
 function parseRow(table: FoundTable<UnitReportField>, row: Parameters<typeof fieldCell>[1], ctx: RowContext): Candidate | undefined {
@@ -426,8 +428,13 @@ function parseRow(table: FoundTable<UnitReportField>, row: Parameters<typeof fie
     if (!unitText) issue(unit, 'unitId', { sv: 'enhet saknas', en: 'unit is missing' });
     else if (!forvText || forvaltning) {
       const r = ctx.resolver.unit(unitText, forvaltning);
-      if ('ref' in r) ref = r.ref;
-      else issue(unit, 'unitId', r.problem);
+      if (!('ref' in r)) issue(unit, 'unitId', r.problem);
+      else if (ctx.forvaltningIds && !ctx.forvaltningIds.includes(r.ref.forvaltning.id))
+        issue(unit, 'unitId', {
+          sv: `enheten '${unitText}' hör till förvaltningen ${r.ref.forvaltning.name}: du importerar bara för din egen förvaltning`,
+          en: `the unit '${unitText}' belongs to ${r.ref.forvaltning.name}: you import only for your own förvaltning`,
+        });
+      else ref = r.ref;
     }
   }
 
