@@ -1,6 +1,6 @@
 import type { AppPorts } from '../ports/app.port';
 import type { AreaReport, AreaReportInput } from '../domain/area-report';
-import { suggestAreaColour } from '../domain/area-report';
+import { CARE_ROLLOUT_AREA, overrideReasonMissing, suggestAreaColour, suggestFromUnits } from '../domain/area-report';
 import { invalidField, notFound } from '../domain/errors';
 import { findArea, findUnit } from '../domain/golive';
 import type { Actor } from '../domain/audit';
@@ -72,14 +72,25 @@ export async function submitAreaReport(
   if (!area) throw notFound('AREA.NOT_FOUND', cmd.areaId);
   const now = s.clock.now();
   const hash = requestHash({ areaId: cmd.areaId, ...cmd.input });
-  const suggestedColour = suggestAreaColour(cmd.input.problems);
+  // "Verksamhetens införande" follows the care units (R3.5); every other area its problems (R4.3).
+  const fromUnits =
+    area.id === CARE_ROLLOUT_AREA
+      ? suggestFromUnits(
+          goLive.forvaltningar.map((f) => f.id),
+          (await s.repo.getStatusSnapshot(goLive.id))?.unitStatuses ?? [],
+        )
+      : undefined;
+  const suggestedColour = fromUnits?.colour ?? suggestAreaColour(cmd.input.problems);
   const colour = cmd.input.colour ?? suggestedColour;
+  const missing = overrideReasonMissing(colour, suggestedColour, cmd.input.overrideReason);
+  if (missing) throw invalidField('overrideReason', { sv: missing.split(' / ')[0]!, en: missing.split(' / ')[1]! });
   const report: AreaReport = {
     id: recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: `area-report/${cmd.areaId}` }),
     goLiveId: goLive.id,
     areaId: area.id,
     colour,
     suggestedColour,
+    ...(fromUnits ? { suggestedFromUnits: fromUnits.byForvaltning } : {}),
     ...(colour !== suggestedColour && cmd.input.overrideReason ? { overrideReason: cmd.input.overrideReason } : {}),
     summary: cmd.input.summary,
     problems: cmd.input.problems,

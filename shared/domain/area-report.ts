@@ -51,6 +51,40 @@ export function suggestAreaColour(problems: readonly { size: ProblemSize }[]): C
   return 'green';
 }
 
+/** The area whose colour follows the care units' reports (R3.5). */
+export const CARE_ROLLOUT_AREA = 'verksamhetens-inforande';
+
+/** What drives the care-rollout area's suggested colour: current unit colours per förvaltning. */
+export interface UnitsSuggestion {
+  colour: Colour;
+  byForvaltning: { forvaltningId: string; green: number; yellow: number; red: number }[];
+}
+
+/**
+ * The suggested colour of "Verksamhetens införande" from the care units' latest statuses
+ * (R3.5, issue 14 item 13): the worst colour any unit stands at now, with the counts per
+ * förvaltning that drive it. No unit reported yet → green with zero counts.
+ */
+export function suggestFromUnits(
+  forvaltningIds: readonly string[],
+  unitStatuses: readonly { forvaltningId: string; colour: Colour }[],
+): UnitsSuggestion {
+  const byForvaltning = forvaltningIds.map((forvaltningId) => {
+    const counts = { forvaltningId, green: 0, yellow: 0, red: 0 };
+    for (const u of unitStatuses) if (u.forvaltningId === forvaltningId) counts[u.colour]++;
+    return counts;
+  });
+  const has = (c: Colour) => unitStatuses.some((u) => u.colour === c);
+  return { colour: has('red') ? 'red' : has('yellow') ? 'yellow' : 'green', byForvaltning };
+}
+
+/** The issue when an area's colour departs from its suggestion without a reason (R4.3). */
+export function overrideReasonMissing(colour: Colour, suggested: Colour, reason: string | undefined): string | undefined {
+  return colour !== suggested && !reason
+    ? `krävs när färgen (${colour}) avviker från förslaget (${suggested}) / required when the colour differs from the suggestion`
+    : undefined;
+}
+
 export const AreaReportInput = z
   .object({
     id: Slug.optional(),
@@ -70,15 +104,9 @@ export const AreaReportInput = z
     reporter: Reporter.optional(),
   })
   .superRefine((r, ctx) => {
-    const suggested = suggestAreaColour(r.problems);
-    const colour = r.colour ?? suggested;
-    if (colour !== suggested && !r.overrideReason)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['overrideReason'],
-        message: `krävs när färgen (${colour}) avviker från förslaget (${suggested}) / required when the colour differs from the suggestion`,
-      });
-    if (colour !== 'green')
+    // The override reason (R4.3) is checked where the area is known (overrideReasonMissing):
+    // "Verksamhetens införande" takes its suggestion from the units (R3.5), not the problems.
+    if ((r.colour ?? suggestAreaColour(r.problems)) !== 'green')
       r.problems.forEach((p, i) => {
         for (const q of ['situation', 'actions', 'obstacles'] as const)
           if (p[q] === undefined)
@@ -97,6 +125,10 @@ export const AreaReport = z.object({
   areaId: z.string(),
   colour: z.enum(COLOURS),
   suggestedColour: z.enum(COLOURS),
+  /** "Verksamhetens införande" only: the unit counts per förvaltning behind the suggestion (R3.5). */
+  suggestedFromUnits: z
+    .array(z.object({ forvaltningId: z.string(), green: z.number().int(), yellow: z.number().int(), red: z.number().int() }))
+    .optional(),
   overrideReason: z.string().optional(),
   summary: z.string(),
   problems: z.array(Problem),

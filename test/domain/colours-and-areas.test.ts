@@ -1,5 +1,5 @@
 import { ColourInput, parseColourWord } from '../../shared/domain/colour';
-import { AreaReportInput, suggestAreaColour } from '../../shared/domain/area-report';
+import { AreaReportInput, overrideReasonMissing, suggestAreaColour, suggestFromUnits } from '../../shared/domain/area-report';
 
 describe('colours (R3.2, R4.2)', () => {
   it.each([
@@ -50,10 +50,10 @@ describe('area report input (R4.3, R4.5)', () => {
     expect(r.colour).toBeUndefined();
   });
 
-  it('needs a reason to override the suggestion, and names the field', () => {
-    const r = AreaReportInput.safeParse({ summary: 'x', colour: 'röd', problems: [] });
-    expect(r.success).toBe(false);
-    expect(r.error!.issues.map((i) => i.path.join('.'))).toEqual(['overrideReason']);
+  it('needs a reason to override the suggestion (checked where the area is known)', () => {
+    expect(overrideReasonMissing('red', 'green', undefined)).toMatch(/^krävs när färgen/);
+    expect(overrideReasonMissing('red', 'green', 'Vården larmar')).toBeUndefined();
+    expect(overrideReasonMissing('red', 'red', undefined)).toBeUndefined();
     expect(AreaReportInput.safeParse({ summary: 'x', colour: 'röd', overrideReason: 'Vården larmar', problems: [] }).success).toBe(true);
   });
 
@@ -73,5 +73,33 @@ describe('area report input (R4.3, R4.5)', () => {
 
   it('a green report may log small problems without them', () => {
     expect(AreaReportInput.safeParse({ summary: 'x', problems: [{ title: 'Småfel', size: 'liten' }] }).success).toBe(true);
+  });
+});
+
+describe('Verksamhetens införande follows the units (R3.5, issue 14 item 13)', () => {
+  const F = ['vast', 'ost'];
+  it('suggests the worst colour any unit stands at, with counts per förvaltning', () => {
+    const s = suggestFromUnits(F, [
+      { forvaltningId: 'vast', colour: 'green' },
+      { forvaltningId: 'vast', colour: 'yellow' },
+      { forvaltningId: 'ost', colour: 'red' },
+    ]);
+    expect(s).toEqual({
+      colour: 'red',
+      byForvaltning: [
+        { forvaltningId: 'vast', green: 1, yellow: 1, red: 0 },
+        { forvaltningId: 'ost', green: 0, yellow: 0, red: 1 },
+      ],
+    });
+    expect(
+      suggestFromUnits(F, [
+        { forvaltningId: 'ost', colour: 'yellow' },
+        { forvaltningId: 'vast', colour: 'green' },
+      ]).colour,
+    ).toBe('yellow');
+  });
+  it('stays green when every unit is green or none has reported', () => {
+    expect(suggestFromUnits(F, [{ forvaltningId: 'vast', colour: 'green' }]).colour).toBe('green');
+    expect(suggestFromUnits(F, []).colour).toBe('green');
   });
 });
