@@ -119,6 +119,8 @@ export const AreaReportInput = z
   });
 export type AreaReportInput = z.infer<typeof AreaReportInput>;
 
+const UnitCounts = z.object({ forvaltningId: z.string(), green: z.number().int(), yellow: z.number().int(), red: z.number().int() });
+
 export const AreaReport = z.object({
   id: z.string(),
   goLiveId: z.string(),
@@ -126,9 +128,7 @@ export const AreaReport = z.object({
   colour: z.enum(COLOURS),
   suggestedColour: z.enum(COLOURS),
   /** "Verksamhetens införande" only: the unit counts per förvaltning behind the suggestion (R3.5). */
-  suggestedFromUnits: z
-    .array(z.object({ forvaltningId: z.string(), green: z.number().int(), yellow: z.number().int(), red: z.number().int() }))
-    .optional(),
+  suggestedFromUnits: z.array(UnitCounts).optional(),
   overrideReason: z.string().optional(),
   summary: z.string(),
   problems: z.array(Problem),
@@ -148,6 +148,8 @@ export const AreaStatus = z.object({
   areaId: z.string(),
   colour: z.enum(COLOURS),
   suggestedColour: z.enum(COLOURS),
+  /** "Verksamhetens införande" only: the unit counts per förvaltning behind the suggestion (R3.5). */
+  suggestedFromUnits: z.array(UnitCounts).optional(),
   summary: z.string(),
   reportedAt: z.string(),
   reportId: z.string(),
@@ -162,6 +164,7 @@ export const statusOfAreaReport = (r: AreaReport, previous: AreaStatus | undefin
   areaId: r.areaId,
   colour: r.colour,
   suggestedColour: r.suggestedColour,
+  ...(r.suggestedFromUnits ? { suggestedFromUnits: r.suggestedFromUnits } : {}),
   summary: r.summary,
   reportedAt: r.reportedAt,
   reportId: r.id,

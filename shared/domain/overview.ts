@@ -21,6 +21,8 @@ export interface AreaOverview {
   name: string;
   colour: Colour | null;
   suggestedColour: Colour | null;
+  /** "Verksamhetens införande": the unit counts per förvaltning behind the suggestion (R3.5). */
+  suggestedFromUnits?: AreaStatus['suggestedFromUnits'];
   reportedAt: string | null;
   summary: string | null;
   trend: Trend | null;
@@ -131,6 +133,7 @@ export function buildOverview(
       name: a.name,
       colour: s?.colour ?? null,
       suggestedColour: s?.suggestedColour ?? null,
+      ...(s?.suggestedFromUnits ? { suggestedFromUnits: s.suggestedFromUnits } : {}),
       reportedAt: s?.reportedAt ?? null,
       summary: s?.summary ?? null,
       trend: s ? trendOf(s.colour, s.previousColour) : null,

@@ -61,7 +61,14 @@ it('suggests the worst unit colour, and refuses green without a reason while IVA
 
   const ov = (await api.get(`${G}/overview`)).json;
   const area = ov.areas.find((a: { areaId: string }) => a.areaId === 'verksamhetens-inforande');
-  expect(area).toMatchObject({ colour: 'yellow', suggestedColour: 'red' });
+  expect(area).toMatchObject({
+    colour: 'yellow',
+    suggestedColour: 'red',
+    suggestedFromUnits: [
+      { forvaltningId: 'sjukhuset', green: 1, yellow: 0, red: 1 },
+      { forvaltningId: 'primarvarden', green: 0, yellow: 1, red: 0 },
+    ],
+  });
 });
 
 it('follows the units back to green when they recover', async () => {
