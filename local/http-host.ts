@@ -347,12 +347,26 @@ export interface HttpHostOptions {
   bodyIdleTimeoutMs?: number;
   /** Timers for the body bound; tests fire them by hand. */
   setTimer?: SetTimer;
+  /**
+   * Who may use the host APIs (the mounts, e.g. the Durable HTTP API, and host routes such as
+   * `_local/clock`) from a peer outside loopback (issue 13 item 7). Loopback peers (the app's own
+   * durable client, a developer's curl) always may. Default: no one from outside loopback.
+   */
+  hostAccess?: HostAccess;
+}
+
+/** Decides whether a request from a non-loopback peer may use a host API, from its headers. */
+export type HostAccess = (headers: { get(name: string): string | null }) => boolean;
+
+/** True for a socket peer on loopback (127.0.0.0/8, ::1, IPv4-mapped 127.x). */
+export function isLoopbackPeer(address: string | undefined): boolean {
+  return address !== undefined && isLoopbackAddress(address);
 }
 
 export interface ListenOptions {
   port: number;
   host: string;
-  /** Without it, only loopback addresses may be bound: the local runtime has no authentication yet. */
+  /** Without it, only loopback addresses may be bound (see `assertRemoteAuthentication` in runtime.ts). */
   allowRemote?: boolean;
 }
 
@@ -385,9 +399,8 @@ export class RemoteBindRefusedError extends Error {
 export async function assertBindable(host: string, allowRemote: boolean): Promise<void> {
   if (allowRemote || (await isLoopbackHost(host))) return;
   throw new RemoteBindRefusedError(
-    `Vägrar lyssna på ${host}: adressen nås från andra datorer, och den lokala körningen har ännu ingen inloggning ` +
-      '(den kommer i ett senare ärende). Alla som når adressen kan då läsa och ändra data. ' +
-      'Använd 127.0.0.1 (standard), eller --allow-remote om du verkligen menar det.',
+    `Vägrar lyssna på ${host}: adressen nås från andra datorer. ` +
+      'Använd 127.0.0.1 (standard), eller --allow-remote med inloggning (AUTH_MODE=appservice eller MACHINE_KEYS) om du verkligen menar det.',
   );
 }
 
@@ -468,6 +481,7 @@ export class HttpHost {
   readonly #prefix: string;
   readonly #maxBody: number;
   readonly #routes: FunctionRoute[];
+  readonly #hostAccess: HostAccess | undefined;
   readonly #hostRoutes: { route: CompiledRoute; handlers: HostRoute['handlers'] }[];
   readonly #mounts: HostMount[];
   readonly #extraInputs: ReadonlyMap<string, ExtraInputProvider> | undefined;
@@ -482,6 +496,7 @@ export class HttpHost {
     this.#prefix = (opts.routePrefix ?? 'api').replace(/^\/+|\/+$/g, '');
     this.#maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#routes = functionRoutes(opts.registry);
+    this.#hostAccess = opts.hostAccess;
     this.#hostRoutes = (opts.hostRoutes ?? []).map((r) => ({ route: compileRoute(r.path), handlers: r.handlers }));
     this.#mounts = (opts.mounts ?? []).map((m) => ({ path: `/${m.path.replace(/^\/+|\/+$/g, '')}`, handle: (req) => m.handle(req) }));
     this.#extraInputs = opts.extraInputs;
@@ -592,10 +607,27 @@ export class HttpHost {
     }
   }
 
+  /** Host APIs from outside loopback need `hostAccess` to say yes; otherwise 401 (issue 13 item 7). */
+  #assertHostAccess(req: http.IncomingMessage): void {
+    if (isLoopbackPeer(req.socket.remoteAddress)) return;
+    const headers = { get: (name: string) => flattenHeaders(req.headers)[name.toLowerCase()] ?? null };
+    if (this.#hostAccess?.(headers)) return;
+    throw new HostHttpError(
+      401,
+      'AUTH.UNAUTHENTICATED',
+      {
+        sv: 'Värdens gränssnitt (Durable-API, klockan) kräver en maskinnyckel med omfånget host (x-functions-key) utanför loopback.',
+        en: 'The host APIs (Durable API, clock) need a machine key with scope host (x-functions-key) from outside loopback.',
+      },
+      { 'www-authenticate': 'x-functions-key' },
+    );
+  }
+
   async #dispatch(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
     const lowerPath = url.pathname.toLowerCase();
     const mount = this.#mounts.find((m) => lowerPath === m.path.toLowerCase() || lowerPath.startsWith(`${m.path.toLowerCase()}/`));
     if (mount) {
+      this.#assertHostAccess(req);
       const body = await this.#body(req);
       const result = await mount.handle({ method, url, headers: flattenHeaders(req.headers), body });
       const json = result.json === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(result.json));
@@ -622,6 +654,7 @@ export class HttpHost {
       if (!matchRoute(hr.route, path)) continue;
       const handler = hr.handlers[method];
       if (!handler) throw this.#methodNotAllowed(method, url, Object.keys(hr.handlers));
+      this.#assertHostAccess(req);
       const body = await this.#body(req);
       const result = await handler({ body, url });
       this.#send(req, res, result.status, { 'content-type': 'application/json; charset=utf-8' }, Buffer.from(JSON.stringify(result.json)));

@@ -13,7 +13,7 @@ import { findAppRoot, startLocalRuntime } from './runtime';
 const USAGE = `Användning: node dist/local/main.js [flaggor]
   --port <n>           port (standard 7071 eller PORT; 0 = valfri ledig port)
   --host <adress>      adress att lyssna på (standard 127.0.0.1 eller HOST)
-  --allow-remote       tillåt en adress som nås från andra datorer (ingen inloggning ännu!)
+  --allow-remote       tillåt en adress som nås från andra datorer (kräver MACHINE_KEYS eller AUTH_MODE=appservice)
   --clock <läge>       system (standard) eller simulated
   --start <ISO-tid>    simulerad klockas starttid, t.ex. 2025-03-02T06:00:00+01:00
   --no-demo            lägg inte in demodata i en tom lagring
@@ -146,7 +146,7 @@ async function main(): Promise<number | undefined> {
   console.log(runtime.describe().join('\n'));
   if (cli.allowRemote && !(await isLoopbackHost(cli.host))) {
     console.warn(
-      `VARNING: ${cli.host} nås från andra datorer och det finns ingen inloggning ännu. Alla som når adressen kan läsa och ändra data.`,
+      `VARNING: ${cli.host} nås från andra datorer. Värdens gränssnitt (Durable-API, klockan) kräver där en maskinnyckel med omfånget host.`,
     );
   }
 

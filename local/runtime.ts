@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -10,7 +11,8 @@ import type { LogSink } from './core-shim';
 import { FunctionRegistry, installCoreShim } from './core-shim';
 import { DurableHost } from './durable/durable-host';
 import { durableClientBindingData, durableHttpApi, DURABLE_WEBHOOK_PATH } from './durable/http-api';
-import { assertBindable, HttpHost, type HttpHostOptions } from './http-host';
+import { parseMachineKeys } from '../shared/http/auth';
+import { assertBindable, HttpHost, isLoopbackHost, RemoteBindRefusedError, type HostAccess, type HttpHostOptions } from './http-host';
 import { setDefaultExtraInputs } from './invoke';
 import { resolveAppSettings, TimerHost } from './timer-host';
 
@@ -149,10 +151,50 @@ function defaultSettings(): Record<string, string | undefined> {
   return { ...out, ...process.env };
 }
 
+/** The machine-key scope that opens the host APIs (Durable HTTP API, `_local/clock`) from outside loopback. */
+export const HOST_SCOPE = 'host';
+
+/**
+ * Host APIs from outside loopback (issue 13 item 7): only a machine key from MACHINE_KEYS with
+ * scope `host`, sent as the app takes it (`x-functions-key` or `x-driftpuls-key`). Not
+ * `x-ms-client-principal`: no App Service Authentication stands in front of the local runtime,
+ * so anyone could write that header.
+ */
+export function hostAccessFor(settings: Record<string, string | undefined>): HostAccess {
+  const keys = parseMachineKeys(settings.MACHINE_KEYS).filter((k) => k.scope === HOST_SCOPE);
+  return (headers) => {
+    const key = headers.get('x-functions-key') ?? headers.get('x-driftpuls-key');
+    if (key === null || keys.length === 0) return false;
+    const hash = createHash('sha256').update(key).digest();
+    return keys.some((k) => timingSafeEqual(k.sha256, hash));
+  };
+}
+
+/**
+ * `--allow-remote` on an address outside loopback needs a way to authenticate: in AUTH_MODE=dev
+ * with no MACHINE_KEYS every caller is the default administrator, so the runtime refuses to start.
+ */
+export async function assertRemoteAuthentication(
+  host: string,
+  allowRemote: boolean,
+  settings: Record<string, string | undefined>,
+): Promise<void> {
+  if (!allowRemote || (await isLoopbackHost(host))) return;
+  const mode = settings.AUTH_MODE?.trim() || 'dev';
+  if (mode === 'dev' && !settings.MACHINE_KEYS?.trim())
+    throw new RemoteBindRefusedError(
+      `Vägrar lyssna på ${host} med --allow-remote: AUTH_MODE=dev och inga MACHINE_KEYS, så alla som når adressen ` +
+        'vore administratör och kunde avsluta eskaleringar och flytta klockan. Sätt MACHINE_KEYS (omfånget host öppnar ' +
+        'värdens gränssnitt) eller AUTH_MODE=appservice, eller lyssna på 127.0.0.1. ' +
+        `(Refusing to listen on ${host} with --allow-remote: AUTH_MODE=dev and no MACHINE_KEYS means anyone is administrator.)`,
+    );
+}
+
 export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const host = opts.host ?? '127.0.0.1';
   // Before anything loads or changes global state, so a refusal leaves nothing behind.
   await assertBindable(host, opts.allowRemote ?? false);
+  await assertRemoteAuthentication(host, opts.allowRemote ?? false, opts.settings ?? process.env);
   if (opts.dataDir) process.env.DRIFTPULS_DATA_DIR = path.resolve(opts.dataDir);
   const appRoot = opts.appRoot ?? findAppRoot();
   const routePrefix = readRoutePrefix(appRoot);
@@ -234,6 +276,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       routePrefix,
       hostRoutes: clock instanceof SimulatedClock ? clockRoutes(clock) : [],
       mounts: durable ? [durableHttpApi(durable)] : [],
+      hostAccess: hostAccessFor(settings),
       accessLog: opts.accessLog,
       ...(opts.admission !== undefined ? { admission: opts.admission } : {}),
     });
