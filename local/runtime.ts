@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { loadConfig } from '../shared/config';
+import { KEY_VAULT_REFERENCE, loadConfig } from '../shared/config';
 import { configureServices, getServices, resetServices } from '../shared/composition';
 import { clockRoutes } from './clock-api';
 import type { LocalClock } from './clock';
@@ -161,7 +161,9 @@ export const HOST_SCOPE = 'host';
  * so anyone could write that header.
  */
 export function hostAccessFor(settings: Record<string, string | undefined>): HostAccess {
-  const keys = parseMachineKeys(settings.MACHINE_KEYS).filter((k) => k.scope === HOST_SCOPE);
+  // An unresolved Key Vault reference is no key (the app degrades the same way, shared/config.ts).
+  const raw = settings.MACHINE_KEYS;
+  const keys = parseMachineKeys(raw && KEY_VAULT_REFERENCE.test(raw) ? undefined : raw).filter((k) => k.scope === HOST_SCOPE);
   return (headers) => {
     const key = headers.get('x-functions-key') ?? headers.get('x-driftpuls-key');
     if (key === null || keys.length === 0) return false;
