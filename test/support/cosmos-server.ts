@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerConditionalReads } from '../../bench/lib/cosmos-sniffer';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 
 /** The Cosmos DB emulator's published, well-known key; the test server accepts any key. */
@@ -20,24 +21,5 @@ export async function startCosmosServer(): Promise<{ endpoint: string; server: h
   };
 }
 
-/**
- * Answers a point read sent with `If-None-Match` as Azure Cosmos DB does ("Get a Document":
- * the response includes a body only if the stored ETag differs): 304 without a body when the
- * ETag still matches. `@vercel/cosmosdb-server` ignores the header on document reads and
- * always sends the document; install this before anything else that watches the responses.
- */
-export function answerConditionalReads(server: http.Server): void {
-  server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const condition = req.headers['if-none-match'];
-    if (req.method !== 'GET' || typeof condition !== 'string' || req.headers['a-im'] || !/\/docs\/[^/?]+/.test(req.url ?? '')) return;
-    const end = res.end.bind(res) as (...a: unknown[]) => http.ServerResponse;
-    res.end = ((...args: unknown[]) => {
-      if (res.statusCode === 200 && res.getHeader('etag') === condition) {
-        res.statusCode = 304;
-        res.removeHeader('content-type');
-        return end();
-      }
-      return end(...args);
-    }) as typeof res.end;
-  });
-}
+// Azure's 304 on a conditional point read, which the local server lacks: one copy, shared with the benchmark.
+export { answerConditionalReads };
