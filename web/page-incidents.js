@@ -225,11 +225,11 @@ export const incidentPage = {
     renderIncident(ctx);
   },
   async load(ctx) {
-    // No single-incident route: the list holds every incident of the go-live.
-    const r = await ctx.api.get(`golives/${enc(ctx.goLiveId)}/incidents`);
+    // One incident, read by its own route (issue 16): not the whole list.
+    const r = await ctx.api.get(`golives/${enc(ctx.goLiveId)}/incidents/${enc(ctx.id)}`);
     if (!r.ok) return r.status;
-    one.incident = /** @type {Incident[]} */ (r.json.items).find((i) => i.id === ctx.id) ?? null;
+    one.incident = /** @type {Incident} */ (r.json);
     renderIncident(ctx);
-    return one.incident ? 200 : 404;
+    return 200;
   },
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addIncidentUpdate, createIncident, listIncidents } from '../../shared/app/incidents';
+import { addIncidentUpdate, createIncident, getIncident, listIncidents } from '../../shared/app/incidents';
 import { Incident, IncidentInput, IncidentUpdateInput } from '../../shared/domain/incident';
 import { GoLiveParams, IncidentParams } from './params';
 import { created, defineRoute, publicView } from './route';
@@ -62,5 +62,21 @@ defineRoute(
   async ({ params, query, services }) => ({
     status: 200,
     json: { items: publicView(await listIncidents(services, params.goLiveId, query)) },
+  }),
+);
+
+defineRoute(
+  {
+    name: 'getIncident',
+    method: 'GET',
+    route: 'golives/{goLiveId}/incidents/{incidentId}',
+    summary: 'En incident med sina uppdateringar (R9) / one incident with its updates',
+    tag: 'incidents',
+    params: IncidentParams,
+    responses: { 200: { description: 'Incidenten / the incident', schema: PublicIncident } },
+  },
+  async ({ params, services }) => ({
+    status: 200,
+    json: publicView(await getIncident(services, params.goLiveId, params.incidentId)),
   }),
 );

@@ -135,3 +135,11 @@ export async function listIncidents(
   const all = await s.repo.listIncidents(goLiveId);
   return all.filter((i) => (!filter.status || i.status === filter.status) && (!filter.maxPriority || i.priority <= filter.maxPriority));
 }
+
+/** One incident of a go-live (R9): a point read, not the whole list (issue 16); INCIDENT.NOT_FOUND otherwise. */
+export async function getIncident(s: Pick<AppPorts, 'repo'>, goLiveId: string, incidentId: string): Promise<Incident> {
+  await requireGoLive(s, goLiveId);
+  const found = await s.repo.getIncident(goLiveId, incidentId);
+  if (!found) throw notFound('INCIDENT.NOT_FOUND', incidentId);
+  return found.value;
+}

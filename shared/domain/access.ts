@@ -62,6 +62,7 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   postIncident: { kind: 'roles', roles: ['incidentManager', 'contactPerson', ...LEADS] },
   postIncidentUpdate: { kind: 'roles', roles: ['incidentManager', 'contactPerson', ...LEADS] },
   listIncidents: { kind: 'member' },
+  getIncident: { kind: 'member' },
   getOverview: { kind: 'member' },
   // Excel in, Excel out (R3.4, R8.5). A förvaltning's status list is imported by the leads,
   // the CSL representative (the förvaltning's FVIS contact) or a key for unit reports; the

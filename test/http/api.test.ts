@@ -335,6 +335,19 @@ describe('incidents (R9) and the overview (R10.1)', () => {
     expect((await api.get(`${G}/incidents?status=open`)).json.items.map((i: { id: string }) => i.id)).toEqual(['inc-3']);
   });
 
+  it('reads one incident by its id, and answers 404 problem+json for an unknown one (issue 16)', async () => {
+    const one = await api.get(`${G}/incidents/inc-1`);
+    expect(one.status).toBe(200);
+    expect(one.json).toMatchObject({ id: 'inc-1', title: 'Utskrift', status: 'resolved', updates: [{ text: 'Åtgärdat' }] });
+    expect(one.json.requestHash).toBeUndefined();
+    const missing = await api.get(`${G}/incidents/inc-404`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(missing.json).toMatchObject({ status: 404, code: 'INCIDENT.NOT_FOUND' });
+    expect(missing.json.detail).toMatch(/inc-404/);
+    expect((await api.get(`/golives/nowhere/incidents/inc-1`)).json.code).toBe('GOLIVE.NOT_FOUND');
+  });
+
   it('shows units by colour per förvaltning, and marks a unit stale after 3 reporting hours (R3.3)', async () => {
     let o = (await api.get(`${G}/overview`)).json;
     const vc = o.forvaltningar.find((f: { forvaltningId: string }) => f.forvaltningId === 'primarvarden');

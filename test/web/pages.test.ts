@@ -409,6 +409,9 @@ describe('incidents (item 4)', () => {
   it('IM updates and closes it from its page', async () => {
     const id = ((await api.get(`${G}/incidents?maxPriority=1`)).json.items as { id: string }[])[0]!.id;
     await open(pages.incident('demo', id), { as: 'ivan-im', width: 360, height: 740 });
+    // The page reads the one incident by its own route, not the whole list (issue 16).
+    const reads = seen.requests.filter((u) => new URL(u).pathname.startsWith(`/api${G}/incidents`));
+    expect(reads.map((u) => new URL(u).pathname)).toEqual([`/api${G}/incidents/${id}`]);
     await page.fill('#incident-update-text', 'Inloggningen fungerar igen efter omstart av tjänsten.');
     await page.selectOption('#incident-update-status', 'resolved');
     await page.click('details[data-action="incident-update"] button.send');
