@@ -31,18 +31,60 @@ export interface Membership {
 }
 
 /**
+ * The people of one go-live by what a principal is matched with (issue 17): the position of
+ * the first person with each id, e-mail and Entra object id (both lower-cased), so matching a
+ * caller is a few Map lookups instead of a scan of every person per request.
+ */
+interface PeopleIndex {
+  byId: Map<string, number>;
+  byEmail: Map<string, number>;
+  byOid: Map<string, number>;
+}
+
+function indexPeople(people: readonly Person[]): PeopleIndex {
+  const index: PeopleIndex = { byId: new Map(), byEmail: new Map(), byOid: new Map() };
+  const add = (map: Map<string, number>, key: string | undefined, i: number) => {
+    if (key !== undefined && !map.has(key)) map.set(key, i);
+  };
+  people.forEach((p, i) => {
+    add(index.byId, p.id, i);
+    add(index.byEmail, p.email?.toLowerCase(), i);
+    add(index.byOid, p.entraObjectId?.toLowerCase(), i);
+  });
+  return index;
+}
+
+/**
+ * Indexes of frozen people lists, built once per list: the repositories hand out one frozen
+ * go-live per stored version (shared/adapters/version-cache.ts), so this is once per version
+ * per instance, and a list the garbage collector takes takes its index along. A list that is
+ * not frozen (built by a use case or a test, and free to change) is indexed per call.
+ */
+const PEOPLE_INDEXES = new WeakMap<readonly Person[], PeopleIndex>();
+
+function peopleIndex(people: readonly Person[]): PeopleIndex {
+  if (!Object.isFrozen(people)) return indexPeople(people);
+  let index = PEOPLE_INDEXES.get(people);
+  if (!index) PEOPLE_INDEXES.set(people, (index = indexPeople(people)));
+  return index;
+}
+
+/**
  * The person entry a user is. Signed in with Entra: the person whose `entraObjectId` is the
  * principal's object id, nothing else (e-mail and preferred_username are mutable and not for
- * authorisation). Dev principals: the person with that id or e-mail.
+ * authorisation). Dev principals: the first person with that id or e-mail.
  */
 export function personOf(principal: Extract<Principal, { kind: 'user' }>, goLive: GoLive | undefined): Person | undefined {
   if (!goLive) return undefined;
-  if (principal.oid !== undefined) {
-    const oid = principal.oid.toLowerCase();
-    return goLive.people.find((p) => p.entraObjectId?.toLowerCase() === oid);
+  const index = peopleIndex(goLive.people);
+  let at: number | undefined;
+  if (principal.oid !== undefined) at = index.byOid.get(principal.oid.toLowerCase());
+  else {
+    const byId = index.byId.get(principal.id);
+    const byEmail = principal.email !== undefined ? index.byEmail.get(principal.email.toLowerCase()) : undefined;
+    at = byId === undefined ? byEmail : byEmail === undefined ? byId : Math.min(byId, byEmail);
   }
-  const email = principal.email?.toLowerCase();
-  return goLive.people.find((p) => p.id === principal.id || (email !== undefined && p.email?.toLowerCase() === email));
+  return at === undefined ? undefined : goLive.people[at];
 }
 
 /** A user's roles in one go-live: the go-live's own people list, plus Entra app roles (R1). */
