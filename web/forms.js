@@ -314,6 +314,14 @@ export function setupAreaForm(ctx) {
   const reporter = byId('area-reporter', HTMLInputElement);
   const template = byId('problem-template', HTMLTemplateElement);
   const areas = new Map(ctx.goLive.areas.map((a) => [a.id, a.name]));
+  const forvaltningar = new Map(ctx.goLive.forvaltningar.map((f) => [f.id, f.name]));
+  /**
+   * The API's suggestion for the chosen area when it comes from the care units
+   * ("Verksamhetens införande", R3.5), else null: the problems in the form decide (R4.3).
+   * @type {{ areaId: string, colour: Colour, byForvaltning: { forvaltningId: string, green: number, yellow: number, red: number }[] } | null}
+   */
+  let fromUnits = null;
+  let suggestionAsked = 0;
 
   /** @returns {HTMLLIElement[]} */
   const items = () => [...list.querySelectorAll(':scope > li.problem')].filter((li) => li instanceof HTMLLIElement);
@@ -351,16 +359,34 @@ export function setupAreaForm(ctx) {
     });
 
   /** The suggestion (R4.3, the server's own rule from rules.js), and what follows from the colour chosen. */
+  /** The suggestion now: the units' for införande (as the API computes it), else from the problems. */
+  const suggested = () => (fromUnits && fromUnits.areaId === select.value ? fromUnits.colour : suggestAreaColour(sizes()));
   const update = () => {
     const s = sizes();
-    const suggestion = suggestAreaColour(s);
+    const units = fromUnits && fromUnits.areaId === select.value ? fromUnits : null;
+    const suggestion = suggested();
     const n = (/** @type {string} */ size) => s.filter((p) => p.size === size).length;
+    const why = units
+      ? t('suggestedFromUnits', {
+          counts: units.byForvaltning
+            .map((f) =>
+              t('unitCounts', {
+                forvaltning: forvaltningar.get(f.forvaltningId) ?? f.forvaltningId,
+                red: f.red,
+                yellow: f.yellow,
+                green: f.green,
+              }),
+            )
+            .join('; '),
+        })
+      : t('suggestedWhy', { veryLarge: n('veryLarge'), large: n('large'), small: n('small') });
     suggestionBox.replaceChildren(
       h('span', {}, t('suggested', { colour: '' }).trim(), ' '),
       badge(suggestion),
-      h('span', { class: 'why' }, ` (${t('suggestedWhy', { veryLarge: n('veryLarge'), large: n('large'), small: n('small') })})`),
+      h('span', { class: 'why' }, ` (${why})`),
     );
     suggestionBox.setAttribute('data-suggested', suggestion);
+    suggestionBox.setAttribute('data-source', units ? 'units' : 'problems');
     // Changed in place, never rebuilt: a blur can run this between the mousedown and the
     // mouseup of a tap on a colour, and a replaced label would swallow that tap.
     const own = q(colours, 'label[data-value="suggested"]', HTMLLabelElement);
@@ -417,6 +443,25 @@ export function setupAreaForm(ctx) {
   });
   colours.addEventListener('change', update);
 
+  /** Asks the API what the chosen area's colour is suggested from (issue 14 item 13). */
+  const loadSuggestion = async () => {
+    const areaId = select.value;
+    suggestionAsked = Date.now();
+    if (!areaId) return;
+    const r = await ctx.api.get(`golives/${encodeURIComponent(ctx.goLiveId)}/areas/${encodeURIComponent(areaId)}/suggestion`);
+    if (select.value !== areaId) return;
+    fromUnits = r.ok && r.json?.source === 'units' ? r.json : null;
+    update();
+  };
+  select.addEventListener('change', () => {
+    update();
+    void loadSuggestion();
+  });
+  // The units report all day: the suggestion is asked again when the form is used after a while.
+  form.addEventListener('focusin', () => {
+    if (Date.now() - suggestionAsked > 30_000) void loadSuggestion();
+  });
+
   const relabel = () => {
     fillSelect(select, t('chooseArea'), areaOptions(ctx));
     renderColourOptions(colours, 'colour', [
@@ -435,6 +480,7 @@ export function setupAreaForm(ctx) {
   };
   relabel();
   remember(select, `driftpuls.${ctx.goLiveId}.area`);
+  void loadSuggestion();
   const saveName = rememberName(reporter);
 
   wireSubmit(ctx, form, {
@@ -445,7 +491,7 @@ export function setupAreaForm(ctx) {
     ],
     request: () => {
       const pick = chosen(colours);
-      const suggestion = suggestAreaColour(sizes());
+      const suggestion = suggested();
       return {
         path: `golives/${encodeURIComponent(ctx.goLiveId)}/areas/${encodeURIComponent(select.value)}/reports`,
         body: {
@@ -470,6 +516,7 @@ export function setupAreaForm(ctx) {
       list.replaceChildren();
       for (const input of colours.querySelectorAll('input')) input.checked = false;
       update();
+      void loadSuggestion();
     },
   });
   return { relabel };

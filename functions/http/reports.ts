@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { listAreaReports, listUnitReports, submitAreaReport, submitUnitReport } from '../../shared/app/reports';
+import { areaSuggestion, listAreaReports, listUnitReports, submitAreaReport, submitUnitReport } from '../../shared/app/reports';
 import { AreaReport, AreaReportInput } from '../../shared/domain/area-report';
+import { COLOURS } from '../../shared/domain/colour';
 import { UnitReport, UnitReportInput } from '../../shared/domain/unit-report';
 import { AreaParams, LimitQuery, UnitParams } from './params';
 import { created, defineRoute, publicView } from './route';
@@ -80,4 +81,28 @@ defineRoute(
     status: 200,
     json: { items: publicView(await listAreaReports(services, params.goLiveId, params.areaId, query.limit)) },
   }),
+);
+
+const UnitCounts = z.object({ forvaltningId: z.string(), green: z.number().int(), yellow: z.number().int(), red: z.number().int() });
+
+defineRoute(
+  {
+    name: 'getAreaSuggestion',
+    method: 'GET',
+    route: 'golives/{goLiveId}/areas/{areaId}/suggestion',
+    summary:
+      'Vad områdets färg föreslås ur (R4.3, R3.5): Verksamhetens införande ur enheternas senaste färger, övriga ur rapportens problem / what the area’s colour is suggested from',
+    tag: 'reports',
+    params: AreaParams,
+    responses: {
+      200: {
+        description: 'Förslaget / the suggestion',
+        schema: z.discriminatedUnion('source', [
+          z.object({ areaId: z.string(), source: z.literal('units'), colour: z.enum(COLOURS), byForvaltning: z.array(UnitCounts) }),
+          z.object({ areaId: z.string(), source: z.literal('problems') }),
+        ]),
+      },
+    },
+  },
+  async ({ params, services }) => ({ status: 200, json: await areaSuggestion(services, params.goLiveId, params.areaId) }),
 );

@@ -1,7 +1,9 @@
 import type { AppPorts } from '../ports/app.port';
-import type { AreaReport, AreaReportInput } from '../domain/area-report';
+import type { AreaReport, AreaReportInput, UnitsSuggestion } from '../domain/area-report';
 import { CARE_ROLLOUT_AREA, overrideReasonMissing, suggestAreaColour, suggestFromUnits } from '../domain/area-report';
 import { invalidField, notFound } from '../domain/errors';
+import type { Colour } from '../domain/colour';
+import type { GoLive } from '../domain/golive';
 import { findArea, findUnit } from '../domain/golive';
 import type { Actor } from '../domain/audit';
 import type { UnitReport, UnitReportInput } from '../domain/unit-report';
@@ -60,6 +62,32 @@ export async function listUnitReports(s: Pick<AppPorts, 'repo'>, goLiveId: strin
 }
 
 /**
+ * What an area's colour is suggested from (R4.3, R3.5): "Verksamhetens införande" from the care
+ * units' latest colours (worst colour, counts per förvaltning); every other area from the
+ * problems its report logs, so the suggestion follows the form (`source: 'problems'`).
+ */
+export type AreaSuggestion =
+  | { areaId: string; source: 'units'; colour: Colour; byForvaltning: UnitsSuggestion['byForvaltning'] }
+  | { areaId: string; source: 'problems' };
+
+async function unitsSuggestion(s: Pick<AppPorts, 'repo'>, goLive: GoLive): Promise<UnitsSuggestion> {
+  return suggestFromUnits(
+    goLive.forvaltningar.map((f) => f.id),
+    (await s.repo.getStatusSnapshot(goLive.id))?.unitStatuses ?? [],
+  );
+}
+
+/** The suggestion the area's report form shows before anything is sent (issue 14 item 13). */
+export async function areaSuggestion(s: Pick<AppPorts, 'repo'>, goLiveId: string, areaId: string): Promise<AreaSuggestion> {
+  const goLive = await requireGoLive(s, goLiveId);
+  const area = findArea(goLive, areaId);
+  if (!area) throw notFound('AREA.NOT_FOUND', areaId);
+  if (area.id !== CARE_ROLLOUT_AREA) return { areaId: area.id, source: 'problems' };
+  const u = await unitsSuggestion(s, goLive);
+  return { areaId: area.id, source: 'units', colour: u.colour, byForvaltning: u.byForvaltning };
+}
+
+/**
  * A delivery area reports its one colour (R4.1–R4.5). Without a colour the suggestion from
  * the logged problems applies (R4.3); an override carries its reason and is kept.
  */
@@ -72,20 +100,25 @@ export async function submitAreaReport(
   if (!area) throw notFound('AREA.NOT_FOUND', cmd.areaId);
   const now = s.clock.now();
   const hash = requestHash({ areaId: cmd.areaId, ...cmd.input });
+  const id = recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: `area-report/${cmd.areaId}` });
+  // A replay answers the stored report before anything is judged again: the suggestion may have
+  // moved since (the units' colours, R3.5), and the stored result stands (issue 14 item 13).
+  if (cmd.input.id !== undefined || cmd.idempotencyKey !== undefined) {
+    const stored = await s.repo.getAreaReport(goLive.id, id);
+    if (stored) {
+      assertSameRequest(stored, hash);
+      // Storing it again repeats only the status step: a crash between the two writes is repaired.
+      return { value: (await s.repo.addAreaReport(stored)).value, created: false };
+    }
+  }
   // "Verksamhetens införande" follows the care units (R3.5); every other area its problems (R4.3).
-  const fromUnits =
-    area.id === CARE_ROLLOUT_AREA
-      ? suggestFromUnits(
-          goLive.forvaltningar.map((f) => f.id),
-          (await s.repo.getStatusSnapshot(goLive.id))?.unitStatuses ?? [],
-        )
-      : undefined;
+  const fromUnits = area.id === CARE_ROLLOUT_AREA ? await unitsSuggestion(s, goLive) : undefined;
   const suggestedColour = fromUnits?.colour ?? suggestAreaColour(cmd.input.problems);
   const colour = cmd.input.colour ?? suggestedColour;
   const missing = overrideReasonMissing(colour, suggestedColour, cmd.input.overrideReason);
   if (missing) throw invalidField('overrideReason', { sv: missing.split(' / ')[0]!, en: missing.split(' / ')[1]! });
   const report: AreaReport = {
-    id: recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: `area-report/${cmd.areaId}` }),
+    id,
     goLiveId: goLive.id,
     areaId: area.id,
     colour,

@@ -58,6 +58,8 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   listUnitReports: { kind: 'member' },
   postAreaReport: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', ...LEADS], scope: 'area' },
   listAreaReports: { kind: 'member' },
+  // What the area report form suggests before sending (R4.3, R3.5; issue 14 item 13).
+  getAreaSuggestion: { kind: 'member' },
   // The contact person registers and updates incidents with IM, as the team's incident coordinator (R11.7).
   postIncident: { kind: 'roles', roles: ['incidentManager', 'contactPerson', ...LEADS] },
   postIncidentUpdate: { kind: 'roles', roles: ['incidentManager', 'contactPerson', ...LEADS] },

@@ -92,6 +92,8 @@ export interface Repository {
 
   /** As `addUnitReport`, for delivery-area reports and the area's current status. */
   addAreaReport(report: AreaReport): Promise<CreateResult<AreaReport>>;
+  /** One area report by id, or undefined: an idempotent replay answers the stored report (issue 14 item 13). */
+  getAreaReport(goLiveId: string, reportId: string): Promise<AreaReport | undefined>;
   /** An area's reports, newest first. */
   listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]>;
 

@@ -257,6 +257,16 @@ export function repositoryContract(
         expect((await repo.listAreaReports(goLive.id, 'support', 1)).map((r) => r.id)).toEqual([second.id]);
         expect(await repo.listAreaReports(goLive.id, 'teknik', 10)).toEqual([]);
       });
+
+      it('reads one area report by id, in its own go-live only (a replay answers it, issue 14)', async () => {
+        const goLive = makeGoLive();
+        const other = makeGoLive();
+        const r = makeAreaReport({ goLiveId: goLive.id, suggestedFromUnits: [{ forvaltningId: 'f', green: 1, yellow: 0, red: 2 }] });
+        await repo.addAreaReport(r);
+        expect(await repo.getAreaReport(goLive.id, r.id)).toEqual(r);
+        expect(await repo.getAreaReport(other.id, r.id)).toBeUndefined();
+        expect(await repo.getAreaReport(goLive.id, 'missing')).toBeUndefined();
+      });
     });
 
     describe('report history of a go-live (exports, imports)', () => {

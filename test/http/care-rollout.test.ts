@@ -79,3 +79,50 @@ it('follows the units back to green when they recover', async () => {
   const r = await api.post(AREA, { summary: 'Lugnt' });
   expect(r.json).toMatchObject({ colour: 'green', suggestedColour: 'green' });
 });
+
+it('tells the form what the suggestion comes from: the units for införande, the problems elsewhere', async () => {
+  await api.advance('PT1M');
+  expect((await api.post(`${G}/units/akuten/reports`, { colour: 'gul', explanation: 'Kö i triage' })).status).toBe(201);
+  const s = await api.get(`${G}/areas/verksamhetens-inforande/suggestion`);
+  expect(s.status).toBe(200);
+  expect(s.json).toEqual({
+    areaId: 'verksamhetens-inforande',
+    source: 'units',
+    colour: 'yellow',
+    byForvaltning: [
+      { forvaltningId: 'sjukhuset', green: 1, yellow: 1, red: 0 },
+      { forvaltningId: 'primarvarden', green: 1, yellow: 0, red: 0 },
+    ],
+  });
+  expect((await api.get(`${G}/areas/teknik/suggestion`)).json).toEqual({ areaId: 'teknik', source: 'problems' });
+  const missing = await api.get(`${G}/areas/nope/suggestion`);
+  expect(missing.status).toBe(404);
+  expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+});
+
+it('a replay with the same Idempotency-Key answers the stored report after the units changed (issue 14 item 13)', async () => {
+  await api.advance('PT1M');
+  expect((await api.post(`${G}/units/iva/reports`, { colour: 'röd', explanation: 'Nere igen' })).status).toBe(201);
+  await api.advance('PT1M');
+  const key = { 'idempotency-key': 'inf-rapport-1' };
+  const body = { summary: 'IVA nere', colour: 'röd' };
+  const first = await api.post(AREA, body, key);
+  expect(first.status).toBe(201);
+  expect(first.json).toMatchObject({ colour: 'red', suggestedColour: 'red' });
+
+  // The units recover: red now departs from the suggestion, but the replay is the same request.
+  await api.advance('PT1M');
+  for (const unit of ['iva', 'akuten'])
+    expect((await api.post(`${G}/units/${unit}/reports`, { colour: 'grön', explanation: 'Fungerar' })).status).toBe(201);
+  const replay = await api.post(AREA, body, key);
+  expect(replay.status).toBe(201);
+  expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  expect(replay.json).toEqual(first.json);
+  // The same key with another body is still refused, and a fresh red report needs its reason.
+  expect((await api.post(AREA, { ...body, summary: 'annat' }, key)).status).toBe(422);
+  const fresh = await api.post(AREA, body, { 'idempotency-key': 'inf-rapport-2' });
+  expect(fresh.status).toBe(400);
+  expect(fresh.json.errors.map((e: { field: string }) => e.field)).toEqual(['overrideReason']);
+  const items = (await api.get(`${G}/areas/verksamhetens-inforande/reports`)).json.items as { id: string }[];
+  expect(items.filter((r) => r.id === first.json.id)).toHaveLength(1);
+});

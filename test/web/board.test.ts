@@ -323,6 +323,40 @@ describe('the area report before DSL (R4)', () => {
   });
 });
 
+describe('the Verksamhetens införande report (R3.5, issue 14 item 13)', () => {
+  it('shows the suggestion the API derives from the units, not one from the problems', async () => {
+    const api_ = (await api.get(`${G}/areas/verksamhetens-inforande/suggestion`)).json;
+    expect(api_.source).toBe('units');
+    // The demo has yellow and red units: a suggestion from the (empty) problem list would say green.
+    expect(api_.colour).not.toBe('green');
+    await open('#omrade');
+    await page.selectOption('#area-select', 'verksamhetens-inforande');
+    await page.waitForSelector('#area-suggestion[data-source="units"]');
+    const box = page.locator('#area-suggestion');
+    await expect(box.getAttribute('data-suggested')).resolves.toBe(api_.colour);
+    const goLive = (await api.get(G)).json as { forvaltningar: { id: string; name: string }[] };
+    const first = api_.byForvaltning[0] as { forvaltningId: string; red: number };
+    const name = goLive.forvaltningar.find((f) => f.id === first.forvaltningId)!.name;
+    await expect(box.innerText()).resolves.toContain(`${name} ${first.red} röda`);
+    // A small problem logged in the form does not move a suggestion that comes from the units.
+    await page.click('#add-problem');
+    await page.fill('[data-field="problems.0.title"]', 'Remisser dröjer');
+    await expect(box.getAttribute('data-suggested')).resolves.toBe(api_.colour);
+    await expect(page.locator('#override-field').isVisible()).resolves.toBe(false);
+
+    // Sent with the suggestion, the API stores the units' colour and needs no override reason.
+    await page.fill('#area-summary', 'Enheterna rapporterar påverkan.');
+    await page.fill('[data-field="problems.0.situation.facts"]', 'Remisser dröjer sedan 09:00.');
+    await page.fill('[data-field="problems.0.actions"]', 'Support felsöker.');
+    await page.fill('[data-field="problems.0.obstacles"]', 'Under kontroll.');
+    await page.click('#area-form button.send');
+    await page.waitForSelector('#area-form .form-status.ok');
+    const stored = (await api.get(`${G}/areas/verksamhetens-inforande/reports`)).json.items;
+    expect(stored[0]).toMatchObject({ colour: api_.colour, suggestedColour: api_.colour });
+    expect(stored[0].overrideReason).toBeUndefined();
+  });
+});
+
 describe('raising a challenge (R7.1)', () => {
   (HAS_CHALLENGES ? it : it.skip)('registers the challenge and lists it on the board', async () => {
     await open('#utmaning');

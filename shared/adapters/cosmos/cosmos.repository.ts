@@ -187,6 +187,11 @@ export class CosmosRepository implements Repository {
     return result;
   }
 
+  async getAreaReport(goLiveId: string, reportId: string): Promise<AreaReport | undefined> {
+    const doc = await this.pointRead(goLiveId, docId('areaReport', reportId));
+    return doc && fromDoc(AreaReport, doc);
+  }
+
   async listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
     return this.listNewest(AreaReport, goLiveId, 'areaReport', 'areaId', areaId, limit);
   }

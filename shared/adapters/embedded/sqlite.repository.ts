@@ -258,6 +258,10 @@ export class SqliteRepository implements Repository {
     return this.guard('addAreaReport', () => this.addAreaReportTx.immediate(report));
   }
 
+  async getAreaReport(goLiveId: string, reportId: string): Promise<AreaReport | undefined> {
+    return this.guard('getAreaReport', () => this.read(AreaReport, goLiveId, docId('areaReport', reportId))?.value);
+  }
+
   async listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
     return this.guard('listAreaReports', () => this.list(AreaReport, goLiveId, 'areaReport', areaId, limit));
   }
