@@ -6,11 +6,6 @@ import type { Upload } from '../../shared/app/excel/upload';
 import { DomainError } from '../../shared/domain/errors';
 import { csvUpload, excelGoLive, testServices, xlsxUpload } from './support';
 
-// Known flake, under investigation: on a loaded machine the template round trip failed 2 times in
-// ~20 runs with "could not be read as XLSX" from ExcelJS's streaming reader (never reproduced
-// alone). A real regression fails all three attempts.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 const NOW = '2026-11-20T09:00:00.000Z';
 let s: ReturnType<typeof testServices>;
 beforeEach(() => {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 
 /*
@@ -107,4 +108,33 @@ export async function assertZipWithinLimits(buf: Buffer, limits: ZipLimits): Pro
     else throw new ZipRefusedError('corrupt', `${e.name}: compression method ${e.method}`);
     if (total > limits.maxTotalBytes) throw new ZipRefusedError('too-large', `inflates to more than ${limits.maxTotalBytes} bytes`);
   }
+}
+
+/** One stored part of an archive that passed `assertZipWithinLimits`: its name and its bytes as stored. */
+export interface ZipPart {
+  name: string;
+  /** Inflates (or, stored uncompressed, passes on) the part's bytes. */
+  open(): Readable;
+}
+
+/**
+ * The parts of an archive, in archive order, read from its central directory (so each can be
+ * opened when and in what order the reader needs it). Call after `assertZipWithinLimits`.
+ */
+export function zipParts(buf: Buffer, limits: ZipLimits): ZipPart[] {
+  return centralDirectory(buf, limits).map((e) => {
+    const p = e.localOffset;
+    if (p + 30 > buf.length || buf.readUInt32LE(p) !== LOCAL) throw new ZipRefusedError('corrupt', `bad local header for ${e.name}`);
+    const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
+    const data = buf.subarray(start, start + e.compressedSize);
+    return {
+      name: e.name,
+      open: () => {
+        if (e.method === 0) return Readable.from([data]);
+        const inflate = createInflateRaw();
+        inflate.end(data);
+        return inflate;
+      },
+    };
+  });
 }
