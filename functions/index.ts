@@ -9,6 +9,7 @@ import './http/golives';
 import './http/me';
 import './http/reports';
 import './http/incidents';
+import './http/search';
 import './http/overview';
 import './http/imports';
 import './http/exports';

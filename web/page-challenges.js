@@ -311,7 +311,7 @@ function renderChallenge(ctx) {
       c.incidentIds.length
         ? h(
             'ul',
-            { class: 'links' },
+            { class: 'links', id: 'challenge-incidents' },
             ...c.incidentIds.map((id) => h('li', {}, h('a', { href: pageHref('incident', ctx.goLiveId, id) }, `${t('incident')} ${id}`))),
           )
         : null,

@@ -15,7 +15,7 @@ import { areaName } from './page-challenges.js';
  * @typedef {import('./pages.js').PageContext} PageContext
  * @typedef {import('./pages.js').PageModule} PageModule
  * @typedef {{ id: string, text: string, priority?: number, status?: 'open' | 'resolved', at: string, recordedBy?: { id: string, name?: string }, reporter?: { name?: string } }} IncidentUpdate
- * @typedef {{ id: string, title: string, priority: number, description?: string, incidentManagerId?: string, sdReference?: string, areaIds: string[], status: 'open' | 'resolved', openedAt: string, resolvedAt?: string, lastUpdateAt: string, updates: IncidentUpdate[] }} Incident
+ * @typedef {{ id: string, title: string, priority: number, description?: string, incidentManagerId?: string, sdReference?: string, areaIds: string[], challengeIds?: string[], status: 'open' | 'resolved', openedAt: string, resolvedAt?: string, lastUpdateAt: string, updates: IncidentUpdate[] }} Incident
  */
 
 const enc = encodeURIComponent;
@@ -151,6 +151,16 @@ function renderIncident(ctx) {
           'ul',
           { class: 'links' },
           ...i.areaIds.map((a) => h('li', {}, h('a', { href: pageHref('area', ctx.goLiveId, a) }, areaName(ctx, a)))),
+        )
+      : null,
+    // The challenges it causes, both directions of the link (issue 15 item 4).
+    i.challengeIds?.length
+      ? h(
+          'ul',
+          { class: 'links', id: 'incident-challenges' },
+          ...i.challengeIds.map((c) =>
+            h('li', {}, h('a', { href: pageHref('challenge', ctx.goLiveId, c) }, t('causesChallenge', { id: c }))),
+          ),
         )
       : null,
     h(

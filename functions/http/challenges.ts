@@ -9,6 +9,7 @@ import {
   listChallenges,
   raiseChallenge,
   recordStandaloneDecision,
+  challengeWithIncidents,
   requireChallenge,
   type ChallengeCommand,
 } from '../../shared/app/challenges';
@@ -143,7 +144,7 @@ defineRoute(
   },
   async ({ params, services }) => ({
     status: 200,
-    json: publicView((await requireChallenge(services, params.goLiveId, params.challengeId)).value),
+    json: publicView(await challengeWithIncidents(services, params.goLiveId, params.challengeId)),
   }),
 );
 

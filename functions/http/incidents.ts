@@ -4,7 +4,8 @@ import { Incident, IncidentInput, IncidentUpdateInput } from '../../shared/domai
 import { GoLiveParams, IncidentParams } from './params';
 import { created, defineRoute, publicView } from './route';
 
-const PublicIncident = Incident.omit({ requestHash: true });
+/** As read: `challengeIds` always a list, both directions of the links (issue 15 item 4). */
+const PublicIncident = Incident.omit({ requestHash: true }).extend({ challengeIds: z.array(z.string()) });
 
 defineRoute(
   {

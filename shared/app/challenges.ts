@@ -33,6 +33,7 @@ import { localWhen } from '../domain/local-time';
 import { meetingsBetween, nextMeeting } from '../domain/meetings';
 import { pages } from '../domain/pages';
 import type { NotificationKind, NotificationRequest, Recipients } from '../ports/notifier.port';
+import { challengeWithLinks } from '../domain/links';
 import { requireGoLive } from './golives';
 import { assertSameRequest, recordId, requestHash } from './idempotency';
 import { retryOnConflict } from './retry-on-conflict';
@@ -280,6 +281,19 @@ async function notify(s: S, goLive: GoLive, c: Challenge, effects: Effect[], now
   }
 }
 
+/** Every id named must be an incident of the go-live (issue 15 item 4): 400 naming the field otherwise. */
+async function requireIncidents(s: Pick<AppPorts, 'repo'>, goLiveId: string, ids: readonly string[] | undefined): Promise<void> {
+  for (const [i, id] of (ids ?? []).entries())
+    if (!(await s.repo.getIncident(goLiveId, id)))
+      throw invalidField(`incidentIds.${i}`, { sv: `okänd incident '${id}'`, en: `unknown incident '${id}'` });
+}
+
+/** One challenge with its incidents in both directions (`challengeWithLinks`); 404 if absent. */
+export async function challengeWithIncidents(s: Pick<AppPorts, 'repo'>, goLiveId: string, challengeId: string): Promise<Challenge> {
+  const [found, incidents] = await Promise.all([requireChallenge(s, goLiveId, challengeId), s.repo.listIncidents(goLiveId)]);
+  return challengeWithLinks(found.value, incidents);
+}
+
 /**
  * Raises a challenge (R7.1, R7.2 step 1). Idempotent by id / Idempotency-Key. The triage
  * deadline is the end of the next DSL meeting (R7.4).
@@ -291,9 +305,7 @@ export async function raiseChallenge(
   const goLive = await requireGoLive(s, cmd.goLiveId);
   if (!goLive.areas.some((a) => a.id === cmd.input.areaId))
     throw invalidField('areaId', { sv: `okänt område '${cmd.input.areaId}'`, en: `unknown area '${cmd.input.areaId}'` });
-  for (const [i, id] of cmd.input.incidentIds.entries())
-    if (!(await s.repo.getIncident(goLive.id, id)))
-      throw invalidField(`incidentIds.${i}`, { sv: `okänd incident '${id}'`, en: `unknown incident '${id}'` });
+  await requireIncidents(s, goLive.id, cmd.input.incidentIds);
   const now = s.clock.now().toISOString();
   const raisedAt = cmd.input.raisedAt ?? now;
   const hash = requestHash(cmd.input);
@@ -381,6 +393,7 @@ export async function applyChallengeCommand(
   },
 ): Promise<{ challenge: Challenge; effect: Effect }> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
+  if (cmd.command.type === 'update') await requireIncidents(s, goLive.id, cmd.command.input.incidentIds);
   const eventId = recordId({
     clientId: cmd.command.input.eventId,
     idempotencyKey: cmd.idempotencyKey,
@@ -461,12 +474,15 @@ export async function listChallenges(
   filter: { colour?: 'red' | 'yellow'; state?: Challenge['state'] | 'open'; areaId?: string },
 ): Promise<Challenge[]> {
   await requireGoLive(s, goLiveId);
-  return (await s.repo.listChallenges(goLiveId)).filter(
-    (c) =>
-      (!filter.colour || c.colour === filter.colour) &&
-      (!filter.areaId || c.areaId === filter.areaId) &&
-      (!filter.state || (filter.state === 'open' ? isOpen(c) : c.state === filter.state)),
-  );
+  const [challenges, incidents] = await Promise.all([s.repo.listChallenges(goLiveId), s.repo.listIncidents(goLiveId)]);
+  return challenges
+    .filter(
+      (c) =>
+        (!filter.colour || c.colour === filter.colour) &&
+        (!filter.areaId || c.areaId === filter.areaId) &&
+        (!filter.state || (filter.state === 'open' ? isOpen(c) : c.state === filter.state)),
+    )
+    .map((c) => challengeWithLinks(c, incidents));
 }
 
 const minutesBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 60_000);

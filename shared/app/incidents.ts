@@ -4,6 +4,7 @@ import type { Incident, IncidentInput, IncidentUpdate, IncidentUpdateInput } fro
 import { applyIncidentUpdate, incidentNotice } from '../domain/incident';
 import type { Actor } from '../domain/audit';
 import type { GoLive } from '../domain/golive';
+import { incidentWithLinks, searchSdReferences, type SdHit } from '../domain/links';
 import { requireGoLive } from './golives';
 import { assertSameRequest, recordId, requestHash } from './idempotency';
 import type { WriteResult } from './reports';
@@ -41,6 +42,7 @@ export async function createIncident(
   });
   if (cmd.input.incidentManagerId && !goLive.people.some((p) => p.id === cmd.input.incidentManagerId))
     throw invalidField('incidentManagerId', { sv: 'okänd person', en: 'unknown person' });
+  await requireChallenges(s, goLive.id, cmd.input.challengeIds);
   const now = s.clock.now().toISOString();
   const hash = requestHash(cmd.input);
   const openedAt = cmd.input.openedAt ?? now;
@@ -53,6 +55,7 @@ export async function createIncident(
     ...(cmd.input.incidentManagerId ? { incidentManagerId: cmd.input.incidentManagerId } : {}),
     ...(cmd.input.sdReference ? { sdReference: cmd.input.sdReference } : {}),
     areaIds: cmd.input.areaIds,
+    challengeIds: [...new Set(cmd.input.challengeIds ?? [])],
     openedPriority: cmd.input.priority,
     status: 'open',
     openedAt,
@@ -77,6 +80,7 @@ export async function addIncidentUpdate(
   cmd: { goLiveId: string; incidentId: string; input: IncidentUpdateInput; idempotencyKey?: string; actor?: Actor },
 ): Promise<WriteResult<IncidentUpdate> & { incident: Incident }> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
+  await requireChallenges(s, goLive.id, cmd.input.challengeIds);
   const hash = requestHash(cmd.input);
   const id = recordId({ clientId: cmd.input.id, idempotencyKey: cmd.idempotencyKey, scope: `incident-update/${cmd.incidentId}` });
   const result = await retryOnConflict(
@@ -101,6 +105,7 @@ export async function addIncidentUpdate(
         text: cmd.input.text,
         ...(cmd.input.priority !== undefined ? { priority: cmd.input.priority } : {}),
         ...(cmd.input.status ? { status: cmd.input.status } : {}),
+        ...(cmd.input.challengeIds ? { challengeIds: cmd.input.challengeIds } : {}),
         at: cmd.input.at ?? now,
         receivedAt: now,
         ...(cmd.input.reporter ? { reporter: cmd.input.reporter } : {}),
@@ -126,20 +131,44 @@ export async function addIncidentUpdate(
   return result;
 }
 
+/** Every id named must be a challenge of the go-live (issue 15 item 4): 400 naming the field otherwise. */
+async function requireChallenges(s: Pick<AppPorts, 'repo'>, goLiveId: string, ids: readonly string[] | undefined): Promise<void> {
+  for (const [i, id] of (ids ?? []).entries())
+    if (!(await s.repo.getChallenge(goLiveId, id)))
+      throw invalidField(`challengeIds.${i}`, { sv: `okänd utmaning '${id}'`, en: `unknown challenge '${id}'` });
+}
+
+/** The go-live's incidents, each with the challenges it causes in both directions (`incidentWithLinks`). */
 export async function listIncidents(
   s: Pick<AppPorts, 'repo'>,
   goLiveId: string,
   filter: { status?: 'open' | 'resolved'; maxPriority?: number },
 ): Promise<Incident[]> {
   await requireGoLive(s, goLiveId);
-  const all = await s.repo.listIncidents(goLiveId);
-  return all.filter((i) => (!filter.status || i.status === filter.status) && (!filter.maxPriority || i.priority <= filter.maxPriority));
+  const [all, challenges] = await Promise.all([s.repo.listIncidents(goLiveId), s.repo.listChallenges(goLiveId)]);
+  return all
+    .filter((i) => (!filter.status || i.status === filter.status) && (!filter.maxPriority || i.priority <= filter.maxPriority))
+    .map((i) => incidentWithLinks(i, challenges));
 }
 
-/** One incident of a go-live (R9): a point read, not the whole list (issue 16); INCIDENT.NOT_FOUND otherwise. */
+/**
+ * Challenges and incidents by SD+ reference (R7.5, issue 15 item 4): exact matches first, then
+ * those whose reference starts with the query; case, spaces and hyphens do not matter.
+ */
+export async function searchBySdReference(s: Pick<AppPorts, 'repo'>, goLiveId: string, query: string): Promise<SdHit[]> {
+  await requireGoLive(s, goLiveId);
+  const [challenges, incidents] = await Promise.all([s.repo.listChallenges(goLiveId), s.repo.listIncidents(goLiveId)]);
+  return searchSdReferences(goLiveId, challenges, incidents, query);
+}
+
+/**
+ * One incident of a go-live (R9): a point read, not the incident list (issue 16), with the
+ * challenges it causes in both directions (issue 15 item 4: the challenges are read for the
+ * links named on them); INCIDENT.NOT_FOUND otherwise.
+ */
 export async function getIncident(s: Pick<AppPorts, 'repo'>, goLiveId: string, incidentId: string): Promise<Incident> {
   await requireGoLive(s, goLiveId);
-  const found = await s.repo.getIncident(goLiveId, incidentId);
+  const [found, challenges] = await Promise.all([s.repo.getIncident(goLiveId, incidentId), s.repo.listChallenges(goLiveId)]);
   if (!found) throw notFound('INCIDENT.NOT_FOUND', incidentId);
-  return found.value;
+  return incidentWithLinks(found.value, challenges);
 }

@@ -65,6 +65,8 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   postIncidentUpdate: { kind: 'roles', roles: ['incidentManager', 'contactPerson', ...LEADS] },
   listIncidents: { kind: 'member' },
   getIncident: { kind: 'member' },
+  // Finding challenges and incidents by SD+ reference (R7.5, issue 15 item 4): like the lists, for members.
+  searchSdReferences: { kind: 'member' },
   getOverview: { kind: 'member' },
   // Excel in, Excel out (R3.4, R8.5). A förvaltning's status list is imported by the leads,
   // the CSL representative (the förvaltning's FVIS contact) or a key for unit reports; the

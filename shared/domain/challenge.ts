@@ -114,6 +114,7 @@ export const ChallengeInput = z.object({
   needsTeam: z.boolean().optional(),
   /** SD+ case references (R7.5). */
   sdReferences: z.array(Text(40)).max(20).default([]),
+  /** Incidents that cause it (issue 15 item 4); each must exist in the go-live. */
   incidentIds: z.array(z.string().min(1).max(80)).max(20).default([]),
   raisedAt: Instant.optional(),
 });
@@ -186,6 +187,8 @@ export const ChallengeUpdateInput = z
     teamMembers: z.array(Text(120)).max(50).optional(),
     /** When the post-DSL solution meeting (R7.2 step 3) took place. */
     solutionMeetingAt: Instant.optional(),
+    /** More incidents that cause it (added to its links; issue 15 item 4). */
+    incidentIds: z.array(z.string().trim().min(1).max(80)).max(20).optional(),
     note: Text(2000).optional(),
   })
   .refine((u) => Object.entries(u).some(([k, v]) => k !== 'eventId' && v !== undefined), {
@@ -539,7 +542,8 @@ export function applyEvent(
                 : {}),
             }
           : c.team;
-      const next: Challenge = { ...c, colour: u.colour ?? c.colour, situation, ...(team ? { team } : {}) };
+      const incidentIds = u.incidentIds ? [...new Set([...c.incidentIds, ...u.incidentIds])] : c.incidentIds;
+      const next: Challenge = { ...c, colour: u.colour ?? c.colour, situation, incidentIds, ...(team ? { team } : {}) };
       const { eventId: _id, ...data } = u;
       return { challenge: moved(next, entry('updated', data)), effect: { kind: 'updated' } };
     }

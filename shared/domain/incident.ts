@@ -14,6 +14,8 @@ import { Reporter } from './unit-report';
 export const PRIORITIES = [1, 2, 3, 4] as const;
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
+/** The id of a linked record (a challenge or an incident), as the API names it. */
+export const LinkId = z.string().trim().min(1).max(80);
 
 export const IncidentInput = z.object({
   id: Slug.optional(),
@@ -25,6 +27,8 @@ export const IncidentInput = z.object({
   /** SD+ or other service-desk case reference (R7.5). */
   sdReference: Text(40).optional(),
   areaIds: z.array(Slug).max(20).default([]),
+  /** Challenges this incident causes (issue 15 item 4); each must exist in the go-live. */
+  challengeIds: z.array(LinkId).max(20).optional(),
   openedAt: Instant.optional(),
   reporter: Reporter.optional(),
 });
@@ -37,6 +41,8 @@ export const IncidentUpdateInput = z.object({
   priority: z.coerce.number().int().min(1).max(4).optional(),
   /** `resolved` closes the incident. */
   status: z.enum(['open', 'resolved']).optional(),
+  /** More challenges this incident causes (added to its links; issue 15 item 4). */
+  challengeIds: z.array(LinkId).max(20).optional(),
   at: Instant.optional(),
   reporter: Reporter.optional(),
 });
@@ -47,6 +53,7 @@ export const IncidentUpdate = z.object({
   text: z.string(),
   priority: z.number().int().optional(),
   status: z.enum(['open', 'resolved']).optional(),
+  challengeIds: z.array(z.string()).optional(),
   at: z.string(),
   receivedAt: z.string(),
   reporter: Reporter.optional(),
@@ -66,6 +73,12 @@ export const Incident = z.object({
   incidentManagerId: z.string().optional(),
   sdReference: z.string().optional(),
   areaIds: z.array(z.string()),
+  /**
+   * The challenges it causes (issue 15 item 4). Stored: the ids named on the incident; read
+   * through the API: those and every challenge that names this incident (`incidentWithLinks`
+   * in shared/domain/links.ts), always as a list.
+   */
+  challengeIds: z.array(z.string()).optional(),
   status: z.enum(['open', 'resolved']),
   openedAt: z.string(),
   resolvedAt: z.string().optional(),
@@ -77,6 +90,9 @@ export const Incident = z.object({
 });
 export type Incident = z.infer<typeof Incident>;
 
+/** `a` with the ids of `b` not already in it, in order. */
+export const union = (a: readonly string[] = [], b: readonly string[] = []): string[] => [...new Set([...a, ...b])];
+
 /** Applies an update to an incident (pure). Priority and status changes take effect. */
 export function applyIncidentUpdate(incident: Incident, update: IncidentUpdate): Incident {
   const status = update.status ?? incident.status;
@@ -84,6 +100,7 @@ export function applyIncidentUpdate(incident: Incident, update: IncidentUpdate):
     ...incident,
     priority: update.priority ?? incident.priority,
     status,
+    ...(incident.challengeIds || update.challengeIds ? { challengeIds: union(incident.challengeIds, update.challengeIds) } : {}),
     resolvedAt: status === 'resolved' ? (incident.resolvedAt ?? update.at) : undefined,
     lastUpdateAt: update.at > incident.lastUpdateAt ? update.at : incident.lastUpdateAt,
     updates: [...incident.updates, update],
