@@ -34,6 +34,7 @@ describe('incident ↔ challenge links', () => {
     expect((await challenge('ch-a', { incidentIds: ['inc-a'], sdReferences: ['SD-1042', 'SD-2001'] })).status).toBe(202);
     expect(await challengeLinks('ch-a')).toEqual(['inc-a']);
     expect(await incidentLinks('inc-a')).toEqual(['ch-a']);
+    expect((await api.get(`${G}/incidents/inc-a`)).json.challengeIds).toEqual(['ch-a']);
 
     // Registered naming a challenge: the challenge shows it (its list and its own JSON).
     expect((await challenge('ch-b')).status).toBe(202);
