@@ -2,24 +2,28 @@
  * The layer rules of docs/architecture.md, checked by a tool in CI (`npm run lint`).
  * Data flows one way: trigger (functions/, orchestrations/) → use case (shared/app) →
  * domain (shared/domain) → ports (shared/ports) ← adapters (shared/adapters), wired only
- * by the composition root (shared/composition/).
+ * by the composition root (shared/composition/). A feature folder (shared/escalation/) has the
+ * same layers inside it: its domain/ is domain, its app/ is use cases.
  */
+const DOMAIN = '^shared/(escalation/)?domain/';
+const APP = '^shared/(escalation/)?app/';
+
 module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'shared/domain imports nothing outside itself but a few pure libraries (zod, luxon).',
+      comment: 'shared/domain (and a feature folder domain/) imports nothing outside the domain but a few pure libraries (zod, luxon).',
       severity: 'error',
-      from: { path: '^shared/domain/' },
+      from: { path: DOMAIN },
       to: {
-        pathNot: ['^shared/domain/', '^node_modules/(zod|luxon)/'],
+        pathNot: [DOMAIN, '^node_modules/(zod|luxon)/'],
       },
     },
     {
       name: 'app-never-imports-adapters-or-composition',
       comment: 'Use cases receive ports as arguments; only the composition root wires adapters.',
       severity: 'error',
-      from: { path: '^shared/app/' },
+      from: { path: APP },
       to: { path: ['^shared/adapters/', '^shared/composition/', '^shared/config\\.ts$'] },
     },
     {
@@ -27,7 +31,7 @@ module.exports = {
       comment: 'Ports depend on the domain only.',
       severity: 'error',
       from: { path: '^shared/ports/' },
-      to: { path: ['^shared/(app|adapters|http)/', '^shared/composition/'] },
+      to: { path: [APP, '^shared/(adapters|http)/', '^shared/composition/'] },
     },
     {
       name: 'shared-never-reaches-up',
@@ -41,7 +45,7 @@ module.exports = {
       comment: 'Orchestrators are deterministic: they reach I/O only through activities (docs/architecture.md).',
       severity: 'error',
       from: { path: '^orchestrations/.*\\.orchestrator\\.ts$' },
-      to: { pathNot: ['^orchestrations/', '^shared/domain/', '^node_modules/(durable-functions|zod)/'], dependencyTypesNot: ['type-only'] },
+      to: { pathNot: ['^orchestrations/', DOMAIN, '^node_modules/(durable-functions|zod)/'], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'local-runtime-knows-the-app-by-registrations',

@@ -43,7 +43,7 @@ export default tseslint.config(
   { files: ['web/**/*.js'], languageOptions: { globals: { ...globals.browser }, sourceType: 'module' } },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
   {
-    files: ['shared/domain/**/*.ts'],
+    files: ['shared/domain/**/*.ts', 'shared/escalation/domain/**/*.ts'],
     rules: { 'no-restricted-syntax': ['error', ...noClock], 'no-restricted-globals': ['error', 'process'] },
   },
   {

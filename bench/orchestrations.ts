@@ -1,9 +1,15 @@
 import fs from 'node:fs';
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import type { ChallengeCommand } from '../shared/app/challenges';
-import { applyChallengeCommand, escalationInstanceId, raiseChallenge } from '../shared/app/challenges';
-import { ChallengeInput, ChallengeUpdateInput, DecisionInput, DecisionRequestInput, TriageInput } from '../shared/domain/challenge';
+import type { ChallengeCommand } from '../shared/escalation/app/challenges';
+import { applyChallengeCommand, escalationInstanceId, raiseChallenge } from '../shared/escalation/app/challenges';
+import {
+  ChallengeInput,
+  ChallengeUpdateInput,
+  DecisionInput,
+  DecisionRequestInput,
+  TriageInput,
+} from '../shared/escalation/domain/challenge';
 import { configureServices, getServices } from '../shared/composition';
 import { SimulatedClock } from '../local/clock';
 import { startLocalRuntime } from '../local/runtime';
@@ -97,7 +103,7 @@ async function main(): Promise<PartResult> {
 
   const services = await getServices();
   const actor = { kind: 'user' as const, id: 'anna.lead@region.invalid' };
-  /** What functions/http/challenges.ts does after a use case: start the instance, or tell it something changed. */
+  /** What orchestrations/escalation/client.ts does after a use case: start the instance, or tell it something changed. */
   const signal = (challengeId: string, start: boolean): void => {
     const instanceId = escalationInstanceId(GO_LIVE, challengeId);
     const status = durable.getStatus(instanceId);

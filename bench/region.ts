@@ -4,7 +4,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { SqliteRepository } from '../shared/adapters/embedded/sqlite.repository';
 import { retrying } from '../shared/adapters/resilience/retrying.repository';
 import { getAgenda } from '../shared/app/calendar/agenda';
-import { escalationAgendaSources } from '../shared/app/challenges';
+import { escalationAgendaSources } from '../shared/escalation/app/challenges';
 import { getOverview } from '../shared/app/overview';
 import { buildOverview } from '../shared/domain/overview';
 import type { GoLive } from '../shared/domain/golive';

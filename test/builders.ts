@@ -2,7 +2,7 @@ import { AreaReport } from '../shared/domain/area-report';
 import { GoLive, GoLiveInput } from '../shared/domain/golive';
 import { Incident } from '../shared/domain/incident';
 import { UnitReport } from '../shared/domain/unit-report';
-import { Challenge } from '../shared/domain/challenge';
+import { Challenge } from '../shared/escalation/domain/challenge';
 
 /** Builders for valid domain objects: each parses through the domain schema, so a test never stores something the app could not. */
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { AreaReport } from '../../shared/domain/area-report';
 import { AreaReportInput, suggestAreaColour } from '../../shared/domain/area-report';
-import type { Challenge, ChallengeEvent } from '../../shared/domain/challenge';
+import type { Challenge, ChallengeEvent } from '../../shared/escalation/domain/challenge';
 import {
   applyEvent,
   DecisionInput,
@@ -9,7 +9,7 @@ import {
   TriageInput,
   ChallengeUpdateInput,
   CloseInput,
-} from '../../shared/domain/challenge';
+} from '../../shared/escalation/domain/challenge';
 import type { Colour } from '../../shared/domain/colour';
 import type { GoLive } from '../../shared/domain/golive';
 import { DEFAULT_AREAS, GoLive as GoLiveSchema, GoLiveInput } from '../../shared/domain/golive';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PROBLEM_SIZES, suggestAreaColour } from '../../shared/domain/area-report';
-import { LOG_LEVEL_FORUM, DECISION_LEVEL_LABELS } from '../../shared/domain/challenge';
+import { LOG_LEVEL_FORUM, DECISION_LEVEL_LABELS } from '../../shared/escalation/domain/challenge';
 import { COLOURS, UNIT_COLOUR_MEANING } from '../../shared/domain/colour';
 import { ROLE_LABELS } from '../../shared/domain/golive';
 import { pages } from '../../shared/domain/pages';

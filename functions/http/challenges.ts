@@ -1,18 +1,15 @@
 import type { Services } from '../../shared/composition';
-import * as df from 'durable-functions';
-import type { InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import {
   applyChallengeCommand,
   decisionLog,
-  escalationInstanceId,
   listChallenges,
   raiseChallenge,
   recordStandaloneDecision,
   challengeWithIncidents,
   requireChallenge,
   type ChallengeCommand,
-} from '../../shared/app/challenges';
+} from '../../shared/escalation/app/challenges';
 import {
   Challenge,
   ChallengeInput,
@@ -23,65 +20,19 @@ import {
   DecisionRequestInput,
   StandaloneDecisionInput,
   TriageInput,
-} from '../../shared/domain/challenge';
+} from '../../shared/escalation/domain/challenge';
 import { requireGoLive } from '../../shared/app/golives';
 import type { Role } from '../../shared/domain/golive';
 import { membershipOf, type Principal } from '../../shared/domain/principal';
 import { Slug } from '../../shared/domain/ids';
-import { ESCALATION_ORCHESTRATOR, EVENTS, type EscalationInput } from '../../orchestrations/escalation/names';
+import { durableClient, signalEscalation } from '../../orchestrations/escalation/client';
 import { exportDecisions } from '../../shared/app/excel/escalation-exports';
 import { fileResult } from './exports';
 import { GoLiveParams } from './params';
 import { created, defineRoute, publicView } from './route';
-import { StoreUnavailableError } from '../../shared/ports/repository.port';
 
 const ChallengeParams = GoLiveParams.extend({ challengeId: z.string().min(1).max(80) });
 const PublicChallenge = Challenge.omit({ requestHash: true });
-const durableClient = [df.input.durableClient()];
-
-/**
- * Makes sure the challenge's escalation runs and tells it that something changed — on every
- * request, replays included, so a retry repairs a signal lost after the write (R7, R8). A
- * process that is not running (never started, failed, terminated) is started again: it reads
- * the challenge and ends at once if there is nothing left to wait for. Starting is by a fixed
- * instance id and idempotent: "already exists" from a concurrent request is success, followed
- * by the signal. Whatever still fails is a 503 with Retry-After, never a 500: the write is
- * stored, and the client's retry (a replay) ensures the process again.
- */
-async function signal(context: InvocationContext, goLiveId: string, challengeId: string): Promise<string> {
-  const client = df.getClient(context);
-  const instanceId = escalationInstanceId(goLiveId, challengeId);
-  const input: EscalationInput = { goLiveId, challengeId };
-  let last: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const status = await client.getStatus(instanceId).catch(() => undefined);
-      const running = status !== undefined && ACTIVE.has(String(status.runtimeStatus));
-      if (running) {
-        await client.raiseEvent(instanceId, EVENTS.changed, { challengeId });
-        return instanceId;
-      }
-      try {
-        await client.startNew(ESCALATION_ORCHESTRATOR, { instanceId, input });
-        return instanceId;
-      } catch (e) {
-        // Someone else started it between our look and our start: signal that one.
-        if (!isAlreadyStarted(e)) throw e;
-        await client.raiseEvent(instanceId, EVENTS.changed, { challengeId });
-        return instanceId;
-      }
-    } catch (e) {
-      last = e;
-    }
-  }
-  context.warn(`escalation ${instanceId} could not be started or signalled: ${(last as Error)?.message ?? String(last)}`);
-  throw new StoreUnavailableError(`escalation ${instanceId} could not be started or signalled`, 1);
-}
-
-const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
-
-/** The durable client's answer to a start of an id in use (HTTP 409 from the extension or the local host). */
-const isAlreadyStarted = (e: unknown): boolean => /\b409\b|already exists/i.test(e instanceof Error ? e.message : String(e));
 
 defineRoute(
   {
@@ -100,7 +51,7 @@ defineRoute(
   },
   async ({ params, body, idempotencyKey, services, actor, context }) => {
     const r = await raiseChallenge(services, { goLiveId: params.goLiveId, input: body, idempotencyKey, actor });
-    const instanceId = await signal(context, params.goLiveId, r.value.id);
+    const instanceId = await signalEscalation(context, params.goLiveId, r.value.id);
     const location = `/api/golives/${params.goLiveId}/challenges/${r.value.id}`;
     return {
       status: 202,
@@ -215,7 +166,7 @@ for (const c of COMMANDS)
         ...(callerRoles ? { callerRoles } : {}),
       });
       // Replays too (R7, R8): the first attempt may have stored the event and lost the signal.
-      await signal(context, params.goLiveId, params.challengeId);
+      await signalEscalation(context, params.goLiveId, params.challengeId);
       return {
         status: 200,
         json: publicView(r.challenge),

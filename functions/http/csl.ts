@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CslAssessmentInput, CslAssessmentRecord, listCslAssessments, recordCslAssessment } from '../../shared/app/csl';
-import { markCommunicated } from '../../shared/app/challenges';
+import { markCommunicated } from '../../shared/escalation/app/challenges';
 import { Slug } from '../../shared/domain/ids';
 import { GoLiveParams } from './params';
 import { created, defineRoute } from './route';

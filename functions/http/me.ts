@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { decisionDeadlinePreview } from '../../shared/app/challenges';
+import { decisionDeadlinePreview } from '../../shared/escalation/app/challenges';
 import { PAGE_ACTIONS, whoAmI } from '../../shared/app/me';
-import { DECISION_LEVELS } from '../../shared/domain/challenge';
+import { DECISION_LEVELS } from '../../shared/escalation/domain/challenge';
 import { ROLES } from '../../shared/domain/golive';
 import { GoLiveParams } from './params';
 import { defineRoute } from './route';

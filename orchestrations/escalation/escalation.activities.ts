@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import { z } from 'zod';
-import { handleEscalationDeadline, planEscalation } from '../../shared/app/challenges';
+import { handleEscalationDeadline, planEscalation } from '../../shared/escalation/app/challenges';
 import { getServices } from '../../shared/composition';
 import { ACTIVITIES } from './names';
 

@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import type { EscalationPlan } from '../../shared/app/challenges';
+import type { EscalationPlan } from '../../shared/escalation/app/challenges';
 import { ACTIVITIES, ESCALATION_ORCHESTRATOR, EVENTS, type EscalationInput } from './names';
 
 const RETRY = new df.RetryOptions(5_000, 5);

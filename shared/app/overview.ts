@@ -1,6 +1,6 @@
 import type { AppPorts } from '../ports/app.port';
 import { overviewCalendar } from '../domain/calendar-overview';
-import { escalationOverview, type EscalationOverview } from '../domain/challenge';
+import { escalationOverview, type EscalationOverview } from '../escalation/domain/challenge';
 import { notFound } from '../domain/errors';
 import type { Overview } from '../domain/overview';
 import { buildOverview } from '../domain/overview';

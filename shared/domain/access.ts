@@ -1,4 +1,4 @@
-import type { LogLevel } from './challenge';
+import type { LogLevel } from '../escalation/domain/challenge';
 import type { Texts } from './errors';
 import type { Role } from './golive';
 import { ROLE_LABELS } from './golive';

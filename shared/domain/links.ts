@@ -1,4 +1,4 @@
-import type { Challenge } from './challenge';
+import type { Challenge } from '../escalation/domain/challenge';
 import type { Incident } from './incident';
 import { union } from './incident';
 import { pages } from './pages';

@@ -1,5 +1,5 @@
 import type { AreaReport, AreaStatus } from '../domain/area-report';
-import type { Challenge } from '../domain/challenge';
+import type { Challenge } from '../escalation/domain/challenge';
 import type { DispatchRecord, TickCursor } from '../domain/calendar-actions';
 import type { GoLive } from '../domain/golive';
 import type { Incident } from '../domain/incident';

@@ -3,7 +3,7 @@
  * `DECISION_AUTHORITY`, against the table as docs/access.md states it, restated here.
  */
 import { mayDecide } from '../../shared/domain/access';
-import { LOG_LEVELS, type LogLevel } from '../../shared/domain/challenge';
+import { LOG_LEVELS, type LogLevel } from '../../shared/escalation/domain/challenge';
 import { ROLES, type Role } from '../../shared/domain/golive';
 
 const TABLE: Record<LogLevel, Role[]> = {

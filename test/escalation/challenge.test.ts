@@ -7,7 +7,7 @@ import {
   triageDeadline,
   type Challenge,
   type MeetingSlot,
-} from '../../shared/domain/challenge';
+} from '../../shared/escalation/domain/challenge';
 import { DomainError } from '../../shared/domain/errors';
 
 const m = (forum: MeetingSlot['forum'], start: string, minutes = 30): MeetingSlot => ({

@@ -4,7 +4,7 @@
  * restart of the runtime while the process waits on a timer and while it waits on an event.
  * Nothing is lost and nothing is done twice: notifications are counted per kind.
  */
-import { escalationInstanceId } from '../../shared/app/challenges';
+import { escalationInstanceId } from '../../shared/escalation/app/challenges';
 import { startApi, type Api } from '../http/harness';
 
 const G = '/golives/orch';

@@ -5,9 +5,9 @@
  * one per dedupe key, so a replay of a request that did queue adds nothing.
  */
 import { SqliteRepository } from '../../shared/adapters/embedded/sqlite.repository';
-import { applyChallengeCommand, raiseChallenge } from '../../shared/app/challenges';
+import { applyChallengeCommand, raiseChallenge } from '../../shared/escalation/app/challenges';
 import type { Notifier, NotificationRequest } from '../../shared/ports/notifier.port';
-import { ChallengeInput } from '../../shared/domain/challenge';
+import { ChallengeInput } from '../../shared/escalation/domain/challenge';
 import { makeGoLive } from '../builders';
 
 /** An outbox that dedupes by key, like the real ones, and fails the calls it is told to. */

@@ -5,7 +5,7 @@
  * so concurrent requests for one challenge never answer 500; and the same Idempotency-Key
  * with another body is 422 (item 11), not a silent replay.
  */
-import { escalationInstanceId } from '../../shared/app/challenges';
+import { escalationInstanceId } from '../../shared/escalation/app/challenges';
 import { startApi, type Api } from '../http/harness';
 
 const G = '/golives/sig';

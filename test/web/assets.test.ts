@@ -10,7 +10,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { rulesModuleSource } from '../../functions/http/board';
 import { PROBLEM_SIZES, suggestAreaColour } from '../../shared/domain/area-report';
-import { DECISION_LEVEL_LABELS } from '../../shared/domain/challenge';
+import { DECISION_LEVEL_LABELS } from '../../shared/escalation/domain/challenge';
 import { COLOURS, UNIT_COLOUR_MEANING } from '../../shared/domain/colour';
 
 // Only rules.js's text is wanted here, not the route registrations board.ts also makes.

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AreaReport, AreaStatus, statusOfAreaReport } from '../../domain/area-report';
 import { DispatchRecord, TickCursor } from '../../domain/calendar-actions';
 import { GoLive } from '../../domain/golive';
-import { Challenge } from '../../domain/challenge';
+import { Challenge } from '../../escalation/domain/challenge';
 import { Incident } from '../../domain/incident';
 import { AdHocMeeting } from '../../domain/meetings';
 import { Note, type NoteKind } from '../../domain/notes';

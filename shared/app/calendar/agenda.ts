@@ -1,5 +1,5 @@
 import type { AppPorts } from '../../ports/app.port';
-import { escalationAgendaSources, workPracticesOutstanding } from '../challenges';
+import { escalationAgendaSources, workPracticesOutstanding } from '../../escalation/app/challenges';
 import { latestCslAssessments } from '../csl';
 import type { Agenda, AgendaAreaReport, AgendaChallenge, AgendaDecision, CslAssessment, Lang } from '../../domain/agenda';
 import { buildAgenda } from '../../domain/agenda';

@@ -1,8 +1,8 @@
 import type { AppPorts } from '../../ports/app.port';
-import type { Challenge, DecisionRecord, TimelineEntry } from '../../domain/challenge';
-import { DECISION_LEVEL_LABELS } from '../../domain/challenge';
+import type { Challenge, DecisionRecord, TimelineEntry } from '../../escalation/domain/challenge';
+import { DECISION_LEVEL_LABELS } from '../../escalation/domain/challenge';
 import type { Texts } from '../../domain/errors';
-import { decisionLog } from '../challenges';
+import { decisionLog } from '../../escalation/app/challenges';
 import type { CsvDelimiter } from './csv';
 import { requireGoLive } from '../golives';
 import type { ExportColumn, ExportFile, ExportFormat } from './export';

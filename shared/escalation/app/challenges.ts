@@ -1,6 +1,6 @@
-import type { AppPorts } from '../ports/app.port';
-import type { AgendaChallenge, AgendaDecision } from '../domain/agenda';
-import type { Actor } from '../domain/audit';
+import type { AppPorts } from '../../ports/app.port';
+import type { AgendaChallenge, AgendaDecision } from '../../domain/agenda';
+import type { Actor } from '../../domain/audit';
 import type {
   Challenge,
   ChallengeEvent,
@@ -26,17 +26,17 @@ import {
   replayedEffect,
   triageDeadline,
 } from '../domain/challenge';
-import { mayDecide } from '../domain/access';
-import { DomainError, invalidField, notFound, type Texts } from '../domain/errors';
-import type { GoLive, Role } from '../domain/golive';
-import { localWhen } from '../domain/local-time';
-import { meetingsBetween, nextMeeting } from '../domain/meetings';
-import { pages } from '../domain/pages';
-import type { NotificationKind, NotificationRequest, Recipients } from '../ports/notifier.port';
-import { challengeWithLinks } from '../domain/links';
-import { requireGoLive } from './golives';
-import { assertSameRequest, recordId, requestHash } from './idempotency';
-import { retryOnConflict } from './retry-on-conflict';
+import { mayDecide } from '../../domain/access';
+import { DomainError, invalidField, notFound, type Texts } from '../../domain/errors';
+import type { GoLive, Role } from '../../domain/golive';
+import { localWhen } from '../../domain/local-time';
+import { meetingsBetween, nextMeeting } from '../../domain/meetings';
+import { pages } from '../../domain/pages';
+import type { NotificationKind, NotificationRequest, Recipients } from '../../ports/notifier.port';
+import { challengeWithLinks } from '../../domain/links';
+import { requireGoLive } from '../../app/golives';
+import { assertSameRequest, recordId, requestHash } from '../../app/idempotency';
+import { retryOnConflict } from '../../app/retry-on-conflict';
 
 type S = Pick<AppPorts, 'repo' | 'clock'> & Partial<Pick<AppPorts, 'notifier'>>;
 
@@ -253,7 +253,7 @@ export async function agendaPlace(s: S, goLive: GoLive, challengeId: string, now
   const next = nextMeeting(goLive, 'DSL', at, { adHoc, startingAfter: true });
   if (!next) return undefined;
   // Loaded when needed: the agenda reads this module's sources, so a static import would be a cycle.
-  const { getAgenda } = await import('./calendar/agenda');
+  const { getAgenda } = await import('../../app/calendar/agenda');
   const texts: Partial<Texts> = {};
   for (const lang of ['sv', 'en'] as const) {
     const agenda = await getAgenda(s, goLive.id, next.id, lang);

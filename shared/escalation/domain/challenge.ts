@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { Actor } from './audit';
-import { ColourInput, COLOURS } from './colour';
-import { DomainError, type Texts } from './errors';
-import { Instant, Slug } from './ids';
+import { Actor } from '../../domain/audit';
+import { ColourInput, COLOURS } from '../../domain/colour';
+import { DomainError, type Texts } from '../../domain/errors';
+import { Instant, Slug } from '../../domain/ids';
 
 /*
  * Challenges and the escalation process (R7) with their decisions (R8), as pure rules: the
