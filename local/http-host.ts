@@ -49,6 +49,7 @@ export function bodyLimitOf(fn: RegisteredFunction, hostDefault: number): number
 }
 
 import type { Lang } from '../shared/domain/lang';
+import { PEER_HEADER } from '../shared/http/auth';
 type Texts = Record<Lang, string>;
 
 const TITLES: Record<number, Texts> = {
@@ -410,6 +411,17 @@ function languageOf(url: URL, headers: http.IncomingHttpHeaders): Lang {
   return (headers['accept-language'] ?? '').trim().toLowerCase().startsWith('en') ? 'en' : 'sv';
 }
 
+/**
+ * The request's headers for a function, with `PEER_HEADER` saying whether the socket peer is on
+ * loopback: the app serves its dev identities only there (issue 13 item 7). A caller's own
+ * header of that name is replaced, never passed on.
+ */
+function withPeer(req: http.IncomingMessage): Record<string, string> {
+  const headers = flattenHeaders(req.headers);
+  headers[PEER_HEADER] = isLoopbackPeer(req.socket.remoteAddress) ? 'loopback' : 'remote';
+  return headers;
+}
+
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -686,7 +698,7 @@ export class HttpHost {
     try {
       const body = await this.#body(req, bodyLimitOf(target.fn, this.#maxBody));
       response = await invokeFunction(this.#registry, target.fn, {
-        trigger: toRpcHttpTrigger({ method, url: url.href, headers: flattenHeaders(req.headers), params: target.params, body }),
+        trigger: toRpcHttpTrigger({ method, url: url.href, headers: withPeer(req), params: target.params, body }),
         extraInputs: this.#extraInputs,
       });
     } finally {

@@ -354,17 +354,29 @@ export function defineRoute<
       const { config } = services;
       const entraApp =
         config.AUTH_CLIENT_ID && config.AUTH_TENANT_ID ? { clientId: config.AUTH_CLIENT_ID, tenantId: config.AUTH_TENANT_ID } : undefined;
-      const auth = authenticate(request.headers, config.AUTH_MODE, keysFor(config.MACHINE_KEYS), entraApp);
+      const access = ACCESS_MATRIX[doc.name]!;
+      const authenticated = authenticate(request.headers, config.AUTH_MODE, keysFor(config.MACHINE_KEYS), entraApp);
+      // A keyless caller from outside loopback in dev mode (issue 13 item 7) may still read what
+      // anyone may (health, OpenAPI, page shells), as anonymous; everything else is a 401.
+      const auth: typeof authenticated =
+        !authenticated.ok && authenticated.refused === 'remote' && access.kind === 'public'
+          ? { ok: true, principal: { kind: 'anonymous' } }
+          : authenticated;
       if (!auth.ok)
         return asResponse(
           problem(
             'AUTH.UNAUTHENTICATED',
             auth.refused === 'key'
               ? { sv: 'Okänd eller ogiltig nyckel.', en: 'Unknown or invalid key.' }
-              : {
-                  sv: 'Inloggningen gäller inte den här tjänsten. Logga in igen.',
-                  en: 'The sign-in is not valid for this service. Sign in again.',
-                },
+              : auth.refused === 'remote'
+                ? {
+                    sv: 'Den lokala körningen (AUTH_MODE=dev) tar bara emot anrop utifrån med en maskinnyckel i x-functions-key.',
+                    en: 'The local runtime (AUTH_MODE=dev) takes calls from other machines only with a machine key in x-functions-key.',
+                  }
+                : {
+                    sv: 'Inloggningen gäller inte den här tjänsten. Logga in igen.',
+                    en: 'The sign-in is not valid for this service. Sign in again.',
+                  },
             lang,
             { instance },
           ),
@@ -384,7 +396,6 @@ export function defineRoute<
             { instance },
           ),
         );
-      const access = ACCESS_MATRIX[doc.name]!;
       let goLive: GoLive | undefined;
       if (access.kind !== 'public') {
         if (issues.length) return asResponse(validationProblem(issues, lang, instance));

@@ -100,7 +100,14 @@ export function parseMachineKeys(value: string | undefined): MachineKey[] {
 /** The dev principal when no dev header is sent: an administrator, so curl works out of the box. */
 export const DEFAULT_DEV_PRINCIPAL: Principal = { kind: 'user', id: 'utvecklare', name: 'Utvecklare (lokal)', appRoles: [ADMIN_APP_ROLE] };
 
-export type Authentication = { ok: true; principal: Principal } | { ok: false; refused: 'key' | PrincipalRefusal };
+export type Authentication = { ok: true; principal: Principal } | { ok: false; refused: 'key' | 'remote' | PrincipalRefusal };
+
+/**
+ * Set by the local runtime's HTTP host on every request it hands to a function: `remote` when
+ * the socket peer is outside loopback, `loopback` otherwise. The host drops whatever a caller
+ * sent under this name first, so it cannot be forged through that host (issue 13 item 7).
+ */
+export const PEER_HEADER = 'x-driftpuls-peer';
 
 /**
  * Who is calling. A key header wins (`x-functions-key`, as Azure's function keys); a wrong
@@ -109,7 +116,8 @@ export type Authentication = { ok: true; principal: Principal } | { ok: false; r
  * outside requests; config refuses `appservice` unless it runs in front), checked against
  * `app`; a header that fails the check is refused, not treated as anonymous. In `dev` mode
  * from `x-dev-user` (a person id or e-mail of the go-live) and optional `x-dev-roles` (app
- * roles, comma-separated), or the default dev principal.
+ * roles, comma-separated), or the default dev principal — but only from loopback: a request the
+ * local host marks as from a remote peer (`PEER_HEADER`) needs a key, else it is refused.
  */
 export function authenticate(headers: HeaderSource, mode: AuthMode, keys: readonly MachineKey[], app?: EntraApp): Authentication {
   const key = headers.get('x-functions-key') ?? headers.get('x-driftpuls-key');
@@ -123,6 +131,9 @@ export function authenticate(headers: HeaderSource, mode: AuthMode, keys: readon
     if (!read) return { ok: true, principal: { kind: 'anonymous' } };
     return 'principal' in read ? { ok: true, principal: read.principal } : { ok: false, refused: read.refused };
   }
+  // Dev identities are for a developer's own machine: from outside loopback only a key says who
+  // is calling (issue 13 item 7); no default administrator, no x-dev-user.
+  if (headers.get(PEER_HEADER) === 'remote') return { ok: false, refused: 'remote' };
   const devUser = headers.get('x-dev-user')?.trim();
   if (!devUser) return { ok: true, principal: DEFAULT_DEV_PRINCIPAL };
   if (devUser === 'anonymous') return { ok: true, principal: { kind: 'anonymous' } };

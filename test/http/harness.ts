@@ -33,7 +33,16 @@ export interface Api {
  * not pass through the shim's require hook, so the core module is mocked in an isolated
  * registry that also holds the runtime, so both share one composition (clock, store).
  */
-export async function startApi(opts: { start: string; demo?: boolean; dataDir?: string; faults?: FaultPlan; port?: number }): Promise<Api> {
+export async function startApi(opts: {
+  start: string;
+  demo?: boolean;
+  dataDir?: string;
+  faults?: FaultPlan;
+  port?: number;
+  /** Bind another address than loopback (with `allowRemote`), e.g. `0.0.0.0`. */
+  host?: string;
+  allowRemote?: boolean;
+}): Promise<Api> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'driftpuls-api-'));
   const registry = new FunctionRegistry({ log: () => undefined });
   let faultCounts: FaultCounts | undefined;
@@ -65,6 +74,7 @@ export async function startApi(opts: { start: string; demo?: boolean; dataDir?: 
   });
   const rt = await runtime.startLocalRuntime({
     port: opts.port ?? 0,
+    ...(opts.host ? { host: opts.host, allowRemote: opts.allowRemote ?? false } : {}),
     clock: 'simulated',
     start: new Date(opts.start),
     demo: opts.demo ?? false,
