@@ -80,10 +80,15 @@ defineRoute(
     method: 'GET',
     route: 'golives/{goLiveId}/meetings/{meetingId}/agenda',
     summary:
-      'Mötets dagordning byggd ur läget just nu (R6): JSON, eller `?format=md` / `?format=html` för människor; svenska, `?lang=en` engelska / the agenda built from live state',
+      'Mötets dagordning (R6): ur läget just nu, eller för ett avslutat möte som den skickades (`asSent`, länk till `?live=1`); JSON, `?format=md` / `?format=html`; svenska, `?lang=en` engelska / the agenda from live state, or as sent once the meeting is over',
     tag: 'calendar',
     params: MeetingParams,
-    query: z.object({ format: z.enum(['json', 'md', 'html']).default('json'), lang: z.enum(['sv', 'en']).optional() }),
+    query: z.object({
+      format: z.enum(['json', 'md', 'html']).default('json'),
+      lang: z.enum(['sv', 'en']).optional(),
+      /** `1`: the agenda built from the state now, also for a meeting that is over (issue 14 item 6). */
+      live: z.enum(['0', '1', 'true', 'false']).optional(),
+    }),
     responses: {
       200: { description: 'Dagordningen / the agenda (JSON, text/markdown or text/html)', contentType: 'application/json' },
     },
@@ -91,7 +96,14 @@ defineRoute(
   async ({ params, query, lang: asked, services, request }) => {
     // A page people read is Swedish unless they chose English (`?lang=en`, the pages' toggle), never by the browser's language alone (issue 16).
     const lang = query.format === 'html' ? (query.lang ?? 'sv') : asked;
-    const agenda = await getAgenda(services, params.goLiveId, params.meetingId, lang);
+    // A meeting that is over shows the agenda as it was sent, linking to this same view live.
+    const url = new URL(request.url);
+    url.searchParams.set('live', '1');
+    const live = query.live === '1' || query.live === 'true';
+    const agenda = await getAgenda(services, params.goLiveId, params.meetingId, lang, undefined, {
+      live,
+      liveHref: `${url.pathname}${url.search}`,
+    });
     if (query.format === 'md')
       return {
         status: 200,

@@ -8,6 +8,7 @@ import type { Meeting } from './meetings';
 import type { Trend } from './overview';
 import { TREND_ARROWS, trendOf } from './overview';
 import { ReportingRules } from './golive';
+import { localWhen } from './local-time';
 import { reportingMinutesBetween } from './reporting-time';
 import { FORUM_NAMES } from './schedule';
 import type { Forum } from './schedule';
@@ -162,6 +163,11 @@ export interface Agenda {
   /** Where the red and yellow events came from (DSL): the escalation engine's challenges, or the areas' colours until it exists. */
   eventSource: 'challenges' | 'areaStatus' | 'none';
   sections: AgendaSection[];
+  /**
+   * Set when this is the agenda as it was sent before the meeting (R6.5), read after the
+   * meeting: when it was sent, the line people read about it, and where the live one is.
+   */
+  asSent?: { sentAt: string; note: string; live: string; liveText: string };
 }
 
 /** The generic shape notification templates render (`data.agenda`). */
@@ -779,6 +785,26 @@ const LABEL = {
   none: t('Inget att ta upp.', 'Nothing to raise.'),
 };
 
+/**
+ * The agenda as it was sent (R6.5, issue 14 item 6), marked so: "Dagordningen som den skickades
+ * fre 27 nov 07:50, före mötet." with a link to the agenda as it stands now. Pure.
+ */
+export function markAsSent(agenda: Agenda, sentAt: string, live: string): Agenda {
+  const when = localWhen(agenda.timeZone, sentAt, agenda.start)[agenda.lang];
+  return {
+    ...agenda,
+    asSent: {
+      sentAt,
+      note:
+        agenda.lang === 'sv'
+          ? `Dagordningen som den skickades ${when}, före mötet.`
+          : `The agenda as it was sent at ${when}, before the meeting.`,
+      live,
+      liveText: agenda.lang === 'sv' ? 'Se dagordningen som den ser ut nu' : 'See the agenda as it stands now',
+    },
+  };
+}
+
 /** One item as one line of text: tags first, then the text. */
 export function itemLine(item: AgendaItem, lang: Lang): string {
   const tags: string[] = [];
@@ -808,6 +834,7 @@ const when = (a: Agenda) => `${a.localStart.replace('T', ' ')}–${a.localEnd.sl
 /** Plain text, for e-mail bodies. */
 export function renderText(agenda: Agenda): string {
   const lines = [agenda.title, when(agenda), ''];
+  if (agenda.asSent) lines.push(agenda.asSent.note, `${agenda.asSent.liveText}: ${agenda.asSent.live}`, '');
   for (const s of agenda.sections) {
     lines.push(sectionTitle(s));
     for (const p of s.prompts) lines.push(`   ${p}`);
@@ -826,6 +853,7 @@ const mdEscape = (s: string) => s.replace(/([\\`*_[\]<>#|])/g, '\\$1');
 /** Markdown, for people (`?format=md`) and Teams. */
 export function renderMarkdown(agenda: Agenda): string {
   const lines = [`# ${mdEscape(agenda.title)}`, '', `_${mdEscape(when(agenda))}_`, ''];
+  if (agenda.asSent) lines.push(`> ${mdEscape(agenda.asSent.note)} [${mdEscape(agenda.asSent.liveText)}](${agenda.asSent.live})`, '');
   for (const s of agenda.sections) {
     lines.push(`## ${mdEscape(sectionTitle(s))}`, '');
     for (const p of s.prompts) lines.push(`_${mdEscape(p)}_`, '');
@@ -850,6 +878,8 @@ export const escapeHtml = (s: string): string =>
 export function renderHtml(agenda: Agenda, opts: { stylesheet?: string } = {}): string {
   const e = escapeHtml;
   const body: string[] = [`<h1>${e(agenda.title)}</h1>`, `<p class="when">${e(when(agenda))}</p>`];
+  if (agenda.asSent)
+    body.push(`<p class="as-sent">${e(agenda.asSent.note)} <a href="${e(agenda.asSent.live)}">${e(agenda.asSent.liveText)}</a></p>`);
   for (const s of agenda.sections) {
     body.push(`<section data-key="${e(s.key)}"><h2>${e(sectionTitle(s))}</h2>`);
     for (const p of s.prompts) body.push(`<p class="prompt">${e(p)}</p>`);

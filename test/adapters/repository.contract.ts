@@ -673,6 +673,37 @@ export function repositoryContract(
         expect(await repo.getNote(goLive.id, 'sentAgenda', 'b')).toBeUndefined();
         await expect(repo.replaceNote({ ...late, id: 'missing' }, saved.etag)).rejects.toBeInstanceOf(StoreConflictError);
       });
+
+      it('keeps an agenda as sent whole, once per meeting: a second send finds the first (issue 14 item 6)', async () => {
+        const goLive = makeGoLive();
+        const section = {
+          key: 'point6',
+          number: 6,
+          title: 'Nya gula händelser?',
+          prompts: [],
+          items: [{ text: 'Teknik: Utskrifter – å', colour: 'yellow', details: ['a', 'b'], ref: { type: 'area', id: 'teknik' } }],
+        };
+        const sent = {
+          id: 'dsl-2026-11-27T0800',
+          goLiveId: goLive.id,
+          kind: 'sentAgenda' as const,
+          at: '2026-11-27T06:50:00.000Z',
+          data: {
+            meetingId: 'dsl-2026-11-27T0800',
+            meetingEnd: '2026-11-27T07:30:00.000Z',
+            sentAt: '2026-11-27T06:50:00.000Z',
+            sv: { sections: [section] },
+            en: { sections: [] },
+          },
+        };
+        expect((await repo.createNote(sent)).created).toBe(true);
+        expect(await repo.createNote({ ...sent, at: '2026-11-27T06:52:00.000Z', data: { ...sent.data, sentAt: 'later' } })).toEqual({
+          value: sent,
+          created: false,
+        });
+        expect((await repo.getNote(goLive.id, 'sentAgenda', 'dsl-2026-11-27T0800'))?.value).toEqual(sent);
+        expect(await repo.getNote(goLive.id, 'sentAgenda', 'dsl-2026-11-27T1000')).toBeUndefined();
+      });
     });
   });
 }

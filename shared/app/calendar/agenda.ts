@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import type { AppPorts } from '../../ports/app.port';
 import { escalationAgendaSources, workPracticesOutstanding } from '../../escalation/app/challenges';
 import { latestCslAssessments } from '../csl';
 import type { Agenda, AgendaAreaReport, AgendaChallenge, AgendaDecision, CslAssessment, Lang } from '../../domain/agenda';
-import { buildAgenda } from '../../domain/agenda';
+import { buildAgenda, markAsSent } from '../../domain/agenda';
 import type { Colour } from '../../domain/colour';
 import { notFound } from '../../domain/errors';
 import type { GoLive } from '../../domain/golive';
@@ -135,7 +136,68 @@ export function agendaFrom(ctx: AgendaContext, now: Date, lang: Lang): Agenda {
   });
 }
 
-/** The agenda of a meeting as it stands now (R6.5: it can be opened at any time). */
-export async function getAgenda(s: S, goLiveId: string, meetingId: string, lang: Lang, sources?: AgendaSources): Promise<Agenda> {
+/**
+ * The agenda as it was sent, kept per meeting (R6.5, issue 14 item 6): a note of kind
+ * `sentAgenda` with the meeting's id, both languages and when it went out. Read back with zod;
+ * the agenda itself is the builder's output, stored whole.
+ */
+const SentAgenda = z.object({
+  meetingId: z.string(),
+  meetingEnd: z.string(),
+  sentAt: z.string(),
+  sv: z.looseObject({ sections: z.array(z.looseObject({ key: z.string() })) }),
+  en: z.looseObject({ sections: z.array(z.looseObject({ key: z.string() })) }),
+});
+export type SentAgenda = { meetingId: string; meetingEnd: string; sentAt: string; sv: Agenda; en: Agenda };
+
+const parseSent = (data: unknown): SentAgenda => SentAgenda.parse(data) as unknown as SentAgenda;
+
+/**
+ * Keeps the agenda as it is sent, once per meeting: the first send stores it, and a send
+ * repeated after a crash (a claim taken over) finds the stored one and sends that again.
+ */
+export async function keepSentAgenda(
+  s: Pick<AppPorts, 'repo'>,
+  goLiveId: string,
+  meeting: Meeting,
+  agendas: { sv: Agenda; en: Agenda },
+  sentAt: string,
+): Promise<SentAgenda> {
+  const data: SentAgenda = { meetingId: meeting.id, meetingEnd: meeting.end, sentAt, sv: agendas.sv, en: agendas.en };
+  const r = await s.repo.createNote({
+    id: meeting.id,
+    goLiveId,
+    kind: 'sentAgenda',
+    at: sentAt,
+    data: data as unknown as Record<string, unknown>,
+  });
+  return r.created ? data : parseSent(r.value.data);
+}
+
+/** The agenda as it was sent before a meeting, if it was. */
+export async function sentAgenda(s: Pick<AppPorts, 'repo'>, goLiveId: string, meetingId: string): Promise<SentAgenda | undefined> {
+  const note = await s.repo.getNote(goLiveId, 'sentAgenda', meetingId);
+  return note && parseSent(note.value.data);
+}
+
+/**
+ * The agenda of a meeting (R6.5: it can be opened at any time). Once the meeting is over, the
+ * version that was sent before it, marked so with a link to the live one (`live`); before or
+ * during the meeting, for a meeting whose agenda was never sent, or with `opts.live`, the
+ * agenda built from the state now.
+ */
+export async function getAgenda(
+  s: S,
+  goLiveId: string,
+  meetingId: string,
+  lang: Lang,
+  sources?: AgendaSources,
+  opts: { live?: boolean; liveHref?: string } = {},
+): Promise<Agenda> {
+  if (!opts.live) {
+    const sent = await sentAgenda(s, goLiveId, meetingId);
+    if (sent && s.clock.now().getTime() >= Date.parse(sent.meetingEnd))
+      return markAsSent(sent[lang], sent.sentAt, opts.liveHref ?? `?live=1`);
+  }
   return agendaFrom(await agendaContext(s, goLiveId, meetingId, sources), s.clock.now(), lang);
 }

@@ -27,7 +27,7 @@ import type { StatusSnapshot, Versioned } from '../../ports/repository.port';
 import { StoreConflictError } from '../../ports/repository.port';
 import { digestRequests } from '../notifications/digest';
 import type { AgendaSources } from './agenda';
-import { agendaContext, agendaFrom } from './agenda';
+import { agendaContext, agendaFrom, keepSentAgenda } from './agenda';
 
 /*
  * The calendar tick (R3.3, R4.4, R6.5, R9.1). Azure runs timers in UTC, so one timer fires
@@ -346,7 +346,16 @@ class Runner {
       case 'agenda': {
         const m = this.meeting(a.meetingId);
         const ctx = await agendaContext(this.s, goLive.id, m.id, this.opts.agendaSources, snap);
-        const out: Notice[] = [agendaNotice(goLive, m, { sv: agendaFrom(ctx, this.now, 'sv'), en: agendaFrom(ctx, this.now, 'en') })];
+        // Kept as sent (issue 14 item 6): a past meeting's agenda shows this version; a repeated
+        // send after a crash sends the version kept, not a newer one.
+        const sent = await keepSentAgenda(
+          this.s,
+          goLive.id,
+          m,
+          { sv: agendaFrom(ctx, this.now, 'sv'), en: agendaFrom(ctx, this.now, 'en') },
+          this.now.toISOString(),
+        );
+        const out: Notice[] = [agendaNotice(goLive, m, { sv: sent.sv, en: sent.en })];
         // Issue 15 item 7: with each scheduled DSL's agenda, the digest of those who chose one,
         // covering [the previous DSL's agenda time, now).
         if (m.forum === 'DSL' && m.source === 'schedule' && this.s.notifier.digestItems) {
