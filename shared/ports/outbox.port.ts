@@ -59,7 +59,7 @@ export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
  * One delivery: a channel and its recipients (an e-mail batch of at most 50, one forum's
  * channel, one person's activity feed). `inFlight` names the provider request that may
  * have reached the provider without an answer (timeout, crash): a retry repeats it with the
- * same id, so a provider that deduplicates (ACS repeatable requests) sends it once.
+ * same id (an e-mail also carries its delivery's stable `operationId`).
  */
 export const Delivery = z.object({
   /** Unique in the notification: `email:1`, `teamsChannel:DSL`, `teamsActivity:{personId}`. */
@@ -169,6 +169,11 @@ export interface OutboxStore {
 export interface OutgoingEmail {
   /** Stable per delivery; embedded files and logs use it. */
   deliveryKey: string;
+  /**
+   * A UUID derived from the delivery, the same on every attempt of it: ACS takes it as
+   * `Operation-Id`, so a repeat after a lost answer names the operation ACS already has.
+   */
+  operationId: string;
   to: Target[];
   subject: string;
   text: string;
@@ -178,8 +183,8 @@ export interface OutgoingEmail {
 }
 
 /**
- * A provider request, repeated with the same id after an answer that never came. ACS
- * takes it as `Repeatability-Request-Id`/`Repeatability-First-Sent` and `Operation-Id`.
+ * A provider request, repeated with the same id after an answer that never came (the Teams
+ * webhook sends it as `x-driftpuls-delivery`; ACS e-mail uses `OutgoingEmail.operationId`).
  */
 export interface AttemptContext {
   requestId: string;

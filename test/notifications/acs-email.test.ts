@@ -1,24 +1,30 @@
 /**
  * The real `@azure/communication-email` client (through AcsEmailTransport) against a local
- * server that verifies the HMAC signature, the request body and the repeatability headers,
- * and serves the operation poll.
+ * server that checks what the 2025-09-01 API checks (HMAC signature, api-version, body,
+ * `Operation-Id` as a UUID), serves the operation poll, and creates no second mail for an
+ * Operation-Id it already has (issue 18, item 9).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { AcsEmailTransport } from '../../shared/adapters/email/acs-email.transport';
 import type { OutgoingEmail } from '../../shared/ports/outbox.port';
 import { DeliveryError } from '../../shared/ports/outbox.port';
 import { uuidFrom } from '../../shared/app/notifications/ids';
-import { AcsServer } from './support/providers';
+import { ACS_API_VERSION, AcsServer } from './support/providers';
+import { harness } from './support/harness';
+import { request } from './support/fixtures';
 
 let server: AcsServer;
-let providerNow = Date.now();
 
 beforeAll(async () => {
-  server = await new AcsServer(() => providerNow).start();
+  server = await new AcsServer().start();
 });
 afterAll(() => server.close());
 beforeEach(() => {
   server.fault = 'none';
-  providerNow = Date.now();
+  server.failAfterAccepting = false;
+  server.repeatWhileRunning = '202';
+  server.pollsToSucceed = 1;
 });
 
 const transport = (connectionString = server.connectionString) =>
@@ -33,6 +39,7 @@ const transport = (connectionString = server.connectionString) =>
 let n = 0;
 const mail = (overrides: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
   deliveryKey: `n-${++n}-email:1`,
+  operationId: uuidFrom(`operation ${n}`),
   to: [{ address: 'anna@example.org', name: 'Anna Ledare' }, { address: 'karl@example.org' }],
   subject: `Försenat beslut: skrivare ${n}`,
   text: 'Beslutet är försenat.',
@@ -40,7 +47,7 @@ const mail = (overrides: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
   date: '2026-11-27T08:00:00.000Z',
   ...overrides,
 });
-const attempt = (seed = String(++n)) => ({ requestId: uuidFrom(seed), firstSentAt: new Date(providerNow).toISOString() });
+const attempt = (seed = String(++n)) => ({ requestId: uuidFrom(seed), firstSentAt: new Date().toISOString() });
 
 async function failure(p: Promise<unknown>): Promise<DeliveryError> {
   const e = await p.then(
@@ -59,8 +66,10 @@ describe('ACS e-mail through the SDK', () => {
     const stored = server.mails.find((x) => x.message.content.subject === m.subject);
     expect(stored).toBeDefined();
     expect(receipt.providerMessageId).toBe(stored!.operationId);
-    expect(stored!.operationId).toBe(a.requestId);
-    expect(stored!.requestId).toBe(a.requestId);
+    // The delivery's Operation-Id, the attempt's id only as the tracking id; no 2021 repeatability headers.
+    expect(stored!.operationId).toBe(m.operationId);
+    expect(stored!.clientRequestId).toBe(a.requestId);
+    expect(server.repeatabilityHeaders).toBe(0);
     expect(stored!.message).toEqual({
       senderAddress: 'DoNotReply@driftpuls.example.se',
       content: { subject: m.subject, plainText: m.text, html: m.html },
@@ -68,6 +77,21 @@ describe('ACS e-mail through the SDK', () => {
       userEngagementTrackingDisabled: true,
     });
     expect(server.rejected).toEqual([]);
+  });
+
+  it('the local ACS checks the api-version the pinned SDK calls', () => {
+    const generated = fs.readFileSync(
+      path.join(require.resolve('@azure/communication-email'), '../generated/src/emailRestApiClient.js'),
+      'utf8',
+    );
+    expect(generated).toContain(`options.apiVersion || "${ACS_API_VERSION}"`);
+  });
+
+  it('an Operation-Id that is not a UUID never leaves: the SDK checks the format the API declares (uuid)', async () => {
+    const before = server.requests;
+    const err = await failure(transport().send(mail({ operationId: 'email-1' }), attempt()));
+    expect(err.reason).toMatch(/Operation-Id|uuid/i);
+    expect(server.requests).toBe(before);
   });
 
   it('is refused with a wrong key (the server checks the signature), and says so', async () => {
@@ -85,22 +109,34 @@ describe('ACS e-mail through the SDK', () => {
     expect(err.reason).toMatch(/400.*at most 50 recipients/);
   });
 
-  it('a repeat of the same request within five minutes is answered, not sent again', async () => {
+  it('a repeat with the same Operation-Id is answered with the existing operation, not sent again — at any later time', async () => {
     const m = mail();
-    const a = attempt();
-    const first = await transport().send(m, a);
-    const again = await transport().send(m, a);
+    const first = await transport().send(m, attempt());
+    // Another attempt (a new tracking id), e.g. hours later: no 5-minute window applies to Operation-Id.
+    const again = await transport().send(m, attempt());
     expect(again.providerMessageId).toBe(first.providerMessageId);
+    expect(server.mails.filter((x) => x.message.content.subject === m.subject)).toHaveLength(1);
+    expect(server.replays).toBeGreaterThan(0);
+  });
+
+  it('a repeat answered 409 (the operation still runs) counts as sent, once', async () => {
+    const m = mail();
+    server.fault = 'timeout-after';
+    await failure(transport().send(m, attempt()));
+    server.fault = 'none';
+    server.repeatWhileRunning = '409';
+    server.pollsToSucceed = 1000; // still running when the repeat comes
+    const receipt = await transport().send(m, attempt());
+    expect(receipt.providerMessageId).toBe(m.operationId);
     expect(server.mails.filter((x) => x.message.content.subject === m.subject)).toHaveLength(1);
   });
 
-  it('a repeat after the window is refused with 412, and the transport asks for a new request', async () => {
+  it('two different mails never share an Operation-Id: the local ACS would refuse the second', async () => {
     const m = mail();
-    const a = attempt();
-    providerNow = Date.now() + 6 * 60_000;
-    const err = await failure(transport().send(m, a));
-    expect(err.opts.restartRequest).toBe(true);
-    expect(server.mails.filter((x) => x.message.content.subject === m.subject)).toHaveLength(0);
+    await transport().send(m, attempt());
+    const err = await failure(transport().send(mail({ operationId: m.operationId }), attempt()));
+    expect(err.opts.status).toBe(400);
+    expect(server.rejected.at(-1)?.reason).toMatch(/OperationIdMismatch/);
   });
 
   it('classifies 500, 429 with Retry-After and a timeout', async () => {
@@ -132,5 +168,42 @@ describe('ACS e-mail through the SDK', () => {
   it('refuses to start without endpoint or connection string', async () => {
     const t = new AcsEmailTransport({ sender: 'a@b.se' });
     await expect(t.send(mail(), attempt())).rejects.toThrow(/endpoint or a connection string/);
+  });
+});
+
+describe('one outbox delivery, retried through the dispatcher', () => {
+  it('ACS took the mail but answered 503: the retry carries the same Operation-Id and no second mail is sent', async () => {
+    const h = await harness({
+      transports: {
+        email: new AcsEmailTransport({
+          connectionString: server.connectionString,
+          sender: 'DoNotReply@driftpuls.example.se',
+          requestTimeoutMs: 2500,
+          overallTimeoutMs: 10000,
+          pollIntervalMs: 5,
+        }),
+      },
+    });
+    try {
+      const subject = `Försenat beslut ${uuidFrom(String(Date.now()))}`;
+      server.failAfterAccepting = true;
+      const { id } = await h.notifier.enqueue(request(h.goLive.id, { subject: { sv: subject, en: subject }, channels: ['email'] }));
+      await h.dispatcher.idle();
+      let n = (await h.outbox.get(h.goLive.id, id))!.value;
+      const d = n.deliveries.find((x) => x.channel === 'email')!;
+      // An answered 503 is "not sent" to the outbox: a new attempt, with a new attempt id, follows.
+      expect(d).toMatchObject({ status: 'pending', attempts: 1 });
+      expect(d.inFlight).toBeUndefined();
+      server.failAfterAccepting = false;
+      h.clock.set(new Date(Date.parse(d.nextAttemptAt!)));
+      await h.dispatcher.deliverDue();
+      n = (await h.outbox.get(h.goLive.id, id))!.value;
+      expect(n.deliveries.find((x) => x.channel === 'email')).toMatchObject({ status: 'sent', attempts: 2 });
+      const sent = server.mails.filter((x) => x.message.content.subject.includes(subject));
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.operationId).toBe(uuidFrom(`${id}|email:1|operation`));
+    } finally {
+      await h.close();
+    }
   });
 });

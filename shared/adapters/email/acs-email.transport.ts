@@ -4,7 +4,7 @@ import type { EmailMessage } from '@azure/communication-email';
 import type { AttemptContext, DeliveryReceipt, EmailTransport, OutgoingEmail } from '../../ports/outbox.port';
 import { DeliveryError } from '../../ports/outbox.port';
 import { appCredential } from '../identity';
-import { classifyHttpFailure, describeError } from '../outbox/http-failure';
+import { classifyHttpFailure } from '../outbox/http-failure';
 
 export interface AcsEmailOptions {
   /** `https://<resource>.communication.azure.com`; signs in with `credential` (managed identity). */
@@ -27,11 +27,15 @@ export interface AcsEmailOptions {
  * the operation until it succeeds or fails. The SDK's own retries are off: the outbox
  * retries with its backoff and knows what was tried.
  *
- * Each attempt carries the outbox's request id as `Operation-Id` and as ACS repeatable-request
- * headers (`Repeatability-Request-Id`, `Repeatability-First-Sent`): when an answer was lost
- * and the outbox repeats the attempt within ACS's five-minute window, ACS answers the first
- * request's result instead of sending again. Past the window ACS says 412; the outbox then
- * starts a new request.
+ * Every attempt of one delivery carries the same `Operation-Id` (`mail.operationId`, a UUID
+ * derived from the delivery), the idempotency handle of the API version the SDK calls
+ * (2025-09-01). When an answer was lost and the outbox repeats the attempt, the repeat names
+ * the operation ACS may already have: an answer for that operation (202) or 409 (the
+ * operation exists and is still running) means ACS has the mail, and it is not counted
+ * as a new send. What the service does with a repeated Operation-Id is not documented in the
+ * API itself; docs/notifications.md says what is guaranteed and what was not verified.
+ * (The `Repeatability-*` headers and their 412 belong to the 2021 preview API; this SDK
+ * version does not send them, and neither does this transport.)
  */
 export class AcsEmailTransport implements EmailTransport {
   readonly name = 'acs';
@@ -72,22 +76,20 @@ export class AcsEmailTransport implements EmailTransport {
     const abortSignal = AbortSignal.timeout(this.overallTimeoutMs);
     try {
       const poller = await client.beginSend(message, {
-        operationId: attempt.requestId,
+        operationId: mail.operationId,
         updateIntervalInMs: this.pollIntervalMs,
         abortSignal,
-        requestOptions: {
-          timeout: this.requestTimeoutMs,
-          customHeaders: {
-            'Repeatability-Request-Id': attempt.requestId,
-            'Repeatability-First-Sent': new Date(attempt.firstSentAt).toUTCString(),
-          },
-        },
+        // The attempt's id as the tracking id, for ACS support; the pipeline keeps a given one.
+        requestOptions: { timeout: this.requestTimeoutMs, customHeaders: { 'x-ms-client-request-id': attempt.requestId } },
       });
       const result = await poller.pollUntilDone({ abortSignal });
       if (result.status !== 'Succeeded')
         throw new DeliveryError(`ACS: ${result.status}${result.error?.message ? `: ${result.error.message}` : ''}`, { retryable: false });
       return { providerMessageId: result.id };
     } catch (e) {
+      // 409 to a repeat: the operation of this Operation-Id exists and is still running, so
+      // ACS has the mail (repeatable-requests semantics); it is sent, not to be sent again.
+      if ((e as { statusCode?: unknown }).statusCode === 409) return { providerMessageId: mail.operationId };
       throw toDeliveryError(e);
     }
   }
@@ -107,14 +109,5 @@ export function toDeliveryError(e: unknown): DeliveryError {
   // The poller reports a failed operation as an error without an HTTP status.
   if (status === undefined && typeof err.message === 'string' && /long-running operation has failed/i.test(err.message))
     return new DeliveryError(`ACS: ${err.message}`, { retryable: false });
-  if (status === 412)
-    return new DeliveryError(
-      `ACS: 412 ${describeError(e)} (the repeat came after ACS's 5-minute repeatability window; a new request follows)`,
-      {
-        retryable: true,
-        status,
-        restartRequest: true,
-      },
-    );
   return classifyHttpFailure('ACS', e, status, err.response?.headers?.get('retry-after'));
 }

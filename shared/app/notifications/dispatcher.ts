@@ -138,8 +138,8 @@ export class Dispatcher {
       /** Decides what is due, leases and backoff: the app's (possibly simulated) clock. */
       clock: Clock;
       /**
-       * The providers' time, for protocol timestamps they check against their own clock
-       * (ACS `Repeatability-First-Sent`). Default: the system clock, also in rehearsals.
+       * The providers' time, for the attempt's `firstSentAt` (real time, not the app's
+       * possibly simulated clock). Default: the system clock, also in rehearsals.
        */
       providerClock?: Clock;
       policy?: Partial<DeliveryPolicy>;
@@ -362,7 +362,9 @@ export class Dispatcher {
     switch (d.channel) {
       case 'email': {
         if (!t.email) throw new DeliveryError('e-mail is off (NOTIFY_EMAIL=off)', { retryable: false });
-        return t.email.send({ deliveryKey, to: d.to, date: iso(now), ...renderEmail(content) }, attempt);
+        // One Operation-Id per delivery, whatever the attempt (issue 18 item 9, docs/notifications.md).
+        const operationId = uuidFrom(`${n.id}|${d.id}|operation`);
+        return t.email.send({ deliveryKey, operationId, to: d.to, date: iso(now), ...renderEmail(content) }, attempt);
       }
       case 'teamsChannel': {
         if (!t.teamsChannel) throw new DeliveryError('Teams channel posts are off (NOTIFY_TEAMS_WEBHOOK=off)', { retryable: false });

@@ -76,7 +76,7 @@ const header = (req: http.IncomingMessage, name: string) => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-// --- Azure Communication Services e-mail (api-version 2025-09-01) ---
+// --- Azure Communication Services e-mail ---
 
 const AcsAddress = z.object({ address: z.email(), displayName: z.string().optional() }).strict();
 const AcsMessage = z
@@ -96,32 +96,50 @@ const AcsMessage = z
   .refine((m) => m.content.plainText || m.content.html, { message: 'plainText or html' });
 export type AcsMessage = z.infer<typeof AcsMessage>;
 
-const API_VERSION = '2025-09-01';
-const REPEAT_WINDOW_MS = 5 * 60_000;
+/** The api-version @azure/communication-email 1.1.0 calls (its generated client's default). */
+export const ACS_API_VERSION = '2025-09-01';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AcsMail {
   operationId: string;
-  requestId?: string;
+  /** `x-ms-client-request-id` of the request that created the operation. */
+  clientRequestId?: string;
   message: AcsMessage;
 }
 
 /**
- * ACS e-mail as the REST API documents it: HMAC-SHA256 signed requests (connection string),
- * `POST /emails:send` answering 202 with `Operation-Location`, the operation polled until
- * Succeeded, and repeatable requests (`Repeatability-Request-Id`/`-First-Sent`, tracked for
- * five minutes: a repeat gets the first answer, later ones 412).
+ * ACS e-mail as the REST API of api-version 2025-09-01 documents it
+ * (azure-rest-api-specs, specification/communication/data-plane/Email/stable/2025-09-01):
+ * HMAC-SHA256 signed requests (connection string), `POST /emails:send` with an optional
+ * `Operation-Id` (format uuid) and `x-ms-client-request-id` (uuid), answering 202 with
+ * `Operation-Location`, the operation polled until Succeeded.
+ *
+ * A POST whose `Operation-Id` names an operation that exists creates no second mail: it is
+ * answered with that operation (202, its id and status), or with 409 while it runs when
+ * `repeatWhileRunning` is '409' (the answer ACS's repeatable-requests page gives to a repeat
+ * of a request in progress). The 2025-09-01 API does not document either answer; this is the
+ * behaviour the transport must survive. The same Operation-Id with a different body is
+ * refused (400), so a test would notice a transport that reused ids across mails. The
+ * `Repeatability-*` headers of the 2021 preview API are not part of 2025-09-01 and are
+ * ignored, as unknown headers are; `repeatabilityHeaders` counts requests that sent them.
  */
 export class AcsServer extends LocalServer {
   readonly key = Buffer.from('driftpuls-local-acs-key-0123456789abcdef').toString('base64');
   readonly mails: AcsMail[] = [];
   readonly rejected: { status: number; reason: string }[] = [];
-  /** Repeats answered with the first request's answer. */
+  /** POSTs answered from an existing operation instead of sending. */
   replays = 0;
-  private readonly repeats = new Map<string, { bodyHash: string; status: number; body: unknown; headers: Record<string, string> }>();
-  private readonly polls = new Map<string, number>();
+  /** Requests that carried `Repeatability-Request-Id` or `Repeatability-First-Sent`. */
+  repeatabilityHeaders = 0;
+  /** How a repeat of a still running operation is answered. */
+  repeatWhileRunning: '202' | '409' = '202';
+  /** Polls before an operation reports Succeeded. */
+  pollsToSucceed = 1;
+  /** Take the mail, then answer 503, as a gateway does that lost the backend's answer. */
+  failAfterAccepting = false;
+  private readonly operations = new Map<string, { bodyHash: string; polls: number }>();
 
-  /** `now` for the repeatability window: the provider's clock (tests share theirs). */
-  constructor(private readonly now: () => number = Date.now) {
+  constructor() {
     super((req, body, res) => this.handle(req, body, res));
   }
 
@@ -134,43 +152,44 @@ export class AcsServer extends LocalServer {
     json(res, status, { error: { code, message } });
   }
 
+  private status(id: string): 'Running' | 'Succeeded' {
+    return this.operations.get(id)!.polls >= this.pollsToSucceed ? 'Succeeded' : 'Running';
+  }
+
   private handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
     const auth = this.checkSignature(req, url, body);
     if (auth) return this.reject(res, 401, 'Denied', auth);
-    if (url.searchParams.get('api-version') !== API_VERSION)
-      return this.reject(res, 400, 'InvalidApiVersion', `api-version must be ${API_VERSION}`);
+    if (url.searchParams.get('api-version') !== ACS_API_VERSION)
+      return this.reject(res, 400, 'InvalidApiVersion', `api-version must be ${ACS_API_VERSION}`);
 
     if (req.method === 'GET' && url.pathname.startsWith('/emails/operations/')) {
       const id = decodeURIComponent(url.pathname.slice('/emails/operations/'.length));
-      const n = this.polls.get(id);
-      if (n === undefined) return this.reject(res, 404, 'NotFound', `operation ${id}`);
-      this.polls.set(id, n + 1);
-      return json(res, 200, { id, status: n === 0 ? 'Running' : 'Succeeded' });
+      const op = this.operations.get(id);
+      if (!op) return this.reject(res, 404, 'NotFound', `operation ${id}`);
+      const status = this.status(id);
+      op.polls++;
+      return json(res, 200, { id, status });
     }
     if (req.method !== 'POST' || url.pathname !== '/emails:send') return this.reject(res, 404, 'NotFound', url.pathname);
 
-    const requestId = header(req, 'repeatability-request-id');
-    const firstSent = header(req, 'repeatability-first-sent');
+    if (header(req, 'repeatability-request-id') !== undefined || header(req, 'repeatability-first-sent') !== undefined)
+      this.repeatabilityHeaders++;
+    const operationId = header(req, 'operation-id');
+    const clientRequestId = header(req, 'x-ms-client-request-id');
+    if (operationId !== undefined && !UUID.test(operationId)) return this.reject(res, 400, 'InvalidHeader', 'Operation-Id must be a UUID');
+    if (clientRequestId !== undefined && !UUID.test(clientRequestId))
+      return this.reject(res, 400, 'InvalidHeader', 'x-ms-client-request-id must be a UUID');
     const bodyHash = sha256b64(body);
-    if (requestId !== undefined || firstSent !== undefined) {
-      if (!requestId || !/^[0-9a-f-]{36}$/i.test(requestId) || !firstSent || Number.isNaN(Date.parse(firstSent)))
-        return this.reject(
-          res,
-          400,
-          'InvalidRepeatabilityHeaders',
-          'Repeatability-Request-Id must be a GUID and Repeatability-First-Sent an IMF-fixdate',
-        );
-      if (this.now() - Date.parse(firstSent) > REPEAT_WINDOW_MS)
-        return this.reject(res, 412, 'PreconditionFailed', 'Repeatability-First-Sent is outside the tracking window');
-      const seen = this.repeats.get(requestId);
-      if (seen) {
-        if (seen.bodyHash !== bodyHash)
-          return this.reject(res, 400, 'RepeatabilityMismatch', 'the repeat does not match the first request');
-        this.replays++;
-        res.setHeader('repeatability-result', 'accepted');
-        return json(res, seen.status, seen.body, seen.headers);
-      }
+    const existing = operationId === undefined ? undefined : this.operations.get(operationId);
+    if (existing && operationId) {
+      if (existing.bodyHash !== bodyHash)
+        return this.reject(res, 400, 'OperationIdMismatch', `operation ${operationId} exists for another message`);
+      this.replays++;
+      const status = this.status(operationId);
+      if (status === 'Running' && this.repeatWhileRunning === '409')
+        return json(res, 409, { error: { code: 'Conflict', message: `operation ${operationId} is in progress` } });
+      return json(res, 202, { id: operationId, status }, this.operationLocation(operationId));
     }
 
     if (
@@ -191,17 +210,16 @@ export class AcsServer extends LocalServer {
         e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'not JSON',
       );
     }
-    const operationId = header(req, 'operation-id') ?? randomUUID();
-    this.mails.push({ operationId, requestId, message });
-    this.polls.set(operationId, 0);
-    const answer = {
-      status: 202,
-      body: { id: operationId, status: 'Running' },
-      headers: { 'operation-location': `${this.url}/emails/operations/${operationId}?api-version=${API_VERSION}` },
-    };
-    if (requestId) this.repeats.set(requestId, { bodyHash, ...answer });
+    const id = operationId ?? randomUUID();
+    this.operations.set(id, { bodyHash, polls: 0 });
+    this.mails.push({ operationId: id, ...(clientRequestId ? { clientRequestId } : {}), message });
     if (this.fault === 'timeout-after') return; // acted on, never answered
-    json(res, answer.status, answer.body, answer.headers);
+    if (this.failAfterAccepting) return json(res, 503, { error: { code: 'ServiceUnavailable', message: 'gateway lost the answer' } });
+    json(res, 202, { id, status: 'Running' }, this.operationLocation(id));
+  }
+
+  private operationLocation(id: string): Record<string, string> {
+    return { 'operation-location': `${this.url}/emails/operations/${id}?api-version=${ACS_API_VERSION}` };
   }
 
   /** Undefined when the request is signed with our key as the SDK signs it; else why not. */
