@@ -171,6 +171,10 @@ param emailMaxPerMinute int = 0
 @maxValue(730)
 param logRetentionDays int = 30
 
+// The app's spans (Cosmos, ACS, Graph calls) are most of the telemetry volume; logs are kept whole.
+@description('Share of the app\'s traces (spans) Application Insights keeps, 0 to 1, as text. Logs are not sampled.')
+param traceSamplingRatio string = '0.25'
+
 @description('Optional e-mail for alerts (heartbeat missing, server errors). Empty: no alerts.')
 param alertEmail string = ''
 
@@ -347,6 +351,7 @@ module api './app/api.bicep' = {
     alwaysReadyInstances: alwaysReadyInstances
     durableAlwaysReadyInstances: durableAlwaysReadyInstances
     durableTaskHubName: durableTaskHub
+    traceSamplingRatio: traceSamplingRatio
     identityId: apiUserAssignedIdentity.outputs.resourceId
     identityClientId: apiUserAssignedIdentity.outputs.clientId
     authClientId: authClientId

@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 import { getServices } from '../../shared/composition';
+import { emitHeartbeat } from '../../shared/observability';
 
 export const HEARTBEAT_MARKER = 'heartbeat';
 
@@ -13,5 +14,7 @@ app.timer('heartbeat', {
     const { repo, clock } = await getServices();
     const at = clock.now().toISOString();
     await repo.putMarker({ name: HEARTBEAT_MARKER, at, detail: { isPastDue: timer.isPastDue, invocationId: context.invocationId } });
+    // Only after the marker is stored: the alert's "no heartbeat" means no successful one.
+    emitHeartbeat({ invocationId: context.invocationId, isPastDue: timer.isPastDue, at });
   },
 });

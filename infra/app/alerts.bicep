@@ -1,5 +1,11 @@
 // Two alerts for the go-live week, to one e-mail address: the timer host stopped (no
 // successful heartbeat for 15 minutes) and the API answering with server errors.
+//
+// Both query what the app's own OpenTelemetry exporter sends (shared/observability.ts), not the
+// Functions host's request telemetry, whose shape in OpenTelemetry mode is the host's business:
+// the heartbeat's custom event `DriftpulsHeartbeat` (customEvents) and the route's request log
+// line `{"event":"http",…}` (traces.message). test/telemetry-export.test.ts sends both through
+// the real exporter to a local ingestion endpoint and checks these names (issue 18, item 10).
 
 param name string
 param location string
@@ -46,7 +52,7 @@ resource heartbeatMissing 'Microsoft.Insights/scheduledQueryRules@2023-03-15-pre
     criteria: {
       allOf: [
         {
-          query: 'requests | where name == "heartbeat" and success == true'
+          query: 'customEvents | where name == "DriftpulsHeartbeat"'
           timeAggregation: 'Count'
           operator: 'LessThan'
           threshold: 1
@@ -84,7 +90,7 @@ resource serverErrors 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview
     criteria: {
       allOf: [
         {
-          query: 'requests | where toint(resultCode) >= 500'
+          query: 'traces | where message startswith "{" | extend r = parse_json(message) | where tostring(r.event) == "http" and toint(r.status) >= 500'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 10

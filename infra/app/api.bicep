@@ -20,6 +20,8 @@ param maximumInstanceCount int = 40
 param alwaysReadyInstances int = 0
 param durableAlwaysReadyInstances int = 1
 @description('Durable Functions task hub name (host.json %DURABLE_TASK_HUB%).')
+@description('Share of the app\'s traces (spans) kept, 0 to 1, as text (OTEL_TRACES_SAMPLER_ARG).')
+param traceSamplingRatio string = '0.25'
 param durableTaskHubName string
 param identityId string
 param identityClientId string
@@ -43,6 +45,12 @@ var platformAppSettings = {
   // Telemetry with Entra ID (the component has local auth off).
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: applicationInsightsIdentity
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+  // Sampling of the app's spans (requests and dependencies the worker sees: Cosmos, ACS, Graph)
+  // by the Azure Monitor OpenTelemetry distro, which reads these two and lets them override the
+  // code's default (shared/observability.ts). Logs (request lines, the heartbeat event) are not
+  // sampled; the host's own telemetry cannot be in OpenTelemetry mode (docs/deploy.md).
+  OTEL_TRACES_SAMPLER: 'microsoft.fixed_percentage'
+  OTEL_TRACES_SAMPLER_ARG: traceSamplingRatio
   // ManagedIdentityCredential (shared/adapters/identity.ts: Cosmos, e-mail, Graph) signs in as this identity.
   AZURE_CLIENT_ID: identityClientId
   // host.json: "hubName": "%DURABLE_TASK_HUB%".

@@ -45,6 +45,8 @@ const PLATFORM: Record<string, string> = {
   AzureWebJobsStorage__tableServiceUri: 'Durable Functions (Azure Storage backend): history and instances tables',
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'Functions host and shared/observability.ts: telemetry',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Functions host: telemetry with Entra ID (local auth off)',
+  OTEL_TRACES_SAMPLER: "@azure/monitor-opentelemetry (shared/observability.ts): the sampler of the app's spans",
+  OTEL_TRACES_SAMPLER_ARG: '@azure/monitor-opentelemetry: the share of spans kept (overrides TRACE_SAMPLING_RATIO in code)',
   AZURE_CLIENT_ID: 'shared/adapters/identity.ts: ManagedIdentityCredential of the user-assigned identity (Cosmos, e-mail, Graph)',
   DURABLE_TASK_HUB: 'host.json extensions.durableTask.hubName (%DURABLE_TASK_HUB%)',
   OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID: 'App Service Authentication: the managed identity stands in for a client secret',
