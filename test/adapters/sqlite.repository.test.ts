@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SqliteRepository } from '../../shared/adapters/embedded/sqlite.repository';
-import { makeGoLive, makeUnitReport } from '../builders';
+import { makeChallenge, makeGoLive, makeUnitReport, minutesAfter } from '../builders';
 import { repositoryContract } from './repository.contract';
 
 const tempDirs: string[] = [];
@@ -34,6 +34,52 @@ repositoryContract('SQLite', async () => {
       await repo.close();
     },
   };
+});
+
+describe('the status snapshot kept parsed by etag (issue 17)', () => {
+  it("parses only what changed since the last snapshot, sees another connection's writes, and drops what left", async () => {
+    const file = path.join(tempDir(), 'driftpuls.sqlite');
+    const here = SqliteRepository.open(file, { synchronous: 'NORMAL' });
+    const there = SqliteRepository.open(file, { synchronous: 'NORMAL' });
+    try {
+      const goLive = makeGoLive();
+      await here.saveGoLive(goLive, null);
+      const at = '2026-11-27T09:00:00.000Z';
+      await here.addUnitReport(makeUnitReport({ goLiveId: goLive.id, unitId: 'avd-12', colour: 'green', reportedAt: at }));
+      await here.addUnitReport(makeUnitReport({ goLiveId: goLive.id, unitId: 'akuten', forvaltningId: 'medicin', reportedAt: at }));
+      const open = makeChallenge({ goLiveId: goLive.id });
+      await here.createChallenge(open);
+
+      const byUnit = (snap: Awaited<ReturnType<typeof here.getStatusSnapshot>>) => new Map(snap!.unitStatuses.map((u) => [u.unitId, u]));
+      const first = (await here.getStatusSnapshot(goLive.id))!;
+      const second = (await here.getStatusSnapshot(goLive.id))!;
+      // Unchanged documents: the very objects parsed the first time, frozen (shared by every reader).
+      expect(byUnit(second).get('avd-12')).toBe(byUnit(first).get('avd-12'));
+      expect(byUnit(second).get('akuten')).toBe(byUnit(first).get('akuten'));
+      expect(second.openChallenges[0]).toBe(first.openChallenges[0]);
+      expect(Object.isFrozen(second.unitStatuses[0])).toBe(true);
+
+      // A newer report through another connection (as another process would write it) is seen at once.
+      await there.addUnitReport(makeUnitReport({ goLiveId: goLive.id, unitId: 'avd-12', colour: 'red', reportedAt: minutesAfter(at, 5) }));
+      const stored = await here.getChallenge(goLive.id, open.id);
+      await there.replaceChallenge({ ...open, state: 'resolved', endedAt: minutesAfter(at, 6) }, stored!.etag);
+      const third = (await here.getStatusSnapshot(goLive.id))!;
+      expect(byUnit(third).get('avd-12')?.colour).toBe('red');
+      expect(byUnit(third).get('avd-12')).not.toBe(byUnit(first).get('avd-12'));
+      expect(byUnit(third).get('akuten')).toBe(byUnit(first).get('akuten'));
+      expect(third.openChallenges).toEqual([]);
+      // The same as a connection that has kept nothing reads it.
+      const fresh = SqliteRepository.open(file, { synchronous: 'NORMAL' });
+      try {
+        expect(third).toEqual(await fresh.getStatusSnapshot(goLive.id));
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await there.close();
+      await here.close();
+    }
+  });
 });
 
 describe('SQLite durability', () => {

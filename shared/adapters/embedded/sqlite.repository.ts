@@ -13,7 +13,7 @@ import { Note, type NoteKind } from '../../domain/notes';
 import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
 import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreDamagedError, StoreUnavailableError } from '../../ports/repository.port';
-import { VersionCache } from '../version-cache';
+import { deepFreeze, VersionCache } from '../version-cache';
 
 export interface SqliteRepositoryOptions {
   /**
@@ -364,26 +364,48 @@ export class SqliteRepository implements Repository {
     return this.guard('getStatusSnapshot', () => this.snapshotTx(goLiveId));
   }
 
+  /**
+   * The snapshot's documents as parsed last, per go-live, by id and etag (issue 17): a
+   * document whose etag is unchanged is not parsed again. Each snapshot read replaces the
+   * go-live's entry with exactly the documents it returned, so a closed challenge or incident
+   * leaves it with the next read.
+   */
+  private readonly snapshotDocs = new Map<string, Map<string, { etag: string; value: unknown }>>();
+
   private snapshot(goLiveId: string): StatusSnapshot | undefined {
     const goLive = this.readGoLive(goLiveId)?.value;
     if (!goLive) return undefined;
     const snapshot: StatusSnapshot = { goLive, unitStatuses: [], areaStatuses: [], openIncidents: [], openChallenges: [] };
+    const kept = this.snapshotDocs.get(goLiveId);
+    const seen = new Map<string, { etag: string; value: unknown }>();
+    // Ids and etags first (the bodies stay in SQLite); a body is read and parsed only for a document not kept at its etag.
+    const parsed = <T>(schema: z.ZodType<T>, row: { id: string; etag: string }): T => {
+      let doc = kept?.get(row.id);
+      if (!doc || doc.etag !== row.etag) {
+        const full = this.stmt.get.get(goLiveId, row.id);
+        if (!full) throw new Error(`document ${goLiveId}/${row.id} vanished inside a transaction`);
+        doc = { etag: full.etag, value: deepFreeze(parseBody(schema, full)) };
+      }
+      seen.set(row.id, doc);
+      return doc.value as T;
+    };
     for (const row of this.stmt.snapshot.all({ pk: goLiveId })) {
       switch (row.type) {
         case 'unitStatus':
-          snapshot.unitStatuses.push(parseBody(UnitStatus, row));
+          snapshot.unitStatuses.push(parsed(UnitStatus, row));
           break;
         case 'areaStatus':
-          snapshot.areaStatuses.push(parseBody(AreaStatus, row));
+          snapshot.areaStatuses.push(parsed(AreaStatus, row));
           break;
         case 'incident':
-          snapshot.openIncidents.push(parseBody(Incident, row));
+          snapshot.openIncidents.push(parsed(Incident, row));
           break;
         case 'challenge':
-          snapshot.openChallenges.push(parseBody(Challenge, row));
+          snapshot.openChallenges.push(parsed(Challenge, row));
           break;
       }
     }
+    this.snapshotDocs.set(goLiveId, seen);
     return snapshot;
   }
 
@@ -589,12 +611,13 @@ function prepareStatements(db: Database.Database) {
     ),
     // UNION ALL rather than one OR: each part is an index seek, instead of a walk over every report of the go-live.
     // The go-live is not in it: readGoLive keeps it parsed by version.
-    snapshot: db.prepare<{ pk: string }, DocRow>(
-      `SELECT type, etag, body FROM docs WHERE pk = @pk AND type IN ('unitStatus', 'areaStatus')
+    // Ids and etags only: the snapshot reads a body only when it has not parsed that version yet.
+    snapshot: db.prepare<{ pk: string }, { id: string; type: DocType; etag: string }>(
+      `SELECT id, type, etag FROM docs WHERE pk = @pk AND type IN ('unitStatus', 'areaStatus')
        UNION ALL
-       SELECT type, etag, body FROM docs WHERE pk = @pk AND type = 'incident' AND ref = 'open'
+       SELECT id, type, etag FROM docs WHERE pk = @pk AND type = 'incident' AND ref = 'open'
        UNION ALL
-       SELECT type, etag, body FROM docs WHERE pk = @pk AND type = 'challenge' AND ref IN ('raised', 'triaged')`,
+       SELECT id, type, etag FROM docs WHERE pk = @pk AND type = 'challenge' AND ref IN ('raised', 'triaged')`,
     ),
     listGoLives: db.prepare<[], unknown>(
       `SELECT pk AS id, json_extract(body, '$.name') AS name FROM docs WHERE type = 'golive' ORDER BY pk`,

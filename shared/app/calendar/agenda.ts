@@ -48,6 +48,39 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) =
   return out;
 }
 
+/** What one agenda reads in several of its sections, read once per agenda. */
+const READ_ONCE = new Set<PropertyKey>(['listChallenges', 'listNotes']);
+
+/**
+ * The ports an agenda reads through (issue 17): the challenge section, the decision section
+ * and the work practices (R6.1, R8.4, R11.4) each want every challenge of the go-live and the
+ * decision notes; within one agenda the store is asked once per argument list and every
+ * section gets that answer (it is not changed by them). Every other call goes to the store.
+ */
+function readingOnce(s: S): S {
+  const memo = new Map<string, Promise<unknown>>();
+  const repo = new Proxy(s.repo, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...a: unknown[]) => Promise<unknown>).bind(target);
+      if (!READ_ONCE.has(prop)) return method;
+      return (...args: unknown[]) => {
+        const key = `${String(prop)}\u0000${args.map(String).join('\u0000')}`;
+        let read = memo.get(key);
+        if (!read) memo.set(key, (read = method(...args)));
+        return read;
+      };
+    },
+  });
+  return {
+    repo,
+    get clock() {
+      return s.clock;
+    },
+  };
+}
+
 export interface AgendaContext {
   goLive: GoLive;
   meeting: Meeting;
@@ -71,12 +104,14 @@ export interface AgendaContext {
  * history for DSL (one short read per area), the history of units that reported since for CSL.
  */
 export async function agendaContext(
-  s: S,
+  store: S,
   goLiveId: string,
   meetingId: string,
-  sources: AgendaSources = escalationAgendaSources(s),
+  givenSources?: AgendaSources,
   snapshot?: StatusSnapshot,
 ): Promise<AgendaContext> {
+  const s = readingOnce(store);
+  const sources = givenSources ?? escalationAgendaSources(s);
   const snap = snapshot ?? (await s.repo.getStatusSnapshot(goLiveId));
   if (!snap) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
   const goLive = snap.goLive;
