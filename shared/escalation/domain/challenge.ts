@@ -3,6 +3,7 @@ import { Actor } from '../../domain/audit';
 import { ColourInput, COLOURS } from '../../domain/colour';
 import { DomainError, type Texts } from '../../domain/errors';
 import { Instant, Slug } from '../../domain/ids';
+import { nextState, STORED_STATE, type EscalationState, type Step } from './transitions';
 
 /*
  * Challenges and the escalation process (R7) with their decisions (R8), as pure rules: the
@@ -316,6 +317,12 @@ export type Challenge = z.infer<typeof Challenge>;
 
 export const isOpen = (c: Pick<Challenge, 'state'>): boolean => c.state === 'raised' || c.state === 'triaged';
 
+/** Where the challenge stands in the process (transitions.ts): a pending decision is `decisionPending`, or `overdue` once its deadline passed. */
+export function escalationState(c: Pick<Challenge, 'state' | 'pendingDecision'>): EscalationState {
+  if (c.state === 'resolved' || c.state === 'withdrawn' || !c.pendingDecision) return c.state;
+  return c.pendingDecision.overdueSince ? 'overdue' : 'decisionPending';
+}
+
 /** A meeting as the deadline rules need it. */
 export interface MeetingSlot {
   forum: 'DSL' | 'CSL' | 'LGV';
@@ -387,6 +394,25 @@ export function nextWake(c: Challenge): { at: string; reason: 'triageDeadline' |
 
 const conflict = (sv: string, en: string) => new DomainError('CHALLENGE.INVALID_TRANSITION', { sv, en });
 
+/** Why `state` does not take `step` (the table has no cell for it), in the words a person reads with the 409. */
+function refusal(state: EscalationState, step: Step): DomainError {
+  if (state === 'resolved' || state === 'withdrawn')
+    return conflict(
+      `Utmaningen är redan ${state === 'resolved' ? 'löst' : 'återkallad'}; inget mer kan göras med den.`,
+      `The challenge is already ${state}; nothing more can be done with it.`,
+    );
+  if (step === 'decisionRequest' && state === 'raised')
+    return conflict(
+      'DSL behöver prioritera utmaningen innan ett beslut begärs (R7.2).',
+      'DSL must prioritise the challenge before a decision is requested (R7.2).',
+    );
+  if (step === 'decisionRequest')
+    return conflict('Ett beslut väntar redan; fatta det eller vänta tills det är fattat.', 'A decision is already pending; make it first.');
+  if (step === 'decision')
+    return conflict('Inget beslut är begärt för den här utmaningen.', 'No decision has been requested for this challenge.');
+  return conflict(`Utmaningen tar inte emot ${step} i läget ${state}.`, `The challenge does not take ${step} in state ${state}.`);
+}
+
 /** What an event did, for notifications: `none` when it was a replay. */
 export type Effect =
   | { kind: 'none' }
@@ -408,8 +434,10 @@ export type ChallengeEvent =
 
 /**
  * Applies a person's event (R7.2–R7.4, R8). Pure. `eventId` makes it idempotent: an id
- * already in the timeline returns the challenge unchanged with effect `none`. An event that
- * does not fit the state throws CHALLENGE.INVALID_TRANSITION (HTTP 409) saying why.
+ * already in the timeline returns the challenge unchanged with effect `none`. Whether the
+ * state takes the event, and the state it leads to, come from the transition table
+ * (transitions.ts); an event the table refuses throws CHALLENGE.INVALID_TRANSITION (HTTP 409)
+ * saying why.
  */
 export function applyEvent(
   c: Challenge,
@@ -426,11 +454,21 @@ export function applyEvent(
       });
     return { challenge: c, effect: { kind: 'none' } };
   }
-  if (!isOpen(c))
-    throw conflict(
-      `Utmaningen är redan ${c.state === 'resolved' ? 'löst' : 'återkallad'}; inget mer kan göras med den.`,
-      `The challenge is already ${c.state}; nothing more can be done with it.`,
-    );
+  const from = escalationState(c);
+  const to = nextState(from, event.type);
+  if (!to) throw refusal(from, event.type);
+  const r = applyAllowed(c, event, ctx, to);
+  // The table is the source: an event whose outcome disagrees with it is a bug here, not a person's error.
+  if (escalationState(r.challenge) !== to) throw new Error(`${event.type} from ${from} led to ${escalationState(r.challenge)}, not ${to}`);
+  return r;
+}
+
+function applyAllowed(
+  c: Challenge,
+  event: ChallengeEvent,
+  ctx: { eventId: string; now: string; by?: Actor; requestHash?: string },
+  to: EscalationState,
+): { challenge: Challenge; effect: Effect } {
   const entry = (type: TimelineEntry['type'], data: Record<string, unknown>): TimelineEntry => ({
     id: ctx.eventId,
     type,
@@ -450,7 +488,7 @@ export function applyEvent(
           : c.team;
       const next: Challenge = {
         ...c,
-        state: 'triaged',
+        state: STORED_STATE[to],
         triage: {
           decision: i.decision,
           ...(i.priority !== undefined ? { priority: i.priority } : {}),
@@ -470,16 +508,6 @@ export function applyEvent(
       };
     }
     case 'decisionRequest': {
-      if (c.state !== 'triaged')
-        throw conflict(
-          'DSL behöver prioritera utmaningen innan ett beslut begärs (R7.2).',
-          'DSL must prioritise the challenge before a decision is requested (R7.2).',
-        );
-      if (c.pendingDecision)
-        throw conflict(
-          'Ett beslut väntar redan; fatta det eller vänta tills det är fattat.',
-          'A decision is already pending; make it first.',
-        );
       const pending: PendingDecision = {
         requestId: ctx.eventId,
         level: event.input.level,
@@ -498,7 +526,7 @@ export function applyEvent(
     }
     case 'decision': {
       const p = c.pendingDecision;
-      if (!p) throw conflict('Inget beslut är begärt för den här utmaningen.', 'No decision has been requested for this challenge.');
+      if (!p) throw refusal(escalationState(c), 'decision'); // the table takes a decision only with one pending
       const decidedAt = event.input.decidedAt ?? ctx.now;
       const minutes = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 60_000);
       const record: DecisionRecord = {
@@ -549,7 +577,7 @@ export function applyEvent(
     }
     case 'resolve':
     case 'withdraw': {
-      const state = event.type === 'resolve' ? 'resolved' : 'withdrawn';
+      const state = STORED_STATE[to] === 'resolved' ? 'resolved' : 'withdrawn';
       const { pendingDecision: _dropped, ...rest } = c;
       return {
         challenge: moved({ ...rest, state, endedAt: ctx.now }, entry(state, { reason: event.input.reason })),
@@ -598,7 +626,9 @@ export function applyDeadline(
   if (!isOpen(c)) return { challenge: c, effects: [] };
   let next = c;
   const effects: Effect[] = [];
-  if (next.state === 'raised' && next.triageDeadline && !next.notTriagedNotified && at >= next.triageDeadline) {
+  // Each clock step only where the transition table takes it (transitions.ts).
+  const takes = (step: Step) => nextState(escalationState(next), step) !== undefined;
+  if (takes('triageDeadline') && next.triageDeadline && !next.notTriagedNotified && at >= next.triageDeadline) {
     next = {
       ...next,
       notTriagedNotified: true,
@@ -610,7 +640,7 @@ export function applyDeadline(
     effects.push({ kind: 'notTriaged' });
   }
   const p = next.pendingDecision;
-  if (p && !p.overdueSince && at >= p.deadline) {
+  if (p && takes('decisionDeadline') && at >= p.deadline) {
     const pending: PendingDecision = {
       ...p,
       overdueSince: p.deadline,
@@ -626,7 +656,7 @@ export function applyDeadline(
       ],
     };
     effects.push({ kind: 'decisionOverdue', pending, first: true });
-  } else if (p?.overdueSince && p.nextReminderAt && at >= p.nextReminderAt) {
+  } else if (p?.overdueSince && takes('overdueReminder') && p.nextReminderAt && at >= p.nextReminderAt) {
     const pending: PendingDecision = {
       ...p,
       remindersSent: p.remindersSent + 1,
