@@ -160,6 +160,16 @@ param emailSenderUsername string = 'DoNotReply'
 // Communication Services starts every subscription in a sandbox: 5 mails a minute and 10 an hour
 // from the Azure managed domain, 30 and 100 from a custom domain. More needs a custom domain and
 // a quota increase (support request, up to 72 hours): README, Deploy to Azure.
+// Least privilege (docs/deploy.md): a custom role with only the send permissions. Creating a
+// role needs Owner or User Access Administrator on the resource group; 'builtin' assigns
+// Communication and Email Service Owner instead.
+@description('Role of the app on Communication Services: custom (send permissions only) or builtin (Communication and Email Service Owner).')
+@allowed([
+  'custom'
+  'builtin'
+])
+param emailSenderRole string = 'custom'
+
 @description('E-mails per minute the app sends (ACS_MAX_PER_MINUTE). 0: the sandbox limit of the domain in use (5 managed, 30 custom); set the granted quota after an increase.')
 @minValue(0)
 param emailMaxPerMinute int = 0
@@ -328,6 +338,9 @@ module rbac './app/rbac.bicep' = {
     cosmosAccountName: cosmos.outputs.accountName
     keyVaultName: keyVault.outputs.name
     communicationServiceName: communication.outputs.name
+    cosmosDatabaseName: cosmos.outputs.databaseName
+    emailSenderRole: emailSenderRole
+    roleNameSuffix: '${environmentName}-${resourceToken}'
   }
 }
 

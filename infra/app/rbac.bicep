@@ -1,5 +1,6 @@
 // Every role the app's user-assigned identity holds, one commented assignment per role, each
-// scoped to the one resource it is for.
+// scoped to the one resource it is for, and as narrow as the platform allows (issue 18, item 8;
+// docs/deploy.md, Least privilege).
 
 param managedIdentityPrincipalId string
 param storageAccountName string
@@ -7,6 +8,16 @@ param appInsightsName string
 param cosmosAccountName string
 param keyVaultName string
 param communicationServiceName string
+@description('Cosmos DB database the app reads and writes: the data role is scoped to it, not the account.')
+param cosmosDatabaseName string
+@description('custom: a role with only what sending e-mail with Entra ID needs (needs Owner or User Access Administrator to create); builtin: Communication and Email Service Owner.')
+@allowed([
+  'custom'
+  'builtin'
+])
+param emailSenderRole string = 'custom'
+@description('Makes the custom role\'s name unique in the tenant (role names are tenant-wide).')
+param roleNameSuffix string
 
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -96,26 +107,62 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// Sending e-mail with Entra ID. There is no send-only built-in role; this one is scoped to the
-// one Communication Service (a custom role with Microsoft.Communication/CommunicationServices/
-// Read and Write is the narrower alternative).
+// Sending e-mail with Entra ID. There is no send-only built-in role: Communication and Email
+// Service Owner also lists and regenerates access keys and deletes the resource. Microsoft's
+// page on Entra ID authentication for e-mail (SMTP authentication quickstart) names what a
+// custom role needs: Microsoft.Communication/CommunicationServices/Read and /Write and
+// Microsoft.Communication/EmailServices/write. That role is defined here, assignable in this
+// resource group only, and assigned on the one Communication Service. emailSenderRole
+// 'builtin' keeps the built-in role where the deployer may not create roles.
+var emailSenderActions = [
+  'Microsoft.Communication/CommunicationServices/Read'
+  'Microsoft.Communication/CommunicationServices/Write'
+  'Microsoft.Communication/EmailServices/write'
+]
+
+resource emailSenderDefinition 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (emailSenderRole == 'custom') {
+  name: guid(resourceGroup().id, 'driftpuls-email-sender')
+  properties: {
+    roleName: 'Driftpuls e-mail sender (${roleNameSuffix})'
+    description: 'Send e-mail through Azure Communication Services with Microsoft Entra ID; no keys, no delete.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: emailSenderActions
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
+
+var emailSenderRoleId = emailSenderRole == 'custom'
+  ? emailSenderDefinition.id
+  : subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.communicationAndEmailServiceOwner)
+
 resource emailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(communicationService.id, managedIdentityPrincipalId, roles.communicationAndEmailServiceOwner)
+  name: guid(communicationService.id, managedIdentityPrincipalId, emailSenderRole == 'custom' ? 'driftpuls-email-sender' : roles.communicationAndEmailServiceOwner)
   scope: communicationService
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.communicationAndEmailServiceOwner)
+    roleDefinitionId: emailSenderRoleId
     principalId: managedIdentityPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
-// Reading and writing documents (local auth is off, so this is the only way in).
+// Reading and writing documents (local auth is off, so this is the only way in), in the app's
+// one database only: the scope `<account id>/dbs/<database>` leaves any other database of the
+// account out of reach. (The account's control plane stays with Azure RBAC; the app has none.)
 resource cosmosData 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = {
   parent: cosmosAccount
-  name: guid(cosmosAccount.id, managedIdentityPrincipalId, cosmosDataContributor)
+  name: guid(cosmosAccount.id, managedIdentityPrincipalId, cosmosDataContributor, cosmosDatabaseName)
   properties: {
     roleDefinitionId: '${cosmosAccount.id}/sqlRoleDefinitions/${cosmosDataContributor}'
     principalId: managedIdentityPrincipalId
-    scope: cosmosAccount.id
+    scope: '${cosmosAccount.id}/dbs/${cosmosDatabaseName}'
   }
 }

@@ -2,15 +2,18 @@
 # The Entra app registration of one Driftpuls environment. It
 #   - signs people in (App Service Authentication, infra/app/api.bicep),
 #   - carries the app roles of R1 plus `admin` (infra/entra/app-roles.json),
-#   - is the identity that calls Microsoft Graph for Teams activity-feed notifications
-#     (application permission TeamsActivity.Send),
+#   - is the identity that calls Microsoft Graph for Teams activity-feed notifications, by
+#     resource-specific consent: TeamsActivity.Send.User, declared in the Teams app manifest
+#     (infra/teams/manifest.json) and granted per user who has the app installed; no
+#     tenant-wide Graph application permission (GRAPH_PERMISSION=tenant requests
+#     TeamsActivity.Send instead, only where RSC cannot serve),
 # and has no secret: the Function App's user-assigned managed identity is its credential
 # (a federated identity credential), for sign-in and for Graph alike.
 #
 #   infra/scripts/entra-app.sh create   before the first `azd up`: registration, app roles,
 #                                       service principal; sets AUTH_CLIENT_ID in the azd env
 #   infra/scripts/entra-app.sh link     after `azd up`: redirect URI, trust of the managed
-#                                       identity, Graph permission (then an admin consents)
+#                                       identity (then an admin consents to sign-in)
 #
 # Run with an azd environment selected (`azd env select`) and `az login` to the tenant, as
 # someone who may create app registrations (Application Developer or the owner of the app).
@@ -86,15 +89,24 @@ link() {
     echo "federated identity credential '$fic_name' added (subject $mi)"
   fi
 
-  # Teams activity-feed notifications, application permission (needs admin consent).
-  role_id="$(az ad sp show --id "$graph_app_id" --query "appRoles[?value=='TeamsActivity.Send'].id | [0]" -o tsv)"
-  [[ -n "$role_id" ]] || die 'could not find the Graph permission TeamsActivity.Send'
-  if [[ -z "$(az ad app permission list --id "$app_id" --query "[?resourceAppId=='$graph_app_id'].resourceAccess[] | [?id=='$role_id'].id" -o tsv)" ]]; then
-    az ad app permission add --id "$app_id" --api "$graph_app_id" --api-permissions "$role_id=Role" 2>/dev/null
+  # Teams activity-feed notifications: by default resource-specific consent
+  # (TeamsActivity.Send.User in infra/teams/manifest.json), so the registration holds no Graph
+  # application permission. GRAPH_PERMISSION=tenant falls back to TeamsActivity.Send for
+  # every user of the tenant (needs admin consent); docs/deploy.md says when.
+  local consent='openid profile email User.Read'
+  if [[ "${GRAPH_PERMISSION:-rsc}" == tenant ]]; then
+    role_id="$(az ad sp show --id "$graph_app_id" --query "appRoles[?value=='TeamsActivity.Send'].id | [0]" -o tsv)"
+    [[ -n "$role_id" ]] || die 'could not find the Graph permission TeamsActivity.Send'
+    if [[ -z "$(az ad app permission list --id "$app_id" --query "[?resourceAppId=='$graph_app_id'].resourceAccess[] | [?id=='$role_id'].id" -o tsv)" ]]; then
+      az ad app permission add --id "$app_id" --api "$graph_app_id" --api-permissions "$role_id=Role" 2>/dev/null
+    fi
+    consent="$consent; TeamsActivity.Send (GRAPH_PERMISSION=tenant)"
   fi
   cat <<EOF
 Linked. Still to do, by a Privileged Role Administrator or Global Administrator:
-  az ad app permission admin-consent --id $app_id      # TeamsActivity.Send; openid profile email User.Read
+  az ad app permission admin-consent --id $app_id      # $consent
+Teams app: fill infra/teams/manifest.json (AUTH_CLIENT_ID=$app_id), zip it with two icons,
+upload it to the org catalog and install it for the recipients (docs/deploy.md, Teams activity feed).
 Then assign people or groups to app roles (Enterprise applications > Driftpuls > Users and groups).
 EOF
 }
