@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AppPorts } from '../ports/app.port';
+import type { Ports } from '../ports/app.port';
+import type { GoLiveStore, NoteStore } from '../ports/repository.port';
 import type { CslAssessment } from '../domain/agenda';
 import { Actor } from '../domain/audit';
 import { notFound } from '../domain/errors';
@@ -33,7 +34,7 @@ export type CslAssessmentRecord = z.infer<typeof CslAssessmentRecord>;
 
 /** Stores a CSL note on a förvaltning, with who and when (R11.1). Idempotent by id / Idempotency-Key. */
 export async function recordCslAssessment(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: Ports<GoLiveStore & NoteStore, 'clock'>,
   cmd: { goLiveId: string; forvaltningId: string; input: CslAssessmentInput; idempotencyKey?: string; actor?: Actor },
 ): Promise<{ value: CslAssessmentRecord; created: boolean }> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -60,7 +61,7 @@ export async function recordCslAssessment(
 }
 
 /** Every assessment, oldest first. */
-export async function listCslAssessments(s: Pick<AppPorts, 'repo'>, goLiveId: string): Promise<CslAssessmentRecord[]> {
+export async function listCslAssessments(s: Ports<GoLiveStore & NoteStore>, goLiveId: string): Promise<CslAssessmentRecord[]> {
   await requireGoLive(s, goLiveId);
   return (await s.repo.listNotes(goLiveId, 'cslAssessment')).map((n) =>
     CslAssessmentRecord.parse({ ...StoredAssessment.parse(n.data), id: n.id }),
@@ -68,7 +69,7 @@ export async function listCslAssessments(s: Pick<AppPorts, 'repo'>, goLiveId: st
 }
 
 /** The latest assessment of each förvaltning made by `at`, as the agendas take them (CSL round the table, DSL point 10). */
-export async function latestCslAssessments(s: Pick<AppPorts, 'repo'>, goLiveId: string, at: string): Promise<CslAssessment[]> {
+export async function latestCslAssessments(s: Ports<NoteStore>, goLiveId: string, at: string): Promise<CslAssessment[]> {
   const latest = new Map<string, CslAssessment>();
   for (const n of await s.repo.listNotes(goLiveId, 'cslAssessment')) {
     const a = StoredAssessment.parse(n.data);

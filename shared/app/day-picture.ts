@@ -1,13 +1,13 @@
-import type { AppPorts } from '../ports/app.port';
+import type { Ports } from '../ports/app.port';
+import type { GoLiveStore, UnitReportStore } from '../ports/repository.port';
 import type { DayPicture } from '../domain/day-picture';
 import { buildDayPicture, daySpan, localDateOf } from '../domain/day-picture';
 import type { UnitReport } from '../domain/unit-report';
-import type { Repository } from '../ports/repository.port';
 import { HISTORY_PAGE_MAX } from '../ports/repository.port';
 import { requireGoLive } from './golives';
 
 /** The go-live's unit reports with `since ≤ reportedAt ≤ until`, read page by page (oldest first). */
-async function unitReportsBetween(repo: Repository, goLiveId: string, since: Date, until: Date): Promise<UnitReport[]> {
+async function unitReportsBetween(repo: UnitReportStore, goLiveId: string, since: Date, until: Date): Promise<UnitReport[]> {
   const out: UnitReport[] = [];
   const untilMs = until.getTime();
   let after: { reportedAt: string; id: string } | undefined;
@@ -32,7 +32,11 @@ async function unitReportsBetween(repo: Repository, goLiveId: string, since: Dat
  * yellow, red or missing. `date` is a local date of the go-live (default: today there). Reads
  * only that day's reports, so its cost grows with one day's reports, not the week's.
  */
-export async function getDayPicture(s: Pick<AppPorts, 'repo' | 'clock'>, goLiveId: string, date?: string): Promise<DayPicture> {
+export async function getDayPicture(
+  s: Ports<GoLiveStore & UnitReportStore, 'clock'>,
+  goLiveId: string,
+  date?: string,
+): Promise<DayPicture> {
   const goLive = await requireGoLive(s, goLiveId);
   const now = s.clock.now();
   const day = date ?? localDateOf(now, goLive.timeZone);

@@ -2,7 +2,14 @@ import { DateTime } from 'luxon';
 import type { GoLiveInput } from '../domain/golive';
 import { GoLiveInput as GoLiveInputSchema } from '../domain/golive';
 import type { Clock } from '../ports/clock.port';
-import type { Repository } from '../ports/repository.port';
+import type {
+  AreaReportStore,
+  ChallengeStore,
+  GoLiveStore,
+  IncidentStore,
+  StatusSnapshotStore,
+  UnitReportStore,
+} from '../ports/repository.port';
 import { putGoLive } from './golives';
 import { createIncident } from './incidents';
 import { submitAreaReport, submitUnitReport } from './reports';
@@ -118,7 +125,10 @@ export function demoStartDate(now: Date, timeZone = 'Europe/Stockholm'): string 
  * Loads the demo go-live with a few reports and an incident, all with fixed ids so loading
  * twice changes nothing.
  */
-export async function seedDemo(repo: Repository, now: Date): Promise<void> {
+export async function seedDemo(
+  repo: GoLiveStore & UnitReportStore & AreaReportStore & StatusSnapshotStore & IncidentStore & ChallengeStore,
+  now: Date,
+): Promise<void> {
   const clock: Clock = { now: () => now };
   const s = { repo, clock };
   await putGoLive(s, DEMO_GOLIVE_ID, demoOrganisation(demoStartDate(now)));

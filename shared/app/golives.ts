@@ -4,12 +4,13 @@ import { DomainError, notFound, type FieldIssue } from '../domain/errors';
 import { GoLiveInput, goLiveInputOf, organisationDrop, type GoLive } from '../domain/golive';
 import { applyMergePatch } from '../domain/merge-patch';
 import { nextScheduleHistory } from '../domain/schedule';
-import type { AppPorts } from '../ports/app.port';
+import type { Ports } from '../ports/app.port';
+import type { GoLiveStore } from '../ports/repository.port';
 import type { Versioned } from '../ports/repository.port';
 import { retryOnConflict } from './retry-on-conflict';
 
 /** Reads a go-live or throws GOLIVE.NOT_FOUND. */
-export async function requireGoLive(s: Pick<AppPorts, 'repo'>, goLiveId: string): Promise<GoLive> {
+export async function requireGoLive(s: Ports<GoLiveStore>, goLiveId: string): Promise<GoLive> {
   const found = await s.repo.getGoLive(goLiveId);
   if (!found) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
   return found.value;
@@ -22,7 +23,7 @@ const CONCURRENT = {
 
 /** Writes `input` over `existing` (or creates it): `createdAt` survives, the schedule history grows (R5.2). */
 async function save(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: Ports<GoLiveStore, 'clock'>,
   goLiveId: string,
   existing: Versioned<GoLive> | undefined,
   input: GoLiveInput,
@@ -53,7 +54,7 @@ const listed = (ids: string[]) => (ids.length > 5 ? `${ids.slice(0, 5).join(', '
  * must not empty the organisation (issue 13); partial changes are PATCH.
  */
 export async function putGoLive(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: Ports<GoLiveStore, 'clock'>,
   goLiveId: string,
   input: GoLiveInput,
   actor?: Actor,
@@ -100,7 +101,7 @@ const en = z.locales.en().localeError;
  * it does not name stay as stored. The result must be a valid go-live (400 naming the field).
  */
 export async function patchGoLive(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: Ports<GoLiveStore, 'clock'>,
   goLiveId: string,
   patch: Record<string, unknown>,
   actor?: Actor,
@@ -134,7 +135,7 @@ export async function patchGoLive(
  * same id on the same person again changes nothing; an id another person holds is refused.
  */
 export async function bindEntraObjectId(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: Ports<GoLiveStore, 'clock'>,
   goLiveId: string,
   personId: string,
   entraObjectId: string,

@@ -1,4 +1,5 @@
-import type { AppPorts } from '../ports/app.port';
+import type { AppPorts, Ports } from '../ports/app.port';
+import type { ChallengeStore, GoLiveStore, IncidentStore } from '../ports/repository.port';
 import { DomainError, invalidField, notFound } from '../domain/errors';
 import type { Incident, IncidentInput, IncidentUpdate, IncidentUpdateInput } from '../domain/incident';
 import { applyIncidentUpdate, incidentNotice } from '../domain/incident';
@@ -10,7 +11,7 @@ import { assertSameRequest, recordId, requestHash } from './idempotency';
 import type { WriteResult } from './reports';
 import { retryOnConflict } from './retry-on-conflict';
 
-type S = Pick<AppPorts, 'repo' | 'clock'> & Partial<Pick<AppPorts, 'notifier'>>;
+type S = Ports<GoLiveStore & IncidentStore & ChallengeStore, 'clock'> & Partial<Pick<AppPorts, 'notifier'>>;
 
 /** Announces what `incidentNotice` says (P1/P2 opened, raised to P1/P2, closed): at once, day or night (R9, issue 15 item 1). */
 async function announce(
@@ -132,7 +133,7 @@ export async function addIncidentUpdate(
 }
 
 /** Every id named must be a challenge of the go-live (issue 15 item 4): 400 naming the field otherwise. */
-async function requireChallenges(s: Pick<AppPorts, 'repo'>, goLiveId: string, ids: readonly string[] | undefined): Promise<void> {
+async function requireChallenges(s: Ports<ChallengeStore>, goLiveId: string, ids: readonly string[] | undefined): Promise<void> {
   for (const [i, id] of (ids ?? []).entries())
     if (!(await s.repo.getChallenge(goLiveId, id)))
       throw invalidField(`challengeIds.${i}`, { sv: `okänd utmaning '${id}'`, en: `unknown challenge '${id}'` });
@@ -140,7 +141,7 @@ async function requireChallenges(s: Pick<AppPorts, 'repo'>, goLiveId: string, id
 
 /** The go-live's incidents, each with the challenges it causes in both directions (`incidentWithLinks`). */
 export async function listIncidents(
-  s: Pick<AppPorts, 'repo'>,
+  s: Ports<GoLiveStore & IncidentStore & ChallengeStore>,
   goLiveId: string,
   filter: { status?: 'open' | 'resolved'; maxPriority?: number },
 ): Promise<Incident[]> {
@@ -155,7 +156,11 @@ export async function listIncidents(
  * Challenges and incidents by SD+ reference (R7.5, issue 15 item 4): exact matches first, then
  * those whose reference starts with the query; case, spaces and hyphens do not matter.
  */
-export async function searchBySdReference(s: Pick<AppPorts, 'repo'>, goLiveId: string, query: string): Promise<SdHit[]> {
+export async function searchBySdReference(
+  s: Ports<GoLiveStore & IncidentStore & ChallengeStore>,
+  goLiveId: string,
+  query: string,
+): Promise<SdHit[]> {
   await requireGoLive(s, goLiveId);
   const [challenges, incidents] = await Promise.all([s.repo.listChallenges(goLiveId), s.repo.listIncidents(goLiveId)]);
   return searchSdReferences(goLiveId, challenges, incidents, query);
@@ -166,7 +171,11 @@ export async function searchBySdReference(s: Pick<AppPorts, 'repo'>, goLiveId: s
  * challenges it causes in both directions (issue 15 item 4: the challenges are read for the
  * links named on them); INCIDENT.NOT_FOUND otherwise.
  */
-export async function getIncident(s: Pick<AppPorts, 'repo'>, goLiveId: string, incidentId: string): Promise<Incident> {
+export async function getIncident(
+  s: Ports<GoLiveStore & IncidentStore & ChallengeStore>,
+  goLiveId: string,
+  incidentId: string,
+): Promise<Incident> {
   await requireGoLive(s, goLiveId);
   const [found, challenges] = await Promise.all([s.repo.getIncident(goLiveId, incidentId), s.repo.listChallenges(goLiveId)]);
   if (!found) throw notFound('INCIDENT.NOT_FOUND', incidentId);

@@ -1,4 +1,5 @@
-import type { AppPorts } from '../ports/app.port';
+import type { Ports } from '../ports/app.port';
+import type { GoLiveStore } from '../ports/repository.port';
 import { ACCESS_MATRIX } from '../domain/access';
 import type { Role } from '../domain/golive';
 import type { Principal } from '../domain/principal';
@@ -43,7 +44,7 @@ export interface WhoAmI {
 
 /** Who the caller is in one go-live, with their roles and the actions the pages may offer them. */
 export async function whoAmI(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: Ports<GoLiveStore, 'clock'>,
   goLiveId: string,
   principal: Principal,
   authMode: 'appservice' | 'dev',

@@ -1,4 +1,5 @@
-import type { AppPorts } from '../ports/app.port';
+import type { Ports } from '../ports/app.port';
+import type { MeetingStore, StatusSnapshotStore } from '../ports/repository.port';
 import { overviewCalendar } from '../domain/calendar-overview';
 import { escalationOverview, type EscalationOverview } from '../escalation/domain/challenge';
 import { notFound } from '../domain/errors';
@@ -12,7 +13,10 @@ import { nextMeetings } from './calendar/meetings';
  * short read, for ad-hoc meetings); the escalation adds open challenges and waiting decisions,
  * from the open challenges the snapshot holds (so in Cosmos: two single-partition queries).
  */
-export async function getOverview(s: Pick<AppPorts, 'repo' | 'clock'>, goLiveId: string): Promise<Overview & EscalationOverview> {
+export async function getOverview(
+  s: Ports<StatusSnapshotStore & MeetingStore, 'clock'>,
+  goLiveId: string,
+): Promise<Overview & EscalationOverview> {
   const snapshot = await s.repo.getStatusSnapshot(goLiveId);
   if (!snapshot) throw notFound('GOLIVE.NOT_FOUND', goLiveId);
   const now = s.clock.now();

@@ -1,4 +1,5 @@
-import type { AppPorts } from '../ports/app.port';
+import type { Ports } from '../ports/app.port';
+import type { AreaReportStore, GoLiveStore, StatusSnapshotStore, UnitReportStore } from '../ports/repository.port';
 import type { AreaReport, AreaReportInput, UnitsSuggestion } from '../domain/area-report';
 import { CARE_ROLLOUT_AREA, overrideReasonMissing, suggestAreaColour, suggestFromUnits } from '../domain/area-report';
 import { invalidField, notFound } from '../domain/errors';
@@ -28,7 +29,7 @@ export interface WriteResult<T> {
 
 /** A care unit reports its colour and why (R3.1, R3.2). Idempotent by id / Idempotency-Key. */
 export async function submitUnitReport(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: Ports<GoLiveStore & UnitReportStore, 'clock'>,
   cmd: { goLiveId: string; unitId: string; input: UnitReportInput; idempotencyKey?: string; source?: UnitReport['source']; actor?: Actor },
 ): Promise<WriteResult<UnitReport>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -55,7 +56,12 @@ export async function submitUnitReport(
   return result;
 }
 
-export async function listUnitReports(s: Pick<AppPorts, 'repo'>, goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]> {
+export async function listUnitReports(
+  s: Ports<GoLiveStore & UnitReportStore>,
+  goLiveId: string,
+  unitId: string,
+  limit: number,
+): Promise<UnitReport[]> {
   const goLive = await requireGoLive(s, goLiveId);
   if (!findUnit(goLive, unitId)) throw notFound('UNIT.NOT_FOUND', unitId);
   return s.repo.listUnitReports(goLiveId, unitId, limit);
@@ -70,7 +76,7 @@ export type AreaSuggestion =
   | { areaId: string; source: 'units'; colour: Colour; byForvaltning: UnitsSuggestion['byForvaltning'] }
   | { areaId: string; source: 'problems' };
 
-async function unitsSuggestion(s: Pick<AppPorts, 'repo'>, goLive: GoLive): Promise<UnitsSuggestion> {
+async function unitsSuggestion(s: Ports<StatusSnapshotStore>, goLive: GoLive): Promise<UnitsSuggestion> {
   return suggestFromUnits(
     goLive.forvaltningar.map((f) => f.id),
     (await s.repo.getStatusSnapshot(goLive.id))?.unitStatuses ?? [],
@@ -78,7 +84,11 @@ async function unitsSuggestion(s: Pick<AppPorts, 'repo'>, goLive: GoLive): Promi
 }
 
 /** The suggestion the area's report form shows before anything is sent (issue 14 item 13). */
-export async function areaSuggestion(s: Pick<AppPorts, 'repo'>, goLiveId: string, areaId: string): Promise<AreaSuggestion> {
+export async function areaSuggestion(
+  s: Ports<GoLiveStore & StatusSnapshotStore>,
+  goLiveId: string,
+  areaId: string,
+): Promise<AreaSuggestion> {
   const goLive = await requireGoLive(s, goLiveId);
   const area = findArea(goLive, areaId);
   if (!area) throw notFound('AREA.NOT_FOUND', areaId);
@@ -92,7 +102,7 @@ export async function areaSuggestion(s: Pick<AppPorts, 'repo'>, goLiveId: string
  * the logged problems applies (R4.3); an override carries its reason and is kept.
  */
 export async function submitAreaReport(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: Ports<GoLiveStore & AreaReportStore & StatusSnapshotStore, 'clock'>,
   cmd: { goLiveId: string; areaId: string; input: AreaReportInput; idempotencyKey?: string; actor?: Actor },
 ): Promise<WriteResult<AreaReport>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -141,7 +151,12 @@ export async function submitAreaReport(
   return result;
 }
 
-export async function listAreaReports(s: Pick<AppPorts, 'repo'>, goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
+export async function listAreaReports(
+  s: Ports<GoLiveStore & AreaReportStore>,
+  goLiveId: string,
+  areaId: string,
+  limit: number,
+): Promise<AreaReport[]> {
   const goLive = await requireGoLive(s, goLiveId);
   if (!findArea(goLive, areaId)) throw notFound('AREA.NOT_FOUND', areaId);
   return s.repo.listAreaReports(goLiveId, areaId, limit);

@@ -5,7 +5,7 @@ import type { Repository } from './repository.port';
 /**
  * What a use case may be given: ports, never adapters. The composition root
  * (`shared/composition/`) wires adapters behind them; a use case names the ports it needs
- * with `Pick<AppPorts, …>`, so a test hands it exactly those (docs/architecture.md).
+ * with `Ports<…>` (below), so a test hands it exactly those (docs/architecture.md).
  */
 export interface AppPorts {
   repo: Repository;
@@ -15,3 +15,11 @@ export interface AppPorts {
   /** The deployment's public base URL, for links people open (PUBLIC_BASE_URL). */
   publicBaseUrl: string;
 }
+
+/**
+ * The ports one use case takes: `repo` narrowed to the stores of the aggregates it touches
+ * (`shared/ports/store/`), and the other ports by name. `Ports<GoLiveStore & NoteStore, 'clock'>`
+ * reads "this use case touches go-lives and notes, and tells the time"; a test hands it
+ * exactly those, and the composition root's whole `Repository` fits every one.
+ */
+export type Ports<Stores, K extends Exclude<keyof AppPorts, 'repo'> = never> = { repo: Stores } & Pick<AppPorts, K>;

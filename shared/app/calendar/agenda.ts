@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppPorts } from '../../ports/app.port';
+import type { Ports } from '../../ports/app.port';
 import { escalationAgendaSources, workPracticesOutstanding } from '../../escalation/app/challenges';
 import { latestCslAssessments } from '../csl';
 import type { Agenda, AgendaAreaReport, AgendaChallenge, AgendaDecision, CslAssessment, Lang } from '../../domain/agenda';
@@ -8,7 +8,16 @@ import type { Colour } from '../../domain/colour';
 import { notFound } from '../../domain/errors';
 import type { GoLive } from '../../domain/golive';
 import type { Meeting } from '../../domain/meetings';
-import type { StatusSnapshot } from '../../ports/repository.port';
+import type {
+  AreaReportStore,
+  ChallengeStore,
+  GoLiveStore,
+  MeetingStore,
+  NoteStore,
+  StatusSnapshot,
+  StatusSnapshotStore,
+  UnitReportStore,
+} from '../../ports/repository.port';
 import { findMeeting, previousOf } from './meetings';
 
 /**
@@ -23,7 +32,19 @@ export interface AgendaSources {
   decisions?(goLive: GoLive, meeting: Meeting, since: string | undefined): Promise<AgendaDecision[] | undefined>;
 }
 
-type S = Pick<AppPorts, 'repo' | 'clock'>;
+/**
+ * The stores an agenda reads: the status snapshot, report histories (the trend since the
+ * previous meeting), meetings, challenges and decisions, CSL assessments and marks (notes).
+ */
+export type AgendaStores = GoLiveStore &
+  StatusSnapshotStore &
+  UnitReportStore &
+  AreaReportStore &
+  MeetingStore &
+  ChallengeStore &
+  NoteStore;
+
+type S = Ports<AgendaStores, 'clock'>;
 
 /** How far back a report history is read to find a colour at the previous meeting. */
 const HISTORY_DEPTH = 50;
@@ -192,7 +213,7 @@ const parseSent = (data: unknown): SentAgenda => SentAgenda.parse(data) as unkno
  * repeated after a crash (a claim taken over) finds the stored one and sends that again.
  */
 export async function keepSentAgenda(
-  s: Pick<AppPorts, 'repo'>,
+  s: Ports<NoteStore>,
   goLiveId: string,
   meeting: Meeting,
   agendas: { sv: Agenda; en: Agenda },
@@ -210,7 +231,7 @@ export async function keepSentAgenda(
 }
 
 /** The agenda as it was sent before a meeting, if it was. */
-export async function sentAgenda(s: Pick<AppPorts, 'repo'>, goLiveId: string, meetingId: string): Promise<SentAgenda | undefined> {
+export async function sentAgenda(s: Ports<NoteStore>, goLiveId: string, meetingId: string): Promise<SentAgenda | undefined> {
   const note = await s.repo.getNote(goLiveId, 'sentAgenda', meetingId);
   return note && parseSent(note.value.data);
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
-import type { AppPorts } from '../../ports/app.port';
+import type { Ports } from '../../ports/app.port';
+import type { GoLiveStore, MeetingStore } from '../../ports/repository.port';
 import { ROLE_LABELS } from '../../domain/golive';
 import { meetingsBetween, participantsOf } from '../../domain/meetings';
 import type { Forum } from '../../domain/schedule';
@@ -33,7 +34,7 @@ const REFRESH_SECONDS = 15 * 60;
  * schedule edits that keep the meeting). Deterministic: the same data gives the same bytes.
  */
 export async function calendarFeed(
-  s: Pick<AppPorts, 'repo' | 'publicBaseUrl'>,
+  s: Ports<GoLiveStore & MeetingStore, 'publicBaseUrl'>,
   goLiveId: string,
   forum?: Forum,
 ): Promise<{ body: string; etag: string }> {

@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
-import type { AppPorts } from '../../ports/app.port';
+import type { AppPorts, Ports } from '../../ports/app.port';
+import type { CalendarTickStore, GoLiveStore, MeetingStore } from '../../ports/repository.port';
+import type { AgendaStores } from './agenda';
 import type { Actor } from '../../domain/audit';
 import { DomainError, invalidField, notFound } from '../../domain/errors';
 import type { GoLive, Role } from '../../domain/golive';
@@ -24,8 +26,6 @@ import { pages } from '../../domain/pages';
 import { requireGoLive } from '../golives';
 import { assertSameRequest, recordId, requestHash } from '../idempotency';
 import type { WriteResult } from '../reports';
-
-type Repo = Pick<AppPorts, 'repo'>;
 
 /** A meeting as the API shows it: participants resolved to people (R1), and where its agenda is. */
 export interface MeetingView extends Meeting {
@@ -54,7 +54,7 @@ export function scheduleSpan(goLive: GoLive): { from: Date; to: Date } {
  * a range: the go-live's whole schedule. Computation grows with the days asked for.
  */
 export async function listMeetings(
-  s: Repo,
+  s: Ports<GoLiveStore & MeetingStore>,
   goLiveId: string,
   q: { from?: string; to?: string; forum?: Forum },
 ): Promise<{ from: string; to: string; items: MeetingView[] }> {
@@ -71,7 +71,7 @@ export async function listMeetings(
 }
 
 /** The meeting an id names, scheduled (`dsl-2026-11-27T0800`) or ad hoc; MEETING.NOT_FOUND otherwise. */
-export async function findMeeting(s: Repo, goLive: GoLive, meetingId: string): Promise<Meeting> {
+export async function findMeeting(s: Ports<MeetingStore>, goLive: GoLive, meetingId: string): Promise<Meeting> {
   const scheduled = meetingById(goLive, meetingId);
   if (scheduled) return scheduled;
   const adHoc = await s.repo.getMeeting(goLive.id, meetingId);
@@ -79,13 +79,13 @@ export async function findMeeting(s: Repo, goLive: GoLive, meetingId: string): P
   throw notFound('MEETING.NOT_FOUND', meetingId);
 }
 
-export async function getMeeting(s: Repo, goLiveId: string, meetingId: string): Promise<MeetingView> {
+export async function getMeeting(s: Ports<GoLiveStore & MeetingStore>, goLiveId: string, meetingId: string): Promise<MeetingView> {
   const goLive = await requireGoLive(s, goLiveId);
   return viewOf(goLive, await findMeeting(s, goLive, meetingId));
 }
 
 /** Ad-hoc meetings near `at` that can be a previous or next meeting (a day's reach either way). */
-export async function adHocAround(s: Repo, goLiveId: string, at: Date, days = 2): Promise<AdHocMeeting[]> {
+export async function adHocAround(s: Ports<MeetingStore>, goLiveId: string, at: Date, days = 2): Promise<AdHocMeeting[]> {
   return s.repo.listMeetings(goLiveId, {
     from: new Date(at.getTime() - days * DAY_MS).toISOString(),
     to: new Date(at.getTime() + days * DAY_MS).toISOString(),
@@ -96,13 +96,13 @@ export async function adHocAround(s: Repo, goLiveId: string, at: Date, days = 2)
  * The previous meeting of the same forum, scheduled or extra (R6.2 "the previous DSL meeting",
  * R6.3 "the previous CSL"), searched back over two days of ad-hoc meetings.
  */
-export async function previousOf(s: Repo, goLive: GoLive, meeting: Meeting): Promise<Meeting | undefined> {
+export async function previousOf(s: Ports<MeetingStore>, goLive: GoLive, meeting: Meeting): Promise<Meeting | undefined> {
   const adHoc = await adHocAround(s, goLive.id, new Date(meeting.start));
   return previousMeeting(goLive, meeting.forum, new Date(meeting.start), { adHoc });
 }
 
 /** The next meeting of each forum that has not ended at `now` (R10.1 "the next meetings"). */
-export async function nextMeetings(s: Repo, goLive: GoLive, now: Date): Promise<Record<Forum, Meeting | null>> {
+export async function nextMeetings(s: Ports<MeetingStore>, goLive: GoLive, now: Date): Promise<Record<Forum, Meeting | null>> {
   const adHoc = await s.repo.listMeetings(goLive.id, {
     from: new Date(now.getTime() - DAY_MS).toISOString(),
     to: new Date(now.getTime() + 14 * DAY_MS).toISOString(),
@@ -118,7 +118,7 @@ export async function nextMeetings(s: Repo, goLive: GoLive, now: Date): Promise<
  * person rather than an administrator) must include a participant role of the forum or a lead.
  */
 export async function createAdHocMeeting(
-  s: Pick<AppPorts, 'repo' | 'clock'> & Partial<Pick<AppPorts, 'notifier'>>,
+  s: Ports<AgendaStores & CalendarTickStore, 'clock'> & Partial<Pick<AppPorts, 'notifier'>>,
   cmd: { goLiveId: string; input: AdHocMeetingInput; idempotencyKey?: string; actor?: Actor; callerRoles?: ReadonlySet<Role> },
 ): Promise<WriteResult<MeetingView>> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -166,7 +166,12 @@ export async function createAdHocMeeting(
  * in Driftpuls, the meeting room) and reason. One called less than the agenda lead (10
  * minutes) ahead gets its agenda at once, under the key the calendar tick would use.
  */
-async function announceMeeting(s: Pick<AppPorts, 'repo' | 'clock' | 'notifier'>, goLive: GoLive, m: Meeting, now: Date): Promise<void> {
+async function announceMeeting(
+  s: Ports<AgendaStores & CalendarTickStore, 'clock' | 'notifier'>,
+  goLive: GoLive,
+  m: Meeting,
+  now: Date,
+): Promise<void> {
   const at = now.toISOString();
   const when = localWhen(goLive.timeZone, m.start, at);
   const end = clockTime(goLive.timeZone, m.end);

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { AppPorts } from '../../ports/app.port';
+import type { Ports } from '../../ports/app.port';
+import type { CalendarTickStore, IncidentStore } from '../../ports/repository.port';
+import type { AgendaStores } from './agenda';
 import type { DispatchRecord, DueAction, TickCursor } from '../../domain/calendar-actions';
 import {
   areasWithoutReportSince,
@@ -39,7 +41,8 @@ import { agendaContext, agendaFrom, keepSentAgenda } from './agenda';
  * useful and records a `skipped` dispatch for each action that is not.
  */
 
-export type TickServices = Pick<AppPorts, 'repo' | 'clock' | 'notifier'>;
+/** The tick walks every go-live, reads incidents and the agenda's stores, and keeps its own cursor and claims. */
+export type TickServices = Ports<AgendaStores & IncidentStore & CalendarTickStore, 'clock' | 'notifier'>;
 
 export interface TickOptions {
   /** Names this instance in claims (logs and tests); a random suffix keeps claims apart. */

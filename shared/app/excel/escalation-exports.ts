@@ -1,4 +1,5 @@
-import type { AppPorts } from '../../ports/app.port';
+import type { Ports } from '../../ports/app.port';
+import type { ChallengeStore, GoLiveStore, NoteStore } from '../../ports/repository.port';
 import type { Challenge, DecisionRecord, TimelineEntry } from '../../escalation/domain/challenge';
 import { DECISION_LEVEL_LABELS } from '../../escalation/domain/challenge';
 import type { Texts } from '../../domain/errors';
@@ -81,7 +82,10 @@ export interface EscalationExportCommand {
 }
 
 /** The decision log (R8.5) as XLSX or CSV. */
-export async function exportDecisions(s: Pick<AppPorts, 'repo'>, cmd: EscalationExportCommand): Promise<ExportFile> {
+export async function exportDecisions(
+  s: Ports<GoLiveStore & ChallengeStore & NoteStore>,
+  cmd: EscalationExportCommand,
+): Promise<ExportFile> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const rows = await decisionLog(s, goLive.id);
   return exportFile(
@@ -97,7 +101,7 @@ export async function exportDecisions(s: Pick<AppPorts, 'repo'>, cmd: Escalation
 }
 
 /** The challenges with their timelines (XLSX: two sheets; CSV: the challenges). */
-export async function exportChallenges(s: Pick<AppPorts, 'repo'>, cmd: EscalationExportCommand): Promise<ExportFile> {
+export async function exportChallenges(s: Ports<GoLiveStore & ChallengeStore>, cmd: EscalationExportCommand): Promise<ExportFile> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const challenges = (await s.repo.listChallenges(goLive.id)).sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
   const timeline = challenges.flatMap((challenge) => challenge.timeline.map((entry) => ({ challenge, entry })));

@@ -1,6 +1,6 @@
 import type { AreaReport } from '../../domain/area-report';
 import type { UnitReport } from '../../domain/unit-report';
-import type { HistoryQuery, Repository } from '../../ports/repository.port';
+import type { AreaReportStore, HistoryQuery, UnitReportStore } from '../../ports/repository.port';
 import { HISTORY_PAGE_MAX } from '../../ports/repository.port';
 
 /** Every item of a paged history, oldest first, one page in memory at a time. */
@@ -20,14 +20,14 @@ async function* paged<T extends { reportedAt: string; id: string }>(
 
 /** A go-live's unit reports from `since` (ISO instant), oldest first. */
 export const unitReportHistory = (
-  repo: Pick<Repository, 'listUnitReportsByGoLive'>,
+  repo: Pick<UnitReportStore, 'listUnitReportsByGoLive'>,
   goLiveId: string,
   since?: string,
 ): AsyncIterable<UnitReport> => paged((q) => repo.listUnitReportsByGoLive(goLiveId, q), since);
 
 /** A go-live's area reports from `since` (ISO instant), oldest first. */
 export const areaReportHistory = (
-  repo: Pick<Repository, 'listAreaReportsByGoLive'>,
+  repo: Pick<AreaReportStore, 'listAreaReportsByGoLive'>,
   goLiveId: string,
   since?: string,
 ): AsyncIterable<AreaReport> => paged((q) => repo.listAreaReportsByGoLive(goLiveId, q), since);

@@ -1,4 +1,5 @@
-import type { AppPorts } from '../../ports/app.port';
+import type { Ports } from '../../ports/app.port';
+import type { GoLiveStore } from '../../ports/repository.port';
 import type { Actor } from '../../domain/audit';
 import type { FieldIssue, Texts } from '../../domain/errors';
 import { DomainError } from '../../domain/errors';
@@ -99,7 +100,7 @@ function inputOf(goLive: GoLive): GoLiveInput {
  * created when `create` gives its name and start date.
  */
 export async function importOrganisation(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: Ports<GoLiveStore, 'clock'>,
   cmd: {
     goLiveId: string;
     upload: Upload;

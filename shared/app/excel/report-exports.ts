@@ -1,4 +1,5 @@
-import type { AppPorts } from '../../ports/app.port';
+import type { Ports } from '../../ports/app.port';
+import type { AreaReportStore, GoLiveStore, UnitReportStore } from '../../ports/repository.port';
 import type { AreaReport, Problem } from '../../domain/area-report';
 import type { Colour } from '../../domain/colour';
 import type { Texts } from '../../domain/errors';
@@ -103,7 +104,7 @@ export interface HistoryExportCommand {
 }
 
 /** The unit report history of a go-live, oldest first, read page by page from the store. */
-export async function exportUnitReports(s: Pick<AppPorts, 'repo'>, cmd: HistoryExportCommand): Promise<ExportFile> {
+export async function exportUnitReports(s: Ports<GoLiveStore & UnitReportStore>, cmd: HistoryExportCommand): Promise<ExportFile> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   const rows = unitReportHistory(s.repo, goLive.id, cmd.since);
   return exportFile(
@@ -119,7 +120,7 @@ export async function exportUnitReports(s: Pick<AppPorts, 'repo'>, cmd: HistoryE
 }
 
 /** The area report history (R4), with a second XLSX sheet of every problem and its three questions. */
-export async function exportAreaReports(s: Pick<AppPorts, 'repo'>, cmd: HistoryExportCommand): Promise<ExportFile> {
+export async function exportAreaReports(s: Ports<GoLiveStore & AreaReportStore>, cmd: HistoryExportCommand): Promise<ExportFile> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   // Area reports are few (an area reports before each DSL meeting): both sheets read one list.
   const reports: AreaReport[] = [];

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
-import type { AppPorts } from '../../ports/app.port';
+import type { Ports } from '../../ports/app.port';
+import type { GoLiveStore } from '../../ports/repository.port';
 import { invalidField } from '../../domain/errors';
 import type { Texts } from '../../domain/errors';
 import type { GoLive } from '../../domain/golive';
@@ -46,7 +47,7 @@ async function toFile(wb: ExcelJS.Workbook, basename: string): Promise<ExportFil
 
 /** The status list template (R3.1, R3.4): Datum, Tid, Enhet, Färg, Förklaring, Rapportör. */
 export async function unitReportTemplate(
-  s: Pick<AppPorts, 'repo'>,
+  s: Ports<GoLiveStore>,
   cmd: { goLiveId: string; lang: 'sv' | 'en'; forvaltningId?: string },
 ): Promise<ExportFile> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -148,7 +149,7 @@ export async function unitReportTemplate(
  * The organisation template (R1, R2): the go-live's förvaltningar, units and people as they
  * are (so the file round-trips), or an example row of each when there are none yet.
  */
-export async function organisationTemplate(s: Pick<AppPorts, 'repo'>, cmd: { goLiveId: string; lang: 'sv' | 'en' }): Promise<ExportFile> {
+export async function organisationTemplate(s: Ports<GoLiveStore>, cmd: { goLiveId: string; lang: 'sv' | 'en' }): Promise<ExportFile> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
   return toFile(await organisationWorkbook(goLive, cmd.lang), `${goLive.id}-${cmd.lang === 'sv' ? 'organisation' : 'organisation'}`);
 }

@@ -1,6 +1,7 @@
 import { YIELD_EVERY, yieldToEventLoop } from './cooperative';
 import { createHash } from 'node:crypto';
-import type { AppPorts } from '../../ports/app.port';
+import type { Ports } from '../../ports/app.port';
+import type { GoLiveStore, UnitReportStore } from '../../ports/repository.port';
 import type { Actor } from '../../domain/audit';
 import type { Colour } from '../../domain/colour';
 import type { Texts } from '../../domain/errors';
@@ -125,7 +126,7 @@ const REQUIRED: readonly Requirement<UnitReportField>[] = [['date', 'dateTime'],
  * stored (same content, or same Id from an export) are reported as `alreadyStored`.
  */
 export async function importUnitReports(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: Ports<GoLiveStore & UnitReportStore, 'clock'>,
   /** `forvaltningIds`: only units of these förvaltningar may be imported (issue 13 item 6); all when absent. */
   cmd: { goLiveId: string; upload: Upload; options: ImportOptions; actor?: Actor; forvaltningIds?: readonly string[] },
 ): Promise<UnitReportImportResult> {

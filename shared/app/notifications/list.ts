@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { notFound } from '../../domain/errors';
 import type { Channel, NotificationFilter, OutboxNotification, OutboxStore } from '../../ports/outbox.port';
 import { CHANNELS, Delivery, NotificationStatus, OutboxNotification as OutboxNotificationSchema } from '../../ports/outbox.port';
-import type { Repository } from '../../ports/repository.port';
+import type { GoLiveStore } from '../../ports/repository.port';
 
 /** Per channel: `pending` while any of its deliveries is, else `failed` if any failed, else `sent`. */
 export const ChannelState = z.object({ status: z.enum(['pending', 'sent', 'failed']), deliveries: z.number().int() });
@@ -73,7 +73,7 @@ export function toView(n: OutboxNotification): NotificationView {
 
 /** The notification log of a go-live, newest first, filterable by kind, status and time. */
 export async function listNotifications(
-  s: { repo: Pick<Repository, 'getGoLive'>; outbox: OutboxStore },
+  s: { repo: Pick<GoLiveStore, 'getGoLive'>; outbox: OutboxStore },
   goLiveId: string,
   filter: NotificationFilter,
 ): Promise<NotificationView[]> {

@@ -9,7 +9,7 @@ import type { Clock } from '../../ports/clock.port';
 import type { DigestGroup, EnqueueResult, NotificationKind, NotificationRequest, Notifier } from '../../ports/notifier.port';
 import type { Channel, OutboxNotification, OutboxStore } from '../../ports/outbox.port';
 import { CHANNELS, FORUMS, NOTIFICATION_KINDS } from '../../ports/outbox.port';
-import type { Repository } from '../../ports/repository.port';
+import type { GoLiveStore } from '../../ports/repository.port';
 import type { Dispatcher } from './dispatcher';
 import { settle } from './dispatcher';
 import { notificationId } from './ids';
@@ -102,7 +102,7 @@ export function emailChoices(
 export class OutboxNotifier implements Notifier {
   constructor(
     private readonly deps: {
-      repo: Pick<Repository, 'getGoLive'>;
+      repo: Pick<GoLiveStore, 'getGoLive'>;
       outbox: OutboxStore;
       clock: Clock;
       publicBaseUrl: string;

@@ -1,4 +1,6 @@
-import type { AppPorts } from '../../ports/app.port';
+import type { AppPorts, Ports } from '../../ports/app.port';
+import type { ChallengeStore, GoLiveStore, IncidentStore, MeetingStore, NoteStore } from '../../ports/repository.port';
+import type { AgendaStores } from '../../app/calendar/agenda';
 import type { AgendaChallenge, AgendaDecision } from '../../domain/agenda';
 import type { Actor } from '../../domain/audit';
 import type {
@@ -38,12 +40,16 @@ import { requireGoLive } from '../../app/golives';
 import { assertSameRequest, recordId, requestHash } from '../../app/idempotency';
 import { retryOnConflict } from '../../app/retry-on-conflict';
 
-type S = Pick<AppPorts, 'repo' | 'clock'> & Partial<Pick<AppPorts, 'notifier'>>;
+/**
+ * What telling people of a challenge's effect touches: the notifier when there is one, and the
+ * stores the agenda reads (a notice names the meeting where the challenge is discussed).
+ */
+type Notifying = Ports<AgendaStores, 'clock'> & Partial<Pick<AppPorts, 'notifier'>>;
 
 const HOUR = 3_600_000;
 
 /** Scheduled and ad-hoc meetings around `at`, as the deadline rules need them. */
-async function meetingSlots(s: S, goLive: GoLive, at: string): Promise<MeetingSlot[]> {
+async function meetingSlots(s: Ports<MeetingStore>, goLive: GoLive, at: string): Promise<MeetingSlot[]> {
   const from = new Date(Date.parse(at) - 4 * HOUR);
   const to = new Date(Date.parse(at) + DEFAULT_ESCALATION_RULES.lookAheadHours * HOUR);
   const adHoc = await s.repo.listMeetings(goLive.id, { from: from.toISOString(), to: to.toISOString() });
@@ -55,7 +61,7 @@ async function meetingSlots(s: S, goLive: GoLive, at: string): Promise<MeetingSl
  * before the request is sent (issue 16); the same rule `requestDecision` applies.
  */
 export async function decisionDeadlinePreview(
-  s: S,
+  s: Ports<GoLiveStore & MeetingStore, 'clock'>,
   goLiveId: string,
   level: DecisionLevel,
 ): Promise<{ level: DecisionLevel; requestedAt: string; deadline: string }> {
@@ -64,7 +70,7 @@ export async function decisionDeadlinePreview(
   return { level, requestedAt: now, deadline: defaultDecisionDeadline(level, now, await meetingSlots(s, goLive, now)) };
 }
 
-export async function requireChallenge(s: Pick<AppPorts, 'repo'>, goLiveId: string, challengeId: string) {
+export async function requireChallenge(s: Ports<ChallengeStore>, goLiveId: string, challengeId: string) {
   const found = await s.repo.getChallenge(goLiveId, challengeId);
   if (!found) throw notFound('CHALLENGE.NOT_FOUND', challengeId);
   return found;
@@ -244,7 +250,12 @@ function notificationsFor(goLive: GoLive, c: Challenge, effect: Effect, now: str
  * (issue 15 item 8): "punkt 5 (…), som nummer 2 av 3, på DSL kl. 10:00". Undefined when
  * there is no next DSL meeting or the challenge is not on it.
  */
-export async function agendaPlace(s: S, goLive: GoLive, challengeId: string, now: string): Promise<Texts | undefined> {
+export async function agendaPlace(
+  s: Ports<AgendaStores, 'clock'>,
+  goLive: GoLive,
+  challengeId: string,
+  now: string,
+): Promise<Texts | undefined> {
   const at = new Date(now);
   const adHoc = await s.repo.listMeetings(goLive.id, {
     from: now,
@@ -273,7 +284,7 @@ export async function agendaPlace(s: S, goLive: GoLive, challengeId: string, now
   return texts.sv && texts.en ? { sv: texts.sv, en: texts.en } : undefined;
 }
 
-async function notify(s: S, goLive: GoLive, c: Challenge, effects: Effect[], now: string): Promise<void> {
+async function notify(s: Notifying, goLive: GoLive, c: Challenge, effects: Effect[], now: string): Promise<void> {
   if (!s.notifier) return;
   for (const effect of effects) {
     const place = effect.kind === 'notTriaged' ? await agendaPlace(s, goLive, c.id, now).catch(() => undefined) : undefined;
@@ -282,14 +293,18 @@ async function notify(s: S, goLive: GoLive, c: Challenge, effects: Effect[], now
 }
 
 /** Every id named must be an incident of the go-live (issue 15 item 4): 400 naming the field otherwise. */
-async function requireIncidents(s: Pick<AppPorts, 'repo'>, goLiveId: string, ids: readonly string[] | undefined): Promise<void> {
+async function requireIncidents(s: Ports<IncidentStore>, goLiveId: string, ids: readonly string[] | undefined): Promise<void> {
   for (const [i, id] of (ids ?? []).entries())
     if (!(await s.repo.getIncident(goLiveId, id)))
       throw invalidField(`incidentIds.${i}`, { sv: `okänd incident '${id}'`, en: `unknown incident '${id}'` });
 }
 
 /** One challenge with its incidents in both directions (`challengeWithLinks`); 404 if absent. */
-export async function challengeWithIncidents(s: Pick<AppPorts, 'repo'>, goLiveId: string, challengeId: string): Promise<Challenge> {
+export async function challengeWithIncidents(
+  s: Ports<ChallengeStore & IncidentStore>,
+  goLiveId: string,
+  challengeId: string,
+): Promise<Challenge> {
   const [found, incidents] = await Promise.all([requireChallenge(s, goLiveId, challengeId), s.repo.listIncidents(goLiveId)]);
   return challengeWithLinks(found.value, incidents);
 }
@@ -299,7 +314,7 @@ export async function challengeWithIncidents(s: Pick<AppPorts, 'repo'>, goLiveId
  * deadline is the end of the next DSL meeting (R7.4).
  */
 export async function raiseChallenge(
-  s: S,
+  s: Ports<GoLiveStore & IncidentStore & ChallengeStore & MeetingStore> & Notifying,
   cmd: { goLiveId: string; input: ChallengeInput; idempotencyKey?: string; actor?: Actor },
 ): Promise<{ value: Challenge; created: boolean }> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -349,7 +364,7 @@ export async function raiseChallenge(
   return result;
 }
 
-async function notifyRaised(s: S, challenge: Challenge, now: string): Promise<void> {
+async function notifyRaised(s: Notifying, challenge: Challenge, now: string): Promise<void> {
   if (s.notifier)
     await s.notifier.enqueue(
       notification(
@@ -382,7 +397,7 @@ export type ChallengeCommand =
  * escalation orchestration is told afterwards so its timers follow. Idempotent by event id.
  */
 export async function applyChallengeCommand(
-  s: S,
+  s: Ports<GoLiveStore & IncidentStore & ChallengeStore & MeetingStore> & Notifying,
   cmd: {
     goLiveId: string;
     challengeId: string;
@@ -443,7 +458,7 @@ export interface EscalationPlan {
   reason?: string;
 }
 
-export async function planEscalation(s: Pick<AppPorts, 'repo'>, goLiveId: string, challengeId: string): Promise<EscalationPlan> {
+export async function planEscalation(s: Ports<ChallengeStore>, goLiveId: string, challengeId: string): Promise<EscalationPlan> {
   const found = await s.repo.getChallenge(goLiveId, challengeId);
   if (!found || !isOpen(found.value)) return { ended: true };
   const wake = nextWake(found.value);
@@ -455,7 +470,12 @@ export async function planEscalation(s: Pick<AppPorts, 'repo'>, goLiveId: string
  * repeat the overdue notice at the next meeting of the deciding forum. Safe to run twice:
  * the domain ignores a deadline already handled and notifications dedupe by key.
  */
-export async function handleEscalationDeadline(s: S, goLiveId: string, challengeId: string, at: string): Promise<EscalationPlan> {
+export async function handleEscalationDeadline(
+  s: Ports<GoLiveStore & ChallengeStore & MeetingStore> & Notifying,
+  goLiveId: string,
+  challengeId: string,
+  at: string,
+): Promise<EscalationPlan> {
   const goLive = await requireGoLive(s, goLiveId);
   return retryOnConflict(10, { sv: 'Samtidig ändring. Försök igen.', en: 'Concurrent change. Try again.' }, async () => {
     const found = await s.repo.getChallenge(goLiveId, challengeId);
@@ -469,7 +489,7 @@ export async function handleEscalationDeadline(s: S, goLiveId: string, challenge
 }
 
 export async function listChallenges(
-  s: Pick<AppPorts, 'repo'>,
+  s: Ports<GoLiveStore & ChallengeStore & IncidentStore>,
   goLiveId: string,
   filter: { colour?: 'red' | 'yellow'; state?: Challenge['state'] | 'open'; areaId?: string },
 ): Promise<Challenge[]> {
@@ -527,7 +547,7 @@ export function decisionLogFrom(challenges: readonly Challenge[], standalone: re
   );
 }
 
-async function standaloneDecisions(s: Pick<AppPorts, 'repo'>, goLiveId: string): Promise<DecisionRecord[]> {
+async function standaloneDecisions(s: Ports<NoteStore>, goLiveId: string): Promise<DecisionRecord[]> {
   return (await s.repo.listNotes(goLiveId, 'decision')).map((n) => DecisionRecord.parse(n.data));
 }
 
@@ -536,7 +556,7 @@ async function standaloneDecisions(s: Pick<AppPorts, 'repo'>, goLiveId: string):
  * time against the deadline — challenges' decisions, DSL's triage outcomes, and coordination
  * and CSL decisions taken on their own.
  */
-export async function decisionLog(s: Pick<AppPorts, 'repo'>, goLiveId: string): Promise<DecisionRecord[]> {
+export async function decisionLog(s: Ports<GoLiveStore & ChallengeStore & NoteStore>, goLiveId: string): Promise<DecisionRecord[]> {
   await requireGoLive(s, goLiveId);
   const [challenges, standalone] = await Promise.all([s.repo.listChallenges(goLiveId), standaloneDecisions(s, goLiveId)]);
   return decisionLogFrom(challenges, standalone);
@@ -556,7 +576,7 @@ function assertMayDecide(level: LogLevel, callerRoles: ReadonlySet<Role> | undef
  * challenge. Who may follows the level (403 otherwise). Idempotent by id / Idempotency-Key.
  */
 export async function recordStandaloneDecision(
-  s: S,
+  s: Ports<GoLiveStore & ChallengeStore & NoteStore, 'clock'> & Partial<Pick<AppPorts, 'notifier'>>,
   cmd: { goLiveId: string; input: StandaloneDecisionInput; idempotencyKey?: string; actor?: Actor; callerRoles?: ReadonlySet<Role> },
 ): Promise<{ value: DecisionRecord; created: boolean }> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -623,7 +643,7 @@ export async function recordStandaloneDecision(
 }
 
 /** Challenges and decisions as the agenda builder takes them (R6.1, R6.2, R6.4, R8.4). */
-export function escalationAgendaSources(s: Pick<AppPorts, 'repo'>) {
+export function escalationAgendaSources(s: Ports<ChallengeStore & NoteStore>) {
   const FORUM_OF = DECISION_FORUM;
   return {
     async challenges(goLive: GoLive, _meeting: unknown, since: string | undefined): Promise<AgendaChallenge[]> {
@@ -713,7 +733,7 @@ export function escalationAgendaSources(s: Pick<AppPorts, 'repo'>) {
  * communicated into a förvaltning's units. Idempotent: marking again changes nothing.
  */
 export async function markCommunicated(
-  s: Pick<AppPorts, 'repo' | 'clock'>,
+  s: Ports<GoLiveStore & ChallengeStore & NoteStore, 'clock'>,
   cmd: { goLiveId: string; decisionId: string; forvaltningId: string; actor?: Actor },
 ): Promise<{ created: boolean }> {
   const goLive = await requireGoLive(s, cmd.goLiveId);
@@ -741,7 +761,7 @@ export async function markCommunicated(
 
 /** Changed work practices decided and the förvaltningar where they are not yet communicated (DSL point 9, R11.4). */
 export async function workPracticesOutstanding(
-  s: Pick<AppPorts, 'repo'>,
+  s: Ports<GoLiveStore & ChallengeStore & NoteStore>,
   goLive: GoLive,
 ): Promise<{ id: string; text: string; outstanding: string[] }[]> {
   const log = (await decisionLog(s, goLive.id)).filter((d) => d.level === 'workPractice');
