@@ -1,3 +1,4 @@
+import { ACCESS_MATRIX } from '../../shared/domain/access';
 import type { Services } from '../../shared/composition';
 import { z } from 'zod';
 import {
@@ -145,8 +146,10 @@ for (const c of COMMANDS)
       body: c.body as z.ZodType,
       idempotent: true,
       extraInputs: durableClient,
-      // An area coordinator withdraws only their own areas' challenges (issue 13 item 6).
-      ...(c.name === 'withdrawChallenge'
+      // An area coordinator updates, resolves and withdraws only their own areas' challenges
+      // (issue 13 item 6): every command whose matrix entry has an `area` own rule names the
+      // challenge's area as its target.
+      ...(ownRuleOf(c.name) === 'area'
         ? {
             target: async ({ params, services }: { params: { goLiveId: string; challengeId: string }; services: Services }) => ({
               areaId: (await requireChallenge(services, params.goLiveId, params.challengeId)).value.areaId,
@@ -174,6 +177,12 @@ for (const c of COMMANDS)
       };
     },
   );
+
+/** The `own` rule of a route's matrix entry, if any. */
+function ownRuleOf(name: string): string | undefined {
+  const access = ACCESS_MATRIX[name];
+  return access?.kind === 'roles' ? access.own?.what : undefined;
+}
 
 /** A person's roles in the go-live, for rules the matrix narrows by data (who may decide at a level); none for administrators and keys. */
 async function callerRolesOf(

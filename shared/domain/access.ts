@@ -138,8 +138,13 @@ export const ACCESS_MATRIX: Record<string, Access> = {
     roles: ['goLiveLead', 'itdManager', 'lgvLiaison', 'chiefMedicalOfficer', 'cslChair', 'cslRepresentative'],
   },
   postDecision: { kind: 'roles', roles: [...LEADS, 'itdManager', 'lgvLiaison', 'chiefMedicalOfficer', 'cslChair', 'cslRepresentative'] },
-  updateChallenge: { kind: 'roles', roles: ['areaCoordinator', 'contactPerson', 'programmeManager', ...LEADS] },
-  resolveChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS] },
+  // An area coordinator updates, resolves and withdraws only their own areas' challenges (issue 13 item 6).
+  updateChallenge: {
+    kind: 'roles',
+    roles: ['areaCoordinator', 'contactPerson', 'programmeManager', ...LEADS],
+    own: { what: 'area', roles: ['areaCoordinator'] },
+  },
+  resolveChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS], own: { what: 'area', roles: ['areaCoordinator'] } },
   withdrawChallenge: { kind: 'roles', roles: ['areaCoordinator', ...LEADS], own: { what: 'area', roles: ['areaCoordinator'] } },
   listDecisions: { kind: 'member' },
   // CSL's qualitative assessment per förvaltning (R11.1): the CSL chair and representatives note it.

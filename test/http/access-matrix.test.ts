@@ -38,8 +38,23 @@ function expected(access: Access, caller: Caller, ownTarget: boolean): 'allowed'
   if (access.kind === 'member') return 'allowed';
   if (access.kind === 'admin') return LEADS.includes(role) ? 'allowed' : 403;
   if (!access.roles.includes(role)) return 403;
-  if (!access.scope || LEADS.includes(role)) return 'allowed';
-  return ownTarget ? 'allowed' : 403;
+  if (LEADS.includes(role) || ownTarget) return 'allowed';
+  if (access.scope) return 403;
+  // The own rule narrows a caller whose roles on the route are all its roles (each caller here
+  // has one). A förvaltning rule refuses rows, not the request: see `rowRefused` below.
+  if (access.own && access.own.what !== 'forvaltning' && access.own.roles.includes(role)) return 403;
+  return 'allowed';
+}
+
+/** For a förvaltning own rule: whether the caller's row for another förvaltning's unit is a row error. */
+function rowRefused(access: Access, caller: Caller): boolean {
+  return (
+    access.kind === 'roles' &&
+    access.own?.what === 'forvaltning' &&
+    caller.kind === 'role' &&
+    !LEADS.includes(caller.role) &&
+    access.own.roles.includes(caller.role)
+  );
 }
 
 let api: Api;
@@ -55,6 +70,7 @@ beforeAll(async () => {
     roles: [role],
     unitIds: role === 'unitReporter' ? ['u1'] : [],
     areaIds: role === 'areaCoordinator' || role === 'contactPerson' ? ['teknik'] : [],
+    ...(role === 'cslRepresentative' ? { forvaltningId: 'f' } : {}),
   }));
   const put = await api.put(`/golives/${G}`, {
     name: 'Matris',
@@ -68,6 +84,7 @@ beforeAll(async () => {
           { id: 'u2', name: 'U2' },
         ],
       },
+      { id: 'g', name: 'G', units: [{ id: 'u3', name: 'U3' }] },
     ],
     people,
   });
@@ -95,32 +112,95 @@ it('every registered route has a matrix entry, and every entry a route', () => {
   expect(routes.map((r) => r.name).sort()).toEqual(Object.keys(ACCESS_MATRIX).sort());
 });
 
+/** A challenge raised by the lead in `areaId`, for a route that acts on one (one per route and target). */
+const challenges = new Map<string, string>();
+async function challengeFor(route: string, areaId: string): Promise<string> {
+  const key = `${route}:${areaId}`;
+  if (!challenges.has(key)) {
+    const raised = await api.post(
+      `/golives/${G}/challenges`,
+      { title: `svep ${key}`, colour: 'red', areaId, needFromOthers: 'hjälp' },
+      { 'x-dev-user': 'golivelead@example.org' },
+    );
+    expect(raised.status).toBe(202);
+    challenges.set(key, raised.json.id as string);
+  }
+  return challenges.get(key)!;
+}
+
+/**
+ * The request of one cell. A route with an `own` rule gets a valid body that names the
+ * caller's own target or someone else's (issue 13 item 6), so the own check is reached, not
+ * stopped at validation: a challenge's area (in the body, or the challenge acted on), a
+ * report's `reporter.personId`, an imported row's unit. Other writes send `{}`.
+ */
+async function cellRequest(
+  route: { name: string; method: string; path: string },
+  access: Access,
+  own: boolean,
+  caller: Caller,
+): Promise<{ path: string; body: string; type: string }> {
+  let path = fill(route.path, own);
+  const rule = access.kind === 'roles' ? access.own?.what : undefined;
+  const area = own ? 'teknik' : 'support';
+  if (rule === 'area' && route.path.includes('{challengeId}'))
+    path = path.replace(/\/challenges\/x\//, `/challenges/${await challengeFor(route.name, area)}/`);
+  const json = (b: unknown) => ({ path, body: JSON.stringify(b), type: 'application/json' });
+  if (route.name === 'postChallenge') return json({ title: 'svep', colour: 'red', areaId: area, needFromOthers: 'hjälp' });
+  if (route.name === 'updateChallenge') return json({ facts: 'svep' });
+  if (route.name === 'resolveChallenge' || route.name === 'withdrawChallenge') return json({ reason: 'svep' });
+  if (rule === 'reporter') {
+    const self = caller.kind === 'role' ? caller.role.toLowerCase() : 'unitreporter';
+    return json({ colour: 'yellow', explanation: 'svep', reporter: { personId: own ? self : 'incidentmanager' } });
+  }
+  if (rule === 'forvaltning')
+    return { path, body: `Datum;Tid;Enhet;Färg;Förklaring\n2026-11-27;09:00;${own ? 'u1' : 'u3'};Gul;svep\n`, type: 'text/csv' };
+  if (rule) throw new Error(`the sweep has no own/other request for ${route.name} (own: ${rule})`);
+  return { path, body: '{}', type: 'application/json' };
+}
+
 it('each route × caller cell answers as the matrix says', async () => {
   const failures: string[] = [];
   let cells = 0;
+  let ownCells = 0;
   for (const route of routes) {
     const access = ACCESS_MATRIX[route.name]!;
-    const scoped = access.kind === 'roles' && access.scope !== undefined;
-    for (const own of scoped ? [true, false] : [true]) {
+    const targeted = access.kind === 'roles' && (access.scope !== undefined || access.own !== undefined);
+    for (const own of targeted ? [true, false] : [true]) {
       for (const caller of callers) {
         cells++;
         const want = expected(access, caller, own);
-        const path = fill(route.path, own);
+        const req = await cellRequest(route, access, own, caller);
         const res =
           route.method === 'GET'
-            ? await api.get(path, caller.headers)
-            : await api.raw(route.method, path, '{}', 'application/json', caller.headers);
+            ? await api.get(req.path, caller.headers)
+            : await api.raw(route.method, req.path, req.body, req.type, caller.headers);
         const got = res.status === 401 || res.status === 403 ? res.status : 'allowed';
         if (got !== want)
-          failures.push(`${route.method} ${path} as ${caller.label}: want ${want}, got ${res.status} ${res.text.slice(0, 120)}`);
+          failures.push(`${route.method} ${req.path} as ${caller.label}: want ${want}, got ${res.status} ${res.text.slice(0, 120)}`);
         if (got !== 'allowed') expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        if (access.kind === 'roles' && access.own && caller.kind === 'role' && access.own.roles.includes(caller.role)) {
+          ownCells++;
+          // Reached the own check: not stopped by validation.
+          if (res.status === 400)
+            failures.push(`${route.method} ${req.path} as ${caller.label}: 400 before the own check ${res.text.slice(0, 120)}`);
+          if (got === 'allowed' && access.own.what === 'forvaltning') {
+            const refusedRows = (res.json as { summary: { rowsWithErrors: number } }).summary.rowsWithErrors;
+            const wantRefused = !own && rowRefused(access, caller) ? 1 : 0;
+            if (refusedRows !== wantRefused)
+              failures.push(`${route.method} ${req.path} as ${caller.label}: want ${wantRefused} row refused, got ${refusedRows}`);
+          }
+        }
       }
     }
   }
   expect(failures).toEqual([]);
-  // The README reports this figure.
+  // The README reports these figures.
   expect(cells).toBeGreaterThanOrEqual(routes.length * callers.length);
-  console.log(`access matrix: ${cells} route × caller cells over ${routes.length} routes`);
+  expect(ownCells).toBeGreaterThanOrEqual(2 * Object.values(ACCESS_MATRIX).filter((a) => a.kind === 'roles' && a.own).length);
+  console.log(
+    `access matrix: ${cells} route × caller cells over ${routes.length} routes; ${ownCells} of them own/other cells of an own rule`,
+  );
 }, 180_000);
 
 describe('refused writes store nothing', () => {
@@ -129,25 +209,29 @@ describe('refused writes store nothing', () => {
 
   it('a unit reporter reports for their own unit, not another (R1)', async () => {
     const as = { 'x-dev-user': 'unitreporter@example.org' };
+    // The sweep above stored reports for u2 as the leads: count from here.
+    const before = await count('u2');
     expect((await api.post(`/golives/${G}/units/u1/reports`, report, as)).status).toBe(201);
     const refused = await api.post(`/golives/${G}/units/u2/reports`, report, as);
     expect(refused.status).toBe(403);
     expect(refused.json.detail).toBe('Du rapporterar bara för dina egna enheter.');
-    expect(await count('u2')).toBe(0);
+    expect(await count('u2')).toBe(before);
   });
 
   it('an area coordinator cannot report for another area; an IM cannot report a unit', async () => {
     const area = { summary: 'x', problems: [] };
+    const before = await count('u2');
     expect((await api.post(`/golives/${G}/areas/support/reports`, area, { 'x-dev-user': 'areacoordinator@example.org' })).status).toBe(403);
     expect((await api.post(`/golives/${G}/areas/teknik/reports`, area, { 'x-dev-user': 'areacoordinator@example.org' })).status).toBe(201);
     expect((await api.post(`/golives/${G}/units/u2/reports`, report, { 'x-dev-user': 'incidentmanager@example.org' })).status).toBe(403);
-    expect(await count('u2')).toBe(0);
+    expect(await count('u2')).toBe(before);
   });
 
   it('a wrong key is refused, not treated as anonymous', async () => {
+    const before = await count('u2');
     const r = await api.post(`/golives/${G}/units/u2/reports`, report, { 'x-functions-key': 'guess-guess-guess-guess' });
     expect(r.status).toBe(401);
-    expect(await count('u2')).toBe(0);
+    expect(await count('u2')).toBe(before);
   });
 
   it('the audit trail records who wrote', async () => {
@@ -190,6 +274,27 @@ describe('what a request names is the caller’s own (issue 13 item 6)', () => {
     const own = await api.post(`/golives/${G}/challenges`, challenge('teknik', 'egen att återkalla'), coordinator);
     expect((await withdraw(own.json.id, coordinator)).status).toBe(200);
     expect((await withdraw(other.json.id, lead)).status).toBe(200);
+  });
+
+  it('an area coordinator updates and resolves only their own area’s challenges; the lead any', async () => {
+    const other = await api.post(`/golives/${G}/challenges`, challenge('support', 'att lösa'), lead);
+    expect(other.status).toBe(202);
+    const update = (id: string, as: Record<string, string>) => api.post(`/golives/${G}/challenges/${id}/updates`, { facts: 'nytt' }, as);
+    const resolve = (id: string, as: Record<string, string>) => api.post(`/golives/${G}/challenges/${id}/resolve`, { reason: 'löst' }, as);
+    const timeline = async (id: string) => ((await api.get(`/golives/${G}/challenges/${id}`)).json.timeline as unknown[]).length;
+    const before = await timeline(other.json.id);
+    for (const refused of [await update(other.json.id, coordinator), await resolve(other.json.id, coordinator)]) {
+      expect(refused.status).toBe(403);
+      expect(refused.json.detail).toBe('Du arbetar bara med utmaningar för dina egna leveransområden.');
+    }
+    expect(await timeline(other.json.id)).toBe(before);
+    expect(await titles()).toContain('att lösa:raised');
+    const own = await api.post(`/golives/${G}/challenges`, challenge('teknik', 'egen att lösa'), coordinator);
+    expect((await update(own.json.id, coordinator)).status).toBe(200);
+    expect((await resolve(own.json.id, coordinator)).status).toBe(200);
+    expect((await update(other.json.id, lead)).status).toBe(200);
+    expect((await resolve(other.json.id, lead)).status).toBe(200);
+    expect(await titles()).toEqual(expect.arrayContaining(['att lösa:resolved', 'egen att lösa:resolved']));
   });
 
   it('a unit reporter reports in their own name only; a key names anyone', async () => {
