@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SqliteRepository } from '../../shared/adapters/embedded/sqlite.repository';
 import { makeChallenge, makeGoLive, makeUnitReport, minutesAfter } from '../builders';
+import { StoreUnavailableError } from '../../shared/ports/repository.port';
 import { repositoryContract } from './repository.contract';
 
 const tempDirs: string[] = [];
@@ -79,6 +80,83 @@ describe('the status snapshot kept parsed by etag (issue 17)', () => {
       await there.close();
       await here.close();
     }
+  });
+});
+
+describe('group commit of unit reports (issue 17)', () => {
+  it('writes reports sent together in one transaction, answering each only once it is committed', async () => {
+    const file = path.join(tempDir(), 'driftpuls.sqlite');
+    const calls: string[] = [];
+    const repo = SqliteRepository.open(file, { synchronous: 'FULL', faults: (operation) => void calls.push(operation) });
+    const reader = SqliteRepository.open(file, { synchronous: 'NORMAL' });
+    try {
+      const g = makeGoLive();
+      await repo.saveGoLive(g, null);
+      calls.length = 0;
+      const reports = Array.from({ length: 50 }, (_, i) =>
+        makeUnitReport({ goLiveId: g.id, explanation: `rapport ${i}`, reportedAt: minutesAfter('2026-11-27T09:00:00.000Z', i) }),
+      );
+      const answers = reports.map((r) =>
+        repo.addUnitReport(r).then(async (answer) => {
+          // Acknowledged means committed: another connection sees the report the moment it is answered.
+          expect((await reader.listUnitReports(g.id, r.unitId, 100)).map((x) => x.id)).toContain(r.id);
+          return answer;
+        }),
+      );
+      expect((await Promise.all(answers)).every((a) => a.created)).toBe(true);
+      // One transaction (one commit, one sync) for the fifty, where one each took fifty.
+      expect(calls).toEqual(['addUnitReport']);
+      expect((await reader.getStatusSnapshot(g.id))?.unitStatuses[0]?.reportId).toBe(reports[49]!.id);
+    } finally {
+      await reader.close();
+      await repo.close();
+    }
+  });
+
+  it('a report that cannot be stored fails alone; a SQLite failure fails the whole group, storing none of it', async () => {
+    const file = path.join(tempDir(), 'driftpuls.sqlite');
+    let fail = false;
+    const repo = SqliteRepository.open(file, {
+      synchronous: 'NORMAL',
+      faults: () => {
+        if (fail) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      },
+    });
+    try {
+      const g = makeGoLive();
+      await repo.saveGoLive(g, null);
+      const good = [makeUnitReport({ goLiveId: g.id }), makeUnitReport({ goLiveId: g.id })];
+      const bad = { ...makeUnitReport({ goLiveId: g.id }), explanation: 10n } as never; // JSON cannot hold a BigInt
+      const results = await Promise.allSettled([repo.addUnitReport(good[0]!), repo.addUnitReport(bad), repo.addUnitReport(good[1]!)]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((await repo.listUnitReports(g.id, 'avd-12', 10)).map((r) => r.id).sort()).toEqual(good.map((r) => r.id).sort());
+
+      fail = true;
+      const refused = await Promise.allSettled([
+        repo.addUnitReport(makeUnitReport({ goLiveId: g.id })),
+        repo.addUnitReport(makeUnitReport({ goLiveId: g.id })),
+      ]);
+      expect(refused.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+      fail = false;
+      expect(await repo.listUnitReports(g.id, 'avd-12', 10)).toHaveLength(2);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('close() commits and answers reports still waiting for their group', async () => {
+    const file = path.join(tempDir(), 'driftpuls.sqlite');
+    const repo = SqliteRepository.open(file, { synchronous: 'NORMAL' });
+    const g = makeGoLive();
+    await repo.saveGoLive(g, null);
+    const r = makeUnitReport({ goLiveId: g.id });
+    const answer = repo.addUnitReport(r);
+    await repo.close();
+    expect(await answer).toEqual({ value: r, created: true });
+    const again = SqliteRepository.open(file, { synchronous: 'NORMAL' });
+    expect((await again.listUnitReports(g.id, r.unitId, 10)).map((x) => x.id)).toEqual([r.id]);
+    await again.close();
   });
 });
 

@@ -32,6 +32,13 @@ export interface SqliteRepositoryOptions {
   faults?: (operation: string) => void;
 }
 
+/** The most unit reports one group commit writes; more wait for the next turn of the event loop. */
+const GROUP_MAX = 256;
+
+/** An error raised by SQLite (better-sqlite3's SqliteError, or one shaped like it): it has SQLite's result code. */
+const isSqliteError = (err: unknown): boolean =>
+  typeof (err as { code?: unknown })?.code === 'string' && /^SQLITE_/.test((err as { code: string }).code);
+
 /** SQLite result codes that mean the file or the disk under it is damaged, not busy (issue 13). */
 const DAMAGE = /^SQLITE_(CORRUPT|NOTADB|IOERR|READONLY|CANTOPEN)/;
 
@@ -243,11 +250,57 @@ export class SqliteRepository implements Repository {
     return this.guard('listGoLives', () => z.array(GoLiveListRow).parse(this.stmt.listGoLives.all()));
   }
 
+  /**
+   * Group commit (issue 17): unit reports sent in the same turn of the event loop are written
+   * in one transaction, so they share one commit and, with `synchronous = FULL`, one sync of
+   * the WAL. Each caller is answered only after that commit: acknowledged still means synced.
+   * Each report runs in a savepoint of its own, so a report that fails (not SQLite: e.g. a
+   * value that cannot be stored) fails alone; a SQLite error (busy, damage) fails the whole
+   * group, and nothing of it is stored.
+   */
+  private readonly unitReportGroup: { report: UnitReport; resolve: (r: CreateResult<UnitReport>) => void; reject: (e: unknown) => void }[] =
+    [];
+  private unitReportFlush: NodeJS.Immediate | undefined;
+  private groupTx?: Database.Transaction<
+    (reports: readonly UnitReport[]) => ({ ok: true; value: CreateResult<UnitReport> } | { ok: false; error: unknown })[]
+  >;
+
   async addUnitReport(report: UnitReport): Promise<CreateResult<UnitReport>> {
+    if (this.damage) throw new StoreDamagedError(`embedded store damaged: ${this.damage}`);
+    return new Promise((resolve, reject) => {
+      this.unitReportGroup.push({ report, resolve, reject });
+      this.unitReportFlush ??= setImmediate(() => this.commitUnitReports());
+    });
+  }
+
+  /** Commits the waiting unit reports (at most GROUP_MAX per transaction), then answers each. */
+  private commitUnitReports(): void {
+    this.unitReportFlush = undefined;
+    const group = this.unitReportGroup.splice(0, GROUP_MAX);
+    if (this.unitReportGroup.length) this.unitReportFlush = setImmediate(() => this.commitUnitReports());
+    if (!group.length) return;
     // IMMEDIATE takes the write lock up front: a deferred transaction that reads the status
     // and then writes fails at once with SQLITE_BUSY if another process wrote in between,
     // instead of waiting out busy_timeout. The same holds for area reports.
-    return this.guard('addUnitReport', () => this.addUnitReportTx.immediate(report));
+    this.groupTx ??= this.db.transaction((reports: readonly UnitReport[]) =>
+      reports.map((r) => {
+        try {
+          // A transaction inside a transaction is a savepoint: a failed report leaves no trace.
+          return { ok: true as const, value: this.addUnitReportTx(r) };
+        } catch (error) {
+          if (isSqliteError(error)) throw error;
+          return { ok: false as const, error };
+        }
+      }),
+    );
+    let outcomes: ReturnType<NonNullable<typeof this.groupTx>>;
+    try {
+      outcomes = this.guard('addUnitReport', () => this.groupTx!.immediate(group.map((g) => g.report)));
+    } catch (error) {
+      for (const g of group) g.reject(error);
+      return;
+    }
+    outcomes.forEach((o, i) => (o.ok ? group[i]!.resolve(o.value) : group[i]!.reject(o.error)));
   }
 
   async listUnitReports(goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]> {
@@ -525,6 +578,12 @@ export class SqliteRepository implements Repository {
   }
 
   async close(): Promise<void> {
+    // Reports waiting for their group commit are committed (and answered) first.
+    // (A store opened damaged has no group: its fields were never set.)
+    if (this.unitReportFlush) clearImmediate(this.unitReportFlush);
+    while (this.unitReportGroup?.length && this.db.open) this.commitUnitReports();
+    if (this.unitReportFlush) clearImmediate(this.unitReportFlush);
+    this.unitReportFlush = undefined;
     if (this.db.open) this.db.close();
   }
 
