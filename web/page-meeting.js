@@ -1,8 +1,9 @@
 // @ts-check
 import { actionForm, localToInstant } from './actions.js';
+import { newIdempotencyKey } from './api.js';
 import { badge, isColour } from './colours.js';
 import { h, put } from './dom.js';
-import { between, duration, when } from './format.js';
+import { between, clock, duration, when } from './format.js';
 import { lang, t } from './i18n.js';
 import { pageHref } from './links.js';
 import { triageAction } from './page-challenges.js';
@@ -12,7 +13,8 @@ import { prioBadge } from './page-incidents.js';
  * Meeting mode (R5, R6): the meeting's agenda, built by the API from the live state, redrawn
  * every 15 s without losing what the chair is typing (the inline forms are kept and moved
  * into the new agenda, focus and selection restored). Every item links to its challenge,
- * area, unit or incident; the chair triages challenges inline and ticks items discussed.
+ * area, unit or incident; the chair triages challenges inline and ticks items discussed (kept
+ * by the API for the meeting, so every screen shows the tick with who and when).
  * `?wall=1` (or the button) lays it out for a 1920×1080 wall screen read from 3 m, with open
  * P1/P2 incidents on top.
  */
@@ -20,38 +22,34 @@ import { prioBadge } from './page-incidents.js';
 /**
  * @typedef {import('./pages.js').PageContext} PageContext
  * @typedef {import('./pages.js').PageModule} PageModule
- * @typedef {{ text: string, colour?: string, age?: 'earlier' | 'new', movedForward?: boolean, trend?: string, overdue?: boolean, ref?: { type: string, id: string } }} Item
+ * @typedef {{ text: string, colour?: string, age?: 'earlier' | 'new', movedForward?: boolean, trend?: string, overdue?: boolean, ref?: { type: string, id: string }, key?: string, discussed?: { by: string, at: string } }} Item
  * @typedef {{ key: string, number?: number, title: string, prompts: string[], items: Item[] }} Section
- * @typedef {{ meetingId: string, forum: string, title: string, start: string, end: string, sections: Section[], generatedAt: string }} Agenda
+ * @typedef {{ meetingId: string, forum: string, title: string, start: string, end: string, sections: Section[], generatedAt: string, mayMarkDiscussed?: boolean }} Agenda
  * @typedef {{ id: string, title: string, priority: number, openedAt: string, sdReference?: string }} Incident
  */
 
 const enc = encodeURIComponent;
 
-/** @type {{ agenda: Agenda | null, incidents: Incident[], view: HTMLElement | null, banner: HTMLElement | null, forms: Map<string, ReturnType<typeof actionForm>>, call: ReturnType<typeof actionForm> | null }} */
-const state = { agenda: null, incidents: [], view: null, banner: null, forms: new Map(), call: null };
+/** @type {{ agenda: Agenda | null, incidents: Incident[], view: HTMLElement | null, banner: HTMLElement | null, forms: Map<string, ReturnType<typeof actionForm>>, call: ReturnType<typeof actionForm> | null, markErrors: Map<string, string> }} */
+const state = { agenda: null, incidents: [], view: null, banner: null, forms: new Map(), call: null, markErrors: new Map() };
 
-const DISCUSSED_KEY = 'driftpuls.discussed';
-
-/** @returns {Set<string>} */
-function discussed() {
-  try {
-    return new Set(JSON.parse(localStorage.getItem(DISCUSSED_KEY) ?? '[]'));
-  } catch {
-    return new Set();
-  }
-}
-
-/** @param {string} key @param {boolean} on */
-function markDiscussed(key, on) {
-  const set = discussed();
-  if (on) set.add(key);
-  else set.delete(key);
-  try {
-    localStorage.setItem(DISCUSSED_KEY, JSON.stringify([...set].slice(-500)));
-  } catch {
-    // Not kept: the tick still shows until the next redraw.
-  }
+/**
+ * Ticks an item discussed, or clears it, for everyone (issue 16): the API keeps the mark with
+ * who and when. One Idempotency-Key per change, so a retry after a lost answer stores once.
+ * @param {PageContext} ctx @param {string} meetingId @param {string} itemKey @param {HTMLInputElement} box
+ */
+async function sendDiscussed(ctx, meetingId, itemKey, box) {
+  const on = box.checked;
+  box.disabled = true;
+  box.closest('li')?.classList.toggle('discussed', on);
+  const r = await ctx.api.post(
+    `golives/${enc(ctx.goLiveId)}/meetings/${enc(meetingId)}/agenda/discussed`,
+    { itemKey, discussed: on },
+    newIdempotencyKey(),
+  );
+  if (r.ok) state.markErrors.delete(itemKey);
+  else state.markErrors.set(itemKey, r.json?.detail ?? t('loadFailed'));
+  ctx.onSent();
 }
 
 /** @param {PageContext} ctx @param {Item['ref']} ref */
@@ -103,7 +101,6 @@ function renderAgenda(ctx) {
     active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement
       ? { start: active.selectionStart, end: active.selectionEnd }
       : null;
-  const done = discussed();
   const mayTriage = ctx.may('triageChallenge');
   const now = ctx.now();
   state.view.replaceChildren(
@@ -137,18 +134,25 @@ function renderAgenda(ctx) {
                 'ul',
                 { class: 'agenda-items' },
                 ...s.items.map((item, n) => {
-                  const key = `${a.meetingId}|${s.key}|${item.ref ? `${item.ref.type}:${item.ref.id}` : n}`;
+                  const key = item.key ?? `${s.key}/#${n}`;
                   const href = refHref(ctx, item.ref);
-                  const box = h('input', {
-                    type: 'checkbox',
-                    id: `done-${enc(key).replace(/%/g, '_')}`,
-                    checked: done.has(key),
-                    class: 'discussed-box',
-                  });
-                  box.addEventListener('change', () => {
-                    markDiscussed(key, box.checked);
-                    box.closest('li')?.classList.toggle('discussed', box.checked);
-                  });
+                  const mark = item.discussed;
+                  const id = `done-${enc(key).replace(/[^\w-]/g, '_')}`;
+                  // Everyone sees the tick with who and when; the forum's chair or coordinator sets it.
+                  const stamp = mark
+                    ? h(
+                        'span',
+                        { class: 'discussed-by', 'data-testid': 'discussed-by' },
+                        t('discussedBy', { by: mark.by, time: clock(mark.at, ctx.timeZone) }),
+                      )
+                    : null;
+                  let done = null;
+                  if (a.mayMarkDiscussed && item.key) {
+                    const box = h('input', { type: 'checkbox', id, checked: Boolean(mark), class: 'discussed-box' });
+                    box.addEventListener('change', () => void sendDiscussed(ctx, a.meetingId, key, box));
+                    done = h('span', { class: 'done' }, box, h('label', { for: id }, t('discussed')), stamp);
+                  } else if (stamp) done = h('span', { class: 'done' }, stamp);
+                  const error = state.markErrors.get(key);
                   let form = null;
                   if (mayTriage && item.ref?.type === 'challenge' && s.key !== 'reflections') {
                     const id = item.ref.id;
@@ -158,7 +162,7 @@ function renderAgenda(ctx) {
                   return h(
                     'li',
                     {
-                      class: `agenda-item${done.has(key) ? ' discussed' : ''}${item.overdue ? ' overdue' : ''}`,
+                      class: `agenda-item${mark ? ' discussed' : ''}${item.overdue ? ' overdue' : ''}`,
                       'data-ref': item.ref ? `${item.ref.type}:${item.ref.id}` : null,
                     },
                     h(
@@ -168,7 +172,8 @@ function renderAgenda(ctx) {
                       item.overdue ? h('span', { class: 'flag' }, `⚠ ${t('overdue')}`) : null,
                     ),
                     href ? h('a', { href, class: 'item-text' }, item.text) : h('span', { class: 'item-text' }, item.text),
-                    h('span', { class: 'done' }, box, h('label', { for: box.id }, t('discussed'))),
+                    done,
+                    error ? h('p', { class: 'form-status error', role: 'alert' }, error) : null,
                     form ? form.root : null,
                   );
                 }),

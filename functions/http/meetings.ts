@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { getAgenda } from '../../shared/app/calendar/agenda';
+import { getMeetingAgenda, markDiscussed, markerName, mayMarkDiscussed } from '../../shared/app/calendar/discussed';
+import { findMeeting } from '../../shared/app/calendar/meetings';
+import { DiscussedInput } from '../../shared/domain/discussed';
 import { createAdHocMeeting, getMeeting, listMeetings } from '../../shared/app/calendar/meetings';
 import { requireGoLive } from '../../shared/app/golives';
 import { renderHtml, renderMarkdown } from '../../shared/domain/agenda';
@@ -93,14 +95,14 @@ defineRoute(
       200: { description: 'Dagordningen / the agenda (JSON, text/markdown or text/html)', contentType: 'application/json' },
     },
   },
-  async ({ params, query, lang: asked, services, request }) => {
+  async ({ params, query, lang: asked, services, request, principal }) => {
     // A page people read is Swedish unless they chose English (`?lang=en`, the pages' toggle), never by the browser's language alone (issue 16).
     const lang = query.format === 'html' ? (query.lang ?? 'sv') : asked;
     // A meeting that is over shows the agenda as it was sent, linking to this same view live.
     const url = new URL(request.url);
     url.searchParams.set('live', '1');
     const live = query.live === '1' || query.live === 'true';
-    const agenda = await getAgenda(services, params.goLiveId, params.meetingId, lang, undefined, {
+    const agenda = await getMeetingAgenda(services, params.goLiveId, params.meetingId, lang, {
       live,
       liveHref: `${url.pathname}${url.search}`,
     });
@@ -122,6 +124,50 @@ defineRoute(
         headers: { 'content-language': lang },
       };
     }
-    return { status: 200, json: agenda, headers: { 'content-language': lang } };
+    // Whether this caller may tick items off (issue 16): the page offers the boxes only then.
+    const goLive = await requireGoLive(services, params.goLiveId);
+    return {
+      status: 200,
+      json: { ...agenda, mayMarkDiscussed: mayMarkDiscussed(principal, goLive, agenda.forum) },
+      headers: { 'content-language': lang },
+    };
+  },
+);
+
+defineRoute(
+  {
+    name: 'markDiscussed',
+    method: 'POST',
+    route: 'golives/{goLiveId}/meetings/{meetingId}/agenda/discussed',
+    summary:
+      'Markera en punkt på mötets dagordning som avklarad, eller ta bort markeringen; forumets ordförande eller koordinator (issue 16) / mark an agenda item of this meeting discussed, or clear it; the forum’s chair or coordinator',
+    tag: 'calendar',
+    params: MeetingParams,
+    body: DiscussedInput,
+    idempotent: true,
+    responses: {
+      200: {
+        description: 'Markeringen (eller upprepad: Idempotent-Replayed) / the mark (or replayed)',
+        schema: z.object({ meetingId: z.string(), itemKey: z.string(), discussed: z.boolean(), by: z.string(), at: z.string() }),
+      },
+    },
+    // The forum rule of the matrix: the meeting's forum (an unknown meeting answers 404 from the handler).
+    target: async ({ params, services }) => {
+      const goLive = await requireGoLive(services, params.goLiveId);
+      return { forum: (await findMeeting(services, goLive, params.meetingId).catch(() => undefined))?.forum };
+    },
+  },
+  async ({ params, body, idempotencyKey, services, actor, principal }) => {
+    const goLive = await requireGoLive(services, params.goLiveId);
+    const r = await markDiscussed(services, {
+      goLiveId: params.goLiveId,
+      meetingId: params.meetingId,
+      input: body,
+      idempotencyKey,
+      actor,
+      byName: markerName(principal, goLive),
+    });
+    const headers: Record<string, string> = r.created ? {} : { 'idempotent-replayed': 'true' };
+    return { status: 200, json: r.value, headers };
   },
 );

@@ -27,10 +27,11 @@ export type Access =
  * the route's roles, are not narrowed.
  * - `forvaltning`: every unit in an import belongs to the caller's förvaltning;
  * - `area`: the challenge's delivery area is one of the caller's areas (`areaIds`);
- * - `reporter`: `reporter.personId` on a report is the caller's own person id.
+ * - `reporter`: `reporter.personId` on a report is the caller's own person id;
+ * - `forum`: the meeting's forum is one the caller chairs or coordinates (`FORUM_CHAIRS`).
  */
 export interface Own {
-  what: 'forvaltning' | 'area' | 'reporter';
+  what: 'forvaltning' | 'area' | 'reporter' | 'forum';
   roles: readonly Role[];
 }
 
@@ -101,6 +102,9 @@ export const ACCESS_MATRIX: Record<string, Access> = {
     ],
   },
   getAgenda: { kind: 'member' },
+  // "Avklarad" in meeting mode (issue 16): the chair or coordinator of the meeting's forum
+  // (FORUM_CHAIRS in discussed.ts); the leads any forum, the CSL chair CSL, the LGV liaison LGV.
+  markDiscussed: { kind: 'roles', roles: [...LEADS, 'cslChair', 'lgvLiaison'], own: { what: 'forum', roles: ['cslChair', 'lgvLiaison'] } },
   getCalendar: { kind: 'member' },
   listDispatches: { kind: 'member' },
   listNotifications: { kind: 'member' },

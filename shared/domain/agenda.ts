@@ -135,6 +135,10 @@ export interface AgendaItem {
   /** Lines under the item: each problem with its size and the three questions, ideas, SD+ (R4.5, R7). */
   details?: string[];
   ref?: { type: 'area' | 'unit' | 'incident' | 'challenge' | 'decision' | 'forvaltning'; id: string };
+  /** The item's stable key on this meeting's agenda (set as the API answers, discussed.ts). */
+  key?: string;
+  /** Ticked off as discussed at this meeting by its chair or coordinator: who and when (issue 16). */
+  discussed?: { by: string; at: string };
 }
 
 export interface AgendaSection {
@@ -783,6 +787,7 @@ const LABEL = {
   notMoved: t('ingen förändring sedan förra mötet', 'no change since the previous meeting'),
   overdue: t('FÖRSENAT', 'OVERDUE'),
   none: t('Inget att ta upp.', 'Nothing to raise.'),
+  discussed: t('✓ avklarad', '✓ discussed'),
 };
 
 /**
@@ -813,6 +818,7 @@ export function itemLine(item: AgendaItem, lang: Lang): string {
   if (item.age) tags.push(LABEL[item.age][lang]);
   if (item.movedForward !== undefined) tags.push(item.movedForward ? LABEL.moved[lang] : LABEL.notMoved[lang]);
   if (item.trend && item.trend !== 'same') tags.push(TREND[item.trend][lang]);
+  if (item.discussed) tags.push(`${LABEL.discussed[lang]} (${item.discussed.by})`);
   return tags.length ? `[${tags.join(' · ')}] ${item.text}` : item.text;
 }
 
@@ -889,7 +895,7 @@ export function renderHtml(agenda: Agenda, opts: { stylesheet?: string } = {}): 
         `<ul>${s.items
           .map(
             (i) =>
-              `<li${i.colour ? ` class="${i.colour}"` : ''}>${e(itemLine(i, agenda.lang))}${i.details?.length ? `<ul>${i.details.map((d) => `<li>${e(d)}</li>`).join('')}</ul>` : ''}</li>`,
+              `<li${i.colour || i.discussed ? ` class="${[i.colour, i.discussed ? 'discussed' : undefined].filter(Boolean).join(' ')}"` : ''}>${e(itemLine(i, agenda.lang))}${i.details?.length ? `<ul>${i.details.map((d) => `<li>${e(d)}</li>`).join('')}</ul>` : ''}</li>`,
           )
           .join('')}</ul>`,
       );

@@ -5,9 +5,9 @@ import { z } from 'zod';
  * document each in the go-live's partition: decisions taken outside a challenge (R8.5,
  * R11.5, R11.6), CSL's qualitative assessment per förvaltning (R11.1), agendas as they were
  * sent (R6.5), and marks that a changed work practice was communicated into a förvaltning's
- * units (R11.4). `data` is checked by the use case that owns the kind.
+ * units (R11.4), and a meeting's agenda items ticked off as discussed (issue 16). `data` is checked by the use case that owns the kind.
  */
-export const NOTE_KINDS = ['decision', 'cslAssessment', 'sentAgenda', 'communicated'] as const;
+export const NOTE_KINDS = ['decision', 'cslAssessment', 'sentAgenda', 'communicated', 'discussed'] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
 
 export const Note = z.object({

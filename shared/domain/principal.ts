@@ -1,6 +1,8 @@
 import type { Access } from './access';
 import type { GoLive, Person, Role } from './golive';
 import { ROLES } from './golive';
+import { FORUM_CHAIRS } from './discussed';
+import type { Forum } from './schedule';
 
 /**
  * Who is calling. Users come signed in through App Service Authentication (Entra ID) in
@@ -101,6 +103,8 @@ export interface Target {
   areaId?: string;
   /** `reporter.personId` of a report. */
   reporterPersonId?: string;
+  /** The forum of the meeting acted on. */
+  forum?: Forum;
 }
 
 export type Decision = { allowed: true } | { allowed: false; status: 401 | 403; reason: { sv: string; en: string } };
@@ -187,6 +191,11 @@ export function authorizeTarget(access: Access, principal: Principal, goLive: Go
     );
   if (access.own?.what === 'reporter' && target.reporterPersonId !== undefined && target.reporterPersonId !== who.person?.id)
     return forbid('Du rapporterar bara i ditt eget namn (reporter.personId).', 'You report only in your own name (reporter.personId).');
+  if (access.own?.what === 'forum' && target.forum !== undefined && !FORUM_CHAIRS[target.forum].some((r) => who.person?.roles.includes(r)))
+    return forbid(
+      `Bara ordföranden eller koordinatorn för ${target.forum} markerar punkter i dess möten.`,
+      `Only the chair or coordinator of ${target.forum} marks items in its meetings.`,
+    );
   return ALLOW;
 }
 

@@ -704,6 +704,31 @@ export function repositoryContract(
         expect((await repo.getNote(goLive.id, 'sentAgenda', 'dsl-2026-11-27T0800'))?.value).toEqual(sent);
         expect(await repo.getNote(goLive.id, 'sentAgenda', 'dsl-2026-11-27T1000')).toBeUndefined();
       });
+
+      it('keeps a meeting’s discussed marks (issue 16): one note per meeting, nested marks intact, two writers never both win', async () => {
+        const goLive = makeGoLive();
+        const mark = {
+          discussed: true,
+          byName: 'Anna Ledare',
+          by: { kind: 'user', id: 'anna-lead', name: 'Anna' },
+          at: '2026-11-27T10:00:00.000Z',
+        };
+        const marks = {
+          items: { 'point4/challenge:c1': mark },
+          applied: [{ id: 'k-1', requestHash: 'h1', itemKey: 'point4/challenge:c1', byName: 'Anna Ledare', at: mark.at }],
+        };
+        const note = { id: 'dsl-2026-11-27T1000', goLiveId: goLive.id, kind: 'discussed' as const, at: mark.at, data: marks };
+        expect((await repo.createNote(note)).created).toBe(true);
+        // A second chair's first tick at the same moment finds the note there: it must re-read, not overwrite.
+        expect((await repo.createNote({ ...note, data: { items: {}, applied: [] } })).created).toBe(false);
+        const read = await repo.getNote(goLive.id, 'discussed', note.id);
+        expect(read?.value).toEqual(note);
+        const cleared = { ...marks, items: { 'point4/challenge:c1': { ...mark, discussed: false } } };
+        await repo.replaceNote({ ...note, data: cleared }, read!.etag);
+        await expect(repo.replaceNote({ ...note, data: marks }, read!.etag)).rejects.toBeInstanceOf(StoreConflictError);
+        expect((await repo.getNote(goLive.id, 'discussed', note.id))?.value.data).toEqual(cleared);
+        expect(await repo.getNote(goLive.id, 'discussed', 'dsl-2026-11-27T1100')).toBeUndefined();
+      });
     });
   });
 }

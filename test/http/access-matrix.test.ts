@@ -315,3 +315,43 @@ describe('what a request names is the caller’s own (issue 13 item 6)', () => {
     expect((await api.post(`/golives/${G}/units/u1/reports`, byKey, { 'x-functions-key': KEY_SECRET })).status).toBe(201);
   });
 });
+
+describe('the forum rule: a meeting’s items are ticked by its forum’s chair or coordinator (issue 16)', () => {
+  const meetingOf = async (forum: string) =>
+    (
+      (await api.get(`/golives/${G}/meetings?forum=${forum}`, { 'x-dev-user': 'golivelead@example.org' })).json.items as { id: string }[]
+    )[0]!.id;
+  const firstKey = async (meetingId: string) =>
+    ((await api.get(`/golives/${G}/meetings/${meetingId}/agenda`)).json.sections as { items: { key: string }[] }[]).flatMap(
+      (s) => s.items,
+    )[0]!.key;
+
+  // A P1 puts an item on every forum's agenda (R6.1, R6.4).
+  beforeAll(async () => {
+    const p1 = { title: 'Inloggning', priority: 1 };
+    expect((await api.post(`/golives/${G}/incidents`, p1, { 'x-dev-user': 'golivelead@example.org' })).status).toBe(201);
+  });
+
+  it('each forum × role cell of markDiscussed answers as FORUM_CHAIRS says', async () => {
+    const allowed: Record<string, Role[]> = {
+      DSL: ['goLiveLead', 'goLiveCoordinator'],
+      CSL: ['goLiveLead', 'goLiveCoordinator', 'cslChair'],
+      LGV: ['goLiveLead', 'goLiveCoordinator', 'lgvLiaison'],
+    };
+    const failures: string[] = [];
+    for (const forum of ['DSL', 'CSL', 'LGV']) {
+      const meetingId = await meetingOf(forum);
+      const itemKey = await firstKey(meetingId);
+      for (const role of ROLES) {
+        const r = await api.post(
+          `/golives/${G}/meetings/${meetingId}/agenda/discussed`,
+          { itemKey, discussed: false },
+          { 'x-dev-user': `${role.toLowerCase()}@example.org` },
+        );
+        const want = allowed[forum]!.includes(role) ? 200 : 403;
+        if (r.status !== want) failures.push(`${forum} as ${role}: want ${want}, got ${r.status} ${r.text.slice(0, 100)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

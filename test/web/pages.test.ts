@@ -253,11 +253,46 @@ describe('meeting mode (item 3)', () => {
       state: 'triaged',
       triage: { decision: 'wait', priority: 2, note: 'Tas upp igen vid nästa DSL.', meetingId: dsl },
     });
-    // The chair ticks an item off on their screen.
-    const box = page.locator(`li[data-ref="challenge:${printers}"] input.discussed-box`).first();
-    await box.check();
-    await expect(page.locator(`li[data-ref="challenge:${printers}"]`).first().getAttribute('class')).resolves.toContain('discussed');
-    await shot('meeting.png');
+  });
+
+  it('the chair ticks an item "Avklarad"; a second browser sees the tick, with who and when, after a refresh', async () => {
+    // Two people at once: IM watches the same meeting in a browser of their own.
+    const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      await other.addInitScript(() => (globalThis as unknown as InPage).localStorage.setItem('driftpuls.actAs', 'ivan-im'));
+      const watcher = await other.newPage();
+      const watcherSeen = watch(watcher);
+      await watcher.goto(origin + pages.meeting('demo', dsl));
+      await watcher.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+      const theirs = watcher.locator(`li[data-ref="challenge:${printers}"]`).first();
+      await theirs.waitFor();
+      await expect(theirs.getAttribute('class')).resolves.not.toContain('discussed');
+      // IM may not tick: no box, only what the chair marks.
+      await expect(watcher.locator('input.discussed-box').count()).resolves.toBe(0);
+
+      await open(pages.meeting('demo', dsl), { as: 'anna-lead' });
+      const item = page.locator(`li[data-ref="challenge:${printers}"]`).first();
+      const posts: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST') posts.push(`${new URL(r.url()).pathname} ${r.headers()['idempotency-key'] ?? ''}`);
+      });
+      await item.locator('input.discussed-box').check();
+      await item.locator('[data-testid="discussed-by"]').waitFor();
+      await expect(item.getAttribute('class')).resolves.toContain('discussed');
+      await expect(item.locator('[data-testid="discussed-by"]').innerText()).resolves.toBe('✓ 11:00 · Anna Ledare');
+      expect(posts).toEqual([expect.stringMatching(new RegExp(`^/api${G}/meetings/${dsl}/agenda/discussed web-[0-9a-f]{32}$`))]);
+
+      // The second browser, after a refresh (a reload, as a person would), sees the tick.
+      await watcher.reload();
+      await watcher.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+      await theirs.locator('[data-testid="discussed-by"]').waitFor();
+      await expect(theirs.getAttribute('class')).resolves.toContain('discussed');
+      await expect(theirs.locator('[data-testid="discussed-by"]').innerText()).resolves.toBe('✓ 11:00 · Anna Ledare');
+      expect(watcherSeen.errors).toEqual([]);
+      await shot('meeting.png');
+    } finally {
+      await other.close();
+    }
   });
 
   it("the agenda as HTML uses the pages' styles, is Swedish unless English was chosen, and fits A4", async () => {
