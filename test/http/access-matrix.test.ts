@@ -129,6 +129,24 @@ async function challengeFor(route: string, areaId: string): Promise<string> {
 }
 
 /**
+ * A meeting of `forum` (the first of the schedule) and the key of an item on its agenda, for
+ * the forum rule of `markDiscussed` (issue 16). A P1 puts an item on every forum's agenda
+ * (R6.1, R6.4); it is registered once, on first use.
+ */
+let p1: Promise<unknown> | undefined;
+async function meetingOf(forum: 'DSL' | 'CSL' | 'LGV'): Promise<{ id: string; itemKey: string }> {
+  p1 ??= api.post(`/golives/${G}/incidents`, { title: 'Inloggning', priority: 1 }, { 'x-dev-user': 'golivelead@example.org' });
+  await p1;
+  const id = (
+    (await api.get(`/golives/${G}/meetings?forum=${forum}`, { 'x-dev-user': 'golivelead@example.org' })).json.items as { id: string }[]
+  )[0]!.id;
+  const sections = (await api.get(`/golives/${G}/meetings/${id}/agenda`, { 'x-dev-user': 'golivelead@example.org' })).json.sections as {
+    items: { key: string }[];
+  }[];
+  return { id, itemKey: sections.flatMap((s) => s.items)[0]!.key };
+}
+
+/**
  * The request of one cell. A route with an `own` rule gets a valid body that names the
  * caller's own target or someone else's (issue 13 item 6), so the own check is reached, not
  * stopped at validation: a challenge's area (in the body, or the challenge acted on), a
@@ -155,6 +173,12 @@ async function cellRequest(
   }
   if (rule === 'forvaltning')
     return { path, body: `Datum;Tid;Enhet;Färg;Förklaring\n2026-11-27;09:00;${own ? 'u1' : 'u3'};Gul;svep\n`, type: 'text/csv' };
+  if (rule === 'forum') {
+    // Own: a meeting of the forum the caller chairs (FORUM_CHAIRS); other: a DSL meeting, which only the leads chair.
+    const role = caller.kind === 'role' ? caller.role : undefined;
+    const m = await meetingOf(own && role === 'cslChair' ? 'CSL' : own && role === 'lgvLiaison' ? 'LGV' : 'DSL');
+    return { ...json({ itemKey: m.itemKey, discussed: false }), path: path.replace('/meetings/x/', `/meetings/${m.id}/`) };
+  }
   if (rule) throw new Error(`the sweep has no own/other request for ${route.name} (own: ${rule})`);
   return { path, body: '{}', type: 'application/json' };
 }
@@ -317,21 +341,6 @@ describe('what a request names is the caller’s own (issue 13 item 6)', () => {
 });
 
 describe('the forum rule: a meeting’s items are ticked by its forum’s chair or coordinator (issue 16)', () => {
-  const meetingOf = async (forum: string) =>
-    (
-      (await api.get(`/golives/${G}/meetings?forum=${forum}`, { 'x-dev-user': 'golivelead@example.org' })).json.items as { id: string }[]
-    )[0]!.id;
-  const firstKey = async (meetingId: string) =>
-    ((await api.get(`/golives/${G}/meetings/${meetingId}/agenda`)).json.sections as { items: { key: string }[] }[]).flatMap(
-      (s) => s.items,
-    )[0]!.key;
-
-  // A P1 puts an item on every forum's agenda (R6.1, R6.4).
-  beforeAll(async () => {
-    const p1 = { title: 'Inloggning', priority: 1 };
-    expect((await api.post(`/golives/${G}/incidents`, p1, { 'x-dev-user': 'golivelead@example.org' })).status).toBe(201);
-  });
-
   it('each forum × role cell of markDiscussed answers as FORUM_CHAIRS says', async () => {
     const allowed: Record<string, Role[]> = {
       DSL: ['goLiveLead', 'goLiveCoordinator'],
@@ -340,8 +349,7 @@ describe('the forum rule: a meeting’s items are ticked by its forum’s chair 
     };
     const failures: string[] = [];
     for (const forum of ['DSL', 'CSL', 'LGV']) {
-      const meetingId = await meetingOf(forum);
-      const itemKey = await firstKey(meetingId);
+      const { id: meetingId, itemKey } = await meetingOf(forum as 'DSL' | 'CSL' | 'LGV');
       for (const role of ROLES) {
         const r = await api.post(
           `/golives/${G}/meetings/${meetingId}/agenda/discussed`,

@@ -1,4 +1,5 @@
-import type { AppPorts } from '../../ports/app.port';
+import type { Ports } from '../../ports/app.port';
+import type { NoteStore } from '../../ports/repository.port';
 import type { Agenda, Lang } from '../../domain/agenda';
 import type { Actor } from '../../domain/audit';
 import type { DiscussedInput } from '../../domain/discussed';
@@ -12,9 +13,10 @@ import type { Forum } from '../../domain/schedule';
 import { assertSameRequest, recordId, requestHash } from '../idempotency';
 import { retryOnConflict } from '../retry-on-conflict';
 import { StoreConflictError } from '../../ports/repository.port';
-import { agendaContext, agendaFrom, getAgenda } from './agenda';
+import { agendaContext, agendaFrom, getAgenda, type AgendaStores } from './agenda';
 
-type S = Pick<AppPorts, 'repo' | 'clock'>;
+/** Reads what an agenda needs (`AgendaStores`) and keeps the marks as notes. */
+type S = Ports<AgendaStores & NoteStore, 'clock'>;
 
 /** May this caller tick items of a meeting of `forum` (the access matrix's `markDiscussed`, with its forum rule)? */
 export function mayMarkDiscussed(principal: Principal, goLive: GoLive, forum: Forum): boolean {
@@ -33,7 +35,7 @@ export function markerName(principal: Principal, goLive: GoLive): string {
 const EMPTY: DiscussedMarks = { items: {}, applied: [] };
 
 /** A meeting's discussed marks as stored (one `discussed` note per meeting), or none yet. */
-export async function discussedMarks(s: Pick<AppPorts, 'repo'>, goLiveId: string, meetingId: string): Promise<DiscussedMarks> {
+export async function discussedMarks(s: Ports<NoteStore>, goLiveId: string, meetingId: string): Promise<DiscussedMarks> {
   const note = await s.repo.getNote(goLiveId, 'discussed', meetingId);
   return note ? DiscussedMarks.parse(note.value.data) : EMPTY;
 }
