@@ -26,7 +26,7 @@ import { DECISION_LEVEL_LABELS } from './rules.js';
  * @typedef {{ date: string, timeZone: string, totalUnits: number, windows: DayWindow[] }} DayPicture
  * @typedef {{ id: string, title: string, colour: Colour, area: string, raisedAt: string | null }} Challenge
  * @typedef {{ id: string, title: string, deadline: string | null, overdue: boolean, forum: string, challengeId: string | null }} Decision
- * @typedef {{ forum: string, startsAt: string, inProgress: boolean, agendaHref: string | null, meetingId: string | null }} Meeting
+ * @typedef {{ forum: string, startsAt: string, inProgress: boolean, agendaHref: string | null, meetingId: string | null, clashes: { forum: string, start: string, people: string[] }[] }} Meeting
  */
 
 /** @param {unknown} v @returns {Record<string, any> | undefined} */
@@ -164,6 +164,14 @@ export function meetingsOf(ov, apiBase) {
         inProgress: m.inProgress === true,
         agendaHref: href,
         meetingId: id ? String(id) : null,
+        // Double booking (issue 15 item 10): other meetings at the same time, with who is in both.
+        clashes: listOf(m.clashes, [])
+          .map((c) => ({
+            forum: str(c.forum) ?? '',
+            start: str(c.start) ?? '',
+            people: listOf(c.people, []).map((p) => str(p.name) ?? ''),
+          }))
+          .filter((c) => c.start !== ''),
       };
     })
     .filter((m) => m.startsAt !== '')
@@ -458,6 +466,13 @@ export function renderMeetings(root, ov, meetings) {
           `${when(m.startsAt, ov.timeZone, ov.generatedAt)} (${m.inProgress ? t('meetingNow') : t('in', { d: duration(between(ov.generatedAt, m.startsAt)) })})`,
         ),
         m.agendaHref ? h('a', { href: m.agendaHref, class: 'item-meta' }, t('agenda')) : null,
+        ...m.clashes.map((c) =>
+          h(
+            'span',
+            { class: 'item-meta clash', 'data-testid': 'clash' },
+            t('doubleBooked', { who: c.people.join(', '), what: `${c.forum} ${when(c.start, ov.timeZone, ov.generatedAt)}` }),
+          ),
+        ),
       ),
     ),
   );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EntraObjectId, GoLive, GoLiveInput } from '../../shared/domain/golive';
 import { Slug } from '../../shared/domain/ids';
 import { bindEntraObjectId, patchGoLive, putGoLive, requireGoLive } from '../../shared/app/golives';
+import { doubleBookingWarnings } from '../../shared/app/calendar/meetings';
 import { defineRoute } from './route';
 import { GoLiveParams } from './params';
 
@@ -12,6 +13,23 @@ const PutQuery = z.object({
     .describe(
       'organisation: ersätt organisationen även om förvaltningar, enheter eller personer försvinner / replace the organisation even if some are dropped',
     ),
+});
+
+/**
+ * Double bookings from now on (issue 15 item 10): a write of the go-live (its schedules or its
+ * people) answers with one warning per pair of meetings where someone is expected in both.
+ * The write is stored; the warnings only tell.
+ */
+const Warning = z.object({
+  code: z.literal('MEETING.DOUBLE_BOOKED'),
+  message: z.string(),
+  meetings: z.array(z.string()),
+  people: z.array(z.object({ id: z.string(), name: z.string() })),
+  from: z.string(),
+  to: z.string(),
+});
+const GoLiveWritten = GoLive.extend({
+  warnings: z.array(Warning).describe('dubbelbokningar från nu / double bookings from now on (issue 15 item 10)'),
 });
 
 defineRoute(
@@ -25,16 +43,24 @@ defineRoute(
     params: GoLiveParams,
     query: PutQuery,
     body: GoLiveInput,
-    responses: { 200: { description: 'Ersatt / replaced', schema: GoLive }, 201: { description: 'Skapad / created', schema: GoLive } },
+    responses: {
+      200: { description: 'Ersatt / replaced', schema: GoLiveWritten },
+      201: { description: 'Skapad / created', schema: GoLiveWritten },
+    },
     problems: {
       409: 'Skulle ta bort förvaltningar, enheter eller personer (namnges i `errors`) utan ?replace=organisation / would drop parts of the organisation',
     },
   },
-  async ({ params, query, body, services, actor }) => {
+  async ({ params, query, body, services, actor, lang }) => {
     const { goLive, created } = await putGoLive(services, params.goLiveId, body, actor, {
       replaceOrganisation: query.replace === 'organisation',
     });
-    return { status: created ? 201 : 200, json: goLive, headers: created ? { location: `/api/golives/${goLive.id}` } : undefined };
+    const warnings = await doubleBookingWarnings(services, goLive, services.clock.now(), lang);
+    return {
+      status: created ? 201 : 200,
+      json: { ...goLive, warnings },
+      headers: created ? { location: `/api/golives/${goLive.id}` } : undefined,
+    };
   },
 );
 
@@ -68,11 +94,12 @@ defineRoute(
     params: GoLiveParams,
     body: GoLivePatch,
     bodyContentType: 'application/merge-patch+json',
-    responses: { 200: { description: 'Ändrad / changed', schema: GoLive } },
+    responses: { 200: { description: 'Ändrad / changed', schema: GoLiveWritten } },
   },
-  async ({ params, body, services, actor }) => {
+  async ({ params, body, services, actor, lang }) => {
     const named = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-    return { status: 200, json: await patchGoLive(services, params.goLiveId, named, actor) };
+    const goLive = await patchGoLive(services, params.goLiveId, named, actor);
+    return { status: 200, json: { ...goLive, warnings: await doubleBookingWarnings(services, goLive, services.clock.now(), lang) } };
   },
 );
 

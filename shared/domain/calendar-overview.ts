@@ -1,5 +1,6 @@
 import type { AreaStatus } from './area-report';
 import { areasWithoutReportSince, latestCheckpoint, overdueUnits, reminderRulesFor } from './calendar-actions';
+import type { MeetingClash } from './clashes';
 import type { GoLive } from './golive';
 import type { Meeting } from './meetings';
 import { meetingsBetween, previousMeeting } from './meetings';
@@ -22,6 +23,8 @@ export interface NextMeeting {
   source: Meeting['source'];
   /** Started and not yet ended at the overview's time. */
   inProgress: boolean;
+  /** Double booking (issue 15 item 10): other meetings at the same time with people expected in both. */
+  clashes?: MeetingClash[];
 }
 
 export interface OverdueReporters {
@@ -55,7 +58,11 @@ const person = (p: { id: string; name: string }) => ({ id: p.id, name: p.name })
 export function overviewCalendar(
   goLive: G,
   now: Date,
-  data: { unitStatuses: readonly UnitStatus[]; areaStatuses: readonly AreaStatus[]; nextMeetings: Record<Forum, Meeting | null> },
+  data: {
+    unitStatuses: readonly UnitStatus[];
+    areaStatuses: readonly AreaStatus[];
+    nextMeetings: Record<Forum, (Meeting & { clashes?: MeetingClash[] }) | null>;
+  },
 ): OverviewCalendar {
   const t = now.toISOString();
   const nextMeetings = {} as Record<Forum, NextMeeting | null>;
@@ -70,6 +77,7 @@ export function overviewCalendar(
           localStart: m.localStart,
           source: m.source,
           inProgress: m.start <= t && t < m.end,
+          ...(m.clashes?.length ? { clashes: m.clashes } : {}),
         }
       : null;
   }

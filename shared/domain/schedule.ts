@@ -144,11 +144,20 @@ export const forumScheduleSchema = <R extends string>(roles: readonly [R, ...R[]
     phases: z.array(Phase).max(60),
   });
 
-/** The participants of the routine's forums, as data (R1, R5, R6). */
+/**
+ * The participants of the routine's forums, as the routine lists them (R1; issue 15 item 10):
+ * DSL — the go-live lead (chair), the coordinator (DSL's decision log), the programme manager,
+ * the area coordinators (report to DSL) and IM ("member of DSL"); CSL — its chair, the
+ * förvaltningar's representatives, the chief medical officer (work practices are anchored in
+ * CSL) and the LGV liaison (the link between CSL and LGV); LGV — the region's care leadership,
+ * whose members are not Driftpuls roles, reached through the LGV liaison. The lead, the
+ * coordinator and IM are not invited to LGV by default: they sit in DSL, which every LGV
+ * meeting of day 0 overlaps.
+ */
 export const DEFAULT_PARTICIPANTS = {
   DSL: ['goLiveLead', 'goLiveCoordinator', 'programmeManager', 'areaCoordinator', 'incidentManager'],
   CSL: ['cslChair', 'cslRepresentative', 'chiefMedicalOfficer', 'lgvLiaison'],
-  LGV: ['lgvLiaison', 'chiefMedicalOfficer', 'goLiveLead', 'goLiveCoordinator', 'incidentManager'],
+  LGV: ['lgvLiaison'],
 } as const satisfies Record<Forum, readonly Role[]>;
 
 const every = (fromDay: number, toDay: number, hours: number, from: string, to: string): Phase => ({

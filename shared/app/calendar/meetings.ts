@@ -23,6 +23,7 @@ import { agendaNotice } from '../../domain/calendar-notices';
 import type { Texts } from '../../domain/errors';
 import { clockTime, localWhen } from '../../domain/local-time';
 import { pages } from '../../domain/pages';
+import { type Clash, clashesOf, clashText, doubleBookings, type MeetingClash } from '../../domain/clashes';
 import { requireGoLive } from '../golives';
 import { assertSameRequest, recordId, requestHash } from '../idempotency';
 import type { WriteResult } from '../reports';
@@ -31,13 +32,59 @@ import type { WriteResult } from '../reports';
 export interface MeetingView extends Meeting {
   participants: { role: Role; people: { id: string; name: string }[] }[];
   agendaUrl: string;
+  /** Double booking (issue 15 item 10): the other meetings at the same time with people expected in both. */
+  clashes?: MeetingClash[];
 }
 
-export const viewOf = (goLive: Pick<GoLive, 'id' | 'people'>, m: Meeting): MeetingView => ({
+export const viewOf = (goLive: Pick<GoLive, 'id' | 'people'>, m: Meeting, clashes?: readonly Clash[]): MeetingView => ({
   ...m,
   participants: participantsOf(goLive, m),
   agendaUrl: `/api/golives/${goLive.id}/meetings/${m.id}/agenda`,
+  ...(clashes ? { clashes: clashesOf(m.id, clashes) } : {}),
 });
+
+/** No meeting lasts longer (R5.3's limit): a meeting overlapping one in a range starts at most this far outside it. */
+const CLASH_REACH_MS = 8 * 3600_000;
+
+/** Every meeting (scheduled and extra) starting in [from − 8 h, to + 8 h), and their double bookings. */
+async function clashesAround(s: Ports<MeetingStore>, goLive: GoLive, from: Date, to: Date): Promise<Clash[]> {
+  const lo = new Date(from.getTime() - CLASH_REACH_MS);
+  const hi = new Date(to.getTime() + CLASH_REACH_MS);
+  const adHoc = await s.repo.listMeetings(goLive.id, { from: lo.toISOString(), to: hi.toISOString() });
+  return doubleBookings(goLive, meetingsBetween(goLive, lo, hi, { adHoc }));
+}
+
+/**
+ * Double bookings from `now` to the end of the schedule (issue 15 item 10): what a schedule
+ * write warns about, one warning per pair of meetings, in the request's language.
+ */
+export async function doubleBookingWarnings(
+  s: Ports<MeetingStore>,
+  goLive: GoLive,
+  now: Date,
+  lang: 'sv' | 'en',
+): Promise<
+  { code: 'MEETING.DOUBLE_BOOKED'; message: string; meetings: string[]; people: { id: string; name: string }[]; from: string; to: string }[]
+> {
+  const span = scheduleSpan(goLive);
+  const from = now > span.from ? now : span.from;
+  if (span.to <= from) return [];
+  const adHoc = await s.repo.listMeetings(goLive.id, {
+    from: new Date(from.getTime() - CLASH_REACH_MS).toISOString(),
+    to: span.to.toISOString(),
+  });
+  const iso = from.toISOString();
+  return doubleBookings(goLive, meetingsBetween(goLive, new Date(from.getTime() - CLASH_REACH_MS), span.to, { adHoc }))
+    .filter((c) => c.to > iso)
+    .map((c) => ({
+      code: 'MEETING.DOUBLE_BOOKED' as const,
+      message: clashText(goLive.timeZone, c)[lang],
+      meetings: c.meetings.map((m) => m.id),
+      people: c.people,
+      from: c.from,
+      to: c.to,
+    }));
+}
 
 /** The longest range one listing may span: a go-live week with its rehearsal and follow-up. */
 const MAX_RANGE_DAYS = 62;
@@ -67,7 +114,8 @@ export async function listMeetings(
     throw invalidField('to', { sv: `högst ${MAX_RANGE_DAYS} dagar efter from`, en: `at most ${MAX_RANGE_DAYS} days after from` });
   const adHoc = await s.repo.listMeetings(goLiveId, { from: from.toISOString(), to: to.toISOString() });
   const items = meetingsBetween(goLive, from, to, { adHoc, ...(q.forum ? { forum: q.forum } : {}) });
-  return { from: from.toISOString(), to: to.toISOString(), items: items.map((m) => viewOf(goLive, m)) };
+  const clashes = await clashesAround(s, goLive, from, to);
+  return { from: from.toISOString(), to: to.toISOString(), items: items.map((m) => viewOf(goLive, m, clashes)) };
 }
 
 /** The meeting an id names, scheduled (`dsl-2026-11-27T0800`) or ad hoc; MEETING.NOT_FOUND otherwise. */
@@ -81,7 +129,8 @@ export async function findMeeting(s: Ports<MeetingStore>, goLive: GoLive, meetin
 
 export async function getMeeting(s: Ports<GoLiveStore & MeetingStore>, goLiveId: string, meetingId: string): Promise<MeetingView> {
   const goLive = await requireGoLive(s, goLiveId);
-  return viewOf(goLive, await findMeeting(s, goLive, meetingId));
+  const meeting = await findMeeting(s, goLive, meetingId);
+  return viewOf(goLive, meeting, await clashesAround(s, goLive, new Date(meeting.start), new Date(meeting.end)));
 }
 
 /** Ad-hoc meetings near `at` that can be a previous or next meeting (a day's reach either way). */
@@ -102,13 +151,28 @@ export async function previousOf(s: Ports<MeetingStore>, goLive: GoLive, meeting
 }
 
 /** The next meeting of each forum that has not ended at `now` (R10.1 "the next meetings"). */
-export async function nextMeetings(s: Ports<MeetingStore>, goLive: GoLive, now: Date): Promise<Record<Forum, Meeting | null>> {
+export async function nextMeetings(
+  s: Ports<MeetingStore>,
+  goLive: GoLive,
+  now: Date,
+): Promise<Record<Forum, (Meeting & { clashes?: MeetingClash[] }) | null>> {
   const adHoc = await s.repo.listMeetings(goLive.id, {
     from: new Date(now.getTime() - DAY_MS).toISOString(),
     to: new Date(now.getTime() + 14 * DAY_MS).toISOString(),
   });
-  const out = {} as Record<Forum, Meeting | null>;
+  const out = {} as Record<Forum, (Meeting & { clashes?: MeetingClash[] }) | null>;
   for (const f of FORUMS) out[f] = nextMeeting(goLive, f, now, { adHoc }) ?? null;
+  // Double bookings of these meetings (issue 15 item 10), from the same ad-hoc read.
+  const found = FORUMS.map((f) => out[f]).filter((m): m is Meeting => m !== null);
+  if (found.length) {
+    const lo = Math.min(...found.map((m) => Date.parse(m.start))) - CLASH_REACH_MS;
+    const hi = Math.max(...found.map((m) => Date.parse(m.end))) + CLASH_REACH_MS;
+    const clashes = doubleBookings(goLive, meetingsBetween(goLive, new Date(lo), new Date(hi), { adHoc }));
+    for (const f of FORUMS) {
+      const m = out[f];
+      if (m) out[f] = { ...m, clashes: clashesOf(m.id, clashes) };
+    }
+  }
   return out;
 }
 
