@@ -5,6 +5,8 @@ import type { Clock } from '../ports/clock.port';
 import { systemClock } from '../ports/clock.port';
 import type { Repository } from '../ports/repository.port';
 import { retrying } from '../adapters/resilience/retrying.repository';
+import type { StoreProbe } from '../adapters/embedded/store-probe';
+import { workerStoreProbe } from '../adapters/embedded/store-probe';
 import type { Notifier } from '../ports/notifier.port';
 import type { AppPorts } from '../ports/app.port';
 import type { NotificationOverrides, Notifications } from './notifications';
@@ -15,12 +17,15 @@ export interface Services extends AppPorts {
   config: Config;
   /** The outbox behind the notifier: the dispatcher the timer drives, the log the API shows. */
   notifications: Notifications;
+  /** Embedded store: does its file system answer, asked off the event loop (issue 13 item 9). */
+  storeProbe?: StoreProbe;
 }
 
 let services: Promise<Services> | undefined;
 let clockOverride: Clock | undefined;
 let repoOverride: Repository | undefined;
 let notificationOverrides: NotificationOverrides | undefined;
+let storeProbeOverride: StoreProbe | undefined;
 /** Tests may record what senders ask for instead of going through the outbox. */
 let notifierOverride: Notifier | undefined;
 /** Follows the override, so the dispatcher sees the local runtime's simulated clock too. */
@@ -48,6 +53,9 @@ export function getServices(): Promise<Services> {
     const config = loadConfig();
     // Every store call is retried when the store throttles or blips: all writes are idempotent.
     const repo = repoOverride ?? retrying(await createRepository(config));
+    const storeProbe =
+      storeProbeOverride ??
+      (repoOverride || config.COSMOS_ENDPOINT ? undefined : workerStoreProbe(path.resolve(config.DRIFTPULS_DATA_DIR, 'driftpuls.sqlite')));
     const notifications = await createNotifications(config, repo, currentClock, notificationOverrides);
     return {
       config,
@@ -55,6 +63,7 @@ export function getServices(): Promise<Services> {
       publicBaseUrl: config.PUBLIC_BASE_URL,
       notifier: notifierOverride ?? notifications.notifier,
       notifications,
+      ...(storeProbe ? { storeProbe } : {}),
       get clock() {
         return clockOverride ?? systemClock;
       },
@@ -72,8 +81,13 @@ export function configureServices(opts: {
   repo?: Repository;
   notifications?: NotificationOverrides;
   notifier?: Notifier;
+  storeProbe?: StoreProbe;
 }): void {
   if (opts.clock) clockOverride = opts.clock;
+  if (opts.storeProbe) {
+    storeProbeOverride = opts.storeProbe;
+    services = undefined;
+  }
   if (opts.notifier) {
     notifierOverride = opts.notifier;
     services = undefined;
@@ -96,6 +110,7 @@ export async function resetServices(): Promise<void> {
   clockOverride = undefined;
   notificationOverrides = undefined;
   notifierOverride = undefined;
+  storeProbeOverride = undefined;
   if (s) {
     const resolved = await s;
     await resolved.notifications.close();

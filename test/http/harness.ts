@@ -4,6 +4,7 @@ import path from 'node:path';
 import { FunctionRegistry } from '../../local/core-shim';
 import type * as Runtime from '../../local/runtime';
 import type { FaultCounts, FaultPlan } from '../../shared/adapters/faults/faulty.repository';
+import type { StoreProbe } from '../../shared/adapters/embedded/store-probe';
 
 export interface Reply {
   status: number;
@@ -42,6 +43,8 @@ export async function startApi(opts: {
   /** Bind another address than loopback (with `allowRemote`), e.g. `0.0.0.0`. */
   host?: string;
   allowRemote?: boolean;
+  /** The embedded store's probe (issue 13 item 9), e.g. one with a `HungDisk`. */
+  storeProbe?: StoreProbe;
 }): Promise<Api> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'driftpuls-api-'));
   const registry = new FunctionRegistry({ log: () => undefined });
@@ -51,6 +54,8 @@ export async function startApi(opts: {
     jest.doMock('@azure/functions-core', () => registry.coreApi, { virtual: true });
     require('../../functions/index');
     runtime = require('../../local/runtime') as typeof Runtime;
+    if (opts.storeProbe)
+      (require('../../shared/composition') as typeof import('../../shared/composition')).configureServices({ storeProbe: opts.storeProbe });
     if (opts.faults) {
       // Built inside the isolated registry, so error classes match the ones the app checks.
       const { SqliteRepository } =

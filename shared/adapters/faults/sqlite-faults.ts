@@ -42,3 +42,34 @@ export function diskFaults(): { hook: (operation: string) => void; set(fault: Di
     hits: () => hits,
   };
 }
+
+/**
+ * A file system that stops answering (issue 13 item 9), for the store probe
+ * (`shared/adapters/embedded/store-probe.ts`): while `hang()` is on, the probe's worker thread
+ * blocks where its read of the database file would, as a syscall on a frozen mount does, until
+ * `release()`. `blocked()` resolves once a probe is stuck there.
+ */
+export class HungDisk {
+  /** Shared with the probe's worker: [0] 1 = hang, [1] counts probes that blocked. */
+  readonly signal = new Int32Array(new SharedArrayBuffer(8));
+  #waiters: (() => void)[] = [];
+
+  hang(): void {
+    Atomics.store(this.signal, 0, 1);
+  }
+
+  release(): void {
+    Atomics.store(this.signal, 0, 0);
+    Atomics.notify(this.signal, 0);
+  }
+
+  /** Resolves when a probe is blocked on the hung disk. */
+  blocked(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Called by the probe when its worker says it blocked. */
+  noteBlocked(): void {
+    for (const w of this.#waiters.splice(0)) w();
+  }
+}

@@ -14,6 +14,7 @@ import { putGoLive } from '../golives';
 import { canonicalJson } from '../idempotency';
 import type { Classified, FieldCell, FoundTable, ImportMode, ImportOptions, RowIssue } from './import-report';
 import { columnsClassifier, fieldCell } from './import-report';
+import { yieldToEventLoop, YIELD_EVERY } from './cooperative';
 import { collectTables, duplicateWarnings, noHeaderTexts } from './locate';
 import type { ImportedFile } from './unit-report-import';
 import { describeFile } from './unit-report-import';
@@ -167,6 +168,8 @@ export async function importOrganisation(
     );
     for (const row of t.rowList) {
       rows++;
+      // Long work shares the event loop (issue 13 item 9): other requests are served between chunks.
+      if (rows % YIELD_EVERY === 0) await yieldToEventLoop();
       const rowIssues: RowIssue[] = [];
       if (t.kind.table === 'units') draft.unitRow(table as FoundTable<UnitListField>, row, rowIssues);
       else draft.personRow(table as FoundTable<PeopleListField>, row, rowIssues);
@@ -177,6 +180,7 @@ export async function importOrganisation(
     }
   }
 
+  await yieldToEventLoop();
   const merged = GoLiveInput.safeParse(draft.input);
   if (!merged.success) {
     // Every row was checked on its own; this is a cross-row rule the checks above missed.
@@ -187,10 +191,12 @@ export async function importOrganisation(
       { issues: fieldIssues },
     );
   }
+  await yieldToEventLoop();
   const changed = !existing || canonicalJson(merged.data) !== canonicalJson(base);
   const rejected = cmd.options.mode === 'all-or-nothing' && issues.length > 0;
   let written = false;
   if (changed && !rejected && !cmd.options.dryRun) {
+    await yieldToEventLoop();
     await putGoLive(s, cmd.goLiveId, merged.data, cmd.actor);
     written = true;
   }
