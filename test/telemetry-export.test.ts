@@ -117,14 +117,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!tls) return;
+  // Closing the runtime stops the app's exporter (the harness calls its stopTelemetry), so
+  // nothing exports to the stand-in after it closes.
   await api?.close();
-  // The distro's global providers (the app's copy of the distro is in the harness's module registry).
-  type Stoppable = { shutdown?: () => Promise<void>; getDelegate?: () => Stoppable };
-  const { logs } = require('@opentelemetry/api-logs') as typeof import('@opentelemetry/api-logs');
-  const { metrics, trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
-  const tracer = trace.getTracerProvider() as Stoppable;
-  for (const p of [logs.getLoggerProvider() as Stoppable, metrics.getMeterProvider() as Stoppable, tracer.getDelegate?.() ?? tracer])
-    await p.shutdown?.();
   process.env = saved;
   nodeTls.connect = originalConnect;
   ingestion.closeAllConnections();

@@ -50,9 +50,12 @@ export async function startApi(opts: {
   const registry = new FunctionRegistry({ log: () => undefined });
   let faultCounts: FaultCounts | undefined;
   let runtime!: typeof Runtime;
+  let stopTelemetry!: () => Promise<void>;
   jest.isolateModules(() => {
     jest.doMock('@azure/functions-core', () => registry.coreApi, { virtual: true });
     require('../../functions/index');
+    // The app's own telemetry (on when a test sets a connection string) stops with the runtime.
+    ({ stopTelemetry } = require('../../shared/observability') as typeof import('../../shared/observability'));
     runtime = require('../../local/runtime') as typeof Runtime;
     if (opts.storeProbe)
       (require('../../shared/composition') as typeof import('../../shared/composition')).configureServices({ storeProbe: opts.storeProbe });
@@ -110,6 +113,9 @@ export async function startApi(opts: {
       if (r.status !== 200) throw new Error(`clock: ${r.status} ${r.text}`);
     },
     faults: faultCounts,
-    close: () => rt.close(),
+    close: async () => {
+      await rt.close();
+      await stopTelemetry();
+    },
   };
 }
