@@ -370,13 +370,29 @@ function renderChallenge(ctx) {
   }
 }
 
-/** @param {PageContext} ctx */
-function peopleAndAreas(ctx) {
+/** @param {PageContext} ctx @param {string} [areaId] */
+function peopleAndAreas(ctx, areaId) {
+  const areaName = new Map((ctx.goLive?.areas ?? []).map((a) => [a.id, a.name]));
+  /** @param {{ roles: string[], areaIds?: string[] }} p */
+  const contact = (p) => p.roles.includes('contactPerson');
+  // The contact persons bring in the people and help form the team (R7.3, R11.7): they are named
+  // as such, those of the challenge's area first.
+  /** @param {{ roles: string[], areaIds?: string[] }} p */
+  const rank = (p) => (contact(p) ? (areaId && p.areaIds?.includes(areaId) ? 0 : 1) : 2);
+  const people = [...(ctx.goLive?.people ?? [])].sort((a, b) => rank(a) - rank(b));
   return [
-    ...(ctx.goLive?.people ?? []).map((p) => ({ value: p.name, text: p.name })),
+    ...people.map((p) => ({
+      value: p.name,
+      text: contact(p)
+        ? `${p.name} (${t('contactPersonFor', { areas: (p.areaIds ?? []).map((a) => areaName.get(a) ?? a).join(', ') })})`
+        : p.name,
+    })),
     ...(ctx.goLive?.areas ?? []).map((a) => ({ value: `${t('area')}: ${a.name}`, text: `${t('area')}: ${a.name}` })),
   ];
 }
+
+/** The area of the challenge on the page, when it is the one asked about. @param {string} challengeId */
+const areaOf = (challengeId) => (one.challenge?.id === challengeId ? one.challenge.areaId : undefined);
 
 /** @param {PageContext} ctx */
 async function showDeadline(ctx) {
@@ -415,7 +431,13 @@ export function triageAction(ctx, challengeId, opts = {}) {
         ],
       },
       { name: 'priority', label: 'priority1', kind: 'number' },
-      { name: 'participants', label: 'participants', kind: 'multi', options: () => peopleAndAreas(ctx), hint: 'multiHint' },
+      {
+        name: 'participants',
+        label: 'participants',
+        kind: 'multi',
+        options: () => peopleAndAreas(ctx, areaOf(challengeId)),
+        hint: 'multiHint',
+      },
       { name: 'note', label: 'note', kind: 'textarea' },
     ],
     request: (v) => ({
@@ -510,6 +532,14 @@ export function challengeActions(ctx, challengeId, opts = {}) {
         { name: 'assumptions', label: 'sit_assumptions', kind: 'textarea' },
         { name: 'actions', label: 'sit_actions', kind: 'textarea' },
         { name: 'obstacles', label: 'sit_obstacles', kind: 'textarea' },
+        // The contact persons help form the team (R7.3, R11.7): the team's members, from the go-live's people.
+        {
+          name: 'teamMembers',
+          label: 'teamMembers',
+          kind: 'multi',
+          options: () => peopleAndAreas(ctx, areaOf(challengeId)),
+          hint: 'multiHint',
+        },
         { name: 'note', label: 'note', kind: 'textarea' },
       ],
       request: (v) => ({ path: path('updates'), body: compact(v) }),

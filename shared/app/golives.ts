@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../domain/audit';
 import { DomainError, notFound, type FieldIssue } from '../domain/errors';
-import { GoLiveInput, goLiveInputOf, organisationDrop, type GoLive } from '../domain/golive';
+import { GoLiveInput, goLiveInputOf, linkFvisLeads, organisationDrop, type GoLive } from '../domain/golive';
 import { applyMergePatch } from '../domain/merge-patch';
 import { nextScheduleHistory } from '../domain/schedule';
 import type { Ports } from '../ports/app.port';
@@ -32,7 +32,8 @@ async function save(
   const now = s.clock.now().toISOString();
   const goLive: GoLive = {
     id: goLiveId,
-    ...input,
+    // The FVIS project lead both ways: named on the förvaltning and holding the role (R11.8).
+    ...linkFvisLeads(input),
     // R5.2: a changed schedule becomes a new version in force from now; started meetings keep theirs.
     scheduleHistory: nextScheduleHistory(existing?.value, input.schedules, now),
     createdAt: existing?.value.createdAt ?? now,

@@ -72,11 +72,12 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   // Excel in, Excel out (R3.4, R8.5). A förvaltning's status list is imported by the leads,
   // the CSL representative (the förvaltning's FVIS contact) or a key for unit reports; the
   // organisation by administrators or a key for it. Templates and exports are for members.
+  // The FVIS project lead is the contact for the förvaltning's reporting list (R2, R11.8).
   importUnitReports: {
     kind: 'roles',
-    roles: [...LEADS, 'cslRepresentative'],
+    roles: [...LEADS, 'cslRepresentative', 'fvisLead'],
     machineScope: 'unit-reports',
-    own: { what: 'forvaltning', roles: ['cslRepresentative'] },
+    own: { what: 'forvaltning', roles: ['cslRepresentative', 'fvisLead'] },
   },
   importOrganisation: { kind: 'admin', machineScope: 'organisation' },
   getUnitReportsTemplate: { kind: 'member' },

@@ -13,6 +13,7 @@ export const ROLES = [
   'contactPerson',
   'cslRepresentative',
   'cslChair',
+  'fvisLead',
   'chiefMedicalOfficer',
   'lgvLiaison',
   'incidentManager',
@@ -29,6 +30,7 @@ export const ROLE_LABELS: Record<Role, { sv: string; en: string }> = {
   contactPerson: { sv: 'Kontaktperson', en: 'Contact person' },
   cslRepresentative: { sv: 'CSL förvaltningsrepresentant', en: 'CSL administration representative' },
   cslChair: { sv: 'Ordförande i CSL', en: 'CSL chair' },
+  fvisLead: { sv: 'FVIS-projektledare', en: 'FVIS project lead' },
   chiefMedicalOfficer: { sv: 'Regional chefsläkare', en: 'Regional chief medical officer' },
   lgvLiaison: { sv: 'LGV-representant', en: 'LGV liaison' },
   incidentManager: { sv: 'IM (Incident Manager)', en: 'Incident manager' },
@@ -272,8 +274,62 @@ export const GoLiveInput = z
           message: `okänd person '${f.fvisLeadId}' / unknown person`,
         });
     });
+    // The FVIS project lead (R2, R11.8): one per förvaltning, a role of its own held for that förvaltning.
+    const leadOf = new Map<string, string>();
+    g.people.forEach((p, pi) => {
+      if (!p.roles.includes('fvisLead')) return;
+      if (!p.forvaltningId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['people', pi, 'forvaltningId'],
+          message: 'en FVIS-projektledare hör till en förvaltning / an FVIS project lead belongs to a förvaltning',
+        });
+        return;
+      }
+      const other = leadOf.get(p.forvaltningId);
+      if (other !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['people', pi, 'roles'],
+          message: `förvaltningen '${p.forvaltningId}' har redan FVIS-projektledaren '${other}' / already has an FVIS project lead`,
+        });
+      leadOf.set(p.forvaltningId, p.id);
+    });
+    g.forvaltningar.forEach((f, fi) => {
+      if (!f.fvisLeadId) return;
+      const named = g.people.find((p) => p.id === f.fvisLeadId);
+      const holder = leadOf.get(f.id);
+      if ((named?.forvaltningId && named.forvaltningId !== f.id) || (holder !== undefined && holder !== f.fvisLeadId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['forvaltningar', fi, 'fvisLeadId'],
+          message: `'${f.fvisLeadId}' hör till en annan förvaltning, eller förvaltningen har en annan FVIS-projektledare / belongs to another förvaltning, or the förvaltning has another FVIS project lead`,
+        });
+    });
   });
 export type GoLiveInput = z.infer<typeof GoLiveInput>;
+
+/**
+ * The FVIS project lead both ways (R2, R11.8): the person a förvaltning names (`fvisLeadId`)
+ * holds the role `fvisLead` for it, and a förvaltning whose lead is only given by the role
+ * names them. Pure; the input is valid (one lead per förvaltning, in their own förvaltning).
+ */
+export function linkFvisLeads<G extends { forvaltningar: Forvaltning[]; people: Person[] }>(g: G): G {
+  const named = new Map(g.forvaltningar.flatMap((f) => (f.fvisLeadId ? [[f.fvisLeadId, f.id] as const] : [])));
+  const people = g.people.map((p) => {
+    const f = named.get(p.id);
+    if (f === undefined || (p.roles.includes('fvisLead') && p.forvaltningId === f)) return p;
+    return { ...p, roles: p.roles.includes('fvisLead') ? p.roles : [...p.roles, 'fvisLead' as const], forvaltningId: f };
+  });
+  const holders = new Map(
+    people.flatMap((p) => (p.roles.includes('fvisLead') && p.forvaltningId ? [[p.forvaltningId, p.id] as const] : [])),
+  );
+  const forvaltningar = g.forvaltningar.map((f) => {
+    const holder = holders.get(f.id);
+    return f.fvisLeadId || holder === undefined ? f : { ...f, fvisLeadId: holder };
+  });
+  return { ...g, people, forvaltningar };
+}
 
 export const GoLive = z.object({
   id: Slug,

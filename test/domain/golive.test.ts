@@ -1,4 +1,4 @@
-import { DEFAULT_AREAS, GoLiveInput } from '../../shared/domain/golive';
+import { DEFAULT_AREAS, GoLiveInput, linkFvisLeads } from '../../shared/domain/golive';
 
 const base = { name: 'Våg 1', startDate: '2026-11-27' };
 
@@ -44,5 +44,47 @@ describe('go-live input (R2)', () => {
     const r = GoLiveInput.safeParse({ ...base, people: [{ id: 'p', name: 'P', roles: ['king'] }] });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.path.join('.')).toBe('people.0.roles.0');
+  });
+});
+
+describe('the FVIS project lead, a role of its own per förvaltning (R2, R11.8)', () => {
+  const org = (people: unknown[], fvisLeadId?: string) => ({
+    ...base,
+    forvaltningar: [
+      { id: 'a', name: 'A', ...(fvisLeadId ? { fvisLeadId } : {}), units: [] },
+      { id: 'b', name: 'B', units: [] },
+    ],
+    people,
+  });
+
+  it('refuses the role without a förvaltning, and two leads for one förvaltning', () => {
+    const none = GoLiveInput.safeParse(org([{ id: 'f', name: 'F', roles: ['fvisLead'] }]));
+    expect(none.success).toBe(false);
+    expect(none.error!.issues.map((i) => i.path.join('.'))).toEqual(['people.0.forvaltningId']);
+    const two = GoLiveInput.safeParse(
+      org([
+        { id: 'f', name: 'F', roles: ['fvisLead'], forvaltningId: 'a' },
+        { id: 'g', name: 'G', roles: ['fvisLead'], forvaltningId: 'a' },
+      ]),
+    );
+    expect(two.error!.issues.map((i) => i.path.join('.'))).toEqual(['people.1.roles']);
+    const other = GoLiveInput.safeParse(
+      org(
+        [
+          { id: 'f', name: 'F', roles: ['fvisLead'], forvaltningId: 'a' },
+          { id: 'g', name: 'G', roles: ['cslRepresentative'], forvaltningId: 'b' },
+        ],
+        'g',
+      ),
+    );
+    expect(other.error!.issues.map((i) => i.path.join('.'))).toEqual(['forvaltningar.0.fvisLeadId']);
+  });
+
+  it('links both ways: the person a förvaltning names holds the role, and the role names the lead', () => {
+    const named = linkFvisLeads(GoLiveInput.parse(org([{ id: 'f', name: 'F', roles: ['cslRepresentative'] }], 'f')));
+    expect(named.people[0]).toMatchObject({ roles: ['cslRepresentative', 'fvisLead'], forvaltningId: 'a' });
+    const byRole = linkFvisLeads(GoLiveInput.parse(org([{ id: 'g', name: 'G', roles: ['fvisLead'], forvaltningId: 'b' }])));
+    expect(byRole.forvaltningar.map((f) => f.fvisLeadId)).toEqual([undefined, 'g']);
+    expect(linkFvisLeads(byRole)).toEqual(byRole);
   });
 });

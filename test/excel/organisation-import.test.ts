@@ -4,6 +4,7 @@ import { renderOrganisationImport } from '../../shared/app/excel/render';
 import { organisationWorkbook } from '../../shared/app/excel/templates';
 import type { Upload } from '../../shared/app/excel/upload';
 import { DomainError } from '../../shared/domain/errors';
+import { linkFvisLeads } from '../../shared/domain/golive';
 import { csvUpload, excelGoLive, testServices, xlsxUpload } from './support';
 
 const NOW = '2026-11-20T09:00:00.000Z';
@@ -97,13 +98,37 @@ describe('organisation import (R1, R2)', () => {
         id: 'frida-fvis',
         name: 'Frida FVIS',
         email: 'frida@example.org',
-        roles: ['cslRepresentative'],
+        // "Ja" in the FVIS column: the förvaltning names her and she holds the role (R11.8).
+        roles: ['cslRepresentative', 'fvisLead'],
         unitIds: [],
         areaIds: [],
         forvaltningId: 'sjukhusforvaltningen',
       },
       { id: 'ivan-im', name: 'Ivan IM', roles: ['incidentManager'], unitIds: [], areaIds: [] },
     ]);
+  });
+
+  it('takes the FVIS project lead as a role in the Roles column too, and Nej in the FVIS column takes it away (R11.8)', async () => {
+    await s.repo.saveGoLive(excelGoLive('vag-1'), null);
+    const forv = (await goLive('vag-1')).forvaltningar[0]!;
+    const byRole = await run('vag-1', csvUpload(`Namn;Roller;Förvaltning\nFia FVIS;FVIS-projektledare;${forv.name}\n`));
+    expect(byRole.issues).toEqual([]);
+    let g = await goLive('vag-1');
+    expect(g.people.find((p) => p.name === 'Fia FVIS')).toMatchObject({ roles: ['fvisLead'], forvaltningId: forv.id });
+    expect(g.forvaltningar[0]!.fvisLeadId).toBe(g.people.find((p) => p.name === 'Fia FVIS')!.id);
+
+    const off = await run(
+      'vag-1',
+      csvUpload(`Namn;Roller;Förvaltning;FVIS-projektledare\nFia FVIS;FVIS-projektledare, IM;${forv.name};Nej\n`),
+    );
+    expect(off.issues).toEqual([]);
+    g = await goLive('vag-1');
+    expect(g.people.find((p) => p.name === 'Fia FVIS')!.roles).toEqual(['incidentManager']);
+    expect(g.forvaltningar[0]!.fvisLeadId).toBeUndefined();
+
+    const none = await run('vag-1', csvUpload('Namn;Roller\nGun Utan;FVIS-projektledare\n'));
+    expect(none.written).toBe(false);
+    expect(JSON.stringify(none.issues)).toContain('forvaltningId');
   });
 
   it('importing the same lists again changes nothing and writes nothing', async () => {
@@ -214,13 +239,13 @@ describe('organisation import (R1, R2)', () => {
     const r = renderOrganisationImport(await run('vag-1', people), 'sv');
     expect(r.errors.map((e) => e.message)).toEqual([
       'Rad 3, kolumn C (E-post): ogiltig e-postadress',
-      `Rad 3, kolumn D (Roller): okänd roll 'Chef' (roller: Driftsättningsledare, Driftsättningskoordinator, Programledare, Områdessamordnare, Kontaktperson, CSL förvaltningsrepresentant, Ordförande i CSL, Regional chefsläkare, LGV-representant, IM (Incident Manager), ITD:s chef, Verksamhetens rapportör)`,
+      `Rad 3, kolumn D (Roller): okänd roll 'Chef' (roller: Driftsättningsledare, Driftsättningskoordinator, Programledare, Områdessamordnare, Kontaktperson, CSL förvaltningsrepresentant, Ordförande i CSL, FVIS-projektledare, Regional chefsläkare, LGV-representant, IM (Incident Manager), ITD:s chef, Verksamhetens rapportör)`,
       "Rad 3, kolumn E (Enheter): okänd eller tvetydig enhet 'avd-99' (ange enhetens id)",
       "Rad 3, kolumn F (Områden): okänt område 'Månen' (områden: Verksamhetens införande, Cosmic, Cosmic konfiguration, Support, Cambio, Behörigheter, Teknik)",
       "Rad 3, kolumn G (Förvaltning): okänd förvaltning 'Tandvården'",
       'Rad 3, kolumn H (FVIS-projektledare): skriv Ja eller Nej',
       'Rad 4, kolumn A (Person-id): ett id har bara a–z, 0–9 och bindestreck (högst 64 tecken)',
-      'Rad 5, kolumn D (Roller): roll saknas (roller: Driftsättningsledare, Driftsättningskoordinator, Programledare, Områdessamordnare, Kontaktperson, CSL förvaltningsrepresentant, Ordförande i CSL, Regional chefsläkare, LGV-representant, IM (Incident Manager), ITD:s chef, Verksamhetens rapportör)',
+      'Rad 5, kolumn D (Roller): roll saknas (roller: Driftsättningsledare, Driftsättningskoordinator, Programledare, Områdessamordnare, Kontaktperson, CSL förvaltningsrepresentant, Ordförande i CSL, FVIS-projektledare, Regional chefsläkare, LGV-representant, IM (Incident Manager), ITD:s chef, Verksamhetens rapportör)',
       'Rad 6, kolumn B (Namn): exempelraden från mallen: skriv över den eller ta bort den',
       "Rad 7, kolumn E (Enheter): okänd eller tvetydig enhet 'Mottagningen' (ange enhetens id)",
     ]);
@@ -272,7 +297,8 @@ describe('organisation import (R1, R2)', () => {
       },
     ];
     base.forvaltningar[1]!.fvisLeadId = 'frida';
-    await s.repo.saveGoLive(base, null);
+    // As the go-live is saved (R11.8): the förvaltning's FVIS lead holds the role.
+    await s.repo.saveGoLive(linkFvisLeads(base), null);
     for (const lang of ['sv', 'en'] as const) {
       const wb = await organisationWorkbook(await goLive('vag-1'), lang);
       const r = await run('vag-1', { format: 'xlsx', bytes: Buffer.from(await (wb as ExcelJS.Workbook).xlsx.writeBuffer()) });

@@ -70,7 +70,8 @@ beforeAll(async () => {
     roles: [role],
     unitIds: role === 'unitReporter' ? ['u1'] : [],
     areaIds: role === 'areaCoordinator' || role === 'contactPerson' ? ['teknik'] : [],
-    ...(role === 'cslRepresentative' ? { forvaltningId: 'f' } : {}),
+    // A CSL representative and an FVIS project lead belong to a förvaltning (R11.8).
+    ...(role === 'cslRepresentative' || role === 'fvisLead' ? { forvaltningId: 'f' } : {}),
   }));
   const put = await api.put(`/golives/${G}`, {
     name: 'Matris',

@@ -185,6 +185,22 @@ describe('the challenges (item 1)', () => {
     await shot('challenge.png');
   });
 
+  it('DSL’s triage names the contact persons, and a contact person forms the team from the page (R7.3, R11.7)', async () => {
+    await open(pages.challenge('demo', labels), { as: 'anna-lead' });
+    await page.click(`details[data-action="triage-${labels}"] > summary`);
+    const options = await page.locator(`#triage-${labels}-participants option`).allInnerTexts();
+    // The contact person of the challenge's area (Teknik) first, named as such; everyone else after.
+    expect(options[0]).toBe('Kim Kontaktperson (kontaktperson, Teknik)');
+    expect(options).toContain('Omar Områdessamordnare');
+
+    await open(pages.challenge('demo', labels), { as: 'kim-kontakt' });
+    await page.click('details[data-action="update"] > summary');
+    await page.selectOption('#update-teamMembers', ['Kim Kontaktperson', 'Omar Områdessamordnare']);
+    await page.click('details[data-action="update"] button.send');
+    await page.locator('details[data-action="update"] .form-status.ok').waitFor();
+    expect((await challenge(labels)).team).toMatchObject({ members: ['Kim Kontaktperson', 'Omar Områdessamordnare'] });
+  });
+
   it('a refusal (409) is shown in Swedish next to the action, and nothing is stored', async () => {
     await open(pages.challenge('demo', labels), { as: 'anna-lead' });
     await page.click('details[data-action="request"] > summary');
