@@ -2,10 +2,12 @@ import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { Config } from '../config';
 import type { Clock } from '../ports/clock.port';
+import type { NotificationChannel } from '../ports/notification-channel.port';
 import type { Notifier } from '../ports/notifier.port';
 import type { NotificationFilter, OutboxStore } from '../ports/outbox.port';
 import type { Repository } from '../ports/repository.port';
 import type { DeliveryPolicy, NotifyLog, Transports } from '../app/notifications/dispatcher';
+import { channelsOf } from '../app/notifications/channels';
 import { Dispatcher } from '../app/notifications/dispatcher';
 import { OutboxNotifier } from '../app/notifications/notifier';
 
@@ -13,6 +15,8 @@ import { OutboxNotifier } from '../app/notifications/notifier';
 export interface NotificationOverrides {
   outbox?: OutboxStore;
   transports?: Partial<Transports>;
+  /** Further channels, registered after the configured ones through the same interface (tests: a fake SMS). */
+  channels?: NotificationChannel[];
   policy?: Partial<DeliveryPolicy>;
   log?: NotifyLog;
   /** Replaces the app-only Graph identity (tests: a fake token against a local Graph). */
@@ -130,7 +134,21 @@ export async function createTransports(config: Config, opts: { graphCredential?:
   return t;
 }
 
-/** Wires the outbox, the transports, the dispatcher and the notifier from validated config. */
+/**
+ * The notification channels the settings turn on, in the order they plan: e-mail
+ * (NOTIFY_EMAIL), a forum's Teams channel (NOTIFY_TEAMS_WEBHOOK), the Teams activity feed
+ * (NOTIFY_TEAMS_ACTIVITY). Every channel is a NotificationChannel (plan, render, deliver);
+ * a new one (SMS) is its adapter plus one line here behind its setting (docs/architecture.md).
+ */
+export async function createChannels(
+  config: Config,
+  opts: { graphCredential?: TokenCredential; transports?: Partial<Transports> } = {},
+): Promise<NotificationChannel[]> {
+  const transports: Transports = { ...(await createTransports(config, opts)), ...opts.transports };
+  return channelsOf(transports);
+}
+
+/** Wires the outbox, the channels, the dispatcher and the notifier from validated config. */
 export async function createNotifications(
   config: Config,
   repo: Pick<Repository, 'getGoLive'>,
@@ -138,10 +156,10 @@ export async function createNotifications(
   overrides: NotificationOverrides = {},
 ): Promise<Notifications> {
   const outbox = overrides.outbox ?? lazyOutbox(() => openOutbox(config));
-  const transports: Transports = { ...(await createTransports(config, overrides)), ...overrides.transports };
+  const channels = [...(await createChannels(config, overrides)), ...(overrides.channels ?? [])];
   const dispatcher = new Dispatcher({
     outbox,
-    transports,
+    channels,
     clock,
     policy: { emailPerMinute: config.ACS_MAX_PER_MINUTE, ...overrides.policy },
     ...(overrides.log ? { log: overrides.log } : {}),

@@ -60,8 +60,9 @@ export interface NotificationRequest {
    * Limits the channels (default: every channel that is on). E-mail goes to every person
    * resolved; Teams channel posts to the forums named; the Teams activity feed to the
    * coordinators among the people (go-live lead, go-live coordinator, area coordinators).
+   * Any other registered channel (notification-channel.port.ts) is named by its `kind`.
    */
-  channels?: ('email' | 'teamsChannel' | 'teamsActivity')[];
+  channels?: ('email' | 'teamsChannel' | 'teamsActivity' | (string & {}))[];
   /**
    * A P1/P2 incident (R9): never held in the quiet night window, never folded into a
    * digest, and e-mailed even to people who read the forum's channel.

@@ -10,9 +10,14 @@ import type { CreateResult, Versioned } from './repository.port';
  * writes back each delivery's state. Stored documents are read back through these schemas.
  */
 
-/** Delivery channels: ACS e-mail, a forum's Teams channel (workflow webhook), a person's Teams activity feed. */
-export const CHANNELS = ['email', 'teamsChannel', 'teamsActivity'] as const;
-export type Channel = (typeof CHANNELS)[number];
+/**
+ * A delivery's channel, by name: `email` (ACS e-mail), `teamsChannel` (a forum's Teams
+ * channel, workflow webhook), `teamsActivity` (a person's Teams activity feed), or any other
+ * `NotificationChannel` (notification-channel.port.ts) the composition root registers — a
+ * name, not a closed list, so a new channel (SMS) needs no change here.
+ */
+export const ChannelName = z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, { message: 'a channel name: letters and digits, e.g. email' });
+export type Channel = string;
 
 import { FORUMS } from '../domain/schedule';
 export { FORUMS };
@@ -64,7 +69,7 @@ export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 export const Delivery = z.object({
   /** Unique in the notification: `email:1`, `teamsChannel:DSL`, `teamsActivity:{personId}`. */
   id: z.string(),
-  channel: z.enum(CHANNELS),
+  channel: ChannelName,
   to: z.array(Target),
   status: DeliveryStatus,
   /** Provider calls made (throttle waits are not attempts). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../ports/clock.port';
 import { systemClock } from '../../ports/clock.port';
-import type { Forum } from '../../ports/notifier.port';
+import type { ChannelTemplates, NotificationChannel } from '../../ports/notification-channel.port';
 import type {
   ActivityTransport,
   AttemptContext,
@@ -15,12 +15,13 @@ import type {
 } from '../../ports/outbox.port';
 import { DeliveryError } from '../../ports/outbox.port';
 import { StoreConflictError } from '../../ports/repository.port';
-import { chainIdOf, uuidFrom } from './ids';
+import { channelsOf } from './channels';
+import { uuidFrom } from './ids';
 import type { NotificationContent } from './templates/render';
-import { renderActivity, renderCard, renderEmail } from './templates/render';
+import { renderActivity, renderCard, renderEmail, renderPlainText, renderSubject } from './templates/render';
 import { TokenBucket } from './throttle';
 
-/** One transport per channel that is on; a channel without one is off. */
+/** The built-in channels' transports: one per channel that is on; a channel without one is off. */
 export interface Transports {
   email?: EmailTransport;
   teamsChannel?: ChannelTransport;
@@ -117,6 +118,25 @@ export const contentOf = (n: OutboxNotification): NotificationContent => ({
   ...(n.data ? { data: n.data } : {}),
 });
 
+/** The app's templates over a stored notification, as every channel renders from them. */
+export function templatesOf(n: OutboxNotification): ChannelTemplates {
+  const content = contentOf(n);
+  return {
+    subject: (lang) => renderSubject(content, lang),
+    plainText: (lang) => renderPlainText(content, lang),
+    email: () => renderEmail(content),
+    card: () => renderCard(content),
+    activity: () => renderActivity(content),
+  };
+}
+
+/** Why a delivery waits on a channel that is no longer registered (turned off after it was planned). */
+const OFF: Record<string, string> = {
+  email: 'e-mail is off (NOTIFY_EMAIL=off)',
+  teamsChannel: 'Teams channel posts are off (NOTIFY_TEAMS_WEBHOOK=off)',
+  teamsActivity: 'Teams activity feed is off (NOTIFY_TEAMS_ACTIVITY=off)',
+};
+
 /**
  * Delivers what the outbox holds. Driven by the injected clock: `deliverDue(now)` is what
  * the timer calls, and `enqueue` kicks one notification without waiting for it. Each
@@ -127,14 +147,20 @@ export const contentOf = (n: OutboxNotification): NotificationContent => ({
 export class Dispatcher {
   readonly owner: string;
   private readonly policy: DeliveryPolicy;
-  private readonly bucket: TokenBucket;
+  /** The channels that are on, by kind, in the order they plan. */
+  private readonly registry = new Map<string, NotificationChannel>();
+  /** Rate limits per channel: e-mail's from the policy, others' from their `perMinute`. */
+  private readonly buckets = new Map<string, TokenBucket>();
   private readonly active = new Set<string>();
   private readonly kicks = new Set<Promise<unknown>>();
 
   constructor(
     private readonly deps: {
       outbox: OutboxStore;
-      transports: Transports;
+      /** The built-in channels' transports (each makes its channel, channels.ts). */
+      transports?: Transports;
+      /** Further channels, planned and delivered after the built-in ones (an SMS channel). */
+      channels?: readonly NotificationChannel[];
       /** Decides what is due, leases and backoff: the app's (possibly simulated) clock. */
       clock: Clock;
       /**
@@ -148,18 +174,23 @@ export class Dispatcher {
     },
   ) {
     this.policy = { ...DEFAULT_POLICY, ...deps.policy };
-    this.bucket = new TokenBucket(this.policy.emailPerMinute);
+    for (const c of [...channelsOf(deps.transports ?? {}), ...(deps.channels ?? [])]) {
+      if (this.registry.has(c.kind)) throw new Error(`two notification channels named ${c.kind}`);
+      this.registry.set(c.kind, c);
+      const perMinute = c.kind === 'email' ? this.policy.emailPerMinute : c.perMinute;
+      if (perMinute !== undefined) this.buckets.set(c.kind, new TokenBucket(perMinute));
+    }
     this.owner = deps.owner ?? `dispatcher-${randomUUID()}`;
   }
 
-  /** Channels that are on. */
+  /** Channels that are on, by kind. */
   get channels(): ReadonlySet<Channel> {
-    const t = this.deps.transports;
-    return new Set<Channel>([
-      ...(t.email ? ['email' as const] : []),
-      ...(t.teamsChannel ? ['teamsChannel' as const] : []),
-      ...(t.teamsActivity ? ['teamsActivity' as const] : []),
-    ]);
+    return new Set(this.registry.keys());
+  }
+
+  /** The channels that are on, in the order they plan their deliveries. */
+  get registered(): readonly NotificationChannel[] {
+    return [...this.registry.values()];
   }
 
   /** Everything due at `now`, earliest first (the timer's work). */
@@ -289,11 +320,13 @@ export class Dispatcher {
       run.result.waiting++;
       return notTried(down.until);
     }
-    if (d.channel === 'email') {
-      const token = this.bucket.take(now);
+    const bucket = this.buckets.get(d.channel);
+    if (bucket) {
+      const token = bucket.take(now);
       if (!token.ok) {
         run.result.waiting++;
-        run.log('info', `e-mail throttled (${this.policy.emailPerMinute}/min): ${what} waits until ${iso(token.at)}`, {
+        const name = d.channel === 'email' ? 'e-mail' : d.channel;
+        run.log('info', `${name} throttled (${bucket.perMinute}/min): ${what} waits until ${iso(token.at)}`, {
           until: iso(token.at),
         });
         return notTried(token.at);
@@ -338,7 +371,7 @@ export class Dispatcher {
       const next = now + wait;
       const unavailable = err.opts.status === undefined || err.opts.status >= 500 || err.opts.status === 429 || err.opts.status === 408;
       if (unavailable) run.down.set(d.channel, { until: next, reason: err.reason });
-      if (d.channel === 'email' && err.opts.status === 429) this.bucket.blockUntil(next);
+      if (err.opts.status === 429) this.buckets.get(d.channel)?.blockUntil(next);
       run.log(
         'warn',
         `${what} attempt ${attempts} failed: ${err.reason}; next try ${iso(next)}${err.opts.retryAfterMs !== undefined ? ' (Retry-After)' : ''}`,
@@ -356,28 +389,10 @@ export class Dispatcher {
   }
 
   private async send(n: OutboxNotification, d: Delivery, attempt: AttemptContext, now: number): Promise<DeliveryReceipt> {
-    const t = this.deps.transports;
-    const deliveryKey = `${n.id}-${d.id}`;
-    const content = contentOf(n);
-    switch (d.channel) {
-      case 'email': {
-        if (!t.email) throw new DeliveryError('e-mail is off (NOTIFY_EMAIL=off)', { retryable: false });
-        // One Operation-Id per delivery, whatever the attempt (issue 18 item 9, docs/notifications.md).
-        const operationId = uuidFrom(`${n.id}|${d.id}|operation`);
-        return t.email.send({ deliveryKey, operationId, to: d.to, date: iso(now), ...renderEmail(content) }, attempt);
-      }
-      case 'teamsChannel': {
-        if (!t.teamsChannel) throw new DeliveryError('Teams channel posts are off (NOTIFY_TEAMS_WEBHOOK=off)', { retryable: false });
-        return t.teamsChannel.post({ deliveryKey, forum: d.to[0]!.address as Forum, card: renderCard(content) }, attempt);
-      }
-      case 'teamsActivity': {
-        if (!t.teamsActivity) throw new DeliveryError('Teams activity feed is off (NOTIFY_TEAMS_ACTIVITY=off)', { retryable: false });
-        return t.teamsActivity.notify(
-          { deliveryKey, user: d.to[0]!.address, link: n.link, chainId: chainIdOf(n.id), ...renderActivity(content) },
-          attempt,
-        );
-      }
-    }
+    const channel = this.registry.get(d.channel);
+    if (!channel) throw new DeliveryError(OFF[d.channel] ?? `the ${d.channel} channel is off`, { retryable: false });
+    const message = channel.render(n, d, { deliveryKey: `${n.id}-${d.id}`, now: iso(now), templates: templatesOf(n) });
+    return channel.deliver(message, attempt);
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { notFound } from '../../domain/errors';
 import type { Channel, NotificationFilter, OutboxNotification, OutboxStore } from '../../ports/outbox.port';
-import { CHANNELS, Delivery, NotificationStatus, OutboxNotification as OutboxNotificationSchema } from '../../ports/outbox.port';
+import { ChannelName, Delivery, NotificationStatus, OutboxNotification as OutboxNotificationSchema } from '../../ports/outbox.port';
 import type { GoLiveStore } from '../../ports/repository.port';
 
 /** Per channel: `pending` while any of its deliveries is, else `failed` if any failed, else `sent`. */
@@ -26,7 +26,7 @@ export const NotificationView = OutboxNotificationSchema.pick({
   digestFor: true,
   toldByChannel: true,
 }).extend({
-  channels: z.partialRecord(z.enum(CHANNELS), ChannelState),
+  channels: z.record(ChannelName, ChannelState),
   deliveries: z.array(Delivery.omit({ inFlight: true })),
 });
 export type NotificationView = z.infer<typeof NotificationView>;
@@ -42,8 +42,8 @@ export const NotificationListQuery = z.object({
 });
 
 export function toView(n: OutboxNotification): NotificationView {
-  const channels: Partial<Record<Channel, z.infer<typeof ChannelState>>> = {};
-  for (const c of CHANNELS) {
+  const channels: Record<Channel, z.infer<typeof ChannelState>> = {};
+  for (const c of new Set(n.deliveries.map((d) => d.channel))) {
     const ds = n.deliveries.filter((d) => d.channel === c);
     if (!ds.length) continue;
     const status = ds.some((d) => d.status === 'pending') ? 'pending' : ds.some((d) => d.status === 'failed') ? 'failed' : 'sent';

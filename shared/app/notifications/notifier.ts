@@ -8,7 +8,7 @@ import { Instant, Slug } from '../../domain/ids';
 import type { Clock } from '../../ports/clock.port';
 import type { DigestGroup, EnqueueResult, NotificationKind, NotificationRequest, Notifier } from '../../ports/notifier.port';
 import type { Channel, OutboxNotification, OutboxStore } from '../../ports/outbox.port';
-import { CHANNELS, FORUMS, NOTIFICATION_KINDS } from '../../ports/outbox.port';
+import { ChannelName, FORUMS, NOTIFICATION_KINDS } from '../../ports/outbox.port';
 import type { GoLiveStore } from '../../ports/repository.port';
 import type { Dispatcher } from './dispatcher';
 import { settle } from './dispatcher';
@@ -43,7 +43,7 @@ export const NotificationRequestSchema = z
       .refine((d) => JSON.stringify(d).length <= 256 * 1024, { message: 'data is larger than 256 KiB' })
       .optional(),
     createdAt: Instant,
-    channels: z.array(z.enum(CHANNELS)).optional(),
+    channels: z.array(ChannelName).optional(),
     urgent: z.boolean().optional(),
     repeat: z.boolean().optional(),
   })
@@ -143,13 +143,14 @@ export class OutboxNotifier implements Notifier {
     const id = notificationId(goLive.id, dedupeKey);
 
     const resolved = resolveRecipients(goLive, r.recipients);
-    const on = this.deps.dispatcher.channels;
-    const channels = new Set<Channel>(r.channels ? r.channels.filter((c) => on.has(c)) : on);
+    const on = this.deps.dispatcher.registered;
+    const channels = r.channels ? on.filter((c) => r.channels!.includes(c.kind)) : on;
+    const kinds = new Set<Channel>(channels.map((c) => c.kind));
     const choices = emailChoices(
       goLive.notifications ?? DEFAULT_NOTIFICATION_SETTINGS,
       resolved.people,
       r,
-      channels.has('teamsChannel') ? resolved.forums : [],
+      kinds.has('teamsChannel') ? resolved.forums : [],
     );
     const noEmail = new Set([...choices.toldByChannel, ...choices.digestFor]);
     const deliveries = planDeliveries(resolved, channels, night ? night.until : now, { noEmail });

@@ -8,7 +8,7 @@ export class TokenBucket {
   private updatedAt: number | undefined;
   private blockedUntil = 0;
 
-  constructor(private readonly perMinute: number) {
+  constructor(readonly perMinute: number) {
     this.tokens = perMinute;
   }
 
