@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { AreaStatus, Problem } from './area-report';
 import type { Colour } from './colour';
 import type { GoLive } from './golive';
@@ -8,7 +7,7 @@ import type { Meeting } from './meetings';
 import type { Trend } from './overview';
 import { TREND_ARROWS, trendOf } from './overview';
 import { ReportingRules } from './golive';
-import { localWhen } from './local-time';
+import { localWhen, meetingTimes } from './local-time';
 import { reportingMinutesBetween } from './reporting-time';
 import { FORUM_NAMES } from './schedule';
 import type { Forum } from './schedule';
@@ -281,11 +280,8 @@ export function buildAgenda(input: AgendaInput): Agenda {
     lang,
     since: input.previous?.start,
     tx: (x) => x[lang],
-    time: (instant) => {
-      const d = DateTime.fromISO(instant, { zone });
-      const sameDay = d.hasSame(DateTime.fromISO(meeting.start, { zone }), 'day');
-      return d.toFormat(sameDay ? 'HH:mm' : 'd/M HH:mm');
-    },
+    // No time-zone work per line (issue 17): the offset once per hour of the instants.
+    time: meetingTimes(zone, meeting.start),
   };
   const forumSections = FORUM_SECTIONS[meeting.forum](ctx);
   // R5.1, issue 15 item 9: an extra meeting's agenda opens with why it was called.
