@@ -27,6 +27,14 @@ module.exports = {
       to: { path: ['^shared/adapters/', '^shared/composition/', '^shared/config\\.ts$'] },
     },
     {
+      name: 'rendering-is-pure-and-below-app',
+      comment:
+        'shared/rendering writes domain values out (agenda text/Markdown/HTML, the one escapeHtml): it imports only itself, the domain and zod/luxon; the domain never imports it (domain-is-pure).',
+      severity: 'error',
+      from: { path: '^shared/rendering/' },
+      to: { pathNot: ['^shared/rendering/', DOMAIN, '^node_modules/(zod|luxon)/'] },
+    },
+    {
       name: 'ports-are-interfaces',
       comment: 'Ports depend on the domain only.',
       severity: 'error',

@@ -60,3 +60,18 @@ describe('orchestrators are deterministic (STYLE habit 3)', () => {
     for (const spec of importsOf(file)) expect(spec).not.toMatch(/^node:|^(fs|http|https|crypto|child_process)$/);
   });
 });
+
+describe('rendering lives outside the domain (issue 19 item 5)', () => {
+  const code = ['shared', 'functions', 'orchestrations', 'local'].flatMap(files);
+  const web = fs
+    .readdirSync(path.join(ROOT, 'web'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(m?js|html)$/.test(f) && !f.includes('vendor'))
+    .map((f) => path.join('web', f));
+  it('one escapeHtml in the whole tree, in shared/rendering/escape.ts', () => {
+    const defining = [...code, ...web].filter((f) => /(function\s+escapeHtml\b|\bescapeHtml\s*=)/.test(source(f)));
+    expect(defining).toEqual([path.join('shared', 'rendering', 'escape.ts')]);
+  });
+  it.each(DOMAINS.flatMap(files))('%s writes no Markdown or HTML', (file) => {
+    expect(source(file)).not.toMatch(/export (function|const) (render(Html|Markdown|Text)|toRendering|escapeHtml)\b|<!doctype html>/i);
+  });
+});

@@ -7,6 +7,7 @@ import { LOG_LEVEL_FORUM, DECISION_LEVEL_LABELS } from '../../shared/escalation/
 import { COLOURS, UNIT_COLOUR_MEANING } from '../../shared/domain/colour';
 import { ROLE_LABELS } from '../../shared/domain/golive';
 import { pages } from '../../shared/domain/pages';
+import { escapeHtml } from '../../shared/rendering/escape';
 import { GoLiveParams } from './params';
 import type { RouteResult } from './route';
 import { defineRoute } from './route';
@@ -115,9 +116,6 @@ function loadAsset(file: string): Asset | undefined {
   cache.set(file, found);
   return found;
 }
-
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Revalidated on every load (cheap 304s), so a new deployment is picked up at once. */
 const cached = (a: Asset, ifNoneMatch: string | null): RouteResult =>

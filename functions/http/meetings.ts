@@ -4,7 +4,7 @@ import { findMeeting } from '../../shared/app/calendar/meetings';
 import { DiscussedInput } from '../../shared/domain/discussed';
 import { createAdHocMeeting, getMeeting, listMeetings } from '../../shared/app/calendar/meetings';
 import { requireGoLive } from '../../shared/app/golives';
-import { renderHtml, renderMarkdown } from '../../shared/domain/agenda';
+import { renderHtml, renderMarkdown } from '../../shared/rendering/agenda';
 import type { Role } from '../../shared/domain/golive';
 import { Instant } from '../../shared/domain/ids';
 import { AdHocMeetingInput } from '../../shared/domain/meetings';

@@ -184,8 +184,10 @@ const DEFAULT_REPORTING = ReportingRules.parse({});
 type T = { sv: string; en: string };
 const t = (sv: string, en: string): T => ({ sv, en });
 
-const COLOUR: Record<Colour, T> = { red: t('röd', 'red'), yellow: t('gul', 'yellow'), green: t('grön', 'green') };
-const TREND: Record<Trend, T> = {
+/** The colours' words in the agenda's text (and its rendering, `shared/rendering/agenda.ts`). */
+export const COLOUR_WORDS: Record<Colour, T> = { red: t('röd', 'red'), yellow: t('gul', 'yellow'), green: t('grön', 'green') };
+/** A trend's words, arrow first, as an item's tag. */
+export const TREND_WORDS: Record<Trend, T> = {
   better: t(`${TREND_ARROWS.better} bättre sedan förra mötet`, `${TREND_ARROWS.better} better since the previous meeting`),
   worse: t(`${TREND_ARROWS.worse} sämre sedan förra mötet`, `${TREND_ARROWS.worse} worse since the previous meeting`),
   same: t(`${TREND_ARROWS.same} oförändrad`, `${TREND_ARROWS.same} unchanged`),
@@ -480,7 +482,7 @@ function dslSections(ctx: Ctx): AgendaSection[] {
     const prev = before(a.id);
     if (s?.colour === 'green' && (prev === 'red' || prev === 'yellow'))
       green.push({
-        text: `${a.name}: ${tx(COLOUR[prev])} → ${tx(COLOUR.green)}`,
+        text: `${a.name}: ${tx(COLOUR_WORDS[prev])} → ${tx(COLOUR_WORDS.green)}`,
         colour: 'green',
         trend: 'better',
         ref: { type: 'area', id: a.id },
@@ -659,11 +661,11 @@ function cslSections(ctx: Ctx): AgendaSection[] {
       const reportedSince = since !== undefined && s.reportedAt >= since;
       const change =
         reportedSince && prev !== undefined && prev !== s.colour
-          ? `${prev === null ? tx(t('ny', 'new')) : tx(COLOUR[prev])} → ${tx(COLOUR[s.colour])}`
+          ? `${prev === null ? tx(t('ny', 'new')) : tx(COLOUR_WORDS[prev])} → ${tx(COLOUR_WORDS[s.colour])}`
           : '';
       if (s.colour !== 'green')
         items.push({
-          text: `${u.name} (${tx(COLOUR[s.colour])}, ${ctx.time(s.reportedAt)}${change ? `, ${change}` : ''}): ${s.explanation}`,
+          text: `${u.name} (${tx(COLOUR_WORDS[s.colour])}, ${ctx.time(s.reportedAt)}${change ? `, ${change}` : ''}): ${s.explanation}`,
           colour: s.colour,
           ...(change && prev !== undefined ? { trend: trendOf(s.colour, prev ?? undefined) } : {}),
           ref: { type: 'unit', id: u.id },
@@ -689,7 +691,7 @@ function cslSections(ctx: Ctx): AgendaSection[] {
     });
     if (stale.length)
       items.push({
-        text: `${tx(t('Inaktuell rapport', 'Stale report'))}: ${stale.map((u) => `${u.name} (${tx(COLOUR[status.get(u.id)!.colour])} ${ctx.time(status.get(u.id)!.reportedAt)})`).join(', ')}`,
+        text: `${tx(t('Inaktuell rapport', 'Stale report'))}: ${stale.map((u) => `${u.name} (${tx(COLOUR_WORDS[status.get(u.id)!.colour])} ${ctx.time(status.get(u.id)!.reportedAt)})`).join(', ')}`,
         ref: { type: 'forvaltning', id: f.id },
       });
     const reps = people.filter((p) => p.roles.includes('cslRepresentative') && p.forvaltningId === f.id).map((p) => p.name);
@@ -774,18 +776,6 @@ function lgvSections(ctx: Ctx): AgendaSection[] {
   ];
 }
 
-// --- rendering ---
-
-const LABEL = {
-  earlier: t('Tidigare', 'Earlier'),
-  new: t('Ny', 'New'),
-  moved: t('har rört sig', 'moved forward'),
-  notMoved: t('ingen förändring sedan förra mötet', 'no change since the previous meeting'),
-  overdue: t('FÖRSENAT', 'OVERDUE'),
-  none: t('Inget att ta upp.', 'Nothing to raise.'),
-  discussed: t('✓ avklarad', '✓ discussed'),
-};
-
 /**
  * The agenda as it was sent (R6.5, issue 14 item 6), marked so: "Dagordningen som den skickades
  * fre 27 nov 07:50, före mötet." with a link to the agenda as it stands now. Pure.
@@ -804,101 +794,6 @@ export function markAsSent(agenda: Agenda, sentAt: string, live: string): Agenda
       liveText: agenda.lang === 'sv' ? 'Se dagordningen som den ser ut nu' : 'See the agenda as it stands now',
     },
   };
-}
-
-/** One item as one line of text: tags first, then the text. */
-export function itemLine(item: AgendaItem, lang: Lang): string {
-  const tags: string[] = [];
-  if (item.overdue) tags.push(LABEL.overdue[lang]);
-  if (item.colour) tags.push(COLOUR[item.colour][lang].toUpperCase());
-  if (item.age) tags.push(LABEL[item.age][lang]);
-  if (item.movedForward !== undefined) tags.push(item.movedForward ? LABEL.moved[lang] : LABEL.notMoved[lang]);
-  if (item.trend && item.trend !== 'same') tags.push(TREND[item.trend][lang]);
-  if (item.discussed) tags.push(`${LABEL.discussed[lang]} (${item.discussed.by})`);
-  return tags.length ? `[${tags.join(' · ')}] ${item.text}` : item.text;
-}
-
-const sectionTitle = (s: AgendaSection): string => `${s.number !== undefined ? `${s.number}. ` : ''}${s.title}`;
-
-/** The generic shape `{ title, sections: [{ title, items }] }` the notification templates render. */
-export function toRendering(agenda: Agenda): AgendaRendering {
-  return {
-    title: agenda.title,
-    sections: agenda.sections.map((s) => ({
-      title: [sectionTitle(s), ...s.prompts].join(' '),
-      items: s.items.flatMap((i) => [itemLine(i, agenda.lang), ...(i.details ?? []).map((d) => `  – ${d}`)]),
-    })),
-  };
-}
-
-const when = (a: Agenda) => `${a.localStart.replace('T', ' ')}–${a.localEnd.slice(11)} (${a.timeZone})`;
-
-/** Plain text, for e-mail bodies. */
-export function renderText(agenda: Agenda): string {
-  const lines = [agenda.title, when(agenda), ''];
-  if (agenda.asSent) lines.push(agenda.asSent.note, `${agenda.asSent.liveText}: ${agenda.asSent.live}`, '');
-  for (const s of agenda.sections) {
-    lines.push(sectionTitle(s));
-    for (const p of s.prompts) lines.push(`   ${p}`);
-    if (s.items.length === 0) lines.push(`   – ${LABEL.none[agenda.lang]}`);
-    for (const i of s.items) {
-      lines.push(`   • ${itemLine(i, agenda.lang)}`);
-      for (const d of i.details ?? []) lines.push(`       – ${d}`);
-    }
-    lines.push('');
-  }
-  return lines.join('\n');
-}
-
-const mdEscape = (s: string) => s.replace(/([\\`*_[\]<>#|])/g, '\\$1');
-
-/** Markdown, for people (`?format=md`) and Teams. */
-export function renderMarkdown(agenda: Agenda): string {
-  const lines = [`# ${mdEscape(agenda.title)}`, '', `_${mdEscape(when(agenda))}_`, ''];
-  if (agenda.asSent) lines.push(`> ${mdEscape(agenda.asSent.note)} [${mdEscape(agenda.asSent.liveText)}](${agenda.asSent.live})`, '');
-  for (const s of agenda.sections) {
-    lines.push(`## ${mdEscape(sectionTitle(s))}`, '');
-    for (const p of s.prompts) lines.push(`_${mdEscape(p)}_`, '');
-    if (s.items.length === 0) lines.push(`- ${LABEL.none[agenda.lang]}`);
-    for (const i of s.items) {
-      lines.push(`- ${mdEscape(itemLine(i, agenda.lang))}`);
-      for (const d of i.details ?? []) lines.push(`  - ${mdEscape(d)}`);
-    }
-    lines.push('');
-  }
-  return lines.join('\n');
-}
-
-/** Escapes text for HTML element content and attribute values. */
-export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-/**
- * A small HTML page (`?format=html`); every piece of text is escaped. `stylesheet`: the pages'
- * agenda styles (screen and A4 print, issue 16); without it the page stands alone (e-mail).
- */
-export function renderHtml(agenda: Agenda, opts: { stylesheet?: string } = {}): string {
-  const e = escapeHtml;
-  const body: string[] = [`<h1>${e(agenda.title)}</h1>`, `<p class="when">${e(when(agenda))}</p>`];
-  if (agenda.asSent)
-    body.push(`<p class="as-sent">${e(agenda.asSent.note)} <a href="${e(agenda.asSent.live)}">${e(agenda.asSent.liveText)}</a></p>`);
-  for (const s of agenda.sections) {
-    body.push(`<section data-key="${e(s.key)}"><h2>${e(sectionTitle(s))}</h2>`);
-    for (const p of s.prompts) body.push(`<p class="prompt">${e(p)}</p>`);
-    if (s.items.length === 0) body.push(`<p class="none">${e(LABEL.none[agenda.lang])}</p>`);
-    else
-      body.push(
-        `<ul>${s.items
-          .map(
-            (i) =>
-              `<li${i.colour || i.discussed ? ` class="${[i.colour, i.discussed ? 'discussed' : undefined].filter(Boolean).join(' ')}"` : ''}>${e(itemLine(i, agenda.lang))}${i.details?.length ? `<ul>${i.details.map((d) => `<li>${e(d)}</li>`).join('')}</ul>` : ''}</li>`,
-          )
-          .join('')}</ul>`,
-      );
-    body.push('</section>');
-  }
-  const head = `<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(agenda.title)}</title>${opts.stylesheet ? `<link rel="stylesheet" href="${e(opts.stylesheet)}">` : ''}`;
-  return `<!doctype html><html lang="${agenda.lang}"><head>${head}</head><body${opts.stylesheet ? ' class="agenda-doc"' : ''}>${body.join('')}</body></html>`;
 }
 
 /** Each forum's own sections (R6.1, R6.3, R6.4): a new forum does not compile until it has its entry here. */

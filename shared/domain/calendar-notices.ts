@@ -1,5 +1,3 @@
-import type { Agenda } from './agenda';
-import { renderHtml, renderText, toRendering } from './agenda';
 import type { AreaWithoutReport, Checkpoint, OverdueUnit } from './calendar-actions';
 import type { Texts } from './errors';
 import type { GoLive, Role } from './golive';
@@ -226,27 +224,4 @@ export function incidentCadenceNotices(
     });
   }
   return out;
-}
-
-/** R6.5: the agenda to the forum's participants and channel. Key `agenda:{meetingId}`; `data.agenda` is the generic rendering shape. */
-export function agendaNotice(goLive: G, meeting: Meeting, agendas: { sv: Agenda; en: Agenda }): Notice {
-  const start = hhmm(goLive, meeting.start);
-  return {
-    kind: 'agenda',
-    dedupeKey: `agenda:${meeting.id}`,
-    recipients: { roles: [...meeting.participantRoles], forums: [meeting.forum] },
-    subject: { sv: `${meeting.forum} kl. ${start}`, en: `${meeting.forum} at ${start}` },
-    text: { sv: renderText(agendas.sv), en: renderText(agendas.en) },
-    html: { sv: renderHtml(agendas.sv), en: renderHtml(agendas.en) },
-    link: pages.meeting(goLive.id, meeting.id),
-    about: { type: 'meeting', id: meeting.id },
-    data: {
-      meetingId: meeting.id,
-      forum: meeting.forum,
-      start: meeting.start,
-      end: meeting.end,
-      agenda: toRendering(agendas.sv),
-      agendaEn: toRendering(agendas.en),
-    },
-  };
 }

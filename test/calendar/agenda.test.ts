@@ -4,7 +4,8 @@
  * challenges and decisions as optional inputs, rendering (generic shape, Markdown, escaped HTML).
  */
 import type { Agenda, AgendaChallenge, AgendaDecision, AgendaInput } from '../../shared/domain/agenda';
-import { buildAgenda, renderHtml, renderMarkdown, renderText, toRendering } from '../../shared/domain/agenda';
+import { buildAgenda } from '../../shared/domain/agenda';
+import { renderHtml, renderMarkdown, renderText, toRendering } from '../../shared/rendering/agenda';
 import type { AreaStatus } from '../../shared/domain/area-report';
 import { GoLive } from '../../shared/domain/golive';
 import { meetingById } from '../../shared/domain/meetings';

@@ -1,5 +1,5 @@
 /** Templates for every kind: Swedish first, English available; all user text escaped; every card parses. */
-import { escapeCardText, escapeHtml } from '../../shared/app/notifications/templates/escape';
+import { escapeCardText, escapeHtml } from '../../shared/rendering/escape';
 import { KIND_TEMPLATES } from '../../shared/app/notifications/templates/kinds';
 import type { NotificationContent } from '../../shared/app/notifications/templates/render';
 import { renderActivity, renderCard, renderEmail, renderPlainText, renderSubject } from '../../shared/app/notifications/templates/render';

@@ -19,7 +19,7 @@ import {
 import type { Forum } from '../../domain/schedule';
 import { FORUMS } from '../../domain/schedule';
 import { reminderRulesFor } from '../../domain/calendar-actions';
-import { agendaNotice } from '../../domain/calendar-notices';
+import { agendaNotice } from '../../rendering/agenda';
 import type { Texts } from '../../domain/errors';
 import { clockTime, localWhen } from '../../domain/local-time';
 import { pages } from '../../domain/pages';

@@ -14,13 +14,13 @@ import {
 } from '../../domain/calendar-actions';
 import type { Notice } from '../../domain/calendar-notices';
 import {
-  agendaNotice,
   areaDeadlineNotices,
   areaReminderNotices,
   checkpointNotices,
   incidentCadenceNotices,
   incidentReminderNotices,
 } from '../../domain/calendar-notices';
+import { agendaNotice } from '../../rendering/agenda';
 import { isMajor } from '../../domain/incident';
 import type { GoLive } from '../../domain/golive';
 import type { Meeting } from '../../domain/meetings';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Texts } from '../../../domain/errors';
 import type { NotificationKind } from '../../../ports/notifier.port';
-import { cleanText, escapeCardText, escapeHtml, htmlParagraphs, oneLine, truncate } from './escape';
+import { cleanText, escapeCardText, escapeHtml, htmlParagraphs, oneLine, truncate } from '../../../rendering/escape';
 import { KIND_TEMPLATES, STYLE_COLOURS } from './kinds';
 
 import type { Lang } from '../../../domain/lang';
