@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,6 +13,8 @@ import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domai
 import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreDamagedError, StoreUnavailableError } from '../../ports/repository.port';
 import { deepFreeze, VersionCache } from '../version-cache';
+import type { DocRow, DocShape, DocType } from './documents';
+import { docId, parseBody, prepareDocStatements, SqliteDocuments, write } from './documents';
 
 export interface SqliteRepositoryOptions {
   /**
@@ -52,12 +53,6 @@ function identity(file: string): string | undefined {
   }
 }
 
-type DocType =
-  'golive' | 'unitReport' | 'unitStatus' | 'areaReport' | 'areaStatus' | 'incident' | 'challenge' | 'marker' | 'note' | CalendarDocType;
-
-/** The go-live calendar's documents: ad-hoc meetings, the tick's cursor, its claims (R5, R6.5). */
-type CalendarDocType = 'meeting' | 'tickCursor' | 'dispatch';
-
 /** Markers are not per go-live; this partition cannot clash with a go-live id (a slug). */
 const RUNTIME_PARTITION = '_runtime';
 
@@ -69,25 +64,6 @@ const RuntimeMarkerDoc = z.object({
 
 const GoLiveListRow = z.object({ id: z.string(), name: z.string() });
 
-interface DocRow {
-  type: DocType;
-  etag: string;
-  body: string;
-}
-
-/** One row as written: `ref` and `sort_key` are what the list and snapshot queries filter and order by. */
-interface DocWrite {
-  pk: string;
-  id: string;
-  type: DocType;
-  ref: string | null;
-  sort_key: string | null;
-  etag: string;
-  body: string;
-}
-
-const docId = (type: DocType, key: string) => `${type}:${key}`;
-
 /**
  * The embedded store: one SQLite file (better-sqlite3, WAL). Every document of a go-live
  * lives in one `docs` table keyed by (pk = go-live id, id = `type:key`), mirroring the
@@ -97,6 +73,14 @@ const docId = (type: DocType, key: string) => `${type}:${key}`;
  */
 export class SqliteRepository implements Repository {
   private readonly stmt: ReturnType<typeof prepareStatements>;
+  private readonly unitReports: SqliteDocuments<UnitReport>;
+  private readonly areaReports: SqliteDocuments<AreaReport>;
+  private readonly incidents: SqliteDocuments<Incident>;
+  private readonly challenges: SqliteDocuments<Challenge>;
+  private readonly meetings: SqliteDocuments<AdHocMeeting>;
+  private readonly dispatches: SqliteDocuments<DispatchRecord>;
+  private readonly tickCursors: SqliteDocuments<TickCursor>;
+  private readonly notes: SqliteDocuments<Note>;
   private readonly addUnitReportTx: Database.Transaction<(report: UnitReport) => CreateResult<UnitReport>>;
   private readonly addAreaReportTx: Database.Transaction<(report: AreaReport) => CreateResult<AreaReport>>;
   private readonly snapshotTx: Database.Transaction<(goLiveId: string) => StatusSnapshot | undefined>;
@@ -111,13 +95,84 @@ export class SqliteRepository implements Repository {
 
   private constructor(private readonly db: Database.Database) {
     this.stmt = prepareStatements(db);
+    // Each aggregate's documents: where a value lives in `docs`, and what the indexes see of it.
+    const docs = <T extends { goLiveId: string }>(shape: Omit<DocShape<T>, 'pk'>) =>
+      new SqliteDocuments<T>(this.stmt, { pk: (v) => v.goLiveId, ...shape });
+    const named = (what: string, id: string) => `${what} '${id}'`;
+    this.unitReports = docs<UnitReport>({
+      type: 'unitReport',
+      schema: UnitReport,
+      key: (r) => r.id,
+      ref: (r) => r.unitId,
+      sort: (r) => r.reportedAt,
+      name: (r) => named('unit report', r.id),
+    });
+    this.areaReports = docs<AreaReport>({
+      type: 'areaReport',
+      schema: AreaReport,
+      key: (r) => r.id,
+      ref: (r) => r.areaId,
+      sort: (r) => r.reportedAt,
+      name: (r) => named('area report', r.id),
+    });
+    // `ref` = status and state: the snapshot finds open incidents and challenges through the index.
+    this.incidents = docs<Incident>({
+      type: 'incident',
+      schema: Incident,
+      key: (i) => i.id,
+      ref: (i) => i.status,
+      sort: (i) => i.openedAt,
+      name: (i) => named('incident', i.id),
+    });
+    this.challenges = docs<Challenge>({
+      type: 'challenge',
+      schema: Challenge,
+      key: (c) => c.id,
+      ref: (c) => c.state,
+      sort: (c) => c.raisedAt,
+      name: (c) => named('challenge', c.id),
+    });
+    this.meetings = docs<AdHocMeeting>({
+      type: 'meeting',
+      schema: AdHocMeeting,
+      key: (m) => m.id,
+      ref: (m) => m.forum,
+      sort: (m) => m.start,
+      name: (m) => named('meeting', m.id),
+    });
+    this.dispatches = docs<DispatchRecord>({
+      type: 'dispatch',
+      schema: DispatchRecord,
+      key: (r) => r.actionId,
+      ref: (r) => r.kind,
+      sort: (r) => r.dueAt,
+      name: (r) => named('dispatch', r.actionId),
+    });
+    // One cursor per go-live.
+    this.tickCursors = docs<TickCursor>({
+      type: 'tickCursor',
+      schema: TickCursor,
+      key: () => 'calendar',
+      ref: () => null,
+      sort: () => null,
+      name: (c) => `tick cursor of '${c.goLiveId}'`,
+    });
+    // Notes (R6.5, R8.5, R11): `ref` = kind, `sort_key` = at.
+    this.notes = docs<Note>({
+      type: 'note',
+      schema: Note,
+      key: (n) => `${n.kind}:${n.id}`,
+      ref: (n) => n.kind,
+      sort: (n) => n.at,
+      name: (n) => named('note', `${n.kind}:${n.id}`),
+    });
     // One read transaction, so the go-live and the statuses are of the same moment.
     this.snapshotTx = db.transaction((goLiveId: string) => this.snapshot(goLiveId));
 
     this.addUnitReportTx = db.transaction((report: UnitReport) => this.storeUnitReport(report));
 
     this.addAreaReportTx = db.transaction((report: AreaReport) => {
-      const { created, value } = this.insertIfAbsent(AreaReport, report, this.areaReportDoc(report));
+      const { created, value } = this.areaReports.create(report);
       const statusId = docId('areaStatus', value.areaId);
       const previous = this.read(AreaStatus, value.goLiveId, statusId)?.value;
       const candidate = statusOfAreaReport(value, previous);
@@ -304,7 +359,7 @@ export class SqliteRepository implements Repository {
   }
 
   async listUnitReports(goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]> {
-    return this.guard('listUnitReports', () => this.list(UnitReport, goLiveId, 'unitReport', unitId, limit));
+    return this.guard('listUnitReports', () => this.unitReports.listByRef(goLiveId, unitId, limit));
   }
 
   async addAreaReport(report: AreaReport): Promise<CreateResult<AreaReport>> {
@@ -312,11 +367,11 @@ export class SqliteRepository implements Repository {
   }
 
   async getAreaReport(goLiveId: string, reportId: string): Promise<AreaReport | undefined> {
-    return this.guard('getAreaReport', () => this.read(AreaReport, goLiveId, docId('areaReport', reportId))?.value);
+    return this.guard('getAreaReport', () => this.areaReports.get(goLiveId, reportId)?.value);
   }
 
   async listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
-    return this.guard('listAreaReports', () => this.list(AreaReport, goLiveId, 'areaReport', areaId, limit));
+    return this.guard('listAreaReports', () => this.areaReports.listByRef(goLiveId, areaId, limit));
   }
 
   async listUnitReportsByGoLive(goLiveId: string, query: HistoryQuery = {}): Promise<UnitReport[]> {
@@ -337,7 +392,7 @@ export class SqliteRepository implements Repository {
 
   /** A report and, if it is newer, the unit's status; inside the caller's transaction. */
   private storeUnitReport(report: UnitReport): CreateResult<UnitReport> {
-    const { created, value } = this.insertIfAbsent(UnitReport, report, this.unitReportDoc(report));
+    const { created, value } = this.unitReports.create(report);
     const statusId = docId('unitStatus', value.unitId);
     const current = this.read(UnitStatus, value.goLiveId, statusId)?.value;
     const candidate = statusOfUnitReport(value);
@@ -366,51 +421,37 @@ export class SqliteRepository implements Repository {
   }
 
   async createIncident(incident: Incident): Promise<CreateResult<Incident>> {
-    return this.guard('createIncident', () => this.insertIfAbsent(Incident, incident, this.incidentDoc(incident)));
+    return this.guard('createIncident', () => this.incidents.create(incident));
   }
 
   async getIncident(goLiveId: string, incidentId: string): Promise<Versioned<Incident> | undefined> {
-    return this.guard('getIncident', () => this.read(Incident, goLiveId, docId('incident', incidentId)));
+    return this.guard('getIncident', () => this.incidents.get(goLiveId, incidentId));
   }
 
   async replaceIncident(incident: Incident, etag: string): Promise<Versioned<Incident>> {
-    return this.guard('replaceIncident', () => {
-      const doc = this.incidentDoc(incident);
-      if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0)
-        throw new StoreConflictError(`incident '${incident.id}' changed or does not exist`);
-      return { value: incident, etag: doc.etag };
-    });
+    return this.guard('replaceIncident', () => this.incidents.replace(incident, etag));
   }
 
   async listIncidents(goLiveId: string): Promise<Incident[]> {
-    return this.guard('listIncidents', () => this.stmt.listByType.all(goLiveId, 'incident').map((row) => parseBody(Incident, row)));
+    return this.guard('listIncidents', () => this.incidents.listNewest(goLiveId));
   }
 
   // --- challenges (R7, R8): one document each, their decisions inside ---
 
   async createChallenge(challenge: Challenge): Promise<CreateResult<Challenge>> {
-    return this.guard('createChallenge', () => this.insertIfAbsent(Challenge, challenge, this.challengeDoc(challenge)));
+    return this.guard('createChallenge', () => this.challenges.create(challenge));
   }
 
   async getChallenge(goLiveId: string, challengeId: string): Promise<Versioned<Challenge> | undefined> {
-    return this.guard('getChallenge', () => this.read(Challenge, goLiveId, docId('challenge', challengeId)));
+    return this.guard('getChallenge', () => this.challenges.get(goLiveId, challengeId));
   }
 
   async replaceChallenge(challenge: Challenge, etag: string): Promise<Versioned<Challenge>> {
-    return this.guard('replaceChallenge', () => {
-      const doc = this.challengeDoc(challenge);
-      if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0)
-        throw new StoreConflictError(`challenge '${challenge.id}' changed or does not exist`);
-      return { value: challenge, etag: doc.etag };
-    });
+    return this.guard('replaceChallenge', () => this.challenges.replace(challenge, etag));
   }
 
   async listChallenges(goLiveId: string): Promise<Challenge[]> {
-    return this.guard('listChallenges', () => this.stmt.listByType.all(goLiveId, 'challenge').map((row) => parseBody(Challenge, row)));
-  }
-
-  private challengeDoc(c: Challenge): DocWrite {
-    return write(c.goLiveId, docId('challenge', c.id), 'challenge', c, c.state, c.raisedAt);
+    return this.guard('listChallenges', () => this.challenges.listNewest(goLiveId));
   }
 
   async getStatusSnapshot(goLiveId: string): Promise<StatusSnapshot | undefined> {
@@ -475,17 +516,11 @@ export class SqliteRepository implements Repository {
   // --- the go-live calendar: ad-hoc meetings by start, the tick cursor, dispatch claims by due time ---
 
   async createMeeting(meeting: AdHocMeeting): Promise<CreateResult<AdHocMeeting>> {
-    return this.guard('createMeeting', () =>
-      this.insertIfAbsent(
-        AdHocMeeting,
-        meeting,
-        write(meeting.goLiveId, docId('meeting', meeting.id), 'meeting', meeting, meeting.forum, meeting.start),
-      ),
-    );
+    return this.guard('createMeeting', () => this.meetings.create(meeting));
   }
 
   async getMeeting(goLiveId: string, meetingId: string): Promise<AdHocMeeting | undefined> {
-    return this.guard('getMeeting', () => this.read(AdHocMeeting, goLiveId, docId('meeting', meetingId))?.value);
+    return this.guard('getMeeting', () => this.meetings.get(goLiveId, meetingId)?.value);
   }
 
   async listMeetings(goLiveId: string, range: { from: string; to: string }): Promise<AdHocMeeting[]> {
@@ -493,38 +528,24 @@ export class SqliteRepository implements Repository {
   }
 
   async getTickCursor(goLiveId: string): Promise<Versioned<TickCursor> | undefined> {
-    return this.guard('getTickCursor', () => this.read(TickCursor, goLiveId, docId('tickCursor', 'calendar')));
+    return this.guard('getTickCursor', () => this.tickCursors.get(goLiveId, 'calendar'));
   }
 
   async saveTickCursor(cursor: TickCursor, expectedEtag: string | null): Promise<Versioned<TickCursor>> {
     return this.guard('saveTickCursor', () => {
-      const doc = write(cursor.goLiveId, docId('tickCursor', 'calendar'), 'tickCursor', cursor, null, null);
-      const changed =
-        expectedEtag === null
-          ? this.stmt.insertIfAbsent.run(doc).changes
-          : this.stmt.replaceIfMatch.run({ ...doc, expected: expectedEtag }).changes;
-      if (changed === 0) throw new StoreConflictError(`tick cursor of '${cursor.goLiveId}' changed`);
-      return { value: cursor, etag: doc.etag };
+      if (expectedEtag !== null) return this.tickCursors.replace(cursor, expectedEtag);
+      const created = this.tickCursors.claim(cursor);
+      if (!created.created) throw new StoreConflictError(`tick cursor of '${cursor.goLiveId}' changed`);
+      return { value: cursor, etag: created.etag };
     });
   }
 
   async claimDispatch(record: DispatchRecord): Promise<CreateResult<DispatchRecord> & { etag: string }> {
-    return this.guard('claimDispatch', () => {
-      const doc = this.dispatchDoc(record);
-      if (this.stmt.insertIfAbsent.run(doc).changes > 0) return { value: record, created: true, etag: doc.etag };
-      const stored = this.read(DispatchRecord, doc.pk, doc.id);
-      if (!stored) throw new Error(`dispatch ${doc.pk}/${doc.id} conflicted on create but cannot be read`);
-      return { value: stored.value, created: false, etag: stored.etag };
-    });
+    return this.guard('claimDispatch', () => this.dispatches.claim(record));
   }
 
   async updateDispatch(record: DispatchRecord, etag: string): Promise<Versioned<DispatchRecord>> {
-    return this.guard('updateDispatch', () => {
-      const doc = this.dispatchDoc(record);
-      if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0)
-        throw new StoreConflictError(`dispatch '${record.actionId}' changed or does not exist`);
-      return { value: record, etag: doc.etag };
-    });
+    return this.guard('updateDispatch', () => this.dispatches.replace(record, etag));
   }
 
   async listDispatches(goLiveId: string, range: { from: string; to: string }): Promise<DispatchRecord[]> {
@@ -534,47 +555,29 @@ export class SqliteRepository implements Repository {
   private byTimeStmt?: Database.Statement<{ pk: string; type: DocType; from: string; to: string }, DocRow>;
 
   /** Documents of one type with `sort_key` (an instant) in [from, to), through `docs_by_time`. */
-  private byTime<T>(schema: z.ZodType<T>, pk: string, type: CalendarDocType, range: { from: string; to: string }): T[] {
+  private byTime<T>(schema: z.ZodType<T>, pk: string, type: 'meeting' | 'dispatch', range: { from: string; to: string }): T[] {
     this.byTimeStmt ??= this.db.prepare(
       'SELECT type, etag, body FROM docs WHERE pk = @pk AND type = @type AND sort_key >= @from AND sort_key < @to ORDER BY sort_key, id',
     );
     return this.byTimeStmt.all({ pk, type, from: range.from, to: range.to }).map((row) => parseBody(schema, row));
   }
 
-  private dispatchDoc(r: DispatchRecord): DocWrite {
-    return write(r.goLiveId, docId('dispatch', r.actionId), 'dispatch', r, r.kind, r.dueAt);
-  }
-
   // --- notes (R6.5, R8.5, R11): `ref` = kind, `sort_key` = at ---
 
   async createNote(note: Note): Promise<CreateResult<Note>> {
-    return this.guard('createNote', () => this.insertIfAbsent(Note, note, this.noteDoc(note)));
+    return this.guard('createNote', () => this.notes.create(note));
   }
 
   async getNote(goLiveId: string, kind: NoteKind, id: string): Promise<Versioned<Note> | undefined> {
-    return this.guard('getNote', () => this.read(Note, goLiveId, docId('note', `${kind}:${id}`)));
+    return this.guard('getNote', () => this.notes.get(goLiveId, `${kind}:${id}`));
   }
 
   async replaceNote(note: Note, etag: string): Promise<Versioned<Note>> {
-    return this.guard('replaceNote', () => {
-      const doc = this.noteDoc(note);
-      if (this.stmt.replaceIfMatch.run({ ...doc, expected: etag }).changes === 0)
-        throw new StoreConflictError(`note '${note.kind}:${note.id}' changed or does not exist`);
-      return { value: note, etag: doc.etag };
-    });
+    return this.guard('replaceNote', () => this.notes.replace(note, etag));
   }
 
   async listNotes(goLiveId: string, kind: NoteKind): Promise<Note[]> {
-    return this.guard('listNotes', () =>
-      this.stmt.listByRef
-        .all(goLiveId, 'note', kind, Number.MAX_SAFE_INTEGER)
-        .map((row) => parseBody(Note, row))
-        .reverse(),
-    );
-  }
-
-  private noteDoc(n: Note): DocWrite {
-    return write(n.goLiveId, docId('note', `${n.kind}:${n.id}`), 'note', n, n.kind, n.at);
+    return this.guard('listNotes', () => this.notes.listByRef(goLiveId, kind, Number.MAX_SAFE_INTEGER).reverse());
   }
 
   async close(): Promise<void> {
@@ -587,36 +590,9 @@ export class SqliteRepository implements Repository {
     if (this.db.open) this.db.close();
   }
 
-  private unitReportDoc(r: UnitReport): DocWrite {
-    return write(r.goLiveId, docId('unitReport', r.id), 'unitReport', r, r.unitId, r.reportedAt);
-  }
-
-  private areaReportDoc(r: AreaReport): DocWrite {
-    return write(r.goLiveId, docId('areaReport', r.id), 'areaReport', r, r.areaId, r.reportedAt);
-  }
-
-  /** `ref` = status, so the snapshot finds open incidents through the index. */
-  private incidentDoc(i: Incident): DocWrite {
-    return write(i.goLiveId, docId('incident', i.id), 'incident', i, i.status, i.openedAt);
-  }
-
   private read<T>(schema: z.ZodType<T>, pk: string, id: string): Versioned<T> | undefined {
     const row = this.stmt.get.get(pk, id);
     return row && { value: parseBody(schema, row), etag: row.etag };
-  }
-
-  /** Inserts unless the id exists; a replay gets the stored value back, not the one it sent. */
-  private insertIfAbsent<T>(schema: z.ZodType<T>, value: T, doc: DocWrite): CreateResult<T> {
-    if (this.stmt.insertIfAbsent.run(doc).changes > 0) return { value, created: true };
-    const stored = this.read(schema, doc.pk, doc.id);
-    if (!stored) throw new Error(`document ${doc.pk}/${doc.id} vanished inside a transaction`);
-    return { value: stored.value, created: false };
-  }
-
-  private list<T>(schema: z.ZodType<T>, pk: string, type: DocType, ref: string, limit: number): T[] {
-    const n = Math.max(0, Math.trunc(limit));
-    if (n === 0) return [];
-    return this.stmt.listByRef.all(pk, type, ref, n).map((row) => parseBody(schema, row));
   }
 }
 
@@ -647,27 +623,8 @@ function migrateHistoryIndex(db: Database.Database): void {
 
 function prepareStatements(db: Database.Database) {
   return {
-    get: db.prepare<[string, string], DocRow>('SELECT type, etag, body FROM docs WHERE pk = ? AND id = ?'),
+    ...prepareDocStatements(db),
     etagOf: db.prepare<[string, string], { etag: string }>('SELECT etag FROM docs WHERE pk = ? AND id = ?'),
-    insertIfAbsent: db.prepare<DocWrite>(
-      `INSERT INTO docs (pk, id, type, ref, sort_key, etag, body) VALUES (@pk, @id, @type, @ref, @sort_key, @etag, @body)
-       ON CONFLICT (pk, id) DO NOTHING`,
-    ),
-    upsert: db.prepare<DocWrite>(
-      `INSERT INTO docs (pk, id, type, ref, sort_key, etag, body) VALUES (@pk, @id, @type, @ref, @sort_key, @etag, @body)
-       ON CONFLICT (pk, id) DO UPDATE SET type = excluded.type, ref = excluded.ref, sort_key = excluded.sort_key,
-         etag = excluded.etag, body = excluded.body`,
-    ),
-    replaceIfMatch: db.prepare<DocWrite & { expected: string }>(
-      `UPDATE docs SET type = @type, ref = @ref, sort_key = @sort_key, etag = @etag, body = @body
-       WHERE pk = @pk AND id = @id AND etag = @expected`,
-    ),
-    listByRef: db.prepare<[string, DocType, string, number], DocRow>(
-      'SELECT type, etag, body FROM docs WHERE pk = ? AND type = ? AND ref = ? ORDER BY sort_key DESC, id DESC LIMIT ?',
-    ),
-    listByType: db.prepare<[string, DocType], DocRow>(
-      'SELECT type, etag, body FROM docs WHERE pk = ? AND type = ? ORDER BY sort_key DESC, id DESC',
-    ),
     // UNION ALL rather than one OR: each part is an index seek, instead of a walk over every report of the go-live.
     // The go-live is not in it: readGoLive keeps it parsed by version.
     // Ids and etags only: the snapshot reads a body only when it has not parsed that version yet.
@@ -682,15 +639,6 @@ function prepareStatements(db: Database.Database) {
       `SELECT pk AS id, json_extract(body, '$.name') AS name FROM docs WHERE type = 'golive' ORDER BY pk`,
     ),
   };
-}
-
-function write(pk: string, id: string, type: DocType, value: unknown, ref: string | null, sortKey: string | null): DocWrite {
-  return { pk, id, type, ref, sort_key: sortKey, etag: randomUUID(), body: JSON.stringify(value) };
-}
-
-/** Documents read back are a boundary too: a row written by an older version must still fit the domain. */
-function parseBody<T>(schema: z.ZodType<T>, row: { body: string }): T {
-  return schema.parse(JSON.parse(row.body));
 }
 
 /** SQLite's quick check: 'ok', or the first problems it found. */
