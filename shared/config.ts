@@ -27,7 +27,7 @@ const NotificationSettings = {
   TEAMS_WEBHOOK_LGV: z.url().optional(),
   /** Teams activity feed to coordinators: `graph` = Microsoft Graph sendActivityNotification, `embedded`, `off`. */
   NOTIFY_TEAMS_ACTIVITY: z.enum(['graph', 'embedded', 'off']).default('embedded'),
-  /** Entra tenant and app registration (client id) that holds the Graph permission TeamsActivity.Send. */
+  /** Entra tenant and app registration (client id) of the Teams app: RSC TeamsActivity.Send.User (docs/deploy.md). */
   GRAPH_TENANT_ID: z.string().min(1).optional(),
   GRAPH_CLIENT_ID: z.string().min(1).optional(),
   /** Microsoft Graph root; tests point it at a local server. */

@@ -80,8 +80,8 @@ async function openOutbox(config: Config): Promise<OutboxStore> {
 }
 
 /**
- * App-only identity for Graph: the app registration GRAPH_CLIENT_ID (which holds
- * TeamsActivity.Send) signs in with a client assertion issued to the function app's managed
+ * App-only identity for Graph: the app registration GRAPH_CLIENT_ID (the Teams app's
+ * webApplicationInfo.id, granted TeamsActivity.Send.User by resource-specific consent) signs in with a client assertion issued to the function app's managed
  * identity (a federated credential on the app registration), so no secret exists anywhere.
  */
 async function graphCredential(config: Config): Promise<TokenCredential> {

@@ -6,7 +6,7 @@ import { classifyHttpFailure } from '../outbox/http-failure';
 import { activityRequestBody } from './activity-request';
 
 export interface GraphActivityOptions {
-  /** App-only credential of the app registration that holds `TeamsActivity.Send`. */
+  /** App-only credential of the app registration (RSC `TeamsActivity.Send.User`, or `TeamsActivity.Send`). */
   credential: TokenCredential;
   /** The Teams app id (manifest `id`) installed for the recipients. */
   teamsAppId: string;
@@ -49,8 +49,8 @@ class AppOnlyAuthHandler implements Middleware {
 
 /**
  * A coordinator's Teams activity feed through Microsoft Graph
- * (`POST /users/{upn}/teamwork/sendActivityNotification`, application permission
- * `TeamsActivity.Send`, the Teams app installed for the user). The notification's `chainId`
+ * (`POST /users/{upn}/teamwork/sendActivityNotification`, permission
+ * `TeamsActivity.Send.User` by resource-specific consent, the Teams app installed for the user). The notification's `chainId`
  * is fixed per notification, so a retry after a lost answer replaces the first notice in the
  * feed instead of adding a second.
  */
