@@ -110,6 +110,13 @@ beforeAll(async () => {
   const url = `https://127.0.0.1:${(ingestion.address() as AddressInfo).port}`;
   process.env.APPLICATIONINSIGHTS_CONNECTION_STRING = `InstrumentationKey=00000000-0000-4000-8000-000000000001;IngestionEndpoint=${url}/;LiveEndpoint=${url}/`;
   process.env.APPLICATIONINSIGHTS_STATSBEAT_DISABLED = 'true';
+  // No periodic metric exporters (live, standard metrics, performance counters) that would
+  // outlive the test: the queries under test read logs and spans only.
+  process.env.APPLICATIONINSIGHTS_CONFIGURATION_CONTENT = JSON.stringify({
+    enableLiveMetrics: false,
+    enableStandardMetrics: false,
+    enablePerformanceCounters: false,
+  });
   delete process.env.AZURE_CLIENT_ID;
   delete process.env.OTEL_ENABLED;
   api = await startApi({ start: '2026-11-27T10:00:00Z' });
