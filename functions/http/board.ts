@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -9,7 +8,7 @@ import { ROLE_LABELS } from '../../shared/domain/golive';
 import { pages } from '../../shared/domain/pages';
 import { escapeHtml } from '../../shared/rendering/escape';
 import { GoLiveParams } from './params';
-import type { RouteResult } from './route';
+import { compressedAnswer, RepresentationCache, representations, type Representations } from './compressed';
 import { defineRoute } from './route';
 
 /*
@@ -40,14 +39,9 @@ const TYPES: Record<string, string> = {
 /** Only plain file names with a known type: no folders, no dot-files, nothing outside web/. */
 const AssetName = z.string().regex(/^[a-z0-9][a-z0-9-]*\.(js|css|svg)$/, { message: 'okänd fil / unknown file' });
 
-interface Asset {
-  body: string;
-  etag: string;
-  type: string;
-}
-
-const etagOf = (body: string): string => `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-const asset = (body: string, type: string): Asset => ({ body, etag: etagOf(body), type });
+/** An asset in each encoding it has been asked for (compressed.ts). */
+type Asset = Representations;
+const asset = representations;
 
 /**
  * The rules the browser must apply exactly as the API does, generated from the domain's own
@@ -117,11 +111,9 @@ function loadAsset(file: string): Asset | undefined {
   return found;
 }
 
-/** Revalidated on every load (cheap 304s), so a new deployment is picked up at once. */
-const cached = (a: Asset, ifNoneMatch: string | null): RouteResult =>
-  ifNoneMatch === a.etag
-    ? { status: 304, headers: { etag: a.etag, 'cache-control': 'no-cache' } }
-    : { status: 200, text: a.body, contentType: a.type, headers: { etag: a.etag, 'cache-control': 'no-cache' } };
+/** The pages' HTML, per go-live and path: each distinct page compressed once (compressed.ts). */
+const htmlCache = new RepresentationCache();
+const HTML = 'text/html; charset=utf-8';
 
 defineRoute(
   {
@@ -142,7 +134,7 @@ defineRoute(
       .replaceAll('{{assets}}', escapeHtml(`${apiBase}board/assets`))
       .replaceAll('{{api}}', escapeHtml(apiBase))
       .replaceAll('{{goLiveId}}', escapeHtml(params.goLiveId));
-    return { status: 200, text: html, contentType: 'text/html; charset=utf-8', headers: { 'cache-control': 'no-cache' } };
+    return compressedAnswer(htmlCache.of(html, HTML), request.headers);
   },
 );
 
@@ -168,7 +160,7 @@ defineRoute(
         headers: { 'content-type': 'application/problem+json; charset=utf-8', 'content-language': lang },
       };
     }
-    return cached(a, request.headers.get('if-none-match'));
+    return compressedAnswer(a, request.headers);
   },
 );
 
@@ -267,6 +259,6 @@ for (const p of PAGE_ROUTES)
         .replaceAll('{{goLiveId}}', escapeHtml(values.goLiveId ?? ''))
         .replaceAll('{{page}}', p.page)
         .replaceAll('{{id}}', escapeHtml(p.id ? (values[p.id] ?? '') : ''));
-      return { status: 200, text: html, contentType: 'text/html; charset=utf-8', headers: { 'cache-control': 'no-cache' } };
+      return compressedAnswer(htmlCache.of(html, HTML), request.headers);
     },
   );
