@@ -1,10 +1,10 @@
 // @ts-check
 import { Api } from './api.js';
 import { renderDayChart } from './chart.js';
-import { byId, h } from './dom.js';
+import { byId } from './dom.js';
 import { clock } from './format.js';
 import { setupAreaForm, setupChallengeForm, setupUnitForm } from './forms.js';
-import { lang, setLang, t, translate } from './i18n.js';
+import { setLang, t } from './i18n.js';
 import { pageHref } from './links.js';
 import {
   challengesOf,
@@ -20,6 +20,7 @@ import {
   renderSummary,
   renderUnits,
 } from './render.js';
+import { alert, alertFor, initialLang, keepFresh, onLangToggle, relabelShell } from './shell.js';
 
 /*
  * The status board's entry: reads the go-live, then the overview and the day picture every
@@ -46,40 +47,6 @@ const api = new Api(document.body.dataset.api ?? '/api/');
 const state = { overview: null, day: null, challenges: undefined, goLive: null, failedAt: null };
 /** @type {{ relabel: () => void }[]} */
 let forms = [];
-
-function initialLang() {
-  const q = new URLSearchParams(location.search).get('lang');
-  if (q === 'sv' || q === 'en') return q;
-  try {
-    const saved = localStorage.getItem('driftpuls.lang');
-    if (saved === 'sv' || saved === 'en') return saved;
-  } catch {
-    // No storage: Swedish.
-  }
-  return 'sv';
-}
-
-/**
- * A message across the top (sign-in, no access, unknown go-live); empty hides it.
- * @param {string | null} message
- * @param {{ href: string, text: string }} [link]
- */
-function alert(message, link) {
-  const box = byId('alert');
-  box.hidden = !message;
-  box.replaceChildren(...(message ? [message] : []), ...(message && link ? [' ', h('a', { href: link.href }, link.text)] : []));
-}
-
-/** @param {number} status */
-function alertFor(status) {
-  if (status === 401)
-    alert(t('signIn'), {
-      href: `/.auth/login/aad?post_login_redirect_uri=${encodeURIComponent(location.pathname + location.hash)}`,
-      text: t('signInLink'),
-    });
-  else if (status === 403) alert(t('forbidden'));
-  else if (status === 404) alert(t('goLiveMissing'));
-}
 
 function showView() {
   const wanted = location.hash.replace(/^#/, '');
@@ -130,29 +97,12 @@ function renderBoard() {
   if (state.day && !byId('day').closest('[hidden]')) renderDayChart(byId('day'), state.day);
 }
 
-let refreshing = false;
-let again = false;
+/** Refreshes now (a form was sent); set by `start`, through `keepFresh`. */
+let refresh = async () => {};
 
 /**
- * Reads the overview and the day picture; on failure keeps the last picture and says so. A
- * call while one runs queues one more, so a report sent meanwhile is never missed for 30 s.
+ * Reads the overview and the day picture; on failure keeps the last picture and says so.
  */
-async function refresh() {
-  if (refreshing) {
-    again = true;
-    return;
-  }
-  refreshing = true;
-  try {
-    do {
-      again = false;
-      await load();
-    } while (again);
-  } finally {
-    refreshing = false;
-  }
-}
-
 async function load() {
   const id = encodeURIComponent(goLiveId);
   const own = state.overview && 'challenges' in state.overview && 'decisions' in state.overview;
@@ -168,7 +118,7 @@ async function load() {
     alert(null);
   } else {
     state.failedAt = new Date().toISOString();
-    alertFor(ov.status);
+    if ([401, 403, 404].includes(ov.status)) alertFor(ov.status, t('goLiveMissing'));
   }
   if (day.ok) state.day = day.json;
   renderBoard();
@@ -176,11 +126,7 @@ async function load() {
 }
 
 function applyLang() {
-  translate();
-  const toggle = byId('lang-toggle', HTMLButtonElement);
-  toggle.textContent = t('otherLang');
-  toggle.setAttribute('aria-label', t('otherLangName'));
-  toggle.lang = lang() === 'sv' ? 'en' : 'sv';
+  relabelShell();
   for (const f of forms) f.relabel();
   renderBoard();
 }
@@ -193,28 +139,17 @@ async function start() {
   applyLang();
   showView();
   window.addEventListener('hashchange', showView);
-  byId('lang-toggle', HTMLButtonElement).addEventListener('click', () => {
-    setLang(lang() === 'sv' ? 'en' : 'sv');
-    try {
-      localStorage.setItem('driftpuls.lang', lang());
-    } catch {
-      // Not remembered; still switched.
-    }
-    applyLang();
-  });
+  onLangToggle(applyLang);
 
   const org = await api.get(`golives/${encodeURIComponent(goLiveId)}`);
   if (org.ok) {
     state.goLive = org.json;
     const ctx = { api, goLiveId, goLive: org.json, onSent: () => void refresh() };
     forms = [setupUnitForm(ctx), setupAreaForm(ctx), setupChallengeForm(ctx)];
-  } else alertFor(org.status);
+  } else alertFor(org.status, t('goLiveMissing'));
 
+  refresh = keepFresh(load, REFRESH_MS);
   await refresh();
-  setInterval(() => void refresh(), REFRESH_MS);
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') void refresh();
-  });
   let resizeTimer = 0;
   window.addEventListener('resize', () => {
     clearTimeout(resizeTimer);

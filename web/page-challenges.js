@@ -545,24 +545,21 @@ export function challengeActions(ctx, challengeId, opts = {}) {
       request: (v) => ({ path: path('updates'), body: compact(v) }),
       success: done('doneUpdate'),
     });
-  if (ctx.may('resolveChallenge'))
-    actions.resolve = actionForm(ctx, {
-      key: 'resolve',
-      title: 'actResolve',
-      send: 'actResolve',
-      fields: [{ name: 'reason', label: 'reason', kind: 'textarea', required: true }],
-      request: (v) => ({ path: path('resolve'), body: { reason: v.reason } }),
-      success: done('doneResolve'),
-    });
-  if (ctx.may('withdrawChallenge'))
-    actions.withdraw = actionForm(ctx, {
-      key: 'withdraw',
-      title: 'actWithdraw',
-      send: 'actWithdraw',
-      fields: [{ name: 'reason', label: 'reason', kind: 'textarea', required: true }],
-      request: (v) => ({ path: path('withdraw'), body: { reason: v.reason } }),
-      success: done('doneWithdraw'),
-    });
+  // Closing it, either way: a reason, sent to its own path (R7.2, R7.4).
+  const closing = /** @type {const} */ ([
+    ['resolveChallenge', 'resolve', 'actResolve', 'doneResolve'],
+    ['withdrawChallenge', 'withdraw', 'actWithdraw', 'doneWithdraw'],
+  ]);
+  for (const [action, key, title, doneKey] of closing)
+    if (ctx.may(action))
+      actions[key] = actionForm(ctx, {
+        key,
+        title,
+        send: title,
+        fields: [{ name: 'reason', label: 'reason', kind: 'textarea', required: true }],
+        request: (v) => ({ path: path(key), body: { reason: v.reason } }),
+        success: done(doneKey),
+      });
   return actions;
 }
 

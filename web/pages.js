@@ -2,14 +2,15 @@
 import { actingAs, Api, setActingAs } from './api.js';
 import { byId, h } from './dom.js';
 import { clock } from './format.js';
-import { lang, setLang, t, translate } from './i18n.js';
-import { pageHref, signInHref } from './links.js';
+import { lang, setLang, t } from './i18n.js';
+import { pageHref } from './links.js';
 import { challengePage, challengesPage } from './page-challenges.js';
 import { decisionsPage } from './page-decisions.js';
 import { incidentPage, incidentsPage } from './page-incidents.js';
 import { meetingPage } from './page-meeting.js';
 import { areaPage, unitPage } from './page-places.js';
 import { ROLE_LABELS } from './rules.js';
+import { alert, alertFor, initialLang, keepFresh, onLangToggle, relabelShell } from './shell.js';
 
 /*
  * The pages people work in (issue 16), one entry for all of them: the shell (`page.html`)
@@ -44,34 +45,6 @@ const body = document.body;
 const goLiveId = body.dataset.golive ?? '';
 const pageName = body.dataset.page ?? 'challenges';
 const api = new Api(body.dataset.api ?? '/api/');
-
-/** @param {string | null} message @param {{ href: string, text: string }} [link] */
-function alert(message, link) {
-  const box = byId('alert');
-  box.hidden = !message;
-  box.replaceChildren(...(message ? [message] : []), ...(message && link ? [' ', h('a', { href: link.href }, link.text)] : []));
-}
-
-/** @param {number} status */
-function alertFor(status) {
-  if (status === 401) alert(t('signIn'), { href: signInHref(), text: t('signInLink') });
-  else if (status === 403) alert(t('forbidden'));
-  else if (status === 404) alert(t('notFound'));
-  else if (status === 0 || status >= 500) alert(t('loadFailed'));
-  else alert(null);
-}
-
-function initialLang() {
-  const q = new URLSearchParams(location.search).get('lang');
-  if (q === 'sv' || q === 'en') return q;
-  try {
-    const saved = localStorage.getItem('driftpuls.lang');
-    if (saved === 'sv' || saved === 'en') return saved;
-  } catch {
-    // Swedish.
-  }
-  return 'sv';
-}
 
 /** @type {PageContext} */
 const ctx = {
@@ -137,8 +110,8 @@ function renderNav() {
   }
 }
 
-let refreshing = false;
-let again = false;
+/** Refreshes now (a form was sent); set by `start`, through `keepFresh`. */
+let refresh = async () => {};
 const page = PAGES[pageName] ?? challengesPage;
 
 async function load() {
@@ -159,28 +132,8 @@ async function load() {
   body.dataset.refreshed = String(Number(body.dataset.refreshed ?? '0') + 1);
 }
 
-async function refresh() {
-  if (refreshing) {
-    again = true;
-    return;
-  }
-  refreshing = true;
-  try {
-    do {
-      again = false;
-      await load();
-    } while (again);
-  } finally {
-    refreshing = false;
-  }
-}
-
 function applyLang() {
-  translate();
-  const toggle = byId('lang-toggle', HTMLButtonElement);
-  toggle.textContent = t('otherLang');
-  toggle.setAttribute('aria-label', t('otherLangName'));
-  toggle.lang = lang() === 'sv' ? 'en' : 'sv';
+  relabelShell();
   renderMe();
   page.relabel?.(ctx);
 }
@@ -200,21 +153,12 @@ async function start() {
   }
   page.mount(ctx);
   applyLang();
-  byId('lang-toggle', HTMLButtonElement).addEventListener('click', () => {
-    setLang(lang() === 'sv' ? 'en' : 'sv');
-    try {
-      localStorage.setItem('driftpuls.lang', lang());
-    } catch {
-      // Switched, not remembered.
-    }
+  onLangToggle(() => {
     applyLang();
     void refresh();
   });
+  refresh = keepFresh(load, page.refreshMs ?? REFRESH_MS);
   await refresh();
-  setInterval(() => void refresh(), page.refreshMs ?? REFRESH_MS);
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') void refresh();
-  });
   body.dataset.ready = 'true';
 }
 

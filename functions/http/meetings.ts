@@ -116,7 +116,9 @@ defineRoute(
     if (query.format === 'html') {
       // The pages' own styles (web/agenda.css), found below the API base the agenda was asked under.
       const pathname = new URL(request.url).pathname;
-      const stylesheet = `${pathname.slice(0, pathname.toLowerCase().indexOf('/golives/') + 1)}board/assets/agenda.css`;
+      const assets = `${pathname.slice(0, pathname.toLowerCase().indexOf('/golives/') + 1)}board/assets`;
+      // The colours and type the pages share (base.css), then the document's own (agenda.css).
+      const stylesheet = [`${assets}/base.css`, `${assets}/agenda.css`];
       return {
         status: 200,
         text: renderHtml(agenda, { stylesheet }),

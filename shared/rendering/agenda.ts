@@ -94,7 +94,7 @@ export function renderMarkdown(agenda: Agenda): string {
  * A small HTML page (`?format=html`); every piece of text is escaped. `stylesheet`: the pages'
  * agenda styles (screen and A4 print, issue 16); without it the page stands alone (e-mail).
  */
-export function renderHtml(agenda: Agenda, opts: { stylesheet?: string } = {}): string {
+export function renderHtml(agenda: Agenda, opts: { stylesheet?: string | readonly string[] } = {}): string {
   const e = escapeHtml;
   const body: string[] = [`<h1>${e(agenda.title)}</h1>`, `<p class="when">${e(when(agenda))}</p>`];
   if (agenda.asSent)
@@ -114,7 +114,12 @@ export function renderHtml(agenda: Agenda, opts: { stylesheet?: string } = {}): 
       );
     body.push('</section>');
   }
-  const head = `<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(agenda.title)}</title>${opts.stylesheet ? `<link rel="stylesheet" href="${e(opts.stylesheet)}">` : ''}`;
+  const head = `<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(agenda.title)}</title>${[
+    opts.stylesheet ?? [],
+  ]
+    .flat()
+    .map((href) => `<link rel="stylesheet" href="${e(href)}">`)
+    .join('')}`;
   return `<!doctype html><html lang="${agenda.lang}"><head>${head}</head><body${opts.stylesheet ? ' class="agenda-doc"' : ''}>${body.join('')}</body></html>`;
 }
 
