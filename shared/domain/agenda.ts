@@ -7,7 +7,7 @@ import type { Meeting } from './meetings';
 import type { Trend } from './overview';
 import { TREND_ARROWS, trendOf } from './overview';
 import { ReportingRules } from './golive';
-import { localWhen, meetingTimes } from './local-time';
+import { localDay, localWhen, meetingTimes } from './local-time';
 import { reportingMinutesBetween } from './reporting-time';
 import { FORUM_NAMES } from './schedule';
 import type { Forum } from './schedule';
@@ -176,6 +176,8 @@ export interface Agenda {
 /** The generic shape notification templates render (`data.agenda`). */
 export interface AgendaRendering {
   title: string;
+  /** When, as people read it: "fre 27 nov 10:00–10:30". */
+  when?: string;
   sections: { title: string; items: string[] }[];
 }
 
@@ -305,7 +307,7 @@ export function buildAgenda(input: AgendaInput): Agenda {
     meetingId: meeting.id,
     forum: meeting.forum,
     lang,
-    title: `${FORUM_NAMES[meeting.forum][lang]} – ${kind} ${meeting.localStart.replace('T', ' ')}`,
+    title: `${FORUM_NAMES[meeting.forum][lang]} – ${kind} ${localDay(zone, meeting.start)[lang]} ${meeting.localStart.slice(11)}`,
     start: meeting.start,
     end: meeting.end,
     localStart: meeting.localStart,

@@ -3,7 +3,7 @@ import { COLOUR_WORDS, TREND_WORDS } from '../domain/agenda';
 import type { Notice } from '../domain/calendar-notices';
 import type { GoLive } from '../domain/golive';
 import type { Lang } from '../domain/lang';
-import { clockTime } from '../domain/local-time';
+import { clockTime, localDay } from '../domain/local-time';
 import type { Meeting } from '../domain/meetings';
 import { pages } from '../domain/pages';
 import { escapeHtml } from './escape';
@@ -41,18 +41,20 @@ export function itemLine(item: AgendaItem, lang: Lang): string {
 
 const sectionTitle = (s: AgendaSection): string => `${s.number !== undefined ? `${s.number}. ` : ''}${s.title}`;
 
+/** When, as people read it (issue 15 item 5): "fre 27 nov 10:00–10:30", in the go-live's zone. */
+const when = (a: Agenda) => `${localDay(a.timeZone, a.start)[a.lang]} ${a.localStart.slice(11)}–${a.localEnd.slice(11)}`;
+
 /** The generic shape `{ title, sections: [{ title, items }] }` the notification templates render. */
 export function toRendering(agenda: Agenda): AgendaRendering {
   return {
     title: agenda.title,
+    when: when(agenda),
     sections: agenda.sections.map((s) => ({
       title: [sectionTitle(s), ...s.prompts].join(' '),
       items: s.items.flatMap((i) => [itemLine(i, agenda.lang), ...(i.details ?? []).map((d) => `  – ${d}`)]),
     })),
   };
 }
-
-const when = (a: Agenda) => `${a.localStart.replace('T', ' ')}–${a.localEnd.slice(11)} (${a.timeZone})`;
 
 /** Plain text, for e-mail bodies. */
 export function renderText(agenda: Agenda): string {
@@ -129,13 +131,17 @@ export function renderHtml(agenda: Agenda, opts: { stylesheet?: string | readonl
  */
 export function agendaNotice(goLive: Pick<GoLive, 'id' | 'timeZone'>, meeting: Meeting, agendas: { sv: Agenda; en: Agenda }): Notice {
   const start = clockTime(goLive.timeZone, meeting.start);
+  // The agenda itself travels once, as `data.agenda` (the templates lay it out for e-mail and
+  // Teams); the text is only the line above it, so neither shows the agenda twice.
   return {
     kind: 'agenda',
     dedupeKey: `agenda:${meeting.id}`,
     recipients: { roles: [...meeting.participantRoles], forums: [meeting.forum] },
     subject: { sv: `${meeting.forum} kl. ${start}`, en: `${meeting.forum} at ${start}` },
-    text: { sv: renderText(agendas.sv), en: renderText(agendas.en) },
-    html: { sv: renderHtml(agendas.sv), en: renderHtml(agendas.en) },
+    text: {
+      sv: 'Dagordningen följer nedan; den levande versionen finns i Driftpuls.',
+      en: 'The agenda follows; the live version is in Driftpuls.',
+    },
     link: pages.meeting(goLive.id, meeting.id),
     about: { type: 'meeting', id: meeting.id },
     data: {

@@ -324,7 +324,7 @@ describe('LGV agenda (R6.4)', () => {
       ],
       challenges: [{ ...challenges[0]!, escalatedTo: 'LGV' }],
     });
-    expect(full.title).toBe('LGV – care leadership group – agenda 2026-11-27 12:00');
+    expect(full.title).toBe('LGV – care leadership group – agenda Fri 27 Nov 12:00');
     expect(texts(full, 'overdueDecisions')).toEqual(['More staff (LGV, due 11:00)']);
     expect(texts(full, 'decisionCases')).toEqual(['Paper routine (by 12:45)']);
     expect(texts(full, 'escalations')).toEqual(['Utskrifter']);
@@ -342,9 +342,11 @@ describe('rendering', () => {
   };
   const a = buildAgenda(input({ challenges: [hostile] }));
 
-  it('gives the generic shape the notification templates render: { title, sections: [{ title, items }] }', () => {
+  it('gives the generic shape the notification templates render: { title, when, sections: [{ title, items }] }', () => {
     const r = toRendering(a);
-    expect(Object.keys(r)).toEqual(['title', 'sections']);
+    expect(Object.keys(r)).toEqual(['title', 'when', 'sections']);
+    // When, as people read it (issue 15 item 5): local day and clock, no ISO date, no zone name.
+    expect(r.when).toBe('fre 27 nov 10:00–10:30');
     expect(r.sections[2]).toEqual({
       title:
         '1. Hur har det gått med tidigare röda händelser? Har de flyttats framåt? Om inte, vad hindrar dem från att förflyttas? a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?',
@@ -361,13 +363,13 @@ describe('rendering', () => {
     expect(html).not.toMatch(/style=|<style/); // the page's CSP allows no inline styles
     const md = renderMarkdown(a);
     expect(md).toContain('\\<script\\>alert("x")\\</script\\> & \\*fet\\* \\#1');
-    expect(md.split('\n')[0]).toBe('# DSL – Driftsättningsledningen – dagordning 2026-11-27 10:00');
+    expect(md.split('\n')[0]).toBe('# DSL – Driftsättningsledningen – dagordning fre 27 nov 10:00');
     expect(renderText(a)).toContain('   – Inget att ta upp.');
   });
 
   it('speaks English on request', () => {
     const en = buildAgenda(input({ lang: 'en' }));
-    expect(en.title).toBe('DSL – go-live leadership – agenda 2026-11-27 10:00');
+    expect(en.title).toBe('DSL – go-live leadership – agenda Fri 27 Nov 10:00');
     expect(section(en, 'point2').title).toBe('Any new red events?');
     expect(renderText(en)).toContain('Nothing to raise.');
   });

@@ -152,7 +152,7 @@ describe('GET agenda (R6)', () => {
 
   it('an extra meeting has an agenda too; an unknown one is 404', async () => {
     expect((await api.get(`${G}/meetings/csl-extra-csl-extra/agenda`)).json.title).toBe(
-      'CSL – Cosmic Särskild Ledning – extra möte 2026-11-27 10:40',
+      'CSL – Cosmic Särskild Ledning – extra möte fre 27 nov 10:40',
     );
     expect((await api.get(`${G}/meetings/nope/agenda`)).status).toBe(404);
   });

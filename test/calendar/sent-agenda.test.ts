@@ -45,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => api?.close());
 
 describe('an agenda as sent is kept (issue 14 item 6, R6.5)', () => {
-  let sentNotice: { text?: { sv: string } } | undefined;
+  let sentNotice: { text?: { sv: string }; data?: { agenda?: unknown } } | undefined;
 
   it('sends the 08:00 DSL agenda at 07:50 and keeps it; a send repeated after a crash sends the kept one', async () => {
     // The outbox is down at 07:50: the agenda is kept, the send fails, the claim waits out its lease.
@@ -59,8 +59,10 @@ describe('an agenda as sent is kept (issue 14 item 6, R6.5)', () => {
     const sent = notifier.calls.filter((c) => c.dedupeKey === 'agenda:dsl-2026-11-27T0800');
     expect(sent).toHaveLength(1);
     sentNotice = sent[0] as typeof sentNotice;
-    expect(sentNotice?.text?.sv).toContain('Utskrifter strular');
-    expect(sentNotice?.text?.sv).not.toContain('Skrivarkön växer');
+    // The agenda travels as data.agenda (the templates lay it out once, issue 15).
+    const sentAgenda = JSON.stringify(sentNotice?.data?.agenda);
+    expect(sentAgenda).toContain('Utskrifter strular');
+    expect(sentAgenda).not.toContain('Skrivarkön växer');
   });
 
   it('shows the live agenda before and during the meeting', async () => {

@@ -160,7 +160,7 @@ describe('one tick a minute through the morning of day 0', () => {
     // The kind's label ("Dagordning") leads the rendered subject; the sender's part does not repeat it (issue 15 item 5).
     expect(agenda.subject).toEqual({ sv: 'DSL kl. 08:00', en: 'DSL at 08:00' });
     const shape = agenda.data!.agenda as { title: string; sections: { title: string; items: string[] }[] };
-    expect(shape.title).toBe('DSL – Driftsättningsledningen – dagordning 2026-11-27 08:00');
+    expect(shape.title).toBe('DSL – Driftsättningsledningen – dagordning fre 27 nov 08:00');
     expect(shape.sections.map((s) => s.title.split(' ')[0])).toEqual([
       'Leveransområdenas',
       'Incidenter',

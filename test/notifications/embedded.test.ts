@@ -57,7 +57,7 @@ const decodeWords = (s: string) =>
 it('writes what would have been sent under <data dir>/outbox, and marks it sent', async () => {
   const goLive = notificationGoLive();
   await repo.saveGoLive(goLive, null);
-  const agenda = { title: 'Dagordning DSL 10:00', sections: [{ title: 'Nya röda händelser', items: ['Remissutskrift <stoppad>'] }] };
+  const agenda = { title: 'Dagordning DSL 10:00', sections: [{ title: '1. Nya röda händelser', items: ['Remissutskrift <stoppad>'] }] };
   const r = await notifications.notifier.enqueue(
     request(goLive.id, {
       kind: 'agenda',

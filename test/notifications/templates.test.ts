@@ -23,11 +23,13 @@ const agenda = {
   when: 'fredag 27 november 10:00–10:30',
   sections: [
     {
-      title: { sv: 'Tidigare röda händelser', en: 'Earlier red events' },
+      title: { sv: '1. Tidigare röda händelser', en: '1. Earlier red events' },
       items: [`Skrivare ${HOSTILE}`, { sv: 'Inloggning', en: 'Sign-in' }],
     },
-    { title: { sv: 'Nya röda händelser', en: 'New red events' }, items: [] },
-    { title: 'Intressanta gröna reflektioner', items: ['Akuten: allt flyter'] },
+    { title: { sv: '2. Nya röda händelser', en: '2. New red events' }, items: [] },
+    { title: '3. Intressanta gröna reflektioner', items: ['Akuten: allt flyter'] },
+    // A section without a number (the DSL agenda's overdue decisions come before point 1).
+    { title: { sv: 'Försenade beslut', en: 'Overdue decisions' }, items: [] },
   ],
 };
 
@@ -104,7 +106,7 @@ describe.each(NOTIFICATION_KINDS)('kind %s', (kind) => {
 describe('the agenda e-mail', () => {
   const c = content({ kind: 'agenda', data: { agenda } });
 
-  it('lists the sections in order with their items, and says when a section is empty', () => {
+  it('lists the sections in order with their items, numbered as the sender numbers them, and says when a section is empty', () => {
     const sv = renderPlainText(c, 'sv');
     expect(sv).toContain('Dagordning DSL 10:00\nfredag 27 november 10:00–10:30');
     expect(sv).toMatch(
@@ -113,11 +115,26 @@ describe('the agenda e-mail', () => {
     expect(renderPlainText(c, 'en')).toMatch(
       /1\. Earlier red events\n {3}- Skrivare .*\n {3}- Sign-in\n\n2\. New red events\n {3}\(nothing\)/,
     );
+    // No number of its own: the template adds none (it used to number every section, so the
+    // agenda's own points read "4. 1. …").
+    expect(sv).toContain('\n\nFörsenade beslut\n   (inget)');
+    expect(sv).not.toMatch(/\d\. \d\./);
   });
 
-  it('renders the agenda in HTML as a numbered list of sections with item lists, escaped', () => {
+  it('takes the English agenda from data.agendaEn when the sender gives one', () => {
+    const both = content({
+      kind: 'agenda',
+      data: { agenda, agendaEn: { title: 'Agenda', sections: [{ title: '1. Only in English', items: [] }] } },
+    });
+    expect(renderPlainText(both, 'en')).toContain('1. Only in English');
+    expect(renderPlainText(both, 'sv')).toContain('1. Tidigare röda händelser');
+    expect(renderPlainText(both, 'sv')).not.toContain('Only in English');
+  });
+
+  it('renders the agenda in HTML as a list of sections with item lists, escaped', () => {
     const { html } = renderEmail(c);
-    expect(html).toMatch(/<ol[^>]*>\s*<li[^>]*><strong>Tidigare röda händelser<\/strong><ul[^>]*><li>Skrivare &lt;script&gt;/);
+    expect(html).toMatch(/<ul[^>]*>\s*<li[^>]*><strong>1\. Tidigare röda händelser<\/strong><ul[^>]*><li>Skrivare &lt;script&gt;/);
+    expect(html).not.toContain('<ol');
     expect(html).toContain('<li>Inloggning</li>');
     expect(html).toContain('<li>Sign-in</li>');
   });

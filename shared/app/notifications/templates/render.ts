@@ -47,7 +47,10 @@ export const FactsData = z.array(z.object({ label: LocalText, value: LocalText }
 
 const pick = (t: LocalText, lang: Lang): string => (typeof t === 'string' ? t : t[lang]);
 
-function agendaOf(c: NotificationContent): AgendaData | undefined {
+/** The agenda in `lang`: `data.agendaEn` when the sender gave an English one, else `data.agenda`. */
+function agendaOf(c: NotificationContent, lang: Lang): AgendaData | undefined {
+  const en = lang === 'en' ? AgendaData.safeParse(c.data?.agendaEn) : undefined;
+  if (en?.success) return en.data;
   const r = AgendaData.safeParse(c.data?.agenda);
   return r.success ? r.data : undefined;
 }
@@ -70,12 +73,12 @@ export function renderPlainText(c: NotificationContent, lang: Lang): string {
     lines.push('');
     for (const f of facts) lines.push(`${oneLine(pick(f.label, lang))}: ${oneLine(pick(f.value, lang))}`);
   }
-  const agenda = agendaOf(c);
+  const agenda = agendaOf(c, lang);
   if (agenda) {
     lines.push('', oneLine(pick(agenda.title, lang)));
     if (agenda.when) lines.push(oneLine(pick(agenda.when, lang)));
-    agenda.sections.forEach((s, i) => {
-      lines.push('', `${i + 1}. ${oneLine(pick(s.title, lang))}`);
+    agenda.sections.forEach((s) => {
+      lines.push('', oneLine(pick(s.title, lang)));
       if (s.items.length === 0) lines.push(`   ${NOTHING[lang]}`);
       for (const item of s.items) lines.push(`   - ${oneLine(pick(item, lang))}`);
     });
@@ -120,11 +123,11 @@ function htmlSection(c: NotificationContent, lang: Lang): string {
       '</table>',
     );
   }
-  const agenda = agendaOf(c);
+  const agenda = agendaOf(c, lang);
   if (agenda) {
     parts.push(`<h2 style="margin:16px 0 4px 0;font-size:17px">${escapeHtml(oneLine(pick(agenda.title, lang)))}</h2>`);
     if (agenda.when) parts.push(`<p style="margin:0 0 8px 0;color:#616161">${escapeHtml(oneLine(pick(agenda.when, lang)))}</p>`);
-    parts.push('<ol style="margin:0 0 16px 0;padding-left:24px">');
+    parts.push('<ul style="margin:0 0 16px 0;padding-left:0;list-style:none">');
     for (const s of agenda.sections) {
       const items = s.items.length
         ? s.items.map((i) => `<li>${escapeHtml(oneLine(pick(i, lang)))}</li>`).join('')
@@ -133,7 +136,7 @@ function htmlSection(c: NotificationContent, lang: Lang): string {
         `<li style="margin:8px 0 0 0"><strong>${escapeHtml(oneLine(pick(s.title, lang)))}</strong><ul style="margin:4px 0 0 0;padding-left:20px">${items}</ul></li>`,
       );
     }
-    parts.push('</ol>');
+    parts.push('</ul>');
   }
   parts.push(
     `<p style="margin:16px 0"><a href="${escapeHtml(c.link)}" style="display:inline-block;padding:8px 16px;background:#0f6cbd;color:#ffffff;text-decoration:none;border-radius:4px;font-weight:600">${escapeHtml(OPEN[lang])}</a></p>`,
@@ -193,12 +196,12 @@ function cardBody(c: NotificationContent, lang: Lang): CardElement[] {
         value: escapeCardText(oneLine(pick(f.value, lang))),
       })),
     });
-  const agenda = agendaOf(c);
+  const agenda = agendaOf(c, lang);
   if (agenda) {
     body.push(textBlock(escapeCardText(oneLine(pick(agenda.title, lang))), { size: 'Medium', weight: 'Bolder', separator: true }));
     if (agenda.when) body.push(textBlock(escapeCardText(oneLine(pick(agenda.when, lang))), { isSubtle: true, spacing: 'None' }));
-    agenda.sections.forEach((s, i) => {
-      body.push(textBlock(`${i + 1}\\. ${escapeCardText(oneLine(pick(s.title, lang)))}`, { weight: 'Bolder' }));
+    agenda.sections.forEach((s) => {
+      body.push(textBlock(escapeCardText(oneLine(pick(s.title, lang))), { weight: 'Bolder' }));
       const items = s.items.length ? s.items.map((item) => `• ${escapeCardText(oneLine(pick(item, lang)))}`) : [NOTHING[lang]];
       for (const line of items) body.push(textBlock(line, { spacing: 'None' }));
     });
