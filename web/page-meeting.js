@@ -24,7 +24,7 @@ import { prioBadge } from './page-incidents.js';
  * @typedef {import('./pages.js').PageModule} PageModule
  * @typedef {{ text: string, colour?: string, age?: 'earlier' | 'new', movedForward?: boolean, trend?: string, overdue?: boolean, ref?: { type: string, id: string }, key?: string, discussed?: { by: string, at: string } }} Item
  * @typedef {{ key: string, number?: number, title: string, prompts: string[], items: Item[] }} Section
- * @typedef {{ meetingId: string, forum: string, title: string, start: string, end: string, sections: Section[], generatedAt: string, mayMarkDiscussed?: boolean }} Agenda
+ * @typedef {{ meetingId: string, forum: string, title: string, start: string, end: string, sections: Section[], generatedAt: string, mayMarkDiscussed?: boolean, asSent?: { sentAt: string, note: string, live: string, liveText: string } }} Agenda
  * @typedef {{ id: string, title: string, priority: number, openedAt: string, sdReference?: string }} Incident
  */
 
@@ -119,6 +119,10 @@ function renderAgenda(ctx) {
         t('printAgenda'),
       ),
     ),
+    // A past meeting shows its agenda as it was sent, saying so, with the way to the live one.
+    ...(a.asSent
+      ? [h('p', { class: 'as-sent', 'data-testid': 'as-sent' }, a.asSent.note, ' ', h('a', { href: liveHref() }, a.asSent.liveText))]
+      : []),
     h(
       'div',
       { class: 'agenda' },
@@ -221,6 +225,14 @@ function callMeeting(ctx) {
 }
 
 const wallWanted = () => new URLSearchParams(location.search).get('wall') === '1';
+/** `?live=1`: a past meeting's agenda as it stands now, not as it was sent (issue 14 item 6). */
+const liveWanted = () => new URLSearchParams(location.search).get('live') === '1';
+/** This page with `?live=1` added (other parameters kept). */
+function liveHref() {
+  const u = new URL(location.href);
+  u.searchParams.set('live', '1');
+  return `${u.pathname}${u.search}`;
+}
 
 /** @type {PageModule} */
 export const meetingPage = {
@@ -259,7 +271,7 @@ export const meetingPage = {
   },
   async load(ctx) {
     const [agenda, incidents] = await Promise.all([
-      ctx.api.get(`golives/${enc(ctx.goLiveId)}/meetings/${enc(ctx.id)}/agenda?lang=${lang()}`),
+      ctx.api.get(`golives/${enc(ctx.goLiveId)}/meetings/${enc(ctx.id)}/agenda?lang=${lang()}${liveWanted() ? '&live=1' : ''}`),
       ctx.api.get(`golives/${enc(ctx.goLiveId)}/incidents?status=open&maxPriority=2`),
     ]);
     if (incidents.ok)
