@@ -23,6 +23,7 @@ import {
   type EscalationState,
 } from '../../shared/escalation/domain/transitions';
 import { DomainError } from '../../shared/domain/errors';
+import { makeChallenge } from '../builders';
 
 const DOC = path.resolve(__dirname, '../../docs/escalation.md');
 
@@ -88,25 +89,13 @@ const meetings: MeetingSlot[] = [
   { forum: 'DSL', start: at('09:00'), end: at('09:30') },
   { forum: 'DSL', start: at('12:00'), end: at('12:30') },
 ];
-const raised: Challenge = {
+const raised: Challenge = makeChallenge({
   id: 'c1',
   goLiveId: 'g',
-  title: 'Remisser',
-  colour: 'red',
-  areaId: 'teknik',
-  needFromOthers: 'Beslut',
-  sdReferences: [],
-  incidentIds: [],
-  state: 'raised',
   raisedAt: at('08:10'),
   triageDeadline: at('09:30'),
   notTriagedNotified: false,
-  situation: {},
-  decisions: [],
-  lastChangeAt: at('08:10'),
-  timeline: [{ id: 'raise', type: 'raised', at: at('08:10'), data: {} }],
-  requestHash: 'h',
-};
+});
 
 const EVENTS: Record<Command, ChallengeEvent> = {
   triage: { type: 'triage', input: { decision: 'startTeam', participants: ['Teknik'] } },

@@ -14,6 +14,7 @@ import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnaps
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
 import { type CosmosConnectionOptions, openContainer } from './connection';
 import { VersionCache } from '../version-cache';
+import type { DocType } from '../doc-types';
 
 export type CosmosRepositoryOptions = CosmosConnectionOptions;
 
@@ -33,20 +34,6 @@ export interface CosmosOperationStats {
   /** Status-update rounds repeated because another writer got there first (409/412). */
   statusRetries: number;
 }
-
-type DocType =
-  | 'golive'
-  | 'unitReport'
-  | 'unitStatus'
-  | 'areaReport'
-  | 'areaStatus'
-  | 'incident'
-  | 'challenge'
-  | 'marker'
-  | 'meeting'
-  | 'tickCursor'
-  | 'dispatch'
-  | 'note';
 
 /** The partition of the markers; a go-live id is a slug, so it cannot clash. */
 const RUNTIME_PARTITION = '_runtime';

@@ -3,21 +3,7 @@ import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import type { CreateResult, Versioned } from '../../ports/repository.port';
 import { StoreConflictError } from '../../ports/repository.port';
-
-/** The document types of the `docs` table; each row's id is `type:key`. */
-export type DocType =
-  | 'golive'
-  | 'unitReport'
-  | 'unitStatus'
-  | 'areaReport'
-  | 'areaStatus'
-  | 'incident'
-  | 'challenge'
-  | 'marker'
-  | 'note'
-  | 'meeting'
-  | 'tickCursor'
-  | 'dispatch';
+import type { DocType } from '../doc-types';
 
 export interface DocRow {
   type: DocType;

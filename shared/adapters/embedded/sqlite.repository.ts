@@ -13,7 +13,8 @@ import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domai
 import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreDamagedError, StoreUnavailableError } from '../../ports/repository.port';
 import { deepFreeze, VersionCache } from '../version-cache';
-import type { DocRow, DocShape, DocType } from './documents';
+import type { DocType } from '../doc-types';
+import type { DocRow, DocShape } from './documents';
 import { docId, parseBody, prepareDocStatements, SqliteDocuments, write } from './documents';
 
 export interface SqliteRepositoryOptions {
