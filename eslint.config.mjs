@@ -20,6 +20,45 @@ const noClock = [
   },
 ];
 
+// Files that still hold lines over 200 characters (issue 19 item 6); each is wrapped and struck
+// off this list, and the list goes when it is empty.
+const longLinesLeft = [
+  'bench/cosmos.ts',
+  'bench/intake.ts',
+  'bench/orchestrations.ts',
+  'bench/region.ts',
+  'bench/startup.ts',
+  'bench/synchronous.ts',
+  'functions/http/calendar.ts',
+  'functions/http/golives.ts',
+  'functions/http/imports.ts',
+  'functions/http/meetings.ts',
+  'local/durable/instance-store.ts',
+  'shared/adapters/cosmos/cosmos.repository.ts',
+  'shared/app/excel/locate.ts',
+  'shared/app/golives.ts',
+  'shared/app/notifications/templates/render.ts',
+  'shared/domain/agenda.ts',
+  'shared/domain/calendar-notices.ts',
+  'shared/domain/golive.ts',
+  'shared/domain/import-cells.ts',
+  'shared/domain/personnummer.ts',
+  'shared/rendering/agenda.ts',
+  'test/calendar/agenda.test.ts',
+  'test/calendar/week.test.ts',
+  'test/excel/organisation-import.test.ts',
+  'test/excel/unit-report-import.test.ts',
+  'test/infra/least-privilege.test.ts',
+  'test/web/browser.ts',
+  'test/web/contrast.ts',
+  'web/actions.js',
+  'web/page-challenges.js',
+  'web/page-decisions.js',
+  'web/page-incidents.js',
+  'web/page-meeting.js',
+  'web/pages.js',
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'test-output/**'] },
   js.configs.recommended,
@@ -32,8 +71,12 @@ export default tseslint.config(
       'no-control-regex': 'off',
       // A closure may read a variable that is assigned once, later (local/invoke.ts).
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // Lines a reader can read (issue 19 item 6): no code line, string or comment over 200
+      // characters. Prettier wraps code at 140 but leaves strings, templates and regexes whole.
+      'max-len': ['error', { code: 200, tabWidth: 2 }],
     },
   },
+  { files: longLinesLeft, rules: { 'max-len': 'off' } },
   {
     // The local runtime, the benchmarks and the tests load the app with require() on purpose:
     // after the worker shim is installed (docs/local-runtime.md), and fresh per test.
