@@ -51,12 +51,6 @@ const longLinesLeft = [
   'test/infra/least-privilege.test.ts',
   'test/web/browser.ts',
   'test/web/contrast.ts',
-  'web/actions.js',
-  'web/page-challenges.js',
-  'web/page-decisions.js',
-  'web/page-incidents.js',
-  'web/page-meeting.js',
-  'web/pages.js',
 ];
 
 export default tseslint.config(

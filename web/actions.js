@@ -14,10 +14,29 @@ import { t } from './i18n.js';
 /**
  * @typedef {import('./i18n.js').TextKey} TextKey
  * @typedef {{ value: string, text: string }} Option
- * @typedef {{ name: string, label: TextKey, kind: 'text' | 'textarea' | 'select' | 'multi' | 'number' | 'datetime', required?: boolean, options?: () => Option[], value?: () => string, hint?: TextKey, max?: number }} Field
+ * @typedef {{
+ *   name: string,
+ *   label: TextKey,
+ *   kind: 'text' | 'textarea' | 'select' | 'multi' | 'number' | 'datetime',
+ *   required?: boolean,
+ *   options?: () => Option[],
+ *   value?: () => string,
+ *   hint?: TextKey,
+ *   max?: number,
+ * }} Field
  * @typedef {import('./pages.js').PageContext} PageContext
  * @typedef {Record<string, string | string[]>} Values
- * @typedef {{ key: string, title: TextKey, fields: Field[], send: TextKey, request: (v: Values) => { path: string, body: unknown }, success: (json: any) => string, open?: boolean, extra?: HTMLElement, after?: () => void }} ActionSpec
+ * @typedef {{
+ *   key: string,
+ *   title: TextKey,
+ *   fields: Field[],
+ *   send: TextKey,
+ *   request: (v: Values) => { path: string, body: unknown },
+ *   success: (json: any) => string,
+ *   open?: boolean,
+ *   extra?: HTMLElement,
+ *   after?: () => void,
+ * }} ActionSpec
  */
 
 /**

@@ -20,7 +20,28 @@ import { DECISION_LEVEL_LABELS } from './rules.js';
  * @typedef {{ id: string, type: string, at: string, by?: { id: string, name?: string }, data: Record<string, any> }} Event
  * @typedef {{ requestId: string, level: Level, question: string, requestedAt: string, deadline: string, overdueSince?: string }} Pending
  * @typedef {{ id: string, level: Level, question: string, decision: string, rationale: string, decidedBy: string, decidedAt: string, late: boolean }} DecisionRecord
- * @typedef {{ id: string, title: string, colour: 'red' | 'yellow', areaId: string, needFromOthers: string, ideas?: string, sdReferences: string[], incidentIds: string[], state: 'raised' | 'triaged' | 'resolved' | 'withdrawn', raisedAt: string, raisedBy?: { id: string, name?: string }, triageDeadline?: string, notTriagedNotified?: boolean, triage?: { decision: 'startTeam' | 'wait', priority?: number, participants: string[], note?: string, at: string }, team?: { members: string[], solutionMeetingAt?: string }, situation: { facts?: string, assumptions?: string, actions?: string, obstacles?: string }, pendingDecision?: Pending, decisions: DecisionRecord[], lastChangeAt: string, timeline: Event[] }} Challenge
+ * @typedef {{
+ *   id: string,
+ *   title: string,
+ *   colour: 'red' | 'yellow',
+ *   areaId: string,
+ *   needFromOthers: string,
+ *   ideas?: string,
+ *   sdReferences: string[],
+ *   incidentIds: string[],
+ *   state: 'raised' | 'triaged' | 'resolved' | 'withdrawn',
+ *   raisedAt: string,
+ *   raisedBy?: { id: string, name?: string },
+ *   triageDeadline?: string,
+ *   notTriagedNotified?: boolean,
+ *   triage?: { decision: 'startTeam' | 'wait', priority?: number, participants: string[], note?: string, at: string },
+ *   team?: { members: string[], solutionMeetingAt?: string },
+ *   situation: { facts?: string, assumptions?: string, actions?: string, obstacles?: string },
+ *   pendingDecision?: Pending,
+ *   decisions: DecisionRecord[],
+ *   lastChangeAt: string,
+ *   timeline: Event[],
+ * }} Challenge
  */
 
 const enc = encodeURIComponent;
@@ -76,7 +97,14 @@ export function pendingBlock(ctx, p) {
 
 // ————— The list —————
 
-/** @type {{ items: Challenge[], list: HTMLElement | null, count: HTMLElement | null, filters: { q: HTMLInputElement, state: HTMLSelectElement, colour: HTMLSelectElement, area: HTMLSelectElement, priority: HTMLSelectElement, overdue: HTMLInputElement } | null }} */
+/**
+ * @type {{
+ *   items: Challenge[],
+ *   list: HTMLElement | null,
+ *   count: HTMLElement | null,
+ *   filters: { q: HTMLInputElement, state: HTMLSelectElement, colour: HTMLSelectElement, area: HTMLSelectElement, priority: HTMLSelectElement, overdue: HTMLInputElement } | null,
+ * }}
+ */
 const listState = { items: [], list: null, count: null, filters: null };
 
 /** @param {PageContext} ctx */

@@ -15,12 +15,34 @@ import { LOG_LEVEL_FORUM, DECISION_LEVEL_LABELS } from './rules.js';
  * @typedef {import('./pages.js').PageContext} PageContext
  * @typedef {import('./pages.js').PageModule} PageModule
  * @typedef {keyof typeof DECISION_LEVEL_LABELS} Level
- * @typedef {{ id: string, challengeId: string, challengeTitle: string, level: Level, question: string, decision: string, rationale: string, decidedBy: string, decidedAt: string, requestedAt: string, deadline: string, minutesAgainstDeadline: number, late: boolean }} DecisionRecord
+ * @typedef {{
+ *   id: string,
+ *   challengeId: string,
+ *   challengeTitle: string,
+ *   level: Level,
+ *   question: string,
+ *   decision: string,
+ *   rationale: string,
+ *   decidedBy: string,
+ *   decidedAt: string,
+ *   requestedAt: string,
+ *   deadline: string,
+ *   minutesAgainstDeadline: number,
+ *   late: boolean,
+ * }} DecisionRecord
  */
 
 const enc = encodeURIComponent;
 
-/** @type {{ items: DecisionRecord[], body: HTMLElement | null, count: HTMLElement | null, f: { q: HTMLInputElement, level: HTMLSelectElement, forum: HTMLSelectElement, late: HTMLSelectElement, from: HTMLInputElement, to: HTMLInputElement } | null, exports: HTMLElement | null }} */
+/**
+ * @type {{
+ *   items: DecisionRecord[],
+ *   body: HTMLElement | null,
+ *   count: HTMLElement | null,
+ *   f: { q: HTMLInputElement, level: HTMLSelectElement, forum: HTMLSelectElement, late: HTMLSelectElement, from: HTMLInputElement, to: HTMLInputElement } | null,
+ *   exports: HTMLElement | null,
+ * }}
+ */
 const state = { items: [], body: null, count: null, f: null, exports: null };
 
 /** @param {string} iso @param {string} timeZone */

@@ -15,7 +15,21 @@ import { areaName } from './page-challenges.js';
  * @typedef {import('./pages.js').PageContext} PageContext
  * @typedef {import('./pages.js').PageModule} PageModule
  * @typedef {{ id: string, text: string, priority?: number, status?: 'open' | 'resolved', at: string, recordedBy?: { id: string, name?: string }, reporter?: { name?: string } }} IncidentUpdate
- * @typedef {{ id: string, title: string, priority: number, description?: string, incidentManagerId?: string, sdReference?: string, areaIds: string[], challengeIds?: string[], status: 'open' | 'resolved', openedAt: string, resolvedAt?: string, lastUpdateAt: string, updates: IncidentUpdate[] }} Incident
+ * @typedef {{
+ *   id: string,
+ *   title: string,
+ *   priority: number,
+ *   description?: string,
+ *   incidentManagerId?: string,
+ *   sdReference?: string,
+ *   areaIds: string[],
+ *   challengeIds?: string[],
+ *   status: 'open' | 'resolved',
+ *   openedAt: string,
+ *   resolvedAt?: string,
+ *   lastUpdateAt: string,
+ *   updates: IncidentUpdate[],
+ * }} Incident
  */
 
 const enc = encodeURIComponent;

@@ -22,15 +22,45 @@ import { prioBadge } from './page-incidents.js';
 /**
  * @typedef {import('./pages.js').PageContext} PageContext
  * @typedef {import('./pages.js').PageModule} PageModule
- * @typedef {{ text: string, colour?: string, age?: 'earlier' | 'new', movedForward?: boolean, trend?: string, overdue?: boolean, ref?: { type: string, id: string }, key?: string, discussed?: { by: string, at: string } }} Item
+ * @typedef {{
+ *   text: string,
+ *   colour?: string,
+ *   age?: 'earlier' | 'new',
+ *   movedForward?: boolean,
+ *   trend?: string,
+ *   overdue?: boolean,
+ *   ref?: { type: string, id: string },
+ *   key?: string,
+ *   discussed?: { by: string, at: string },
+ * }} Item
  * @typedef {{ key: string, number?: number, title: string, prompts: string[], items: Item[] }} Section
- * @typedef {{ meetingId: string, forum: string, title: string, start: string, end: string, sections: Section[], generatedAt: string, mayMarkDiscussed?: boolean, asSent?: { sentAt: string, note: string, live: string, liveText: string } }} Agenda
+ * @typedef {{
+ *   meetingId: string,
+ *   forum: string,
+ *   title: string,
+ *   start: string,
+ *   end: string,
+ *   sections: Section[],
+ *   generatedAt: string,
+ *   mayMarkDiscussed?: boolean,
+ *   asSent?: { sentAt: string, note: string, live: string, liveText: string },
+ * }} Agenda
  * @typedef {{ id: string, title: string, priority: number, openedAt: string, sdReference?: string }} Incident
  */
 
 const enc = encodeURIComponent;
 
-/** @type {{ agenda: Agenda | null, incidents: Incident[], view: HTMLElement | null, banner: HTMLElement | null, forms: Map<string, ReturnType<typeof actionForm>>, call: ReturnType<typeof actionForm> | null, markErrors: Map<string, string> }} */
+/**
+ * @type {{
+ *   agenda: Agenda | null,
+ *   incidents: Incident[],
+ *   view: HTMLElement | null,
+ *   banner: HTMLElement | null,
+ *   forms: Map<string, ReturnType<typeof actionForm>>,
+ *   call: ReturnType<typeof actionForm> | null,
+ *   markErrors: Map<string, string>,
+ * }}
+ */
 const state = { agenda: null, incidents: [], view: null, banner: null, forms: new Map(), call: null, markErrors: new Map() };
 
 /**

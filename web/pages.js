@@ -22,8 +22,29 @@ import { alert, alertFor, initialLang, keepFresh, onLangToggle, relabelShell } f
 
 /**
  * @typedef {import('./forms.js').GoLive & { people: { id: string, name: string, roles: string[], areaIds?: string[] }[] }} GoLive
- * @typedef {{ goLiveId: string, authMode: 'dev' | 'appservice', person: { id: string, name: string } | null, name: string, roles: (keyof typeof ROLE_LABELS)[], admin: boolean, may: Record<string, boolean>, now: string }} Me
- * @typedef {{ api: Api, goLiveId: string, id: string, me: Me | null, goLive: GoLive | null, root: HTMLElement, timeZone: string, now: () => string, may: (action: string) => boolean, onSent: () => void, setUpdated: (iso: string | null) => void }} PageContext
+ * @typedef {{
+ *   goLiveId: string,
+ *   authMode: 'dev' | 'appservice',
+ *   person: { id: string, name: string } | null,
+ *   name: string,
+ *   roles: (keyof typeof ROLE_LABELS)[],
+ *   admin: boolean,
+ *   may: Record<string, boolean>,
+ *   now: string,
+ * }} Me
+ * @typedef {{
+ *   api: Api,
+ *   goLiveId: string,
+ *   id: string,
+ *   me: Me | null,
+ *   goLive: GoLive | null,
+ *   root: HTMLElement,
+ *   timeZone: string,
+ *   now: () => string,
+ *   may: (action: string) => boolean,
+ *   onSent: () => void,
+ *   setUpdated: (iso: string | null) => void,
+ * }} PageContext
  * @typedef {{ mount: (ctx: PageContext) => void, load: (ctx: PageContext) => Promise<number>, relabel?: (ctx: PageContext) => void, refreshMs?: number }} PageModule
  */
 
