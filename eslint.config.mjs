@@ -44,13 +44,6 @@ const longLinesLeft = [
   'shared/domain/import-cells.ts',
   'shared/domain/personnummer.ts',
   'shared/rendering/agenda.ts',
-  'test/calendar/agenda.test.ts',
-  'test/calendar/week.test.ts',
-  'test/excel/organisation-import.test.ts',
-  'test/excel/unit-report-import.test.ts',
-  'test/infra/least-privilege.test.ts',
-  'test/web/browser.ts',
-  'test/web/contrast.ts',
 ];
 
 export default tseslint.config(

@@ -349,7 +349,8 @@ describe('rendering', () => {
     expect(r.when).toBe('fre 27 nov 10:00–10:30');
     expect(r.sections[2]).toEqual({
       title:
-        '1. Hur har det gått med tidigare röda händelser? Har de flyttats framåt? Om inte, vad hindrar dem från att förflyttas? a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?',
+        '1. Hur har det gått med tidigare röda händelser? Har de flyttats framåt? Om inte, vad hindrar dem från att förflyttas? ' +
+        'a) Behövs det någon form av beslut eller tvärprofessionellt team för att lösa ut problemet?',
       items: [],
     });
     expect(r.sections[3]!.items).toEqual(['[RÖD · Ny] <script>alert("x")</script> & *fet* #1']);
@@ -418,7 +419,14 @@ describe('what the areas report reaches the DSL table (issue 14 items 1–3, 5, 
     const item = section(a, 'point6').items[0]!;
     expect(item.ref).toEqual({ type: 'area', id: 'teknik' });
     expect(item.details).toEqual([
-      'Remissutskrift (stor) – Hur är läget? fakta: Tre kliniker kan inte skriva ut; antaganden: Drivrutinen – På gång? Ny drivrutin testas – Hinder på vägen? Behöver fler tekniker – idéer: Support och Teknik tillsammans – SD+: SD-1042',
+      [
+        'Remissutskrift (stor)',
+        'Hur är läget? fakta: Tre kliniker kan inte skriva ut; antaganden: Drivrutinen',
+        'På gång? Ny drivrutin testas',
+        'Hinder på vägen? Behöver fler tekniker',
+        'idéer: Support och Teknik tillsammans',
+        'SD+: SD-1042',
+      ].join(' – '),
     ]);
     expect(toRendering(a).sections.find((s) => s.title.startsWith('6.'))!.items[1]).toMatch(/^ {2}– Remissutskrift \(stor\)/);
     expect(renderHtml(a)).toContain('<ul><li>Remissutskrift (stor)');

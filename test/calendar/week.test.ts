@@ -151,7 +151,14 @@ describe('Friday, day 0', () => {
   it('item 1: the yellow area without a challenge is on the DSL agenda with its problem and the three questions', () => {
     const item = seen.dsl0800!.find((s) => s.key === 'point6')!.items.find((i) => i.ref?.id === 'teknik')!;
     expect(item.details).toEqual([
-      'Remissutskrift (stor) – Hur är läget? fakta: Tre kliniker kan inte skriva ut; antaganden: Drivrutinen – På gång? Ny drivrutin testas – Hinder på vägen? Behöver fler tekniker – idéer: Support hjälper – SD+: SD-1042',
+      [
+        'Remissutskrift (stor)',
+        'Hur är läget? fakta: Tre kliniker kan inte skriva ut; antaganden: Drivrutinen',
+        'På gång? Ny drivrutin testas',
+        'Hinder på vägen? Behöver fler tekniker',
+        'idéer: Support hjälper',
+        'SD+: SD-1042',
+      ].join(' – '),
     ]);
   });
 

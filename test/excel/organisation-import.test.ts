@@ -28,6 +28,22 @@ const run = (
     ...(create ? { create } : {}),
   });
 const goLive = async (id: string) => (await s.repo.getGoLive(id))!.value;
+// The role names a person may have, as the import lists them in a refusal (docs/glossary.md).
+const ROLES = `(roller: ${[
+  'Driftsättningsledare',
+  'Driftsättningskoordinator',
+  'Programledare',
+  'Områdessamordnare',
+  'Kontaktperson',
+  'CSL förvaltningsrepresentant',
+  'Ordförande i CSL',
+  'FVIS-projektledare',
+  'Regional chefsläkare',
+  'LGV-representant',
+  'IM (Incident Manager)',
+  'ITD:s chef',
+  'Verksamhetens rapportör',
+].join(', ')})`;
 
 const UNITS = [
   ['Förvaltning', 'Enhet'],
@@ -239,13 +255,13 @@ describe('organisation import (R1, R2)', () => {
     const r = renderOrganisationImport(await run('vag-1', people), 'sv');
     expect(r.errors.map((e) => e.message)).toEqual([
       'Rad 3, kolumn C (E-post): ogiltig e-postadress',
-      `Rad 3, kolumn D (Roller): okänd roll 'Chef' (roller: Driftsättningsledare, Driftsättningskoordinator, Programledare, Områdessamordnare, Kontaktperson, CSL förvaltningsrepresentant, Ordförande i CSL, FVIS-projektledare, Regional chefsläkare, LGV-representant, IM (Incident Manager), ITD:s chef, Verksamhetens rapportör)`,
+      `Rad 3, kolumn D (Roller): okänd roll 'Chef' ${ROLES}`,
       "Rad 3, kolumn E (Enheter): okänd eller tvetydig enhet 'avd-99' (ange enhetens id)",
       "Rad 3, kolumn F (Områden): okänt område 'Månen' (områden: Verksamhetens införande, Cosmic, Cosmic konfiguration, Support, Cambio, Behörigheter, Teknik)",
       "Rad 3, kolumn G (Förvaltning): okänd förvaltning 'Tandvården'",
       'Rad 3, kolumn H (FVIS-projektledare): skriv Ja eller Nej',
       'Rad 4, kolumn A (Person-id): ett id har bara a–z, 0–9 och bindestreck (högst 64 tecken)',
-      'Rad 5, kolumn D (Roller): roll saknas (roller: Driftsättningsledare, Driftsättningskoordinator, Programledare, Områdessamordnare, Kontaktperson, CSL förvaltningsrepresentant, Ordförande i CSL, FVIS-projektledare, Regional chefsläkare, LGV-representant, IM (Incident Manager), ITD:s chef, Verksamhetens rapportör)',
+      `Rad 5, kolumn D (Roller): roll saknas ${ROLES}`,
       'Rad 6, kolumn B (Namn): exempelraden från mallen: skriv över den eller ta bort den',
       "Rad 7, kolumn E (Enheter): okänd eller tvetydig enhet 'Mottagningen' (ange enhetens id)",
     ]);

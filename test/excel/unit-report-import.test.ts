@@ -307,7 +307,14 @@ describe('ids from an Id column (our own exports)', () => {
   it('refuse an id that names another report', async () => {
     await run(csvUpload('Id;Datum;Tid;Enhet;Färg;Förklaring\nrapport-1;2026-11-27;09:00;avd-12;Grön;x\n'));
     const again = csvUpload(
-      'Id;Datum;Tid;Enhet;Färg;Förklaring\nrapport-1;2026-11-27;09:00;avd-12;Röd;x\nrapport-2;2026-11-27;09:00;avd-12;Röd;x\nrapport-2;2026-11-27;09:05;avd-12;Röd;x\nFel Id;2026-11-27;09:00;avd-12;Röd;x\n',
+      [
+        'Id;Datum;Tid;Enhet;Färg;Förklaring',
+        'rapport-1;2026-11-27;09:00;avd-12;Röd;x',
+        'rapport-2;2026-11-27;09:00;avd-12;Röd;x',
+        'rapport-2;2026-11-27;09:05;avd-12;Röd;x',
+        'Fel Id;2026-11-27;09:00;avd-12;Röd;x',
+        '',
+      ].join('\n'),
     );
     expect(await messages(again)).toEqual([
       "Rad 2, kolumn A (Id): id 'rapport-1' finns redan för en annan rapport (avd-12, 2026-11-27T08:00:00.000Z)",

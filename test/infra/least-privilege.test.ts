@@ -47,8 +47,9 @@ describe('Communication Services: a role that can send, not own', () => {
     const assignment = resourceBlock(rbac, 'emailSender');
     expect(assignment).toMatch(/scope: communicationService\n/);
     expect(assignment).toMatch(/roleDefinitionId: emailSenderRoleId/);
+    const ownerRole = /subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', roles\.communicationAndEmailServiceOwner\)/;
     expect(rbac).toMatch(
-      /var emailSenderRoleId = emailSenderRole == 'custom'\s*\? emailSenderDefinition\.id\s*: subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', roles\.communicationAndEmailServiceOwner\)/,
+      new RegExp(/var emailSenderRoleId = emailSenderRole == 'custom'\s*\? emailSenderDefinition\.id\s*: /.source + ownerRole.source),
     );
     expect(main).toMatch(/^param emailSenderRole string = 'custom'$/m);
     expect(rbac).toMatch(/^param emailSenderRole string = 'custom'$/m);
@@ -123,7 +124,16 @@ describe('Teams activity feed by resource-specific consent (TeamsActivity.Send.U
     // az: record every call; answer the queries the script makes.
     fs.writeFileSync(
       path.join(bin, 'az'),
-      `#!/usr/bin/env bash\necho "az $*" >> '${log}'\ncase "$*" in\n  *"appRoles[?value=='TeamsActivity.Send']"*) echo 'role-id-teamsactivity-send' ;;\n  *"federated-credential list"*) echo 'driftpuls-managed-identity' ;;\nesac\nexit 0\n`,
+      [
+        '#!/usr/bin/env bash',
+        `echo "az $*" >> '${log}'`,
+        'case "$*" in',
+        `  *"appRoles[?value=='TeamsActivity.Send']"*) echo 'role-id-teamsactivity-send' ;;`,
+        `  *"federated-credential list"*) echo 'driftpuls-managed-identity' ;;`,
+        'esac',
+        'exit 0',
+        '',
+      ].join('\n'),
       { mode: 0o755 },
     );
     execFileSync('bash', [path.join(ROOT, 'infra/scripts/entra-app.sh'), 'link'], {

@@ -113,7 +113,15 @@ export async function unpackPackagedChromium(cacheDir: string): Promise<string> 
     await pipeline(fs.createReadStream(path.join(bin, 'al2023.tar.br')), zlib.createBrotliDecompress(), tar.extract(work));
     await pipeline(fs.createReadStream(path.join(bin, 'fonts.tar.br')), zlib.createBrotliDecompress(), tar.extract(work));
     // The package's fonts.conf names Lambda's folders; this one names ours.
-    const conf = `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${path.join(target, 'fonts')}</dir>\n  <cachedir>${path.join(target, 'fonts-cache')}</cachedir>\n</fontconfig>\n`;
+    const conf = [
+      '<?xml version="1.0"?>',
+      '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+      '<fontconfig>',
+      `  <dir>${path.join(target, 'fonts')}</dir>`,
+      `  <cachedir>${path.join(target, 'fonts-cache')}</cachedir>`,
+      '</fontconfig>',
+      '',
+    ].join('\n');
     fs.writeFileSync(path.join(work, 'fonts.conf'), conf);
     try {
       fs.renameSync(work, target);

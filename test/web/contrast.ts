@@ -18,10 +18,22 @@ export interface ContrastFailure {
 
 /** Runs in the page (passed to page.evaluate as a string). */
 export const CONTRAST_SCRIPT = `(() => {
-  const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null; const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
+  const parse = (c) => {
+    const m = c.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return null;
+    const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+    return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+  };
   const lum = ({ r, g, b }) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
   const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const background = (el) => { for (let e = el; e; e = e.parentElement) { if (e instanceof SVGElement && !(e instanceof SVGSVGElement)) continue; const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a >= 0.99) return c; } return { r: 255, g: 255, b: 255, a: 1 }; };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      if (e instanceof SVGElement && !(e instanceof SVGSVGElement)) continue;
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a >= 0.99) return c;
+    }
+    return { r: 255, g: 255, b: 255, a: 1 };
+  };
   const out = [];
   let checked = 0;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
