@@ -295,9 +295,12 @@ export const GoLiveInput = z
         });
       leadOf.set(p.forvaltningId, p.id);
     });
+    // People by id, the first of an id as a find would give (issue 13 item 9: no scan per förvaltning).
+    const personById = new Map<string, (typeof g.people)[number]>();
+    for (const p of g.people) if (!personById.has(p.id)) personById.set(p.id, p);
     g.forvaltningar.forEach((f, fi) => {
       if (!f.fvisLeadId) return;
-      const named = g.people.find((p) => p.id === f.fvisLeadId);
+      const named = personById.get(f.fvisLeadId);
       const holder = leadOf.get(f.id);
       if ((named?.forvaltningId && named.forvaltningId !== f.id) || (holder !== undefined && holder !== f.fvisLeadId))
         ctx.addIssue({

@@ -81,6 +81,9 @@ export function slugify(name: string, maxLength = 64): string {
 /** Names compared the way people mean them: case, accents and spacing do not matter. */
 export const sameName = (a: string, b: string): boolean => fold(a) === fold(b);
 
+/** The key two names share exactly when `sameName` holds: what an index of names is keyed by. */
+export const nameKey = (name: string): string => fold(name);
+
 /** A row error's text when a referenced thing does not exist. */
 export const unknownRef = (what: Texts, value: string): Texts => ({
   sv: `okänd ${what.sv} '${value}'`,

@@ -3,7 +3,7 @@ import type { GoLiveStore } from '../../ports/repository.port';
 import type { Actor } from '../../domain/audit';
 import type { FieldIssue, Texts } from '../../domain/errors';
 import { DomainError } from '../../domain/errors';
-import type { Area, Forvaltning, GoLive, Person, Role } from '../../domain/golive';
+import type { Forvaltning, GoLive, Person, Role } from '../../domain/golive';
 import { EntraObjectId, GoLiveInput } from '../../domain/golive';
 import { Email, Slug } from '../../domain/ids';
 import { cellText, isEmptyCell } from '../../domain/import-cells';
@@ -16,6 +16,7 @@ import type { Classified, FieldCell, FoundTable, ImportMode, ImportOptions, RowI
 import { columnsClassifier, fieldCell } from './import-report';
 import { yieldToEventLoop, YIELD_EVERY } from './cooperative';
 import { collectTables, duplicateWarnings, noHeaderTexts } from './locate';
+import { OrganisationIndex } from './organisation-index';
 import type { ImportedFile } from './unit-report-import';
 import { describeFile } from './unit-report-import';
 import type { SheetRow, Upload } from './upload';
@@ -231,34 +232,25 @@ export async function importOrganisation(
 
 /**
  * The organisation being built. Each row is checked whole before anything of it is applied,
- * so a bad row leaves no half of itself behind.
+ * so a bad row leaves no half of itself behind. Every look-up goes through the index (issue 13
+ * item 9: no scan of the organisation per row), and every change of the organisation too, so
+ * the index stays true.
  */
 class Draft {
   readonly changes = new Map<string, OrganisationChange>();
   /** FVIS leads set by this file, so two rows cannot both claim one förvaltning. */
   private readonly fvisSetBy = new Map<string, number>();
+  private readonly index: OrganisationIndex;
 
-  constructor(readonly input: GoLiveInput) {}
+  constructor(readonly input: GoLiveInput) {
+    this.index = new OrganisationIndex(input);
+  }
 
   private record(kind: OrganisationChange['kind'], id: string, action: ChangeAction, at: { sheet: string; row: number }): void {
     const key = `${kind}:${id}`;
     const prev = this.changes.get(key);
     if (!prev) this.changes.set(key, { sheet: at.sheet, row: at.row, kind, id, action });
     else if (prev.action === 'unchanged' && action !== 'unchanged') prev.action = action;
-  }
-
-  private allUnits() {
-    return this.input.forvaltningar.flatMap((forvaltning) => forvaltning.units.map((unit) => ({ unit, forvaltning })));
-  }
-
-  private forvaltning(text: string): Forvaltning | undefined {
-    return (
-      this.input.forvaltningar.find((f) => f.id === text.toLowerCase()) ?? this.input.forvaltningar.find((f) => sameName(f.name, text))
-    );
-  }
-
-  private area(text: string): Area | undefined {
-    return this.input.areas.find((a) => a.id === text.toLowerCase()) ?? this.input.areas.find((a) => sameName(a.name, text));
   }
 
   /** A slug from `name` not used by `taken`, with -2, -3 … when it is. */
@@ -320,7 +312,8 @@ class Draft {
     if (issues.length) return;
 
     // The förvaltning: by id, else by name; created when new.
-    let forv = forvIdText ? this.input.forvaltningar.find((f) => f.id === forvIdText) : forvName ? this.forvaltning(forvName) : undefined;
+    const index = this.index;
+    let forv = forvIdText ? index.forvaltning(forvIdText) : forvName ? index.forvaltningByText(forvName) : undefined;
     let forvAction: ChangeAction = 'unchanged';
     let newForv: Forvaltning | undefined;
     if (!forvIdText && !forvName)
@@ -331,7 +324,7 @@ class Draft {
           sv: `förvaltningen '${forvIdText}' är ny: ange dess namn`,
           en: `the förvaltning '${forvIdText}' is new: give its name`,
         });
-      const id = forvIdText || this.freeId(forvName, (x) => this.input.forvaltningar.some((f) => f.id === x));
+      const id = forvIdText || this.freeId(forvName, (x) => index.forvaltning(x) !== undefined);
       if (!id)
         return issue(fName, 'forvaltningar.id', {
           sv: 'kan inte bilda ett id av namnet: ange Förvaltnings-id',
@@ -346,13 +339,13 @@ class Draft {
     let unitAction: ChangeAction | undefined;
     let unitId: string | undefined;
     if (unitIdText || unitName) {
-      const elsewhere = unitIdText ? this.allUnits().find((r) => r.unit.id === unitIdText) : undefined;
+      const elsewhere = unitIdText ? index.unit(unitIdText) : undefined;
       if (elsewhere && elsewhere.forvaltning.id !== forv.id)
         return issue(uId, 'units.id', {
           sv: `enheten '${unitIdText}' hör redan till förvaltningen ${elsewhere.forvaltning.name}`,
           en: `the unit '${unitIdText}' already belongs to ${elsewhere.forvaltning.name}`,
         });
-      const current = elsewhere?.unit ?? (unitIdText ? undefined : forv.units.find((u) => sameName(u.name, unitName)));
+      const current = elsewhere?.unit ?? (unitIdText ? undefined : index.unitNamedIn(forv, unitName));
       if (current) {
         unitId = current.id;
         unitAction = unitName && current.name !== unitName ? 'update' : 'unchanged';
@@ -362,7 +355,7 @@ class Draft {
             sv: `enheten '${unitIdText}' är ny: ange dess namn`,
             en: `the unit '${unitIdText}' is new: give its name`,
           });
-        const taken = (x: string) => this.allUnits().some((r) => r.unit.id === x);
+        const taken = (x: string) => index.unit(x) !== undefined;
         unitId = unitIdText || this.freeId(unitName, taken, forv.id);
         if (!unitId)
           return issue(uName, 'units.id', {
@@ -375,13 +368,15 @@ class Draft {
 
     // Checked: apply.
     const at = { sheet: table.sheet, row: row.number };
-    if (newForv) this.input.forvaltningar.push(newForv);
-    else if (forvAction === 'update') forv.name = forvName;
+    if (newForv) index.addForvaltning(newForv);
+    else if (forvAction === 'update') index.renameForvaltning(forv, forvName);
     this.record('forvaltning', forv.id, forvAction, at);
     if (unitId && unitAction) {
-      const unit = forv.units.find((u) => u.id === unitId);
-      if (!unit) forv.units.push({ id: unitId, name: unitName });
-      else if (unitAction === 'update') unit.name = unitName;
+      // Unit ids are unique across förvaltningar, and the checks above keep them so.
+      const ref = index.unit(unitId);
+      const unit = ref?.forvaltning === forv ? ref.unit : undefined;
+      if (!unit) index.addUnit(forv, { id: unitId, name: unitName });
+      else if (unitAction === 'update') index.renameUnit(unit, unitName);
       this.record('unit', unitId, unitAction, at);
     }
   }
@@ -401,6 +396,7 @@ class Draft {
       fvis: cell('fvisLead'),
     };
     const text = (fc: FieldCell, field: string) => (fc.unreadable ? (issue(fc, field, fc.unreadable, false), '') : cellText(fc.cell));
+    const index = this.index;
     const v = {
       id: text(c.id, 'people.id').toLowerCase(),
       name: text(c.name, 'people.name'),
@@ -453,7 +449,7 @@ class Draft {
     if (v.units) {
       const refs = splitList(v.units).map((u) => ({
         u,
-        ref: this.allUnits().find((r) => r.unit.id === u.toLowerCase()) ?? this.allUnits().filter((r) => sameName(r.unit.name, u)),
+        ref: index.unit(u.toLowerCase()) ?? index.unitsNamed(u),
       }));
       const unknown = refs.filter((r) => (Array.isArray(r.ref) ? r.ref.length !== 1 : !r.ref)).map((r) => r.u);
       if (unknown.length)
@@ -465,7 +461,7 @@ class Draft {
     }
     let areaIds: string[] | undefined;
     if (v.areas) {
-      const refs = splitList(v.areas).map((a) => ({ a, area: this.area(a) }));
+      const refs = splitList(v.areas).map((a) => ({ a, area: index.area(a) }));
       const unknown = refs.filter((r) => !r.area).map((r) => r.a);
       if (unknown.length)
         issue(c.areas, 'people.areaIds', {
@@ -476,7 +472,7 @@ class Draft {
     }
     let forvaltningId: string | undefined;
     if (v.forvaltning) {
-      const f = this.forvaltning(v.forvaltning);
+      const f = index.forvaltningByText(v.forvaltning);
       if (!f)
         issue(c.forvaltning, 'people.forvaltningId', {
           sv: `okänd förvaltning '${v.forvaltning}'`,
@@ -489,25 +485,24 @@ class Draft {
     if (issues.length) return;
 
     // Who: the stored person with this id, else with this e-mail, else (no id, no e-mail) with this name.
-    const people = this.input.people;
     const current =
-      (v.id ? people.find((p) => p.id === v.id) : undefined) ??
-      (v.email ? people.find((p) => p.email?.toLowerCase() === v.email.toLowerCase()) : undefined) ??
-      (!v.id && !v.email && v.name ? onlyOne(people.filter((p) => sameName(p.name, v.name))) : undefined);
+      (v.id ? index.person(v.id) : undefined) ??
+      (v.email ? index.personByEmail(v.email) : undefined) ??
+      (!v.id && !v.email && v.name ? onlyOne(index.peopleNamed(v.name)) : undefined);
     if (!current && !v.name) return issue(c.name, 'people.name', { sv: 'namn saknas', en: 'name is missing' });
     if (!current && !roles)
       return issue(c.roles, 'people.roles', {
         sv: `roll saknas (roller: ${roleLabelList('sv')})`,
         en: `role is missing (roles: ${roleLabelList('en')})`,
       });
-    const id = current?.id ?? (v.id || this.freeId(v.name, (x) => people.some((p) => p.id === x)));
+    const id = current?.id ?? (v.id || this.freeId(v.name, (x) => index.person(x) !== undefined));
     if (!id)
       return issue(c.name, 'people.id', {
         sv: 'kan inte bilda ett id av namnet: ange Person-id',
         en: 'cannot make an id from the name: give the person id',
       });
     const entraObjectId = oid?.success ? oid.data : undefined;
-    const holder = entraObjectId ? people.find((p) => p.entraObjectId === entraObjectId && p.id !== id) : undefined;
+    const holder = entraObjectId ? index.objectIdHolder(entraObjectId, id) : undefined;
     if (holder)
       return issue(c.oid, 'people.entraObjectId', {
         sv: `hör redan till ${holder.name} (${holder.id})`,
@@ -524,7 +519,7 @@ class Draft {
       ...(forvaltningId ? { forvaltningId } : {}),
     };
     // FVIS project lead (R2): of the person's förvaltning.
-    const fvisForv = next.forvaltningId ? this.input.forvaltningar.find((f) => f.id === next.forvaltningId) : undefined;
+    const fvisForv = next.forvaltningId ? index.forvaltning(next.forvaltningId) : undefined;
     if (fvis === true) {
       if (!fvisForv)
         return issue(c.fvis, 'forvaltningar.fvisLeadId', {
@@ -558,21 +553,20 @@ class Draft {
     // Checked: apply.
     const at = { sheet: table.sheet, row: row.number };
     const action: ChangeAction = !current ? 'create' : canonicalJson(current) === canonicalJson(next) ? 'unchanged' : 'update';
-    if (!current) people.push(next);
-    else Object.assign(current, next);
+    if (!current) index.addPerson(next);
+    else index.updatePerson(current, next);
     this.record('person', id, action, at);
     if (fvis === true && fvisForv) {
       this.fvisSetBy.set(fvisForv.id, row.number);
       if (fvisForv.fvisLeadId !== id) {
-        fvisForv.fvisLeadId = id;
+        index.setFvisLead(fvisForv, id);
         this.record('forvaltning', fvisForv.id, 'update', at);
       }
     } else if (fvis === false) {
-      for (const f of this.input.forvaltningar)
-        if (f.fvisLeadId === id) {
-          delete f.fvisLeadId;
-          this.record('forvaltning', f.id, 'update', at);
-        }
+      for (const f of index.forvaltningarLedBy(id)) {
+        index.setFvisLead(f, undefined);
+        this.record('forvaltning', f.id, 'update', at);
+      }
     }
   }
 }
