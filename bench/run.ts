@@ -37,9 +37,10 @@ const PARTS: Part[] = [
   },
   { key: 'orchestrations', script: 'orchestrations.js', timeoutSeconds: 360 },
   { key: 'cosmos', script: 'cosmos.js', timeoutSeconds: 240 },
+  { key: 'mixed', script: 'mixed.js', timeoutSeconds: 600 },
 ];
 
-const ORDER = ['intake', 'region', 'orchestrations', 'cosmos', 'startup'];
+const ORDER = ['intake', 'mixed', 'region', 'orchestrations', 'cosmos', 'startup'];
 
 function runOne(part: Part, outFile: string): Promise<PartResult> {
   return new Promise((resolve) => {

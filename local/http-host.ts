@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import type { FunctionRegistry, RegisteredFunction } from './core-shim';
 import type { ExtraInputProvider } from './invoke';
 import { httpResponseOf, invokeFunction, toRpcHttpTrigger } from './invoke';
+import type { PhaseRecord, RequestPhases } from './request-phases';
 
 /*
  * Serves the app's HTTP-trigger registrations the way the Functions host routes them:
@@ -354,6 +355,8 @@ export interface HttpHostOptions {
    * durable client, a developer's curl) always may. Default: no one from outside loopback.
    */
   hostAccess?: HostAccess;
+  /** Records each invocation's phases (diagnostic, `DRIFTPULS_PHASES_FILE`); off by default. */
+  phases?: RequestPhases;
 }
 
 /** Decides whether a request from a non-loopback peer may use a host API, from its headers. */
@@ -500,6 +503,7 @@ export class HttpHost {
   readonly #accessLog: boolean;
   readonly #admission: Admission | undefined;
   readonly #bodyIdle: { ms: number; setTimer: SetTimer };
+  readonly #phases: RequestPhases | undefined;
   readonly #server: http.Server;
   #baseUrl: URL | undefined;
 
@@ -515,6 +519,7 @@ export class HttpHost {
     this.#accessLog = opts.accessLog ?? false;
     this.#admission = opts.admission === false ? undefined : new Admission({ ...DEFAULT_ADMISSION, ...opts.admission });
     this.#bodyIdle = { ms: opts.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS, setTimer: opts.setTimer ?? realTimer };
+    this.#phases = opts.phases;
     this.#server = http.createServer((req, res) => void this.#handle(req, res));
     // What Node answers itself (a malformed request, headers too large, a request timeout) is a problem document too.
     this.#server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => clientErrorAnswer(err, socket));
@@ -586,8 +591,9 @@ export class HttpHost {
     }
     const lang = languageOf(url, req.headers);
     const method = (req.method ?? 'GET').toUpperCase();
+    const phase = this.#phases?.begin(method, url.pathname);
     try {
-      await this.#dispatch(req, res, url, method);
+      await this.#dispatch(req, res, url, method, phase);
     } catch (e) {
       if (e instanceof HostHttpError) {
         this.#sendProblem(req, res, e, lang, url);
@@ -612,6 +618,10 @@ export class HttpHost {
         );
       }
     } finally {
+      if (phase) {
+        phase.status = res.statusCode;
+        this.#phases!.mark(phase, 'sent');
+      }
       if (this.#accessLog) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         console.log(`${method} ${url.pathname}${url.search} → ${res.statusCode} (${ms.toFixed(1)} ms)`);
@@ -635,7 +645,7 @@ export class HttpHost {
     );
   }
 
-  async #dispatch(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
+  async #dispatch(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string, phase?: PhaseRecord): Promise<void> {
     const lowerPath = url.pathname.toLowerCase();
     const mount = this.#mounts.find((m) => lowerPath === m.path.toLowerCase() || lowerPath.startsWith(`${m.path.toLowerCase()}/`));
     if (mount) {
@@ -694,13 +704,21 @@ export class HttpHost {
       const admitted = admission.acquire();
       if (!(admitted === true || (await admitted))) throw this.#overloaded(admission.retryAfterSeconds);
     }
+    const phases = this.#phases;
+    if (phase) phases!.mark(phase, 'admitted');
     let response: Awaited<ReturnType<typeof invokeFunction>>;
     try {
       const body = await this.#body(req, bodyLimitOf(target.fn, this.#maxBody));
-      response = await invokeFunction(this.#registry, target.fn, {
+      const input = {
         trigger: toRpcHttpTrigger({ method, url: url.href, headers: withPeer(req), params: target.params, body }),
         extraInputs: this.#extraInputs,
-      });
+      };
+      if (phase) {
+        phases!.mark(phase, 'bodyRead');
+        const fn = { ...target.fn, callback: phases!.wrapCallback(target.fn.callback) };
+        response = await phases!.run(phase, () => invokeFunction(this.#registry, fn, input));
+        phases!.mark(phase, 'invoked');
+      } else response = await invokeFunction(this.#registry, target.fn, input);
     } finally {
       admission?.release();
     }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLoopbackHost, RemoteBindRefusedError } from './http-host';
 import type { LocalRuntime } from './runtime';
+import { RequestPhases } from './request-phases';
 import { findAppRoot, startLocalRuntime } from './runtime';
 
 /*
@@ -114,6 +115,11 @@ async function main(): Promise<number | undefined> {
   const appRoot = findAppRoot();
   const settingsFile = loadLocalSettings(appRoot);
 
+  // Diagnostic (issue 17 item 5): each request's phases and the event loop's delay, written at exit.
+  const phasesFile = process.env.DRIFTPULS_PHASES_FILE;
+  const phases = phasesFile ? new RequestPhases() : undefined;
+  if (phases) phases.instrumentStore((await import('../shared/adapters/embedded/sqlite.repository')).SqliteRepository);
+
   let runtime: LocalRuntime;
   try {
     runtime = await startLocalRuntime({
@@ -127,6 +133,7 @@ async function main(): Promise<number | undefined> {
       appEntry: cli.entry ? path.resolve(cli.entry) : undefined,
       appRoot,
       accessLog: cli.verbose,
+      ...(phases ? { phases } : {}),
     });
   } catch (e) {
     if (e instanceof RemoteBindRefusedError) {
@@ -159,7 +166,10 @@ async function main(): Promise<number | undefined> {
     stopping = true;
     console.log(`${signal}: stänger (pågående anrop får avslutas)…`);
     runtime.close().then(
-      () => process.exit(0),
+      () => {
+        if (phases && phasesFile) phases.writeTo(phasesFile);
+        process.exit(0);
+      },
       (e: unknown) => {
         console.error('Fel vid stängning:', e);
         process.exit(1);

@@ -49,6 +49,8 @@ export interface LocalRuntimeOptions {
   accessLog?: boolean;
   /** Load shedding of the HTTP host (issue 17); default `DEFAULT_ADMISSION`, `false` turns it off. */
   admission?: HttpHostOptions['admission'];
+  /** Records each invocation's phases (diagnostic; `main.ts` sets it from `DRIFTPULS_PHASES_FILE`). */
+  phases?: HttpHostOptions['phases'];
 }
 
 export interface LocalRuntime {
@@ -281,6 +283,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       hostAccess: hostAccessFor(settings),
       accessLog: opts.accessLog,
       ...(opts.admission !== undefined ? { admission: opts.admission } : {}),
+      ...(opts.phases ? { phases: opts.phases } : {}),
     });
     const url = await httpHost.listen({ port: opts.port ?? 7071, host, allowRemote: opts.allowRemote });
 

@@ -65,6 +65,9 @@ export interface LoadResult {
   warmupMs: number;
   firstError?: string;
   elapsedMs: number;
+  /** The measured window in ms since the epoch (to match a server's own records). */
+  windowStartEpoch: number;
+  windowEndEpoch: number;
   rps: number;
   p50: number;
   p90: number;
@@ -223,6 +226,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     warmupMs: windowStart - started,
     ...(firstError ? { firstError } : {}),
     elapsedMs,
+    windowStartEpoch: performance.timeOrigin + windowStart,
+    windowEndEpoch: performance.timeOrigin + windowEnd,
     rps: (measured / elapsedMs) * 1000,
     p50: percentile(sorted, 50),
     p90: percentile(sorted, 90),
