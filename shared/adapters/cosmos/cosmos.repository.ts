@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Container, ItemDefinition, RequestOptions } from '@azure/cosmos';
-import type { CosmosClient } from '@azure/cosmos';
+import type { Container, CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import { AreaReport, AreaStatus, statusOfAreaReport } from '../../domain/area-report';
 import { DispatchRecord, TickCursor } from '../../domain/calendar-actions';
@@ -14,34 +13,18 @@ import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnaps
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
 import { type CosmosConnectionOptions, openContainer } from './connection';
 import { VersionCache } from '../version-cache';
-import type { DocType } from '../doc-types';
+import type { CosmosDocShape, CosmosOperationStats } from './documents';
+import { CosmosCalls, CosmosDocuments, emptyStats, NOT_MODIFIED, sortKey, toStoreError } from './documents';
 
 export type CosmosRepositoryOptions = CosmosConnectionOptions;
-
-/** Operation counts since the repository was connected; benchmarks read them. */
-export interface CosmosOperationStats {
-  /** Point reads, conditional ones included. */
-  pointReads: number;
-  /** Conditional reads the server answered 304 Not Modified (the go-live kept in memory was current). */
-  notModified: number;
-  /** Creates, replaces and upserts, including those that failed with 409/412. */
-  writes: number;
-  /** Logical queries; one query may take several round trips (`queryPages`). */
-  queries: number;
-  queryPages: number;
-  /** Request units charged, from `x-ms-request-charge`. */
-  requestCharge: number;
-  /** Status-update rounds repeated because another writer got there first (409/412). */
-  statusRetries: number;
-}
+export type { CosmosOperationStats } from './documents';
+export { toStoreError } from './documents';
 
 /** The partition of the markers; a go-live id is a slug, so it cannot clash. */
 const RUNTIME_PARTITION = '_runtime';
 
 /** Beyond this many lost races the caller should retry later; the report itself is stored, and a replay repairs the status. */
 const MAX_STATUS_ATTEMPTS = 20;
-
-const SYSTEM_PROPS = ['_rid', '_self', '_ts', '_attachments', '_etag', 'type', 'id', 'sortKey'] as const;
 
 const RuntimeMarkerDoc = z.object({
   name: z.string(),
@@ -51,49 +34,144 @@ const RuntimeMarkerDoc = z.object({
 
 const GoLiveListRow = z.object({ goLiveId: z.string(), name: z.string() });
 
-/** The fields of a stored document this adapter relies on, whatever its type. */
-const DocEnvelope = z.looseObject({ id: z.string(), type: z.string(), goLiveId: z.string(), _etag: z.string() });
-type DocEnvelope = z.infer<typeof DocEnvelope>;
-
-interface QuerySpec {
-  query: string;
-  parameters?: { name: string; value: string | number }[];
-}
-
-const docId = (type: DocType, key: string) => `${type}:${key}`;
-
-/**
- * Keeps list order to one property: a two-property ORDER BY needs a composite index in
- * Cosmos (and the local test server rejects it). Instants are fixed-width ISO strings, so
- * `instant|id` sorts by time, then id.
- */
-const sortKey = (instant: string, id: string) => `${instant}|${id}`;
+/** Cosmos ids may not contain / \ ? #; marker names are free text. */
+const markerKey = (name: string) => encodeURIComponent(name);
 
 /**
  * The Cosmos DB store. One container partitioned by `/goLiveId`: every document of a
  * go-live is in its partition, so the overview is one single-partition query and each
  * write is a point operation. Documents carry `type` and an id unique in the partition
  * (`unitReport:{reportId}`, `unitStatus:{unitId}`, …). Updates use the document's ETag;
- * a unit report costs two point writes (report, status) in the common case.
+ * a unit report costs two point writes (report, status) in the common case. The document
+ * plumbing is `CosmosDocuments` (./documents.ts), one per aggregate; what is here is what
+ * differs between them.
  */
 export class CosmosRepository implements Repository {
-  readonly stats: CosmosOperationStats = {
-    pointReads: 0,
-    notModified: 0,
-    writes: 0,
-    queries: 0,
-    queryPages: 0,
-    requestCharge: 0,
-    statusRetries: 0,
-  };
+  readonly stats: CosmosOperationStats = emptyStats();
 
   /** Go-lives as parsed last, by ETag: a read asks with If-None-Match and parses only a changed document (issue 17). */
   private readonly goLives = new VersionCache<GoLive>();
 
+  private readonly calls: CosmosCalls;
+  private readonly goLiveDocs: CosmosDocuments<GoLive>;
+  private readonly unitReports: CosmosDocuments<UnitReport>;
+  private readonly unitStatuses: CosmosDocuments<UnitStatus>;
+  private readonly areaReports: CosmosDocuments<AreaReport>;
+  private readonly areaStatuses: CosmosDocuments<AreaStatus>;
+  private readonly incidents: CosmosDocuments<Incident>;
+  private readonly challenges: CosmosDocuments<Challenge>;
+  private readonly meetings: CosmosDocuments<AdHocMeeting>;
+  private readonly tickCursors: CosmosDocuments<TickCursor>;
+  private readonly dispatches: CosmosDocuments<DispatchRecord>;
+  private readonly notes: CosmosDocuments<Note>;
+  private readonly markers: CosmosDocuments<RuntimeMarker>;
+
   private constructor(
     private readonly client: CosmosClient,
-    private readonly container: Container,
-  ) {}
+    container: Container,
+  ) {
+    this.calls = new CosmosCalls(container, this.stats);
+    // Each aggregate's documents: where a value lives in the go-live's partition, what lists order it by.
+    const docs = <T extends { goLiveId: string }>(shape: Omit<CosmosDocShape<T>, 'pk'>) =>
+      new CosmosDocuments<T>(this.calls, { pk: (v) => v.goLiveId, ...shape });
+    const named = (what: string, id: string) => `${what} '${id}'`;
+    const ownId = (key: string) => key;
+    this.goLiveDocs = new CosmosDocuments<GoLive>(this.calls, {
+      type: 'golive',
+      schema: GoLive,
+      pk: (g) => g.id,
+      key: (g) => g.id,
+      idOfKey: ownId,
+      partitionOnly: true,
+      name: (g) => named('go-live', g.id),
+    });
+    this.unitReports = docs<UnitReport>({
+      type: 'unitReport',
+      schema: UnitReport,
+      key: (r) => r.id,
+      idOfKey: ownId,
+      sortKey: (r) => sortKey(r.reportedAt, r.id),
+      refField: 'unitId',
+      name: (r) => named('unit report', r.id),
+    });
+    this.unitStatuses = docs<UnitStatus>({
+      type: 'unitStatus',
+      schema: UnitStatus,
+      key: (s) => s.unitId,
+      name: (s) => named('unit status', s.unitId),
+    });
+    this.areaReports = docs<AreaReport>({
+      type: 'areaReport',
+      schema: AreaReport,
+      key: (r) => r.id,
+      idOfKey: ownId,
+      sortKey: (r) => sortKey(r.reportedAt, r.id),
+      refField: 'areaId',
+      name: (r) => named('area report', r.id),
+    });
+    this.areaStatuses = docs<AreaStatus>({
+      type: 'areaStatus',
+      schema: AreaStatus,
+      key: (s) => s.areaId,
+      name: (s) => named('area status', s.areaId),
+    });
+    this.incidents = docs<Incident>({
+      type: 'incident',
+      schema: Incident,
+      key: (i) => i.id,
+      idOfKey: ownId,
+      sortKey: (i) => sortKey(i.openedAt, i.id),
+      name: (i) => named('incident', i.id),
+    });
+    this.challenges = docs<Challenge>({
+      type: 'challenge',
+      schema: Challenge,
+      key: (c) => c.id,
+      idOfKey: ownId,
+      sortKey: (c) => sortKey(c.raisedAt, c.id),
+      name: (c) => named('challenge', c.id),
+    });
+    this.meetings = docs<AdHocMeeting>({
+      type: 'meeting',
+      schema: AdHocMeeting,
+      key: (m) => m.id,
+      idOfKey: ownId,
+      sortKey: (m) => sortKey(m.start, m.id),
+      name: (m) => named('meeting', m.id),
+    });
+    // One cursor per go-live.
+    this.tickCursors = docs<TickCursor>({
+      type: 'tickCursor',
+      schema: TickCursor,
+      key: () => 'calendar',
+      name: (c) => `tick cursor of '${c.goLiveId}'`,
+    });
+    this.dispatches = docs<DispatchRecord>({
+      type: 'dispatch',
+      schema: DispatchRecord,
+      key: (r) => r.actionId,
+      sortKey: (r) => sortKey(r.dueAt, r.actionId),
+      name: (r) => named('dispatch', r.actionId),
+    });
+    // note:{kind}:{id}, listed by kind.
+    this.notes = docs<Note>({
+      type: 'note',
+      schema: Note,
+      key: (n) => `${n.kind}:${n.id}`,
+      idOfKey: (key) => key.slice(key.indexOf(':') + 1),
+      sortKey: (n) => sortKey(n.at, n.id),
+      refField: 'kind',
+      name: (n) => named('note', `${n.kind}:${n.id}`),
+    });
+    this.markers = new CosmosDocuments<RuntimeMarker>(this.calls, {
+      type: 'marker',
+      schema: RuntimeMarkerDoc,
+      pk: () => RUNTIME_PARTITION,
+      key: (m) => markerKey(m.name),
+      partitionOnly: true,
+      name: (m) => named('marker', m.name),
+    });
+  }
 
   static async connect(opts: CosmosRepositoryOptions): Promise<CosmosRepository> {
     try {
@@ -111,7 +189,7 @@ export class CosmosRepository implements Repository {
    */
   async getGoLive(goLiveId: string): Promise<Versioned<GoLive> | undefined> {
     const known = this.goLives.etagOf(goLiveId);
-    const read = await this.pointRead(goLiveId, docId('golive', goLiveId), known);
+    const read = await this.goLiveDocs.getIfChanged(goLiveId, goLiveId, known);
     if (read === undefined) {
       this.goLives.delete(goLiveId);
       return undefined;
@@ -122,24 +200,24 @@ export class CosmosRepository implements Repository {
       // Forgotten in between (a concurrent read found it gone): read it whole.
       return this.getGoLive(goLiveId);
     }
-    return { value: this.goLives.set(goLiveId, read._etag, fromDoc(GoLive, read)), etag: read._etag };
+    return { value: this.goLives.set(goLiveId, read.etag, read.value), etag: read.etag };
   }
 
   async saveGoLive(goLive: GoLive, expectedEtag?: string | null): Promise<Versioned<GoLive>> {
-    const doc = toDoc('golive', goLive.id, goLive.id, goLive);
     if (expectedEtag === null) {
-      const etag = await this.createIfAbsent(doc);
+      const etag = await this.goLiveDocs.insert(goLive);
       if (etag === undefined) throw new StoreConflictError(`go-live '${goLive.id}' already exists`);
       return { value: goLive, etag };
     }
-    const etag = expectedEtag === undefined ? await this.upsert(doc) : await this.replaceIfMatch(doc, expectedEtag);
+    const etag =
+      expectedEtag === undefined ? await this.goLiveDocs.upsert(goLive) : await this.goLiveDocs.replaceIfMatch(goLive, expectedEtag);
     if (etag === undefined) throw new StoreConflictError();
     return { value: goLive, etag };
   }
 
   async listGoLives(): Promise<{ id: string; name: string }[]> {
     // The one cross-partition query: hosts and timers walk all go-lives rarely.
-    const rows = await this.queryRaw({ query: "SELECT c.goLiveId, c.name FROM c WHERE c.type = 'golive'" });
+    const rows = await this.calls.queryRaw({ query: "SELECT c.goLiveId, c.name FROM c WHERE c.type = 'golive'" });
     return z
       .array(GoLiveListRow)
       .parse(rows)
@@ -148,47 +226,38 @@ export class CosmosRepository implements Repository {
   }
 
   async addUnitReport(report: UnitReport): Promise<CreateResult<UnitReport>> {
-    const result = await this.createOrGet(
-      UnitReport,
-      report,
-      toDoc('unitReport', report.goLiveId, report.id, report, sortKey(report.reportedAt, report.id)),
-    );
+    const result = await this.unitReports.create(report);
     const stored = result.value;
     // Also on a replay: the first attempt may have died between the two writes.
-    await this.updateStatus(stored.goLiveId, 'unitStatus', stored.unitId, UnitStatus, () => statusOfUnitReport(stored));
+    await this.updateStatus(this.unitStatuses, stored.goLiveId, stored.unitId, () => statusOfUnitReport(stored));
     return result;
   }
 
   async listUnitReports(goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]> {
-    return this.listNewest(UnitReport, goLiveId, 'unitReport', 'unitId', unitId, limit);
+    return this.unitReports.list(goLiveId, { ref: unitId, order: 'DESC', limit });
   }
 
   async addAreaReport(report: AreaReport): Promise<CreateResult<AreaReport>> {
-    const result = await this.createOrGet(
-      AreaReport,
-      report,
-      toDoc('areaReport', report.goLiveId, report.id, report, sortKey(report.reportedAt, report.id)),
-    );
+    const result = await this.areaReports.create(report);
     const stored = result.value;
-    await this.updateStatus(stored.goLiveId, 'areaStatus', stored.areaId, AreaStatus, (previous) => statusOfAreaReport(stored, previous));
+    await this.updateStatus(this.areaStatuses, stored.goLiveId, stored.areaId, (previous) => statusOfAreaReport(stored, previous));
     return result;
   }
 
   async getAreaReport(goLiveId: string, reportId: string): Promise<AreaReport | undefined> {
-    const doc = await this.pointRead(goLiveId, docId('areaReport', reportId));
-    return doc && fromDoc(AreaReport, doc);
+    return (await this.areaReports.get(goLiveId, reportId))?.value;
   }
 
   async listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
-    return this.listNewest(AreaReport, goLiveId, 'areaReport', 'areaId', areaId, limit);
+    return this.areaReports.list(goLiveId, { ref: areaId, order: 'DESC', limit });
   }
 
   async listUnitReportsByGoLive(goLiveId: string, query: HistoryQuery = {}): Promise<UnitReport[]> {
-    return this.history(UnitReport, goLiveId, 'unitReport', query);
+    return this.history(this.unitReports, goLiveId, query);
   }
 
   async listAreaReportsByGoLive(goLiveId: string, query: HistoryQuery = {}): Promise<AreaReport[]> {
-    return this.history(AreaReport, goLiveId, 'areaReport', query);
+    return this.history(this.areaReports, goLiveId, query);
   }
 
   /** One by one: each report's status step reads what the one before it wrote. */
@@ -202,83 +271,44 @@ export class CosmosRepository implements Repository {
    * A page of a go-live's reports in `sortKey` order (`reportedAt|id`), one single-partition
    * query. `since` compares as a prefix: every key of that instant sorts after the bare instant.
    */
-  private async history<T>(schema: z.ZodType<T>, goLiveId: string, type: 'unitReport' | 'areaReport', query: HistoryQuery): Promise<T[]> {
-    const n = Math.min(HISTORY_PAGE_MAX, Math.max(0, Math.trunc(query.limit ?? HISTORY_PAGE_MAX)));
-    if (n === 0) return [];
-    const since = query.since ?? '';
+  private history<T>(docs: CosmosDocuments<T>, goLiveId: string, query: HistoryQuery): Promise<T[]> {
+    const limit = Math.min(HISTORY_PAGE_MAX, Math.max(0, Math.trunc(query.limit ?? HISTORY_PAGE_MAX)));
     const after = query.after ? sortKey(query.after.reportedAt, query.after.id) : '';
-    const docs = await this.query(
-      {
-        query: `SELECT TOP @n * FROM c WHERE c.goLiveId = @g AND c.type = @t AND c.sortKey >= @since AND c.sortKey > @after ORDER BY c.sortKey ASC`,
-        parameters: [
-          { name: '@n', value: n },
-          { name: '@g', value: goLiveId },
-          { name: '@t', value: type },
-          { name: '@since', value: since },
-          { name: '@after', value: after },
-        ],
-      },
-      goLiveId,
-    );
-    return docs.map((d) => fromDoc(schema, d));
+    return docs.list(goLiveId, { from: query.since ?? '', after, order: 'ASC', limit });
   }
 
   async createIncident(incident: Incident): Promise<CreateResult<Incident>> {
-    return this.createOrGet(Incident, incident, this.incidentDoc(incident));
+    return this.incidents.create(incident);
   }
 
   async getIncident(goLiveId: string, incidentId: string): Promise<Versioned<Incident> | undefined> {
-    const doc = await this.pointRead(goLiveId, docId('incident', incidentId));
-    return doc && { value: fromDoc(Incident, doc), etag: doc._etag };
+    return this.incidents.get(goLiveId, incidentId);
   }
 
   async replaceIncident(incident: Incident, etag: string): Promise<Versioned<Incident>> {
-    const newEtag = await this.replaceIfMatch(this.incidentDoc(incident), etag);
-    if (newEtag === undefined) throw new StoreConflictError(`incident '${incident.id}' changed or does not exist`);
-    return { value: incident, etag: newEtag };
+    return this.incidents.replace(incident, etag);
   }
 
   async listIncidents(goLiveId: string): Promise<Incident[]> {
-    const docs = await this.query(
-      {
-        query: "SELECT * FROM c WHERE c.goLiveId = @g AND c.type = 'incident' ORDER BY c.sortKey DESC",
-        parameters: [{ name: '@g', value: goLiveId }],
-      },
-      goLiveId,
-    );
-    return docs.map((d) => fromDoc(Incident, d));
+    return this.incidents.list(goLiveId, { order: 'DESC' });
   }
 
   // --- challenges (R7, R8): one document each, their decisions inside ---
 
   async createChallenge(challenge: Challenge): Promise<CreateResult<Challenge>> {
-    return this.createOrGet(Challenge, challenge, this.challengeDoc(challenge));
+    return this.challenges.create(challenge);
   }
 
   async getChallenge(goLiveId: string, challengeId: string): Promise<Versioned<Challenge> | undefined> {
-    const doc = await this.pointRead(goLiveId, docId('challenge', challengeId));
-    return doc && { value: fromDoc(Challenge, doc), etag: doc._etag };
+    return this.challenges.get(goLiveId, challengeId);
   }
 
   async replaceChallenge(challenge: Challenge, etag: string): Promise<Versioned<Challenge>> {
-    const newEtag = await this.replaceIfMatch(this.challengeDoc(challenge), etag);
-    if (newEtag === undefined) throw new StoreConflictError(`challenge '${challenge.id}' changed or does not exist`);
-    return { value: challenge, etag: newEtag };
+    return this.challenges.replace(challenge, etag);
   }
 
   async listChallenges(goLiveId: string): Promise<Challenge[]> {
-    const docs = await this.query(
-      {
-        query: "SELECT * FROM c WHERE c.goLiveId = @g AND c.type = 'challenge' ORDER BY c.sortKey DESC",
-        parameters: [{ name: '@g', value: goLiveId }],
-      },
-      goLiveId,
-    );
-    return docs.map((d) => fromDoc(Challenge, d));
-  }
-
-  private challengeDoc(c: Challenge): Record<string, unknown> & { id: string; goLiveId: string } {
-    return toDoc('challenge', c.goLiveId, c.id, c, sortKey(c.raisedAt, c.id));
+    return this.challenges.list(goLiveId, { order: 'DESC' });
   }
 
   async getStatusSnapshot(goLiveId: string): Promise<StatusSnapshot | undefined> {
@@ -287,7 +317,7 @@ export class CosmosRepository implements Repository {
     // the partition key option scopes it: the local test server ignores the option.
     const [goLive, docs] = await Promise.all([
       this.getGoLive(goLiveId),
-      this.query(
+      this.calls.query(
         {
           query:
             "SELECT * FROM c WHERE c.goLiveId = @g AND (c.type IN ('unitStatus', 'areaStatus') OR (c.type = 'incident' AND c.status = 'open') OR (c.type = 'challenge' AND c.state IN ('raised', 'triaged')))",
@@ -298,142 +328,84 @@ export class CosmosRepository implements Repository {
     ]);
     if (!goLive) return undefined;
     const snapshot: StatusSnapshot = { goLive: goLive.value, unitStatuses: [], areaStatuses: [], openIncidents: [], openChallenges: [] };
-    for (const doc of docs) {
-      switch (doc.type) {
-        case 'unitStatus':
-          snapshot.unitStatuses.push(fromDoc(UnitStatus, doc));
-          break;
-        case 'areaStatus':
-          snapshot.areaStatuses.push(fromDoc(AreaStatus, doc));
-          break;
-        case 'incident':
-          snapshot.openIncidents.push(fromDoc(Incident, doc));
-          break;
-        case 'challenge':
-          snapshot.openChallenges.push(fromDoc(Challenge, doc));
-          break;
-      }
-    }
+    // Each document to its list, parsed by its aggregate's documents.
+    const into: Record<string, (doc: (typeof docs)[number]) => void> = {
+      unitStatus: (d) => snapshot.unitStatuses.push(this.unitStatuses.parse(d)),
+      areaStatus: (d) => snapshot.areaStatuses.push(this.areaStatuses.parse(d)),
+      incident: (d) => snapshot.openIncidents.push(this.incidents.parse(d)),
+      challenge: (d) => snapshot.openChallenges.push(this.challenges.parse(d)),
+    };
+    for (const doc of docs) into[doc.type]?.(doc);
     return snapshot;
   }
 
   async putMarker(marker: RuntimeMarker): Promise<void> {
-    await this.upsert(toDoc('marker', RUNTIME_PARTITION, markerKey(marker.name), marker));
+    await this.markers.upsert(marker);
   }
 
   async getMarker(name: string): Promise<RuntimeMarker | undefined> {
-    const doc = await this.pointRead(RUNTIME_PARTITION, docId('marker', markerKey(name)));
-    return doc && fromDoc(RuntimeMarkerDoc, doc);
+    return (await this.markers.get(RUNTIME_PARTITION, markerKey(name)))?.value;
   }
 
   // --- the go-live calendar (R5, R6.5): point operations in the go-live's partition, ranges by `sortKey` ---
 
   async createMeeting(meeting: AdHocMeeting): Promise<CreateResult<AdHocMeeting>> {
-    return this.createOrGet(
-      AdHocMeeting,
-      meeting,
-      toDoc('meeting', meeting.goLiveId, meeting.id, meeting, sortKey(meeting.start, meeting.id)),
-    );
+    return this.meetings.create(meeting);
   }
 
   async getMeeting(goLiveId: string, meetingId: string): Promise<AdHocMeeting | undefined> {
-    const doc = await this.pointRead(goLiveId, docId('meeting', meetingId));
-    return doc && fromDoc(AdHocMeeting, doc);
+    return (await this.meetings.get(goLiveId, meetingId))?.value;
   }
 
+  /** Meetings whose `sortKey` (`start|id`) starts in [from, to). */
   async listMeetings(goLiveId: string, range: { from: string; to: string }): Promise<AdHocMeeting[]> {
-    return (await this.byTime(goLiveId, 'meeting', range)).map((d) => fromDoc(AdHocMeeting, d));
+    return this.meetings.list(goLiveId, { from: range.from, before: range.to });
   }
 
   async getTickCursor(goLiveId: string): Promise<Versioned<TickCursor> | undefined> {
-    const doc = await this.pointRead(goLiveId, docId('tickCursor', 'calendar'));
-    return doc && { value: fromDoc(TickCursor, doc), etag: doc._etag };
+    return this.tickCursors.get(goLiveId, 'calendar');
   }
 
   async saveTickCursor(cursor: TickCursor, expectedEtag: string | null): Promise<Versioned<TickCursor>> {
-    const doc = toDoc('tickCursor', cursor.goLiveId, 'calendar', cursor);
-    const etag = expectedEtag === null ? await this.createIfAbsent(doc) : await this.replaceIfMatch(doc, expectedEtag);
+    const etag =
+      expectedEtag === null ? await this.tickCursors.insert(cursor) : await this.tickCursors.replaceIfMatch(cursor, expectedEtag);
     if (etag === undefined) throw new StoreConflictError(`tick cursor of '${cursor.goLiveId}' changed`);
     return { value: cursor, etag };
   }
 
   async claimDispatch(record: DispatchRecord): Promise<CreateResult<DispatchRecord> & { etag: string }> {
-    const doc = toDoc('dispatch', record.goLiveId, record.actionId, record, sortKey(record.dueAt, record.actionId));
-    const etag = await this.createIfAbsent(doc);
-    if (etag !== undefined) return { value: record, created: true, etag };
-    const stored = await this.pointRead(doc.goLiveId, doc.id);
-    if (!stored) throw new Error(`dispatch ${doc.goLiveId}/${doc.id} conflicted on create but cannot be read`);
-    return { value: fromDoc(DispatchRecord, stored), created: false, etag: stored._etag };
+    return this.dispatches.claim(record);
   }
 
   async updateDispatch(record: DispatchRecord, etag: string): Promise<Versioned<DispatchRecord>> {
-    const doc = toDoc('dispatch', record.goLiveId, record.actionId, record, sortKey(record.dueAt, record.actionId));
-    const newEtag = await this.replaceIfMatch(doc, etag);
-    if (newEtag === undefined) throw new StoreConflictError(`dispatch '${record.actionId}' changed or does not exist`);
-    return { value: record, etag: newEtag };
+    return this.dispatches.replace(record, etag);
   }
 
+  /** Claims whose `sortKey` (`dueAt|actionId`) starts in [from, to). */
   async listDispatches(goLiveId: string, range: { from: string; to: string }): Promise<DispatchRecord[]> {
-    return (await this.byTime(goLiveId, 'dispatch', range)).map((d) => fromDoc(DispatchRecord, d));
+    return this.dispatches.list(goLiveId, { from: range.from, before: range.to });
   }
 
   // --- notes (R6.5, R8.5, R11): point operations in the go-live's partition, listed by kind and `sortKey` ---
 
   async createNote(note: Note): Promise<CreateResult<Note>> {
-    return this.createOrGet(Note, note, this.noteDoc(note));
+    return this.notes.create(note);
   }
 
   async getNote(goLiveId: string, kind: NoteKind, id: string): Promise<Versioned<Note> | undefined> {
-    const doc = await this.pointRead(goLiveId, docId('note', `${kind}:${id}`));
-    return doc && { value: fromDoc(Note, doc), etag: doc._etag };
+    return this.notes.get(goLiveId, `${kind}:${id}`);
   }
 
   async replaceNote(note: Note, etag: string): Promise<Versioned<Note>> {
-    const newEtag = await this.replaceIfMatch(this.noteDoc(note), etag);
-    if (newEtag === undefined) throw new StoreConflictError(`note '${note.kind}:${note.id}' changed or does not exist`);
-    return { value: note, etag: newEtag };
+    return this.notes.replace(note, etag);
   }
 
   async listNotes(goLiveId: string, kind: NoteKind): Promise<Note[]> {
-    const docs = await this.query(
-      {
-        query: "SELECT * FROM c WHERE c.goLiveId = @g AND c.type = 'note' AND c.kind = @k ORDER BY c.sortKey",
-        parameters: [
-          { name: '@g', value: goLiveId },
-          { name: '@k', value: kind },
-        ],
-      },
-      goLiveId,
-    );
-    return docs.map((d) => fromDoc(Note, d));
-  }
-
-  private noteDoc(n: Note): Record<string, unknown> & { id: string; goLiveId: string } {
-    return toDoc('note', n.goLiveId, `${n.kind}:${n.id}`, n, sortKey(n.at, n.id));
-  }
-
-  /** One single-partition query: documents of a type whose `sortKey` (`instant|id`) starts in [from, to). */
-  private byTime(goLiveId: string, type: 'meeting' | 'dispatch', range: { from: string; to: string }): Promise<DocEnvelope[]> {
-    return this.query(
-      {
-        query: 'SELECT * FROM c WHERE c.goLiveId = @g AND c.type = @t AND c.sortKey >= @from AND c.sortKey < @to ORDER BY c.sortKey',
-        parameters: [
-          { name: '@g', value: goLiveId },
-          { name: '@t', value: type },
-          { name: '@from', value: range.from },
-          { name: '@to', value: range.to },
-        ],
-      },
-      goLiveId,
-    );
+    return this.notes.list(goLiveId, { ref: kind });
   }
 
   async close(): Promise<void> {
     this.client.dispose();
-  }
-
-  private incidentDoc(i: Incident): Record<string, unknown> & { id: string; goLiveId: string } {
-    return toDoc('incident', i.goLiveId, i.id, i, sortKey(i.openedAt, i.id));
   }
 
   /**
@@ -444,250 +416,20 @@ export class CosmosRepository implements Repository {
    * rather than linearly when they arrive oldest first.
    */
   private async updateStatus<S extends { reportedAt: string; reportId: string }>(
+    statuses: CosmosDocuments<S>,
     goLiveId: string,
-    type: 'unitStatus' | 'areaStatus',
     key: string,
-    schema: z.ZodType<S>,
     candidateFor: (current: S | undefined) => S,
   ): Promise<void> {
-    const id = docId(type, key);
     for (let attempt = 1; attempt <= MAX_STATUS_ATTEMPTS; attempt++) {
-      const currentDoc = await this.pointRead(goLiveId, id);
-      const current = currentDoc && fromDoc(schema, currentDoc);
-      const candidate = candidateFor(current);
-      if (!isNewer(candidate, current)) return;
-      const doc = toDoc(type, goLiveId, key, candidate);
-      const written = currentDoc ? await this.replaceIfMatch(doc, currentDoc._etag) : await this.createIfAbsent(doc);
+      const current = await statuses.get(goLiveId, key);
+      const candidate = candidateFor(current?.value);
+      if (!isNewer(candidate, current?.value)) return;
+      const written = current ? await statuses.replaceIfMatch(candidate, current.etag) : await statuses.insert(candidate);
       if (written !== undefined) return;
       this.stats.statusRetries++;
       await sleep(Math.random() * Math.min(50, 2 ** attempt));
     }
-    throw new StoreUnavailableError(`status ${goLiveId}/${id}: too many concurrent writers`, 1);
+    throw new StoreUnavailableError(`status ${goLiveId}/${statuses.shape.type}:${key}: too many concurrent writers`, 1);
   }
-
-  private async createOrGet<T>(
-    schema: z.ZodType<T>,
-    value: T,
-    doc: ItemDefinition & { id: string; goLiveId: string },
-  ): Promise<CreateResult<T>> {
-    if ((await this.createIfAbsent(doc)) !== undefined) return { value, created: true };
-    const stored = await this.pointRead(doc.goLiveId, doc.id);
-    // Absent after a 409 means it was deleted in between; no code path deletes, so this is a bug.
-    if (!stored) throw new Error(`document ${doc.goLiveId}/${doc.id} conflicted on create but cannot be read`);
-    return { value: fromDoc(schema, stored), created: false };
-  }
-
-  private async listNewest<T>(
-    schema: z.ZodType<T>,
-    goLiveId: string,
-    type: DocType,
-    refField: string,
-    ref: string,
-    limit: number,
-  ): Promise<T[]> {
-    const n = Math.max(0, Math.trunc(limit));
-    if (n === 0) return [];
-    const docs = await this.query(
-      {
-        query: `SELECT TOP @n * FROM c WHERE c.goLiveId = @g AND c.type = @t AND c.${refField} = @r ORDER BY c.sortKey DESC`,
-        parameters: [
-          { name: '@n', value: n },
-          { name: '@g', value: goLiveId },
-          { name: '@t', value: type },
-          { name: '@r', value: ref },
-        ],
-      },
-      goLiveId,
-    );
-    return docs.map((d) => fromDoc(schema, d));
-  }
-
-  // --- the only places that talk to the SDK: they count, and they translate errors ---
-
-  /** The document, undefined when absent; with `ifNoneMatch`, NOT_MODIFIED when its ETag still is that one. */
-  private async pointRead(goLiveId: string, id: string): Promise<DocEnvelope | undefined>;
-  private async pointRead(
-    goLiveId: string,
-    id: string,
-    ifNoneMatch: string | undefined,
-  ): Promise<DocEnvelope | typeof NOT_MODIFIED | undefined>;
-  private async pointRead(goLiveId: string, id: string, ifNoneMatch?: string): Promise<DocEnvelope | typeof NOT_MODIFIED | undefined> {
-    this.stats.pointReads++;
-    try {
-      const options: RequestOptions | undefined =
-        ifNoneMatch === undefined ? undefined : { accessCondition: { type: 'IfNoneMatch', condition: ifNoneMatch } };
-      const res = await this.container.item(id, goLiveId).read(options);
-      this.charge(res.requestCharge);
-      if (res.statusCode === 304) {
-        this.stats.notModified++;
-        return NOT_MODIFIED;
-      }
-      return res.resource === undefined || res.resource === null ? undefined : DocEnvelope.parse(res.resource);
-    } catch (err) {
-      this.chargeError(err);
-      if (statusOf(err) === 404) return undefined;
-      throw toStoreError(err);
-    }
-  }
-
-  /** The new ETag, or undefined when the id exists (409). */
-  private async createIfAbsent(doc: ItemDefinition): Promise<string | undefined> {
-    return this.write(() => this.container.items.create(doc), 409);
-  }
-
-  /** The new ETag, or undefined when the stored version differs (412) or is gone (404). */
-  private async replaceIfMatch(doc: ItemDefinition & { id: string; goLiveId: string }, etag: string): Promise<string | undefined> {
-    const options: RequestOptions = { accessCondition: { type: 'IfMatch', condition: etag } };
-    return this.write(() => this.container.item(doc.id, doc.goLiveId).replace(doc, options), 412, 404);
-  }
-
-  private async upsert(doc: ItemDefinition): Promise<string> {
-    const etag = await this.write(() => this.container.items.upsert(doc));
-    if (etag === undefined) throw new Error('upsert returned no ETag');
-    return etag;
-  }
-
-  private async write(op: () => Promise<{ etag: string; requestCharge: number }>, ...expected: number[]): Promise<string | undefined> {
-    this.stats.writes++;
-    try {
-      const res = await op();
-      this.charge(res.requestCharge);
-      return res.etag;
-    } catch (err) {
-      this.chargeError(err);
-      const status = statusOf(err);
-      if (status !== undefined && expected.includes(status)) return undefined;
-      throw toStoreError(err);
-    }
-  }
-
-  /** Whole documents of one partition. */
-  private async query(spec: QuerySpec, partitionKey: string): Promise<DocEnvelope[]> {
-    return (await this.queryRaw(spec, partitionKey)).map((r) => DocEnvelope.parse(r));
-  }
-
-  private async queryRaw(spec: QuerySpec, partitionKey?: string): Promise<unknown[]> {
-    this.stats.queries++;
-    const iterator = this.container.items.query<unknown>(spec, partitionKey === undefined ? {} : { partitionKey });
-    const out: unknown[] = [];
-    try {
-      while (iterator.hasMoreResults()) {
-        const page = await iterator.fetchNext();
-        this.stats.queryPages++;
-        this.charge(page.requestCharge);
-        for (const r of page.resources ?? []) out.push(r);
-      }
-    } catch (err) {
-      this.chargeError(err);
-      throw toStoreError(err);
-    }
-    return out;
-  }
-
-  private charge(ru: number | undefined): void {
-    if (typeof ru === 'number' && Number.isFinite(ru)) this.stats.requestCharge += ru;
-  }
-
-  private chargeError(err: unknown): void {
-    const e = err as { requestCharge?: unknown; headers?: Record<string, unknown> };
-    const ru = typeof e.requestCharge === 'number' ? e.requestCharge : Number(e.headers?.['x-ms-request-charge']);
-    this.charge(Number.isNaN(ru) ? undefined : ru);
-  }
-}
-
-/** A conditional read's answer when the document is unchanged (304). */
-const NOT_MODIFIED = Symbol('not modified');
-
-/** Cosmos ids may not contain / \ ? #; marker names are free text. */
-const markerKey = (name: string) => encodeURIComponent(name);
-
-function toDoc(
-  type: DocType,
-  goLiveId: string,
-  key: string,
-  value: object,
-  sort?: string,
-): Record<string, unknown> & { id: string; goLiveId: string } {
-  return { ...value, id: docId(type, key), type, goLiveId, ...(sort === undefined ? {} : { sortKey: sort }) };
-}
-
-/**
- * A stored document back to its domain shape: system and envelope properties go, the
- * domain id comes back from the prefixed document id, and zod checks the rest.
- */
-function fromDoc<T>(schema: z.ZodType<T>, doc: DocEnvelope): T {
-  const value: Record<string, unknown> = { ...doc };
-  for (const p of SYSTEM_PROPS) delete value[p];
-  switch (doc.type) {
-    case 'golive':
-      delete value.goLiveId;
-      value.id = doc.goLiveId;
-      break;
-    case 'marker':
-      delete value.goLiveId;
-      break;
-    case 'unitReport':
-    case 'areaReport':
-    case 'incident':
-    case 'challenge':
-    case 'meeting':
-      value.id = doc.id.slice(doc.type.length + 1);
-      break;
-    case 'note':
-      // note:{kind}:{id}
-      value.id = doc.id.slice(doc.type.length + 1 + String(value.kind).length + 1);
-      break;
-  }
-  return schema.parse(value);
-}
-
-function statusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown; statusCode?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-const TRANSIENT_STATUS = new Set([408, 429, 449, 503]);
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-]);
-
-/**
- * Throttling, timeouts and an unreachable account become `StoreUnavailableError` (HTTP 503
- * with Retry-After at the edge); anything else is passed on unchanged. The SDK has already
- * retried 429s by then, so this is the caller's turn to back off.
- */
-export function toStoreError(err: unknown): unknown {
-  if (err instanceof StoreUnavailableError || err instanceof StoreConflictError) return err;
-  const e = (err ?? {}) as {
-    code?: unknown;
-    name?: unknown;
-    message?: unknown;
-    retryAfterInMs?: unknown;
-    headers?: Record<string, unknown>;
-  };
-  const status = statusOf(err);
-  const transient =
-    (status !== undefined && TRANSIENT_STATUS.has(status)) ||
-    (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) ||
-    e.name === 'TimeoutError' ||
-    e.name === 'AbortError';
-  if (!transient) return err;
-  return new StoreUnavailableError(
-    `Cosmos DB: ${typeof e.message === 'string' ? e.message.split('\n')[0] : 'unavailable'}`,
-    retryAfterSeconds(e),
-  );
-}
-
-function retryAfterSeconds(e: { retryAfterInMs?: unknown; headers?: Record<string, unknown> }): number {
-  const ms = typeof e.retryAfterInMs === 'number' ? e.retryAfterInMs : Number(e.headers?.['x-ms-retry-after-ms']);
-  if (Number.isFinite(ms) && ms > 0) return Math.max(1, Math.ceil(ms / 1000));
-  const s = Number(e.headers?.['retry-after']);
-  return Number.isFinite(s) && s > 0 ? Math.ceil(s) : 1;
 }
