@@ -29,21 +29,8 @@ const longLinesLeft = [
   'bench/region.ts',
   'bench/startup.ts',
   'bench/synchronous.ts',
-  'functions/http/calendar.ts',
-  'functions/http/golives.ts',
-  'functions/http/imports.ts',
-  'functions/http/meetings.ts',
   'local/durable/instance-store.ts',
   'shared/adapters/cosmos/cosmos.repository.ts',
-  'shared/app/excel/locate.ts',
-  'shared/app/golives.ts',
-  'shared/app/notifications/templates/render.ts',
-  'shared/domain/agenda.ts',
-  'shared/domain/calendar-notices.ts',
-  'shared/domain/golive.ts',
-  'shared/domain/import-cells.ts',
-  'shared/domain/personnummer.ts',
-  'shared/rendering/agenda.ts',
 ];
 
 export default tseslint.config(

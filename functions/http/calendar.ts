@@ -36,7 +36,9 @@ defineRoute(
     method: 'GET',
     route: 'golives/{goLiveId}/calendar/dispatches',
     summary:
-      'Kalenderns utskick: varje påminnelse och dagordning som gått ut, och varje som hoppats över efter ett uppehåll (R3.3, R4.4, R6.5, R9.1) / what the calendar tick sent, and what it skipped after a pause',
+      'Kalenderns utskick: varje påminnelse och dagordning som gått ut, ' +
+      'och varje som hoppats över efter ett uppehåll (R3.3, R4.4, R6.5, R9.1)' +
+      ' / what the calendar tick sent, and what it skipped after a pause',
     tag: 'calendar',
     params: GoLiveParams,
     query: z.object({ from: Instant.optional(), to: Instant.optional(), state: z.enum(['claimed', 'done', 'skipped']).optional() }),

@@ -38,7 +38,9 @@ defineRoute(
     method: 'PUT',
     route: 'golives/{goLiveId}',
     summary:
-      'Skapa eller ersätt en driftsättning med dess organisation (R2); tar bort förvaltningar, enheter eller personer bara med ?replace=organisation, annars 409 / create or replace a go-live; dropping parts of the organisation needs ?replace=organisation, else 409',
+      'Skapa eller ersätt en driftsättning med dess organisation (R2); ' +
+      'tar bort förvaltningar, enheter eller personer bara med ?replace=organisation, annars 409' +
+      ' / create or replace a go-live; dropping parts of the organisation needs ?replace=organisation, else 409',
     tag: 'golives',
     params: GoLiveParams,
     query: PutQuery,

@@ -113,7 +113,9 @@ defineRoute(
     method: 'POST',
     route: 'golives/{goLiveId}/imports/unit-reports',
     summary:
-      'Importera en förvaltnings statuslista (CSV eller XLSX, rå kropp eller multipart/form-data med en fil) som enhetsrapporter (R3.4); samma fil två gånger sparar inget två gånger / import a status list as unit reports; idempotent',
+      'Importera en förvaltnings statuslista (CSV eller XLSX, rå kropp eller multipart/form-data med en fil) ' +
+      'som enhetsrapporter (R3.4); samma fil två gånger sparar inget två gånger' +
+      ' / import a status list as unit reports; idempotent',
     tag: 'excel',
     params: GoLiveParams,
     query: ImportQuery,
@@ -157,7 +159,9 @@ defineRoute(
     method: 'POST',
     route: 'golives/{goLiveId}/imports/organisation',
     summary:
-      'Importera organisationen (förvaltningar, enheter, personer med roller och e-post) ur CSV eller XLSX och slå ihop den med driftsättningen (R1, R2); finns driftsättningen inte skapas den med ?name=&startDate= / import and merge the organisation',
+      'Importera organisationen (förvaltningar, enheter, personer med roller och e-post) ur CSV eller XLSX ' +
+      'och slå ihop den med driftsättningen (R1, R2); finns driftsättningen inte skapas den med ?name=&startDate=' +
+      ' / import and merge the organisation',
     tag: 'excel',
     params: GoLiveParams,
     query: OrganisationQuery,

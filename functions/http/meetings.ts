@@ -23,7 +23,8 @@ defineRoute(
     method: 'GET',
     route: 'golives/{goLiveId}/meetings',
     summary:
-      'Möten i DSL, CSL och LGV (R5), schemalagda och extra, med deltagare per roll; utan from/to hela schemat / meetings, scheduled and ad hoc, with participants by role; without from/to the whole schedule',
+      'Möten i DSL, CSL och LGV (R5), schemalagda och extra, med deltagare per roll; utan from/to hela schemat' +
+      ' / meetings, scheduled and ad hoc, with participants by role; without from/to the whole schedule',
     tag: 'calendar',
     params: GoLiveParams,
     query: z.object({ from: Instant.optional(), to: Instant.optional(), forum: ForumQuery.optional() }),
@@ -82,7 +83,9 @@ defineRoute(
     method: 'GET',
     route: 'golives/{goLiveId}/meetings/{meetingId}/agenda',
     summary:
-      'Mötets dagordning (R6): ur läget just nu, eller för ett avslutat möte som den skickades (`asSent`, länk till `?live=1`); JSON, `?format=md` / `?format=html`; svenska, `?lang=en` engelska / the agenda from live state, or as sent once the meeting is over',
+      'Mötets dagordning (R6): ur läget just nu, eller för ett avslutat möte som den skickades (`asSent`, ' +
+      'länk till `?live=1`); JSON, `?format=md` / `?format=html`; svenska, `?lang=en` engelska' +
+      ' / the agenda from live state, or as sent once the meeting is over',
     tag: 'calendar',
     params: MeetingParams,
     query: z.object({
@@ -142,7 +145,9 @@ defineRoute(
     method: 'POST',
     route: 'golives/{goLiveId}/meetings/{meetingId}/agenda/discussed',
     summary:
-      'Markera en punkt på mötets dagordning som avklarad, eller ta bort markeringen; forumets ordförande eller koordinator (issue 16) / mark an agenda item of this meeting discussed, or clear it; the forum’s chair or coordinator',
+      'Markera en punkt på mötets dagordning som avklarad, eller ta bort markeringen; ' +
+      'forumets ordförande eller koordinator (issue 16)' +
+      ' / mark an agenda item of this meeting discussed, or clear it; the forum’s chair or coordinator',
     tag: 'calendar',
     params: MeetingParams,
     body: DiscussedInput,

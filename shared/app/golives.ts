@@ -66,13 +66,18 @@ export async function putGoLive(
     if (existing && !opts.replaceOrganisation) {
       const drop = organisationDrop(existing.value, input);
       const issues: FieldIssue[] = [];
+      // "förvaltningar: a, b; enheter: c", naming units in the reader's language.
+      const dropped = (units: string) =>
+        [
+          drop.forvaltningar.length ? `förvaltningar: ${listed(drop.forvaltningar)}` : '',
+          drop.units.length ? `${units}: ${listed(drop.units)}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
       if (drop.forvaltningar.length || drop.units.length)
         issues.push({
           field: 'forvaltningar',
-          message: {
-            sv: `skulle ta bort ${[drop.forvaltningar.length ? `förvaltningar: ${listed(drop.forvaltningar)}` : '', drop.units.length ? `enheter: ${listed(drop.units)}` : ''].filter(Boolean).join('; ')}`,
-            en: `would remove ${[drop.forvaltningar.length ? `förvaltningar: ${listed(drop.forvaltningar)}` : '', drop.units.length ? `units: ${listed(drop.units)}` : ''].filter(Boolean).join('; ')}`,
-          },
+          message: { sv: `skulle ta bort ${dropped('enheter')}`, en: `would remove ${dropped('units')}` },
         });
       if (drop.people.length)
         issues.push({
@@ -83,8 +88,14 @@ export async function putGoLive(
         throw new DomainError(
           'GOLIVE.WOULD_DROP_ORGANISATION',
           {
-            sv: 'PUT ersätter hela driftsättningen och skulle ta bort delar av organisationen som finns. Skicka hela organisationen, ändra bara det du vill med PATCH (application/merge-patch+json), eller ange ?replace=organisation om de ska tas bort.',
-            en: 'PUT replaces the whole go-live and would remove parts of the existing organisation. Send the whole organisation, change only what you mean with PATCH (application/merge-patch+json), or add ?replace=organisation if they are to go.',
+            sv:
+              'PUT ersätter hela driftsättningen och skulle ta bort delar av organisationen som finns. ' +
+              'Skicka hela organisationen, ändra bara det du vill med PATCH (application/merge-patch+json), ' +
+              'eller ange ?replace=organisation om de ska tas bort.',
+            en:
+              'PUT replaces the whole go-live and would remove parts of the existing organisation. ' +
+              'Send the whole organisation, change only what you mean with PATCH (application/merge-patch+json), ' +
+              'or add ?replace=organisation if they are to go.',
           },
           { issues },
         );

@@ -379,10 +379,11 @@ function challengeDetails(ctx: Ctx, c: AgendaChallenge): string[] {
     const team = c.triage.team?.length ? ` · ${tx(t('team', 'team'))}: ${c.triage.team.join(', ')}` : '';
     out.push(`${head}${prio}${team}`);
   }
-  if (c.facts || c.assumptions)
-    out.push(
-      `${tx(t('Hur är läget?', 'Situation?'))}${c.facts ? ` ${tx(t('fakta', 'facts'))}: ${c.facts}` : ''}${c.assumptions ? `${c.facts ? ';' : ''} ${tx(t('antaganden', 'assumptions'))}: ${c.assumptions}` : ''}`,
-    );
+  if (c.facts || c.assumptions) {
+    const facts = c.facts ? ` ${tx(t('fakta', 'facts'))}: ${c.facts}` : '';
+    const assumptions = c.assumptions ? `${c.facts ? ';' : ''} ${tx(t('antaganden', 'assumptions'))}: ${c.assumptions}` : '';
+    out.push(`${tx(t('Hur är läget?', 'Situation?'))}${facts}${assumptions}`);
+  }
   if (c.actions) out.push(`${tx(t('På gång?', 'Under way?'))} ${c.actions}`);
   if (c.obstacles) out.push(`${tx(t('Hinder på vägen?', 'Obstacles?'))} ${c.obstacles}`);
   if (c.ideas) out.push(`${tx(t('Idéer från den som lyfte', 'Ideas from the raiser'))}: ${c.ideas}`);
@@ -607,7 +608,8 @@ function dslEvents(ctx: Ctx, status: Map<string, AreaStatus>, before: (areaId: s
 
 function assessmentItem(ctx: Ctx, a: CslAssessment, forvaltning: string, named: boolean): AgendaItem {
   const { tx } = ctx;
-  const head = `${named ? `${forvaltning} – ` : ''}${tx(t('CSL:s bedömning', "CSL's assessment"))} (${a.by}, ${ctx.time(a.at)}${a.agreedWith ? `, ${tx(t('förankrad med', 'agreed with'))} ${a.agreedWith}` : ''})`;
+  const agreed = a.agreedWith ? `, ${tx(t('förankrad med', 'agreed with'))} ${a.agreedWith}` : '';
+  const head = `${named ? `${forvaltning} – ` : ''}${tx(t('CSL:s bedömning', "CSL's assessment"))} (${a.by}, ${ctx.time(a.at)}${agreed})`;
   return { text: `${head}: ${a.text}`, ref: { type: 'forvaltning', id: a.forvaltningId } };
 }
 

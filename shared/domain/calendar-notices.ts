@@ -198,6 +198,7 @@ export function incidentCadenceNotices(
     if (due <= from || due > now) continue;
     const last = localWhen(goLive.timeZone, i.lastUpdateAt, now);
     const minutes = Math.round(period / 60_000);
+    const sd = i.sdReference ? ` (${i.sdReference})` : '';
     out.push({
       kind: 'incidentUpdateReminder',
       dedupeKey: `incidentCadence:${i.id}:${i.lastUpdateAt}:${n}`,
@@ -207,8 +208,12 @@ export function incidentCadenceNotices(
         en: `P${i.priority} ${i.title}, no update since ${last.en}`,
       },
       text: {
-        sv: `Incidenten ”${i.title}”${i.sdReference ? ` (${i.sdReference})` : ''} har ingen uppdatering sedan ${last.sv}. En P${i.priority} ska uppdateras minst var ${minutes}:e minut. Lämna en statusuppdatering.`,
-        en: `Incident "${i.title}"${i.sdReference ? ` (${i.sdReference})` : ''} has had no update since ${last.en}. A P${i.priority} should be updated at least every ${minutes} minutes. Post a status update.`,
+        sv:
+          `Incidenten ”${i.title}”${sd} har ingen uppdatering sedan ${last.sv}. ` +
+          `En P${i.priority} ska uppdateras minst var ${minutes}:e minut. Lämna en statusuppdatering.`,
+        en:
+          `Incident "${i.title}"${sd} has had no update since ${last.en}. ` +
+          `A P${i.priority} should be updated at least every ${minutes} minutes. Post a status update.`,
       },
       link: pages.incident(goLive.id, i.id),
       about: { type: 'incident', id: i.id },

@@ -306,7 +306,9 @@ export const GoLiveInput = z
         ctx.addIssue({
           code: 'custom',
           path: ['forvaltningar', fi, 'fvisLeadId'],
-          message: `'${f.fvisLeadId}' hör till en annan förvaltning, eller förvaltningen har en annan FVIS-projektledare / belongs to another förvaltning, or the förvaltning has another FVIS project lead`,
+          message:
+            `'${f.fvisLeadId}' hör till en annan förvaltning, eller förvaltningen har en annan FVIS-projektledare` +
+            ' / belongs to another förvaltning, or the förvaltning has another FVIS project lead',
         });
     });
   });

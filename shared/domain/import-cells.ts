@@ -300,7 +300,9 @@ function validZone(zone: string): boolean {
  */
 export function localToInstant(date: LocalDate, time: LocalTime, zone: string, offset?: string): Parsed<string> {
   if (offset) {
-    const iso = `${String(date.year).padStart(4, '0')}-${pad(date.month)}-${pad(date.day)}T${pad(time.hour)}:${pad(time.minute)}:${pad(time.second)}.${String(time.millisecond).padStart(3, '0')}${offset === 'Z' ? 'Z' : offset.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2')}`;
+    const day = `${String(date.year).padStart(4, '0')}-${pad(date.month)}-${pad(date.day)}`;
+    const clock = `${pad(time.hour)}:${pad(time.minute)}:${pad(time.second)}.${String(time.millisecond).padStart(3, '0')}`;
+    const iso = `${day}T${clock}${offset === 'Z' ? 'Z' : offset.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2')}`;
     const dt = DateTime.fromISO(iso, { setZone: true });
     if (!dt.isValid) return fail(`ogiltig tidszon '${offset}'`, `invalid offset '${offset}'`);
     return ok(dt.toUTC().toISO()!);

@@ -98,9 +98,14 @@ function validDate(year: number, month: number, day: number): boolean {
 /** Words about a person, anywhere shortly before a number: then nothing excuses it. */
 const PERSON_WORD =
   /(?:^|[^\p{L}])(?:p-?nr|pers(?:on)?\.? ?nr|personnumm?er|personnumret|personnummret|samordningsn(?:umme)?r(?:et)?|patient(?:en|er|erna|ens)?|pat|född|ssn|personal identity)(?![\p{L}])/iu;
+/** Words of a case, a ticket or an order; words of a version, a build or a log. */
+const CASE_WORDS = /ärende(?:nummer|nr|t|n)?|sd\+?|inc|ticket|case|ref(?:erens)?|order(?:nr|nummer)?|faktura(?:nr|nummer)?/u.source;
+const VERSION_WORDS = /version|ver|build|serienr|serienummer|körning|logg(?:at|ad)?/u.source;
 /** A case, ticket or order word right before (at most two words between). */
-const CASE_WORD =
-  /(?:^|[^\p{L}\d])(?:ärende(?:nummer|nr|t|n)?|sd\+?|inc|ticket|case|ref(?:erens)?|order(?:nr|nummer)?|faktura(?:nr|nummer)?|version|ver|build|serienr|serienummer|körning|logg(?:at|ad)?)(?![\p{L}])(?:[^\p{L}\d]+\p{L}+){0,2}[^\p{L}\d]*$/iu;
+const CASE_WORD = new RegExp(
+  String.raw`(?:^|[^\p{L}\d])(?:${CASE_WORDS}|${VERSION_WORDS})(?![\p{L}])(?:[^\p{L}\d]+\p{L}+){0,2}[^\p{L}\d]*$`,
+  'iu',
+);
 /** A phone word right before (at most two words between). */
 const PHONE_WORD =
   /(?:^|[^\p{L}\d])(?:tel(?:efon|nr)?|tfn|mobil(?:nr|nummer|en)?|ring|sms|växel|nå|nås)(?![\p{L}])(?:[^\p{L}\d]+\p{L}+){0,2}[^\p{L}\d]*$/iu;

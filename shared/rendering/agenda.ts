@@ -108,10 +108,11 @@ export function renderHtml(agenda: Agenda, opts: { stylesheet?: string | readonl
     else
       body.push(
         `<ul>${s.items
-          .map(
-            (i) =>
-              `<li${i.colour || i.discussed ? ` class="${[i.colour, i.discussed ? 'discussed' : undefined].filter(Boolean).join(' ')}"` : ''}>${e(itemLine(i, agenda.lang))}${i.details?.length ? `<ul>${i.details.map((d) => `<li>${e(d)}</li>`).join('')}</ul>` : ''}</li>`,
-          )
+          .map((i) => {
+            const classes = [i.colour, i.discussed ? 'discussed' : undefined].filter(Boolean).join(' ');
+            const details = i.details?.length ? `<ul>${i.details.map((d) => `<li>${e(d)}</li>`).join('')}</ul>` : '';
+            return `<li${i.colour || i.discussed ? ` class="${classes}"` : ''}>${e(itemLine(i, agenda.lang))}${details}</li>`;
+          })
           .join('')}</ul>`,
       );
     body.push('</section>');

@@ -65,9 +65,11 @@ export async function locateTable<F extends string>(
 export function noHeaderTexts(workbook: Workbook, noHeader: Texts, best: HeaderCandidate | undefined): Texts {
   const xlsx = workbook.format === 'xlsx';
   const missing = best ? listLabels(best.missing) : undefined;
+  const closestSv = best ? ` Närmast är rad ${best.row}${xlsx ? ` i bladet ${best.sheet}` : ''}, där saknas: ${missing!.sv}.` : '';
+  const closestEn = best ? ` Closest is row ${best.row}${xlsx ? ` of sheet ${best.sheet}` : ''}, which lacks: ${missing!.en}.` : '';
   return {
-    sv: `${noHeader.sv} (sökte i de 20 första raderna${xlsx ? ' i varje blad' : ''}).${best ? ` Närmast är rad ${best.row}${xlsx ? ` i bladet ${best.sheet}` : ''}, där saknas: ${missing!.sv}.` : ''}`,
-    en: `${noHeader.en} (searched the first 20 rows${xlsx ? ' of every sheet' : ''}).${best ? ` Closest is row ${best.row}${xlsx ? ` of sheet ${best.sheet}` : ''}, which lacks: ${missing!.en}.` : ''}`,
+    sv: `${noHeader.sv} (sökte i de 20 första raderna${xlsx ? ' i varje blad' : ''}).${closestSv}`,
+    en: `${noHeader.en} (searched the first 20 rows${xlsx ? ' of every sheet' : ''}).${closestEn}`,
   };
 }
 

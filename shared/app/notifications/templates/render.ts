@@ -26,6 +26,10 @@ export const CARD_VERSION = '1.5';
 const OPEN: Texts = { sv: 'Öppna i Driftpuls', en: 'Open in Driftpuls' };
 const IN_ENGLISH = 'In English';
 const NOTHING: Texts = { sv: '(inget)', en: '(nothing)' };
+/** Inline styles of the e-mail's fact labels and its button (mail clients drop style sheets). */
+const FACT_LABEL_STYLE = 'text-align:left;padding:2px 16px 2px 0;font-weight:600;vertical-align:top';
+const BUTTON_STYLE =
+  'display:inline-block;padding:8px 16px;background:#0f6cbd;color:#ffffff;text-decoration:none;border-radius:4px;font-weight:600';
 
 const LocalText = z.union([z.string(), z.object({ sv: z.string(), en: z.string() })]);
 type LocalText = z.infer<typeof LocalText>;
@@ -118,7 +122,8 @@ function htmlSection(c: NotificationContent, lang: Lang): string {
       '<table role="presentation" style="border-collapse:collapse;margin:0 0 16px 0">',
       ...facts.map(
         (f) =>
-          `<tr><th style="text-align:left;padding:2px 16px 2px 0;font-weight:600;vertical-align:top">${escapeHtml(oneLine(pick(f.label, lang)))}</th><td style="padding:2px 0">${escapeHtml(oneLine(pick(f.value, lang)))}</td></tr>`,
+          `<tr><th style="${FACT_LABEL_STYLE}">${escapeHtml(oneLine(pick(f.label, lang)))}</th>` +
+          `<td style="padding:2px 0">${escapeHtml(oneLine(pick(f.value, lang)))}</td></tr>`,
       ),
       '</table>',
     );
@@ -138,9 +143,7 @@ function htmlSection(c: NotificationContent, lang: Lang): string {
     }
     parts.push('</ul>');
   }
-  parts.push(
-    `<p style="margin:16px 0"><a href="${escapeHtml(c.link)}" style="display:inline-block;padding:8px 16px;background:#0f6cbd;color:#ffffff;text-decoration:none;border-radius:4px;font-weight:600">${escapeHtml(OPEN[lang])}</a></p>`,
-  );
+  parts.push(`<p style="margin:16px 0"><a href="${escapeHtml(c.link)}" style="${BUTTON_STYLE}">${escapeHtml(OPEN[lang])}</a></p>`);
   return `<section lang="${lang}">\n${parts.join('\n')}\n</section>`;
 }
 
