@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { isIP } from 'node:net';
 import type { FunctionRegistry, RegisteredFunction } from './core-shim';
-import type { ExtraInputProvider } from './invoke';
-import { httpResponseOf, invokeFunction, toRpcHttpTrigger } from './invoke';
+import { lightRequestOf } from './http-request';
+import type { ExtraInputProvider, LocalHttpResponse } from './invoke';
+import { invokeHttpFunction } from './invoke';
 import type { PhaseRecord, RequestPhases } from './request-phases';
 
 /*
@@ -357,6 +358,13 @@ export interface HttpHostOptions {
   hostAccess?: HostAccess;
   /** Records each invocation's phases (diagnostic, `DRIFTPULS_PHASES_FILE`); off by default. */
   phases?: RequestPhases;
+  /**
+   * Give handlers the library's HttpRequest over its own undici Request, and convert every
+   * answer through its HttpResponse, as the worker does (issue 17 item 2: by default the host
+   * uses the lighter objects of http-request.ts and http-response.ts, which give the same
+   * values). Default: `LOCAL_HTTP_OBJECTS=library` in the environment.
+   */
+  libraryObjects?: boolean;
 }
 
 /** Decides whether a request from a non-loopback peer may use a host API, from its headers. */
@@ -504,6 +512,7 @@ export class HttpHost {
   readonly #admission: Admission | undefined;
   readonly #bodyIdle: { ms: number; setTimer: SetTimer };
   readonly #phases: RequestPhases | undefined;
+  readonly #libraryObjects: boolean;
   readonly #server: http.Server;
   #baseUrl: URL | undefined;
 
@@ -520,6 +529,7 @@ export class HttpHost {
     this.#admission = opts.admission === false ? undefined : new Admission({ ...DEFAULT_ADMISSION, ...opts.admission });
     this.#bodyIdle = { ms: opts.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS, setTimer: opts.setTimer ?? realTimer };
     this.#phases = opts.phases;
+    this.#libraryObjects = opts.libraryObjects ?? process.env.LOCAL_HTTP_OBJECTS === 'library';
     this.#server = http.createServer((req, res) => void this.#handle(req, res));
     // What Node answers itself (a malformed request, headers too large, a request timeout) is a problem document too.
     this.#server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => clientErrorAnswer(err, socket));
@@ -706,23 +716,25 @@ export class HttpHost {
     }
     const phases = this.#phases;
     if (phase) phases!.mark(phase, 'admitted');
-    let response: Awaited<ReturnType<typeof invokeFunction>>;
+    let out: LocalHttpResponse | undefined;
     try {
       const body = await this.#body(req, bodyLimitOf(target.fn, this.#maxBody));
-      const input = {
-        trigger: toRpcHttpTrigger({ method, url: url.href, headers: withPeer(req), params: target.params, body }),
+      const headers = withPeer(req);
+      const request = { method, url: url.href, headers, params: target.params, body };
+      const options = {
         extraInputs: this.#extraInputs,
+        light: this.#libraryObjects ? undefined : lightRequestOf({ method, url, headers, body }),
+        libraryResponse: this.#libraryObjects,
       };
       if (phase) {
         phases!.mark(phase, 'bodyRead');
         const fn = { ...target.fn, callback: phases!.wrapCallback(target.fn.callback) };
-        response = await phases!.run(phase, () => invokeFunction(this.#registry, fn, input));
+        out = await phases!.run(phase, () => invokeHttpFunction(this.#registry, fn, request, options));
         phases!.mark(phase, 'invoked');
-      } else response = await invokeFunction(this.#registry, target.fn, input);
+      } else out = await invokeHttpFunction(this.#registry, target.fn, request, options);
     } finally {
       admission?.release();
     }
-    const out = httpResponseOf(target.fn, response);
     if (!out) {
       // The handler returned nothing: an empty success, not an error.
       this.#send(req, res, 204, {}, Buffer.alloc(0));

@@ -3,6 +3,7 @@ import type {
   CoreInvocationContext,
   FunctionCallback,
   FunctionRegistry,
+  InvocationModel,
   RegisteredFunction,
   RpcHttpCookie,
   RpcHttpData,
@@ -10,6 +11,8 @@ import type {
   RpcParameterBinding,
   RpcTypedData,
 } from './core-shim';
+import type { LightRequest } from './http-request';
+import { plainHttpResponse } from './http-response';
 
 /*
  * Invokes a registered function the way the Node worker does, so handlers see exactly the
@@ -48,6 +51,59 @@ export async function invokeFunction(
   fn: RegisteredFunction,
   input: InvocationInput,
 ): Promise<RpcInvocationResponse> {
+  const { model, context, result } = await runInvocation(registry, fn, input);
+  return model.getResponse(context, result);
+}
+
+/** Whether a function's only output is its HTTP return value (every `app.http` registration). */
+const httpReturnOnly = new WeakMap<RegisteredFunction, boolean>();
+function returnsHttpOnly(fn: RegisteredFunction): boolean {
+  let known = httpReturnOnly.get(fn);
+  if (known === undefined) {
+    const outs = Object.entries(fn.metadata.bindings).filter(([, b]) => b.direction === 'out');
+    known = outs.length === 1 && outs[0]![0] === '$return' && String(outs[0]![1].type).toLowerCase() === 'http';
+    httpReturnOnly.set(fn, known);
+  }
+  return known;
+}
+
+export interface HttpInvocationOptions {
+  extraInputs?: ReadonlyMap<string, ExtraInputProvider>;
+  /** The request object under the library's HttpRequest (http-request.ts); the library builds its own without it. */
+  light?: LightRequest;
+  /** Convert the handler's answer through the library's HttpResponse even when `plainHttpResponse` could. */
+  libraryResponse?: boolean;
+}
+
+/**
+ * An HTTP invocation, as `invokeFunction` and `httpResponseOf` make it, with two shortcuts that
+ * give the handler and the caller the same values (issue 17 item 2): the handler's HttpRequest
+ * sits on `options.light` instead of an undici Request, and a plain `HttpResponseInit` is
+ * written out by `plainHttpResponse` instead of through HttpResponse and the RPC data.
+ */
+export async function invokeHttpFunction(
+  registry: FunctionRegistry,
+  fn: RegisteredFunction,
+  request: LocalHttpRequest,
+  options: HttpInvocationOptions = {},
+): Promise<LocalHttpResponse | undefined> {
+  const trigger = toRpcHttpTrigger(request);
+  if (options.light) (trigger.http as RpcHttpData & { nativeRequest?: unknown }).nativeRequest = options.light;
+  const { model, context, result } = await runInvocation(registry, fn, { trigger, extraInputs: options.extraInputs });
+  if (!options.libraryResponse && returnsHttpOnly(fn)) {
+    if (result === undefined || result === null) return undefined;
+    const plain = plainHttpResponse(result);
+    if (plain) return plain;
+  }
+  return httpResponseOf(fn, await model.getResponse(context, result));
+}
+
+/** Hooks and handler, as the worker runs them; the caller converts the result. */
+async function runInvocation(
+  registry: FunctionRegistry,
+  fn: RegisteredFunction,
+  input: InvocationInput,
+): Promise<{ model: InvocationModel; context: unknown; result: unknown }> {
   const invocationId = randomUUID();
   const inputData: RpcParameterBinding[] = [{ name: fn.triggerName, data: input.trigger }];
   for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
@@ -118,7 +174,7 @@ export async function invokeFunction(
     coreCtx.state = undefined;
   }
   if (post.error !== null && post.error !== undefined) throw post.error;
-  return model.getResponse(context, post.result);
+  return { model, context, result: post.result };
 }
 
 /** An HTTP request as the host received it; the body is already read (and size-checked). */
