@@ -48,7 +48,10 @@ interface Variant {
 }
 
 /** The server as it is, against its earlier admission (count-bounded FIFO, no shared answers). */
-const VARIANTS: Variant[] = [{ key: 'now', label: 'as built', env: {} }];
+const VARIANTS: Variant[] = [
+  { key: 'fifo', label: 'before (DRIFTPULS_ADMISSION=fifo)', env: { DRIFTPULS_ADMISSION: 'fifo' } },
+  { key: 'now', label: 'after', env: {} },
+];
 
 const ROUNDS = Number(process.env.BENCH_MIXED_ROUNDS ?? 2);
 const DURATION_MS = Number(process.env.BENCH_MIXED_SECONDS ?? 8) * 1000;

@@ -8,6 +8,8 @@ import { lightRequestOf } from './http-request';
 import type { ExtraInputProvider, LocalHttpResponse } from './invoke';
 import { invokeHttpFunction } from './invoke';
 import type { PhaseRecord, RequestPhases } from './request-phases';
+import type { AdmissionOptions, AdmissionStats, Ticket } from './admission';
+import { Admission } from './admission';
 
 /*
  * Serves the app's HTTP-trigger registrations the way the Functions host routes them:
@@ -66,86 +68,8 @@ const TITLES: Record<number, Texts> = {
   503: { sv: 'Tjänsten är inte tillgänglig just nu', en: 'Service unavailable' },
 };
 
-/**
- * Admission of function invocations (issue 17): at most `maxConcurrent` run at once, the rest
- * wait in arrival order. A request that would wait longer than `maxQueueWaitMs`, or find the
- * queue full, is answered 503 with Retry-After at once — a saturated server sheds load
- * instead of letting every caller wait many seconds. Host routes and mounts are not counted.
- */
-export interface AdmissionOptions {
-  maxConcurrent: number;
-  maxQueue: number;
-  maxQueueWaitMs: number;
-  /** Seconds in the Retry-After of a shed request. */
-  retryAfterSeconds: number;
-  /** Milliseconds, monotonic; tests inject their own. */
-  now?: () => number;
-}
-
-export const DEFAULT_ADMISSION: AdmissionOptions = { maxConcurrent: 64, maxQueue: 2000, maxQueueWaitMs: 1000, retryAfterSeconds: 1 };
-
-/** Counts of the admission control since start, for /api/health-style reporting and the bench. */
-export interface AdmissionStats {
-  admitted: number;
-  queued: number;
-  shed: number;
-  inFlight: number;
-  waiting: number;
-}
-
-class Admission {
-  readonly stats: AdmissionStats = { admitted: 0, queued: 0, shed: 0, inFlight: 0, waiting: 0 };
-  readonly #opts: AdmissionOptions;
-  get retryAfterSeconds(): number {
-    return this.#opts.retryAfterSeconds;
-  }
-  readonly #now: () => number;
-  readonly #queue: { since: number; resolve: (admitted: boolean) => void }[] = [];
-  #head = 0;
-
-  constructor(opts: AdmissionOptions) {
-    this.#opts = opts;
-    this.#now = opts.now ?? (() => performance.now());
-  }
-
-  /** True when the caller may run (and must call `release` after); false when it was shed. */
-  acquire(): boolean | Promise<boolean> {
-    if (this.stats.inFlight < this.#opts.maxConcurrent && this.stats.waiting === 0) {
-      this.stats.inFlight++;
-      this.stats.admitted++;
-      return true;
-    }
-    if (this.stats.waiting >= this.#opts.maxQueue) {
-      this.stats.shed++;
-      return false;
-    }
-    this.stats.waiting++;
-    this.stats.queued++;
-    return new Promise<boolean>((resolve) => this.#queue.push({ since: this.#now(), resolve }));
-  }
-
-  release(): void {
-    this.stats.inFlight--;
-    const now = this.#now();
-    while (this.#head < this.#queue.length && this.stats.inFlight < this.#opts.maxConcurrent) {
-      const next = this.#queue[this.#head]!;
-      this.#queue[this.#head++] = undefined as never;
-      this.stats.waiting--;
-      if (now - next.since > this.#opts.maxQueueWaitMs) {
-        this.stats.shed++;
-        next.resolve(false);
-        continue;
-      }
-      this.stats.inFlight++;
-      this.stats.admitted++;
-      next.resolve(true);
-    }
-    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-      this.#queue.splice(0, this.#head);
-      this.#head = 0;
-    }
-  }
-}
+/** Admission control and load shedding: local/admission.ts (issue 17 item 5). */
+export { DEFAULT_ADMISSION, type AdmissionOptions, type AdmissionStats } from './admission';
 
 /** A problem the host answers itself; `code` matches the app's problem codes where one exists. */
 export class HostHttpError extends Error {
@@ -526,7 +450,7 @@ export class HttpHost {
     this.#mounts = (opts.mounts ?? []).map((m) => ({ path: `/${m.path.replace(/^\/+|\/+$/g, '')}`, handle: (req) => m.handle(req) }));
     this.#extraInputs = opts.extraInputs;
     this.#accessLog = opts.accessLog ?? false;
-    this.#admission = opts.admission === false ? undefined : new Admission({ ...DEFAULT_ADMISSION, ...opts.admission });
+    this.#admission = opts.admission === false ? undefined : new Admission(opts.admission);
     this.#bodyIdle = { ms: opts.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS, setTimer: opts.setTimer ?? realTimer };
     this.#phases = opts.phases;
     this.#libraryObjects = opts.libraryObjects ?? process.env.LOCAL_HTTP_OBJECTS === 'library';
@@ -592,6 +516,8 @@ export class HttpHost {
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
+    // On the admission's clock: a request's wait counts from here.
+    const arrived = this.#admission?.now();
     const base = this.#baseUrl ?? new URL('http://127.0.0.1');
     let url: URL;
     try {
@@ -603,7 +529,7 @@ export class HttpHost {
     const method = (req.method ?? 'GET').toUpperCase();
     const phase = this.#phases?.begin(method, url.pathname);
     try {
-      await this.#dispatch(req, res, url, method, phase);
+      await this.#dispatch(req, res, url, method, arrived, phase);
     } catch (e) {
       if (e instanceof HostHttpError) {
         this.#sendProblem(req, res, e, lang, url);
@@ -655,7 +581,14 @@ export class HttpHost {
     );
   }
 
-  async #dispatch(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string, phase?: PhaseRecord): Promise<void> {
+  async #dispatch(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    method: string,
+    arrived: number | undefined,
+    phase?: PhaseRecord,
+  ): Promise<void> {
     const lowerPath = url.pathname.toLowerCase();
     const mount = this.#mounts.find((m) => lowerPath === m.path.toLowerCase() || lowerPath.startsWith(`${m.path.toLowerCase()}/`));
     if (mount) {
@@ -710,9 +643,15 @@ export class HttpHost {
     }
 
     const admission = this.#admission;
+    let ticket: Ticket | undefined;
     if (admission) {
-      const admitted = admission.acquire();
-      if (!(admitted === true || (await admitted))) throw this.#overloaded(admission.retryAfterSeconds);
+      const admitted = admission.acquire({
+        write: method !== 'GET' && method !== 'HEAD',
+        key: target.fn.name,
+        ...(arrived !== undefined ? { arrived } : {}),
+      });
+      ticket = admitted instanceof Promise ? await admitted : admitted;
+      if (!ticket) throw this.#overloaded(admission.retryAfterSeconds);
     }
     const phases = this.#phases;
     if (phase) phases!.mark(phase, 'admitted');
@@ -733,7 +672,7 @@ export class HttpHost {
         phases!.mark(phase, 'invoked');
       } else out = await invokeHttpFunction(this.#registry, target.fn, request, options);
     } finally {
-      admission?.release();
+      if (ticket) admission!.release(ticket);
     }
     if (!out) {
       // The handler returned nothing: an empty success, not an error.

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLoopbackHost, RemoteBindRefusedError } from './http-host';
 import type { LocalRuntime } from './runtime';
+import { FIFO_ADMISSION } from './admission';
 import { RequestPhases } from './request-phases';
 import { findAppRoot, startLocalRuntime } from './runtime';
 
@@ -134,6 +135,7 @@ async function main(): Promise<number | undefined> {
       appRoot,
       accessLog: cli.verbose,
       ...(phases ? { phases } : {}),
+      ...(process.env.DRIFTPULS_ADMISSION === 'fifo' ? { admission: FIFO_ADMISSION } : {}),
     });
   } catch (e) {
     if (e instanceof RemoteBindRefusedError) {

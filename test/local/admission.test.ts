@@ -1,3 +1,5 @@
+import type { AdmissionOptions, Ticket } from '../../local/admission';
+import { Admission } from '../../local/admission';
 import { HttpHost } from '../../local/http-host';
 import { captureApp } from './capture';
 
@@ -74,4 +76,161 @@ it('sheds a queued request that waited longer than the limit, and serves the nex
   // Nothing is held against later callers.
   expect((await fetch(`${base}/fast`)).status).toBe(200);
   expect(host.admissionStats).toMatchObject({ shed: 2, inFlight: 0, waiting: 0 });
+});
+
+/*
+ * Issue 17 item 5: the admission control seen from inside, on an injected clock, turn queue and
+ * timer: nothing here waits on the wall clock.
+ */
+describe('Admission: lanes, turns and the wait bound', () => {
+  let clock = 0;
+  let turns: (() => void)[] = [];
+  let timers: { at: number; fn: () => void; cancelled: boolean }[] = [];
+  const runTurn = (): void => {
+    const now = turns;
+    turns = [];
+    for (const fn of now) fn();
+  };
+  const advance = (ms: number): void => {
+    clock += ms;
+    for (const t of timers.filter((x) => !x.cancelled && x.at <= clock)) {
+      t.cancelled = true;
+      t.fn();
+    }
+  };
+  const make = (o: Partial<AdmissionOptions> = {}): Admission =>
+    new Admission({
+      maxConcurrent: 2,
+      maxExpensiveReads: 1,
+      expensiveReadMs: 5,
+      maxQueue: 10,
+      maxQueueWaitMs: 100,
+      retryAfterSeconds: 1,
+      now: () => clock,
+      defer: (fn) => turns.push(fn),
+      setTimer: (fn, ms) => {
+        const t = { at: clock + ms, fn, cancelled: false };
+        timers.push(t);
+        return () => (t.cancelled = true);
+      },
+      ...o,
+    });
+  const settled = async <T>(p: T | Promise<T>): Promise<{ value: T | undefined; done: boolean }> => {
+    let out: { value: T | undefined; done: boolean } = { value: undefined, done: false };
+    void Promise.resolve(p).then((value) => (out = { value, done: true }));
+    await new Promise((r) => setImmediate(r));
+    return out;
+  };
+  beforeEach(() => {
+    clock = 0;
+    turns = [];
+    timers = [];
+  });
+
+  it('gives a slot back on the next turn, not inside the finishing request', async () => {
+    const a = make({ maxConcurrent: 1 });
+    const first = a.acquire({ write: false, key: 'board' }) as Ticket;
+    expect(first).toMatchObject({ lane: 'read' });
+    const second = a.acquire({ write: false, key: 'board' });
+    expect(second).toBeInstanceOf(Promise);
+    a.release(first);
+    expect((await settled(second)).done).toBe(false);
+    runTurn();
+    expect((await settled(second)).value).toMatchObject({ lane: 'read' });
+  });
+
+  it('starts waiting writes before waiting reads', async () => {
+    const a = make({ maxConcurrent: 1 });
+    const running = a.acquire({ write: false, key: 'board' }) as Ticket;
+    const read = a.acquire({ write: false, key: 'board' });
+    const write = a.acquire({ write: true, key: 'postUnitReport' });
+    a.release(running);
+    runTurn();
+    expect((await settled(write)).value).toMatchObject({ lane: 'write' });
+    expect((await settled(read)).done).toBe(false);
+  });
+
+  it('learns which reads are expensive and runs at most maxExpensiveReads of them, never straight from the socket', async () => {
+    const a = make({ maxConcurrent: 10 });
+    const t = a.acquire({ write: false, key: 'getAgenda' }) as Ticket;
+    clock += 40;
+    a.release(t);
+    runTurn();
+    expect(a.laneOf({ write: false, key: 'getAgenda' })).toBe('expensive');
+    expect(a.laneOf({ write: false, key: 'getBoard' })).toBe('read');
+    const x = a.acquire({ write: false, key: 'getAgenda' });
+    const y = a.acquire({ write: false, key: 'getAgenda' });
+    expect(x).toBeInstanceOf(Promise);
+    runTurn();
+    const gotX = (await settled(x)).value!;
+    expect(gotX).toMatchObject({ lane: 'expensive' });
+    expect((await settled(y)).done).toBe(false);
+    // A cheap read still goes straight through.
+    expect(a.acquire({ write: false, key: 'getBoard' })).toMatchObject({ lane: 'read' });
+    a.release(gotX);
+    runTurn();
+    expect((await settled(y)).value).toMatchObject({ lane: 'expensive' });
+  });
+
+  it('sheds a request whose wait ran out on time, even when no slot frees', async () => {
+    const a = make({ maxConcurrent: 1 });
+    a.acquire({ write: true, key: 'w' }) as Ticket; // holds the only slot, never released here
+    const waiting = a.acquire({ write: true, key: 'w' });
+    runTurn();
+    advance(99);
+    expect((await settled(waiting)).done).toBe(false);
+    advance(1);
+    expect(await settled(waiting)).toEqual({ value: undefined, done: true });
+    expect(a.stats).toMatchObject({ shed: 1, shedFull: 0, waiting: 0, inFlight: 1 });
+  });
+
+  it('sheds at once when maxQueue are waiting', () => {
+    const a = make({ maxConcurrent: 1, maxQueue: 1 });
+    a.acquire({ write: true, key: 'w' });
+    a.acquire({ write: true, key: 'w' });
+    expect(a.acquire({ write: true, key: 'w' })).toBeUndefined();
+    expect(a.stats).toMatchObject({ shed: 1, shedFull: 1, waiting: 1 });
+  });
+});
+
+describe('a write that waited past the bound (issue 17 item 5)', () => {
+  const stored: string[] = [];
+  const held: (() => void)[] = [];
+  let clockMs = 0;
+  const { registry: writes } = captureApp(({ app }) => {
+    app.post('report', {
+      route: 'report/{id}',
+      handler: async (req) => {
+        if (req.params.id === 'hold') await new Promise<void>((resolve) => held.push(resolve));
+        stored.push(req.params.id!);
+        return { status: 201, jsonBody: { id: req.params.id } };
+      },
+    });
+  });
+
+  it('is answered 503 with Retry-After as problem+json in the caller’s language, and nothing is stored', async () => {
+    const h = new HttpHost({
+      registry: writes,
+      admission: { maxConcurrent: 1, maxQueueWaitMs: 1000, retryAfterSeconds: 3, now: () => clockMs },
+    });
+    const url = await h.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const holding = fetch(`${url}/report/hold`, { method: 'POST' });
+      await until(() => held.length === 1);
+      const late = fetch(`${url}/report/late`, { method: 'POST', headers: { 'accept-language': 'en' } });
+      await until(() => h.admissionStats!.waiting === 1);
+      clockMs += 1000;
+      held.shift()!();
+      expect((await holding).status).toBe(201);
+      const res = await late;
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('3');
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.headers.get('content-language')).toBe('en');
+      expect(await res.json()).toMatchObject({ status: 503, code: 'HTTP.OVERLOADED', detail: expect.stringMatching(/too busy/) });
+      expect(stored).toEqual(['hold']);
+    } finally {
+      await h.close(100);
+    }
+  });
 });
