@@ -149,6 +149,8 @@ export async function importOrganisation(
       ),
     );
 
+  // Each step over the whole organisation is a block of its own between turns of the event loop.
+  await yieldToEventLoop();
   const draft = new Draft(structuredClone(base));
   const issues: RowIssue[] = [];
   const warnings: Texts[] = [];
@@ -193,7 +195,12 @@ export async function importOrganisation(
     );
   }
   await yieldToEventLoop();
-  const changed = !existing || canonicalJson(merged.data) !== canonicalJson(base);
+  let changed = !existing;
+  if (!changed) {
+    const after = canonicalJson(merged.data);
+    await yieldToEventLoop();
+    changed = after !== canonicalJson(base);
+  }
   const rejected = cmd.options.mode === 'all-or-nothing' && issues.length > 0;
   let written = false;
   if (changed && !rejected && !cmd.options.dryRun) {
