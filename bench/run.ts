@@ -9,7 +9,7 @@ import { renderPart } from './lib/result';
 import { num, table } from './lib/stats';
 
 /*
- * `npm run bench`: the five parts, each in its own process (so no part inherits another's
+ * `npm run bench`: the parts, each in its own process (so no part inherits another's
  * JIT, heap or module state), one after the other. Each prints its figures as it goes; at
  * the end this prints the whole report in Markdown (as pasted into bench/README.md) and
  * writes it to dist/bench/last-run.md, the raw figures to dist/bench/last-run.json.
@@ -38,9 +38,10 @@ const PARTS: Part[] = [
   { key: 'orchestrations', script: 'orchestrations.js', timeoutSeconds: 360 },
   { key: 'cosmos', script: 'cosmos.js', timeoutSeconds: 240 },
   { key: 'mixed', script: 'mixed.js', timeoutSeconds: 600 },
+  { key: 'imports', script: 'imports.js', timeoutSeconds: 600 },
 ];
 
-const ORDER = ['intake', 'mixed', 'region', 'orchestrations', 'cosmos', 'startup'];
+const ORDER = ['intake', 'mixed', 'region', 'orchestrations', 'cosmos', 'startup', 'imports'];
 
 function runOne(part: Part, outFile: string): Promise<PartResult> {
   return new Promise((resolve) => {
