@@ -31,6 +31,25 @@ async function at(api: Api, now: { t: number }, iso: string) {
   now.t = Date.parse(iso);
 }
 
+/**
+ * Teknik's report on its yellow area: one large problem — Remissutskrift — with the three
+ * questions (R4), plus whatever else the day's report says.
+ */
+const teknikReport = (problem: { ideas?: string; sdReferences?: string[] }, rest: Record<string, unknown>) => ({
+  summary: 'Utskrifter strular',
+  problems: [
+    {
+      title: 'Remissutskrift',
+      size: 'stor',
+      situation: { facts: 'Tre kliniker kan inte skriva ut', assumptions: 'Drivrutinen' },
+      actions: 'Ny drivrutin testas',
+      obstacles: 'Behöver fler tekniker',
+      ...problem,
+    },
+  ],
+  ...rest,
+});
+
 const agenda = async (api: Api, id: string) => (await api.get(`${G}/meetings/${id}/agenda`)).json.sections as Section[];
 const texts = (sections: Section[], key: string) => sections.find((s) => s.key === key)!.items.map((i) => i.text);
 
@@ -53,22 +72,10 @@ describe('Friday, day 0', () => {
     ok(
       await api.post(
         `${G}/areas/teknik/reports`,
-        {
-          summary: 'Utskrifter strular',
-          problems: [
-            {
-              title: 'Remissutskrift',
-              size: 'stor',
-              situation: { facts: 'Tre kliniker kan inte skriva ut', assumptions: 'Drivrutinen' },
-              actions: 'Ny drivrutin testas',
-              obstacles: 'Behöver fler tekniker',
-              ideas: 'Support hjälper',
-              sdReferences: ['SD-1042'],
-            },
-          ],
-          runSchedule: 'Labbintegrationen flyttas till 14:00',
-          toCommunicate: 'Skriv ut remisser från avdelningens skrivare',
-        },
+        teknikReport(
+          { ideas: 'Support hjälper', sdReferences: ['SD-1042'] },
+          { runSchedule: 'Labbintegrationen flyttas till 14:00', toCommunicate: 'Skriv ut remisser från avdelningens skrivare' },
+        ),
         as('omar'),
       ),
       201,
@@ -285,20 +292,7 @@ describe.each(DAYS)('every day of the week: $name, day $day', (d) => {
     await ok(
       api.post(
         `${G}/areas/teknik/reports`,
-        {
-          summary: 'Utskrifter strular',
-          problems: [
-            {
-              title: 'Remissutskrift',
-              size: 'stor',
-              situation: { facts: 'Tre kliniker kan inte skriva ut', assumptions: 'Drivrutinen' },
-              actions: 'Ny drivrutin testas',
-              obstacles: 'Behöver fler tekniker',
-            },
-          ],
-          runSchedule: `Körschema dag ${d.day}`,
-          toCommunicate: `Att kommunicera dag ${d.day}`,
-        },
+        teknikReport({}, { runSchedule: `Körschema dag ${d.day}`, toCommunicate: `Att kommunicera dag ${d.day}` }),
         as('omar'),
       ),
       201,
