@@ -30,6 +30,19 @@ function findWebRoot(): string {
 let webRoot: string | undefined;
 const web = (): string => (webRoot ??= findWebRoot());
 
+/**
+ * A page's HTML from web/ with its includes in place: a line `<!-- include head.html -->`
+ * stands for that file of web/, each of its lines indented as the comment is. The board and
+ * the pages share their head this way (docs/board.md); the parts are never served alone.
+ */
+export function pageSource(file: string): string {
+  return fs
+    .readFileSync(path.join(web(), file), 'utf8')
+    .replace(/^([ \t]*)<!-- include ([a-z0-9-]+\.html) -->\n/gm, (_, indent: string, part: string) =>
+      fs.readFileSync(path.join(web(), part), 'utf8').replace(/^(?=.)/gm, indent),
+    );
+}
+
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -126,7 +139,7 @@ defineRoute(
     responses: { 200: { description: 'HTML-sidan / the HTML page', contentType: 'text/html' } },
   },
   async ({ params, request }) => {
-    template ??= fs.readFileSync(path.join(web(), 'board.html'), 'utf8');
+    template ??= pageSource('board.html');
     // The API's base as the caller sees it (`/api/` under the Functions route prefix).
     const pathname = new URL(request.url).pathname;
     const apiBase = pathname.slice(0, pathname.toLowerCase().lastIndexOf('/board/') + 1);
@@ -249,7 +262,7 @@ for (const p of PAGE_ROUTES)
       responses: { 200: { description: 'HTML-sidan / the HTML page', contentType: 'text/html' } },
     },
     async ({ params, request }) => {
-      pageTemplate ??= fs.readFileSync(path.join(web(), 'page.html'), 'utf8');
+      pageTemplate ??= pageSource('page.html');
       const pathname = new URL(request.url).pathname;
       const apiBase = pathname.slice(0, pathname.toLowerCase().indexOf('/board/') + 1);
       const values = params as Record<string, string>;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import path from 'node:path';
 import fc from 'fast-check';
-import { rulesModuleSource } from '../../functions/http/board';
+import { pageSource, rulesModuleSource } from '../../functions/http/board';
 import { PROBLEM_SIZES, suggestAreaColour } from '../../shared/domain/area-report';
 import { DECISION_LEVEL_LABELS } from '../../shared/escalation/domain/challenge';
 import { COLOURS, UNIT_COLOUR_MEANING } from '../../shared/domain/colour';
@@ -51,7 +51,7 @@ describe('what the browser gets', () => {
       ['board.js', 'board.html', ['base.css', 'board.css']],
       ['pages.js', 'page.html', ['base.css', 'board.css', 'pages.css']],
     ] as const) {
-      const files = [read(html), ...css.map(read), ...moduleGraph(entry).values()];
+      const files = [pageSource(html), ...css.map(read), ...moduleGraph(entry).values()];
       const raw = files.reduce((n, f) => n + Buffer.byteLength(f), 0);
       const compressed = files.reduce((n, f) => n + gz(f), 0);
       expect(compressed).toBeLessThan(100 * 1024);
@@ -59,6 +59,21 @@ describe('what the browser gets', () => {
       console.log(
         `first load of ${html}: ${files.length} files, ${(raw / 1024).toFixed(1)} KB, ${(compressed / 1024).toFixed(1)} KB gzipped (each file on its own)`,
       );
+    }
+  });
+
+  it('the board and the pages share one head and one alert area: web/head.html and web/alert.html (issue 19)', () => {
+    const indented = (part: string) => read(part).replace(/^(?=.)/gm, '    ');
+    expect(read('head.html')).toContain('<meta charset="utf-8" />');
+    expect(read('alert.html')).toContain('<noscript>');
+    for (const page of ['board.html', 'page.html']) {
+      expect(read(page)).toContain('    <!-- include head.html -->\n');
+      expect(read(page)).toContain('    <!-- include alert.html -->\n');
+      const served = pageSource(page);
+      expect(served).not.toContain('<!-- include');
+      // The head first in <head>, the alert area right after the header, indented as the comment was.
+      expect(served.indexOf(indented('head.html'))).toBe(served.indexOf('<head>') + '<head>\n'.length);
+      expect(served.indexOf(indented('alert.html'))).toBe(served.indexOf('</header>') + '</header>\n'.length);
     }
   });
 

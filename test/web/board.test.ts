@@ -76,6 +76,9 @@ describe('the page', () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
     expect(html).not.toMatch(/\sstyle=|<style|\son[a-z]+=/i);
     expect(html).toContain('data-golive="demo"');
+    // The shared head (web/head.html) is in the page, not its include line.
+    expect(html).toMatch(/<meta charset="utf-8" \/>[\s\S]*href="[^"]*\/board\/assets\/base\.css"[\s\S]*<\/head>/);
+    expect(html).not.toContain('<!-- include');
   });
 
   it('escapes what it puts into the page, and serves only the files of web/', async () => {
