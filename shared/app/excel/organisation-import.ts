@@ -90,11 +90,16 @@ function classify(headers: string[]): Classified<Kind> {
   return units.score >= people.score ? units : people;
 }
 
-/** The go-live as the PUT body it came from: every input field, whatever fields GoLiveInput grows. */
-function inputOf(goLive: GoLive): GoLiveInput {
+/**
+ * The go-live as the PUT body it came from: every input field, whatever fields GoLiveInput grows.
+ * The copy and the check are two blocks, with other requests' turn between them.
+ */
+async function inputOf(goLive: GoLive): Promise<GoLiveInput> {
   const keys = Object.keys(GoLiveInput.shape) as (keyof GoLiveInput)[];
   const picked = Object.fromEntries(keys.filter((k) => k in goLive).map((k) => [k, (goLive as unknown as Record<string, unknown>)[k]]));
-  return GoLiveInput.parse(structuredClone(picked));
+  const copy = structuredClone(picked);
+  await yieldToEventLoop();
+  return GoLiveInput.parse(copy);
 }
 
 /**
@@ -113,7 +118,7 @@ export async function importOrganisation(
 ): Promise<OrganisationImportResult> {
   const existing = (await s.repo.getGoLive(cmd.goLiveId))?.value;
   let base: GoLiveInput;
-  if (existing) base = inputOf(existing);
+  if (existing) base = await inputOf(existing);
   else {
     if (!cmd.create?.name || !cmd.create.startDate)
       throw new DomainError('GOLIVE.NOT_FOUND', {
