@@ -283,10 +283,11 @@ export interface HttpHostOptions {
   /** Records each invocation's phases (diagnostic, `DRIFTPULS_PHASES_FILE`); off by default. */
   phases?: RequestPhases;
   /**
-   * Give handlers the library's HttpRequest over its own undici Request, and convert every
-   * answer through its HttpResponse, as the worker does (issue 17 item 2: by default the host
-   * uses the lighter objects of http-request.ts and http-response.ts, which give the same
-   * values). Default: `LOCAL_HTTP_OBJECTS=library` in the environment.
+   * Give handlers the library's HttpRequest over its own undici Request, built by its
+   * InvocationModel, and convert every answer through its HttpResponse, as the worker does
+   * (issue 17 item 2: by default the host uses the lighter objects of http-request.ts and
+   * http-response.ts and builds the arguments itself, which give the same values). Default:
+   * `LOCAL_HTTP_OBJECTS=library` in the environment.
    */
   libraryObjects?: boolean;
 }
@@ -664,6 +665,7 @@ export class HttpHost {
         extraInputs: this.#extraInputs,
         light: this.#libraryObjects ? undefined : lightRequestOf({ method, url, headers, body }),
         libraryResponse: this.#libraryObjects,
+        libraryArguments: this.#libraryObjects,
       };
       if (phase) {
         phases!.mark(phase, 'bodyRead');

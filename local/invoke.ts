@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { format } from 'node:util';
 import type {
   CoreInvocationContext,
   FunctionCallback,
   FunctionRegistry,
   InvocationModel,
   RegisteredFunction,
+  RpcBindingInfo,
   RpcHttpCookie,
   RpcHttpData,
   RpcInvocationResponse,
+  RpcLogLevel,
   RpcParameterBinding,
   RpcTypedData,
 } from './core-shim';
@@ -51,8 +54,8 @@ export async function invokeFunction(
   fn: RegisteredFunction,
   input: InvocationInput,
 ): Promise<RpcInvocationResponse> {
-  const { model, context, result } = await runInvocation(registry, fn, input);
-  return model.getResponse(context, result);
+  const { response } = await runInvocation(registry, fn, input);
+  return response();
 }
 
 /** Whether a function's only output is its HTTP return value (every `app.http` registration). */
@@ -73,12 +76,15 @@ export interface HttpInvocationOptions {
   light?: LightRequest;
   /** Convert the handler's answer through the library's HttpResponse even when `plainHttpResponse` could. */
   libraryResponse?: boolean;
+  /** Build the handler's arguments with the library's InvocationModel every time, not `directArguments`. */
+  libraryArguments?: boolean;
 }
 
 /**
- * An HTTP invocation, as `invokeFunction` and `httpResponseOf` make it, with two shortcuts that
- * give the handler and the caller the same values (issue 17 item 2): the handler's HttpRequest
- * sits on `options.light` instead of an undici Request, and a plain `HttpResponseInit` is
+ * An HTTP invocation, as `invokeFunction` and `httpResponseOf` make it, with three shortcuts
+ * that give the handler and the caller the same values (issue 17 item 2): the handler's
+ * HttpRequest sits on `options.light` instead of an undici Request; its arguments are built by
+ * `directArguments` instead of the library's InvocationModel; and a plain `HttpResponseInit` is
  * written out by `plainHttpResponse` instead of through HttpResponse and the RPC data.
  */
 export async function invokeHttpFunction(
@@ -89,21 +95,120 @@ export async function invokeHttpFunction(
 ): Promise<LocalHttpResponse | undefined> {
   const trigger = toRpcHttpTrigger(request);
   if (options.light) (trigger.http as RpcHttpData & { nativeRequest?: unknown }).nativeRequest = options.light;
-  const { model, context, result } = await runInvocation(registry, fn, { trigger, extraInputs: options.extraInputs });
+  const { result, response } = await runInvocation(registry, fn, { trigger, extraInputs: options.extraInputs }, !options.libraryArguments);
   if (!options.libraryResponse && returnsHttpOnly(fn)) {
     if (result === undefined || result === null) return undefined;
     const plain = plainHttpResponse(result);
     if (plain) return plain;
   }
-  return httpResponseOf(fn, await model.getResponse(context, result));
+  return httpResponseOf(fn, await response());
 }
 
-/** Hooks and handler, as the worker runs them; the caller converts the result. */
+/**
+ * The library's own HttpRequest and InvocationContext classes, learnt from the first HTTP
+ * invocation the library's model built (so they are the classes of the very module instance
+ * the app registered with); `directArguments` builds later ones with them.
+ */
+interface LibraryClasses {
+  HttpRequest: new (init: RpcHttpData) => unknown;
+  InvocationContext: new (init: Record<string, unknown>) => unknown;
+}
+const libraryClasses = new WeakMap<FunctionRegistry, LibraryClasses>();
+
+/** HTTP functions whose arguments `directArguments` can build: no input besides the trigger. */
+const triggerOnly = new WeakMap<RegisteredFunction, boolean>();
+function hasTriggerOnly(fn: RegisteredFunction): boolean {
+  let known = triggerOnly.get(fn);
+  if (known === undefined) {
+    known =
+      fn.triggerType === 'httptrigger' &&
+      Object.entries(fn.metadata.bindings).every(([name, b]) => name === fn.triggerName || b.direction !== 'in');
+    triggerOnly.set(fn, known);
+  }
+  return known;
+}
+
+const isTrigger = (type: unknown): boolean => typeof type === 'string' && /trigger$/i.test(type);
+
+/** The library's `fromRpcBindings`: the function's options as `context.options` shows them, fresh per invocation. */
+function optionsOf(bindings: Record<string, RpcBindingInfo>): Record<string, unknown> {
+  let trigger: unknown;
+  let returnBinding: unknown;
+  const extraInputs: unknown[] = [];
+  const extraOutputs: unknown[] = [];
+  for (const [name, binding] of Object.entries(bindings)) {
+    const option = { ...binding, type: binding.type, name };
+    if (isTrigger(binding.type)) trigger = option;
+    else if (name === '$return') returnBinding = option;
+    else if (binding.direction === 'in') extraInputs.push(option);
+    else if (binding.direction === 'out') extraOutputs.push(option);
+  }
+  return { trigger, return: returnBinding, extraInputs, extraOutputs };
+}
+
+/**
+ * What the library's `getArguments` builds for an HTTP trigger without other inputs (issue 17
+ * item 2), with the same classes and values — the InvocationContext (id, function name,
+ * options, no retry/trace context or trigger metadata, a log handler that warns about logging
+ * after the function finished, as the library's does) and the HttpRequest over the same RPC
+ * data — without the library's InvocationModel, which costs ~25 µs a request (six WeakMap
+ * entries for its private fields, and compiled async wrappers). `finished` is the model's
+ * "done" mark, set when the handler settled.
+ */
+function directArguments(
+  classes: LibraryClasses,
+  fn: RegisteredFunction,
+  coreCtx: CoreInvocationContext,
+  http: RpcHttpData,
+): { context: unknown; inputs: unknown[]; finished: () => void } {
+  let done = false;
+  const functionName = fn.metadata.name;
+  const context = new classes.InvocationContext({
+    invocationId: coreCtx.invocationId,
+    functionName,
+    logHandler: (level: RpcLogLevel, ...args: unknown[]) => {
+      if (done && coreCtx.state !== 'postInvocationHooks')
+        coreCtx.log(
+          'warning',
+          'system',
+          format(
+            "Warning: Unexpected call to 'log' on the context object after function execution has completed. Please check for asynchronous calls that are not awaited. " +
+              `Function name: ${functionName}. Invocation Id: ${coreCtx.invocationId}.`,
+          ),
+        );
+      coreCtx.log(level, 'user', format(...args));
+    },
+    retryContext: undefined,
+    traceContext: undefined,
+    triggerMetadata: undefined,
+    options: optionsOf(fn.metadata.bindings),
+  });
+  return { context, inputs: [new classes.HttpRequest(http)], finished: () => (done = true) };
+}
+
+/** Learns the library's classes from arguments its model built for an HTTP trigger. */
+function learnClasses(registry: FunctionRegistry, fn: RegisteredFunction, args: { context: unknown; inputs: unknown[] }): void {
+  if (libraryClasses.has(registry) || fn.triggerType !== 'httptrigger') return;
+  const request = args.inputs[0] as object | undefined;
+  const context = args.context as object | undefined;
+  if (request?.constructor?.name === 'HttpRequest' && context?.constructor?.name === 'InvocationContext')
+    libraryClasses.set(registry, {
+      HttpRequest: request.constructor as LibraryClasses['HttpRequest'],
+      InvocationContext: context.constructor as LibraryClasses['InvocationContext'],
+    });
+}
+
+/**
+ * Hooks and handler, as the worker runs them; the caller converts the result with `response`.
+ * With `direct`, an HTTP trigger's arguments come from `directArguments` once the library's
+ * classes are known (the library's model builds the first ones).
+ */
 async function runInvocation(
   registry: FunctionRegistry,
   fn: RegisteredFunction,
   input: InvocationInput,
-): Promise<{ model: InvocationModel; context: unknown; result: unknown }> {
+  direct = false,
+): Promise<{ context: unknown; result: unknown; response: () => Promise<RpcInvocationResponse> }> {
   const invocationId = randomUUID();
   const inputData: RpcParameterBinding[] = [{ name: fn.triggerName, data: input.trigger }];
   for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
@@ -123,8 +228,15 @@ async function runInvocation(
       registry.emitLog({ level, category, message, functionName: fn.name, invocationId }, invocationContext),
   };
 
-  const model = registry.programmingModel.getInvocationModel(coreCtx);
-  const args = await model.getArguments();
+  let model: InvocationModel | undefined;
+  let args: { context: unknown; inputs: unknown[]; finished?: () => void };
+  const classes = direct && input.trigger.http && !input.triggerMetadata && hasTriggerOnly(fn) ? libraryClasses.get(registry) : undefined;
+  if (classes) args = directArguments(classes, fn, coreCtx, input.trigger.http!);
+  else {
+    model = registry.programmingModel.getInvocationModel(coreCtx);
+    args = await model.getArguments();
+    learnClasses(registry, fn, args);
+  }
   const context = args.context;
   invocationContext = context;
   const hookData: Record<string, unknown> = {};
@@ -162,19 +274,31 @@ async function runInvocation(
   };
   coreCtx.state = 'invocation';
   try {
-    post.result = await model.invokeFunction(context, pre.inputs, pre.functionCallback as FunctionCallback);
+    const callback = pre.functionCallback as FunctionCallback;
+    if (model) post.result = await model.invokeFunction(context, pre.inputs, callback);
+    else {
+      // The library's InvocationModel.invokeFunction: the handler with the context last, then "done".
+      try {
+        post.result = await Promise.resolve(callback(...pre.inputs, context));
+      } finally {
+        args.finished?.();
+      }
+    }
   } catch (e) {
     post.error = e ?? new Error(`Function "${fn.name}" threw ${String(e)}`);
   } finally {
     coreCtx.state = 'postInvocationHooks';
   }
   try {
-    await registry.runHooks('postInvocation', post);
+    if (registry.hooks('postInvocation').length > 0) await registry.runHooks('postInvocation', post);
   } finally {
     coreCtx.state = undefined;
   }
   if (post.error !== null && post.error !== undefined) throw post.error;
-  return { model, context, result: post.result };
+  const result = post.result;
+  // getResponse reads only the function's bindings and the invocation id: a model made now answers as the first would have.
+  const response = () => (model ?? registry.programmingModel.getInvocationModel(coreCtx)).getResponse(context, result);
+  return { context, result, response };
 }
 
 /** An HTTP request as the host received it; the body is already read (and size-checked). */

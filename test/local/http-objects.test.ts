@@ -209,7 +209,7 @@ async function bothWays(c: Case): Promise<[Seen | undefined, Seen | undefined, b
   const app = appWith(c.reads);
   const body = Buffer.isBuffer(c.body) ? c.body : Buffer.from(c.body);
   const request: LocalHttpRequest = { method: c.method, url: c.url, headers: c.headers, params: { id: '1' }, body };
-  await invokeHttpFunction(app.registry, app.fn, request, { libraryResponse: true });
+  await invokeHttpFunction(app.registry, app.fn, request, { libraryResponse: true, libraryArguments: true });
   const library = app.take();
   const light = lightRequestOf({ method: c.method, url: new URL(c.url), headers: c.headers, body });
   await invokeHttpFunction(app.registry, app.fn, request, { light, libraryResponse: true });
@@ -322,5 +322,93 @@ describe('plain answers are written as HttpResponse would give them', () => {
     const { library, plain } = await answerBothWays(r, { init: {} }, {});
     expect(plain).toEqual(library);
     expect(plainHttpResponse(new lib.HttpResponse({ body: 'x' }))).toBeUndefined();
+  });
+});
+
+describe("the handler's context and hooks are the library's without its InvocationModel", () => {
+  function contextApp() {
+    const logs: string[] = [];
+    const seen: Seen[] = [];
+    const hooks: string[] = [];
+    let lib!: FunctionsLibrary;
+    const { registry } = captureApp((l) => {
+      lib = l;
+      l.app.hook.preInvocation((c) => {
+        hooks.push(
+          `pre ${c.invocationContext instanceof l.InvocationContext} ${c.inputs[0] instanceof l.HttpRequest} ${typeof c.functionHandler}`,
+        );
+      });
+      l.app.hook.postInvocation((c) => {
+        hooks.push(`post ${JSON.stringify(c.result)} ${String(c.error)}`);
+        c.invocationContext.log('in the post hook');
+        if (c.result && typeof c.result === 'object') c.result = { ...c.result, headers: { 'x-hook': 'yes' } };
+      });
+      l.app.http('ctx', {
+        methods: ['POST'],
+        route: 'ctx',
+        handler: async (request, context) => {
+          context.log('%s is %d', 'a', 1, { deep: true });
+          context.info('info');
+          context.warn('warn');
+          context.error(new Error('boom'));
+          context.debug('debug');
+          context.trace('trace');
+          context.extraOutputs.set('out', 1);
+          seen.push({
+            isContext: context instanceof l.InvocationContext,
+            isRequest: request instanceof l.HttpRequest,
+            keys: Object.keys(context).sort(),
+            functionName: context.functionName,
+            invocationIdIsUuid: /^[0-9a-f-]{36}$/.test(context.invocationId),
+            retryContext: context.retryContext,
+            traceContext: context.traceContext,
+            triggerMetadata: context.triggerMetadata,
+            options: context.options,
+            extraInput: context.extraInputs.get('nothing'),
+            extraOutput: context.extraOutputs.get('out'),
+          });
+          // Logging after the function finished earns the library's warning.
+          setImmediate(() => context.log('late'));
+          return { status: 201, body: await request.text() };
+        },
+      });
+    });
+    // Ids differ from run to run, and an error's stack names the frames that called the handler.
+    const normal = (m: string) => m.split('\n')[0]!.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>');
+    registry.log = (e) => logs.push(`${e.level} ${e.category} ${normal(e.message)}`);
+    return { registry, logs, seen, hooks, lib };
+  }
+
+  it('the same context, logs, hooks and answer; no InvocationModel once the classes are known', async () => {
+    const run = async (libraryArguments: boolean) => {
+      const app = contextApp();
+      const fn = app.registry.get('ctx')!;
+      const request: LocalHttpRequest = { method: 'POST', url: 'http://h/api/ctx', headers: {}, params: {}, body: Buffer.from('hej') };
+      // The first invocation learns the library's classes from its own model.
+      await invokeHttpFunction(app.registry, fn, request, { libraryArguments: true });
+      await new Promise((r) => setImmediate(r));
+      app.logs.length = 0;
+      app.seen.length = 0;
+      app.hooks.length = 0;
+      const model = jest.spyOn(app.registry.programmingModel, 'getInvocationModel');
+      const answer = await invokeHttpFunction(app.registry, fn, request, { libraryArguments });
+      await new Promise((r) => setImmediate(r));
+      return {
+        answer: { status: answer!.status, headers: [...answer!.headers], body: answer!.body.toString() },
+        logs: app.logs,
+        seen: app.seen,
+        hooks: app.hooks,
+        models: model.mock.calls.length,
+      };
+    };
+    const library = await run(true);
+    const direct = await run(false);
+    expect(library.models).toBe(1);
+    expect(direct.models).toBe(0);
+    expect({ ...direct, models: 0 }).toEqual({ ...library, models: 0 });
+    expect(direct.seen[0]).toMatchObject({ isContext: true, isRequest: true, functionName: 'ctx', invocationIdIsUuid: true });
+    expect(direct.answer.headers).toContainEqual(['x-hook', ['yes']]);
+    expect(direct.logs).toContain('information user a is 1 { deep: true }');
+    expect(direct.logs.some((l) => l.startsWith("warning system Warning: Unexpected call to 'log'"))).toBe(true);
   });
 });
