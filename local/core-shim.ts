@@ -1,5 +1,6 @@
 import Module from 'node:module';
 import { randomUUID } from 'node:crypto';
+import { flushLines, printLine } from './log-lines';
 
 /*
  * The built-in module `@azure/functions-core`, as the Azure Functions Node worker provides it.
@@ -151,9 +152,11 @@ export interface LogEntry {
 export type LogSink = (entry: LogEntry) => void;
 
 const LEVELS: RpcLogLevel[] = ['trace', 'debug', 'information', 'warning', 'error', 'critical', 'none'];
+const WARNING = LEVELS.indexOf('warning');
 
 /**
- * Prints to the console. System messages below warning are the library's chatter about
+ * Prints to the console: stdout once per turn of the event loop (log-lines.ts), warnings and
+ * errors to stderr at once. System messages below warning are the library's chatter about
  * capabilities and deferred bindings, so they only show when asked for.
  */
 export function consoleLogSink(opts: { minLevel?: RpcLogLevel; minSystemLevel?: RpcLogLevel } = {}): LogSink {
@@ -164,8 +167,11 @@ export function consoleLogSink(opts: { minLevel?: RpcLogLevel; minSystemLevel?: 
     if (e.level === 'none' || rank < (e.category === 'system' ? minSystem : min)) return;
     const where = e.functionName ? `[${e.functionName}] ` : '';
     const line = `${new Date().toISOString()} ${e.level.padEnd(11)} ${where}${e.message}`;
-    if (rank >= LEVELS.indexOf('warning')) console.error(line);
-    else console.log(line);
+    if (rank >= WARNING) {
+      // Errors keep their place after the lines before them.
+      flushLines();
+      console.error(line);
+    } else printLine(line);
   };
 }
 

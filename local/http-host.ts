@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { isIP } from 'node:net';
 import type { FunctionRegistry, RegisteredFunction } from './core-shim';
 import { lightRequestOf } from './http-request';
+import { printLine } from './log-lines';
 import type { ExtraInputProvider, LocalHttpResponse } from './invoke';
 import { invokeHttpFunction } from './invoke';
 import type { PhaseRecord, RequestPhases } from './request-phases';
@@ -561,7 +562,7 @@ export class HttpHost {
       }
       if (this.#accessLog) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        console.log(`${method} ${url.pathname}${url.search} → ${res.statusCode} (${ms.toFixed(1)} ms)`);
+        printLine(`${method} ${url.pathname}${url.search} → ${res.statusCode} (${ms.toFixed(1)} ms)`);
       }
     }
   }
