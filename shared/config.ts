@@ -88,6 +88,14 @@ const ConfigObject = z.object({
    * crash such as kill -9 only (issue 13: 70 of 1,045 acknowledged writes lost). Costs in bench/README.md.
    */
   EMBEDDED_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
+  /**
+   * Where the embedded store calls SQLite (issue 13 item 9): `worker` (the default) runs it in a
+   * worker thread, so a frozen file system answers 503 after EMBEDDED_STORE_TIMEOUT_MS instead
+   * of blocking every request; `main` calls it on the event loop, as before (debugging only).
+   */
+  EMBEDDED_STORE_THREAD: z.enum(['worker', 'main']).default('worker'),
+  /** How long a request waits for the embedded store (and /api/health for its file system) before 503. */
+  EMBEDDED_STORE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),
   /** NCRONTAB schedule of the heartbeat timer (UTC, six fields). */
   HEARTBEAT_SCHEDULE: z.string().min(1).default('0 */1 * * * *'),
   /**

@@ -6,6 +6,7 @@ import { systemClock } from '../ports/clock.port';
 import type { Repository } from '../ports/repository.port';
 import { retrying } from '../adapters/resilience/retrying.repository';
 import type { StoreProbe } from '../adapters/embedded/store-probe';
+import type { HungDisk } from '../adapters/faults/sqlite-faults';
 import { workerStoreProbe } from '../adapters/embedded/store-probe';
 import type { Notifier } from '../ports/notifier.port';
 import type { AppPorts } from '../ports/app.port';
@@ -26,6 +27,8 @@ let clockOverride: Clock | undefined;
 let repoOverride: Repository | undefined;
 let notificationOverrides: NotificationOverrides | undefined;
 let storeProbeOverride: StoreProbe | undefined;
+/** Tests: a simulated frozen file system under the embedded store's threads (issue 13 item 9). */
+let storeHang: HungDisk | undefined;
 /** Tests may record what senders ask for instead of going through the outbox. */
 let notifierOverride: Notifier | undefined;
 /** Follows the override, so the dispatcher sees the local runtime's simulated clock too. */
@@ -41,9 +44,19 @@ async function createRepository(config: Config): Promise<Repository> {
       containerId: config.COSMOS_CONTAINER,
     });
   }
-  const { SqliteRepository } = await import('../adapters/embedded/sqlite.repository');
-  return SqliteRepository.open(path.resolve(config.DRIFTPULS_DATA_DIR, 'driftpuls.sqlite'), {
+  const file = path.resolve(config.DRIFTPULS_DATA_DIR, 'driftpuls.sqlite');
+  if (config.EMBEDDED_STORE_THREAD === 'main') {
+    const { SqliteRepository } = await import('../adapters/embedded/sqlite.repository');
+    // A simulated frozen disk blocks the event loop here, as a real one does (tests show the difference).
+    const hang = storeHang && (await import('../adapters/faults/sqlite-faults')).hangHook(storeHang.signal, () => undefined);
+    return SqliteRepository.open(file, { synchronous: config.EMBEDDED_SYNCHRONOUS, ...(hang ? { faults: hang } : {}) });
+  }
+  // SQLite in a worker thread, each call with a bounded wait: a frozen disk answers 503 (issue 13 item 9).
+  const { openThreadedRepository } = await import('../adapters/embedded/store-thread');
+  return openThreadedRepository(file, {
     synchronous: config.EMBEDDED_SYNCHRONOUS,
+    timeoutMs: config.EMBEDDED_STORE_TIMEOUT_MS,
+    ...(storeHang ? { hang: storeHang } : {}),
   });
 }
 
@@ -56,7 +69,10 @@ export function getServices(): Promise<Services> {
     const storeProbe =
       storeProbeOverride ??
       (repoOverride || config.COSMOS_ENDPOINT ? undefined : workerStoreProbe(path.resolve(config.DRIFTPULS_DATA_DIR, 'driftpuls.sqlite')));
-    const notifications = await createNotifications(config, repo, currentClock, notificationOverrides);
+    const notifications = await createNotifications(config, repo, currentClock, {
+      ...notificationOverrides,
+      ...(storeHang ? { storeHang } : {}),
+    });
     return {
       config,
       repo,
@@ -82,8 +98,14 @@ export function configureServices(opts: {
   notifications?: NotificationOverrides;
   notifier?: Notifier;
   storeProbe?: StoreProbe;
+  /** Tests: a simulated frozen file system under the embedded store's worker threads. */
+  storeHang?: HungDisk;
 }): void {
   if (opts.clock) clockOverride = opts.clock;
+  if (opts.storeHang) {
+    storeHang = opts.storeHang;
+    services = undefined;
+  }
   if (opts.storeProbe) {
     storeProbeOverride = opts.storeProbe;
     services = undefined;
@@ -111,6 +133,7 @@ export async function resetServices(): Promise<void> {
   notificationOverrides = undefined;
   notifierOverride = undefined;
   storeProbeOverride = undefined;
+  storeHang = undefined;
   if (s) {
     const resolved = await s;
     await resolved.notifications.close();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
+import type { HungDisk } from '../adapters/faults/sqlite-faults';
 import type { Config } from '../config';
 import type { Clock } from '../ports/clock.port';
 import type { NotificationChannel } from '../ports/notification-channel.port';
@@ -21,6 +22,8 @@ export interface NotificationOverrides {
   log?: NotifyLog;
   /** Replaces the app-only Graph identity (tests: a fake token against a local Graph). */
   graphCredential?: TokenCredential;
+  /** Tests: a simulated frozen file system under the embedded outbox's worker thread. */
+  storeHang?: HungDisk;
 }
 
 /** The notification part of the app's services. */
@@ -65,7 +68,7 @@ function lazyOutbox(open: () => Promise<OutboxStore>): OutboxStore {
   };
 }
 
-async function openOutbox(config: Config): Promise<OutboxStore> {
+async function openOutbox(config: Config, storeHang?: HungDisk): Promise<OutboxStore> {
   if (config.COSMOS_ENDPOINT) {
     const { CosmosOutbox } = await import('../adapters/outbox/cosmos.outbox');
     return CosmosOutbox.connect({
@@ -75,8 +78,18 @@ async function openOutbox(config: Config): Promise<OutboxStore> {
       containerId: config.COSMOS_CONTAINER,
     });
   }
-  const { SqliteOutbox } = await import('../adapters/outbox/sqlite.outbox');
-  return SqliteOutbox.open(path.resolve(config.DRIFTPULS_DATA_DIR, 'driftpuls.sqlite'), { synchronous: config.EMBEDDED_SYNCHRONOUS });
+  const file = path.resolve(config.DRIFTPULS_DATA_DIR, 'driftpuls.sqlite');
+  if (config.EMBEDDED_STORE_THREAD === 'main') {
+    const { SqliteOutbox } = await import('../adapters/outbox/sqlite.outbox');
+    return SqliteOutbox.open(file, { synchronous: config.EMBEDDED_SYNCHRONOUS });
+  }
+  // A worker thread of its own (its own connection, as before), every call with a bounded wait (issue 13 item 9).
+  const { openThreadedOutbox } = await import('../adapters/embedded/store-thread');
+  return openThreadedOutbox(file, {
+    synchronous: config.EMBEDDED_SYNCHRONOUS,
+    timeoutMs: config.EMBEDDED_STORE_TIMEOUT_MS,
+    ...(storeHang ? { hang: storeHang } : {}),
+  });
 }
 
 /**
@@ -155,7 +168,7 @@ export async function createNotifications(
   clock: Clock,
   overrides: NotificationOverrides = {},
 ): Promise<Notifications> {
-  const outbox = overrides.outbox ?? lazyOutbox(() => openOutbox(config));
+  const outbox = overrides.outbox ?? lazyOutbox(() => openOutbox(config, overrides.storeHang));
   const channels = [...(await createChannels(config, overrides)), ...(overrides.channels ?? [])];
   const dispatcher = new Dispatcher({
     outbox,

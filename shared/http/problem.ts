@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { DomainErrorCode, FieldIssue, Texts } from '../domain/errors';
 import { DomainError } from '../domain/errors';
-import { isStoreDamaged, StoreConflictError, StoreUnavailableError } from '../ports/repository.port';
+import { isStoreDamaged, isStoreUnavailable, StoreConflictError } from '../ports/repository.port';
 
 import type { Lang } from '../domain/lang';
 export type { Lang };
@@ -118,7 +118,7 @@ export const validationProblem = (issues: FieldIssue[], lang: Lang, instance?: s
 /** Maps any error to a problem; unknown errors become a 500 that reveals nothing. */
 export function problemFromError(e: unknown, lang: Lang, instance?: string): ProblemResponse {
   if (e instanceof DomainError) return problem(e.code, e.texts, lang, { ...e.details, instance });
-  if (e instanceof StoreUnavailableError)
+  if (isStoreUnavailable(e))
     return problem(
       'STORE.UNAVAILABLE',
       { sv: 'Lagringen svarar inte just nu. Försök igen om en stund.', en: 'Storage is not answering right now. Try again shortly.' },

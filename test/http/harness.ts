@@ -5,6 +5,7 @@ import { FunctionRegistry } from '../../local/core-shim';
 import type * as Runtime from '../../local/runtime';
 import type { FaultCounts, FaultPlan } from '../../shared/adapters/faults/faulty.repository';
 import type { StoreProbe } from '../../shared/adapters/embedded/store-probe';
+import type { HungDisk } from '../../shared/adapters/faults/sqlite-faults';
 
 export interface Reply {
   status: number;
@@ -45,6 +46,8 @@ export async function startApi(opts: {
   allowRemote?: boolean;
   /** The embedded store's probe (issue 13 item 9), e.g. one with a `HungDisk`. */
   storeProbe?: StoreProbe;
+  /** A simulated frozen file system under the embedded store's worker threads (issue 13 item 9). */
+  storeHang?: HungDisk;
 }): Promise<Api> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'driftpuls-api-'));
   const registry = new FunctionRegistry({ log: () => undefined });
@@ -59,6 +62,8 @@ export async function startApi(opts: {
     runtime = require('../../local/runtime') as typeof Runtime;
     if (opts.storeProbe)
       (require('../../shared/composition') as typeof import('../../shared/composition')).configureServices({ storeProbe: opts.storeProbe });
+    if (opts.storeHang)
+      (require('../../shared/composition') as typeof import('../../shared/composition')).configureServices({ storeHang: opts.storeHang });
     if (opts.faults) {
       // Built inside the isolated registry, so error classes match the ones the app checks.
       const { SqliteRepository } =

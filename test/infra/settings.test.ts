@@ -26,6 +26,8 @@ const LOCAL_ONLY: Record<string, string> = {
   COSMOS_KEY: 'account keys only for local Cosmos servers; in Azure local auth is off and the managed identity signs in',
   DRIFTPULS_DATA_DIR: 'folder of the embedded SQLite store, which Azure does not use (COSMOS_ENDPOINT is set)',
   EMBEDDED_SYNCHRONOUS: 'durability of the embedded SQLite store, which Azure does not use',
+  EMBEDDED_STORE_THREAD: 'where the embedded SQLite store runs (worker thread or event loop), which Azure does not use',
+  EMBEDDED_STORE_TIMEOUT_MS: 'bounded wait of the embedded SQLite store, which Azure does not use',
   ACS_CONNECTION_STRING: 'access keys only for local e-mail servers and tests; in Azure ACS_ENDPOINT and the managed identity',
   OUTBOX_DIR: 'folder of embedded deliveries (.eml, card JSON); Azure delivers for real',
   GRAPH_BASE_URL: 'tests point it at a local server; Azure uses the default, Microsoft Graph itself',

@@ -34,6 +34,48 @@ export interface SqliteRepositoryOptions {
   faults?: (operation: string) => void;
 }
 
+/** One document of a status snapshot with its version (`getStatusSnapshotVersions`). */
+export interface SnapshotDoc {
+  id: string;
+  type: 'unitStatus' | 'areaStatus' | 'incident' | 'challenge';
+  etag: string;
+  value: unknown;
+}
+
+export interface SnapshotVersions {
+  goLive: Versioned<GoLive>;
+  docs: SnapshotDoc[];
+}
+
+const SNAPSHOT_SCHEMAS: Record<SnapshotDoc['type'], z.ZodType> = {
+  unitStatus: UnitStatus,
+  areaStatus: AreaStatus,
+  incident: Incident,
+  challenge: Challenge,
+};
+
+/** The status snapshot of a go-live and its documents, each in its list by type (in the order given). */
+export function assembleSnapshot(goLive: GoLive, docs: readonly { type: SnapshotDoc['type']; value: unknown }[]): StatusSnapshot {
+  const snapshot: StatusSnapshot = { goLive, unitStatuses: [], areaStatuses: [], openIncidents: [], openChallenges: [] };
+  for (const d of docs) {
+    switch (d.type) {
+      case 'unitStatus':
+        snapshot.unitStatuses.push(d.value as UnitStatus);
+        break;
+      case 'areaStatus':
+        snapshot.areaStatuses.push(d.value as AreaStatus);
+        break;
+      case 'incident':
+        snapshot.openIncidents.push(d.value as Incident);
+        break;
+      case 'challenge':
+        snapshot.openChallenges.push(d.value as Challenge);
+        break;
+    }
+  }
+  return snapshot;
+}
+
 /** The most unit reports one group commit writes; more wait for the next turn of the event loop. */
 const GROUP_MAX = 256;
 
@@ -84,7 +126,7 @@ export class SqliteRepository implements Repository {
   private readonly notes: SqliteDocuments<Note>;
   private readonly addUnitReportTx: Database.Transaction<(report: UnitReport) => CreateResult<UnitReport>>;
   private readonly addAreaReportTx: Database.Transaction<(report: AreaReport) => CreateResult<AreaReport>>;
-  private readonly snapshotTx: Database.Transaction<(goLiveId: string) => StatusSnapshot | undefined>;
+  private readonly snapshotTx: Database.Transaction<(goLiveId: string) => SnapshotVersions | undefined>;
   /** Go-lives as parsed last, by version: a read checks the `etag` column and parses only a changed document (issue 17). */
   private readonly goLives = new VersionCache<GoLive>();
 
@@ -456,7 +498,8 @@ export class SqliteRepository implements Repository {
   }
 
   async getStatusSnapshot(goLiveId: string): Promise<StatusSnapshot | undefined> {
-    return this.guard('getStatusSnapshot', () => this.snapshotTx(goLiveId));
+    const versions = this.guard('getStatusSnapshot', () => this.snapshotTx(goLiveId));
+    return versions && assembleSnapshot(versions.goLive.value, versions.docs);
   }
 
   /**
@@ -467,41 +510,34 @@ export class SqliteRepository implements Repository {
    */
   private readonly snapshotDocs = new Map<string, Map<string, { etag: string; value: unknown }>>();
 
-  private snapshot(goLiveId: string): StatusSnapshot | undefined {
-    const goLive = this.readGoLive(goLiveId)?.value;
+  /**
+   * The snapshot's go-live and documents with their versions: what `getStatusSnapshot` hands
+   * out, and what the store thread (`store-thread.ts`) needs to send only what changed.
+   */
+  async getStatusSnapshotVersions(goLiveId: string): Promise<SnapshotVersions | undefined> {
+    return this.guard('getStatusSnapshot', () => this.snapshotTx(goLiveId));
+  }
+
+  private snapshot(goLiveId: string): SnapshotVersions | undefined {
+    const goLive = this.readGoLive(goLiveId);
     if (!goLive) return undefined;
-    const snapshot: StatusSnapshot = { goLive, unitStatuses: [], areaStatuses: [], openIncidents: [], openChallenges: [] };
     const kept = this.snapshotDocs.get(goLiveId);
     const seen = new Map<string, { etag: string; value: unknown }>();
+    const docs: SnapshotDoc[] = [];
     // Ids and etags first (the bodies stay in SQLite); a body is read and parsed only for a document not kept at its etag.
-    const parsed = <T>(schema: z.ZodType<T>, row: { id: string; etag: string }): T => {
+    for (const row of this.stmt.snapshot.all({ pk: goLiveId })) {
+      const type = row.type as SnapshotDoc['type'];
       let doc = kept?.get(row.id);
       if (!doc || doc.etag !== row.etag) {
         const full = this.stmt.get.get(goLiveId, row.id);
         if (!full) throw new Error(`document ${goLiveId}/${row.id} vanished inside a transaction`);
-        doc = { etag: full.etag, value: deepFreeze(parseBody(schema, full)) };
+        doc = { etag: full.etag, value: deepFreeze(parseBody(SNAPSHOT_SCHEMAS[type], full)) };
       }
       seen.set(row.id, doc);
-      return doc.value as T;
-    };
-    for (const row of this.stmt.snapshot.all({ pk: goLiveId })) {
-      switch (row.type) {
-        case 'unitStatus':
-          snapshot.unitStatuses.push(parsed(UnitStatus, row));
-          break;
-        case 'areaStatus':
-          snapshot.areaStatuses.push(parsed(AreaStatus, row));
-          break;
-        case 'incident':
-          snapshot.openIncidents.push(parsed(Incident, row));
-          break;
-        case 'challenge':
-          snapshot.openChallenges.push(parsed(Challenge, row));
-          break;
-      }
+      docs.push({ id: row.id, type, etag: doc.etag, value: doc.value });
     }
     this.snapshotDocs.set(goLiveId, seen);
-    return snapshot;
+    return { goLive, docs };
   }
 
   async putMarker(marker: RuntimeMarker): Promise<void> {

@@ -45,9 +45,10 @@ export function diskFaults(): { hook: (operation: string) => void; set(fault: Di
 
 /**
  * A file system that stops answering (issue 13 item 9), for the store probe
- * (`shared/adapters/embedded/store-probe.ts`): while `hang()` is on, the probe's worker thread
- * blocks where its read of the database file would, as a syscall on a frozen mount does, until
- * `release()`. `blocked()` resolves once a probe is stuck there.
+ * (`shared/adapters/embedded/store-probe.ts`) and the store thread
+ * (`shared/adapters/embedded/store-thread.ts`): while `hang()` is on, their worker threads
+ * block where a read of the database file or a call into SQLite would, as a syscall on a
+ * frozen mount does, until `release()`. `blocked()` resolves once a thread is stuck there.
  */
 export class HungDisk {
   /** Shared with the probe's worker: [0] 1 = hang, [1] counts probes that blocked. */
@@ -68,8 +69,21 @@ export class HungDisk {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  /** Called by the probe when its worker says it blocked. */
+  /** Called by the probe or the store thread when its worker says it blocked. */
   noteBlocked(): void {
     for (const w of this.#waiters.splice(0)) w();
   }
+}
+
+/**
+ * The worker side of a `HungDisk`: called before each call reaches SQLite, it blocks the
+ * thread while the disk hangs (after telling `onBlocked`), as a syscall on a frozen mount would.
+ */
+export function hangHook(signal: Int32Array, onBlocked: () => void): (operation: string) => void {
+  return () => {
+    if (Atomics.load(signal, 0) !== 1) return;
+    Atomics.add(signal, 1, 1);
+    onBlocked();
+    while (Atomics.load(signal, 0) === 1) Atomics.wait(signal, 0, 1);
+  };
 }

@@ -31,12 +31,21 @@ interface RowWrite {
 export class SqliteOutbox implements OutboxStore {
   private readonly stmt: ReturnType<typeof prepare>;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly faults?: (operation: string) => void,
+  ) {
     this.stmt = prepare(db);
   }
 
-  /** Opens (and creates) the file; `:memory:` gives a throwaway outbox. */
-  static open(filePath: string, opts: { synchronous?: 'NORMAL' | 'FULL'; busyTimeoutMs?: number } = {}): SqliteOutbox {
+  /**
+   * Opens (and creates) the file; `:memory:` gives a throwaway outbox. `faults` is a test hook
+   * called before each call reaches SQLite (shared/adapters/faults/sqlite-faults.ts).
+   */
+  static open(
+    filePath: string,
+    opts: { synchronous?: 'NORMAL' | 'FULL'; busyTimeoutMs?: number; faults?: (operation: string) => void } = {},
+  ): SqliteOutbox {
     if (filePath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
     const db = new Database(filePath);
     try {
@@ -59,7 +68,7 @@ export class SqliteOutbox implements OutboxStore {
         CREATE INDEX IF NOT EXISTS notifications_due ON notifications (due_at) WHERE due_at IS NOT NULL;
         CREATE INDEX IF NOT EXISTS notifications_by_time ON notifications (go_live_id, created_at, id);
       `);
-      return new SqliteOutbox(db);
+      return new SqliteOutbox(db, opts.faults);
     } catch (err) {
       db.close();
       throw err;
@@ -67,7 +76,7 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   async add(n: OutboxNotification): Promise<CreateResult<Versioned<OutboxNotification>>> {
-    return guard(() => {
+    return this.guard('add', () => {
       const row = toRow(n);
       if (this.stmt.insertIfAbsent.run(row).changes > 0) return { value: { value: n, etag: row.etag }, created: true };
       const stored = this.read(n.goLiveId, n.id);
@@ -77,11 +86,11 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   async get(goLiveId: string, id: string): Promise<Versioned<OutboxNotification> | undefined> {
-    return guard(() => this.read(goLiveId, id));
+    return this.guard('get', () => this.read(goLiveId, id));
   }
 
   async replace(n: OutboxNotification, etag: string): Promise<Versioned<OutboxNotification>> {
-    return guard(() => {
+    return this.guard('replace', () => {
       const row = toRow(n);
       if (this.stmt.replaceIfMatch.run({ ...row, expected: etag }).changes === 0)
         throw new StoreConflictError(`notification '${n.id}' changed or does not exist`);
@@ -90,11 +99,11 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   async listDue(now: string, limit: number): Promise<{ goLiveId: string; id: string }[]> {
-    return guard(() => this.stmt.due.all(now, Math.max(0, Math.trunc(limit))).map((r) => ({ goLiveId: r.go_live_id, id: r.id })));
+    return this.guard('listDue', () => this.stmt.due.all(now, Math.max(0, Math.trunc(limit))).map((r) => ({ goLiveId: r.go_live_id, id: r.id })));
   }
 
   async list(goLiveId: string, filter: NotificationFilter): Promise<OutboxNotification[]> {
-    return guard(() =>
+    return this.guard('list', () =>
       this.stmt.list
         .all({
           g: goLiveId,
@@ -109,6 +118,10 @@ export class SqliteOutbox implements OutboxStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  private guard<T>(operation: string, fn: () => T): T {
+    return guard(fn, this.faults, operation);
   }
 
   private read(goLiveId: string, id: string): Versioned<OutboxNotification> | undefined {
@@ -156,8 +169,9 @@ function toRow(n: OutboxNotification): RowWrite {
 
 const parse = (row: Row): OutboxNotification => OutboxNotification.parse(JSON.parse(row.body));
 
-function guard<T>(fn: () => T): T {
+function guard<T>(fn: () => T, faults?: (operation: string) => void, operation = ''): T {
   try {
+    faults?.(operation);
     return fn();
   } catch (err) {
     const code = (err as { code?: unknown }).code;

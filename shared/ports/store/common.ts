@@ -49,6 +49,18 @@ export class StoreUnavailableError extends Error {
 }
 
 /**
+ * The store did not answer within its bounded wait (issue 13 item 9: the embedded store's
+ * worker thread is stuck, e.g. on a frozen file system). Unavailable, so 503 with
+ * Retry-After; /api/health reports it as `unresponsive`.
+ */
+export class StoreUnresponsiveError extends StoreUnavailableError {
+  constructor(message: string, retryAfterSeconds = 10) {
+    super(message, retryAfterSeconds);
+    this.name = 'StoreUnresponsiveError';
+  }
+}
+
+/**
  * The store is damaged (a failed integrity check at start, its WAL or database file deleted
  * or replaced while open, a corrupt page, an I/O error on write or sync): not transient, so
  * not retried. Every call answers this until an operator repairs the store and restarts;
@@ -68,3 +80,10 @@ export class StoreDamagedError extends Error {
 export const isStoreDamaged = (e: unknown): e is StoreDamagedError =>
   e instanceof StoreDamagedError ||
   (e instanceof Error && e.name === 'StoreDamagedError' && typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');
+
+/** By name as well as class, as `isStoreDamaged`: unavailable, or unresponsive (a bounded wait ran out). */
+export const isStoreUnavailable = (e: unknown): e is StoreUnavailableError =>
+  e instanceof StoreUnavailableError ||
+  (e instanceof Error &&
+    (e.name === 'StoreUnavailableError' || e.name === 'StoreUnresponsiveError') &&
+    typeof (e as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number');
