@@ -20,19 +20,6 @@ const noClock = [
   },
 ];
 
-// Files that still hold lines over 200 characters (issue 19 item 6); each is wrapped and struck
-// off this list, and the list goes when it is empty.
-const longLinesLeft = [
-  'bench/cosmos.ts',
-  'bench/intake.ts',
-  'bench/orchestrations.ts',
-  'bench/region.ts',
-  'bench/startup.ts',
-  'bench/synchronous.ts',
-  'local/durable/instance-store.ts',
-  'shared/adapters/cosmos/cosmos.repository.ts',
-];
-
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'test-output/**'] },
   js.configs.recommended,
@@ -50,7 +37,6 @@ export default tseslint.config(
       'max-len': ['error', { code: 200, tabWidth: 2 }],
     },
   },
-  { files: longLinesLeft, rules: { 'max-len': 'off' } },
   {
     // The local runtime, the benchmarks and the tests load the app with require() on purpose:
     // after the worker shim is installed (docs/local-runtime.md), and fresh per test.

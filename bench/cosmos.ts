@@ -269,7 +269,9 @@ async function main(): Promise<PartResult> {
     {
       name: 'overview: single-partition queries (use case and route)',
       target: '≤ 2',
-      measured: `use case ${useCaseOverview.stats.queries} queries, ${useCaseOverview.stats.pointReads} point reads (${useCaseOverview.stats.notModified} answered 304); route ${count(routeOverview, ['query'])} queries`,
+      measured:
+        `use case ${useCaseOverview.stats.queries} queries, ${useCaseOverview.stats.pointReads} point reads ` +
+        `(${useCaseOverview.stats.notModified} answered 304); route ${count(routeOverview, ['query'])} queries`,
       met: useCaseOverview.stats.queries <= 2 && count(routeOverview, ['query']) <= 2,
     },
     {
@@ -282,17 +284,21 @@ async function main(): Promise<PartResult> {
       name: 'the go-live document read whole on a hot path (unit report, overview, DSL agenda; second run)',
       target: 'never (304 to a conditional read)',
       measured: hot
-        .map(
-          (r) =>
-            `${r.name.split(' (')[0]}: ${r.ops.filter((o) => o.kind === 'read' && o.docType === 'golive' && o.status === 200).length} whole, ${r.ops.filter((o) => o.kind === 'read' && o.status === 304).length} × 304`,
-        )
+        .map((r) => {
+          const whole = r.ops.filter((o) => o.kind === 'read' && o.docType === 'golive' && o.status === 200).length;
+          const notModified = r.ops.filter((o) => o.kind === 'read' && o.status === 304).length;
+          return `${r.name.split(' (')[0]}: ${whole} whole, ${notModified} × 304`;
+        })
         .join('; '),
       met: hot.every((r) => !r.ops.some((o) => o.kind === 'read' && o.docType === 'golive' && o.status === 200)),
     },
     {
       name: 'unit report through the route: what authorisation adds',
       target: 'report honestly',
-      measured: `${routeReport.stats.pointReads - useCaseReport.stats.pointReads} more point read(s) (the use case gets the route's conditional read of the go-live), ≈ ${num(ru(routeReport) - ru(useCaseReport), 1)} RU of ≈ ${num(ru(routeReport), 1)}`,
+      measured:
+        `${routeReport.stats.pointReads - useCaseReport.stats.pointReads} more point read(s) (the use case ` +
+        `gets the route's conditional read of the go-live), ≈ ${num(ru(routeReport) - ru(useCaseReport), 1)} ` +
+        `RU of ≈ ${num(ru(routeReport), 1)}`,
       met: true,
     },
   ];
@@ -323,8 +329,18 @@ async function main(): Promise<PartResult> {
     ],
     targets,
     notes: [
-      `RU per operation: point reads and writes interpolated in Microsoft's table of RU by document size (1 KB: read 1.00, write 4.95; 64 KB: 4.76 / 22.67; 512 KB: 40.95 / 184.57) — https://learn.microsoft.com/azure/cosmos-db/understand-request-unit-consumption, and https://learn.microsoft.com/azure/cosmos-db/optimize-cost-reads-writes (1 KB point read = 1 RU, 100 KB = 10 RU). Queries: ${QUERY_BASE_RU} RU base (https://learn.microsoft.com/training/modules/measure-index-azure-cosmos-db-sql-api/4-measure-query-cost) plus the bytes returned priced as a read. A replace is priced as one write of the new version; a 404 read and a refused write (409/412) as 1 RU. Estimates: measure in a rehearsal with CosmosRepository.stats.requestCharge (the local server always answers 1 RU).`,
-      'Counts include the outbox (notifications are documents in the same container) and, for challenge operations, the escalation activities the call set off (settled before counting). Queries are result pages as the server saw them (a history read of more than 1,000 reports is several pages).',
+      `RU per operation: point reads and writes interpolated in Microsoft's table of RU by document size ` +
+        `(1 KB: read 1.00, write 4.95; 64 KB: 4.76 / 22.67; 512 KB: 40.95 / 184.57) — ` +
+        `https://learn.microsoft.com/azure/cosmos-db/understand-request-unit-consumption, and ` +
+        `https://learn.microsoft.com/azure/cosmos-db/optimize-cost-reads-writes ` +
+        `(1 KB point read = 1 RU, 100 KB = 10 RU). Queries: ${QUERY_BASE_RU} RU base ` +
+        `(https://learn.microsoft.com/training/modules/measure-index-azure-cosmos-db-sql-api/4-measure-query-cost) ` +
+        `plus the bytes returned priced as a read. A replace is priced as one write of the new version; ` +
+        `a 404 read and a refused write (409/412) as 1 RU. ` +
+        `Estimates: measure in a rehearsal with CosmosRepository.stats.requestCharge (the local server always answers 1 RU).`,
+      'Counts include the outbox (notifications are documents in the same container) and, for challenge ' +
+        'operations, the escalation activities the call set off (settled before counting). Queries are ' +
+        'result pages as the server saw them (a history read of more than 1,000 reports is several pages).',
       `The SDK asks the gateway for a query plan before each query (${plans} times in the measured runs); Azure answers that without reading documents, so it is not priced.`,
       `The SDK's metadata requests (account, collection, partition key ranges) are left out: they happen once per process. Seeding took ${num(seedSeconds, 0)} s.`,
       ...(unstable.length ? [`Counts differed between the two runs for: ${unstable.join('; ')} (the second is shown).`] : []),

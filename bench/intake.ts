@@ -180,7 +180,11 @@ async function runScenario(
         results[p].push(r);
         acknowledged[p] += r.okTotal;
         console.log(
-          `  [${s.key}] round ${round + 1} ${p.padEnd(6)} ${num(r.rps, 0).padStart(6)} req/s  p50 ${ms(r.p50, 1)}  p99 ${ms(r.p99, 1)}  server ${num(r.serverCpuUsPerRequest ?? NaN, 0)} µs/req  client ${num(r.clientCpuUsPerRequest, 0)} µs/req  errors ${r.errors}${r.firstError ? ` (${r.firstError.slice(0, 120)})` : ''}; window opened after ${num(r.warmupMs / 1000, 1)} s${r.steady ? '' : ' (first burst not yet drained)'}`,
+          `  [${s.key}] round ${round + 1} ${p.padEnd(6)} ${num(r.rps, 0).padStart(6)} req/s  ` +
+            `p50 ${ms(r.p50, 1)}  p99 ${ms(r.p99, 1)}  server ${num(r.serverCpuUsPerRequest ?? NaN, 0)} µs/req  ` +
+            `client ${num(r.clientCpuUsPerRequest, 0)} µs/req  errors ` +
+            `${r.errors}${r.firstError ? ` (${r.firstError.slice(0, 120)})` : ''}; window opened after ` +
+            `${num(r.warmupMs / 1000, 1)} s${r.steady ? '' : ' (first burst not yet drained)'}`,
         );
       }
     }
@@ -367,7 +371,9 @@ async function sideBySide(): Promise<{ runs: SideBySide[]; organisations: Record
           });
           run.results[k].push(r);
           console.log(
-            `  [side by side, ${connections} conn] round ${round + 1} ${k.padEnd(6)} ${num(r.rps, 0).padStart(6)} req/s  p50 ${ms(r.p50, 1)}  p99 ${ms(r.p99, 1)}  server ${num(r.serverCpuUsPerRequest ?? NaN, 0)} µs/req  errors ${r.errors}`,
+            `  [side by side, ${connections} conn] round ${round + 1} ${k.padEnd(6)} ` +
+              `${num(r.rps, 0).padStart(6)} req/s  p50 ${ms(r.p50, 1)}  p99 ${ms(r.p99, 1)}  server ` +
+              `${num(r.serverCpuUsPerRequest ?? NaN, 0)} µs/req  errors ${r.errors}`,
           );
         }
       }
@@ -478,7 +484,9 @@ async function mixed(): Promise<MixedResult> {
     clearInterval(sampler);
     const rssAfter = rssOf(server.pid);
     console.log(
-      `  [mixed] ${num(result.rps, 0)} req/s p99 ${ms(result.p99, 1)} shed ${result.shed} errors ${result.errors}${result.firstError ? ` (${result.firstError.slice(0, 120)})` : ''}; RSS started ${mb(rssStarted)}, idle ${mb(rssIdle)}, peak ${mb(peak)}`,
+      `  [mixed] ${num(result.rps, 0)} req/s p99 ${ms(result.p99, 1)} shed ${result.shed} errors ` +
+        `${result.errors}${result.firstError ? ` (${result.firstError.slice(0, 120)})` : ''}; RSS started ` +
+        `${mb(rssStarted)}, idle ${mb(rssIdle)}, peak ${mb(peak)}`,
     );
     return {
       result,
@@ -534,7 +542,10 @@ async function main(): Promise<PartResult> {
       ];
     });
     tables.push({
-      title: `Status intake, ${organisation}, ${s.title}; ${s.rounds > 1 ? `median of ${s.rounds} rounds of` : 'one round of'} ${s.durationMs / 1000} s, after a warm-up of at least ${s.warmupMs / 1000} s and one answer per connection`,
+      title:
+        `Status intake, ${organisation}, ${s.title}; ` +
+        `${s.rounds > 1 ? `median of ${s.rounds} rounds of` : 'one round of'} ${s.durationMs / 1000} s, ` +
+        `after a warm-up of at least ${s.warmupMs / 1000} s and one answer per connection`,
       header: [
         'server',
         'req/s (range)',
@@ -549,12 +560,18 @@ async function main(): Promise<PartResult> {
     });
     if (s.key === 'region')
       notes.push(
-        `Region-sized organisation: at ${num(rps('host'), 0)} req/s, 200 reporters sending at once would each wait about 200 ÷ ${num(rps('host'), 0)} ≈ ${num(200 / rps('host'), 0)} s for an answer (Little's law); the time goes to reading the go-live document twice per report (last table).`,
+        `Region-sized organisation: at ${num(rps('host'), 0)} req/s, 200 reporters sending at once would ` +
+          `each wait about 200 ÷ ${num(rps('host'), 0)} ≈ ${num(200 / rps('host'), 0)} s for an answer ` +
+          `(Little's law); the time goes to reading the go-live document twice per report (last table).`,
       );
     if (s.key === 'tiny') {
       const extra = med(results.host, (r) => r.serverCpuUsPerRequest ?? NaN) - med(results.direct, (r) => r.serverCpuUsPerRequest ?? NaN);
       notes.push(
-        `Three-unit organisation: the host adds about ${num(extra, 0)} µs of CPU per request over calling the handler directly (${ratio(rps('direct') / rps('host'))} in req/s) — the worker-style invocation (getInvocationModel → getArguments → invokeFunction → getResponse), the RPC conversions and HttpResponse, route matching; at 3,300 req/s on two cores shared with the client, the whole budget is about 300 µs per request.`,
+        `Three-unit organisation: the host adds about ${num(extra, 0)} µs of CPU per request over calling ` +
+          `the handler directly (${ratio(rps('direct') / rps('host'))} in req/s) — the worker-style invocation ` +
+          `(getInvocationModel → getArguments → invokeFunction → getResponse), the RPC conversions and ` +
+          `HttpResponse, route matching; at 3,300 req/s on two cores shared with the client, the whole budget ` +
+          `is about 300 µs per request.`,
       );
     }
     if (s.key === 'small') {
@@ -638,7 +655,10 @@ async function main(): Promise<PartResult> {
   const m = mix.result;
   const kinds = Object.entries(m.byKind ?? {}) as [string, KindResult][];
   tables.push({
-    title: `Mixed load at 200 connections on the local runtime with a region loaded (2,000 units with a day of reports, 500 challenges, 50 incidents; per 10 connections 5 unit reports, 2 overviews, 1 DSL agenda, 2 board pages); one run of 8 s after a warm-up`,
+    title:
+      `Mixed load at 200 connections on the local runtime with a region loaded (2,000 units with a day of ` +
+      `reports, 500 challenges, 50 incidents; per 10 connections 5 unit reports, 2 overviews, 1 DSL ` +
+      `agenda, 2 board pages); one run of 8 s after a warm-up`,
     header: ['request', 'answers in window', '503 (shed)', 'errors', 'p50', 'p99', 'max'],
     rows: [
       ...kinds.map(([name, k]) => [name, num(k.requests, 0), num(k.shed, 0), num(k.errors, 0), ms(k.p50, 1), ms(k.p99, 1), ms(k.max, 1)]),
@@ -662,7 +682,9 @@ async function main(): Promise<PartResult> {
     met: m.p99 <= 2000,
   });
   notes.push(
-    `Mixed load: ${num(m.shed, 0)} of ${num(m.requests, 0)} answers in the window were 503 with Retry-After (the host's load shedding: at most 64 invocations at once, at most 1 s in its queue; docs/local-runtime.md); a shed answer's latency is in the table too.`,
+    `Mixed load: ${num(m.shed, 0)} of ${num(m.requests, 0)} answers in the window were 503 with ` +
+      `Retry-After (the host's load shedding: at most 64 invocations at once, at most 1 s in its queue; ` +
+      `docs/local-runtime.md); a shed answer's latency is in the table too.`,
   );
   tables.push({
     title: 'Where the time goes: CPU per call, measured in this process on the same machine',
@@ -681,8 +703,12 @@ async function main(): Promise<PartResult> {
     targets,
     notes: [
       ...notes,
-      'Each connection is one reporter (`x-dev-user: <their e-mail>`, role unitReporter) posting for their own unit, so every request is authorised against the go-live; no Idempotency-Key, so every 201 is a new report.',
-      'Server and load generator run in separate processes on the same 2 cores: the client competes for CPU (its CPU µs per request is shown), so req/s is a lower bound of what the server alone could do; server CPU µs per request is the figure least disturbed by that.',
+      'Each connection is one reporter (`x-dev-user: <their e-mail>`, role unitReporter) posting for their ' +
+        'own unit, so every request is authorised against the go-live; no Idempotency-Key, so every 201 is a ' +
+        'new report.',
+      'Server and load generator run in separate processes on the same 2 cores: the client competes for ' +
+        'CPU (its CPU µs per request is shown), so req/s is a lower bound of what the server alone could do; ' +
+        'server CPU µs per request is the figure least disturbed by that.',
       '† the window opened (after the longest warm-up allowed) before every connection had been answered once: those latencies are lower than steady state would give.',
       '"acknowledged but not stored" compares every 201 (warm-up included) with the reports in the store afterwards; it should be 0.',
     ],

@@ -371,11 +371,21 @@ async function main(): Promise<PartResult> {
     ],
     targets,
     notes: [
-      `Episodes/s over the walk include the use cases that move the challenges (go-live and challenge reads, the challenge write, notifications to the outbox); "durable host alone" (${num(alone.episodes / alone.seconds, 0)} episodes/s) is the host with nothing else running.`,
-      `Without continueAsNew the 200-event instance replays ${num(loopHistory(loops.long), 0)} history events per episode and an episode costs ${ratio(loopMs(loops.long) / loopMs(loops.short))} the 2-event one (a whole turn ${ratio(median(loopTurn[loops.long]!) / median(loopTurn[loops.short]!))}); with it, ${ratio(replayRatio)}.`,
-      "Each turn of the escalation is three episodes (the event, then continueAsNew starts a new execution, then the plan activity's result) and one activity; the orchestrator replays at most the events of its current execution.",
-      "The app's minute timers are set to once a year for this part (settings HEARTBEAT_SCHEDULE, SCHEDULE_TICK, NOTIFY_SCHEDULE), so moving the clock two hours fires only the escalation's own timers.",
-      `What does grow with a challenge's life is its document (timeline): the plan activity reads it, so a whole turn costs a little more for the long-lived one; the replayed history does not. Durable store after the run: ${num(durableBytes / 1024 / 1024, 1)} MB.`,
+      `Episodes/s over the walk include the use cases that move the challenges (go-live and challenge ` +
+        `reads, the challenge write, notifications to the outbox); "durable host alone" ` +
+        `(${num(alone.episodes / alone.seconds, 0)} episodes/s) is the host with nothing else running.`,
+      `Without continueAsNew the 200-event instance replays ${num(loopHistory(loops.long), 0)} history ` +
+        `events per episode and an episode costs ${ratio(loopMs(loops.long) / loopMs(loops.short))} the ` +
+        `2-event one (a whole turn ${ratio(median(loopTurn[loops.long]!) / median(loopTurn[loops.short]!))}); with it, ${ratio(replayRatio)}.`,
+      'Each turn of the escalation is three episodes (the event, then continueAsNew starts a new ' +
+        "execution, then the plan activity's result) and one activity; the orchestrator replays at most the " +
+        'events of its current execution.',
+      "The app's minute timers are set to once a year for this part (settings HEARTBEAT_SCHEDULE, " +
+        "SCHEDULE_TICK, NOTIFY_SCHEDULE), so moving the clock two hours fires only the escalation's own " +
+        'timers.',
+      `What does grow with a challenge's life is its document (timeline): the plan activity reads it, so a ` +
+        `whole turn costs a little more for the long-lived one; the replayed history does not. Durable store ` +
+        `after the run: ${num(durableBytes / 1024 / 1024, 1)} MB.`,
     ],
     data: {
       phases,

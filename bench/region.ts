@@ -336,8 +336,12 @@ async function main(): Promise<PartResult> {
     ],
     targets,
     notes: [
-      `Agenda: the DSL meeting ${b.meetingId} at ${NOW.toISOString()} (day 6, 16:40 local), with its previous DSL, so it reads each area's last 50 reports for the trend, and the challenges twice (challenge and decision sections).`,
-      `Data is loaded straight through SqliteRepository (addUnitReport per report, so every current status is written as the API writes it): ${num(b.reports, 0)} unit reports took ${num(b.loadSeconds, 0)} s. The use cases run through the retrying repository as in the app.`,
+      `Agenda: the DSL meeting ${b.meetingId} at ${NOW.toISOString()} (day 6, 16:40 local), with its ` +
+        `previous DSL, so it reads each area's last 50 reports for the trend, and the challenges twice ` +
+        `(challenge and decision sections).`,
+      `Data is loaded straight through SqliteRepository (addUnitReport per report, so every current status ` +
+        `is written as the API writes it): ${num(b.reports, 0)} unit reports took ${num(b.loadSeconds, 0)} s. ` +
+        `The use cases run through the retrying repository as in the app.`,
       '"*" after an allocation: a garbage collection ran during that call, so the figure is a lower bound.',
       "Wall time includes waiting for a core when other processes run; CPU time is this process's own work. On an idle machine wall ≈ CPU.",
     ],

@@ -162,14 +162,19 @@ async function main(): Promise<PartResult> {
         ],
       },
       {
-        title: `Heaviest packages, app + telemetry + first request (one run with a require hook around Module._load, which itself adds ${ms(hooked.totalMs - median(loads['app+telemetry'].map((l) => l.totalMs)), 0)}); "own" = its files alone, "to require it first" = with the dependencies it pulled in`,
+        title:
+          `Heaviest packages, app + telemetry + first request (one run with a require hook around ` +
+          `Module._load, which itself adds ` +
+          `${ms(hooked.totalMs - median(loads['app+telemetry'].map((l) => l.totalMs)), 0)}); "own" = its files ` +
+          `alone, "to require it first" = with the dependencies it pulled in`,
         header: ['package or app folder', 'first loaded by', 'files', 'own load time', 'time to require it first (with its dependencies)'],
         rows: top.map((o) => [o.owner, o.phase, num(o.files, 0), ms(o.selfMs, 0), ms(o.entryMs, 0)]),
       },
     ],
     targets: [],
     notes: [
-      'Module loading is CPU-bound and single-threaded: on a Flex Consumption instance it is paid once per cold start, before the first invocation; `ALWAYS_READY_INSTANCES=1` keeps one instance warm.',
+      'Module loading is CPU-bound and single-threaded: on a Flex Consumption instance it is paid once per ' +
+        'cold start, before the first invocation; `ALWAYS_READY_INSTANCES=1` keeps one instance warm.',
       "The local runtime's start also loads its own host (HTTP, timers, durable host with its SQLite file) and opens the embedded store, which Azure does not.",
     ],
     data: { bare, host, loads, hooked: hooked.byOwner },

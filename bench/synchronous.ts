@@ -89,7 +89,12 @@ export async function synchronousCost(rounds = 5): Promise<{ table: PartResult['
       ],
       rows,
     },
-    note: `FULL syncs the WAL at every commit: ${num(m(single.FULL) - m(single.NORMAL), 0)} µs more per single report (${num(m(single.FULL) / m(single.NORMAL), 2)}× NORMAL) on this machine's disk; an import's page of 1,000 reports shares one sync, so there the difference is ${num(m(batch.FULL) / m(batch.NORMAL), 2)}×. What FULL buys: with NORMAL, 70 of 1,045 acknowledged writes were lost when the file system went read-only (issue 13); with FULL, 0.`,
+    note:
+      `FULL syncs the WAL at every commit: ${num(m(single.FULL) - m(single.NORMAL), 0)} µs more per single ` +
+      `report (${num(m(single.FULL) / m(single.NORMAL), 2)}× NORMAL) on this machine's disk; an import's ` +
+      `page of 1,000 reports shares one sync, so there the difference is ` +
+      `${num(m(batch.FULL) / m(batch.NORMAL), 2)}×. What FULL buys: with NORMAL, 70 of 1,045 acknowledged ` +
+      `writes were lost when the file system went read-only (issue 13); with FULL, 0.`,
     data: { single, batch },
   };
 }

@@ -189,8 +189,10 @@ export class SqliteInstanceStore {
     this.#stmt = {
       get: db.prepare<[string], InstanceRow>('SELECT * FROM instances WHERE instance_id = ?'),
       upsert: db.prepare(
-        `INSERT INTO instances (instance_id, name, execution_id, status, input, output, custom_status, history, engine, parent_instance_id, parent_execution_id, parent_task_id, created_at, last_updated_at)
-         VALUES (@instance_id, @name, @execution_id, @status, @input, @output, @custom_status, @history, @engine, @parent_instance_id, @parent_execution_id, @parent_task_id, @created_at, @last_updated_at)
+        `INSERT INTO instances (instance_id, name, execution_id, status, input, output, custom_status, history, engine,
+           parent_instance_id, parent_execution_id, parent_task_id, created_at, last_updated_at)
+         VALUES (@instance_id, @name, @execution_id, @status, @input, @output, @custom_status, @history, @engine,
+           @parent_instance_id, @parent_execution_id, @parent_task_id, @created_at, @last_updated_at)
          ON CONFLICT (instance_id) DO UPDATE SET name = excluded.name, execution_id = excluded.execution_id, status = excluded.status, input = excluded.input,
            output = excluded.output, custom_status = excluded.custom_status, history = excluded.history, engine = excluded.engine,
            parent_instance_id = excluded.parent_instance_id, parent_execution_id = excluded.parent_execution_id, parent_task_id = excluded.parent_task_id,

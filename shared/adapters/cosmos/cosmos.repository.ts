@@ -320,7 +320,8 @@ export class CosmosRepository implements Repository {
       this.calls.query(
         {
           query:
-            "SELECT * FROM c WHERE c.goLiveId = @g AND (c.type IN ('unitStatus', 'areaStatus') OR (c.type = 'incident' AND c.status = 'open') OR (c.type = 'challenge' AND c.state IN ('raised', 'triaged')))",
+            "SELECT * FROM c WHERE c.goLiveId = @g AND (c.type IN ('unitStatus', 'areaStatus') " +
+            "OR (c.type = 'incident' AND c.status = 'open') OR (c.type = 'challenge' AND c.state IN ('raised', 'triaged')))",
           parameters: [{ name: '@g', value: goLiveId }],
         },
         goLiveId,
