@@ -6,25 +6,14 @@ import { getAgenda } from '../shared/app/calendar/agenda';
 import { getOverview } from '../shared/app/overview';
 import { submitUnitReport } from '../shared/app/reports';
 import { configureServices, getServices } from '../shared/composition';
-import { meetingsBetween } from '../shared/domain/meetings';
 import { SimulatedClock } from '../local/clock';
 import { startLocalRuntime } from '../local/runtime';
 import { captureApp } from './lib/app';
 import type { CosmosOp } from './lib/cosmos-sniffer';
 import { answerConditionalReads, sniff } from './lib/cosmos-sniffer';
 import { removeTmpDirs, tmpDir } from './lib/procs';
-import {
-  areaReportsOfDay,
-  challenges,
-  incidents,
-  LAST_DAY,
-  localInstant,
-  PEOPLE,
-  regionGoLive,
-  reporterEmail,
-  unitId,
-  unitReportsOfDay,
-} from './lib/region';
+import { LAST_DAY, localInstant, PEOPLE, regionGoLive, reporterEmail, unitId } from './lib/region';
+import { lastDslBefore, seedRegion } from './lib/seed';
 import type { PartResult, TargetCheck } from './lib/result';
 import { runPart } from './lib/result';
 import { QUERY_BASE_RU } from './lib/ru';
@@ -50,15 +39,6 @@ interface Row {
   via: 'HTTP route' | 'use case';
   ops: CosmosOp[];
   stats: CosmosOperationStats;
-}
-
-async function mapLimited<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      for (let i = next++; i < items.length; i = next++) await fn(items[i]!);
-    }),
-  );
 }
 
 const kb = (bytes: number) => `${num(bytes / 1024, bytes < 10_240 ? 1 : 0)} KB`;
@@ -113,15 +93,10 @@ async function main(): Promise<PartResult> {
   // A region in the store: the organisation, every unit's and area's current status, open items.
   const seedStart = performance.now();
   const goLive = regionGoLive({ id: G, units: UNITS });
-  await repo.saveGoLive(goLive, null);
-  const latest = unitReportsOfDay(goLive, LAST_DAY).filter((_, i) => i % 6 === 5);
-  await mapLimited(latest, 16, (r) => repo.addUnitReport(r));
-  for (const r of areaReportsOfDay(goLive, LAST_DAY).filter((_, i) => i % 6 === 5)) await repo.addAreaReport(r);
-  await mapLimited(challenges(goLive, UNITS / 4), 16, (c) => repo.createChallenge(c));
-  await mapLimited(incidents(goLive, UNITS / 40), 16, (i) => repo.createIncident(i));
+  await seedRegion(repo, goLive, { challenges: UNITS / 4, incidents: UNITS / 40, latestOnly: true, parallel: 16 });
   const seedSeconds = (performance.now() - seedStart) / 1000;
   console.log(`  seeded ${UNITS} units with their statuses, ${UNITS / 4} challenges, ${UNITS / 40} incidents in ${num(seedSeconds, 1)} s`);
-  const meetingId = meetingsBetween(goLive, localInstant(LAST_DAY, '00:00'), NOW, { forum: 'DSL' }).at(-1)!.id;
+  const meetingId = lastDslBefore(goLive, NOW);
 
   const call = async (
     method: string,

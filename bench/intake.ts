@@ -8,20 +8,8 @@ import { UnitReportInput } from '../shared/domain/unit-report';
 import type { KindResult, LoadResult } from './lib/load';
 import { runLoad } from './lib/load';
 import { DIST, MAIN, removeTmpDirs, startServer, tmpDir, type ServerChild } from './lib/procs';
-import {
-  areaReportsOfDay,
-  challenges,
-  incidents,
-  LAST_DAY,
-  localInstant,
-  PEOPLE,
-  regionGoLive,
-  reporterEmail,
-  reporterId,
-  unitId,
-  unitReportsOfDay,
-} from './lib/region';
-import { meetingsBetween } from '../shared/domain/meetings';
+import { LAST_DAY, localInstant, PEOPLE, regionGoLive, reporterEmail, reporterId, unitId } from './lib/region';
+import { lastDslBefore, seedRegion } from './lib/seed';
 import { GoLive as GoLiveSchema } from '../shared/domain/golive';
 import { authorize } from '../shared/domain/principal';
 import { ACCESS_MATRIX } from '../shared/domain/access';
@@ -408,18 +396,10 @@ async function mixed(): Promise<MixedResult> {
   const dir = tmpDir('mixed');
   // Seeding is not measured: no fsync per document (the runtime below opens the file with its default, FULL).
   const repo = SqliteRepository.open(path.join(dir, 'driftpuls.sqlite'), { synchronous: 'NORMAL' });
-  await repo.saveGoLive(goLive, null);
-  for (const c of challenges(goLive, 500)) await repo.createChallenge(c);
-  for (const i of incidents(goLive, 50)) await repo.createIncident(i);
-  await repo.addUnitReports(unitReportsOfDay(goLive, LAST_DAY));
-  for (const r of areaReportsOfDay(goLive, LAST_DAY)) await repo.addAreaReport(r);
+  await seedRegion(repo, goLive, { challenges: 500, incidents: 50 });
   await repo.close();
   const now = localInstant(LAST_DAY, '16:40');
-  const dsl = meetingsBetween(goLive, localInstant(LAST_DAY, '00:00'), localInstant(LAST_DAY + 1, '00:00'), { forum: 'DSL' }).filter(
-    (m) => m.start <= now.toISOString(),
-  );
-  const meetingId = dsl[dsl.length - 1]?.id;
-  if (!meetingId) throw new Error('no DSL meeting on day 6 before 16:40');
+  const meetingId = lastDslBefore(goLive, now);
   const server = await startServer(
     [MAIN, '--port', '0', '--data-dir', dir, '--no-demo', '--clock', 'simulated', '--start', now.toISOString()],
     {
