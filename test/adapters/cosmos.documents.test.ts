@@ -3,8 +3,9 @@ import type { Container } from '@azure/cosmos';
 import { CosmosClient } from '@azure/cosmos';
 import { openContainer } from '../../shared/adapters/cosmos/connection';
 import { CosmosRepository } from '../../shared/adapters/cosmos/cosmos.repository';
-import { CosmosCalls, CosmosDocuments, emptyStats, sortKey } from '../../shared/adapters/cosmos/documents';
-import { UnitReport } from '../../shared/domain/unit-report';
+import { CosmosCalls, CosmosDocuments, emptyStats } from '../../shared/adapters/cosmos/documents';
+import { DOCS } from '../../shared/adapters/doc-types';
+import type { UnitReport } from '../../shared/domain/unit-report';
 import { Note } from '../../shared/domain/notes';
 import { StoreConflictError } from '../../shared/ports/repository.port';
 import { EMULATOR_KEY, startCosmosServer } from '../support/cosmos-server';
@@ -34,17 +35,6 @@ afterAll(async () => {
   client.dispose();
   await cosmos.close();
 });
-
-const unitReportShape = {
-  type: 'unitReport' as const,
-  schema: UnitReport,
-  pk: (r: UnitReport) => r.goLiveId,
-  key: (r: UnitReport) => r.id,
-  idOfKey: (key: string) => key,
-  sortKey: (r: UnitReport) => sortKey(r.reportedAt, r.id),
-  refField: 'unitId' as const,
-  name: (r: UnitReport) => `unit report '${r.id}'`,
-};
 
 describe('the documents the Cosmos adapter writes (layout unchanged by CosmosDocuments)', () => {
   it('keeps id `type:key`, the partition in goLiveId and `instant|id` as sortKey for every aggregate', async () => {
@@ -114,7 +104,7 @@ describe('CosmosDocuments', () => {
   const stats = emptyStats();
   let reports: CosmosDocuments<UnitReport>;
   beforeAll(() => {
-    reports = new CosmosDocuments(new CosmosCalls(container, stats), unitReportShape);
+    reports = new CosmosDocuments(new CosmosCalls(container, stats), DOCS.unitReport);
   });
 
   it('creates once: a second create of the id answers the stored value, not the one sent (409 → created: false)', async () => {

@@ -1,6 +1,7 @@
 import type { Container, CosmosClientOptions } from '@azure/cosmos';
 import { CosmosClient } from '@azure/cosmos';
 import { appCredential } from '../identity';
+import { toStoreError } from './documents';
 
 type TokenCredential = NonNullable<CosmosClientOptions['aadCredentials']>;
 
@@ -18,10 +19,19 @@ export interface CosmosConnectionOptions {
 }
 
 /**
- * A client and the container, partitioned by `/goLiveId`. Errors are the SDK's; callers map
- * them to store errors. The client is disposed when the container cannot be opened.
+ * A client and the container, partitioned by `/goLiveId`. The client is disposed when the
+ * container cannot be opened; throttling and an unreachable account are
+ * `StoreUnavailableError` (`toStoreError`), other errors the SDK's.
  */
 export async function openContainer(opts: CosmosConnectionOptions): Promise<{ client: CosmosClient; container: Container }> {
+  try {
+    return await open(opts);
+  } catch (err) {
+    throw toStoreError(err);
+  }
+}
+
+async function open(opts: CosmosConnectionOptions): Promise<{ client: CosmosClient; container: Container }> {
   const common: CosmosClientOptions = {
     endpoint: opts.endpoint,
     // Local servers answer on the address given; discovery would send the SDK to https.

@@ -1,36 +1,27 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container, CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
-import { AreaReport, AreaStatus, statusOfAreaReport } from '../../domain/area-report';
-import { DispatchRecord, TickCursor } from '../../domain/calendar-actions';
+import { type AreaReport, statusOfAreaReport } from '../../domain/area-report';
+import type { DispatchRecord, TickCursor } from '../../domain/calendar-actions';
 import { GoLive } from '../../domain/golive';
-import { Challenge } from '../../escalation/domain/challenge';
-import { Incident } from '../../domain/incident';
-import { AdHocMeeting } from '../../domain/meetings';
-import { Note, type NoteKind } from '../../domain/notes';
-import { isNewer, statusOfUnitReport, UnitReport, UnitStatus } from '../../domain/unit-report';
+import type { Challenge } from '../../escalation/domain/challenge';
+import type { Incident } from '../../domain/incident';
+import type { AdHocMeeting } from '../../domain/meetings';
+import type { Note, NoteKind } from '../../domain/notes';
+import { isNewer, statusOfUnitReport, type UnitReport } from '../../domain/unit-report';
 import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnapshot, Versioned } from '../../ports/repository.port';
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
 import { type CosmosConnectionOptions, openContainer } from './connection';
 import { VersionCache } from '../version-cache';
-import type { CosmosDocShape, CosmosOperationStats } from './documents';
-import { CosmosCalls, CosmosDocuments, emptyStats, NOT_MODIFIED, sortKey, toStoreError } from './documents';
+import { RUNTIME_PARTITION, RuntimeMarkerDoc } from '../doc-types';
+import type { CosmosDocs, CosmosOperationStats } from './documents';
+import { CosmosCalls, CosmosDocuments, cosmosDocs, emptyStats, NOT_MODIFIED, sortKey } from './documents';
 
 export type CosmosRepositoryOptions = CosmosConnectionOptions;
 export type { CosmosOperationStats } from './documents';
-export { toStoreError } from './documents';
-
-/** The partition of the markers; a go-live id is a slug, so it cannot clash. */
-const RUNTIME_PARTITION = '_runtime';
 
 /** Beyond this many lost races the caller should retry later; the report itself is stored, and a replay repairs the status. */
 const MAX_STATUS_ATTEMPTS = 20;
-
-const RuntimeMarkerDoc = z.object({
-  name: z.string(),
-  at: z.string(),
-  detail: z.record(z.string(), z.unknown()).optional(),
-});
 
 const GoLiveListRow = z.object({ goLiveId: z.string(), name: z.string() });
 
@@ -53,17 +44,9 @@ export class CosmosRepository implements Repository {
   private readonly goLives = new VersionCache<GoLive>();
 
   private readonly calls: CosmosCalls;
+  /** Each aggregate's documents (`DOCS`): `this.docs.incident.create(incident)`. */
+  private readonly docs: CosmosDocs;
   private readonly goLiveDocs: CosmosDocuments<GoLive>;
-  private readonly unitReports: CosmosDocuments<UnitReport>;
-  private readonly unitStatuses: CosmosDocuments<UnitStatus>;
-  private readonly areaReports: CosmosDocuments<AreaReport>;
-  private readonly areaStatuses: CosmosDocuments<AreaStatus>;
-  private readonly incidents: CosmosDocuments<Incident>;
-  private readonly challenges: CosmosDocuments<Challenge>;
-  private readonly meetings: CosmosDocuments<AdHocMeeting>;
-  private readonly tickCursors: CosmosDocuments<TickCursor>;
-  private readonly dispatches: CosmosDocuments<DispatchRecord>;
-  private readonly notes: CosmosDocuments<Note>;
   private readonly markers: CosmosDocuments<RuntimeMarker>;
 
   private constructor(
@@ -71,97 +54,16 @@ export class CosmosRepository implements Repository {
     container: Container,
   ) {
     this.calls = new CosmosCalls(container, this.stats);
-    // Each aggregate's documents: where a value lives in the go-live's partition, what lists order it by.
-    const docs = <T extends { goLiveId: string }>(shape: Omit<CosmosDocShape<T>, 'pk'>) =>
-      new CosmosDocuments<T>(this.calls, { pk: (v) => v.goLiveId, ...shape });
-    const named = (what: string, id: string) => `${what} '${id}'`;
-    const ownId = (key: string) => key;
+    this.docs = cosmosDocs(this.calls);
+    // The go-live and the markers: the partition is theirs, not a field of the value.
     this.goLiveDocs = new CosmosDocuments<GoLive>(this.calls, {
       type: 'golive',
       schema: GoLive,
       pk: (g) => g.id,
       key: (g) => g.id,
-      idOfKey: ownId,
+      idOfKey: (key) => key,
       partitionOnly: true,
-      name: (g) => named('go-live', g.id),
-    });
-    this.unitReports = docs<UnitReport>({
-      type: 'unitReport',
-      schema: UnitReport,
-      key: (r) => r.id,
-      idOfKey: ownId,
-      sortKey: (r) => sortKey(r.reportedAt, r.id),
-      refField: 'unitId',
-      name: (r) => named('unit report', r.id),
-    });
-    this.unitStatuses = docs<UnitStatus>({
-      type: 'unitStatus',
-      schema: UnitStatus,
-      key: (s) => s.unitId,
-      name: (s) => named('unit status', s.unitId),
-    });
-    this.areaReports = docs<AreaReport>({
-      type: 'areaReport',
-      schema: AreaReport,
-      key: (r) => r.id,
-      idOfKey: ownId,
-      sortKey: (r) => sortKey(r.reportedAt, r.id),
-      refField: 'areaId',
-      name: (r) => named('area report', r.id),
-    });
-    this.areaStatuses = docs<AreaStatus>({
-      type: 'areaStatus',
-      schema: AreaStatus,
-      key: (s) => s.areaId,
-      name: (s) => named('area status', s.areaId),
-    });
-    this.incidents = docs<Incident>({
-      type: 'incident',
-      schema: Incident,
-      key: (i) => i.id,
-      idOfKey: ownId,
-      sortKey: (i) => sortKey(i.openedAt, i.id),
-      name: (i) => named('incident', i.id),
-    });
-    this.challenges = docs<Challenge>({
-      type: 'challenge',
-      schema: Challenge,
-      key: (c) => c.id,
-      idOfKey: ownId,
-      sortKey: (c) => sortKey(c.raisedAt, c.id),
-      name: (c) => named('challenge', c.id),
-    });
-    this.meetings = docs<AdHocMeeting>({
-      type: 'meeting',
-      schema: AdHocMeeting,
-      key: (m) => m.id,
-      idOfKey: ownId,
-      sortKey: (m) => sortKey(m.start, m.id),
-      name: (m) => named('meeting', m.id),
-    });
-    // One cursor per go-live.
-    this.tickCursors = docs<TickCursor>({
-      type: 'tickCursor',
-      schema: TickCursor,
-      key: () => 'calendar',
-      name: (c) => `tick cursor of '${c.goLiveId}'`,
-    });
-    this.dispatches = docs<DispatchRecord>({
-      type: 'dispatch',
-      schema: DispatchRecord,
-      key: (r) => r.actionId,
-      sortKey: (r) => sortKey(r.dueAt, r.actionId),
-      name: (r) => named('dispatch', r.actionId),
-    });
-    // note:{kind}:{id}, listed by kind.
-    this.notes = docs<Note>({
-      type: 'note',
-      schema: Note,
-      key: (n) => `${n.kind}:${n.id}`,
-      idOfKey: (key) => key.slice(key.indexOf(':') + 1),
-      sortKey: (n) => sortKey(n.at, n.id),
-      refField: 'kind',
-      name: (n) => named('note', `${n.kind}:${n.id}`),
+      name: (g) => `go-live '${g.id}'`,
     });
     this.markers = new CosmosDocuments<RuntimeMarker>(this.calls, {
       type: 'marker',
@@ -169,17 +71,13 @@ export class CosmosRepository implements Repository {
       pk: () => RUNTIME_PARTITION,
       key: (m) => markerKey(m.name),
       partitionOnly: true,
-      name: (m) => named('marker', m.name),
+      name: (m) => `marker '${m.name}'`,
     });
   }
 
   static async connect(opts: CosmosRepositoryOptions): Promise<CosmosRepository> {
-    try {
-      const { client, container } = await openContainer(opts);
-      return new CosmosRepository(client, container);
-    } catch (err) {
-      throw toStoreError(err);
-    }
+    const { client, container } = await openContainer(opts);
+    return new CosmosRepository(client, container);
   }
 
   /**
@@ -226,38 +124,38 @@ export class CosmosRepository implements Repository {
   }
 
   async addUnitReport(report: UnitReport): Promise<CreateResult<UnitReport>> {
-    const result = await this.unitReports.create(report);
+    const result = await this.docs.unitReport.create(report);
     const stored = result.value;
     // Also on a replay: the first attempt may have died between the two writes.
-    await this.updateStatus(this.unitStatuses, stored.goLiveId, stored.unitId, () => statusOfUnitReport(stored));
+    await this.updateStatus(this.docs.unitStatus, stored.goLiveId, stored.unitId, () => statusOfUnitReport(stored));
     return result;
   }
 
   async listUnitReports(goLiveId: string, unitId: string, limit: number): Promise<UnitReport[]> {
-    return this.unitReports.list(goLiveId, { ref: unitId, order: 'DESC', limit });
+    return this.docs.unitReport.list(goLiveId, { ref: unitId, order: 'DESC', limit });
   }
 
   async addAreaReport(report: AreaReport): Promise<CreateResult<AreaReport>> {
-    const result = await this.areaReports.create(report);
+    const result = await this.docs.areaReport.create(report);
     const stored = result.value;
-    await this.updateStatus(this.areaStatuses, stored.goLiveId, stored.areaId, (previous) => statusOfAreaReport(stored, previous));
+    await this.updateStatus(this.docs.areaStatus, stored.goLiveId, stored.areaId, (previous) => statusOfAreaReport(stored, previous));
     return result;
   }
 
   async getAreaReport(goLiveId: string, reportId: string): Promise<AreaReport | undefined> {
-    return (await this.areaReports.get(goLiveId, reportId))?.value;
+    return (await this.docs.areaReport.get(goLiveId, reportId))?.value;
   }
 
   async listAreaReports(goLiveId: string, areaId: string, limit: number): Promise<AreaReport[]> {
-    return this.areaReports.list(goLiveId, { ref: areaId, order: 'DESC', limit });
+    return this.docs.areaReport.list(goLiveId, { ref: areaId, order: 'DESC', limit });
   }
 
   async listUnitReportsByGoLive(goLiveId: string, query: HistoryQuery = {}): Promise<UnitReport[]> {
-    return this.history(this.unitReports, goLiveId, query);
+    return this.history(this.docs.unitReport, goLiveId, query);
   }
 
   async listAreaReportsByGoLive(goLiveId: string, query: HistoryQuery = {}): Promise<AreaReport[]> {
-    return this.history(this.areaReports, goLiveId, query);
+    return this.history(this.docs.areaReport, goLiveId, query);
   }
 
   /** One by one: each report's status step reads what the one before it wrote. */
@@ -278,37 +176,37 @@ export class CosmosRepository implements Repository {
   }
 
   async createIncident(incident: Incident): Promise<CreateResult<Incident>> {
-    return this.incidents.create(incident);
+    return this.docs.incident.create(incident);
   }
 
   async getIncident(goLiveId: string, incidentId: string): Promise<Versioned<Incident> | undefined> {
-    return this.incidents.get(goLiveId, incidentId);
+    return this.docs.incident.get(goLiveId, incidentId);
   }
 
   async replaceIncident(incident: Incident, etag: string): Promise<Versioned<Incident>> {
-    return this.incidents.replace(incident, etag);
+    return this.docs.incident.replace(incident, etag);
   }
 
   async listIncidents(goLiveId: string): Promise<Incident[]> {
-    return this.incidents.list(goLiveId, { order: 'DESC' });
+    return this.docs.incident.list(goLiveId, { order: 'DESC' });
   }
 
   // --- challenges (R7, R8): one document each, their decisions inside ---
 
   async createChallenge(challenge: Challenge): Promise<CreateResult<Challenge>> {
-    return this.challenges.create(challenge);
+    return this.docs.challenge.create(challenge);
   }
 
   async getChallenge(goLiveId: string, challengeId: string): Promise<Versioned<Challenge> | undefined> {
-    return this.challenges.get(goLiveId, challengeId);
+    return this.docs.challenge.get(goLiveId, challengeId);
   }
 
   async replaceChallenge(challenge: Challenge, etag: string): Promise<Versioned<Challenge>> {
-    return this.challenges.replace(challenge, etag);
+    return this.docs.challenge.replace(challenge, etag);
   }
 
   async listChallenges(goLiveId: string): Promise<Challenge[]> {
-    return this.challenges.list(goLiveId, { order: 'DESC' });
+    return this.docs.challenge.list(goLiveId, { order: 'DESC' });
   }
 
   async getStatusSnapshot(goLiveId: string): Promise<StatusSnapshot | undefined> {
@@ -331,10 +229,10 @@ export class CosmosRepository implements Repository {
     const snapshot: StatusSnapshot = { goLive: goLive.value, unitStatuses: [], areaStatuses: [], openIncidents: [], openChallenges: [] };
     // Each document to its list, parsed by its aggregate's documents.
     const into: Record<string, (doc: (typeof docs)[number]) => void> = {
-      unitStatus: (d) => snapshot.unitStatuses.push(this.unitStatuses.parse(d)),
-      areaStatus: (d) => snapshot.areaStatuses.push(this.areaStatuses.parse(d)),
-      incident: (d) => snapshot.openIncidents.push(this.incidents.parse(d)),
-      challenge: (d) => snapshot.openChallenges.push(this.challenges.parse(d)),
+      unitStatus: (d) => snapshot.unitStatuses.push(this.docs.unitStatus.parse(d)),
+      areaStatus: (d) => snapshot.areaStatuses.push(this.docs.areaStatus.parse(d)),
+      incident: (d) => snapshot.openIncidents.push(this.docs.incident.parse(d)),
+      challenge: (d) => snapshot.openChallenges.push(this.docs.challenge.parse(d)),
     };
     for (const doc of docs) into[doc.type]?.(doc);
     return snapshot;
@@ -351,58 +249,58 @@ export class CosmosRepository implements Repository {
   // --- the go-live calendar (R5, R6.5): point operations in the go-live's partition, ranges by `sortKey` ---
 
   async createMeeting(meeting: AdHocMeeting): Promise<CreateResult<AdHocMeeting>> {
-    return this.meetings.create(meeting);
+    return this.docs.meeting.create(meeting);
   }
 
   async getMeeting(goLiveId: string, meetingId: string): Promise<AdHocMeeting | undefined> {
-    return (await this.meetings.get(goLiveId, meetingId))?.value;
+    return (await this.docs.meeting.get(goLiveId, meetingId))?.value;
   }
 
   /** Meetings whose `sortKey` (`start|id`) starts in [from, to). */
   async listMeetings(goLiveId: string, range: { from: string; to: string }): Promise<AdHocMeeting[]> {
-    return this.meetings.list(goLiveId, { from: range.from, before: range.to });
+    return this.docs.meeting.list(goLiveId, { from: range.from, before: range.to });
   }
 
   async getTickCursor(goLiveId: string): Promise<Versioned<TickCursor> | undefined> {
-    return this.tickCursors.get(goLiveId, 'calendar');
+    return this.docs.tickCursor.get(goLiveId, 'calendar');
   }
 
   async saveTickCursor(cursor: TickCursor, expectedEtag: string | null): Promise<Versioned<TickCursor>> {
     const etag =
-      expectedEtag === null ? await this.tickCursors.insert(cursor) : await this.tickCursors.replaceIfMatch(cursor, expectedEtag);
+      expectedEtag === null ? await this.docs.tickCursor.insert(cursor) : await this.docs.tickCursor.replaceIfMatch(cursor, expectedEtag);
     if (etag === undefined) throw new StoreConflictError(`tick cursor of '${cursor.goLiveId}' changed`);
     return { value: cursor, etag };
   }
 
   async claimDispatch(record: DispatchRecord): Promise<CreateResult<DispatchRecord> & { etag: string }> {
-    return this.dispatches.claim(record);
+    return this.docs.dispatch.claim(record);
   }
 
   async updateDispatch(record: DispatchRecord, etag: string): Promise<Versioned<DispatchRecord>> {
-    return this.dispatches.replace(record, etag);
+    return this.docs.dispatch.replace(record, etag);
   }
 
   /** Claims whose `sortKey` (`dueAt|actionId`) starts in [from, to). */
   async listDispatches(goLiveId: string, range: { from: string; to: string }): Promise<DispatchRecord[]> {
-    return this.dispatches.list(goLiveId, { from: range.from, before: range.to });
+    return this.docs.dispatch.list(goLiveId, { from: range.from, before: range.to });
   }
 
   // --- notes (R6.5, R8.5, R11): point operations in the go-live's partition, listed by kind and `sortKey` ---
 
   async createNote(note: Note): Promise<CreateResult<Note>> {
-    return this.notes.create(note);
+    return this.docs.note.create(note);
   }
 
   async getNote(goLiveId: string, kind: NoteKind, id: string): Promise<Versioned<Note> | undefined> {
-    return this.notes.get(goLiveId, `${kind}:${id}`);
+    return this.docs.note.get(goLiveId, `${kind}:${id}`);
   }
 
   async replaceNote(note: Note, etag: string): Promise<Versioned<Note>> {
-    return this.notes.replace(note, etag);
+    return this.docs.note.replace(note, etag);
   }
 
   async listNotes(goLiveId: string, kind: NoteKind): Promise<Note[]> {
-    return this.notes.list(goLiveId, { ref: kind });
+    return this.docs.note.list(goLiveId, { ref: kind });
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,8 @@ import type { Container, ItemDefinition, RequestOptions } from '@azure/cosmos';
 import { z } from 'zod';
 import type { CreateResult, Versioned } from '../../ports/repository.port';
 import { StoreConflictError, StoreUnavailableError } from '../../ports/repository.port';
-import type { DocType } from '../doc-types';
+import type { DocShape, DocType, DocValue, Docs } from '../doc-types';
+import { fieldOf, forEachDoc, ownIdOf } from '../doc-types';
 
 /** Operation counts since the repository was connected; benchmarks read them. */
 export interface CosmosOperationStats {
@@ -157,24 +158,13 @@ export class CosmosCalls {
   }
 }
 
-/** Where one aggregate's value lives in the container, and how it comes back. */
-export interface CosmosDocShape<T> {
-  type: DocType;
-  schema: z.ZodType<T>;
-  /** The partition (`goLiveId`): the go-live id; markers have one of their own. */
-  pk(value: T): string;
-  /** The id within its type (the document id is `type:key`). */
-  key(value: T): string;
-  /** The value's own `id` from the key, for a value that has one: the document's `id` is `type:key`. */
-  idOfKey?(key: string): string;
+/**
+ * Where one aggregate's value lives in the container (`DocShape`, shared with SQLite: `DOCS`
+ * in doc-types.ts), plus what only Cosmos needs to know.
+ */
+export interface CosmosDocShape<T> extends DocShape<T> {
   /** The partition is not a field of the value (the go-live, markers): it goes on read. */
   partitionOnly?: boolean;
-  /** What lists order by, `instant|id` (`sortKey`), for a value that is listed in order. */
-  sortKey?(value: T): string;
-  /** The field `list` filters by with `ref` (a unit, an area, a kind). */
-  refField?: keyof T & string;
-  /** How a conflict names it: `incident 'x'`. */
-  name(value: T): string;
 }
 
 /** What `list` selects within one partition and type: `ref`, a `sortKey` range, an order and a page size. */
@@ -207,7 +197,8 @@ export class CosmosDocuments<T> {
 
   doc(value: T): CosmosDoc {
     const s = this.shape;
-    const sort = s.sortKey?.(value);
+    const instant = fieldOf(value, s.sort);
+    const sort = instant === null ? undefined : sortKey(instant, ownIdOf(s, value));
     return {
       ...(value as object),
       id: docId(s.type, s.key(value)),
@@ -297,8 +288,8 @@ export class CosmosDocuments<T> {
       where.push(condition);
       parameters.push({ name, value });
     };
-    if (q.ref !== undefined && !this.shape.refField) throw new Error(`${this.shape.type} documents are not listed by a ref`);
-    when(q.ref, '@r', `c.${this.shape.refField} = @r`);
+    if (q.ref !== undefined && !this.shape.ref) throw new Error(`${this.shape.type} documents are not listed by a ref`);
+    when(q.ref, '@r', `c.${this.shape.ref} = @r`);
     when(q.from, '@from', 'c.sortKey >= @from');
     when(q.after, '@after', 'c.sortKey > @after');
     when(q.before, '@before', 'c.sortKey < @before');
@@ -308,6 +299,11 @@ export class CosmosDocuments<T> {
     return (await this.calls.query({ query, parameters }, pk)).map((d) => this.parse(d));
   }
 }
+
+/** One `CosmosDocuments` for each aggregate of `DOCS`, on one container. */
+export type CosmosDocs = { [K in keyof Docs]: CosmosDocuments<DocValue<K>> };
+
+export const cosmosDocs = (calls: CosmosCalls): CosmosDocs => forEachDoc((shape) => new CosmosDocuments(calls, shape)) as CosmosDocs;
 
 export function statusOf(err: unknown): number | undefined {
   const code = (err as { code?: unknown; statusCode?: unknown } | null)?.code;

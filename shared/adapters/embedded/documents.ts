@@ -3,7 +3,8 @@ import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import type { CreateResult, Versioned } from '../../ports/repository.port';
 import { StoreConflictError } from '../../ports/repository.port';
-import type { DocType } from '../doc-types';
+import type { DocShape, DocType } from '../doc-types';
+import { fieldOf } from '../doc-types';
 
 export interface DocRow {
   type: DocType;
@@ -61,26 +62,11 @@ export function prepareDocStatements(db: Database.Database) {
 
 export type DocStatements = ReturnType<typeof prepareDocStatements>;
 
-/** Where one aggregate's value lives in the table and what the indexes see of it. */
-export interface DocShape<T> {
-  type: DocType;
-  schema: z.ZodType<T>;
-  /** The partition: the go-live id. */
-  pk(value: T): string;
-  /** The id within its type (the row id is `type:key`). */
-  key(value: T): string;
-  /** What `docs_by_ref` filters by (a unit, a kind, a status), if anything. */
-  ref(value: T): string | null;
-  /** What lists order by (an instant), if anything. */
-  sort(value: T): string | null;
-  /** How a conflict names it: `incident 'x'`. */
-  name(value: T): string;
-}
-
 /**
  * One aggregate's documents in the `docs` table, the plumbing written once: a value to its
- * row, create-if-absent (a replay gets the stored value back), read, replace under an ETag,
- * and lists, every row parsed back through the aggregate's zod schema. Synchronous: the
+ * row (its `ref` and `sort_key` are the fields its shape names, `DOCS` in doc-types.ts),
+ * create-if-absent (a replay gets the stored value back), read, replace under an ETag, and
+ * lists, every row parsed back through the aggregate's zod schema. Synchronous: the
  * repository runs each call inside its guard (and, where it must, a transaction).
  */
 export class SqliteDocuments<T> {
@@ -91,7 +77,7 @@ export class SqliteDocuments<T> {
 
   row(value: T): DocWrite {
     const s = this.shape;
-    return write(s.pk(value), docId(s.type, s.key(value)), s.type, value, s.ref(value), s.sort(value));
+    return write(s.pk(value), docId(s.type, s.key(value)), s.type, value, fieldOf(value, s.ref), fieldOf(value, s.sort));
   }
 
   /** Inserts unless the id exists; a replay gets the stored value back, not the one it sent. */

@@ -14,7 +14,8 @@ import type { CreateResult, HistoryQuery, Repository, RuntimeMarker, StatusSnaps
 import { HISTORY_PAGE_MAX, StoreConflictError, StoreDamagedError, StoreUnavailableError } from '../../ports/repository.port';
 import { deepFreeze, VersionCache } from '../version-cache';
 import type { DocType } from '../doc-types';
-import type { DocRow, DocShape } from './documents';
+import { DOCS, RUNTIME_PARTITION, RuntimeMarkerDoc } from '../doc-types';
+import type { DocRow } from './documents';
 import { docId, parseBody, prepareDocStatements, SqliteDocuments, write } from './documents';
 
 export interface SqliteRepositoryOptions {
@@ -96,15 +97,6 @@ function identity(file: string): string | undefined {
   }
 }
 
-/** Markers are not per go-live; this partition cannot clash with a go-live id (a slug). */
-const RUNTIME_PARTITION = '_runtime';
-
-const RuntimeMarkerDoc = z.object({
-  name: z.string(),
-  at: z.string(),
-  detail: z.record(z.string(), z.unknown()).optional(),
-});
-
 const GoLiveListRow = z.object({ id: z.string(), name: z.string() });
 
 /**
@@ -138,77 +130,15 @@ export class SqliteRepository implements Repository {
 
   private constructor(private readonly db: Database.Database) {
     this.stmt = prepareStatements(db);
-    // Each aggregate's documents: where a value lives in `docs`, and what the indexes see of it.
-    const docs = <T extends { goLiveId: string }>(shape: Omit<DocShape<T>, 'pk'>) =>
-      new SqliteDocuments<T>(this.stmt, { pk: (v) => v.goLiveId, ...shape });
-    const named = (what: string, id: string) => `${what} '${id}'`;
-    this.unitReports = docs<UnitReport>({
-      type: 'unitReport',
-      schema: UnitReport,
-      key: (r) => r.id,
-      ref: (r) => r.unitId,
-      sort: (r) => r.reportedAt,
-      name: (r) => named('unit report', r.id),
-    });
-    this.areaReports = docs<AreaReport>({
-      type: 'areaReport',
-      schema: AreaReport,
-      key: (r) => r.id,
-      ref: (r) => r.areaId,
-      sort: (r) => r.reportedAt,
-      name: (r) => named('area report', r.id),
-    });
-    // `ref` = status and state: the snapshot finds open incidents and challenges through the index.
-    this.incidents = docs<Incident>({
-      type: 'incident',
-      schema: Incident,
-      key: (i) => i.id,
-      ref: (i) => i.status,
-      sort: (i) => i.openedAt,
-      name: (i) => named('incident', i.id),
-    });
-    this.challenges = docs<Challenge>({
-      type: 'challenge',
-      schema: Challenge,
-      key: (c) => c.id,
-      ref: (c) => c.state,
-      sort: (c) => c.raisedAt,
-      name: (c) => named('challenge', c.id),
-    });
-    this.meetings = docs<AdHocMeeting>({
-      type: 'meeting',
-      schema: AdHocMeeting,
-      key: (m) => m.id,
-      ref: (m) => m.forum,
-      sort: (m) => m.start,
-      name: (m) => named('meeting', m.id),
-    });
-    this.dispatches = docs<DispatchRecord>({
-      type: 'dispatch',
-      schema: DispatchRecord,
-      key: (r) => r.actionId,
-      ref: (r) => r.kind,
-      sort: (r) => r.dueAt,
-      name: (r) => named('dispatch', r.actionId),
-    });
-    // One cursor per go-live.
-    this.tickCursors = docs<TickCursor>({
-      type: 'tickCursor',
-      schema: TickCursor,
-      key: () => 'calendar',
-      ref: () => null,
-      sort: () => null,
-      name: (c) => `tick cursor of '${c.goLiveId}'`,
-    });
-    // Notes (R6.5, R8.5, R11): `ref` = kind, `sort_key` = at.
-    this.notes = docs<Note>({
-      type: 'note',
-      schema: Note,
-      key: (n) => `${n.kind}:${n.id}`,
-      ref: (n) => n.kind,
-      sort: (n) => n.at,
-      name: (n) => named('note', `${n.kind}:${n.id}`),
-    });
+    // Each aggregate's documents: where a value lives in `docs`, and what the indexes see of it (`DOCS`).
+    this.unitReports = new SqliteDocuments(this.stmt, DOCS.unitReport);
+    this.areaReports = new SqliteDocuments(this.stmt, DOCS.areaReport);
+    this.incidents = new SqliteDocuments(this.stmt, DOCS.incident);
+    this.challenges = new SqliteDocuments(this.stmt, DOCS.challenge);
+    this.meetings = new SqliteDocuments(this.stmt, DOCS.meeting);
+    this.dispatches = new SqliteDocuments(this.stmt, DOCS.dispatch);
+    this.tickCursors = new SqliteDocuments(this.stmt, DOCS.tickCursor);
+    this.notes = new SqliteDocuments(this.stmt, DOCS.note);
     // One read transaction, so the go-live and the statuses are of the same moment.
     this.snapshotTx = db.transaction((goLiveId: string) => this.snapshot(goLiveId));
 

@@ -5,7 +5,7 @@ import type { NotificationFilter, OutboxStore } from '../../ports/outbox.port';
 import { OutboxNotification } from '../../ports/outbox.port';
 import type { CreateResult, Versioned } from '../../ports/repository.port';
 import { StoreConflictError } from '../../ports/repository.port';
-import { toStoreError } from '../cosmos/cosmos.repository';
+import { toStoreError } from '../cosmos/documents';
 import { type CosmosConnectionOptions, openContainer } from '../cosmos/connection';
 
 export type CosmosOutboxOptions = CosmosConnectionOptions;
@@ -30,12 +30,8 @@ export class CosmosOutbox implements OutboxStore {
   ) {}
 
   static async connect(opts: CosmosOutboxOptions): Promise<CosmosOutbox> {
-    try {
-      const { client, container } = await openContainer(opts);
-      return new CosmosOutbox(client, container);
-    } catch (err) {
-      throw toStoreError(err);
-    }
+    const { client, container } = await openContainer(opts);
+    return new CosmosOutbox(client, container);
   }
 
   async add(n: OutboxNotification): Promise<CreateResult<Versioned<OutboxNotification>>> {
