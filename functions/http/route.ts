@@ -513,17 +513,23 @@ export function withGoLiveRead(services: Services, read: Versioned<GoLive>): Ser
   ) as Services;
 }
 
+/** `publicView`'s rule as a JSON.stringify replacer. */
+const withoutBookkeeping = (k: string, v: unknown): unknown => (k === 'requestHash' ? undefined : v);
+
 /** Drops fields kept for the store's own bookkeeping (`requestHash`), at any depth. */
 export function publicView<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'requestHash' ? undefined : v))) as T;
+  return JSON.parse(JSON.stringify(value, withoutBookkeeping)) as T;
 }
 
 /**
  * A create answers 201 with the record; a replay (same id or Idempotency-Key) answers the
- * same 201 and record, marked `Idempotent-Replayed: true`, and stores nothing.
+ * same 201 and record, marked `Idempotent-Replayed: true`, and stores nothing. The record is
+ * serialised once, as `publicView` would have it (issue 17 item 2: not parsed back and
+ * serialised again).
  */
 export const created = (value: unknown, wasCreated: boolean, location?: string): RouteResult => ({
   status: 201,
-  json: publicView(value),
+  text: JSON.stringify(value, withoutBookkeeping),
+  contentType: 'application/json; charset=utf-8',
   headers: { ...(location ? { location } : {}), ...(wasCreated ? {} : { 'idempotent-replayed': 'true' }) },
 });
