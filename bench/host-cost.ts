@@ -28,7 +28,14 @@ interface Variant {
   root: string;
 }
 
-function args(): { variants: Variant[]; profile: boolean; rounds: number; seconds: number; connections: number[] } {
+function args(): {
+  variants: Variant[];
+  profile: boolean;
+  rounds: number;
+  seconds: number;
+  connections: number[];
+  synchronous: string | undefined;
+} {
   const argv = process.argv.slice(2);
   const value = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
@@ -44,6 +51,8 @@ function args(): { variants: Variant[]; profile: boolean; rounds: number; second
     rounds: Number(value('--rounds') ?? 3),
     seconds: Number(value('--seconds') ?? 4),
     connections: (value('--connections') ?? '25,200').split(',').map(Number),
+    // EMBEDDED_SYNCHRONOUS for both servers: NORMAL takes the disk's fsync out of an A/B of the invocation path.
+    synchronous: value('--synchronous'),
   };
 }
 
@@ -55,8 +64,11 @@ async function seeded(name: string): Promise<string> {
   return dir;
 }
 
+let synchronous: string | undefined;
+
 function start(v: Variant, dir: string, nodeFlags: string[] = []): Promise<ServerChild> {
   return startServer([path.join(v.root, 'dist', 'local', 'main.js'), '--port', '0', '--data-dir', dir, '--no-demo'], {
+    env: synchronous ? { EMBEDDED_SYNCHRONOUS: synchronous } : {},
     logFile: path.join(dir, `${v.name.replace(/\W/g, '-')}.log`),
     listenPattern: /lyssnar på (http:\/\/\S+?)\/api\s/,
     nodeFlags,
@@ -95,6 +107,7 @@ const loadAverage = (): string => fs.readFileSync('/proc/loadavg', 'utf8').split
 
 async function main(): Promise<void> {
   const opts = args();
+  synchronous = opts.synchronous;
   const loadBefore = loadAverage();
   const results = new Map<string, LoadResult[]>();
   const servers = new Map<string, ServerChild>();
@@ -154,6 +167,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\nload average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}`);
+  console.log(`EMBEDDED_SYNCHRONOUS: ${opts.synchronous ?? 'FULL (the default)'}`);
   console.log(`rounds of ${opts.seconds} s after a warm-up of ≥ 1.5 s and one answer per connection; medians of ${opts.rounds}\n`);
   const header = [
     'connections',

@@ -22,14 +22,15 @@ export const STEP_ORDER = [
   'invocation model + InvocationContext, invocation id, hooks',
   'route: language, text guard of path/query/headers',
   'header reads on the request (Headers.get/has)',
-  'authentication + authorisation (incl. go-live version check)',
+  'authentication + authorisation',
+  'store: go-live read (version check, kept value)',
   'body read (arrayBuffer) + JSON.parse + depth',
   'text guard of the body (identity numbers, control characters)',
   'time guard (instants within the go-live)',
   'zod validation (params, body, use case)',
   'use case (submitUnitReport) without store and zod',
   'idempotency (request hash)',
-  'store: SQLite write (addUnitReport)',
+  'store: unit report write (addUnitReport, group commit)',
   'response body: publicView + JSON.stringify',
   'response build (HttpResponse/Response, toRpcHttp, RPC → host)',
   'request log line (entry, JSON, context.info, console sink)',
@@ -49,13 +50,16 @@ const RULES: [Step, (f: Frame) => boolean][] = [
   [
     'request log line (entry, JSON, context.info, console sink)',
     (f) =>
-      /consoleLogSink|emitLog|#userLog|#log$/.test(f.functionName) ||
-      (/InvocationContext/.test(f.url) && /^(info|error|log|warn|debug|trace)$/.test(f.functionName)) ||
-      /local\/log-sink/.test(f.url) ||
+      /consoleLogSink|emitLog|#userLog|#log$|_InvocationModel_(userLog|log)|logHandler/.test(f.functionName) ||
+      (/azure-functions/.test(f.url) && /^(info|error|log|warn|debug|trace)$/.test(f.functionName)) ||
+      /local\/log-lines/.test(f.url) ||
       (f.url.endsWith('functions/http/route.js') && (f.functionName === 'handler' || f.functionName === 'logRequest')),
   ],
   ['idempotency (request hash)', (f) => /requestHash|hashRequest|stableStringify/i.test(f.functionName)],
-  ['store: SQLite write (addUnitReport)', (f) => /adapters\/embedded\//.test(f.url) || /better-sqlite3/.test(f.url)],
+  [
+    'store: unit report write (addUnitReport, group commit)',
+    (f) => /adapters\/(embedded|resilience)\//.test(f.url) || /better-sqlite3/.test(f.url),
+  ],
   ['zod validation (params, body, use case)', (f) => /node_modules\/zod\//.test(f.url)],
   ['text guard of the body (identity numbers, control characters)', (f) => f.functionName === 'inspectBody'],
   [
@@ -66,7 +70,7 @@ const RULES: [Step, (f: Frame) => boolean][] = [
   ['time guard (instants within the go-live)', (f) => /time-guard/.test(f.url)],
   ['body read (arrayBuffer) + JSON.parse + depth', (f) => /^(readJson|depthOf)$/.test(f.functionName)],
   [
-    'authentication + authorisation (incl. go-live version check)',
+    'authentication + authorisation',
     (f) =>
       /^(authenticate|authorize|authorizeTarget|isCrossSiteWrite|withGoLiveRead|getGoLive|getServices|keysFor|target)$/.test(
         f.functionName,
@@ -80,22 +84,22 @@ const RULES: [Step, (f: Frame) => boolean][] = [
   [
     'build HttpRequest (undici Request, Headers, URLSearchParams)',
     (f) =>
-      (/HttpRequest|fromRpcTypedData|createLocalRequest|LocalNativeRequest/.test(f.functionName) && !/^(get|has)$/.test(f.functionName)) ||
+      /^(HttpRequest|fromRpcTypedData|LightRequest|lightRequestOf|toRpcHttpTrigger)$/.test(f.functionName) ||
       /local\/http-request/.test(f.url),
   ],
   [
     'response build (HttpResponse/Response, toRpcHttp, RPC → host)',
     (f) =>
-      /toRpcHttp|HttpResponse|getResponse|#convertOutput|toRpcTypedData|httpResponseOf|fromRpcHttpResponse|bodyBytes|toLocalResponse|fastResponse/.test(
+      /^(toRpcHttp|HttpResponse|getResponse|_InvocationModel_convertOutput|toRpcTypedData|httpResponseOf|fromRpcHttpResponse|bodyBytes)$/.test(
         f.functionName,
-      ),
+      ) || /local\/http-response/.test(f.url),
   ],
   [
     'invocation model + InvocationContext, invocation id, hooks',
     (f) =>
-      /getInvocationModel|getArguments|InvocationContext|fromRpcBindings|fromRpcTriggerMetadata|fromRpcRetryContext|fromRpcTraceContext|randomUUID|runHooks|invokeFunction/.test(
+      /getInvocationModel|getArguments|InvocationContext|fromRpcBindings|fromRpcTriggerMetadata|fromRpcRetryContext|fromRpcTraceContext|randomUUID|runHooks|invokeFunction|InvocationModel|directArguments|optionsOf|runInvocation|invokeHttpFunction/.test(
         f.functionName,
-      ) || /InvocationModel/.test(f.url),
+      ),
   ],
   ['route: language, text guard of path/query/headers', (f) => f.url.endsWith('functions/http/route.js') && f.functionName === 'handle'],
   [
@@ -133,6 +137,12 @@ export function stepsOfProfile(profile: CpuProfile, window?: { from: number; to:
       return null;
     }
     let step: Step | undefined;
+    // The go-live read is its own step wherever on the stack it is (its SQL and file checks are store frames).
+    for (let x: number | undefined = id; x !== undefined && !step; x = parent.get(x)) {
+      const f = byId.get(x)!.callFrame;
+      if (f.functionName === 'getGoLive' && /adapters\/(embedded|resilience)\//.test(f.url))
+        step = 'store: go-live read (version check, kept value)';
+    }
     for (let x: number | undefined = id; x !== undefined && !step; x = parent.get(x)) {
       const f = byId.get(x)!.callFrame;
       step = RULES.find(([, test]) => test(f))?.[0];
