@@ -97,9 +97,9 @@ const RULES: [Step, (f: Frame) => boolean][] = [
   [
     'invocation model + InvocationContext, invocation id, hooks',
     (f) =>
-      /getInvocationModel|getArguments|InvocationContext|fromRpcBindings|fromRpcTriggerMetadata|fromRpcRetryContext|fromRpcTraceContext|randomUUID|runHooks|invokeFunction|InvocationModel|directArguments|optionsOf|runInvocation|invokeHttpFunction/.test(
-        f.functionName,
-      ),
+      /getInvocationModel|getArguments|InvocationContext|InvocationModel|invokeFunction|runHooks|randomUUID/.test(f.functionName) ||
+      /fromRpcBindings|fromRpcTriggerMetadata|fromRpcRetryContext|fromRpcTraceContext/.test(f.functionName) ||
+      /^(directArguments|optionsOf|runInvocation|invokeHttpFunction)$/.test(f.functionName),
   ],
   ['route: language, text guard of path/query/headers', (f) => f.url.endsWith('functions/http/route.js') && f.functionName === 'handle'],
   [
