@@ -122,18 +122,30 @@ function usesDurable(registry: FunctionRegistry): boolean {
   );
 }
 
-/** The durable store sits next to the app's embedded store, with the same durability setting. */
-function durableStoreOptions(): { file: string; synchronous: 'NORMAL' | 'FULL' } {
+/**
+ * The durable store sits next to the app's embedded store, with the same durability setting; in
+ * a worker thread with the same bounded wait when DURABLE_STORE_THREAD=worker (EMBEDDED_STORE_TIMEOUT_MS).
+ */
+function durableStoreOptions(): {
+  file: string;
+  synchronous: 'NORMAL' | 'FULL';
+  storeThread: 'worker' | 'main';
+  storeTimeoutMs?: number;
+} {
   let dataDir = process.env.DRIFTPULS_DATA_DIR || '.data';
   let synchronous: 'NORMAL' | 'FULL' = 'NORMAL';
+  let storeThread: 'worker' | 'main' = 'main';
+  let storeTimeoutMs: number | undefined;
   try {
     const config = loadConfig();
     dataDir = config.DRIFTPULS_DATA_DIR;
     synchronous = config.EMBEDDED_SYNCHRONOUS;
+    storeThread = config.DURABLE_STORE_THREAD;
+    storeTimeoutMs = config.EMBEDDED_STORE_TIMEOUT_MS;
   } catch {
     // A bad setting is reported where the app reads it; the durable store keeps its defaults.
   }
-  return { file: path.resolve(dataDir, 'durable.sqlite'), synchronous };
+  return { file: path.resolve(dataDir, 'durable.sqlite'), synchronous, storeThread, ...(storeTimeoutMs ? { storeTimeoutMs } : {}) };
 }
 
 /**

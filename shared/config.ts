@@ -89,11 +89,16 @@ const ConfigObject = z.object({
    */
   EMBEDDED_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
   /**
-   * Where the embedded store calls SQLite (issue 13 item 9): `worker` (the default) runs it in a
-   * worker thread, so a frozen file system answers 503 after EMBEDDED_STORE_TIMEOUT_MS instead
-   * of blocking every request; `main` calls it on the event loop, as before (debugging only).
+   * Where the embedded store calls SQLite (issue 13 item 9): `worker` runs it (and the outbox) in
+   * worker threads, so a frozen file system answers 503 after EMBEDDED_STORE_TIMEOUT_MS instead
+   * of blocking every request; `main` (still the default, see docs/storage.md) calls it on the event loop.
    */
-  EMBEDDED_STORE_THREAD: z.enum(['worker', 'main']).default('worker'),
+  EMBEDDED_STORE_THREAD: z.enum(['worker', 'main']).default('main'),
+  /**
+   * The local runtime's durable store (durable.sqlite): `main` (the default) on the event loop;
+   * `worker` in a worker thread with the same bounded wait (opt-in: a thread hop per call).
+   */
+  DURABLE_STORE_THREAD: z.enum(['worker', 'main']).default('main'),
   /** How long a request waits for the embedded store (and /api/health for its file system) before 503. */
   EMBEDDED_STORE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),
   /** NCRONTAB schedule of the heartbeat timer (UTC, six fields). */

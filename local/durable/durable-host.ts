@@ -27,7 +27,10 @@ import type {
   TimerWork,
   WorkItem,
 } from './instance-store';
-import { emptyEngineState, isTerminal, SqliteInstanceStore } from './instance-store';
+import { emptyEngineState, isTerminal, SqliteInstanceStore, type InstanceStore } from './instance-store';
+import { ThreadedInstanceStore } from './instance-thread';
+import type { HungDisk } from '../../shared/adapters/faults/sqlite-faults';
+import { isStoreUnavailable } from '../../shared/ports/repository.port';
 
 /*
  * Durable Functions without Azure: orchestrators and activities run through the
@@ -69,7 +72,19 @@ export interface DurableHostOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** Task hub name handed to durable clients. */
   taskHub?: string;
+  /**
+   * Where the store calls SQLite (issue 13 item 9): `worker` in a worker thread, each call
+   * waiting at most `storeTimeoutMs`, so a frozen disk costs the event loop that long once
+   * instead of forever (DURABLE_STORE_THREAD=worker); `main` (the default) on the event loop.
+   */
+  storeThread?: 'worker' | 'main';
+  storeTimeoutMs?: number;
+  /** Tests: a simulated frozen file system under the store's worker thread. */
+  storeHang?: HungDisk;
 }
+
+/** How long the pump waits before it tries a store that did not answer again (real time: the store is real). */
+const STORE_RETRY_MS = 1_000;
 
 export interface StartNewOptions {
   instanceId?: string;
@@ -112,7 +127,7 @@ export class DurableHost {
   readonly taskHub: string;
   readonly #registry: FunctionRegistry;
   readonly #clock: LocalClock;
-  readonly #store: SqliteInstanceStore;
+  readonly #store: InstanceStore;
   readonly #file: string;
   #handle: SleeperHandle | undefined;
   #running = false;
@@ -127,7 +142,14 @@ export class DurableHost {
     this.#clock = opts.clock;
     this.#file = opts.file;
     this.taskHub = opts.taskHub ?? 'TestHubName';
-    this.#store = SqliteInstanceStore.open(opts.file, { synchronous: opts.synchronous });
+    this.#store =
+      opts.storeThread !== 'worker'
+        ? SqliteInstanceStore.open(opts.file, { synchronous: opts.synchronous })
+        : ThreadedInstanceStore.open(opts.file, {
+            ...(opts.synchronous ? { synchronous: opts.synchronous } : {}),
+            ...(opts.storeTimeoutMs !== undefined ? { timeoutMs: opts.storeTimeoutMs } : {}),
+            ...(opts.storeHang ? { hang: opts.storeHang } : {}),
+          });
   }
 
   /** The SQLite file holding the instances. */
@@ -154,6 +176,7 @@ export class DurableHost {
     this.#closed = true;
     this.#handle?.cancel();
     this.#handle = undefined;
+    clearTimeout(this.#retryTimer);
     await this.#idle.catch(() => undefined);
     this.#store.close();
   }
@@ -297,8 +320,28 @@ export class DurableHost {
 
   #nextWakeAt(): Date | undefined {
     if (this.#closed) return undefined;
-    const due = this.#store.nextDue();
+    let due: number | undefined;
+    try {
+      due = this.#store.nextDue();
+    } catch (e) {
+      if (!isStoreUnavailable(e)) throw e;
+      this.#retryLater(e);
+      return undefined;
+    }
     return due === undefined ? undefined : new Date(due);
+  }
+
+  #retryTimer: NodeJS.Timeout | undefined;
+
+  /** The store did not answer: nothing is lost (the work stays queued); the pump tries again in a moment. */
+  #retryLater(e: unknown): void {
+    if (this.#closed || this.#retryTimer) return;
+    this.#log('warning', `The durable store does not answer; trying again in ${STORE_RETRY_MS} ms: ${describeError(e)}`);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.kick();
+    }, STORE_RETRY_MS);
+    this.#retryTimer.unref();
   }
 
   #changed(): void {
@@ -315,7 +358,8 @@ export class DurableHost {
         await this.#safely(item);
       }
     } catch (e) {
-      if (!this.#abandoned) this.#log('error', `The durable host stopped: ${describeError(e)}`);
+      if (isStoreUnavailable(e)) this.#retryLater(e);
+      else if (!this.#abandoned) this.#log('error', `The durable host stopped: ${describeError(e)}`);
     } finally {
       this.#running = false;
       this.#handle?.reschedule();
@@ -327,6 +371,8 @@ export class DurableHost {
       await this.#process(item);
     } catch (e) {
       if (this.#abandoned) return;
+      // The store away is not the step's fault: the work stays queued and runs when it answers.
+      if (isStoreUnavailable(e)) throw e;
       this.#log('error', `Instance ${item.instanceId}: ${item.kind} failed in the host: ${describeError(e)}`);
       try {
         // A step that cannot complete must not come back forever: the instance fails.

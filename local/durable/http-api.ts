@@ -4,6 +4,7 @@ import type { DurableHost, InstanceStatus, StatusOptions } from './durable-host'
 import { DurableClientError } from './durable-host';
 import type { InstanceQuery, RuntimeStatus } from './instance-store';
 import { RUNTIME_STATUSES } from './instance-store';
+import { isStoreUnavailable } from '../../shared/ports/repository.port';
 
 /*
  * The Durable Functions HTTP API, as far as `df.getClient(context)` (durable-functions 3.5)
@@ -245,6 +246,9 @@ export function durableHttpApi(host: DurableHost): HostMount {
           // Raising an event to, or terminating, a finished instance is 410 Gone, which the client accepts.
           return { status: CODE_STATUS[e.code], json: { message: e.message } };
         }
+        // The store did not answer within its bounded wait (issue 13 item 9): the client may retry.
+        if (isStoreUnavailable(e))
+          return { status: 503, headers: { 'retry-after': String(e.retryAfterSeconds) }, json: { message: e.message } };
         throw e;
       }
     },

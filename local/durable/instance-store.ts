@@ -180,6 +180,28 @@ export interface InstanceQuery {
   limit?: number;
 }
 
+/**
+ * What the durable host asks of its store: `SqliteInstanceStore` on the event loop, or
+ * `ThreadedInstanceStore` (instance-thread.ts), the same calls in a worker thread with a bounded wait.
+ */
+export type InstanceStore = Pick<
+  SqliteInstanceStore,
+  | 'isOpen'
+  | 'close'
+  | 'transaction'
+  | 'get'
+  | 'put'
+  | 'purge'
+  | 'query'
+  | 'counts'
+  | 'addWork'
+  | 'deleteWork'
+  | 'deleteWorkOf'
+  | 'workOf'
+  | 'nextReady'
+  | 'nextDue'
+>;
+
 export class SqliteInstanceStore {
   readonly #db: Database.Database;
   readonly #stmt;
@@ -240,6 +262,19 @@ export class SqliteInstanceStore {
 
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+
+  /**
+   * Transaction control for a caller in another thread (instance-thread.ts): `begin` first
+   * rolls back a transaction its caller abandoned (it timed out before it could end it).
+   */
+  begin(): void {
+    if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+    this.#db.exec('BEGIN IMMEDIATE');
+  }
+
+  exec(sql: 'COMMIT' | 'ROLLBACK' | `SAVEPOINT t${number}` | `RELEASE t${number}` | `ROLLBACK TO t${number}`): void {
+    this.#db.exec(sql);
   }
 
   /** Runs `fn` in one IMMEDIATE transaction: all of its writes land, or none. */

@@ -120,7 +120,9 @@ describe('what crosses the thread', () => {
     const other = SqliteRepository.open(file, { synchronous: 'NORMAL' });
     try {
       await other.saveGoLive({ ...goLive, name: 'Ändrad' }, saved.etag);
-      await other.addUnitReport(makeUnitReport({ goLiveId: goLive.id, unitId, id: 'r2', reportedAt: minutesAfter('2026-11-27T09:00:00.000Z', 5) }));
+      await other.addUnitReport(
+        makeUnitReport({ goLiveId: goLive.id, unitId, id: 'r2', reportedAt: minutesAfter('2026-11-27T09:00:00.000Z', 5) }),
+      );
     } finally {
       await other.close();
     }

@@ -1,11 +1,12 @@
 /**
- * A frozen file system under the running app (issue 13 item 9). The embedded store calls SQLite
- * in a worker thread, each call with a bounded wait (EMBEDDED_STORE_TIMEOUT_MS, here 1 s): with
+ * A frozen file system under the running app (issue 13 item 9). With EMBEDDED_STORE_THREAD=worker
+ * the embedded store calls SQLite in a worker thread, each call with a bounded wait
+ * (EMBEDDED_STORE_TIMEOUT_MS, here 1 s): with
  * the disk hung (`HungDisk` blocks the store's threads where SQLite's call would), a unit report,
  * the overview, a challenge raise and /api/health answer 503 with Retry-After within the bound,
  * a page that needs no store answers 200, and once the disk answers again everything does,
- * with nothing acknowledged lost. Before: the first store call blocked the event loop, and every
- * request, for as long as the disk hung.
+ * with nothing acknowledged lost. With the store on the event loop (`main`, before) the first
+ * store call blocks the event loop, and every request, for as long as the disk hangs.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,10 +28,11 @@ const RAISE = { title: 'Behörigheter saknas', colour: 'gul', areaId: 'behorighe
 let api: Api;
 let disk: HungDisk;
 let dataDir: string;
-const saved = process.env.EMBEDDED_STORE_TIMEOUT_MS;
+const saved = { timeout: process.env.EMBEDDED_STORE_TIMEOUT_MS, thread: process.env.EMBEDDED_STORE_THREAD };
 
 beforeAll(async () => {
   process.env.EMBEDDED_STORE_TIMEOUT_MS = String(BOUND_MS);
+  process.env.EMBEDDED_STORE_THREAD = 'worker';
   disk = new HungDisk();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftpuls-frozen-'));
   api = await startApi({
@@ -44,8 +46,12 @@ beforeAll(async () => {
 afterAll(async () => {
   disk?.release();
   await api?.close();
-  if (saved === undefined) delete process.env.EMBEDDED_STORE_TIMEOUT_MS;
-  else process.env.EMBEDDED_STORE_TIMEOUT_MS = saved;
+  for (const [name, value] of [
+    ['EMBEDDED_STORE_TIMEOUT_MS', saved.timeout],
+    ['EMBEDDED_STORE_THREAD', saved.thread],
+  ] as const)
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -77,7 +83,8 @@ it('answers 503 + Retry-After within the bound while the disk hangs, serves page
 
   disk.hang();
   const blocked = disk.blocked();
-  const report = timed(api.post(`${G}/units/u/reports`, { colour: 'röd', explanation: 'Under frysningen' }, { 'idempotency-key': 'frusen' }));
+  const frozen = { colour: 'röd', explanation: 'Under frysningen' };
+  const report = timed(api.post(`${G}/units/u/reports`, frozen, { 'idempotency-key': 'frusen' }));
   await blocked;
   const [overview, raise, health] = await Promise.all([
     timed(api.get(`${G}/overview`)),
@@ -107,14 +114,14 @@ it('answers 503 + Retry-After within the bound while the disk hangs, serves page
 
   // Nothing acknowledged is lost; the report that was running when the disk froze may have
   // completed, and a retry with its Idempotency-Key is then a replay, not a second report.
-  const retry = await api.post(`${G}/units/u/reports`, { colour: 'röd', explanation: 'Under frysningen' }, { 'idempotency-key': 'frusen' });
+  const retry = await api.post(`${G}/units/u/reports`, frozen, { 'idempotency-key': 'frusen' });
   expect([200, 201]).toContain(retry.status);
   const list = await api.get(`${G}/units/u/reports`);
   expect(list.status).toBe(200);
-  const ids = (list.json as { id: string }[] | { items: { id: string }[] }) as unknown;
-  const stored = (Array.isArray(ids) ? ids : (ids as { items: { id: string }[] }).items).map((r: { id: string }) => r.id);
+  const body = list.json as { id: string }[] | { items: { id: string }[] };
+  const stored = (Array.isArray(body) ? body : body.items).map((r) => r.id);
   for (const id of acknowledged) expect(stored).toContain(id);
-  expect(stored.filter((id: string) => id === retry.json.id)).toHaveLength(1);
+  expect(stored.filter((id) => id === retry.json.id)).toHaveLength(1);
   expect((await api.get(`${G}/overview`)).status).toBe(200);
   expect((await api.post(`${G}/challenges`, RAISE, { 'idempotency-key': 'frusen-utmaning' })).status).toBe(202);
 }, 60_000);

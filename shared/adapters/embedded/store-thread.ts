@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 import type { GoLive } from '../../domain/golive';
 import type { OutboxStore } from '../../ports/outbox.port';
 import type { Repository, StatusSnapshot, Versioned } from '../../ports/repository.port';
@@ -31,6 +31,14 @@ import { assembleSnapshot } from './sqlite.repository';
  * - The store's errors (conflict, unavailable, damaged) are recreated here as the same classes.
  */
 
+/**
+ * The wall clock and timers as they were when this module loaded: the bounded wait is real
+ * time, shared with the worker, and must not follow a test's fake timers.
+ */
+export const wallNow: () => number = Date.now.bind(Date);
+const realSetTimeout = setTimeout;
+const realClearTimeout = clearTimeout;
+
 /** How long a store call waits for the worker before it answers StoreUnavailableError. */
 export const DEFAULT_STORE_TIMEOUT_MS = 5_000;
 /** Retry-After of a store that did not answer in time (as /api/health's 503). */
@@ -40,7 +48,7 @@ export interface Call {
   id: number;
   method: string;
   args: unknown[];
-  /** Date.now() after which the worker must not start it. */
+  /** wallNow() after which the worker must not start it. */
   deadline: number;
 }
 
@@ -119,6 +127,18 @@ req(entry);
 `;
 
 const WORKER_ENTRY = path.join(__dirname, `store-worker${path.extname(__filename)}`);
+
+/**
+ * Starts a worker running `entry`, a module given without extension: the compiled `.js` when
+ * this file runs compiled, the `.ts` source under jest. `entry` gets `workerData` as given.
+ */
+export function startModuleWorker(entry: string, workerData: Record<string, unknown>, transferList?: TransferListItem[]): Worker {
+  return new Worker(BOOT, {
+    eval: true,
+    workerData: { ...workerData, entry: `${entry}${path.extname(__filename)}` },
+    ...(transferList ? { transferList } : {}),
+  });
+}
 
 interface Pending {
   resolve(v: unknown): void;
@@ -228,10 +248,10 @@ export class StoreThread {
 
   #spawn(): void {
     this.#ready = false;
-    const w = new Worker(BOOT, { eval: true, workerData: { ...this.#data, entry: WORKER_ENTRY } satisfies StoreWorkerData });
+    const w = startModuleWorker(WORKER_ENTRY.slice(0, -path.extname(WORKER_ENTRY).length), this.#data);
     this.#worker = w;
     if (this.#live === 0) w.unref();
-    const start = setTimeout(() => {
+    const start = realSetTimeout(() => {
       if (this.#ready || this.#worker !== w) return;
       this.#stuck = `the store thread did not open the store within ${this.#startTimeoutMs} ms`;
       this.#failAll(this.#unavailable(this.#stuck));
@@ -241,7 +261,7 @@ export class StoreThread {
       if ('replies' in m) return this.#answer(m.replies);
       if ('blocked' in m) return this.#hang?.noteBlocked();
       if ('ready' in m) {
-        clearTimeout(start);
+        realClearTimeout(start);
         this.#ready = true;
         this.#stuck = undefined;
         for (const r of this.#readyWaiters.splice(0)) r();
@@ -250,7 +270,7 @@ export class StoreThread {
       if ('closed' in m) this.#onClosed?.();
     });
     const gone = (why: string) => {
-      clearTimeout(start);
+      realClearTimeout(start);
       if (this.#worker !== w) return;
       this.#worker = undefined;
       this.#ready = false;
@@ -272,11 +292,11 @@ export class StoreThread {
   #flush(): void {
     this.#flushScheduled = false;
     if (!this.#ready || !this.#worker || !this.#queue.length) return;
-    const deadline = Date.now() + this.timeoutMs;
+    const deadline = wallNow() + this.timeoutMs;
     const calls: Call[] = this.#queue.map((c) => ({ ...c, deadline }));
     this.#queue = [];
     this.#worker.postMessage({ calls } satisfies ToWorker);
-    const timer = setTimeout(() => this.#expire(calls), this.timeoutMs);
+    const timer = realSetTimeout(() => this.#expire(calls), this.timeoutMs);
     timer.unref();
   }
 
@@ -354,7 +374,7 @@ export class StoreThread {
 
 const delay = (ms: number) =>
   new Promise<void>((resolve) => {
-    setTimeout(resolve, ms).unref();
+    realSetTimeout(resolve, ms).unref();
   });
 
 /** The answer is not usable: the main side no longer holds the version the worker assumed. */
@@ -405,6 +425,23 @@ export interface ThreadedStore {
   /** The bounded wait of every call, ms. */
   readonly timeoutMs: number;
 }
+
+/** A store error as the worker sends it. */
+export function serializeError(e: unknown): ThreadError {
+  if (e instanceof Error) {
+    const extra = e as Error & { code?: unknown; retryAfterSeconds?: unknown };
+    return {
+      name: e.name,
+      message: e.message,
+      ...(typeof extra.code === 'string' ? { code: extra.code } : {}),
+      ...(typeof extra.retryAfterSeconds === 'number' ? { retryAfterSeconds: extra.retryAfterSeconds } : {}),
+      ...(e.stack ? { stack: e.stack } : {}),
+    };
+  }
+  return { name: 'Error', message: String(e) };
+}
+
+export { reviveError };
 
 /** The embedded repository (`SqliteRepository`) run in a worker thread, every call with a bounded wait. */
 export function openThreadedRepository(file: string, opts: StoreThreadOptions = {}): Repository & ThreadedStore {

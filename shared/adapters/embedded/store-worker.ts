@@ -3,6 +3,7 @@ import { hangHook } from '../faults/sqlite-faults';
 import { SqliteOutbox } from '../outbox/sqlite.outbox';
 import { SqliteRepository } from './sqlite.repository';
 import type { Call, Reply, StoreWorkerData, ThreadError, ToMain, ToWorker } from './store-thread';
+import { serializeError } from './store-thread';
 
 /*
  * The store thread's worker (issue 13 item 9): it owns the SQLite connection and runs the
@@ -77,20 +78,6 @@ function outboxTarget(outbox: SqliteOutbox): Target {
     listDue: (now, limit) => outbox.listDue(now, limit),
     list: (g, f) => outbox.list(g, f),
   };
-}
-
-function serializeError(e: unknown): ThreadError {
-  if (e instanceof Error) {
-    const extra = e as Error & { code?: unknown; retryAfterSeconds?: unknown };
-    return {
-      name: e.name,
-      message: e.message,
-      ...(typeof extra.code === 'string' ? { code: extra.code } : {}),
-      ...(typeof extra.retryAfterSeconds === 'number' ? { retryAfterSeconds: extra.retryAfterSeconds } : {}),
-      ...(e.stack ? { stack: e.stack } : {}),
-    };
-  }
-  return { name: 'Error', message: String(e) };
 }
 
 let target: Target | undefined;
