@@ -101,6 +101,12 @@ const ConfigObject = z.object({
   DURABLE_STORE_THREAD: z.enum(['worker', 'main']).default('main'),
   /** How long a request waits for the embedded store (and /api/health for its file system) before 503. */
   EMBEDDED_STORE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),
+  /**
+   * How long (ms) an overview or DSL agenda computed on one state of the store may be given to
+   * later callers on the same state (issue 17 item 5, shared/app/shared-answers.ts); any write
+   * ends the sharing at once. 0 shares nothing.
+   */
+  SHARED_ANSWER_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** NCRONTAB schedule of the heartbeat timer (UTC, six fields). */
   HEARTBEAT_SCHEDULE: z.string().min(1).default('0 */1 * * * *'),
   /**

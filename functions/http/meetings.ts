@@ -5,6 +5,7 @@ import { DiscussedInput } from '../../shared/domain/discussed';
 import { createAdHocMeeting, getMeeting, listMeetings } from '../../shared/app/calendar/meetings';
 import { requireGoLive } from '../../shared/app/golives';
 import { renderHtml, renderMarkdown } from '../../shared/rendering/agenda';
+import { SharedAnswers } from '../../shared/app/shared-answers';
 import type { Role } from '../../shared/domain/golive';
 import { Instant } from '../../shared/domain/ids';
 import { AdHocMeetingInput } from '../../shared/domain/meetings';
@@ -105,39 +106,49 @@ defineRoute(
     const url = new URL(request.url);
     url.searchParams.set('live', '1');
     const live = query.live === '1' || query.live === 'true';
-    const agenda = await getMeetingAgenda(services, params.goLiveId, params.meetingId, lang, {
-      live,
-      liveHref: `${url.pathname}${url.search}`,
+    const liveHref = `${url.pathname}${url.search}`;
+    const format = query.format;
+    // One computation and rendering per state of the store, shared by every caller asking the same (issue 17 item 5).
+    const key = JSON.stringify([params.goLiveId, params.meetingId, lang, live, liveHref, format]);
+    const shared = await agendas.get(services, services.config.SHARED_ANSWER_MS, key, async () => {
+      const agenda = await getMeetingAgenda(services, params.goLiveId, params.meetingId, lang, { live, liveHref });
+      if (format === 'md') return { agenda, text: renderMarkdown(agenda) };
+      if (format === 'html') {
+        // The pages' own styles (web/agenda.css), found below the API base the agenda was asked under.
+        const pathname = new URL(request.url).pathname;
+        const assets = `${pathname.slice(0, pathname.toLowerCase().indexOf('/golives/') + 1)}board/assets`;
+        // The colours and type the pages share (base.css), then the document's own (agenda.css).
+        return { agenda, text: renderHtml(agenda, { stylesheet: [`${assets}/base.css`, `${assets}/agenda.css`] }) };
+      }
+      return { agenda, text: JSON.stringify(agenda) };
     });
-    if (query.format === 'md')
-      return {
-        status: 200,
-        text: renderMarkdown(agenda),
-        contentType: 'text/markdown; charset=utf-8',
-        headers: { 'content-language': lang },
-      };
-    if (query.format === 'html') {
-      // The pages' own styles (web/agenda.css), found below the API base the agenda was asked under.
-      const pathname = new URL(request.url).pathname;
-      const assets = `${pathname.slice(0, pathname.toLowerCase().indexOf('/golives/') + 1)}board/assets`;
-      // The colours and type the pages share (base.css), then the document's own (agenda.css).
-      const stylesheet = [`${assets}/base.css`, `${assets}/agenda.css`];
-      return {
-        status: 200,
-        text: renderHtml(agenda, { stylesheet }),
-        contentType: 'text/html; charset=utf-8',
-        headers: { 'content-language': lang },
-      };
-    }
+    if (format === 'md')
+      return { status: 200, text: shared.text, contentType: 'text/markdown; charset=utf-8', headers: { 'content-language': lang } };
+    if (format === 'html')
+      return { status: 200, text: shared.text, contentType: 'text/html; charset=utf-8', headers: { 'content-language': lang } };
     // Whether this caller may tick items off (issue 16): the page offers the boxes only then.
     const goLive = await requireGoLive(services, params.goLiveId);
+    const may = mayMarkDiscussed(principal, goLive, shared.agenda.forum);
     return {
       status: 200,
-      json: { ...agenda, mayMarkDiscussed: mayMarkDiscussed(principal, goLive, agenda.forum) },
+      text: withMayMark(shared.agenda, shared.text, may),
+      contentType: 'application/json; charset=utf-8',
       headers: { 'content-language': lang },
     };
   },
 );
+
+/** The agendas' rendered answers, per meeting, language and format and state version (shared/app/shared-answers.ts). */
+export const agendas = new SharedAnswers();
+
+/**
+ * `JSON.stringify({ ...agenda, mayMarkDiscussed })` from the agenda's shared JSON text: the same
+ * text (the property goes last, as the spread puts it), without serialising the agenda again.
+ */
+export function withMayMark(agenda: object, json: string, may: boolean): string {
+  if ('mayMarkDiscussed' in agenda || json.length < 3 || !json.endsWith('}')) return JSON.stringify({ ...agenda, mayMarkDiscussed: may });
+  return `${json.slice(0, -1)},"mayMarkDiscussed":${may}}`;
+}
 
 defineRoute(
   {

@@ -7,6 +7,7 @@ import type { MarkerStore } from './store/markers.port';
 import type { MeetingStore } from './store/meetings.port';
 import type { NoteStore } from './store/notes.port';
 import type { StatusSnapshotStore } from './store/status.port';
+import type { StateVersionStore } from './store/state-version.port';
 import type { UnitReportStore } from './store/unit-reports.port';
 
 export * from './store/common';
@@ -19,6 +20,7 @@ export type { MarkerStore, RuntimeMarker } from './store/markers.port';
 export type { MeetingStore } from './store/meetings.port';
 export type { NoteStore } from './store/notes.port';
 export type { StatusSnapshot, StatusSnapshotStore } from './store/status.port';
+export type { StateVersionStore } from './store/state-version.port';
 export type { UnitReportStore } from './store/unit-reports.port';
 
 /**
@@ -44,6 +46,7 @@ export interface Repository
     MeetingStore,
     CalendarTickStore,
     StatusSnapshotStore,
+    StateVersionStore,
     MarkerStore {
   /** Releases connections and file handles. */
   close(): Promise<void>;

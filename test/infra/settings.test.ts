@@ -29,6 +29,7 @@ const LOCAL_ONLY: Record<string, string> = {
   EMBEDDED_STORE_THREAD: 'where the embedded SQLite store runs (worker thread or event loop), which Azure does not use',
   EMBEDDED_STORE_TIMEOUT_MS: 'bounded wait of the embedded SQLite store, which Azure does not use',
   DURABLE_STORE_THREAD: 'where the local runtime keeps its durable store, which Azure does not use',
+  SHARED_ANSWER_MS: 'answers are shared by the embedded store’s state version only; on Cosmos nothing is shared',
   ACS_CONNECTION_STRING: 'access keys only for local e-mail servers and tests; in Azure ACS_ENDPOINT and the managed identity',
   OUTBOX_DIR: 'folder of embedded deliveries (.eml, card JSON); Azure delivers for real',
   GRAPH_BASE_URL: 'tests point it at a local server; Azure uses the default, Microsoft Graph itself',

@@ -238,6 +238,21 @@ export class SqliteRepository implements Repository {
     console.error(`[store] embedded store damaged: ${reason}; every call answers 503 until it is repaired and the app restarted`);
   }
 
+  private stateVersionStmt?: Database.Statement<[], { changes: number; dataVersion: number }>;
+
+  /**
+   * Changes whenever the file's content may have: this connection's row changes
+   * (`total_changes()`, counted as each statement completes, so before the commit answers anyone)
+   * and commits by other connections (`data_version`). Issue 17 item 5: shared answers key on it.
+   */
+  async stateVersion(): Promise<string> {
+    return this.guard('stateVersion', () => {
+      this.stateVersionStmt ??= this.db.prepare('SELECT total_changes() AS changes, data_version AS dataVersion FROM pragma_data_version');
+      const v = this.stateVersionStmt.get()!;
+      return `${v.dataVersion}.${v.changes}`;
+    });
+  }
+
   async getGoLive(goLiveId: string): Promise<Versioned<GoLive> | undefined> {
     return this.guard('getGoLive', () => this.readGoLive(goLiveId));
   }
