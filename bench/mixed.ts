@@ -49,7 +49,7 @@ interface Variant {
 
 /** The server as it is, against its earlier admission (count-bounded FIFO, no shared answers). */
 const VARIANTS: Variant[] = [
-  { key: 'fifo', label: 'before (DRIFTPULS_ADMISSION=fifo)', env: { DRIFTPULS_ADMISSION: 'fifo' } },
+  { key: 'fifo', label: 'before (DRIFTPULS_ADMISSION=fifo, SHARED_ANSWER_MS=0)', env: { DRIFTPULS_ADMISSION: 'fifo', SHARED_ANSWER_MS: '0' } },
   { key: 'now', label: 'after', env: {} },
 ];
 

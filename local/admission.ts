@@ -12,8 +12,9 @@
  *   request's own drain), and waiting requests are started from `defer` (setImmediate): each
  *   turn starts a bounded amount of work and then reads the sockets again, so a request's time
  *   in this queue is its real wait;
- * - writes (any method but GET/HEAD) go first: they are cheap up to their store call and
- *   then wait for the group commit, which needs a turn of its own;
+ * - writes (any method but GET/HEAD) and reads have slots of their own, so a burst of one
+ *   never holds up the other; waiting writes start first: they are cheap up to their store
+ *   call and then wait for the group commit, which needs a turn of its own;
  * - expensive reads — a function whose recent reads took `expensiveReadMs` or more, learned
  *   per function — run at most `maxExpensiveReads` at once and never start straight from the
  *   socket, so they cannot fill a turn;
@@ -26,7 +27,10 @@
 export type AdmissionTimer = (fn: () => void, ms: number) => () => void;
 
 export interface AdmissionOptions {
-  /** Invocations running at once (writes waiting for their commit count). */
+  /**
+   * Invocations running at once, writes and reads each (writes waiting for their group commit
+   * count): reads never wait for a slot a write holds, nor writes for a read's.
+   */
   maxConcurrent: number;
   /** Expensive reads running at once. */
   maxExpensiveReads: number;
@@ -76,7 +80,7 @@ export interface AdmissionStats {
   shedFull: number;
 }
 
-/** Which queue a request waits in; the order is the order of priority. */
+/** Which queue a request waits in; the order is the order in which waiting requests start. */
 export type Lane = 'write' | 'read' | 'expensive';
 const LANES: readonly Lane[] = ['write', 'read', 'expensive'];
 
@@ -134,6 +138,7 @@ export class Admission {
   /** Moving average of each read function's wall time (ms). */
   readonly #cost = new Map<string, number>();
   #expensiveInFlight = 0;
+  #writesInFlight = 0;
   #pumpScheduled = false;
   #cancelTimer: (() => void) | undefined;
 
@@ -192,13 +197,15 @@ export class Admission {
     }
     this.#defer(() => {
       this.stats.inFlight--;
+      if (ticket.lane === 'write') this.#writesInFlight--;
       if (ticket.lane === 'expensive') this.#expensiveInFlight--;
       this.#pump();
     });
   }
 
   #free(lane: Lane): boolean {
-    if (this.stats.inFlight >= this.#o.maxConcurrent) return false;
+    if (lane === 'write') return this.#writesInFlight < this.#o.maxConcurrent;
+    if (this.stats.inFlight - this.#writesInFlight >= this.#o.maxConcurrent) return false;
     return lane !== 'expensive' || this.#expensiveInFlight < this.#o.maxExpensiveReads;
   }
 
@@ -214,6 +221,7 @@ export class Admission {
   #start(lane: Lane, key: string): Ticket {
     this.stats.inFlight++;
     this.stats.admitted++;
+    if (lane === 'write') this.#writesInFlight++;
     if (lane === 'expensive') this.#expensiveInFlight++;
     return { lane, key, started: this.#now() };
   }

@@ -139,15 +139,21 @@ describe('Admission: lanes, turns and the wait bound', () => {
     expect((await settled(second)).value).toMatchObject({ lane: 'read' });
   });
 
-  it('starts waiting writes before waiting reads', async () => {
+  it('keeps slots for writes and reads apart, and starts waiting writes first', async () => {
     const a = make({ maxConcurrent: 1 });
-    const running = a.acquire({ write: false, key: 'board' }) as Ticket;
-    const read = a.acquire({ write: false, key: 'board' });
-    const write = a.acquire({ write: true, key: 'postUnitReport' });
-    a.release(running);
+    const read = a.acquire({ write: false, key: 'board' }) as Ticket;
+    // The read holds the readers' only slot; a write goes straight through all the same.
+    const write = a.acquire({ write: true, key: 'postUnitReport' }) as Ticket;
+    expect(write).toMatchObject({ lane: 'write' });
+    const nextRead = a.acquire({ write: false, key: 'board' });
+    const nextWrite = a.acquire({ write: true, key: 'postUnitReport' });
+    a.release(write);
     runTurn();
-    expect((await settled(write)).value).toMatchObject({ lane: 'write' });
-    expect((await settled(read)).done).toBe(false);
+    expect((await settled(nextWrite)).value).toMatchObject({ lane: 'write' });
+    expect((await settled(nextRead)).done).toBe(false);
+    a.release(read);
+    runTurn();
+    expect((await settled(nextRead)).value).toMatchObject({ lane: 'read' });
   });
 
   it('learns which reads are expensive and runs at most maxExpensiveReads of them, never straight from the socket', async () => {
