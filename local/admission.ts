@@ -173,9 +173,9 @@ export class Admission {
   acquire(request: { write: boolean; key: string; arrived?: number }): Ticket | undefined | Promise<Ticket | undefined> {
     const lane = this.laneOf(request);
     const arrived = request.arrived ?? this.#now();
-    // Straight from the socket only when nothing of the same or higher priority waits, and
-    // never an expensive read: those start from the queue, a bounded number per turn.
-    if (lane !== 'expensive' && this.#free(lane) && !this.#waitingUpTo(lane)) return this.#start(lane, request.key);
+    // Straight from the socket when a slot is free and no one waits in the same queue; never an
+    // expensive read: those start from the queue, a bounded number per turn.
+    if (lane !== 'expensive' && this.#free(lane) && this.#queues[lane].length === 0) return this.#start(lane, request.key);
     if (this.stats.waiting >= this.#o.maxQueue) {
       this.stats.shed++;
       this.stats.shedFull++;
@@ -207,15 +207,6 @@ export class Admission {
     if (lane === 'write') return this.#writesInFlight < this.#o.maxConcurrent;
     if (this.stats.inFlight - this.#writesInFlight >= this.#o.maxConcurrent) return false;
     return lane !== 'expensive' || this.#expensiveInFlight < this.#o.maxExpensiveReads;
-  }
-
-  /** Someone waits in `lane` or a lane before it. */
-  #waitingUpTo(lane: Lane): boolean {
-    for (const l of LANES) {
-      if (this.#queues[l].length > 0) return true;
-      if (l === lane) return false;
-    }
-    return false;
   }
 
   #start(lane: Lane, key: string): Ticket {

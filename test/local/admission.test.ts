@@ -156,6 +156,13 @@ describe('Admission: lanes, turns and the wait bound', () => {
     expect((await settled(nextRead)).value).toMatchObject({ lane: 'read' });
   });
 
+  it('lets a read go straight through while writes wait', () => {
+    const a = make({ maxConcurrent: 1 });
+    a.acquire({ write: true, key: 'postUnitReport' });
+    expect(a.acquire({ write: true, key: 'postUnitReport' })).toBeInstanceOf(Promise);
+    expect(a.acquire({ write: false, key: 'getBoard' })).toMatchObject({ lane: 'read' });
+  });
+
   it('learns which reads are expensive and runs at most maxExpensiveReads of them, never straight from the socket', async () => {
     const a = make({ maxConcurrent: 10 });
     const t = a.acquire({ write: false, key: 'getAgenda' }) as Ticket;
