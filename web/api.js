@@ -37,6 +37,18 @@ export function setActingAs(personId) {
   }
 }
 
+/** Tries in all of a request the server shed (503 with Retry-After). */
+const MAX_ATTEMPTS = 4;
+
+/**
+ * The wait a 503 asks for (Retry-After in seconds, at most 5 s), or undefined without one.
+ * @param {Response} res
+ */
+function retryAfterMs(res) {
+  const seconds = Number(res.headers.get('retry-after'));
+  return res.headers.has('retry-after') && Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 5) * 1000 : undefined;
+}
+
 /** Calls to the app's own API, same origin, in the page's language. */
 export class Api {
   /** @param {string} base e.g. `/api/` */
@@ -59,16 +71,23 @@ export class Api {
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
     if (this.actAs) headers['x-dev-user'] = this.actAs;
     let res;
-    try {
-      res = await fetch(this.base + path, {
-        method,
-        headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        credentials: 'same-origin',
-        cache: 'no-store',
-      });
-    } catch {
-      return { ok: false, status: 0, json: undefined, replayed: false };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await fetch(this.base + path, {
+          method,
+          headers,
+          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          credentials: 'same-origin',
+          cache: 'no-store',
+        });
+      } catch {
+        return { ok: false, status: 0, json: undefined, replayed: false };
+      }
+      // A busy server sheds with 503 + Retry-After and never ran the request (issue 17 item 5):
+      // a read, or a write with its Idempotency-Key, is sent again after the wait it asks for.
+      const wait = retryAfterMs(res);
+      if (res.status !== 503 || wait === undefined || attempt >= MAX_ATTEMPTS || (method !== 'GET' && !opts.idempotencyKey)) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
     let json;
     try {
