@@ -16,8 +16,8 @@
  *   never holds up the other; waiting writes start first: they are cheap up to their store
  *   call and then wait for the group commit, which needs a turn of its own;
  * - expensive reads — a function whose recent reads took `expensiveReadMs` or more, learned
- *   per function — run at most `maxExpensiveReads` at once and never start straight from the
- *   socket, so they cannot fill a turn;
+ *   per function — run at most `maxExpensiveReads` at once, and as their slots come back a
+ *   turn later, a turn starts only a few of them: they cannot fill it;
  * - a request that has waited `maxQueueWaitMs` is shed (answered 503 with Retry-After, never
  *   run, so nothing is stored), as is one that finds `maxQueue` waiting. A timer sheds it on time
  *   even when no slot frees.
@@ -173,9 +173,9 @@ export class Admission {
   acquire(request: { write: boolean; key: string; arrived?: number }): Ticket | undefined | Promise<Ticket | undefined> {
     const lane = this.laneOf(request);
     const arrived = request.arrived ?? this.#now();
-    // Straight from the socket when a slot is free and no one waits in the same queue; never an
-    // expensive read: those start from the queue, a bounded number per turn.
-    if (lane !== 'expensive' && this.#free(lane) && this.#queues[lane].length === 0) return this.#start(lane, request.key);
+    // Straight from the socket when a slot is free and no one waits in the same queue. Slots come
+    // back a turn later, so a turn starts at most `maxExpensiveReads` expensive reads this way.
+    if (this.#free(lane) && this.#queues[lane].length === 0) return this.#start(lane, request.key);
     if (this.stats.waiting >= this.#o.maxQueue) {
       this.stats.shed++;
       this.stats.shedFull++;
