@@ -1,22 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteRepository } from '../shared/adapters/embedded/sqlite.repository';
 import type { GoLive } from '../shared/domain/golive';
 import { UnitReportInput } from '../shared/domain/unit-report';
-import type { KindResult, LoadResult } from './lib/load';
+import type { LoadResult } from './lib/load';
 import { runLoad } from './lib/load';
 import { DIST, MAIN, removeTmpDirs, startServer, tmpDir, type ServerChild } from './lib/procs';
-import { LAST_DAY, localInstant, PEOPLE, regionGoLive, reporterEmail, reporterId, unitId } from './lib/region';
-import { lastDslBefore, seedRegion } from './lib/seed';
+import { regionGoLive, reporterEmail, reporterId, unitId } from './lib/region';
 import { GoLive as GoLiveSchema } from '../shared/domain/golive';
 import { authorize } from '../shared/domain/principal';
 import { ACCESS_MATRIX } from '../shared/domain/access';
 import { publicView } from '../functions/http/route';
 import type { PartResult, TargetCheck } from './lib/result';
 import { runPart } from './lib/result';
-import { cpuMicrosPerCall, max, mb, median, min, ms, num, ratio } from './lib/stats';
+import { cpuMicrosPerCall, max, median, min, ms, num, ratio } from './lib/stats';
 import { synchronousCost } from './synchronous';
 
 /*
@@ -291,16 +289,6 @@ async function attribution(): Promise<string[][]> {
   return rows;
 }
 
-/** Resident set size of a process (`VmRSS` in /proc), bytes. */
-function rssOf(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
 interface SideBySide {
   connections: number;
   results: Record<'tiny' | 'region', LoadResult[]>;
@@ -373,120 +361,11 @@ async function sideBySide(): Promise<{ runs: SideBySide[]; organisations: Record
   return { runs, organisations };
 }
 
-type MixedKind = 'write' | 'overview' | 'agenda' | 'board';
-/** Per ten connections: five reporters writing, two overviews, one DSL agenda, two board pages. */
-const MIXED: MixedKind[] = ['write', 'write', 'write', 'write', 'write', 'overview', 'overview', 'agenda', 'board', 'board'];
-
-interface MixedResult {
-  result: LoadResult;
-  rssStartedMb: number;
-  rssIdleMb: number;
-  rssPeakMb: number;
-  rssAfterMb: number;
-  meetingId: string;
-}
-
-/**
- * Issue 17, items 5 and 6: the local runtime with a region loaded (2,000 units with their day
- * of reports, 500 challenges, 50 incidents) on the simulated clock at day 6, 16:40; RSS after
- * start, idle after a warm-up, and sampled under 200 connections of mixed load.
- */
-async function mixed(): Promise<MixedResult> {
-  const goLive = regionGoLive({ id: GO_LIVE_ID, units: 2000 });
-  const dir = tmpDir('mixed');
-  // Seeding is not measured: no fsync per document (the runtime below opens the file with its default, FULL).
-  const repo = SqliteRepository.open(path.join(dir, 'driftpuls.sqlite'), { synchronous: 'NORMAL' });
-  await seedRegion(repo, goLive, { challenges: 500, incidents: 50 });
-  await repo.close();
-  const now = localInstant(LAST_DAY, '16:40');
-  const meetingId = lastDslBefore(goLive, now);
-  const server = await startServer(
-    [MAIN, '--port', '0', '--data-dir', dir, '--no-demo', '--clock', 'simulated', '--start', now.toISOString()],
-    {
-      logFile: path.join(dir, 'mixed.log'),
-      listenPattern: /lyssnar på (http:\/\/\S+?)\/api\s/,
-    },
-  );
-  const origin = new URL(server.url).origin;
-  const rssStarted = rssOf(server.pid);
-  const lead = { 'x-dev-user': PEOPLE.lead.email };
-  const body = (c: number) =>
-    Buffer.from(
-      JSON.stringify({
-        colour: COLOURS[c % 3],
-        explanation: 'Läkemedelslistan laddar långsamt.',
-        reporter: { personId: reporterId(c % 2000) },
-      }),
-    );
-  const request = (c: number) => {
-    switch (MIXED[c % MIXED.length]!) {
-      case 'write':
-        return {
-          method: 'POST',
-          path: `/api/golives/${GO_LIVE_ID}/units/${unitId(c % 2000)}/reports`,
-          headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % 2000) },
-          body: body(c),
-        };
-      case 'overview':
-        return { method: 'GET', path: `/api/golives/${GO_LIVE_ID}/overview`, headers: lead };
-      case 'agenda':
-        return { method: 'GET', path: `/api/golives/${GO_LIVE_ID}/meetings/${encodeURIComponent(meetingId)}/agenda`, headers: lead };
-      case 'board':
-        return { method: 'GET', path: `/api/board/${GO_LIVE_ID}`, headers: lead };
-    }
-  };
-  try {
-    // Warm up every kind once, then let it settle: the idle figure.
-    for (let c = 0; c < MIXED.length; c++) {
-      const r = request(c);
-      const res = await fetch(origin + r.path, { method: r.method, headers: r.headers, body: r.body });
-      if (res.status >= 400) throw new Error(`${MIXED[c]}: ${res.status} ${(await res.text()).slice(0, 200)}`);
-      await res.arrayBuffer().catch(() => undefined);
-    }
-    await new Promise((r) => setTimeout(r, 2000));
-    const rssIdle = rssOf(server.pid);
-    let peak = rssIdle;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssOf(server.pid) || 0)), 100);
-    const result = await runLoad({
-      origin,
-      connections: 200,
-      warmupMs: 2000,
-      maxWarmupMs: 15_000,
-      durationMs: 8000,
-      maxRequests: 100_000,
-      expectStatus: 200,
-      expectStatusOf: (c) => (MIXED[c % MIXED.length] === 'write' ? 201 : 200),
-      shedStatus: 503,
-      kindOf: (c) => MIXED[c % MIXED.length]!,
-      serverPid: server.pid,
-      request,
-    });
-    clearInterval(sampler);
-    const rssAfter = rssOf(server.pid);
-    console.log(
-      `  [mixed] ${num(result.rps, 0)} req/s p99 ${ms(result.p99, 1)} shed ${result.shed} errors ` +
-        `${result.errors}${result.firstError ? ` (${result.firstError.slice(0, 120)})` : ''}; RSS started ` +
-        `${mb(rssStarted)}, idle ${mb(rssIdle)}, peak ${mb(peak)}`,
-    );
-    return {
-      result,
-      rssStartedMb: rssStarted / 2 ** 20,
-      rssIdleMb: rssIdle / 2 ** 20,
-      rssPeakMb: peak / 2 ** 20,
-      rssAfterMb: rssAfter / 2 ** 20,
-      meetingId,
-    };
-  } finally {
-    await server.stop();
-  }
-}
-
 async function main(): Promise<PartResult> {
   const parts = await attribution();
   const runs = [];
   for (const s of SCENARIOS) runs.push(await runScenario(s));
   const pair = await sideBySide();
-  const mix = await mixed();
   removeTmpDirs();
 
   const tables: PartResult['tables'] = [];
@@ -631,41 +510,6 @@ async function main(): Promise<PartResult> {
     },
   );
 
-  // Issue 17, items 5 and 6: mixed load and memory.
-  const m = mix.result;
-  const kinds = Object.entries(m.byKind ?? {}) as [string, KindResult][];
-  tables.push({
-    title:
-      `Mixed load at 200 connections on the local runtime with a region loaded (2,000 units with a day of ` +
-      `reports, 500 challenges, 50 incidents; per 10 connections 5 unit reports, 2 overviews, 1 DSL ` +
-      `agenda, 2 board pages); one run of 8 s after a warm-up`,
-    header: ['request', 'answers in window', '503 (shed)', 'errors', 'p50', 'p99', 'max'],
-    rows: [
-      ...kinds.map(([name, k]) => [name, num(k.requests, 0), num(k.shed, 0), num(k.errors, 0), ms(k.p50, 1), ms(k.p99, 1), ms(k.max, 1)]),
-      ['all', `${num(m.requests, 0)} (${num(m.rps, 0)} req/s)`, num(m.shed, 0), num(m.errors, 0), ms(m.p50, 1), ms(m.p99, 1), ms(m.max, 1)],
-    ],
-  });
-  tables.push({
-    title: 'Memory of the local runtime (resident set size, /proc/<pid>/status VmRSS)',
-    header: ['moment', 'RSS'],
-    rows: [
-      ['started, region in the store, nothing read yet', `${num(mix.rssStartedMb, 0)} MB`],
-      ['idle, after every kind of request once (go-live kept parsed)', `${num(mix.rssIdleMb, 0)} MB`],
-      ['peak under the mixed load (sampled every 100 ms)', `${num(mix.rssPeakMb, 0)} MB`],
-      ['right after the mixed load', `${num(mix.rssAfterMb, 0)} MB`],
-    ],
-  });
-  targets.push({
-    name: 'mixed load, 200 connections: p99 wait of every request',
-    target: '≤ 2 s',
-    measured: `${ms(m.p99, 0)} (${num(m.shed, 0)} shed with 503 + Retry-After)`,
-    met: m.p99 <= 2000,
-  });
-  notes.push(
-    `Mixed load: ${num(m.shed, 0)} of ${num(m.requests, 0)} answers in the window were 503 with ` +
-      `Retry-After (the host's load shedding: at most 64 invocations at once, at most 1 s in its queue; ` +
-      `docs/local-runtime.md); a shed answer's latency is in the table too.`,
-  );
   tables.push({
     title: 'Where the time goes: CPU per call, measured in this process on the same machine',
     header: ['step', 'CPU µs per call', 'calls per unit report'],
@@ -695,7 +539,6 @@ async function main(): Promise<PartResult> {
     data: {
       scenarios: runs.map(({ s, results, lost, organisation }) => ({ scenario: s.key, organisation, results, lost })),
       sideBySide: pair,
-      mixed: mix,
     },
   };
 }

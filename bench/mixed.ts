@@ -2,24 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SqliteRepository } from '../shared/adapters/embedded/sqlite.repository';
-import { meetingsBetween } from '../shared/domain/meetings';
 import type { PhaseDump, PhaseRecord } from '../local/request-phases';
 import type { KindResult, LoadResult } from './lib/load';
 import { runLoad } from './lib/load';
 import { MAIN, startServer, tmpDir } from './lib/procs';
-import {
-  areaReportsOfDay,
-  challenges,
-  incidents,
-  LAST_DAY,
-  localInstant,
-  PEOPLE,
-  regionGoLive,
-  reporterEmail,
-  reporterId,
-  unitId,
-} from './lib/region';
-import { unitReportsOfDay } from './lib/region';
+import { LAST_DAY, localInstant, PEOPLE, regionGoLive, reporterEmail, reporterId, unitId } from './lib/region';
+import { lastDslBefore, seedRegion } from './lib/seed';
 import type { PartResult, TargetCheck } from './lib/result';
 import { runPart } from './lib/result';
 import { mb, ms, num, percentile } from './lib/stats';
@@ -49,7 +37,11 @@ interface Variant {
 
 /** The server as it is, against its earlier admission (count-bounded FIFO, no shared answers). */
 const VARIANTS: Variant[] = [
-  { key: 'fifo', label: 'before (DRIFTPULS_ADMISSION=fifo, SHARED_ANSWER_MS=0)', env: { DRIFTPULS_ADMISSION: 'fifo', SHARED_ANSWER_MS: '0' } },
+  {
+    key: 'fifo',
+    label: 'before (DRIFTPULS_ADMISSION=fifo, SHARED_ANSWER_MS=0)',
+    env: { DRIFTPULS_ADMISSION: 'fifo', SHARED_ANSWER_MS: '0' },
+  },
   { key: 'now', label: 'after', env: {} },
 ];
 
@@ -68,19 +60,10 @@ async function seed(): Promise<Seeded> {
   const dir = tmpDir('mixed-seed');
   // Seeding is not measured: no fsync per document (the runtime opens the file with its default, FULL).
   const repo = SqliteRepository.open(path.join(dir, 'driftpuls.sqlite'), { synchronous: 'NORMAL' });
-  await repo.saveGoLive(goLive, null);
-  for (const c of challenges(goLive, 500)) await repo.createChallenge(c);
-  for (const i of incidents(goLive, 50)) await repo.createIncident(i);
-  await repo.addUnitReports(unitReportsOfDay(goLive, LAST_DAY));
-  for (const r of areaReportsOfDay(goLive, LAST_DAY)) await repo.addAreaReport(r);
+  await seedRegion(repo, goLive, { challenges: 500, incidents: 50 });
   await repo.close();
   const now = localInstant(LAST_DAY, '16:40');
-  const dsl = meetingsBetween(goLive, localInstant(LAST_DAY, '00:00'), localInstant(LAST_DAY + 1, '00:00'), { forum: 'DSL' }).filter(
-    (m) => m.start <= now.toISOString(),
-  );
-  const meetingId = dsl[dsl.length - 1]?.id;
-  if (!meetingId) throw new Error('no DSL meeting on day 6 before 16:40');
-  return { dir, meetingId, now };
+  return { dir, meetingId: lastDslBefore(goLive, now), now };
 }
 
 function kindOfPath(p: string): MixedKind | undefined {
