@@ -40,7 +40,11 @@ ${calls}
 console.log(JSON.stringify({ replies: replies.map((r) => r.status), sent, waits }));
 `;
 
-const shed = { status: 503, headers: { 'retry-after': '2', 'content-type': 'application/problem+json' }, body: { code: 'HTTP.OVERLOADED' } };
+const shed = {
+  status: 503,
+  headers: { 'retry-after': '2', 'content-type': 'application/problem+json' },
+  body: { code: 'HTTP.OVERLOADED' },
+};
 
 it('sends a shed read again after the Retry-After, up to four tries in all', () => {
   expect(run(harness([shed, shed, { status: 200 }], `replies.push(await api.get('golives/demo/overview'));`))).toEqual({
@@ -60,5 +64,9 @@ it('sends a shed write again only with its Idempotency-Key, and nothing without 
 replies.push(await api.post('golives/demo/units/u1/reports', { colour: 'green' }, 'web-key-1'));
 replies.push(await api.call('POST', 'golives/demo/units/u1/reports', { body: { colour: 'green' } }));`;
   expect(run(harness([shed, { status: 201 }, shed, { status: 201 }], calls))).toEqual({ replies: [201, 503], sent: 3, waits: [2000] });
-  expect(run(harness([{ status: 503 }, { status: 200 }], `replies.push(await api.get('x'));`))).toEqual({ replies: [503], sent: 1, waits: [] });
+  expect(run(harness([{ status: 503 }, { status: 200 }], `replies.push(await api.get('x'));`))).toEqual({
+    replies: [503],
+    sent: 1,
+    waits: [],
+  });
 });
