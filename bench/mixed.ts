@@ -42,6 +42,7 @@ const VARIANTS: Variant[] = [
     label: 'before (DRIFTPULS_ADMISSION=fifo, SHARED_ANSWER_MS=0)',
     env: { DRIFTPULS_ADMISSION: 'fifo', SHARED_ANSWER_MS: '0' },
   },
+  { key: 'worker', label: 'after, store in a worker thread (EMBEDDED_STORE_THREAD=worker)', env: { EMBEDDED_STORE_THREAD: 'worker' } },
   { key: 'now', label: 'after', env: {} },
 ];
 
