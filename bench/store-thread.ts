@@ -117,12 +117,7 @@ async function main(rounds = 7): Promise<void> {
       [
         ['event loop (`main`)', num(m.perSecond, 0), num(m.cpu, 1), num(m.mainThread, 1)],
         ['worker thread (`worker`)', num(w.perSecond, 0), num(w.cpu, 1), num(w.mainThread, 1)],
-        [
-          'worker ÷ main',
-          `${num(w.perSecond / m.perSecond, 2)}×`,
-          `${num(w.cpu / m.cpu, 2)}×`,
-          `${num(w.mainThread / m.mainThread, 2)}×`,
-        ],
+        ['worker ÷ main', `${num(w.perSecond / m.perSecond, 2)}×`, `${num(w.cpu / m.cpu, 2)}×`, `${num(w.mainThread / m.mainThread, 2)}×`],
       ],
     ),
   );

@@ -4,7 +4,6 @@ import { APP_VERSION } from '../../shared/version';
 import { HEARTBEAT_MARKER } from '../timers/heartbeat';
 import { defineRoute, type RouteResult } from './route';
 
-
 const Health = z.object({
   /**
    * `degraded`: the app runs, but what needs `unresolvedSettings` fails until they resolve;

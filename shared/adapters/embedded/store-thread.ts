@@ -497,9 +497,10 @@ export function openThreadedRepository(file: string, opts: StoreThreadOptions = 
     return again;
   };
 
-  const passed = Object.fromEntries(
-    Object.keys(PASSED).map((m) => [m, (...args: unknown[]) => thread.call(m, args)]),
-  ) as unknown as Pick<Repository, Passed>;
+  const passed = Object.fromEntries(Object.keys(PASSED).map((m) => [m, (...args: unknown[]) => thread.call(m, args)])) as unknown as Pick<
+    Repository,
+    Passed
+  >;
 
   return {
     ...passed,

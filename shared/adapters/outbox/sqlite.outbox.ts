@@ -99,7 +99,9 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   async listDue(now: string, limit: number): Promise<{ goLiveId: string; id: string }[]> {
-    return this.guard('listDue', () => this.stmt.due.all(now, Math.max(0, Math.trunc(limit))).map((r) => ({ goLiveId: r.go_live_id, id: r.id })));
+    return this.guard('listDue', () =>
+      this.stmt.due.all(now, Math.max(0, Math.trunc(limit))).map((r) => ({ goLiveId: r.go_live_id, id: r.id })),
+    );
   }
 
   async list(goLiveId: string, filter: NotificationFilter): Promise<OutboxNotification[]> {
