@@ -39,11 +39,11 @@ interface Variant {
 const VARIANTS: Variant[] = [
   {
     key: 'fifo',
-    label: 'before (DRIFTPULS_ADMISSION=fifo, SHARED_ANSWER_MS=0)',
-    env: { DRIFTPULS_ADMISSION: 'fifo', SHARED_ANSWER_MS: '0' },
+    label: 'before (DRIFTPULS_ADMISSION=fifo, SHARED_ANSWER_MS=0, EMBEDDED_STORE_THREAD=main)',
+    env: { DRIFTPULS_ADMISSION: 'fifo', SHARED_ANSWER_MS: '0', EMBEDDED_STORE_THREAD: 'main' },
   },
-  { key: 'worker', label: 'after, store in a worker thread (EMBEDDED_STORE_THREAD=worker)', env: { EMBEDDED_STORE_THREAD: 'worker' } },
-  { key: 'now', label: 'after', env: {} },
+  { key: 'main', label: 'after, store on the event loop (EMBEDDED_STORE_THREAD=main)', env: { EMBEDDED_STORE_THREAD: 'main' } },
+  { key: 'now', label: 'after (the default: store in a worker thread)', env: {} },
 ];
 
 const ROUNDS = Number(process.env.BENCH_MIXED_ROUNDS ?? 2);

@@ -90,10 +90,10 @@ const ConfigObject = z.object({
   EMBEDDED_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
   /**
    * Where the embedded store calls SQLite (issue 13 item 9): `worker` runs it (and the outbox) in
-   * worker threads, so a frozen file system answers 503 after EMBEDDED_STORE_TIMEOUT_MS instead
-   * of blocking every request; `main` (still the default, see docs/storage.md) calls it on the event loop.
+   * worker threads (the default), so a frozen file system answers 503 after EMBEDDED_STORE_TIMEOUT_MS
+   * instead of blocking every request; `main` calls it on the event loop (docs/storage.md).
    */
-  EMBEDDED_STORE_THREAD: z.enum(['worker', 'main']).default('main'),
+  EMBEDDED_STORE_THREAD: z.enum(['worker', 'main']).default('worker'),
   /**
    * The local runtime's durable store (durable.sqlite): `main` (the default) on the event loop;
    * `worker` in a worker thread with the same bounded wait (opt-in: a thread hop per call).
