@@ -124,7 +124,7 @@ function usesDurable(registry: FunctionRegistry): boolean {
 
 /**
  * The durable store sits next to the app's embedded store, with the same durability setting; in
- * a worker thread with the same bounded wait when DURABLE_STORE_THREAD=worker (EMBEDDED_STORE_TIMEOUT_MS).
+ * a worker thread with the same bounded wait unless DURABLE_STORE_THREAD=main (EMBEDDED_STORE_TIMEOUT_MS).
  */
 function durableStoreOptions(): {
   file: string;
@@ -134,7 +134,7 @@ function durableStoreOptions(): {
 } {
   let dataDir = process.env.DRIFTPULS_DATA_DIR || '.data';
   let synchronous: 'NORMAL' | 'FULL' = 'NORMAL';
-  let storeThread: 'worker' | 'main' = 'main';
+  let storeThread: 'worker' | 'main' = 'worker';
   let storeTimeoutMs: number | undefined;
   try {
     const config = loadConfig();

@@ -95,10 +95,10 @@ const ConfigObject = z.object({
    */
   EMBEDDED_STORE_THREAD: z.enum(['worker', 'main']).default('worker'),
   /**
-   * The local runtime's durable store (durable.sqlite): `main` (the default) on the event loop;
-   * `worker` in a worker thread with the same bounded wait (opt-in: a thread hop per call).
+   * The local runtime's durable store (durable.sqlite): `worker` (the default) in a worker thread
+   * with the same bounded wait (a synchronous thread hop per call); `main` on the event loop.
    */
-  DURABLE_STORE_THREAD: z.enum(['worker', 'main']).default('main'),
+  DURABLE_STORE_THREAD: z.enum(['worker', 'main']).default('worker'),
   /** How long a request waits for the embedded store (and /api/health for its file system) before 503. */
   EMBEDDED_STORE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),
   /**
