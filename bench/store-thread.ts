@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SqliteRepository } from '../shared/adapters/embedded/sqlite.repository';
@@ -7,7 +6,7 @@ import type { UnitReport } from '../shared/domain/unit-report';
 import type { Repository } from '../shared/ports/repository.port';
 import { machineInfo } from './lib/machine';
 import { removeTmpDirs, tmpDir } from './lib/procs';
-import { regionGoLive, unitId } from './lib/region';
+import { regionGoLive, storeReport } from './lib/region';
 import { median, num, table } from './lib/stats';
 
 /*
@@ -28,21 +27,7 @@ const PER_REPORTER = 20;
 type Mode = 'main' | 'worker';
 const MODES: Mode[] = ['main', 'worker'];
 
-const report = (i: number): UnitReport => {
-  const now = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    goLiveId: GO_LIVE_ID,
-    unitId: unitId(i % UNITS),
-    forvaltningId: 'forvaltning-0',
-    colour: 'yellow',
-    explanation: 'Läkemedelslistan laddar långsamt.',
-    reportedAt: now,
-    receivedAt: now,
-    source: 'api',
-    requestHash: 'h',
-  } as UnitReport;
-};
+const report = (i: number): UnitReport => storeReport(GO_LIVE_ID, UNITS, i);
 
 async function open(mode: Mode): Promise<Repository> {
   const file = path.join(tmpDir(`store-thread-${mode}`), 'driftpuls.sqlite');

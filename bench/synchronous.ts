@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { SqliteRepository } from '../shared/adapters/embedded/sqlite.repository';
 import type { UnitReport } from '../shared/domain/unit-report';
 import { removeTmpDirs, tmpDir } from './lib/procs';
-import { regionGoLive, unitId } from './lib/region';
+import { regionGoLive, storeReport } from './lib/region';
 import type { PartResult } from './lib/result';
 import { median, num } from './lib/stats';
 
@@ -20,21 +19,7 @@ const UNITS = 200;
 type Mode = 'NORMAL' | 'FULL';
 const MODES: Mode[] = ['NORMAL', 'FULL'];
 
-const report = (i: number): UnitReport => {
-  const now = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    goLiveId: GO_LIVE_ID,
-    unitId: unitId(i % UNITS),
-    forvaltningId: 'forvaltning-0',
-    colour: 'yellow',
-    explanation: 'Läkemedelslistan laddar långsamt.',
-    reportedAt: now,
-    receivedAt: now,
-    source: 'api',
-    requestHash: 'h',
-  } as UnitReport;
-};
+const report = (i: number): UnitReport => storeReport(GO_LIVE_ID, UNITS, i);
 
 async function open(mode: Mode): Promise<SqliteRepository> {
   const repo = SqliteRepository.open(path.join(tmpDir(`sync-${mode}`), 'driftpuls.sqlite'), { synchronous: mode });

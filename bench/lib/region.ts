@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { AreaReport } from '../../shared/domain/area-report';
 import { AreaReportInput, suggestAreaColour } from '../../shared/domain/area-report';
@@ -43,6 +44,23 @@ export function rng(seed: number): () => number {
 }
 
 export const unitId = (i: number) => `enhet-${String(i).padStart(4, '0')}`;
+/** A yellow report of unit `i` (mod `units`), as the store-level benches write it straight to a store. */
+export function storeReport(goLiveId: string, units: number, i: number): UnitReport {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    goLiveId: goLiveId,
+    unitId: unitId(i % units),
+    forvaltningId: 'forvaltning-0',
+    colour: 'yellow',
+    explanation: 'Läkemedelslistan laddar långsamt.',
+    reportedAt: now,
+    receivedAt: now,
+    source: 'api',
+    requestHash: 'h',
+  } as UnitReport;
+}
+
 export const reporterId = (i: number) => `rapportor-${String(i).padStart(4, '0')}`;
 export const reporterEmail = (i: number) => `${reporterId(i)}@region.invalid`;
 
