@@ -554,14 +554,6 @@ class Draft {
         sv: 'en FVIS-projektledare hör till en förvaltning',
         en: 'an FVIS project lead belongs to a förvaltning',
       });
-    // The FVIS column and the role say the same (R11.8): Ja gives the role, Nej takes it away.
-    if (fvis === true && !next.roles.includes('fvisLead')) next.roles = [...next.roles, 'fvisLead'];
-    if (fvis === false) next.roles = next.roles.filter((r) => r !== 'fvisLead');
-    if (next.roles.includes('fvisLead') && !next.forvaltningId)
-      return issue(c.forvaltning, 'people.forvaltningId', {
-        sv: 'en FVIS-projektledare hör till en förvaltning',
-        en: 'an FVIS project lead belongs to a förvaltning',
-      });
     // Checked: apply.
     const at = { sheet: table.sheet, row: row.number };
     const action: ChangeAction = !current ? 'create' : canonicalJson(current) === canonicalJson(next) ? 'unchanged' : 'update';
