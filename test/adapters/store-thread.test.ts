@@ -8,6 +8,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { openThreadedOutbox, openThreadedRepository } from '../../shared/adapters/embedded/store-thread';
 import { SqliteRepository } from '../../shared/adapters/embedded/sqlite.repository';
 import { HungDisk } from '../../shared/adapters/faults/sqlite-faults';
@@ -146,6 +148,38 @@ describe('what crosses the thread', () => {
       expect(await outbox.get('kvar', 'ingen')).toBeUndefined();
     } finally {
       await outbox.close();
+    }
+  });
+});
+
+describe('what the main side keeps of a call (issue 17, fourth round)', () => {
+  it('lets go of a call’s arguments once it is answered, not only when its bounded wait runs out', async () => {
+    // The bounded wait's timer used to hold the batch's calls, arguments and all, for the whole
+    // bound (5 s by default): under the intake load every report outlived two young-generation
+    // collections and was promoted, and the major collections that followed were the p99.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const file = path.join(tempDir(), 'driftpuls.sqlite');
+    const repo = openThreadedRepository(file, { synchronous: 'NORMAL', timeoutMs: 60_000 });
+    try {
+      const goLive = makeGoLive({ id: 'minne' });
+      await repo.saveGoLive(goLive, null);
+      const refs: WeakRef<object>[] = [];
+      await (async () => {
+        const reports = Array.from({ length: 20 }, (_, i) =>
+          makeUnitReport({ goLiveId: goLive.id, id: `r${i}`, reportedAt: minutesAfter('2026-11-27T08:00:00.000Z', i) }),
+        );
+        for (const r of reports) refs.push(new WeakRef(r));
+        const answers = await Promise.all(reports.map((r) => repo.addUnitReport(r)));
+        expect(answers.every((a) => a.created)).toBe(true);
+      })();
+      for (let i = 0; i < 5 && refs.some((r) => r.deref() !== undefined); i++) {
+        await new Promise((r) => setImmediate(r));
+        gc();
+      }
+      expect(refs.filter((r) => r.deref() !== undefined)).toHaveLength(0);
+    } finally {
+      await repo.close();
     }
   });
 });

@@ -296,14 +296,18 @@ export class StoreThread {
     const calls: Call[] = this.#queue.map((c) => ({ ...c, deadline }));
     this.#queue = [];
     this.#worker.postMessage({ calls } satisfies ToWorker);
-    const timer = realSetTimeout(() => this.#expire(calls), this.timeoutMs);
+    // The timer keeps the ids only: holding the calls (their arguments, a unit report each) for
+    // the whole bound promoted every write's arguments to the old generation, and its major
+    // collections were the intake bench's p99 (issue 17, fourth round).
+    const ids = calls.map((c) => c.id);
+    const timer = realSetTimeout(() => this.#expire(ids), this.timeoutMs);
     timer.unref();
   }
 
-  #expire(calls: Call[]): void {
+  #expire(ids: readonly number[]): void {
     let overdue = 0;
-    for (const c of calls) {
-      const p = this.#pending.get(c.id);
+    for (const id of ids) {
+      const p = this.#pending.get(id);
       if (!p || p.settled) continue;
       overdue++;
       this.#settle(p);
