@@ -28,10 +28,18 @@ export type AdmissionTimer = (fn: () => void, ms: number) => () => void;
 
 export interface AdmissionOptions {
   /**
-   * Invocations running at once, writes and reads each (writes waiting for their group commit
-   * count): reads never wait for a slot a write holds, nor writes for a read's.
+   * Reads running at once, and writes too unless `maxConcurrentWrites` says otherwise: reads
+   * never wait for a slot a write holds, nor writes for a read's.
    */
   maxConcurrent: number;
+  /**
+   * Writes running at once (a write waiting for its group commit holds one). Default: 256 in
+   * `DEFAULT_ADMISSION`, else `maxConcurrent`. A write costs the event loop ~0.1 ms up to its
+   * store call and then only waits, so its slots bound memory more than CPU: at 64, the
+   * intake bench's 200 reporters waited in this queue while the event loop had time to spare
+   * (bench/README.md, issue 17's fourth round).
+   */
+  maxConcurrentWrites?: number;
   /** Expensive reads running at once. */
   maxExpensiveReads: number;
   /** A read function whose invocations take this long (moving average of wall time) is expensive. */
@@ -50,6 +58,7 @@ export interface AdmissionOptions {
 
 export const DEFAULT_ADMISSION: AdmissionOptions = {
   maxConcurrent: 64,
+  maxConcurrentWrites: 256,
   maxExpensiveReads: 2,
   expensiveReadMs: 5,
   maxQueue: 2000,
@@ -144,7 +153,9 @@ export class Admission {
 
   constructor(opts: Partial<AdmissionOptions> = {}) {
     const o = { ...DEFAULT_ADMISSION, ...opts };
-    this.#o = o;
+    // A caller that sets only maxConcurrent bounds writes by it too, as before writes had a count of their own.
+    const maxWrites = opts.maxConcurrentWrites ?? opts.maxConcurrent ?? o.maxConcurrentWrites ?? o.maxConcurrent;
+    this.#o = { ...o, maxConcurrentWrites: maxWrites };
     this.#now = o.now ?? (() => performance.now());
     this.#defer = o.defer ?? ((fn) => void setImmediate(fn));
     this.#setTimer = o.setTimer ?? realTimer;
@@ -204,7 +215,7 @@ export class Admission {
   }
 
   #free(lane: Lane): boolean {
-    if (lane === 'write') return this.#writesInFlight < this.#o.maxConcurrent;
+    if (lane === 'write') return this.#writesInFlight < this.#o.maxConcurrentWrites;
     if (this.stats.inFlight - this.#writesInFlight >= this.#o.maxConcurrent) return false;
     return lane !== 'expensive' || this.#expensiveInFlight < this.#o.maxExpensiveReads;
   }

@@ -163,6 +163,28 @@ describe('Admission: lanes, turns and the wait bound', () => {
     expect(a.acquire({ write: false, key: 'getBoard' })).toMatchObject({ lane: 'read' });
   });
 
+  it('counts write slots on their own when maxConcurrentWrites is set (issue 17, fourth round)', async () => {
+    const a = make({ maxConcurrent: 1, maxConcurrentWrites: 3 });
+    const writes = [1, 2, 3].map(() => a.acquire({ write: true, key: 'postUnitReport' }));
+    expect(writes.every((w) => !(w instanceof Promise) && w?.lane === 'write')).toBe(true);
+    const fourth = a.acquire({ write: true, key: 'postUnitReport' });
+    expect(fourth).toBeInstanceOf(Promise);
+    // Reads keep their own single slot.
+    expect(a.acquire({ write: false, key: 'getBoard' })).toMatchObject({ lane: 'read' });
+    expect(a.acquire({ write: false, key: 'getBoard' })).toBeInstanceOf(Promise);
+    a.release(writes[0] as Ticket);
+    runTurn();
+    expect((await settled(fourth)).value).toMatchObject({ lane: 'write' });
+  });
+
+  it('defaults: 64 reads and 256 writes at once', () => {
+    const a = new Admission({ now: () => clock, defer: (fn) => turns.push(fn), setTimer: () => () => undefined });
+    const writes = Array.from({ length: 257 }, () => a.acquire({ write: true, key: 'w' }));
+    expect(writes.filter((w) => w instanceof Promise)).toHaveLength(1);
+    const reads = Array.from({ length: 65 }, () => a.acquire({ write: false, key: 'r' }));
+    expect(reads.filter((r) => r instanceof Promise)).toHaveLength(1);
+  });
+
   it('learns which reads are expensive and runs at most maxExpensiveReads of them', async () => {
     const a = make({ maxConcurrent: 10 });
     const t = a.acquire({ write: false, key: 'getAgenda' }) as Ticket;
