@@ -26,6 +26,8 @@ const COLOURS = ['gul', 'grön', 'röd'];
 interface Variant {
   name: string;
   root: string;
+  /** Node flags for this variant's server (`--flags-after`): the same build with another V8 setting. */
+  nodeFlags?: string[];
 }
 
 function args(): {
@@ -42,9 +44,12 @@ function args(): {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const before = value('--before');
+  // `--flags-after "--max-semi-space-size=32"`: this build without and with those node flags, side by side.
+  const flagsAfter = value('--flags-after')?.split(' ').filter(Boolean);
   const variants: Variant[] = [];
   if (before) variants.push({ name: 'before', root: path.resolve(before) });
-  variants.push({ name: before ? 'after' : 'this build', root: ROOT });
+  else if (flagsAfter) variants.push({ name: 'before', root: ROOT });
+  variants.push({ name: before || flagsAfter ? 'after' : 'this build', root: ROOT, nodeFlags: flagsAfter });
   return {
     variants,
     profile: argv.includes('--profile'),
@@ -66,12 +71,12 @@ async function seeded(name: string): Promise<string> {
 
 let synchronous: string | undefined;
 
-function start(v: Variant, dir: string, nodeFlags: string[] = []): Promise<ServerChild> {
+function start(v: Variant, dir: string, profileFlags: string[] = []): Promise<ServerChild> {
   return startServer([path.join(v.root, 'dist', 'local', 'main.js'), '--port', '0', '--data-dir', dir, '--no-demo'], {
     env: synchronous ? { EMBEDDED_SYNCHRONOUS: synchronous } : {},
     logFile: path.join(dir, `${v.name.replace(/\W/g, '-')}.log`),
     listenPattern: /lyssnar på (http:\/\/\S+?)\/api\s/,
-    nodeFlags,
+    nodeFlags: [...(v.nodeFlags ?? []), ...profileFlags],
   });
 }
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { childEnv, DIST, MAIN, removeTmpDirs, ROOT, tmpDir } from './lib/procs';
+import { childEnv, DIST, MAIN, removeTmpDirs, ROOT, startFlagsOf, tmpDir } from './lib/procs';
 import type { PartResult } from './lib/result';
 import { runPart } from './lib/result';
 import { max, median, min, ms, num } from './lib/stats';
@@ -96,7 +96,7 @@ async function main(): Promise<PartResult> {
     bare.push(await timeToFirstAnswer(['-e', BARE_SERVER], /listening on (http:\/\/\S+)/, '/'));
     host.push(
       await timeToFirstAnswer(
-        [MAIN, '--port', '0', '--data-dir', tmpDir('startup'), '--no-demo'],
+        [...startFlagsOf(MAIN), MAIN, '--port', '0', '--data-dir', tmpDir('startup'), '--no-demo'],
         /lyssnar på (http:\/\/\S+?\/api)\s/,
         '/health',
       ),

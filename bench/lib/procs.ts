@@ -9,6 +9,20 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DIST = path.join(ROOT, 'dist');
 export const MAIN = path.join(DIST, 'local', 'main.js');
 
+/**
+ * The node flags `npm start` gives the local runtime (the `start` script of the package.json
+ * of the checkout `main` belongs to), so a bench server runs as a user's does: `--max-semi-space-size=32`
+ * since issue 17's fourth round. A checkout without flags in its script gets none.
+ */
+export function startFlagsOf(main: string): string[] {
+  const pkg = path.resolve(main, '..', '..', '..', 'package.json');
+  if (!fs.existsSync(pkg)) return [];
+  const start = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { scripts?: { start?: string } }).scripts?.start ?? '';
+  const words = start.split(/\s+/);
+  if (words[0] !== 'node') return [];
+  return words.slice(1).filter((w, i, all) => w.startsWith('--') && all.slice(0, i).every((x) => x.startsWith('--')));
+}
+
 const tmpDirs: string[] = [];
 
 export function tmpDir(prefix: string): string {
@@ -54,7 +68,10 @@ export async function startServer(
   opts: { env?: NodeJS.ProcessEnv; logFile: string; listenPattern: RegExp; timeoutMs?: number; nodeFlags?: string[] },
 ): Promise<ServerChild> {
   const fd = fs.openSync(opts.logFile, 'w');
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...args], {
+  // The local runtime starts with `npm start`'s node flags; bench servers of their own with none.
+  const startFlags =
+    args[0] && path.basename(args[0]) === 'main.js' && path.basename(path.dirname(args[0])) === 'local' ? startFlagsOf(args[0]) : [];
+  const child = spawn(process.execPath, [...startFlags, ...(opts.nodeFlags ?? []), ...args], {
     cwd: ROOT,
     env: childEnv(opts.env),
     stdio: ['ignore', fd, fd],
