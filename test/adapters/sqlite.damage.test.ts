@@ -35,6 +35,28 @@ it('a WAL deleted while open: the next call is refused, and nothing more is ackn
   await repo.close();
 });
 
+it('checks the files once per synchronous run of calls, and again before the next (issue 17, fourth round)', async () => {
+  const file = tmpFile();
+  const repo = SqliteRepository.open(file);
+  const g = makeGoLive();
+  await repo.saveGoLive(g, null);
+  await new Promise((r) => setImmediate(r));
+  const stat = jest.spyOn(fs, 'statSync');
+  try {
+    // Ten calls in one run, as a store-thread batch runs them: one check (the database and its WAL).
+    const reads = Array.from({ length: 10 }, () => repo.getGoLive(g.id));
+    expect(stat).toHaveBeenCalledTimes(2);
+    await Promise.all(reads);
+    // The next run checks again, so a WAL deleted in between is still caught before the call.
+    fs.unlinkSync(`${file}-wal`);
+    await expect(repo.getGoLive(g.id)).rejects.toThrow(/WAL file .* was deleted while open/);
+    expect(stat).toHaveBeenCalledTimes(4);
+  } finally {
+    stat.mockRestore();
+    await repo.close();
+  }
+});
+
 it('a database file replaced while open is refused too', async () => {
   const file = tmpFile();
   const repo = SqliteRepository.open(file);
