@@ -24,12 +24,16 @@ import { synchronousCost } from './synchronous';
  *   host   — the local runtime as `npm start` runs it (HTTP host, worker-style invocation,
  *            validation, authorisation with the go-live read, use case, embedded store);
  *   direct — the same registered handler called with new HttpRequest/new InvocationContext;
- *   bare   — node:http + JSON + zod + the same SqliteRepository.addUnitReport.
+ *   bare   — node:http + JSON + zod + the same SqliteRepository.addUnitReport;
+ *   host with node:http client — the first again, a server of its own, loaded through Node's
+ *            `http.request` instead of the lean client (`lib/raw-client.ts`): what the
+ *            instrument changed, side by side.
  * Rounds alternate the servers so drift in the machine hits all three alike; figures are
  * medians over rounds.
  */
 
-type PathName = 'host' | 'direct' | 'bare';
+/** `hostNodeHttp`: the same local runtime loaded through Node's http.request, the generator of runs before issue 17's fourth round. */
+type PathName = 'host' | 'direct' | 'bare' | 'hostNodeHttp';
 
 interface Scenario {
   key: string;
@@ -56,7 +60,7 @@ const SCENARIOS: Scenario[] = [
     maxWarmupMs: 12_000,
     durationMs: 4000,
     maxRequests: 60_000,
-    paths: ['host', 'direct', 'bare'],
+    paths: ['host', 'direct', 'bare', 'hostNodeHttp'],
   },
   // The same load against an organisation of three units: what the host itself costs when the domain is cheap.
   {
@@ -69,7 +73,7 @@ const SCENARIOS: Scenario[] = [
     maxWarmupMs: 12_000,
     durationMs: 4000,
     maxRequests: 60_000,
-    paths: ['host', 'direct', 'bare'],
+    paths: ['host', 'direct', 'bare', 'hostNodeHttp'],
   },
   // 25 connections: at about ten answers a second, 200 would each wait longer than the window, so no steady state is measured.
   {
@@ -99,7 +103,7 @@ async function seededDataDir(goLive: GoLive, name: string): Promise<string> {
 
 function startPath(p: PathName, dataDir: string): Promise<ServerChild> {
   const logFile = path.join(dataDir, `${p}.log`);
-  if (p === 'host')
+  if (p === 'host' || p === 'hostNodeHttp')
     return startServer([MAIN, '--port', '0', '--data-dir', dataDir, '--no-demo'], {
       logFile,
       listenPattern: /lyssnar på (http:\/\/\S+?)\/api\s/,
@@ -156,6 +160,7 @@ async function runScenario(
           maxRequests: s.maxRequests,
           expectStatus: 201,
           serverPid: servers[p].pid,
+          client: p === 'hostNodeHttp' ? 'node-http' : 'raw',
           request: (c) => ({
             method: 'POST',
             path: `/api/golives/${GO_LIVE_ID}/units/${unitId(c % s.units)}/reports`,
@@ -166,7 +171,7 @@ async function runScenario(
         results[p].push(r);
         acknowledged[p] += r.okTotal;
         console.log(
-          `  [${s.key}] round ${round + 1} ${p.padEnd(6)} ${num(r.rps, 0).padStart(6)} req/s  ` +
+          `  [${s.key}] round ${round + 1} ${p.padEnd(12)} ${num(r.rps, 0).padStart(6)} req/s  ` +
             `p50 ${ms(r.p50, 1)}  p99 ${ms(r.p99, 1)}  server ${num(r.serverCpuUsPerRequest ?? NaN, 0)} µs/req  ` +
             `client ${num(r.clientCpuUsPerRequest, 0)} µs/req  errors ` +
             `${r.errors}${r.firstError ? ` (${r.firstError.slice(0, 120)})` : ''}; window opened after ` +
@@ -185,6 +190,7 @@ const LABEL: Record<PathName, string> = {
   host: 'local runtime (`node dist/local/main.js`)',
   direct: 'handler called directly (HttpRequest + InvocationContext)',
   bare: 'bare node:http + zod + addUnitReport',
+  hostNodeHttp: "local runtime, loaded through Node's http.request (the client before 2026-12-05 15:00)",
 };
 
 /**
@@ -532,7 +538,10 @@ async function main(): Promise<PartResult> {
         'new report.',
       'Server and load generator run in separate processes on the same 2 cores: the client competes for ' +
         'CPU (its CPU µs per request is shown), so req/s is a lower bound of what the server alone could do; ' +
-        'server CPU µs per request is the figure least disturbed by that.',
+        "server CPU µs per request is the figure least disturbed by that. Since issue 17's fourth round the " +
+        'generator writes each request as one buffer on a keep-alive socket (`bench/lib/raw-client.ts`); the ' +
+        'row "loaded through Node\'s http.request" is the same local runtime under the generator of earlier ' +
+        'runs, in the same rounds, so the two instruments can be compared.',
       '† the window opened (after the longest warm-up allowed) before every connection had been answered once: those latencies are lower than steady state would give.',
       '"acknowledged but not stored" compares every 201 (warm-up included) with the reports in the store afterwards; it should be 0.',
     ],
