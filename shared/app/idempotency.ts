@@ -1,13 +1,26 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError } from '../domain/errors';
 
+/**
+ * An object with its keys in sorted order: itself when they already are, else a copy. Built
+ * without entry arrays (issue 17, fourth round: `Object.entries` + sort + `fromEntries` were
+ * ~8 % of what a unit report allocated); the same text as before, test/app/idempotency.test.ts.
+ */
+function sortedKeys(_k: string, v: unknown): unknown {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+  const keys = Object.keys(v);
+  let inOrder = true;
+  for (let i = 1; i < keys.length && inOrder; i++) inOrder = keys[i - 1]! < keys[i]!;
+  if (inOrder) return v;
+  keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = (v as Record<string, unknown>)[k];
+  return out;
+}
+
 /** JSON with object keys sorted, so equal inputs always hash equally. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
+  return JSON.stringify(value, sortedKeys);
 }
 
 export const requestHash = (input: unknown): string => createHash('sha256').update(canonicalJson(input)).digest('base64url').slice(0, 32);
