@@ -13,7 +13,8 @@ function sortedKeys(_k: string, v: unknown): unknown {
   for (let i = 1; i < keys.length && inOrder; i++) inOrder = keys[i - 1]! < keys[i]!;
   if (inOrder) return v;
   keys.sort();
-  const out: Record<string, unknown> = {};
+  // No prototype: a key named "__proto__" becomes a property, as Object.fromEntries made it.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const k of keys) out[k] = (v as Record<string, unknown>)[k];
   return out;
 }

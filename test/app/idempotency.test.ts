@@ -17,7 +17,7 @@ const reference = (value: unknown): string =>
 function* values(seed: number, count: number): Generator<unknown> {
   let s = seed;
   const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const keys = ['b', 'a', 'ä', 'Z', '10', '9', '1', 'unitId', 'colour', '', 'å', 'a b', '__proto__x'];
+  const keys = ['b', 'a', 'ä', 'Z', '10', '9', '1', 'unitId', 'colour', '', 'å', 'a b', '__proto__', 'constructor'];
   const leaf = (): unknown => {
     const r = rnd();
     if (r < 0.15) return Math.floor(rnd() * 1000) - 500;
@@ -35,7 +35,14 @@ function* values(seed: number, count: number): Generator<unknown> {
     if (r < 0.5) return Array.from({ length: Math.floor(rnd() * 4) }, () => make(depth + 1));
     const o: Record<string, unknown> = {};
     const n = Math.floor(rnd() * 6);
-    for (let i = 0; i < n; i++) o[keys[Math.floor(rnd() * keys.length)]!] = make(depth + 1);
+    // As JSON.parse makes them: own properties, "__proto__" included.
+    for (let i = 0; i < n; i++)
+      Object.defineProperty(o, keys[Math.floor(rnd() * keys.length)]!, {
+        value: make(depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return o;
   };
   for (let i = 0; i < count; i++) yield make(0);
@@ -48,6 +55,12 @@ it('gives the same text as the first implementation for 5,000 generated inputs',
     if (v && typeof v === 'object') objects++;
   }
   expect(objects).toBeGreaterThan(2000);
+});
+
+it('keeps a key named __proto__ as a key, as JSON.parse gave it', () => {
+  const v = JSON.parse('{"z":1,"__proto__":{"a":2}}') as unknown;
+  expect(canonicalJson(v)).toBe('{"__proto__":{"a":2},"z":1}');
+  expect(canonicalJson(v)).toBe(reference(v));
 });
 
 it('hashes a unit report input as before, whatever its key order', () => {
