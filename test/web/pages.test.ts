@@ -438,8 +438,11 @@ describe('incidents (item 4)', () => {
     await page.fill('#incident-sdReference', 'SD-9001');
     await form.locator('button.send').click();
     await form.locator('.form-status.ok').waitFor();
-    await page.waitForSelector('#incident-list li.major');
-    await expect(page.locator('#incident-list li').first().innerText()).resolves.toMatch(/P1[\s\S]*Cosmic går inte att logga in/);
+    // The demo's own P2 is `li.major` too, so wait for the list to show the new incident first.
+    await page.waitForFunction(() =>
+      (globalThis as unknown as InPage).document.querySelector('#incident-list li')?.textContent?.includes('Cosmic går inte att logga in'),
+    );
+    await expect(page.locator('#incident-list li.major').first().innerText()).resolves.toMatch(/P1[\s\S]*Cosmic går inte att logga in/);
 
     await open(`${pages.meeting('demo', dsl)}?wall=1`, { as: 'anna-lead', width: 1920, height: 1080 });
     const banner = page.locator('[data-testid="incident-banner"] a').first();
