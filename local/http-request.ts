@@ -47,9 +47,10 @@ const PLAIN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 
 export class LightRequest implements NativeRequestLike {
   readonly url: string;
   readonly method: string;
-  readonly headers: Headers;
+  /** Emptied by `release`. */
+  headers: Headers;
   /** Undefined: no body (undici's `body === null`). */
-  readonly #bytes: Uint8Array | undefined;
+  #bytes: Uint8Array | undefined;
   #used = false;
   #real: Request | undefined;
 
@@ -58,6 +59,19 @@ export class LightRequest implements NativeRequestLike {
     this.method = method;
     this.headers = headers;
     this.#bytes = bytes !== undefined && bytes.length > 0 ? bytes : undefined;
+  }
+
+  /**
+   * Lets go of the headers and body once the invocation has answered (issue 17, fourth round).
+   * The library's HttpRequest keeps this object as the value of a module-level WeakMap, and
+   * V8's scavenger keeps such values alive after their key has died: what is left here is
+   * promoted with it. A handler that reads its request after it returned finds it empty.
+   */
+  release(): void {
+    this.#bytes = undefined;
+    this.#used = true;
+    this.#real = undefined;
+    this.headers = RELEASED_HEADERS;
   }
 
   get bodyUsed(): boolean {
@@ -126,6 +140,7 @@ export class LightRequest implements NativeRequestLike {
 }
 
 const EMPTY = new Uint8Array(0);
+const RELEASED_HEADERS = new Headers();
 
 /**
  * A LightRequest for what the host received, or undefined where undici's Request would refuse

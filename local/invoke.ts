@@ -95,13 +95,45 @@ export async function invokeHttpFunction(
 ): Promise<LocalHttpResponse | undefined> {
   const trigger = toRpcHttpTrigger(request);
   if (options.light) (trigger.http as RpcHttpData & { nativeRequest?: unknown }).nativeRequest = options.light;
-  const { result, response } = await runInvocation(registry, fn, { trigger, extraInputs: options.extraInputs }, !options.libraryArguments);
+  const { result, response, release } = await runInvocation(
+    registry,
+    fn,
+    { trigger, extraInputs: options.extraInputs },
+    !options.libraryArguments,
+  );
   if (!options.libraryResponse && returnsHttpOnly(fn)) {
-    if (result === undefined || result === null) return undefined;
+    if (result === undefined || result === null) {
+      releaseRequest(trigger, options.light, release);
+      return undefined;
+    }
     const plain = plainHttpResponse(result);
-    if (plain) return plain;
+    if (plain) {
+      releaseRequest(trigger, options.light, release);
+      return plain;
+    }
   }
   return httpResponseOf(fn, await response());
+}
+
+/**
+ * Once a plain answer is built, nothing reads the request again: its data is let go (issue 17,
+ * fourth round). The library's HttpRequest and InvocationContext keep the RPC data, the light
+ * request and the log handler (and through it the invocation) as values of module-level
+ * WeakMaps. V8's scavenger keeps such values alive after their keys have died, so every
+ * request's data outlived two scavenges and was promoted; a full collection every ~3 s was the
+ * intake bench's p99 (bench/README.md, "Where the p99 comes from").
+ */
+function releaseRequest(trigger: RpcTypedData, light: LightRequest | undefined, release: () => void): void {
+  const http = trigger.http as (RpcHttpData & { nativeRequest?: unknown }) | undefined;
+  if (http) {
+    delete http.body;
+    delete http.nativeRequest;
+    http.headers = {};
+    http.query = {};
+    http.params = {};
+  }
+  light?.release();
+  release();
 }
 
 /**
@@ -199,6 +231,21 @@ function learnClasses(registry: FunctionRegistry, fn: RegisteredFunction, args: 
 }
 
 /**
+ * The core context's log function, made out here so that its closure holds these four values
+ * and not the whole invocation (its result, arguments and hooks' data): the InvocationContext's
+ * log handler reaches it, and V8 keeps that handler (a WeakMap value of the library's) alive
+ * through scavenges after the request ended (issue 17, fourth round).
+ */
+function logFor(
+  registry: FunctionRegistry,
+  functionName: string,
+  invocationId: string,
+  logged: { context: unknown },
+): CoreInvocationContext['log'] {
+  return (level, category, message) => registry.emitLog({ level, category, message, functionName, invocationId }, logged.context);
+}
+
+/**
  * Hooks and handler, as the worker runs them; the caller converts the result with `response`.
  * With `direct`, an HTTP trigger's arguments come from `directArguments` once the library's
  * classes are known (the library's model builds the first ones).
@@ -208,7 +255,7 @@ async function runInvocation(
   fn: RegisteredFunction,
   input: InvocationInput,
   direct = false,
-): Promise<{ context: unknown; result: unknown; response: () => Promise<RpcInvocationResponse> }> {
+): Promise<{ context: unknown; result: unknown; response: () => Promise<RpcInvocationResponse>; release: () => void }> {
   const invocationId = randomUUID();
   const inputData: RpcParameterBinding[] = [{ name: fn.triggerName, data: input.trigger }];
   for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
@@ -219,13 +266,12 @@ async function runInvocation(
     if (data !== undefined) inputData.push({ name, data });
   }
 
-  let invocationContext: unknown;
+  const logged: { context: unknown } = { context: undefined };
   const coreCtx: CoreInvocationContext = {
     invocationId,
     request: { invocationId, functionId: fn.functionId, inputData, triggerMetadata: input.triggerMetadata },
     metadata: fn.metadata,
-    log: (level, category, message) =>
-      registry.emitLog({ level, category, message, functionName: fn.name, invocationId }, invocationContext),
+    log: logFor(registry, fn.name, invocationId, logged),
   };
 
   let model: InvocationModel | undefined;
@@ -238,7 +284,7 @@ async function runInvocation(
     learnClasses(registry, fn, args);
   }
   const context = args.context;
-  invocationContext = context;
+  logged.context = context;
   const hookData: Record<string, unknown> = {};
 
   const pre = {
@@ -298,7 +344,11 @@ async function runInvocation(
   const result = post.result;
   // getResponse reads only the function's bindings and the invocation id: a model made now answers as the first would have.
   const response = () => (model ?? registry.programmingModel.getInvocationModel(coreCtx)).getResponse(context, result);
-  return { context, result, response };
+  // The core context's request holds the trigger (see releaseRequest); a log after the answer needs only the id.
+  const release = () => {
+    inputData.length = 0;
+  };
+  return { context, result, response, release };
 }
 
 /** An HTTP request as the host received it; the body is already read (and size-checked). */
