@@ -29,6 +29,20 @@ const status = async (api: Api, challengeId: string) => {
   );
   return (await r.json()) as { runtimeStatus: string; customStatus?: { state: string; wakeAt: string | null } };
 };
+/**
+ * The instance's status once its custom status shows `expected`, asked again until it does (at
+ * most 250 times): a route answers once its event is queued (raiseEvent answers 202) and the
+ * orchestrator's episode runs after that, so a status read at once may still show the state before.
+ */
+const statusShowing = async (api: Api, challengeId: string, expected: Record<string, unknown>) => {
+  let s = await status(api, challengeId);
+  for (let i = 0; i < 250; i++) {
+    const custom = s.customStatus as Record<string, unknown> | undefined;
+    if (custom && Object.entries(expected).every(([k, v]) => custom[k] === v)) break;
+    s = await status(api, challengeId);
+  }
+  return s;
+};
 const kinds = async (api: Api, challengeId: string) =>
   ((await api.get(`${G}/notifications?limit=1000`)).json.items as { kind: string; about?: { id: string } }[])
     .filter((n) => n.about?.id === challengeId)
@@ -46,7 +60,10 @@ describe('escalation orchestrator', () => {
         question: 'Manuell rutin?',
         deadline: '2026-11-28T09:10:00Z',
       });
-      expect((await status(api, id)).customStatus).toMatchObject({ state: 'waiting', wakeAt: '2026-11-28T09:10:00.000Z' });
+      expect((await statusShowing(api, id, { state: 'waiting', wakeAt: '2026-11-28T09:10:00.000Z' })).customStatus).toMatchObject({
+        state: 'waiting',
+        wakeAt: '2026-11-28T09:10:00.000Z',
+      });
       await api.advance('PT1H');
       await api.post(`${G}/challenges/${id}/decisions`, { decision: 'Ja', rationale: 'Säkrast', decidedBy: 'Chefsläkaren' });
       await api.advance('PT2H'); // past the old deadline: nothing fires
@@ -117,7 +134,10 @@ describe('escalation orchestrator', () => {
     const dataDir = api.dataDir;
     const id = (await api.post(`${G}/challenges`, { ...RAISE, id: 'restart-event' })).json.id;
     await api.post(`${G}/challenges/${id}/triage`, { decision: 'wait' });
-    expect((await status(api, id)).customStatus).toMatchObject({ state: 'waiting', wakeAt: null });
+    expect((await statusShowing(api, id, { state: 'waiting', wakeAt: null })).customStatus).toMatchObject({
+      state: 'waiting',
+      wakeAt: null,
+    });
     await api.close();
 
     api = await startApi({ start: '2026-11-28T07:20:00Z', dataDir });
@@ -128,7 +148,10 @@ describe('escalation orchestrator', () => {
         deadline: '2026-11-28T08:20:00Z',
       });
       expect(req.status).toBe(200);
-      expect((await status(api, id)).customStatus).toMatchObject({ state: 'waiting', wakeAt: '2026-11-28T08:20:00.000Z' });
+      expect((await statusShowing(api, id, { state: 'waiting', wakeAt: '2026-11-28T08:20:00.000Z' })).customStatus).toMatchObject({
+        state: 'waiting',
+        wakeAt: '2026-11-28T08:20:00.000Z',
+      });
       await api.advance('PT1H');
       expect((await kinds(api, id)).filter((k) => k === 'decisionOverdue')).toHaveLength(1);
       expect((await api.get(`${G}/challenges/${id}`)).json.timeline.map((t: { type: string }) => t.type)).toEqual([
