@@ -132,13 +132,18 @@ describe('escalation orchestrator', () => {
   it('a restart while waiting on an event: the event after the restart drives the process on', async () => {
     let api = await world('2026-11-28T07:10:00Z');
     const dataDir = api.dataDir;
-    const id = (await api.post(`${G}/challenges`, { ...RAISE, id: 'restart-event' })).json.id;
-    await api.post(`${G}/challenges/${id}/triage`, { decision: 'wait' });
-    expect((await statusShowing(api, id, { state: 'waiting', wakeAt: null })).customStatus).toMatchObject({
-      state: 'waiting',
-      wakeAt: null,
-    });
-    await api.close();
+    let id: string;
+    // Closed in `finally`: a runtime left open by a failed expectation keeps jest from exiting.
+    try {
+      id = (await api.post(`${G}/challenges`, { ...RAISE, id: 'restart-event' })).json.id;
+      await api.post(`${G}/challenges/${id}/triage`, { decision: 'wait' });
+      expect((await statusShowing(api, id, { state: 'waiting', wakeAt: null })).customStatus).toMatchObject({
+        state: 'waiting',
+        wakeAt: null,
+      });
+    } finally {
+      await api.close();
+    }
 
     api = await startApi({ start: '2026-11-28T07:20:00Z', dataDir });
     try {
