@@ -102,7 +102,8 @@ function assertLoopback(origin: string): URL {
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const target = assertLoopback(o.origin);
   const raw = (o.client ?? 'raw') === 'raw';
-  const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections, maxFreeSockets: o.connections });
+  // One client or the other: the keep-alive agent only for `node-http`, the raw connections only for `raw`.
+  const agent = raw ? undefined : new http.Agent({ keepAlive: true, maxSockets: o.connections, maxFreeSockets: o.connections });
   const rawConnections = raw ? Array.from({ length: o.connections }, () => new RawConnection(Number(target.port), target.hostname)) : [];
   const latencies = new Float64Array(o.maxRequests);
   let measured = 0;
@@ -232,7 +233,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   await Promise.all(Array.from({ length: o.connections }, (_, c) => loop(c)));
   clearTimeout(warmupTimer);
   clearTimeout(stopTimer);
-  agent.destroy();
+  agent?.destroy();
   for (const c of rawConnections) c.close();
 
   const elapsedMs = windowEnd - windowStart;
