@@ -10,6 +10,7 @@ import type {
   RpcHttpCookie,
   RpcHttpData,
   RpcInvocationResponse,
+  RpcLogCategory,
   RpcLogLevel,
   RpcParameterBinding,
   RpcTypedData,
@@ -188,6 +189,7 @@ function optionsOf(bindings: Record<string, RpcBindingInfo>): Record<string, unk
  * "done" mark, set when the handler settled.
  */
 function directArguments(
+  registry: FunctionRegistry,
   classes: LibraryClasses,
   fn: RegisteredFunction,
   coreCtx: CoreInvocationContext,
@@ -195,20 +197,25 @@ function directArguments(
 ): { context: unknown; inputs: unknown[]; finished: () => void } {
   let done = false;
   const functionName = fn.metadata.name;
+  const invocationId = coreCtx.invocationId;
   const context = new classes.InvocationContext({
-    invocationId: coreCtx.invocationId,
+    invocationId,
     functionName,
-    logHandler: (level: RpcLogLevel, ...args: unknown[]) => {
+    // The library calls its log handler with the InvocationContext as `this`: the handler passes
+    // that on rather than holding the context, which its closure would keep alive (see `release`).
+    logHandler: function (this: unknown, level: RpcLogLevel, ...args: unknown[]) {
+      const emit = (level: RpcLogLevel, category: RpcLogCategory, message: string) =>
+        registry.emitLog({ level, category, message, functionName: fn.name, invocationId }, this);
       if (done && coreCtx.state !== 'postInvocationHooks')
-        coreCtx.log(
+        emit(
           'warning',
           'system',
           format(
             "Warning: Unexpected call to 'log' on the context object after function execution has completed. Please check for asynchronous calls that are not awaited. " +
-              `Function name: ${functionName}. Invocation Id: ${coreCtx.invocationId}.`,
+              `Function name: ${functionName}. Invocation Id: ${invocationId}.`,
           ),
         );
-      coreCtx.log(level, 'user', format(...args));
+      emit(level, 'user', format(...args));
     },
     retryContext: undefined,
     traceContext: undefined,
@@ -277,7 +284,7 @@ async function runInvocation(
   let model: InvocationModel | undefined;
   let args: { context: unknown; inputs: unknown[]; finished?: () => void };
   const classes = direct && input.trigger.http && !input.triggerMetadata && hasTriggerOnly(fn) ? libraryClasses.get(registry) : undefined;
-  if (classes) args = directArguments(classes, fn, coreCtx, input.trigger.http!);
+  if (classes) args = directArguments(registry, classes, fn, coreCtx, input.trigger.http!);
   else {
     model = registry.programmingModel.getInvocationModel(coreCtx);
     args = await model.getArguments();
@@ -345,8 +352,14 @@ async function runInvocation(
   // getResponse reads only the function's bindings and the invocation id: a model made now answers as the first would have.
   const response = () => (model ?? registry.programmingModel.getInvocationModel(coreCtx)).getResponse(context, result);
   // The core context's request holds the trigger (see releaseRequest); a log after the answer needs only the id.
+  // Without the library's model, its log function's `logged` is all that still holds the
+  // InvocationContext, whose own log handler (a WeakMap value of the library's, which scavenges
+  // keep) holds the core context: the context kept itself, and all it reaches, alive into the old
+  // generation (issue 17, fifth round). A later `context.log` gets the context as `this`
+  // (`directArguments`); the library's own handler needs `logged`, so its path keeps it.
   const release = () => {
     inputData.length = 0;
+    if (!model) logged.context = undefined;
   };
   return { context, result, response, release };
 }

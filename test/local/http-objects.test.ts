@@ -338,6 +338,10 @@ describe("the handler's context and hooks are the library's without its Invocati
           `pre ${c.invocationContext instanceof l.InvocationContext} ${c.inputs[0] instanceof l.HttpRequest} ${typeof c.functionHandler}`,
         );
       });
+      // Every log, the late one too, reaches the log hooks with the handler's context (issue 17, fifth round).
+      l.app.hook.log((c) => {
+        if (c.category === 'user') hooks.push(`log ${c.message.split('\n')[0]} ${c.invocationContext instanceof l.InvocationContext}`);
+      });
       l.app.hook.postInvocation((c) => {
         hooks.push(`post ${JSON.stringify(c.result)} ${String(c.error)}`);
         c.invocationContext.log('in the post hook');
@@ -410,5 +414,6 @@ describe("the handler's context and hooks are the library's without its Invocati
     expect(direct.answer.headers).toContainEqual(['x-hook', ['yes']]);
     expect(direct.logs).toContain('information user a is 1 { deep: true }');
     expect(direct.logs.some((l) => l.startsWith("warning system Warning: Unexpected call to 'log'"))).toBe(true);
+    expect(direct.hooks).toContain('log late true');
   });
 });
