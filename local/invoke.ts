@@ -265,9 +265,7 @@ async function runInvocation(
 ): Promise<{ context: unknown; result: unknown; response: () => Promise<RpcInvocationResponse>; release: () => void }> {
   const invocationId = randomUUID();
   const inputData: RpcParameterBinding[] = [{ name: fn.triggerName, data: input.trigger }];
-  for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
-    if (name === fn.triggerName || binding.direction !== 'in') continue;
-    const type = String(binding.type).toLowerCase();
+  for (const [name, type] of extraInputBindingsOf(fn)) {
     const provide = input.extraInputs?.get(type) ?? defaultExtraInputs.get(registry)?.get(type);
     const data = provide?.(name, fn);
     if (data !== undefined) inputData.push({ name, data });
@@ -292,6 +290,20 @@ async function runInvocation(
   }
   const context = args.context;
   logged.context = context;
+  // Without invocation hooks (the app registers none) no hook context is built (issue 17, fifth round).
+  const hooked = registry.hooks('preInvocation').length > 0 || registry.hooks('postInvocation').length > 0;
+  if (!hooked) {
+    let result: unknown;
+    coreCtx.state = 'invocation';
+    try {
+      result = await callHandler(model, args, fn.callback);
+    } catch (e) {
+      throw e ?? new Error(`Function "${fn.name}" threw ${String(e)}`);
+    } finally {
+      coreCtx.state = undefined;
+    }
+    return finish(result);
+  }
   const hookData: Record<string, unknown> = {};
 
   const pre = {
@@ -327,16 +339,11 @@ async function runInvocation(
   };
   coreCtx.state = 'invocation';
   try {
-    const callback = pre.functionCallback as FunctionCallback;
-    if (model) post.result = await model.invokeFunction(context, pre.inputs, callback);
-    else {
-      // The library's InvocationModel.invokeFunction: the handler with the context last, then "done".
-      try {
-        post.result = await Promise.resolve(callback(...pre.inputs, context));
-      } finally {
-        args.finished?.();
-      }
-    }
+    post.result = await callHandler(
+      model,
+      { context, inputs: pre.inputs, finished: args.finished },
+      pre.functionCallback as FunctionCallback,
+    );
   } catch (e) {
     post.error = e ?? new Error(`Function "${fn.name}" threw ${String(e)}`);
   } finally {
@@ -348,20 +355,55 @@ async function runInvocation(
     coreCtx.state = undefined;
   }
   if (post.error !== null && post.error !== undefined) throw post.error;
-  const result = post.result;
-  // getResponse reads only the function's bindings and the invocation id: a model made now answers as the first would have.
-  const response = () => (model ?? registry.programmingModel.getInvocationModel(coreCtx)).getResponse(context, result);
-  // The core context's request holds the trigger (see releaseRequest); a log after the answer needs only the id.
-  // Without the library's model, its log function's `logged` is all that still holds the
-  // InvocationContext, whose own log handler (a WeakMap value of the library's, which scavenges
-  // keep) holds the core context: the context kept itself, and all it reaches, alive into the old
-  // generation (issue 17, fifth round). A later `context.log` gets the context as `this`
-  // (`directArguments`); the library's own handler needs `logged`, so its path keeps it.
-  const release = () => {
-    inputData.length = 0;
-    if (!model) logged.context = undefined;
-  };
-  return { context, result, response, release };
+  return finish(post.result);
+
+  function finish(result: unknown): {
+    context: unknown;
+    result: unknown;
+    response: () => Promise<RpcInvocationResponse>;
+    release: () => void;
+  } {
+    // getResponse reads only the function's bindings and the invocation id: a model made now answers as the first would have.
+    const response = () => (model ?? registry.programmingModel.getInvocationModel(coreCtx)).getResponse(context, result);
+    // The core context's request holds the trigger (see releaseRequest); a log after the answer needs only the id.
+    // Without the library's model, its log function's `logged` is all that still holds the
+    // InvocationContext, whose own log handler (a WeakMap value of the library's, which scavenges
+    // keep) holds the core context: the context kept itself, and all it reaches, alive into the old
+    // generation (issue 17, fifth round). A later `context.log` gets the context as `this`
+    // (`directArguments`); the library's own handler needs `logged`, so its path keeps it.
+    const release = () => {
+      inputData.length = 0;
+      if (!model) logged.context = undefined;
+    };
+    return { context, result, response, release };
+  }
+}
+
+/** The handler, as the library's InvocationModel.invokeFunction calls it: the context last, then "done". */
+async function callHandler(
+  model: InvocationModel | undefined,
+  args: { context: unknown; inputs: unknown[]; finished?: () => void },
+  callback: FunctionCallback,
+): Promise<unknown> {
+  if (model) return model.invokeFunction(args.context, args.inputs, callback);
+  try {
+    return await Promise.resolve(callback(...args.inputs, args.context));
+  } finally {
+    args.finished?.();
+  }
+}
+
+/** A function's input bindings besides its trigger, as [name, lower-case type]. */
+const extraInputBindings = new WeakMap<RegisteredFunction, readonly (readonly [string, string])[]>();
+function extraInputBindingsOf(fn: RegisteredFunction): readonly (readonly [string, string])[] {
+  let known = extraInputBindings.get(fn);
+  if (known === undefined) {
+    known = Object.entries(fn.metadata.bindings)
+      .filter(([name, b]) => name !== fn.triggerName && b.direction === 'in')
+      .map(([name, b]) => [name, String(b.type).toLowerCase()] as const);
+    extraInputBindings.set(fn, known);
+  }
+  return known;
 }
 
 /** An HTTP request as the host received it; the body is already read (and size-checked). */

@@ -1,7 +1,7 @@
 import Module from 'node:module';
 import type { LogEntry } from '../../local/core-shim';
 import { FunctionRegistry, installCoreShim } from '../../local/core-shim';
-import { httpResponseOf, invokeFunction, toRpcHttpTrigger } from '../../local/invoke';
+import { httpResponseOf, invokeFunction, invokeHttpFunction, toRpcHttpTrigger } from '../../local/invoke';
 import { captureApp } from './capture';
 
 /*
@@ -82,6 +82,38 @@ it('invokes a captured function through the programming model, as the worker doe
   expect(logs).toContainEqual(
     expect.objectContaining({ level: 'information', category: 'user', functionName: 'hello', message: 'greeting anna' }),
   );
+});
+
+it('a failing handler fails its invocation the same way with and without invocation hooks', async () => {
+  // Without hooks no hook context is built (issue 17, fifth round); the failure must not change.
+  const failures = async (withHooks: boolean) => {
+    const { registry } = captureApp(({ app }) => {
+      if (withHooks) app.hook.postInvocation(() => undefined);
+      app.http('fails', {
+        methods: ['GET'],
+        route: 'fails/{how}',
+        handler: async (req) => {
+          if (req.params.how === 'null') throw null;
+          throw new Error('boom');
+        },
+      });
+    });
+    const fn = registry.get('fails')!;
+    const run = (how: string) =>
+      invokeHttpFunction(registry, fn, {
+        method: 'GET',
+        url: `http://h/api/fails/${how}`,
+        headers: {},
+        params: { how },
+        body: Buffer.alloc(0),
+      }).then(
+        () => 'answered',
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      );
+    return [await run('error'), await run('null')];
+  };
+  expect(await failures(false)).toEqual(['boom', 'Function "fails" threw null']);
+  expect(await failures(true)).toEqual(await failures(false));
 });
 
 it('rejects a second function of the same name, case-insensitively', () => {
