@@ -363,8 +363,30 @@ export interface UnitRef {
   forvaltning: Forvaltning;
 }
 
+/**
+ * Units by id, built once per frozen organisation: the repositories hand out one frozen go-live
+ * per stored version (shared/adapters/version-cache.ts), so a unit report at region scale finds
+ * its unit in a map instead of comparing ~2,000 ids, whose objects each report walked through
+ * the CPU's caches (issue 17, fifth round). An organisation that is not frozen (built by a use
+ * case or a test, and free to change) is searched as before. The first unit of an id wins, as
+ * in the search.
+ */
+const UNIT_INDEXES = new WeakMap<readonly Forvaltning[], ReadonlyMap<string, UnitRef>>();
+
+function unitIndex(forvaltningar: readonly Forvaltning[]): ReadonlyMap<string, UnitRef> {
+  let index = UNIT_INDEXES.get(forvaltningar);
+  if (!index) {
+    const built = new Map<string, UnitRef>();
+    for (const forvaltning of forvaltningar)
+      for (const unit of forvaltning.units) if (!built.has(unit.id)) built.set(unit.id, Object.freeze({ unit, forvaltning }));
+    UNIT_INDEXES.set(forvaltningar, (index = built));
+  }
+  return index;
+}
+
 /** Finds a care unit and its förvaltning, or undefined. */
 export function findUnit(goLive: GoLive, unitId: string): UnitRef | undefined {
+  if (Object.isFrozen(goLive.forvaltningar)) return unitIndex(goLive.forvaltningar).get(unitId);
   for (const forvaltning of goLive.forvaltningar) {
     const unit = forvaltning.units.find((u) => u.id === unitId);
     if (unit) return { unit, forvaltning };
