@@ -13,7 +13,7 @@ import { num } from './lib/stats';
  * the run's scavenges: what was allocated, what survived a scavenge, what was promoted, the
  * longest pause, and the full (mark-compact) collections and their pauses.
  *
- *   npx tsc -p bench/tsconfig.json && node dist/bench/gc.js [--flags "--max-semi-space-size=16"] [--seconds 5]
+ *   npx tsc -p bench/tsconfig.json && node dist/bench/gc.js [--flags "--max-semi-space-size=16"] [--seconds 5] [--units 2000]
  */
 
 const argv = process.argv.slice(2);
@@ -23,7 +23,8 @@ const value = (flag: string): string | undefined => {
 };
 const flags = (value('--flags') ?? '').split(' ').filter(Boolean);
 const seconds = Number(value('--seconds') ?? 5);
-const UNITS = 3;
+// `--units 2000`: a region (people 1.2× units) instead of three units.
+const UNITS = Number(value('--units') ?? 3);
 
 interface Gc {
   kind: string;
@@ -97,12 +98,12 @@ async function measure(connections: number): Promise<void> {
       `server ${num(r.serverCpuUsPerRequest ?? NaN, 0)} µs/report | steady scavenges ${steady.length}: allocated ${mb(allocated)}, ` +
       `survived ${mb(survived)}, promoted ${mb(promoted)} (${num((promoted / allocated) * 100, 1)} % of allocated), ` +
       `longest pause ${num(Math.max(...steady.map((g) => g.pause)), 1)} ms | mark-compacts over the whole run ${marks.length} ` +
-      `(pauses ${marks.map((g) => num(g.pause, 1)).join(', ')} ms)`,
+      `(pauses ${marks.map((g) => num(g.pause, 1)).join(', ')} ms; heap after ${marks.map((g) => num((g.fields.total_size_after ?? NaN) / 1e6, 0)).join(', ')} MB)`,
   );
 }
 
 async function main(): Promise<void> {
-  console.log(`node flags: ${flags.join(' ') || "(npm start's only)"}; ${seconds} s of load after 1.5 s of warm-up`);
+  console.log(`node flags: ${flags.join(' ') || "(npm start's only)"}; ${UNITS} units; ${seconds} s of load after 1.5 s of warm-up`);
   for (const connections of [25, 200]) await measure(connections);
   removeTmpDirs();
 }

@@ -17,6 +17,8 @@ import { median, ms, num, ratio } from './lib/stats';
  * (`bench/lib/profile-steps.ts`).
  *
  *   npx tsc -p bench/tsconfig.json && node dist/bench/host-cost.js --before /path/to/main-checkout [--profile]
+ *   node dist/bench/host-cost.js --units-after 2000 [--profile]   # three units against a region, this build
+ *   node dist/bench/host-cost.js --before /path/to/main-checkout --units 2000   # both builds with a region
  */
 
 const GO_LIVE_ID = 'bench';
@@ -28,6 +30,8 @@ interface Variant {
   root: string;
   /** Node flags for this variant's server (`--flags-after`): the same build with another V8 setting. */
   nodeFlags?: string[];
+  /** Units of the go-live this variant's server holds (`--units-after`; default three). */
+  units: number;
 }
 
 function args(): {
@@ -46,10 +50,18 @@ function args(): {
   const before = value('--before');
   // `--flags-after "--max-semi-space-size=32"`: this build without and with those node flags, side by side.
   const flagsAfter = value('--flags-after')?.split(' ').filter(Boolean);
+  // `--units 2000`: both go-lives are a region (people 1.2× units); `--units-after 2000`: only the after variant's.
+  const units = Number(value('--units') ?? UNITS);
+  const unitsAfter = Number(value('--units-after') ?? units);
   const variants: Variant[] = [];
-  if (before) variants.push({ name: 'before', root: path.resolve(before) });
-  else if (flagsAfter) variants.push({ name: 'before', root: ROOT });
-  variants.push({ name: before || flagsAfter ? 'after' : 'this build', root: ROOT, nodeFlags: flagsAfter });
+  if (before) variants.push({ name: 'before', root: path.resolve(before), units });
+  else if (flagsAfter || unitsAfter !== units) variants.push({ name: 'before', root: ROOT, units });
+  variants.push({
+    name: before || flagsAfter || unitsAfter !== units ? 'after' : 'this build',
+    root: ROOT,
+    nodeFlags: flagsAfter,
+    units: unitsAfter,
+  });
   return {
     variants,
     profile: argv.includes('--profile'),
@@ -61,10 +73,10 @@ function args(): {
   };
 }
 
-async function seeded(name: string): Promise<string> {
+async function seeded(name: string, units: number): Promise<string> {
   const dir = tmpDir(`host-cost-${name}`);
   const repo = SqliteRepository.open(path.join(dir, 'driftpuls.sqlite'));
-  await repo.saveGoLive(regionGoLive({ id: GO_LIVE_ID, units: UNITS }), null);
+  await repo.saveGoLive(regionGoLive({ id: GO_LIVE_ID, units }), null);
   await repo.close();
   return dir;
 }
@@ -80,13 +92,13 @@ function start(v: Variant, dir: string, profileFlags: string[] = []): Promise<Se
   });
 }
 
-function load(server: ServerChild, connections: number, seconds: number): Promise<LoadResult> {
+function load(server: ServerChild, units: number, connections: number, seconds: number): Promise<LoadResult> {
   const bodies = Array.from({ length: connections }, (_, c) =>
     Buffer.from(
       JSON.stringify({
         colour: COLOURS[c % 3],
         explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.',
-        reporter: { personId: reporterId(c % UNITS) },
+        reporter: { personId: reporterId(c % units) },
       }),
     ),
   );
@@ -101,8 +113,8 @@ function load(server: ServerChild, connections: number, seconds: number): Promis
     serverPid: server.pid,
     request: (c) => ({
       method: 'POST',
-      path: `/api/golives/${GO_LIVE_ID}/units/${unitId(c % UNITS)}/reports`,
-      headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % UNITS) },
+      path: `/api/golives/${GO_LIVE_ID}/units/${unitId(c % units)}/reports`,
+      headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % units) },
       body: bodies[c]!,
     }),
   });
@@ -116,14 +128,14 @@ async function main(): Promise<void> {
   const loadBefore = loadAverage();
   const results = new Map<string, LoadResult[]>();
   const servers = new Map<string, ServerChild>();
-  for (const v of opts.variants) servers.set(v.name, await start(v, await seeded(v.name)));
+  for (const v of opts.variants) servers.set(v.name, await start(v, await seeded(v.name, v.units)));
   try {
     for (const connections of opts.connections)
       for (let round = 0; round < opts.rounds; round++) {
         // Alternate the order round by round, so drift in the machine hits both alike.
         const order = round % 2 === 0 ? opts.variants : [...opts.variants].reverse();
         for (const v of order) {
-          const r = await load(servers.get(v.name)!, connections, opts.seconds);
+          const r = await load(servers.get(v.name)!, v.units, connections, opts.seconds);
           const key = `${v.name}|${connections}`;
           results.set(key, [...(results.get(key) ?? []), r]);
           const cpu = `server ${num(r.serverCpuUsPerRequest ?? NaN, 0)} µs/req  client ${num(r.clientCpuUsPerRequest, 0)} µs/req`;
@@ -193,7 +205,7 @@ async function main(): Promise<void> {
     const tables: Record<string, { step: string; share: number }[]> = {};
     const cpuOf: Record<string, number> = {};
     for (const v of opts.variants) {
-      const dir = await seeded(`${v.name}-profile`);
+      const dir = await seeded(`${v.name}-profile`, v.units);
       const profDir = path.join(dir, 'prof');
       const server = await start(v, dir, ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-interval', '250']);
       let r: LoadResult;
@@ -202,7 +214,7 @@ async function main(): Promise<void> {
       try {
         // Past start-up, JIT warm-up and the first burst: only the steady state is counted.
         const from = now() + 2_500_000;
-        r = await load(server, 200, opts.seconds + 2);
+        r = await load(server, v.units, 200, opts.seconds + 2);
         window = { from, to: now() };
       } finally {
         await server.stop();
