@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SqliteRepository } from '../shared/adapters/embedded/sqlite.repository';
 import { runLoad } from './lib/load';
 import { MAIN, removeTmpDirs, startServer, tmpDir } from './lib/procs';
-import { regionGoLive, reporterEmail, reporterId, unitId } from './lib/region';
+import { regionGoLive, unitReportRequests } from './lib/region';
 import { num } from './lib/stats';
 
 /*
@@ -57,11 +57,6 @@ async function measure(connections: number): Promise<void> {
     listenPattern: /lyssnar på (http:\/\/\S+?)\/api\s/,
     nodeFlags: ['--trace-gc-nvp', ...flags],
   });
-  const bodies = Array.from({ length: connections }, (_, c) =>
-    Buffer.from(
-      JSON.stringify({ colour: 'gul', explanation: 'Läkemedelslistan laddar långsamt.', reporter: { personId: reporterId(c % UNITS) } }),
-    ),
-  );
   let r;
   try {
     r = await runLoad({
@@ -73,12 +68,7 @@ async function measure(connections: number): Promise<void> {
       maxRequests: 200_000,
       expectStatus: 201,
       serverPid: server.pid,
-      request: (c) => ({
-        method: 'POST',
-        path: `/api/golives/bench/units/${unitId(c % UNITS)}/reports`,
-        headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % UNITS) },
-        body: bodies[c]!,
-      }),
+      request: unitReportRequests({ goLiveId: 'bench', units: UNITS, connections }),
     });
   } finally {
     await server.stop();

@@ -4,7 +4,7 @@ import { SqliteRepository } from '../shared/adapters/embedded/sqlite.repository'
 import type { LoadResult } from './lib/load';
 import { runLoad } from './lib/load';
 import { ROOT, removeTmpDirs, startServer, tmpDir, type ServerChild } from './lib/procs';
-import { regionGoLive, reporterEmail, reporterId, unitId } from './lib/region';
+import { regionGoLive, unitReportRequests } from './lib/region';
 import { median, ms, num, ratio } from './lib/stats';
 
 /*
@@ -93,15 +93,6 @@ function start(v: Variant, dir: string, profileFlags: string[] = []): Promise<Se
 }
 
 function load(server: ServerChild, units: number, connections: number, seconds: number): Promise<LoadResult> {
-  const bodies = Array.from({ length: connections }, (_, c) =>
-    Buffer.from(
-      JSON.stringify({
-        colour: COLOURS[c % 3],
-        explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.',
-        reporter: { personId: reporterId(c % units) },
-      }),
-    ),
-  );
   return runLoad({
     origin: new URL(server.url).origin,
     connections,
@@ -111,11 +102,12 @@ function load(server: ServerChild, units: number, connections: number, seconds: 
     maxRequests: 100_000,
     expectStatus: 201,
     serverPid: server.pid,
-    request: (c) => ({
-      method: 'POST',
-      path: `/api/golives/${GO_LIVE_ID}/units/${unitId(c % units)}/reports`,
-      headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % units) },
-      body: bodies[c]!,
+    request: unitReportRequests({
+      goLiveId: GO_LIVE_ID,
+      units,
+      connections,
+      colourOf: (c) => COLOURS[c % 3]!,
+      explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.',
     }),
   });
 }

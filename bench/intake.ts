@@ -7,7 +7,7 @@ import { UnitReportInput } from '../shared/domain/unit-report';
 import type { LoadResult } from './lib/load';
 import { runLoad } from './lib/load';
 import { DIST, MAIN, removeTmpDirs, startServer, tmpDir, type ServerChild } from './lib/procs';
-import { regionGoLive, reporterEmail, reporterId, unitId } from './lib/region';
+import { regionGoLive, reporterEmail, reporterId, unitId, unitReportRequests } from './lib/region';
 import { GoLive as GoLiveSchema } from '../shared/domain/golive';
 import { authorize } from '../shared/domain/principal';
 import { ACCESS_MATRIX } from '../shared/domain/access';
@@ -134,15 +134,13 @@ async function runScenario(
     dirs[p] = await seededDataDir(goLive, `${s.key}-${p}`);
     servers[p] = await startPath(p, dirs[p]);
   }
-  const bodies = Array.from({ length: s.connections }, (_, c) =>
-    Buffer.from(
-      JSON.stringify({
-        colour: COLOURS[c % 3],
-        explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.',
-        reporter: { personId: reporterId(c % s.units) },
-      }),
-    ),
-  );
+  const request = unitReportRequests({
+    goLiveId: GO_LIVE_ID,
+    units: s.units,
+    connections: s.connections,
+    colourOf: (c) => COLOURS[c % 3]!,
+    explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.',
+  });
   const results = Object.fromEntries(s.paths.map((p) => [p, [] as LoadResult[]])) as Record<PathName, LoadResult[]>;
   const acknowledged = Object.fromEntries(s.paths.map((p) => [p, 0])) as Record<PathName, number>;
   try {
@@ -161,12 +159,7 @@ async function runScenario(
           expectStatus: 201,
           serverPid: servers[p].pid,
           client: p === 'hostNodeHttp' ? 'node-http' : 'raw',
-          request: (c) => ({
-            method: 'POST',
-            path: `/api/golives/${GO_LIVE_ID}/units/${unitId(c % s.units)}/reports`,
-            headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % s.units) },
-            body: bodies[c]!,
-          }),
+          request,
         });
         results[p].push(r);
         acknowledged[p] += r.okTotal;
@@ -325,16 +318,13 @@ async function sideBySide(): Promise<{ runs: SideBySide[]; organisations: Record
       for (let round = 0; round < 2; round++) {
         const order = round % 2 === 0 ? (['tiny', 'region'] as const) : (['region', 'tiny'] as const);
         for (const k of order) {
-          const units = sizes[k];
-          const bodies = Array.from({ length: connections }, (_, c) =>
-            Buffer.from(
-              JSON.stringify({
-                colour: COLOURS[c % 3],
-                explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.',
-                reporter: { personId: reporterId(c % units) },
-              }),
-            ),
-          );
+          const request = unitReportRequests({
+            goLiveId: GO_LIVE_ID,
+            units: sizes[k],
+            connections,
+            colourOf: (c) => COLOURS[c % 3]!,
+            explanation: 'Läkemedelslistan laddar långsamt, annars fungerar det.',
+          });
           const r = await runLoad({
             origin: new URL(servers[k].url).origin,
             connections,
@@ -344,12 +334,7 @@ async function sideBySide(): Promise<{ runs: SideBySide[]; organisations: Record
             maxRequests: 60_000,
             expectStatus: 201,
             serverPid: servers[k].pid,
-            request: (c) => ({
-              method: 'POST',
-              path: `/api/golives/${GO_LIVE_ID}/units/${unitId(c % units)}/reports`,
-              headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % units) },
-              body: bodies[c]!,
-            }),
+            request,
           });
           run.results[k].push(r);
           console.log(

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SqliteRepository } from '../shared/adapters/embedded/sqlite.repository';
 import { runLoad } from './lib/load';
 import { DIST, MAIN, removeTmpDirs, startServer, tmpDir } from './lib/procs';
-import { regionGoLive, reporterEmail, reporterId, unitId } from './lib/region';
+import { regionGoLive, unitReportRequests } from './lib/region';
 import { num } from './lib/stats';
 
 /*
@@ -79,11 +79,7 @@ async function main(): Promise<void> {
     nodeFlags: ['--expose-gc', '--require', path.join(DIST, 'bench', 'lib', 'heap-sampler.js'), ...flags],
     env: { DRIFTPULS_HEAP_SAMPLE_DIR: out },
   });
-  const bodies = Array.from({ length: connections }, (_, c) =>
-    Buffer.from(
-      JSON.stringify({ colour: 'gul', explanation: 'Läkemedelslistan laddar långsamt.', reporter: { personId: reporterId(c % UNITS) } }),
-    ),
-  );
+  const request = unitReportRequests({ goLiveId: 'bench', units: UNITS, connections });
   const load = (warmupMs: number, durationMs: number) =>
     runLoad({
       origin: new URL(server.url).origin,
@@ -95,12 +91,7 @@ async function main(): Promise<void> {
       maxRequests: 200_000,
       expectStatus: 201,
       serverPid: server.pid,
-      request: (c) => ({
-        method: 'POST',
-        path: `/api/golives/bench/units/${unitId(c % UNITS)}/reports`,
-        headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % UNITS) },
-        body: bodies[c]!,
-      }),
+      request,
     });
   const reports: Record<string, number> = {};
   try {

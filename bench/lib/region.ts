@@ -16,6 +16,7 @@ import type { GoLive } from '../../shared/domain/golive';
 import { DEFAULT_AREAS, GoLive as GoLiveSchema, GoLiveInput } from '../../shared/domain/golive';
 import type { Incident } from '../../shared/domain/incident';
 import type { UnitReport } from '../../shared/domain/unit-report';
+import type { LoadRequest } from './load';
 
 /*
  * Region-sized test data, built once per run and deterministic (seeded), so two runs load the
@@ -63,6 +64,34 @@ export function storeReport(goLiveId: string, units: number, i: number): UnitRep
 
 export const reporterId = (i: number) => `rapportor-${String(i).padStart(4, '0')}`;
 export const reporterEmail = (i: number) => `${reporterId(i)}@region.invalid`;
+
+/**
+ * The intake load's requests: connection `c` posts a unit report for unit `c % units` as that
+ * unit's reporter (`x-dev-user`), each connection with a body of its own, built once.
+ */
+export function unitReportRequests(o: {
+  goLiveId: string;
+  units: number;
+  connections: number;
+  colourOf?: (c: number) => string;
+  explanation?: string;
+}): (c: number) => LoadRequest {
+  const bodies = Array.from({ length: o.connections }, (_, c) =>
+    Buffer.from(
+      JSON.stringify({
+        colour: o.colourOf?.(c) ?? 'gul',
+        explanation: o.explanation ?? 'Läkemedelslistan laddar långsamt.',
+        reporter: { personId: reporterId(c % o.units) },
+      }),
+    ),
+  );
+  return (c) => ({
+    method: 'POST',
+    path: `/api/golives/${o.goLiveId}/units/${unitId(c % o.units)}/reports`,
+    headers: { 'content-type': 'application/json', 'x-dev-user': reporterEmail(c % o.units) },
+    body: bodies[c]!,
+  });
+}
 
 export const PEOPLE = {
   lead: { id: 'anna-lead', email: 'anna.lead@region.invalid' },
