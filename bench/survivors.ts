@@ -14,7 +14,7 @@ import { num } from './lib/stats';
  * ("allocated"), then only the samples that no scavenge collected ("survived"); both per unit
  * report, by allocation site: the allocating frame and the nearest frame of our own code.
  *
- *   npx tsc -p bench/tsconfig.json && node dist/bench/survivors.js [--connections 200] [--seconds 3] [--top 25] [--flags "..."]
+ *   npx tsc -p bench/tsconfig.json && node dist/bench/survivors.js [--connections 200] [--seconds 3] [--top 25] [--by own] [--flags "..."]
  *
  * The profiles are kept in the printed directory; Chrome's DevTools open them (Memory tab, Load).
  */
@@ -28,6 +28,8 @@ const connections = Number(value('--connections') ?? 200);
 const seconds = Number(value('--seconds') ?? 3);
 const top = Number(value('--top') ?? 25);
 const flags = (value('--flags') ?? '').split(' ').filter(Boolean);
+// `--by own`: group by the nearest frame of ours only, with each one's share of what survived.
+const byOwn = value('--by') === 'own';
 const UNITS = 3;
 
 interface Node {
@@ -44,13 +46,17 @@ const frameName = (f: Node['callFrame']): string => {
 };
 const isOwn = (f: Node['callFrame']): boolean => f.url.includes(OWN) && !f.url.includes('node_modules') && !f.url.includes(`${OWN}bench`);
 
-/** Bytes by "allocating frame ← nearest own frame". */
-function bySite(head: Node): Map<string, number> {
+/**
+ * Bytes by "allocating frame ← nearest own frame", or with `byOwn` by the nearest own frame
+ * alone (a function of ours and everything it allocated through the library or Node).
+ */
+function bySite(head: Node, byOwn: boolean): Map<string, number> {
   const sites = new Map<string, number>();
   const walk = (n: Node, own: string | undefined): void => {
-    const here = isOwn(n.callFrame) ? frameName(n.callFrame) : own;
+    const name = frameName(n.callFrame);
+    const here = isOwn(n.callFrame) ? name : own;
     if (n.selfSize > 0) {
-      const key = here && here !== frameName(n.callFrame) ? `${frameName(n.callFrame)}  ← ${here}` : frameName(n.callFrame);
+      const key = byOwn ? (here ?? '(no frame of ours)') : here && here !== name ? `${name}  ← ${here}` : name;
       sites.set(key, (sites.get(key) ?? 0) + n.selfSize);
     }
     for (const c of n.children) walk(c, here);
@@ -112,7 +118,7 @@ async function main(): Promise<void> {
   const sites = Object.fromEntries(
     ['allocated', 'survived'].map((p) => {
       const profile = JSON.parse(fs.readFileSync(path.join(out, `${p}.heapprofile`), 'utf8')) as { head: Node };
-      return [p, bySite(profile.head)];
+      return [p, bySite(profile.head, byOwn)];
     }),
   ) as Record<'allocated' | 'survived', Map<string, number>>;
   const per = (p: 'allocated' | 'survived', bytes: number) => bytes / reports[p]!;
@@ -126,10 +132,12 @@ async function main(): Promise<void> {
       `survived a scavenge ${num(total('survived') / 1024, 1)} KB/report (${num((total('survived') / total('allocated')) * 100, 1)} %)`,
   );
   console.log(`profiles: ${out}\n`);
-  console.log('survived B/report | allocated B/report | site (allocating frame ← nearest frame of ours)');
+  console.log(
+    `survived B/report | share of survived | allocated B/report | ${byOwn ? 'nearest frame of ours' : 'site (allocating frame ← nearest frame of ours)'}`,
+  );
   const rows = [...sites.survived].map(([k, b]) => [k, per('survived', b), per('allocated', sites.allocated.get(k) ?? 0)] as const);
   for (const [k, s, a] of rows.sort((x, y) => y[1] - x[1]).slice(0, top))
-    console.log(`${num(s, 0).padStart(8)} | ${num(a, 0).padStart(8)} | ${k}`);
+    console.log(`${num(s, 0).padStart(8)} | ${num((s / total('survived')) * 100, 1).padStart(5)} % | ${num(a, 0).padStart(8)} | ${k}`);
   removeTmpDirs();
 }
 
