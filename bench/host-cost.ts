@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SqliteRepository } from '../shared/adapters/embedded/sqlite.repository';
 import type { LoadResult } from './lib/load';
 import { runLoad } from './lib/load';
-import { ROOT, removeTmpDirs, startServer, tmpDir, type ServerChild } from './lib/procs';
+import { ROOT, removeTmpDirs, startServer, threadCpuMs, tmpDir, type ServerChild } from './lib/procs';
 import { regionGoLive, unitReportRequests } from './lib/region';
 import { median, ms, num, ratio } from './lib/stats';
 
@@ -92,7 +92,35 @@ function start(v: Variant, dir: string, profileFlags: string[] = []): Promise<Se
   });
 }
 
-function load(server: ServerChild, units: number, connections: number, seconds: number): Promise<LoadResult> {
+/**
+ * CPU per answer of the server's main thread, of its busiest other thread (the embedded store's
+ * worker under this load) and of the rest (V8's GC helpers, the outbox worker, libuv): over the
+ * whole round, warm-up included, divided by every answer of the round.
+ */
+interface ThreadCpu {
+  main: number;
+  busiestOther: number;
+  rest: number;
+}
+
+async function load(
+  server: ServerChild,
+  units: number,
+  connections: number,
+  seconds: number,
+): Promise<LoadResult & { threads: ThreadCpu }> {
+  const before = threadCpuMs(server.pid);
+  const r = await runRound(server, units, connections, seconds);
+  const used = [...threadCpuMs(server.pid)].map(([tid, ms]) => [tid, ms - (before.get(tid) ?? 0)] as const);
+  const perAnswer = (ms: number) => (ms * 1000) / Math.max(1, r.okTotal);
+  const main = used.find(([tid]) => tid === server.pid)?.[1] ?? NaN;
+  const others = used.filter(([tid]) => tid !== server.pid).map(([, ms]) => ms);
+  const busiest = Math.max(0, ...others);
+  const rest = others.reduce((a, b) => a + b, 0) - busiest;
+  return { ...r, threads: { main: perAnswer(main), busiestOther: perAnswer(busiest), rest: perAnswer(rest) } };
+}
+
+function runRound(server: ServerChild, units: number, connections: number, seconds: number): Promise<LoadResult> {
   return runLoad({
     origin: new URL(server.url).origin,
     connections,
@@ -118,7 +146,7 @@ async function main(): Promise<void> {
   const opts = args();
   synchronous = opts.synchronous;
   const loadBefore = loadAverage();
-  const results = new Map<string, LoadResult[]>();
+  const results = new Map<string, (LoadResult & { threads: ThreadCpu })[]>();
   const servers = new Map<string, ServerChild>();
   for (const v of opts.variants) servers.set(v.name, await start(v, await seeded(v.name, v.units)));
   try {
@@ -133,7 +161,10 @@ async function main(): Promise<void> {
           const cpu = `server ${num(r.serverCpuUsPerRequest ?? NaN, 0)} µs/req  client ${num(r.clientCpuUsPerRequest, 0)} µs/req`;
           const errors = `errors ${r.errors}${r.firstError ? ` (${r.firstError.slice(0, 160)})` : ''}`;
           const round1 = `${String(connections).padStart(3)} conn, round ${round + 1}, ${v.name.padEnd(10)}`;
-          console.log(`  ${round1} ${num(r.rps, 0).padStart(6)} req/s  p50 ${ms(r.p50, 1)}  p99 ${ms(r.p99, 1)}  ${cpu}  ${errors}`);
+          const threads = `threads ${num(r.threads.main, 0)} / ${num(r.threads.busiestOther, 0)} / ${num(r.threads.rest, 0)} µs/answer`;
+          console.log(
+            `  ${round1} ${num(r.rps, 0).padStart(6)} req/s  p50 ${ms(r.p50, 1)}  p99 ${ms(r.p99, 1)}  ${cpu}  ${threads}  ${errors}`,
+          );
         }
       }
   } finally {
@@ -191,6 +222,17 @@ async function main(): Promise<void> {
   ];
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+
+  console.log(
+    '\nCPU per answer by thread (µs; whole rounds, warm-up included, ÷ every answer; medians): main thread / busiest other thread (the store worker) / the rest\n',
+  );
+  console.log('| connections | build | main | busiest other | rest |\n|---|---|---|---|---|');
+  for (const connections of opts.connections)
+    for (const v of opts.variants) {
+      const rs = results.get(`${v.name}|${connections}`)!;
+      const t = (f: (x: ThreadCpu) => number) => num(median(rs.map((r) => f(r.threads))), 0);
+      console.log(`| ${connections} | ${v.name} | ${t((x) => x.main)} | ${t((x) => x.busiestOther)} | ${t((x) => x.rest)} |`);
+    }
 
   if (opts.profile) {
     const { stepsOfProfile, STEP_ORDER } = await import('./lib/profile-steps');

@@ -104,10 +104,10 @@ export async function startServer(
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** CPU time (user + system) a process has used so far, from /proc; undefined where there is none. */
-export function processCpuMs(pid: number): number | undefined {
+/** CPU time (user + system) in a /proc `stat` file, in milliseconds; undefined where there is none. */
+function statCpuMs(file: string): number | undefined {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(file, 'utf8');
     // Fields after the command name (which may contain spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const utime = Number(fields[11]);
@@ -116,6 +116,27 @@ export function processCpuMs(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** CPU time (user + system) a process has used so far, from /proc; undefined where there is none. */
+export function processCpuMs(pid: number): number | undefined {
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/** CPU time each thread of a process has used so far (ms), by thread id; the main thread's id is the pid. */
+export function threadCpuMs(pid: number): Map<number, number> {
+  const threads = new Map<number, number>();
+  let tids: string[] = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    const cpu = statCpuMs(`/proc/${pid}/task/${tid}/stat`);
+    if (cpu !== undefined) threads.set(Number(tid), cpu);
+  }
+  return threads;
 }
 
 /** This process's CPU time so far, in milliseconds. */
